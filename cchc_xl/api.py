@@ -1,0 +1,129 @@
+"""Public library functions; the CLI and the Excel button are thin doors onto these."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import CchcError, UnreadableWorkbook
+from .model import Assessment
+from .read import read_workbook
+from .read.labels import META_LABELS
+from .rules import ERROR, Finding, check_assessment, count
+from .text import json_number
+
+
+@dataclass
+class WorkbookResult:
+    path: str
+    assessment: Assessment | None = None
+    findings: list[Finding] = field(default_factory=list)
+    error: str | None = None  # set when the workbook could not be read
+
+    @property
+    def readable(self) -> bool:
+        return self.error is None
+
+    @property
+    def ok(self) -> bool:
+        return self.readable and not any(f.severity == ERROR for f in self.findings)
+
+    @property
+    def counts(self) -> tuple[int, int]:
+        return count(self.findings)
+
+    def to_json(self) -> dict:
+        data: dict = {"path": self.path, "ok": self.ok}
+        if self.error is not None:
+            data["error"] = self.error
+            return data
+        a = self.assessment
+        data["meta"] = {META_LABELS[k]: _json_meta(v) for k, v in a.meta.items()}
+        data["totals"] = totals_json(a)
+        data["criteria"] = [
+            {
+                "part": c.part,
+                "code": c.code_written or c.code,
+                "name": c.name,
+                "max": json_number(c.max.value),
+                "self": json_number(c.self.value),
+                "computed_self": json_number(c.computed_self()) if c.code_ok else None,
+                "explanation": c.explanation,
+                "sheet": a.sheet,
+                "cell": c.self.cell.address if c.self.cell else "",
+            }
+            for c in a.criteria
+        ]
+        data["findings"] = [f.to_json() for f in self.findings]
+        return data
+
+
+def totals_json(a: Assessment, which: str = "self") -> dict:
+    t = a.totals(which)
+    return {
+        "max": json_number(t.max),
+        "self": json_number(t.self),
+        "pending_max": json_number(t.pending_max),
+        "by_part": {
+            part: {"max": json_number(v["max"]), "self": json_number(v["self"])} for part, v in t.by_part.items()
+        },
+    }
+
+
+def _json_meta(value):
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return value
+
+
+def check_file(path, against: Assessment | str | os.PathLike | None = None, engine: str = "auto") -> WorkbookResult:
+    """Read and check one workbook; an unreadable file gives a result with ``error``, never an exception."""
+    path = os.fspath(path)
+    try:
+        assessment = read_workbook(path, engine=engine)
+    except UnreadableWorkbook as exc:
+        return WorkbookResult(path, error=str(exc))
+    if against is not None and not isinstance(against, Assessment):
+        against = load_template(against)
+    return WorkbookResult(path, assessment, check_assessment(assessment, against))
+
+
+def load_template(path) -> Assessment:
+    """The official criteria set to compare against (a workbook, or a bundled set id)."""
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        from .resources import workbook_templates_dir
+
+        bundled = workbook_templates_dir() / f"{path}.xlsx"
+        if bundled.exists():
+            path = str(bundled)
+    try:
+        return read_workbook(path)
+    except UnreadableWorkbook as exc:
+        raise UnreadableWorkbook(f"bộ tiêu chí mẫu {path}: {exc}") from None
+
+
+def check(paths, against=None, engine: str = "auto") -> list[WorkbookResult]:
+    """Check several workbook files."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    template = load_template(against) if against is not None else None
+    return [check_file(p, template, engine) for p in paths]
+
+
+def new_workbook(output, template: str = "cap_xa_2023", unit: str = "", period: str = "") -> Path:
+    """A blank self-assessment workbook from a bundled criteria set."""
+    from .resources import criteria_sets
+    from .write.workbook_builder import build_workbook
+
+    sets = criteria_sets()
+    if template not in sets:
+        raise CchcError(f"không có bộ tiêu chí “{template}”; các bộ có sẵn: {', '.join(sets)}")
+    output = Path(output)
+    if output.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise CchcError("tên tệp ra phải có đuôi .xlsx")
+    if output.exists():
+        raise CchcError(f"tệp {output} đã có; hãy chọn tên khác (không ghi đè lên tệp của bạn)")
+    meta = {"unit": unit, "period": period}
+    return build_workbook(sets[template], output, meta)

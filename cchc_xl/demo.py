@@ -1,0 +1,57 @@
+"""`cchc-xl demo`: the whole job on the bundled Ngọc Kỳ example, no arguments needed."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from .console import say
+
+
+def run_demo(output_dir="cchc_demo") -> int:
+    from .api import check_file
+    from .cli import print_result
+    from .resources import example_workbook
+
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    source = out / "ngoc_ky_6thang_2023.xlsx"
+    shutil.copyfile(example_workbook(), source)
+    say("1. Kiểm tra sổ tính ví dụ (xã Ngọc Kỳ, 6 tháng đầu năm 2023)")
+    result = check_file(source)
+    print_result(result)
+    steps = [_demo_recalc, _demo_report, _demo_bulk]
+    for number, step in enumerate(steps, start=2):
+        step(number, source, out)
+    say(f"\nXong. Các tệp kết quả nằm trong thư mục {out.resolve()}")
+    return 0
+
+
+def _demo_recalc(number, source, out):
+    from .write.recalc import recalc_file
+
+    target = out / "ngoc_ky_6thang_2023_da_tinh.xlsx"
+    say(f"\n{number}. Tính lại và đánh dấu lỗi → {target}")
+    outcome = recalc_file(source, target, backup=False)
+    for line in outcome.lines():
+        say("   " + line)
+
+
+def _demo_report(number, source, out):
+    from .render.report import render_report_file
+
+    target = out / "bao_cao_ngoc_ky_6thang_2023.docx"
+    say(f"\n{number}. Lập báo cáo Word → {target}")
+    outcome = render_report_file(source, target, pdf="auto", force=True)
+    for line in outcome.lines:
+        say("   " + line)
+
+
+def _demo_bulk(number, source, out):
+    from .resources import examples_dir
+    from .summarise.bulk import bulk_check
+
+    target = out / "tong_hop.xlsx"
+    say(f"\n{number}. Kiểm tra hàng loạt các xã mẫu → {target}")
+    outcome = bulk_check([examples_dir() / "cac_xa"], output=target, jobs=1)
+    for line in outcome.lines():
+        say("   " + line)

@@ -1,0 +1,4 @@
+"""The pure model: a criteria tree with exact Decimal scores. No I/O here."""
+from .assessment import Assessment, Cell, Criterion, Totals, ScoreCell, CODE_ROMAN
+
+__all__ = ["Assessment", "Cell", "Criterion", "Totals", "ScoreCell", "CODE_ROMAN"]

@@ -1,0 +1,211 @@
+"""Criteria tree and totals.
+
+A blank leaf is *pending* (not scored yet), never zero; an over-max leaf counts
+at most its max. The officer's typed values are kept as typed: computed values
+live beside them, so nothing they entered is ever silently changed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ..text import NotANumber, fold, parse_score
+
+CODE_ROMAN = re.compile(r"^(?=[IVXLC]+$)M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})$")
+
+
+@dataclass
+class Cell:
+    """Where a value sits: sheet name and 0-based row/col."""
+
+    sheet: str
+    row: int
+    col: int
+
+    @property
+    def address(self) -> str:
+        from ..text import cell_address
+
+        return cell_address(self.row, self.col)
+
+
+@dataclass
+class ScoreCell:
+    """A score cell as read: raw value, parsed Decimal, and what went wrong."""
+
+    cell: Cell | None
+    raw: Any = None
+    value: Decimal | None = None
+    problem: str | None = None  # "not-a-number" | "formula-no-value"
+    is_formula: bool = False
+
+    @classmethod
+    def read(cls, cell: Cell | None, raw: Any, formula_no_value: bool = False, is_formula: bool = False):
+        if formula_no_value:
+            return cls(cell, raw, None, "formula-no-value", True)
+        try:
+            return cls(cell, raw, parse_score(raw), None, is_formula)
+        except NotANumber:
+            return cls(cell, raw, None, "not-a-number", is_formula)
+
+    @property
+    def blank(self) -> bool:
+        return self.value is None and self.problem is None
+
+
+@dataclass
+class Criterion:
+    part: str  # "I", "II", …
+    code: str  # normalised STT: "1.1.1"; for a part row, the Roman numeral
+    code_written: str  # as the officer wrote it ("1.1.1.", 3.5)
+    name: str
+    row: int  # 0-based sheet row
+    code_cell: Cell
+    name_cell: Cell | None
+    max: ScoreCell
+    self: ScoreCell
+    explanation: str = ""
+    explanation_cell: Cell | None = None
+    appraised: ScoreCell | None = None
+    appraisal_comment: str = ""
+    notes: list[str] = field(default_factory=list)
+    children: list["Criterion"] = field(default_factory=list)
+    parent: "Criterion | None" = field(default=None, repr=False)
+    code_ok: bool = True  # False: duplicate or misplaced, kept out of the tree
+
+    @property
+    def is_part(self) -> bool:
+        return self.code == self.part and CODE_ROMAN.match(self.code) is not None
+
+    @property
+    def depth(self) -> int:
+        """0 part, 1 area, 2 criterion, 3 sub-criterion, …"""
+        return 0 if self.is_part else self.code.count(".") + 1
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+    @property
+    def key(self) -> str:
+        return self.part if self.is_part else f"{self.part}.{self.code}"
+
+    @property
+    def label(self) -> str:
+        """How a person names it: 'I', 'II.2', 'I / 1.1.1'."""
+        if self.is_part:
+            return self.part
+        return f"{self.part} / {self.code}"
+
+    @property
+    def survey_based(self) -> bool:
+        """Scored by the province later (XHH survey, SIPAS), not by the commune."""
+        name = fold(self.name)
+        return any(word in name for word in ("xhh", "xa hoi hoc", "sipas", "hai long"))
+
+    # -- computed scores ---------------------------------------------------
+    def effective_max(self) -> Decimal | None:
+        """Stated max; a parent with a blank max takes the sum of its children."""
+        if self.max.value is not None:
+            return self.max.value
+        if self.children:
+            parts = [c.effective_max() for c in self.children]
+            if all(p is not None for p in parts):
+                return sum(parts, Decimal(0))
+        return None
+
+    def computed_self(self, which: str = "self") -> Decimal | None:
+        """Leaf: its value capped to [0, max]; parent: sum of scored children.
+
+        None means pending (nothing scored below). ``which`` is "self" or
+        "appraised" so the same rules serve the appraised column.
+        """
+        if self.children:
+            scored = [c.computed_self(which) for c in self.children]
+            scored = [s for s in scored if s is not None]
+            return sum(scored, Decimal(0)) if scored else None
+        cell = getattr(self, which)
+        if cell is None or cell.value is None:
+            return None
+        value = max(cell.value, Decimal(0))
+        cap = self.effective_max()
+        return min(value, cap) if cap is not None else value
+
+    def pending_max(self, which: str = "self") -> Decimal:
+        if self.children:
+            return sum((c.pending_max(which) for c in self.children), Decimal(0))
+        cell = getattr(self, which)
+        if cell is None or cell.value is None:
+            return self.effective_max() or Decimal(0)
+        return Decimal(0)
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass
+class Totals:
+    max: Decimal
+    self: Decimal
+    pending_max: Decimal
+    by_part: dict[str, dict[str, Decimal | None]]
+    by_area: dict[str, Decimal | None]  # "I.1" → computed self
+
+
+@dataclass
+class Assessment:
+    """One commune's self-assessment as read from one workbook."""
+
+    source: str  # path or book name
+    sheet: str
+    header_row: int
+    columns: dict[str, int]  # role → 0-based column
+    extra_columns: dict[str, int]
+    criteria: list[Criterion]  # every row with an STT, in sheet order
+    parts: list[Criterion]  # roots
+    meta: dict[str, Any]
+    total_row: int | None = None
+    total_max: ScoreCell | None = None
+    total_self: ScoreCell | None = None
+    orphans: list[Criterion] = field(default_factory=list)  # rows with points but no STT
+    read_problems: list[tuple[str, Cell | None, str]] = field(default_factory=list)
+
+    def tree(self):
+        for part in self.parts:
+            yield from part.walk()
+
+    def cell(self, row: int, role: str) -> Cell | None:
+        col = self.columns.get(role)
+        return None if col is None else Cell(self.sheet, row, col)
+
+    def has_appraisal(self) -> bool:
+        return "appraised" in self.columns
+
+    def totals(self, which: str = "self") -> Totals:
+        by_part: dict[str, dict[str, Decimal | None]] = {}
+        by_area: dict[str, Decimal | None] = {}
+        total_max = Decimal(0)
+        total_self = Decimal(0)
+        pending = Decimal(0)
+        for part in self.parts:
+            pmax = part.effective_max() or Decimal(0)
+            pself = part.computed_self(which)
+            by_part[part.part] = {"max": pmax, "self": pself, "pending_max": part.pending_max(which)}
+            total_max += pmax
+            total_self += pself or Decimal(0)
+            pending += part.pending_max(which)
+            for area in part.children:
+                by_area[f"{part.part}.{area.code}"] = area.computed_self(which)
+        return Totals(total_max, total_self, pending, by_part, by_area)
+
+    @property
+    def unit(self) -> str:
+        return str(self.meta.get("unit") or "")
+
+    @property
+    def period(self) -> str:
+        return str(self.meta.get("period") or "")

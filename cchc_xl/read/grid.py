@@ -1,0 +1,36 @@
+"""What every reader adapter hands to the table parser: plain cell grids.
+
+An adapter (calamine file, openpyxl file, xlwings live book) only fills these
+structures; everything after that is shared, so all doors see the same table.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class SheetGrid:
+    name: str
+    rows: list[list[Any]]  # 0-based from A1; "" or None for blanks
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r0, c0, r1, c1 inclusive
+    formula_no_value: set[tuple[int, int]] = field(default_factory=set)
+    formulas: set[tuple[int, int]] = field(default_factory=set)  # cells known to hold a formula
+
+    def value(self, row: int, col: int):
+        if 0 <= row < len(self.rows):
+            line = self.rows[row]
+            if 0 <= col < len(line):
+                value = line[col]
+                return None if value == "" else value
+        return None
+
+    @property
+    def height(self) -> int:
+        return len(self.rows)
+
+
+@dataclass
+class WorkbookGrid:
+    source: str
+    sheets: list[SheetGrid]

@@ -1,0 +1,160 @@
+"""Checks on the .xlsx/.xlsm package before any parser sees it.
+
+Refuses, with a one-line Vietnamese reason: missing/empty files, old .xls,
+password-protected files, non-zip or truncated files, zip bombs and XML with a
+DOCTYPE (entity expansion). Also maps sheet names to their XML parts and finds
+formulas without a cached value, which neither reader reports.
+"""
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+
+from ..errors import UnreadableWorkbook
+
+MAX_TOTAL_UNCOMPRESSED = 256 * 1024 * 1024
+MAX_PART_UNCOMPRESSED = 128 * 1024 * 1024
+MAX_RATIO = 200  # a normal sheet compresses 5-20×; a bomb 1000×
+MAX_MEMBERS = 10000
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+@dataclass
+class PackageInfo:
+    path: str
+    sheets: list[tuple[str, str]] = field(default_factory=list)  # (name, part path)
+    members: dict[str, zipfile.ZipInfo] = field(default_factory=dict)
+
+
+def check_file(path: str) -> None:
+    if not os.path.exists(path):
+        raise UnreadableWorkbook("không tìm thấy tệp")
+    if os.path.isdir(path):
+        raise UnreadableWorkbook("đây là thư mục, không phải tệp Excel")
+    if os.path.getsize(path) == 0:
+        raise UnreadableWorkbook("tệp rỗng (0 byte)")
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    if head == OLE_MAGIC:
+        if _ole_is_encrypted(path):
+            raise UnreadableWorkbook("tệp được đặt mật khẩu: hãy gỡ mật khẩu trong Excel rồi gửi lại")
+        raise UnreadableWorkbook("tệp Excel cũ (.xls): hãy mở bằng Excel và lưu lại dạng .xlsx")
+    if head[:2] != b"PK":
+        raise UnreadableWorkbook("không phải tệp Excel .xlsx/.xlsm (nội dung không phải dạng zip)")
+
+
+def _ole_is_encrypted(path: str) -> bool:
+    try:
+        import olefile
+
+        with olefile.OleFileIO(path) as ole:
+            return ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage")
+    except Exception:  # olefile missing or the OLE file itself is damaged
+        with open(path, "rb") as handle:
+            return "EncryptionInfo".encode("utf-16-le") in handle.read(4 * 1024 * 1024)
+
+
+def open_package(path: str) -> tuple[zipfile.ZipFile, PackageInfo]:
+    """Open and vet the zip; the caller closes it."""
+    check_file(path)
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise UnreadableWorkbook("tệp bị hỏng hoặc chưa tải về hết (không đọc được cấu trúc zip)") from None
+    except OSError as exc:
+        raise UnreadableWorkbook(f"không mở được tệp ({exc.strerror or exc})") from None
+    try:
+        info = PackageInfo(path)
+        infos = archive.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise UnreadableWorkbook("tệp chứa quá nhiều thành phần (nghi là tệp độc hại)")
+        total = 0
+        for item in infos:
+            total += item.file_size
+            ratio = item.file_size / max(item.compress_size, 1)
+            if item.file_size > MAX_PART_UNCOMPRESSED or (item.file_size > 8 * 1024 * 1024 and ratio > MAX_RATIO):
+                raise UnreadableWorkbook(
+                    f"tệp nén bất thường: phần “{item.filename}” bung ra "
+                    f"{item.file_size // (1024 * 1024)} MB (nghi là “zip bomb”), đã từ chối đọc"
+                )
+            info.members[item.filename] = item
+        if total > MAX_TOTAL_UNCOMPRESSED:
+            raise UnreadableWorkbook("tệp bung ra quá lớn (nghi là “zip bomb”), đã từ chối đọc")
+        if "xl/workbook.xml" not in info.members:
+            raise UnreadableWorkbook("tệp zip này không phải sổ tính Excel (thiếu xl/workbook.xml)")
+        info.sheets = _sheet_parts(archive)
+        for name in ["xl/workbook.xml", "xl/sharedStrings.xml", "xl/styles.xml"] + [p for _, p in info.sheets]:
+            if name in info.members:
+                refuse_doctype(archive, name)
+        return archive, info
+    except UnreadableWorkbook:
+        archive.close()
+        raise
+    except (zipfile.BadZipFile, EOFError, ET.ParseError, KeyError, OSError, ValueError):
+        archive.close()
+        raise UnreadableWorkbook("tệp bị hỏng hoặc chưa tải về hết (không đọc được nội dung)") from None
+
+
+def refuse_doctype(archive: zipfile.ZipFile, name: str) -> None:
+    with archive.open(name) as handle:
+        head = handle.read(2048)
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        raise UnreadableWorkbook(f"phần “{name}” chứa khai báo DOCTYPE/ENTITY (nghi là tệp độc hại), đã từ chối đọc")
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+    refuse_doctype(archive, "xl/workbook.xml")
+    book = ET.fromstring(archive.read("xl/workbook.xml"))
+    rels_name = "xl/_rels/workbook.xml.rels"
+    targets = {}
+    if rels_name in archive.namelist():
+        refuse_doctype(archive, rels_name)
+        for rel in ET.fromstring(archive.read(rels_name)):
+            target = rel.get("Target", "")
+            target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            targets[rel.get("Id")] = os.path.normpath(target).replace(os.sep, "/")
+    sheets = []
+    for sheet in book.iter(f"{{{NS_MAIN}}}sheet"):
+        rid = sheet.get(f"{{{NS_REL}}}id")
+        if rid in targets and "worksheets/" in targets[rid]:
+            sheets.append((sheet.get("name"), targets[rid]))
+    return sheets
+
+
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_CELL_REF = re.compile(rb'\sr="([A-Z]+)(\d+)"')
+_VALUE = re.compile(rb"<(?:\w+:)?v>[^<]")
+
+
+def scan_formulas(data: bytes) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    """All formula cells, and those without a cached value, as 0-based (row, col)."""
+    formulas: set[tuple[int, int]] = set()
+    no_value: set[tuple[int, int]] = set()
+    pos = 0
+    while True:
+        match = _FORMULA.search(data, pos)
+        if not match:
+            break
+        start = data.rfind(b"<c ", 0, match.start())
+        alt = data.rfind(b":c ", 0, match.start())
+        start = max(start, alt)
+        end = data.find(b"c>", match.end())
+        pos = end if end > 0 else len(data)
+        ref = _CELL_REF.search(data, start, match.start())
+        if not ref:
+            continue
+        col = 0
+        for ch in ref.group(1):
+            col = col * 26 + (ch - 64)
+        cell = (int(ref.group(2)) - 1, col - 1)
+        formulas.add(cell)
+        if not _VALUE.search(data, match.end(), pos):
+            no_value.add(cell)
+    return formulas, no_value

@@ -1,0 +1,34 @@
+"""Rules: turn a read Assessment into a list of findings with stable codes."""
+from __future__ import annotations
+
+from ..model import Assessment
+from .catalogue import CATALOGUE, ERROR, INFO, WARNING, Finding, Rule, make
+from .documents import document_rules
+from .scores import score_rules
+
+__all__ = ["CATALOGUE", "ERROR", "WARNING", "INFO", "Finding", "Rule", "check_assessment", "count"]
+
+
+def check_assessment(assessment: Assessment, against: Assessment | None = None) -> list[Finding]:
+    """Every finding for one workbook, in sheet order."""
+    findings = []
+    for code, crit, message in assessment.read_problems:
+        cell = crit.code_cell
+        findings.append(make(code, cell.sheet, cell.address, crit.part, crit.code_written or crit.code, message, cell.row))
+    findings.extend(score_rules(assessment, "self"))
+    if assessment.has_appraisal():
+        findings.extend(score_rules(assessment, "appraised"))
+    findings.extend(document_rules(assessment))
+    if against is not None:
+        from .template import compare_with_template
+
+        findings.extend(compare_with_template(assessment, against))
+    findings.sort(key=lambda f: (f.row if f.row >= 0 else 10**9, f.cell, f.code))
+    return findings
+
+
+def count(findings: list[Finding]) -> tuple[int, int]:
+    """(errors, warnings)."""
+    errors = sum(1 for f in findings if f.severity == ERROR)
+    warnings = sum(1 for f in findings if f.severity == WARNING)
+    return errors, warnings

@@ -1,0 +1,67 @@
+"""The catalogue of findings: stable codes, severities, what each means.
+
+Codes never change meaning once shipped (reviewers filter on them, like
+frictionless' error catalogue); new checks get new codes.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+SEVERITY_VI = {ERROR: "lỗi", WARNING: "cảnh báo", INFO: "thông tin"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: str
+    title: str  # Vietnamese, one line
+
+
+CATALOGUE: dict[str, Rule] = {
+    r.code: r
+    for r in [
+        Rule("over-max", ERROR, "Điểm tự đánh giá vượt điểm tối đa của tiêu chí"),
+        Rule("negative-score", ERROR, "Điểm âm"),
+        Rule("not-a-number", ERROR, "Ô điểm không phải là số"),
+        Rule("formula-no-value", ERROR, "Ô công thức chưa có giá trị tính sẵn"),
+        Rule("max-missing", ERROR, "Tiêu chí thiếu điểm tối đa"),
+        Rule("max-sum-mismatch", ERROR, "Điểm tối đa của mục cha khác tổng điểm tối đa các mục con"),
+        Rule("self-sum-mismatch", WARNING, "Điểm tự đánh giá của mục cha khác tổng các mục con"),
+        Rule("duplicate-code", ERROR, "STT bị trùng trong cùng một phần"),
+        Rule("misplaced-code", ERROR, "STT đặt sai chỗ hoặc sai thứ tự"),
+        Rule("missing-code", ERROR, "Hàng có điểm nhưng không có STT"),
+        Rule("missing-explanation", WARNING, "Bị trừ điểm nhưng không có nội dung giải trình"),
+        Rule("unscored", WARNING, "Tiêu chí chưa được chấm điểm"),
+        Rule("too-many-decimals", WARNING, "Điểm có quá 2 chữ số thập phân"),
+        Rule("ratio-mismatch", WARNING, "Phân số và tỷ lệ phần trăm trong giải trình không khớp"),
+        Rule("doc-bad-date", WARNING, "Văn bản viện dẫn có ngày không có thật"),
+        Rule("doc-after-report", WARNING, "Văn bản viện dẫn có ngày sau ngày báo cáo"),
+        Rule("doc-type-mismatch", WARNING, "Loại văn bản không khớp với ký hiệu"),
+        Rule("max-changed", ERROR, "Điểm tối đa khác với bộ tiêu chí chính thức"),
+        Rule("criterion-missing", ERROR, "Thiếu tiêu chí so với bộ tiêu chí chính thức"),
+        Rule("criterion-extra", ERROR, "Tiêu chí không có trong bộ tiêu chí chính thức"),
+        Rule("name-changed", WARNING, "Tên tiêu chí khác với bộ tiêu chí chính thức"),
+    ]
+}
+
+
+@dataclass
+class Finding:
+    code: str
+    severity: str
+    sheet: str
+    cell: str  # "D57" ('' when the finding is about the whole workbook)
+    part: str
+    criterion: str  # STT as written, '' when none
+    message: str  # Vietnamese, says what is wrong and what is right
+    row: int = -1  # 0-based, for sorting and marking
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data.pop("row")
+        return data
+
+
+def make(code: str, sheet: str, cell: str, part: str, criterion: str, message: str, row: int = -1) -> Finding:
+    return Finding(code, CATALOGUE[code].severity, sheet, cell, part, criterion, message, row)

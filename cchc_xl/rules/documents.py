@@ -1,0 +1,114 @@
+"""Rules on explanations: cited documents and quoted ratios.
+
+"Kế hoạch số 52/KH-UBND ngày 30/12/2022": type word, number, symbol, date.
+Reviewers check the date is real and not after the report, and that the type
+word and the symbol agree (a "Báo cáo" numbered …/KH-UBND is a slip).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from ..model import Assessment
+from ..text import fold, vn
+from .catalogue import Finding, make
+
+DOC_TYPES = {
+    "ke hoach": "KH", "bao cao": "BC", "quyet dinh": "QD", "thong bao": "TB", "to trinh": "TTR",
+    "chi thi": "CT", "nghi quyet": "NQ", "thong tu": "TT", "nghi dinh": "ND", "huong dan": "HD",
+    "chuong trinh": "CTR", "ket luan": "KL", "bien ban": "BB", "cong van": None,
+}
+TYPE_VI = {
+    "ke hoach": "Kế hoạch", "bao cao": "Báo cáo", "quyet dinh": "Quyết định", "thong bao": "Thông báo",
+    "to trinh": "Tờ trình", "chi thi": "Chỉ thị", "nghi quyet": "Nghị quyết", "thong tu": "Thông tư",
+    "nghi dinh": "Nghị định", "huong dan": "Hướng dẫn", "chuong trinh": "Chương trình", "ket luan": "Kết luận",
+    "bien ban": "Biên bản", "cong van": "Công văn",
+}
+_ABBREV_TO_TYPE = {abbr: t for t, abbr in DOC_TYPES.items() if abbr}
+_TYPE_WORDS = "|".join(sorted({*TYPE_VI.values(), *TYPE_VI.keys()}, key=len, reverse=True))
+DOC_RE = re.compile(
+    rf"(?P<type>{_TYPE_WORDS})\s+(?:s[ốôo]\s*)?(?P<num>\d+)\s*/\s*(?:(?P<year>\d{{4}})\s*/\s*)?"
+    r"(?P<sym>[^\W\d_][\w\-]*)"
+    r"(?:\s*,?\s*ng[àa]y\s+(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4}))?",
+    re.IGNORECASE,
+)
+RATIO_RE = re.compile(
+    r"(?<![\d/.,])(?P<a>\d+)\s*/\s*(?P<b>\d+)(?![\d/])(?P<gap>[^=\n%/]{0,30}?)=\s*(?P<pct>\d+(?:[.,]\d+)?)\s*%"
+)
+
+
+def _texts(assessment: Assessment):
+    for crit in assessment.criteria:
+        for text in [crit.explanation, *crit.notes]:
+            if text:
+                yield crit, text
+
+
+def _loc(crit, code, message) -> Finding:
+    cell = crit.explanation_cell or crit.code_cell
+    return make(code, cell.sheet, cell.address, crit.part, crit.code_written or crit.code, message, cell.row)
+
+
+def document_rules(assessment: Assessment) -> list[Finding]:
+    findings = []
+    report_date = assessment.meta.get("report_date")
+    if not isinstance(report_date, dt.date):
+        report_date = None
+    seen = set()
+    for crit, text in _texts(assessment):
+        for match in DOC_RE.finditer(text):
+            cited = _cited(match)
+            type_key = fold(match["type"])
+            first = fold(match["sym"]).upper().split("-")[0]
+            expected = DOC_TYPES[type_key]
+            key = (crit.row, match.group(0))
+            if key in seen:
+                continue
+            seen.add(key)
+            if (expected and first != expected) or (expected is None and first in _ABBREV_TO_TYPE):
+                right = TYPE_VI[_ABBREV_TO_TYPE[first]] if first in _ABBREV_TO_TYPE else None
+                advice = (
+                    f"ký hiệu {first} là của {right}" if right else f"{TYPE_VI[type_key]} phải có ký hiệu {expected}"
+                )
+                findings.append(
+                    _loc(crit, "doc-type-mismatch",
+                         f"Mục {crit.code}: “{cited}” — loại văn bản “{match['type']}” không khớp ký hiệu "
+                         f"“{match['sym']}” ({advice}); hãy kiểm tra lại tên hoặc số ký hiệu văn bản.")
+                )
+            if match["d"]:
+                day, month, year = int(match["d"]), int(match["m"]), int(match["y"])
+                try:
+                    date = dt.date(year, month, day)
+                except ValueError:
+                    findings.append(
+                        _loc(crit, "doc-bad-date",
+                             f"Mục {crit.code}: “{cited}” ghi ngày {day}/{month}/{year}, không có ngày này; "
+                             "hãy kiểm tra lại ngày ban hành.")
+                    )
+                    continue
+                if report_date and date > report_date:
+                    findings.append(
+                        _loc(crit, "doc-after-report",
+                             f"Mục {crit.code}: “{cited}” ghi ngày {day:02d}/{month:02d}/{year}, sau ngày báo cáo "
+                             f"{report_date:%d/%m/%Y}; văn bản viện dẫn không thể ban hành sau báo cáo.")
+                    )
+        for match in RATIO_RE.finditer(text):
+            a, b = int(match["a"]), int(match["b"])
+            if b == 0:
+                continue
+            stated = Decimal(match["pct"].replace(",", "."))
+            places = -stated.as_tuple().exponent if stated.as_tuple().exponent < 0 else 0
+            actual = Decimal(a) * 100 / Decimal(b)
+            if abs(actual - stated) > Decimal(5) / (Decimal(10) ** (places + 1)):
+                shown = actual.quantize(Decimal(1) / (Decimal(10) ** max(places, 2)))
+                findings.append(
+                    _loc(crit, "ratio-mismatch",
+                         f"Mục {crit.code}: “{match.group(0).strip()}” không đúng: {a}/{b} = {vn(shown)}%, "
+                         f"không phải {vn(stated)}%.")
+                )
+    return findings
+
+
+def _cited(match) -> str:
+    return " ".join(match.group(0).split())

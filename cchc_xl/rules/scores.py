@@ -1,0 +1,157 @@
+"""Rules on points: caps, signs, sums, blanks, decimals."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..model import Assessment, Criterion, ScoreCell
+from ..text import clean_text, decimals_of, vn
+from .catalogue import Finding, make
+
+COLUMN_VI = {"self": "Điểm tự đánh giá", "appraised": "Điểm thẩm định", "max": "Điểm tối đa"}
+
+
+def _at(crit: Criterion, cell: ScoreCell | None, code: str, message: str) -> Finding:
+    target = cell.cell if cell is not None and cell.cell is not None else crit.code_cell
+    return make(code, target.sheet, target.address, crit.part, crit.code_written or crit.code, message, target.row)
+
+
+def _cell_problem(crit: Criterion, cell: ScoreCell, column: str) -> Finding | None:
+    if cell.problem == "not-a-number":
+        return _at(
+            crit, cell, "not-a-number",
+            f"{COLUMN_VI[column]} của mục {crit.code} là “{clean_text(cell.raw)}”, không phải là số; "
+            "hãy nhập số, ví dụ 0,5 hoặc 1.",
+        )
+    if cell.problem == "formula-no-value":
+        return _at(
+            crit, cell, "formula-no-value",
+            f"{COLUMN_VI[column]} của mục {crit.code} là công thức chưa có giá trị tính sẵn "
+            "(tệp chưa được Excel tính lại): hãy mở bằng Excel, nhấn Ctrl+Alt+F9 rồi lưu lại.",
+        )
+    return None
+
+
+def score_rules(assessment: Assessment, which: str = "self") -> list[Finding]:
+    findings: list[Finding] = []
+    column = COLUMN_VI[which]
+    for crit in assessment.criteria:
+        if not crit.code_ok:
+            continue
+        cell: ScoreCell | None = getattr(crit, which)
+        if cell is None:
+            continue
+        if which == "self":  # max cells are checked once
+            problem = _cell_problem(crit, crit.max, "max")
+            if problem:
+                findings.append(problem)
+            elif crit.max.value is None and crit.is_leaf:
+                findings.append(_at(crit, crit.max, "max-missing", f"Mục {crit.code} chưa có điểm tối đa."))
+            elif crit.max.value is not None and decimals_of(crit.max.value) > 2:
+                findings.append(_decimals(crit, crit.max, "max"))
+        problem = _cell_problem(crit, cell, which)
+        if problem:
+            findings.append(problem)
+            continue
+        cap = crit.effective_max()
+        value = cell.value
+        if value is not None:
+            if value < 0:
+                findings.append(
+                    _at(crit, cell, "negative-score",
+                        f"{column} của mục {crit.code} là {vn(value)}, không được âm; "
+                        f"điểm phải từ 0 đến {vn(cap) if cap is not None else 'điểm tối đa'}.")
+                )
+            elif cap is not None and value > cap:
+                findings.append(
+                    _at(crit, cell, "over-max",
+                        f"{column} của mục {crit.code} là {vn(value)}, vượt điểm tối đa {vn(cap)}; "
+                        f"chỉ được tính tối đa {vn(cap)} điểm.")
+                )
+            if decimals_of(value) > 2:
+                findings.append(_decimals(crit, cell, which))
+        if crit.children:
+            findings.extend(_sum_rules(crit, cell, which))
+        elif value is None:
+            if which == "self" and not crit.survey_based:
+                findings.append(
+                    _at(crit, cell, "unscored",
+                        f"Mục {crit.code} chưa được chấm {column.lower()} (ô đang để trống).")
+                )
+        elif which == "self" and cap is not None and Decimal(0) <= value < cap and not crit.explanation:
+            target = crit.explanation_cell or cell.cell
+            findings.append(
+                make("missing-explanation", target.sheet, target.address, crit.part, crit.code_written or crit.code,
+                     f"Mục {crit.code} được {vn(value)}/{vn(cap)} điểm nhưng chưa có nội dung giải trình "
+                     "lý do bị trừ điểm.", target.row)
+            )
+    findings.extend(_total_rules(assessment, which))
+    if which == "self":
+        for orphan in assessment.orphans:
+            findings.append(
+                _at(orphan, orphan.max if not orphan.max.blank else orphan.self, "missing-code",
+                    f"Hàng {orphan.row + 1} (“{orphan.name[:60]}”) có điểm nhưng không có STT, "
+                    "nên không được cộng vào mục nào; hãy ghi STT cho hàng này.")
+            )
+    return findings
+
+
+def _decimals(crit: Criterion, cell: ScoreCell, which: str) -> Finding:
+    rounded = cell.value.quantize(Decimal("0.01"))
+    return _at(crit, cell, "too-many-decimals",
+               f"{COLUMN_VI[which]} của mục {crit.code} là {vn(cell.value)}, có quá 2 chữ số thập phân; "
+               f"hãy làm tròn (ví dụ {vn(rounded)}).")
+
+
+def _children_list(crit: Criterion) -> str:
+    codes = [c.code for c in crit.children]
+    return ", ".join(codes) if len(codes) <= 4 else f"{codes[0]} … {codes[-1]}"
+
+
+def _sum_rules(crit: Criterion, cell: ScoreCell, which: str) -> list[Finding]:
+    findings = []
+    if which == "self" and crit.max.value is not None:
+        child_max = [c.effective_max() for c in crit.children]
+        if all(m is not None for m in child_max):
+            total = sum(child_max, Decimal(0))
+            if total != crit.max.value:
+                findings.append(
+                    _at(crit, crit.max, "max-sum-mismatch",
+                        f"Điểm tối đa của mục {crit.code} ghi {vn(crit.max.value)} nhưng tổng điểm tối đa "
+                        f"các mục con ({_children_list(crit)}) là {vn(total)}; hai số phải bằng nhau.")
+                )
+    computed = crit.computed_self(which)
+    if cell.value is not None and computed != cell.value:
+        right = vn(computed) if computed is not None else "để trống (các mục con chưa chấm)"
+        findings.append(
+            _at(crit, cell, "self-sum-mismatch",
+                f"{COLUMN_VI[which]} của mục {crit.code} ghi {vn(cell.value)} nhưng tổng các mục con "
+                f"({_children_list(crit)}) là {right}; giá trị đúng là {right}.")
+        )
+    return findings
+
+
+def _total_rules(assessment: Assessment, which: str) -> list[Finding]:
+    if assessment.total_row is None:
+        return []
+    totals = assessment.totals(which)
+    findings = []
+    label = "Tổng"
+    # the appraised total is compared in the bulk summary, not marked here
+    total_cell = assessment.total_self if which == "self" else None
+    if which == "self" and assessment.total_max is not None:
+        typed = assessment.total_max.value
+        if typed is not None and typed != totals.max:
+            cell = assessment.total_max.cell
+            findings.append(
+                make("max-sum-mismatch", cell.sheet, cell.address, "", label,
+                     f"Dòng Tổng ghi điểm tối đa {vn(typed)} nhưng tổng các phần là {vn(totals.max)}.", cell.row)
+            )
+    if total_cell is not None and total_cell.value is not None and total_cell.value != totals.self:
+        cell = total_cell.cell
+        findings.append(
+            make("self-sum-mismatch", cell.sheet, cell.address, "", label,
+                 f"Dòng Tổng ghi {vn(total_cell.value)} điểm tự đánh giá nhưng tổng điểm đã chấm là "
+                 f"{vn(totals.self)} (còn {vn(totals.pending_max)} điểm chờ kết quả điều tra); "
+                 f"giá trị đúng là {vn(totals.self)}.", cell.row)
+        )
+    return findings

@@ -1,0 +1,157 @@
+"""Small text and number helpers shared by every layer (pure, no I/O).
+
+Vietnamese is matched without diacritics because officers and OCR alike drop
+them ("Diem toi da"), and numbers are parsed exactly (Decimal) because the
+index is published to the tenth of a point.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Lower-case, strip diacritics (đ → d), collapse whitespace and line breaks."""
+    text = unicodedata.normalize("NFD", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    text = text.replace("đ", "d").replace("Đ", "D").lower()
+    return _SPACES.sub(" ", text).strip()
+
+
+def clean_text(value) -> str:
+    """Cell value as display text ('' for blanks); Unicode normalised to NFC."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return format_decimal(to_decimal_from_float(value))
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value).strip()
+    return str(value).strip()
+
+
+def to_decimal_from_float(value: float) -> Decimal:
+    # 15 significant digits is Excel's own precision: 0.30000000000000004 → 0.3
+    return Decimal(format(value, ".15g"))
+
+
+_NUMBER_TEXT = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+
+
+class NotANumber(ValueError):
+    pass
+
+
+def parse_score(value) -> Decimal | None:
+    """Parse a score cell: number, '0,75' / ' 1 ' text, or blank (None).
+
+    Raises NotANumber for text that is not a number ("abc", "1/2").
+    """
+    if value is None or isinstance(value, bool):
+        if isinstance(value, bool):
+            raise NotANumber(str(value))
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise NotANumber(str(value))
+        return to_decimal_from_float(value)
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, (_dt.date, _dt.datetime, _dt.time)):
+        raise NotANumber(str(value))
+    text = str(value).replace("\u00a0", " ").strip()
+    if not text:
+        return None
+    if not _NUMBER_TEXT.match(text.replace(" ", "")):
+        raise NotANumber(text)
+    try:
+        return Decimal(text.replace(" ", "").replace(",", "."))
+    except InvalidOperation as exc:  # pragma: no cover - regex guards this
+        raise NotANumber(text) from exc
+
+
+def decimals_of(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def format_decimal(value: Decimal | None, comma: bool = False) -> str:
+    """73.20 → '73.2', 100 → '100'; never an exponent, never float drift."""
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text == "-0":
+        text = "0"
+    return text.replace(".", ",") if comma else text
+
+
+def vn(value: Decimal | None) -> str:
+    """Decimal as Vietnamese text (decimal comma), for messages."""
+    return format_decimal(value, comma=True)
+
+
+def json_number(value: Decimal | None):
+    """Decimal → JSON number (int when whole, else the float whose repr is the same digits)."""
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return int(value)
+    return float(format_decimal(value))
+
+
+def parse_date(value) -> _dt.date | None:
+    """A real date, 'dd/mm/yyyy' text or ISO text (xlwings' remote payload) → date."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    text = str(value).strip()
+    match = re.match(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$", text)
+    try:
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            return _dt.date(year, month, day)
+        match = re.match(r"^(\d{4})-(\d{2})-(\d{2})", text)
+        if match:
+            return _dt.date(*(int(g) for g in match.groups()))
+    except ValueError:
+        return None
+    return None
+
+
+def column_letter(index: int) -> str:
+    """0-based column index → 'A', 'B', …, 'AA'."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def cell_address(row: int, col: int) -> str:
+    """0-based row/col → 'D57'."""
+    return f"{column_letter(col)}{row + 1}"
+
+
+def split_address(address: str) -> tuple[int, int]:
+    """'D57' → (56, 3), 0-based."""
+    match = re.match(r"^\$?([A-Z]+)\$?(\d+)$", address.upper())
+    if not match:
+        raise ValueError(address)
+    letters, digits = match.groups()
+    col = 0
+    for ch in letters:
+        col = col * 26 + (ord(ch) - 64)
+    return int(digits) - 1, col - 1

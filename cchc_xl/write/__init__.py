@@ -1,0 +1,1 @@
+"""Write: new workbooks from a criteria set, and recalculation written back into a workbook."""

@@ -1,0 +1,141 @@
+"""Build the familiar self-assessment workbook from a criteria set (openpyxl).
+
+Used for `cchc-xl new`, the bundled template and the example. Formatted as
+officers expect: Times New Roman, borders, wrapped text, frozen header, A4
+print setup, STT stored as text, data validation 0 ≤ score ≤ max.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+from ..read.labels import META_LABELS
+from ..text import parse_date
+
+HEADERS = ["STT", "Lĩnh vực, tiêu chí", "Điểm tối đa", "Điểm tự đánh giá", "Nội dung giải trình"]
+WIDTHS = [8, 58, 11, 12, 62]
+FIRST_META_ROW = 4
+HEADER_ROW = 17  # 1-based
+FONT = "Times New Roman"
+
+
+def _number(value):
+    if value is None or value == "":
+        return None
+    value = Decimal(str(value))
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def build_workbook(criteria_set: dict, path, meta: dict | None = None, scores: dict | None = None) -> Path:
+    """Write a workbook for ``criteria_set``; ``scores`` maps 'I.1.1' → [self, explanation]."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    meta = dict(meta or {})
+    scores = scores or {}
+    wb = Workbook()
+    ws = wb.active
+    ws.title = criteria_set.get("sheet", "Tự đánh giá")
+    thin = Side(style="thin", color="000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    normal = Font(name=FONT, size=12)
+    bold = Font(name=FONT, size=12, bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    center = Alignment(horizontal="center", vertical="top", wrap_text=True)
+
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=5)
+    ws.cell(1, 1, "PHIẾU TỰ ĐÁNH GIÁ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH CẤP XÃ").font = Font(name=FONT, size=14, bold=True)
+    ws.cell(1, 1).alignment = Alignment(horizontal="center")
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=5)
+    ws.cell(2, 1, criteria_set["title"]).font = Font(name=FONT, size=12, italic=True)
+    ws.cell(2, 1).alignment = Alignment(horizontal="center")
+    for offset, (key, label) in enumerate(META_LABELS.items()):
+        row = FIRST_META_ROW + offset
+        ws.cell(row, 2, f"{label}:").font = bold
+        ws.cell(row, 2).alignment = Alignment(horizontal="right", vertical="top")
+        ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=5)
+        value = meta.get(key, "")
+        if key == "report_date" and value:
+            value = parse_date(value) or value
+            if isinstance(value, dt.date):
+                ws.cell(row, 3).number_format = "dd/mm/yyyy"
+        cell = ws.cell(row, 3, value if value != "" else None)
+        cell.font = normal
+        cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+        if key == "recipients":
+            ws.row_dimensions[row].height = 48
+    header_fill = PatternFill("solid", fgColor="D9E1F2")
+    for col, title in enumerate(HEADERS, start=1):
+        cell = ws.cell(HEADER_ROW, col, title)
+        cell.font = bold
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = border
+        cell.fill = header_fill
+        ws.column_dimensions[cell.column_letter].width = WIDTHS[col - 1]
+    row = HEADER_ROW
+    for part, code, name, max_points in criteria_set["criteria"]:
+        row += 1
+        key = part if part == code else f"{part}.{code}"
+        self_value, explanation = (scores.get(key) or [None, ""])
+        is_heading = code == part or "." not in code
+        values = [code, name, _number(max_points), _number(self_value), explanation or None]
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(row, col, value)
+            cell.border = border
+            cell.font = bold if is_heading else normal
+            cell.alignment = center if col in (1, 3, 4) else wrap
+        ws.cell(row, 1).number_format = "@"  # STT as text: 1.10 must not become 1.1
+        ws.cell(row, 3).number_format = "0.##"
+        ws.cell(row, 4).number_format = "0.##"
+    row += 1
+    ws.cell(row, 2, "Tổng")
+    ws.cell(row, 3, 100 if criteria_set.get("total", 100) == 100 else criteria_set["total"])
+    for col in range(1, 6):
+        ws.cell(row, col).border = border
+        ws.cell(row, col).font = bold
+        ws.cell(row, col).alignment = center if col != 2 else Alignment(horizontal="center")
+    ws.cell(row, 3).number_format = "0.##"
+    ws.cell(row, 4).number_format = "0.##"
+    last_data = row - 1
+    validation = DataValidation(
+        type="decimal", operator="between", formula1="0", formula2=f"C{HEADER_ROW + 1}", allow_blank=True,
+        showErrorMessage=True, errorTitle="Điểm không hợp lệ",
+        error="Điểm tự đánh giá phải là số từ 0 đến điểm tối đa của tiêu chí.",
+        promptTitle="Điểm tự đánh giá", prompt="Nhập số từ 0 đến điểm tối đa (ví dụ 0,5).", showInputMessage=True,
+    )
+    validation.add(f"D{HEADER_ROW + 1}:D{last_data}")
+    ws.add_data_validation(validation)
+    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1)
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def rebuild_bundled() -> list[Path]:
+    """Regenerate workbook_templates/*.xlsx and the example (run after editing the JSON)."""
+    from ..resources import criteria_sets, example_data, example_workbook, workbook_templates_dir
+
+    written = []
+    for set_id, data in criteria_sets().items():
+        written.append(build_workbook(data, workbook_templates_dir() / f"{set_id}.xlsx"))
+    example = example_data()
+    written.append(
+        build_workbook(criteria_sets()[example["template"]], example_workbook(), example["meta"], example["scores"])
+    )
+    return written
+
+
+if __name__ == "__main__":
+    for written_path in rebuild_bundled():
+        print(written_path)

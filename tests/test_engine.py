@@ -1,0 +1,177 @@
+"""Core engine: reading the familiar table, totals, and the findings catalogue."""
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from cchc_xl.api import check_file
+from cchc_xl.read import read_workbook
+from cchc_xl.rules import CATALOGUE
+
+from helpers import EXAMPLE, blank_parents, edited_example, find_row
+
+
+def totals_of(path, engine="auto"):
+    t = read_workbook(path, engine=engine).totals()
+    return t.max, t.self, t.pending_max, t.by_part["I"]["max"], t.by_part["I"]["self"]
+
+
+EXPECTED = (Decimal(100), Decimal("73.2"), Decimal(24), Decimal(74), Decimal("71.2"))
+
+
+@pytest.mark.parametrize("engine", ["calamine", "openpyxl"])
+def test_example_totals(engine):
+    assert totals_of(EXAMPLE, engine) == EXPECTED
+
+
+def test_blank_parents_give_same_totals(blank_parent_copy):
+    assert totals_of(blank_parent_copy) == EXPECTED
+    a = read_workbook(blank_parent_copy)
+    by_code = {(c.part, c.code): c for c in a.criteria}
+    assert by_code[("I", "1")].computed_self() == Decimal(14)
+    assert by_code[("I", "3")].computed_self() == Decimal("17.1")
+    assert by_code[("I", "5")].computed_self() == Decimal("10.6")
+    assert by_code[("II", "2")].computed_self() is None  # survey: pending, not zero
+
+
+def test_example_reads_every_criterion_and_meta():
+    a = read_workbook(EXAMPLE)
+    assert len(a.criteria) == 105
+    assert [p.part for p in a.parts] == ["I", "II"]
+    assert [c.code for c in a.parts[0].children] == ["1", "2", "3", "4", "5", "6", "7"]
+    assert a.meta["unit"] == "Xã Ngọc Kỳ"
+    assert a.meta["doc_number"] == "86/BC-UBND"
+    assert str(a.meta["report_date"]) == "2023-06-26"
+    assert a.meta["signer"] == "Nguyễn Xuân Thoang"
+
+
+def test_example_findings_are_the_seed_slips():
+    result = check_file(EXAMPLE)
+    got = {(f.code, f.cell, f.criterion) for f in result.findings}
+    assert got == {
+        ("doc-type-mismatch", "E29", "1.4.1"),
+        ("ratio-mismatch", "E69", "3.5.3"),
+        ("missing-explanation", "E76", "3.6.4"),
+        ("doc-type-mismatch", "E110", "7.1.2"),
+        ("doc-type-mismatch", "E115", "7.1.7"),
+    }
+    ratio = next(f for f in result.findings if f.code == "ratio-mismatch")
+    assert "1,04%" in ratio.message and "0,89%" in ratio.message
+    assert result.ok  # warnings only
+
+
+def clean(ws):
+    """The example with the seed's slips fixed: no finding at all."""
+    ws.cell(find_row(ws, "I", "1.4.1"), 5).value = "Báo cáo số 79/BC-UBND ngày 22/6/2023 về kết quả tuyên truyền."
+    ws.cell(find_row(ws, "I", "3.5.3"), 5).value = "7/671 = 1,04%"
+    ws.cell(find_row(ws, "I", "3.6.4"), 5).value = "Mới khai thác một phần dữ liệu số hóa."
+    for code in ("7.1.2", "7.1.7"):
+        ws.cell(find_row(ws, "I", code), 5).value = "Báo cáo số 80/BC-UBND ngày 22/6/2023."
+
+
+def test_clean_workbook_has_no_finding(tmp_path):
+    path = edited_example(tmp_path, "clean.xlsx", clean)
+    result = check_file(path)
+    assert result.findings == []
+
+
+def _set(part, code, col, value):
+    def edit(ws):
+        clean(ws)
+        ws.cell(find_row(ws, part, code), col).value = value
+    return edit
+
+
+def _formula(ws):
+    clean(ws)
+    ws.cell(find_row(ws, "I", "1.2"), 4).value = "=1+1"  # openpyxl saves no cached value
+
+
+def _duplicate(ws):
+    clean(ws)
+    ws.cell(find_row(ws, "I", "1.3.2"), 1).value = "1.3.1"
+
+
+def _misplaced(ws):
+    clean(ws)
+    ws.cell(find_row(ws, "I", "2.3.1"), 1).value = "3.1.4"
+
+
+def _out_of_order(ws):
+    clean(ws)
+    r1, r2 = find_row(ws, "I", "2.2.3"), find_row(ws, "I", "2.2.4")
+    ws.cell(r1, 1).value, ws.cell(r2, 1).value = "2.2.4", "2.2.3"
+
+
+def _missing_code(ws):
+    clean(ws)
+    ws.cell(find_row(ws, "I", "4.2"), 1).value = None
+
+
+CASES = [
+    ("over-max", _set("I", "1.2", 4, 3), ("I", "1.2", 4)),
+    ("negative-score", _set("I", "1.2", 4, -1), ("I", "1.2", 4)),
+    ("not-a-number", _set("I", "1.2", 4, "abc"), ("I", "1.2", 4)),
+    ("formula-no-value", _formula, ("I", "1.2", 4)),
+    ("max-sum-mismatch", _set("I", "1.1", 3, 3), ("I", "1.1", 3)),
+    ("self-sum-mismatch", _set("I", "1.1", 4, 2), ("I", "1.1", 4)),
+    ("duplicate-code", _duplicate, ("I", "1.3.1", 1)),
+    ("misplaced-code", _misplaced, ("I", "3.1.4", 1)),
+    ("missing-explanation", _set("I", "3.4.1", 4, 0.25), ("I", "3.4.1", 5)),
+    ("unscored", _set("I", "1.2", 4, None), ("I", "1.2", 4)),
+    ("too-many-decimals", _set("I", "1.2", 4, 1.125), ("I", "1.2", 4)),
+    ("ratio-mismatch", _set("I", "3.5.1", 5, "664/664 hồ sơ = 98%"), ("I", "3.5.1", 5)),
+    ("doc-bad-date", _set("I", "1.1.1", 5, "Kế hoạch số 52/KH-UBND ngày 31/02/2022"), ("I", "1.1.1", 5)),
+    ("doc-after-report", _set("I", "1.1.1", 5, "Kế hoạch số 52/KH-UBND ngày 30/12/2023"), ("I", "1.1.1", 5)),
+    ("doc-type-mismatch", _set("I", "1.1.1", 5, "Quyết định số 52/KH-UBND ngày 30/12/2022"), ("I", "1.1.1", 5)),
+]
+
+
+@pytest.mark.parametrize("code,edit,where", CASES, ids=[c[0] for c in CASES])
+def test_each_finding_at_its_cell(tmp_path, code, edit, where):
+    path = edited_example(tmp_path, f"{code}.xlsx", edit)
+    result = check_file(path)
+    wb = openpyxl.load_workbook(path)
+    part, stt, col = where
+    row = find_row(wb.worksheets[0], part, stt)
+    if code == "duplicate-code":  # the second 1.3.1 is the duplicate
+        row += 1
+    expected_cell = f"{'ABCDE'[col - 1]}{row}"
+    hits = [f for f in result.findings if f.code == code]
+    at_cell = [f for f in hits if f.cell == expected_cell]
+    assert at_cell, result.findings
+    hit = at_cell[0]
+    assert hit.severity == CATALOGUE[code].severity
+    assert any(ch in hit.message for ch in "ạảấầẩậắằẳặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđ")
+
+
+def test_over_max_counts_only_max_and_keeps_typed_value(tmp_path):
+    path = edited_example(tmp_path, "over.xlsx", _set("I", "1.2", 4, 3))
+    a = read_workbook(path)
+    crit = next(c for c in a.criteria if c.code == "1.2")
+    assert crit.self.value == 3 and crit.computed_self() == 2
+    assert a.totals().self == Decimal("73.2")
+
+
+def test_misplaced_order_message(tmp_path):
+    result = check_file(edited_example(tmp_path, "order.xlsx", _out_of_order))
+    hits = [f for f in result.findings if f.code == "misplaced-code"]
+    assert len(hits) == 1 and "2.2.3" in hits[0].message and "2.2.4" in hits[0].message
+
+
+def test_missing_code_row(tmp_path):
+    result = check_file(edited_example(tmp_path, "nocode.xlsx", _missing_code))
+    assert {f.code for f in result.findings} >= {"missing-code", "max-sum-mismatch"}
+
+
+def test_decimal_arithmetic_has_no_float_drift(tmp_path):
+    def edit(ws):
+        for code, value in (("1.6.1", 0.1), ("1.6.2", 0.2)):
+            ws.cell(find_row(ws, "I", code), 4).value = value
+    a = read_workbook(edited_example(tmp_path, "drift.xlsx", edit))
+    area = next(c for c in a.criteria if c.code == "1.6")
+    assert area.computed_self() == Decimal("0.3")
+    from cchc_xl.api import WorkbookResult
+    import json
+    text = json.dumps(WorkbookResult(str(EXAMPLE), a, []).to_json())
+    assert "0000000" not in text and "9999999" not in text

@@ -1,0 +1,246 @@
+"""Layouts officers really produce, and inputs that must be refused cleanly."""
+import shutil
+import subprocess
+import sys
+import zipfile
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from cchc_xl.api import check_file
+from cchc_xl.read import read_workbook
+
+from helpers import EXAMPLE
+
+
+def rebuilt_layout(path):
+    """The example rewritten as another commune's office might lay it out."""
+    src = read_workbook(EXAMPLE)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Bieu tu cham"
+    ws["A1"] = "UBND XÃ NGỌC KỲ"
+    ws["B3"], ws["D3"] = "Tên đơn vị:", "Xã Ngọc Kỳ"  # value not adjacent: next non-empty cell
+    ws["B4"], ws["C4"] = "Ngày báo cáo", "26/6/2023"
+    header = 14
+    titles = ["STT", "LĨNH VỰC, TIÊU CHÍ", "Điểm\ntối đa", "Điểm tự\nđánh giá", "Tài liệu kiểm chứng", "Nội dung\ngiải trình"]
+    for col, title in enumerate(titles, start=1):
+        ws.cell(header, col, title)
+    row = header + 1
+    ws.cell(row, 1, None)  # blank spacer row right after the header
+    explanation_rows = {}
+    for crit in src.criteria:
+        row += 1
+        code = crit.code
+        if code.count(".") == 1 and code.split(".")[1] != "0" and crit.part == "I" and not code.endswith("0"):
+            ws.cell(row, 1, float(code))  # Excel turned "3.5" into the number 3.5
+        elif code.isdigit():
+            ws.cell(row, 1, int(code))
+        else:
+            ws.cell(row, 1, code + ". " if "." in code else code)  # "1.1.1. "
+        ws.cell(row, 2, crit.name)
+        ws.cell(row, 3, float(crit.max.value))
+        if crit.self.value is not None:
+            value = crit.self.value
+            ws.cell(row, 4, f" {str(value).replace('.', ',')} " if value != int(value) else float(value))
+        ws.cell(row, 5, "TLKC kèm theo")
+        ws.cell(row, 6, crit.explanation or None)
+        explanation_rows[(crit.part, crit.code)] = row
+        if crit.code == "1.7":
+            row += 1
+            ws.cell(row, 2, "Ghi chú: nhiệm vụ được giao trong 6 tháng")  # note row without STT
+            ws.row_dimensions[row].hidden = True
+    # 5.4 and 5.4.1 share one merged explanation
+    r1, r2 = explanation_rows[("I", "5.4")], explanation_rows[("I", "5.4.1")]
+    ws.cell(r2, 6).value = None
+    ws.merge_cells(start_row=r1, start_column=6, end_row=r2, end_column=6)
+    row += 2
+    ws.cell(row, 2, "Tổng cộng")
+    ws.cell(row, 3, 100)
+    ws.cell(row + 3, 2, "Người lập biểu")
+    wb.save(path)
+    return explanation_rows
+
+
+def test_other_layout_reads_to_same_totals(tmp_path):
+    path = tmp_path / "layout.xlsx"
+    rows = rebuilt_layout(path)
+    a = read_workbook(path)
+    t = a.totals()
+    assert (t.max, t.self, t.pending_max) == (Decimal(100), Decimal("73.2"), Decimal(24))
+    assert t.by_part["I"]["self"] == Decimal("71.2")
+    assert a.header_row == 13 and a.columns["explanation"] == 5
+    assert "Tài liệu kiểm chứng" in a.extra_columns
+    assert a.meta["unit"] == "Xã Ngọc Kỳ" and str(a.meta["report_date"]) == "2023-06-26"
+    by_code = {(c.part, c.code): c for c in a.criteria}
+    assert len(by_code) == 105
+    assert by_code[("I", "5.4.1")].explanation == by_code[("I", "5.4")].explanation != ""
+    assert by_code[("I", "1.7")].notes == ["Ghi chú: nhiệm vụ được giao trong 6 tháng"]
+    result = check_file(path)
+    assert {f.code for f in result.findings} <= {"doc-type-mismatch", "ratio-mismatch", "missing-explanation"}
+
+
+def test_two_row_header_with_merged_diem(tmp_path):
+    wb = openpyxl.load_workbook(EXAMPLE)
+    ws = wb.worksheets[0]
+    ws.insert_rows(17)  # header now rows 17-18: "Điểm" merged over C17:D17
+    ws["C17"], ws["D17"] = "Điểm", None
+    ws.merge_cells("C17:D17")
+    ws["C18"], ws["D18"] = "Tối đa", "Tự đánh giá"
+    ws["A17"], ws["B17"], ws["E17"] = "STT", "Lĩnh vực, tiêu chí", "Nội dung giải trình"
+    ws["A18"] = ws["B18"] = ws["E18"] = None
+    path = tmp_path / "two_rows.xlsx"
+    wb.save(path)
+    t = read_workbook(path).totals()
+    assert (t.max, t.self) == (Decimal(100), Decimal("73.2"))
+
+
+def _truncated(path):
+    data = EXAMPLE.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _not_zip(path):
+    path.write_text("Đây không phải tệp Excel", encoding="utf-8")
+
+
+def _empty(path):
+    path.write_bytes(b"")
+
+
+def _password(path):
+    import msoffcrypto
+
+    with open(EXAMPLE, "rb") as src, open(path, "wb") as out:
+        msoffcrypto.OfficeFile(src).encrypt("matkhau", out)
+
+
+def _no_table(path):
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "Danh sách cán bộ"
+    wb.active["A2"] = "Nguyễn Văn A"
+    wb.save(path)
+
+
+def _bomb(path):
+    """A real zip bomb: the sheet inflates to 1.1 GB of whitespace."""
+    with zipfile.ZipFile(EXAMPLE) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
+        for item in zin.infolist():
+            if item.filename == "xl/worksheets/sheet1.xml":
+                with zout.open(item.filename, "w", force_zip64=True) as sheet:
+                    sheet.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+                    chunk = b" " * (1 << 24)
+                    for _ in range(66):
+                        sheet.write(chunk)
+                    sheet.write(b"</sheetData></worksheet>")
+            else:
+                zout.writestr(item, zin.read(item.filename))
+
+
+def _entities(path):
+    """Billion-laughs style DOCTYPE in the sheet XML."""
+    with zipfile.ZipFile(EXAMPLE) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(
+                    b"<worksheet ",
+                    b'<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+                    b"<worksheet ",
+                    1,
+                )
+                assert b"<!DOCTYPE" in data
+            zout.writestr(item, data)
+
+
+BAD = [
+    ("truncated", _truncated, "hỏng"),
+    ("not-zip", _not_zip, "không phải tệp Excel"),
+    ("empty", _empty, "rỗng"),
+    ("password", _password, "mật khẩu"),
+    ("no-table", _no_table, "không tìm thấy bảng tiêu chí"),
+    ("zip-bomb", _bomb, "zip bomb"),
+    ("xml-entities", _entities, "DOCTYPE"),
+]
+
+
+@pytest.mark.parametrize("name,make,reason", BAD, ids=[b[0] for b in BAD])
+def test_unreadable_inputs_exit_2_with_reason(tmp_path, name, make, reason):
+    path = tmp_path / f"{name}.xlsx"
+    make(path)
+    proc = subprocess.run(
+        [sys.executable, "-m", "cchc_xl", "check", str(path)], capture_output=True, text=True, timeout=60,
+        encoding="utf-8",
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and reason in lines[0] and str(path) in lines[0]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is needed to make a real .xls")
+def test_old_xls_is_refused(tmp_path):
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "xls", "--outdir", str(tmp_path), str(EXAMPLE)],
+        check=True, capture_output=True, timeout=180,
+    )
+    xls = tmp_path / "ngoc_ky_6thang_2023.xls"
+    result = check_file(xls)
+    assert not result.readable and ".xls" in result.error
+
+
+def test_ascii_console_does_not_crash():
+    import os
+
+    env = dict(os.environ, PYTHONIOENCODING="ascii")
+    proc = subprocess.run([sys.executable, "-m", "cchc_xl", "check", str(EXAMPLE)], capture_output=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout.decode("ascii")
+    assert "Xa Ngoc Ky: 73,2/100" in out and "ratio-mismatch" in out
+
+
+def test_json_schema(tmp_path):
+    import json
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "cchc_xl", "check", "--json", str(EXAMPLE), str(tmp_path / "missing.xlsx")],
+        capture_output=True, text=True, encoding="utf-8",
+    )
+    assert proc.returncode == 2
+    data = json.loads(proc.stdout)
+    good, bad = data["workbooks"]
+    assert bad["ok"] is False and "error" in bad
+    assert good["ok"] is True and "error" not in good
+    assert good["totals"] == {
+        "max": 100, "self": 73.2, "pending_max": 24,
+        "by_part": {"I": {"max": 74, "self": 71.2}, "II": {"max": 26, "self": 2}},
+    }
+    first = good["criteria"][0]
+    assert set(first) == {"part", "code", "name", "max", "self", "computed_self", "explanation", "sheet", "cell"}
+    c = next(c for c in good["criteria"] if c["code"] == "3.5.3")
+    assert (c["max"], c["self"], c["cell"]) == (0.5, 0.3, "D69")
+    f = good["findings"][0]
+    assert set(f) == {"code", "severity", "sheet", "cell", "part", "criterion", "message"}
+    assert good["meta"]["Tên đơn vị"] == "Xã Ngọc Kỳ"
+
+
+def test_new_and_templates(tmp_path):
+    out = tmp_path / "xa_moi.xlsx"
+    proc = subprocess.run(
+        [sys.executable, "-m", "cchc_xl", "new", "-o", str(out), "--unit", "Xã An Bình", "--period", "Năm 2025"],
+        capture_output=True, text=True, encoding="utf-8",
+    )
+    assert proc.returncode == 0, proc.stderr
+    a = read_workbook(out)
+    assert a.meta["unit"] == "Xã An Bình" and a.meta["period"] == "Năm 2025"
+    assert a.totals().max == 100 and a.totals().pending_max == 100
+    ws = openpyxl.load_workbook(out).worksheets[0]
+    assert ws.freeze_panes == "A18"
+    assert ws["A18"].data_type == "s" and ws["A18"].number_format == "@"
+    assert ws["B20"].font.name == "Times New Roman"
+    assert ws.data_validations.dataValidation[0].formula2 == "C18"
+    again = subprocess.run([sys.executable, "-m", "cchc_xl", "new", "-o", str(out)], capture_output=True, text=True)
+    assert again.returncode == 2  # never overwrite an officer's file
+    listing = subprocess.run([sys.executable, "-m", "cchc_xl", "templates"], capture_output=True, text=True, encoding="utf-8")
+    assert "cap_xa_2023" in listing.stdout
