@@ -59,3 +59,102 @@ def example_copy(tmp_path):
 @pytest.fixture()
 def blank_parent_copy(tmp_path):
     return edited_example(tmp_path, "blank_parents.xlsx", blank_parents)
+
+
+# ---------------------------------------------------------------- a real .xlsm with everything officers have
+import re
+import struct
+import zipfile
+import zlib
+
+import xlwings
+
+VBA_SOURCE = Path(xlwings.__file__).parent / "quickstart.xlsm"  # a VBA project saved by Excel (Module1.SampleCall)
+MACRO = "Module1.SampleCall"
+
+
+def tiny_png(width=40, height=20):
+    """A real PNG (red seal placeholder), written without Pillow."""
+    raw = b"".join(b"\x00" + b"\xcc\x00\x00" * width for _ in range(height))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def make_rich_xlsm(path, edit=None):
+    """The example as an officer's .xlsm: VBA project, a form button bound to a macro,
+    an image, cell comments, data validation, a conditional format and their own fill."""
+    from openpyxl.comments import Comment
+    from openpyxl.drawing.image import Image
+    from openpyxl.formatting.rule import CellIsRule
+    from openpyxl.styles import PatternFill
+    import io
+
+    wb = openpyxl.load_workbook(EXAMPLE)
+    ws = wb.worksheets[0]
+    if edit:
+        edit(ws)
+    ws["E18"].comment = Comment("Ghi chú của cán bộ: đã đối chiếu hồ sơ.", "Cán bộ VP")
+    ws["B4"].comment = Comment("Mẫu năm 2023", "Cán bộ VP")
+    ws["E19"].fill = PatternFill("solid", fgColor="FF00B050")  # the officer's own green
+    ws.conditional_formatting.add("D18:D122", CellIsRule(operator="lessThan", formula=["0"], fill=PatternFill("solid", fgColor="FFFF0000")))
+    img = Image(io.BytesIO(tiny_png()))
+    ws.add_image(img, "G2")
+    other = wb.create_sheet("Ghi chép")
+    other["A1"] = "Sheet của cán bộ, không được đụng tới"
+    tmp = Path(path).with_suffix(".tmp.xlsx")
+    wb.save(tmp)
+    vba = zipfile.ZipFile(VBA_SOURCE).read("xl/vbaProject.bin")
+    with zipfile.ZipFile(tmp) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        names = zin.namelist()
+        sheet_rels = zin.read("xl/worksheets/_rels/sheet1.xml.rels").decode()
+        vml_name = "xl/" + re.search(r'Target="/?(?:\.\./)?(?:xl/)?(drawings/[^"]+\.vml)"', sheet_rels).group(1)
+        for name in names:
+            data = zin.read(name)
+            if name == "[Content_Types].xml":
+                data = data.replace(b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                                    b"application/vnd.ms-excel.sheet.macroEnabled.main+xml")
+                data = data.replace(b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
+                                    b'<Override PartName="/xl/ctrlProps/ctrlProp1.xml" ContentType="application/vnd.ms-excel.controlproperties+xml"/></Types>')
+            elif name == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdVba1" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" Target="vbaProject.bin"/></Relationships>')
+            elif name == "xl/worksheets/_rels/sheet1.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdCtrl1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/ctrlProp" Target="../ctrlProps/ctrlProp1.xml"/></Relationships>')
+            elif name == vml_name:
+                button = (
+                    '<v:shape id="_x0000_s1100" type="#_x0000_t201" style="position:absolute;margin-left:600pt;margin-top:5pt;'
+                    'width:90pt;height:24pt;z-index:50" o:button="t" fillcolor="buttonFace [67]" strokecolor="windowText [64]" o:insetmode="auto">'
+                    '<v:fill color2="buttonFace [67]" o:detectmouseclick="t"/><o:lock v:ext="edit" rotation="t"/>'
+                    '<v:textbox style="mso-direction-alt:auto" o:singleclick="f"><div style="text-align:center"><font face="Calibri" size="220" color="#000000">Tính lại</font></div></v:textbox>'
+                    '<x:ClientData ObjectType="Button"><x:Anchor>6, 0, 0, 5, 8, 0, 1, 10</x:Anchor><x:PrintObject>False</x:PrintObject>'
+                    f'<x:AutoFill>False</x:AutoFill><x:FmlaMacro>[0]!{MACRO}</x:FmlaMacro><x:TextHAlign>Center</x:TextHAlign><x:TextVAlign>Center</x:TextVAlign></x:ClientData></v:shape>'
+                )
+                text = data.decode()
+                if "_x0000_t201" not in text:
+                    button = ('<v:shapetype id="_x0000_t201" coordsize="21600,21600" o:spt="201" path="m,l,21600r21600,l21600,xe">'
+                              '<v:stroke joinstyle="miter"/><v:path shadowok="f" o:extrusionok="f" strokeok="f" fillok="f" o:connecttype="rect"/>'
+                              '<o:lock v:ext="edit" shapetype="t"/></v:shapetype>') + button
+                data = text.replace("</xml>", button + "</xml>").encode()
+            elif name == "xl/worksheets/sheet1.xml":
+                controls = (
+                    b'<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"><mc:Choice Requires="x14">'
+                    b'<controls><mc:AlternateContent><mc:Choice Requires="x14"><control shapeId="1100" r:id="rIdCtrl1" name="Button 1">'
+                    b'<controlPr defaultSize="0" print="0" autoFill="0" autoPict="0" macro="[0]!' + MACRO.encode() + b'">'
+                    b'<anchor moveWithCells="1" sizeWithCells="1"><from><xdr:col>6</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>0</xdr:row><xdr:rowOff>0</xdr:rowOff></from>'
+                    b'<to><xdr:col>8</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>1</xdr:row><xdr:rowOff>0</xdr:rowOff></to></anchor></controlPr></control>'
+                    b'</mc:Choice></mc:AlternateContent></controls></mc:Choice></mc:AlternateContent>'
+                )
+                data = data.replace(b"<worksheet ", b'<worksheet xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main" '
+                                    b'xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" ', 1)
+                if b"xmlns:r=" not in data[:600]:
+                    data = data.replace(b"<worksheet ", b'<worksheet xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" ', 1)
+                data = data.replace(b"</worksheet>", controls + b"</worksheet>")
+            zout.writestr(name, data)
+        zout.writestr("xl/vbaProject.bin", vba)
+        zout.writestr("xl/ctrlProps/ctrlProp1.xml", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                      '<formControlPr xmlns="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main" objectType="Button" lockText="1"/>')
+    tmp.unlink()
+    return Path(path)

@@ -1,0 +1,117 @@
+"""What recalc writes, decided once for every door (file and live Excel).
+
+Pure: from an Assessment to the cell values, marks and findings to write. The
+file path (xlsx package edit) and the xlwings path only carry this out.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..model import Assessment, ScoreCell, Totals
+from ..rules import ERROR, WARNING, Finding, check_assessment, count
+from ..text import split_address
+
+MARK_COLOURS = {ERROR: "FFFFC7C7", WARNING: "FFFFF2B0"}  # ARGB; distinctive, so a re-run knows its own marks
+NOTE_PREFIX = "[cchc-xl] "
+
+
+@dataclass
+class Mark:
+    severity: str
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def colour(self) -> str:
+        return MARK_COLOURS[self.severity]
+
+    @property
+    def note(self) -> str:
+        return NOTE_PREFIX + "\n".join(self.messages)
+
+
+@dataclass
+class RecalcPlan:
+    sheet: str
+    values: dict[tuple[int, int], Decimal | None]  # computed parent/total cells
+    marks: dict[tuple[int, int], Mark]  # cells of the criteria sheet
+    findings: list[Finding]
+    totals: Totals
+    checked_at: dt.datetime
+    skipped_formulas: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return count(self.findings)[0]
+
+    @property
+    def warnings(self) -> int:
+        return count(self.findings)[1]
+
+
+def plan_recalc(assessment: Assessment, against: Assessment | None = None) -> RecalcPlan:
+    """Compute parents and total, apply them to the model, then check what results."""
+    values: dict[tuple[int, int], Decimal | None] = {}
+    skipped = []
+    for crit in assessment.tree():
+        cell = crit.self.cell
+        if not crit.children or cell is None or not crit.code_ok:
+            continue
+        if crit.self.is_formula:  # the officer's own formula: theirs, Excel recomputes it
+            skipped.append(cell.address)
+            continue
+        computed = crit.computed_self()
+        values[(cell.row, cell.col)] = _round(computed)
+        crit.self = ScoreCell(cell, computed, _round(computed))
+    totals = assessment.totals()
+    if assessment.total_self is not None and assessment.total_self.cell is not None:
+        cell = assessment.total_self.cell
+        if assessment.total_self.is_formula:
+            skipped.append(cell.address)
+        else:
+            values[(cell.row, cell.col)] = _round(totals.self)
+            assessment.total_self = ScoreCell(cell, totals.self, _round(totals.self))
+    findings = check_assessment(assessment, against)
+    marks: dict[tuple[int, int], Mark] = {}
+    for finding in findings:
+        if finding.sheet != assessment.sheet or not finding.cell or finding.severity not in MARK_COLOURS:
+            continue
+        key = split_address(finding.cell)
+        mark = marks.setdefault(key, Mark(finding.severity))
+        if finding.severity == ERROR:
+            mark.severity = ERROR
+        mark.messages.append(finding.message)
+    return RecalcPlan(assessment.sheet, values, marks, findings, totals, dt.datetime.now().replace(microsecond=0),
+                      skipped)
+
+
+def _round(value: Decimal | None) -> Decimal | None:
+    """At most 2 decimals, as the criteria sets publish them."""
+    if value is None:
+        return None
+    return value.quantize(Decimal("0.01")).normalize() if value.as_tuple().exponent < -2 else value.normalize()
+
+
+FINDINGS_HEADERS = ["STT", "Ô", "Mức độ", "Mã", "Tiêu chí", "Nội dung"]
+
+
+def findings_rows(plan: RecalcPlan, unit: str = "") -> tuple[list[list], list[list]]:
+    """(summary lines, findings table) for the "Kết quả kiểm tra" sheet, as plain values."""
+    from ..rules.catalogue import SEVERITY_VI
+
+    t = plan.totals
+    summary = [
+        ["KẾT QUẢ KIỂM TRA CHỈ SỐ CCHC" + (f" — {unit}" if unit else "")],
+        ["Thời điểm kiểm tra", plan.checked_at.strftime("%d/%m/%Y %H:%M")],
+        ["Điểm tối đa", t.max],
+        ["Điểm tự đánh giá (đã chấm)", t.self],
+        ["Điểm chờ kết quả (chưa chấm)", t.pending_max],
+        *[[f"Phần {part}", v["self"] if v["self"] is not None else "", f"/ {v['max']}"] for part, v in t.by_part.items()],
+        ["Số lỗi / cảnh báo", f"{plan.errors} lỗi, {plan.warnings} cảnh báo"],
+    ]
+    table = [
+        [index, f.cell, SEVERITY_VI[f.severity], f.code, f"{f.part} / {f.criterion}".strip(" /"), f.message]
+        for index, f in enumerate(plan.findings, start=1)
+    ]
+    return summary, table

@@ -1,0 +1,236 @@
+"""`cchc-xl recalc`: write computed totals, marks and a findings sheet into the file.
+
+Only the parts that must change are rewritten (the criteria sheet, styles,
+its notes, the workbook index and the findings sheet); everything else in the
+package is copied byte for byte. Writes go to a temporary file in the same
+folder and are renamed into place, so a crash never leaves a half-written file.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import stat
+import tempfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from lxml import etree
+
+from ..errors import RefusedWrite
+from ..read import FINDINGS_SHEET, read_workbook
+from ..read.package import NS_MAIN, NS_REL, open_package
+from ..text import cell_address, vn
+from .package import CT_WORKSHEET, REL_WORKSHEET, R_ID, Package, parse, q, serialise
+from .plan import MARK_COLOURS, FINDINGS_HEADERS, RecalcPlan, findings_rows, plan_recalc
+from .xlsx_edit import SheetXml, Styles, inline_cell, number_cell, write_notes
+
+PAUSE_ENV = "CCHC_XL_TEST_WRITE_PAUSE"  # tests: seconds to pause between zip members
+
+
+@dataclass
+class RecalcOutcome:
+    path: str
+    plan: RecalcPlan
+    backup: str | None = None
+    notes_skipped: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return self.plan.errors
+
+    def lines(self) -> list[str]:
+        t = self.plan.totals
+        out = [
+            f"Đã ghi {self.path}: tổng {vn(t.self)}/{vn(t.max)} điểm (chờ {vn(t.pending_max)} điểm chưa chấm); "
+            f"{self.plan.errors} lỗi, {self.plan.warnings} cảnh báo — xem trang “{FINDINGS_SHEET}”.",
+        ]
+        if self.backup:
+            out.append(f"Bản sao lưu tệp gốc: {self.backup}")
+        if self.plan.skipped_formulas:
+            out.append("Giữ nguyên công thức của bạn ở các ô: " + ", ".join(self.plan.skipped_formulas))
+        if self.notes_skipped:
+            out.append("Các ô đã có ghi chú của bạn nên không thêm ghi chú: " + ", ".join(self.notes_skipped))
+        return out
+
+
+def lock_file_for(path: Path) -> Path | None:
+    """Excel's owner file ("~$name") when the workbook is open in Excel."""
+    for name in (f"~${path.name}", f"~${path.name[2:]}"):
+        candidate = path.with_name(name)
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def _refuse_unsafe(source: Path, target: Path) -> None:
+    for path in {source, target}:
+        lock = lock_file_for(path)
+        if lock is not None:
+            raise RefusedWrite(f"tệp {path.name} đang mở trong Excel (có tệp khóa {lock.name}); "
+                               "hãy đóng Excel rồi chạy lại — chưa ghi gì.")
+    if target.exists() and (not os.access(target, os.W_OK) or not target.stat().st_mode & stat.S_IWUSR):
+        raise RefusedWrite(f"tệp {target} chỉ cho phép đọc (read-only); không ghi được — chưa ghi gì.")
+    if not os.access(target.parent, os.W_OK):
+        raise RefusedWrite(f"không có quyền ghi vào thư mục {target.parent} — chưa ghi gì.")
+
+
+def recalc_file(path, output=None, backup: bool = True, against=None) -> RecalcOutcome:
+    """Recalculate a workbook file (in place unless ``output``) and mark its findings."""
+    source = Path(path)
+    target = Path(output) if output else source
+    if target.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise RefusedWrite("tệp ra phải có đuôi .xlsx hoặc .xlsm")
+    if source.suffix.lower() == ".xlsm" and target.suffix.lower() != ".xlsm":
+        raise RefusedWrite("tệp gốc có macro (.xlsm): tệp ra cũng phải là .xlsm để giữ macro")
+    assessment = read_workbook(source)  # vets the package too (bombs, entities, damage)
+    _refuse_unsafe(source, target)
+    plan = plan_recalc(assessment, against)
+    archive, info = open_package(str(source))
+    archive.close()
+    sheet_part = dict(info.sheets)[assessment.sheet]
+    pkg = Package(source)
+    skipped = apply_plan(pkg, sheet_part, plan, assessment.unit)
+    backup_path = None
+    if backup and target == source:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup_path = source.with_name(f"{source.stem}.sao-luu-{stamp}{source.suffix}")
+        shutil.copy2(source, backup_path)
+    atomic_write(pkg, target)
+    return RecalcOutcome(str(target), plan, str(backup_path) if backup_path else None, skipped)
+
+
+def atomic_write(pkg: Package, target: Path) -> None:
+    pause = float(os.environ.get(PAUSE_ENV, "0") or 0)
+    fd, temp = tempfile.mkstemp(prefix=".~cchc-xl-", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            pkg.save_to(handle, pause)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if target.exists():
+            shutil.copymode(target, temp)
+        os.replace(temp, target)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise
+
+
+def apply_plan(pkg: Package, sheet_part: str, plan: RecalcPlan, unit: str = "") -> list[str]:
+    """Carry out a plan on the package; returns cells whose note was left to the officer."""
+    sheet_root = pkg.xml(sheet_part)
+    sheet = SheetXml(sheet_root)
+    styles = Styles(pkg.xml("xl/styles.xml"))
+    for (row, col), value in plan.values.items():
+        sheet.set_number(row, col, value)
+    _apply_fills(sheet, styles, plan)
+    notes = {cell: mark.note for cell, mark in plan.marks.items()}
+    noted = write_notes(pkg, sheet_part, sheet_root, notes)
+    _write_findings_sheet(pkg, styles, plan, unit)
+    pkg.write("xl/styles.xml", serialise(styles.root))
+    pkg.write(sheet_part, serialise(sheet_root))
+    return [cell_address(*cell) for cell in sorted(set(notes) - noted)]
+
+
+def _apply_fills(sheet: SheetXml, styles: Styles, plan: RecalcPlan) -> None:
+    ours = {rgb.upper() for rgb in MARK_COLOURS.values()}
+    # 1. take our old marks off (a fixed mistake loses its colour)
+    for row_el in sheet.rows.values():
+        for c in row_el.iter(q("c")):
+            index = SheetXml.style(c)
+            if index and styles.fill_rgb(styles.xf_fill(index)) in ours:
+                c.set("s", str(styles.with_fill(index, 0)))
+    # 2. mark this run's findings, leaving the officer's own fills alone
+    for (row, col), mark in plan.marks.items():
+        c = sheet.cell(row, col, create=True)
+        index = SheetXml.style(c)
+        if styles.fill_rgb(styles.xf_fill(index)) != "":
+            continue
+        sheet.set_style(row, col, styles.with_fill(index, styles.ensure_fill(mark.colour)))
+
+
+def _write_findings_sheet(pkg: Package, styles: Styles, plan: RecalcPlan, unit: str) -> None:
+    book = pkg.xml("xl/workbook.xml")
+    sheets_el = book.find(q("sheets"))
+    rels = pkg.relationships("xl/workbook.xml")
+    part = None
+    for sheet_el in sheets_el:
+        if sheet_el.get("name") == FINDINGS_SHEET and sheet_el.get(R_ID) in rels:
+            part = rels[sheet_el.get(R_ID)][1]
+    if part is None:
+        part = pkg.free_name("xl/worksheets/sheet{}.xml")
+        rid = pkg.add_relationship("xl/workbook.xml", REL_WORKSHEET, part)
+        pkg.ensure_content_type(part, CT_WORKSHEET)
+        new = etree.SubElement(sheets_el, q("sheet"), name=FINDINGS_SHEET,
+                               sheetId=str(max(int(s.get("sheetId", "0")) for s in sheets_el) + 1))
+        new.set(R_ID, rid)
+    calc = book.find(q("calcPr"))
+    if calc is None:
+        calc = etree.Element(q("calcPr"), calcId="191029")
+        anchor = book.find(q("definedNames"))
+        (anchor if anchor is not None else sheets_el).addnext(calc)
+    calc.set("fullCalcOnLoad", "1")  # formulas that use our totals recompute when Excel opens it
+    pkg.write("xl/workbook.xml", serialise(book))
+    pkg.write(part, _findings_sheet_xml(styles, plan, unit))
+
+
+def _findings_sheet_xml(styles: Styles, plan: RecalcPlan, unit: str) -> bytes:
+    bold = styles.report_style(bold=True, border=False)
+    text = styles.report_style(border=False)
+    header = styles.report_style(bold=True, fill="FFD9E1F2")
+    cell_style = styles.report_style()
+    link = styles.report_style(link=True)
+    colour = {sev: styles.report_style(fill=rgb) for sev, rgb in MARK_COLOURS.items()}
+    root = etree.Element(q("worksheet"), nsmap={None: NS_MAIN, "r": NS_REL})
+    pr = etree.SubElement(root, q("sheetPr"))
+    etree.SubElement(pr, q("tabColor"), rgb="FFC00000")
+    views = etree.SubElement(root, q("sheetViews"))
+    etree.SubElement(views, q("sheetView"), workbookViewId="0")
+    etree.SubElement(root, q("sheetFormatPr"), defaultRowHeight="15")
+    cols = etree.SubElement(root, q("cols"))
+    for index, width in enumerate([30, 16, 11, 20, 14, 100], start=1):
+        etree.SubElement(cols, q("col"), min=str(index), max=str(index), width=str(width), customWidth="1")
+    data = etree.SubElement(root, q("sheetData"))
+    summary, table = findings_rows(plan, unit)
+    row = 0
+    for line in summary:
+        row_el = etree.SubElement(data, q("row"), r=str(row + 1))
+        for col, value in enumerate(line):
+            style = bold if col == 0 else text
+            if isinstance(value, Decimal):
+                row_el.append(number_cell(row, col, value, style))
+            else:
+                row_el.append(inline_cell(row, col, value, style))
+        row += 1
+    row += 1
+    row_el = etree.SubElement(data, q("row"), r=str(row + 1))
+    for col, title in enumerate(FINDINGS_HEADERS):
+        row_el.append(inline_cell(row, col, title, header))
+    links = []
+    for line, finding in zip(table, plan.findings):
+        row += 1
+        row_el = etree.SubElement(data, q("row"), r=str(row + 1))
+        for col, value in enumerate(line):
+            style = link if col == 1 and finding.cell else colour.get(finding.severity, cell_style) if col == 2 else cell_style
+            if isinstance(value, int):
+                row_el.append(number_cell(row, col, Decimal(value), cell_style))
+            else:
+                row_el.append(inline_cell(row, col, value, style))
+        if finding.cell:
+            links.append((cell_address(row, 1), f"'{finding.sheet}'!{finding.cell}"))
+    if not table:
+        row += 1
+        row_el = etree.SubElement(data, q("row"), r=str(row + 1))
+        row_el.append(inline_cell(row, 0, "Không có lỗi hay cảnh báo nào.", text))
+    if links:
+        hyperlinks = etree.SubElement(root, q("hyperlinks"))
+        for ref, location in links:
+            etree.SubElement(hyperlinks, q("hyperlink"), ref=ref, location=location, display=location)
+    etree.SubElement(root, q("pageMargins"), left="0.5", right="0.5", top="0.75", bottom="0.75",
+                     header="0.3", footer="0.3")
+    return serialise(root)
+
+
+__all__ = ["recalc_file", "RecalcOutcome", "apply_plan", "lock_file_for", "parse"]

@@ -1,0 +1,211 @@
+"""Write-back: computed totals, marks, findings sheet, nothing of the officer's lost."""
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+
+import openpyxl
+import pytest
+
+from cchc_xl.read import FINDINGS_SHEET, read_workbook
+from cchc_xl.write.plan import MARK_COLOURS
+from cchc_xl.write.recalc import recalc_file
+
+from helpers import EXAMPLE, MACRO, blank_parents, edited_example, find_row, make_rich_xlsm
+
+CHANGEABLE = {"xl/worksheets/sheet1.xml", "xl/styles.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
+              "[Content_Types].xml"}
+
+
+def self_value(ws, part, code):
+    return ws.cell(find_row(ws, part, code), 4).value
+
+
+def test_blank_parents_are_filled_exactly(blank_parent_copy, tmp_path):
+    out = tmp_path / "out.xlsx"
+    outcome = recalc_file(blank_parent_copy, out)
+    ws = openpyxl.load_workbook(out).worksheets[0]
+    assert self_value(ws, "I", "1") == 14
+    assert self_value(ws, "I", "3") == 17.1
+    assert self_value(ws, "I", "5") == 10.6
+    assert self_value(ws, "I", "I") == 71.2
+    assert self_value(ws, "II", "II") == 2
+    total_row = find_row(ws, "II", "3") + 1
+    assert ws.cell(total_row, 2).value == "Tổng" and ws.cell(total_row, 4).value == 73.2
+    assert outcome.plan.totals.pending_max == 24
+    xml = zipfile.ZipFile(out).read("xl/worksheets/sheet1.xml").decode()
+    assert "<v>17.1</v>" in xml and "<v>71.2</v>" in xml and "<v>73.2</v>" in xml
+    assert "0000000" not in xml and "9999999" not in xml
+    # leaves and max cells are untouched
+    src = openpyxl.load_workbook(blank_parent_copy).worksheets[0]
+    for row in range(18, total_row):
+        assert ws.cell(row, 3).value == src.cell(row, 3).value
+        if src.cell(row, 4).value is not None:
+            assert ws.cell(row, 4).value == src.cell(row, 4).value
+
+
+def test_survey_parents_stay_blank(tmp_path):
+    def edit(ws):
+        blank_parents(ws)
+        ws.cell(find_row(ws, "II", "1"), 4).value = None
+    path = edited_example(tmp_path, "pending.xlsx", edit)
+    recalc_file(path, backup=False)
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    assert self_value(ws, "II", "II") is None  # every child pending: blank, not 0
+
+
+def marks_of(path):
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    fills, notes = {}, {}
+    for row in ws.iter_rows():
+        for cell in row:
+            rgb = cell.fill.fgColor.rgb if cell.fill and cell.fill.fill_type == "solid" else None
+            if rgb:
+                fills[cell.coordinate] = rgb
+            if cell.comment:
+                notes[cell.coordinate] = (cell.comment.author, cell.comment.text)
+    values = [[c.value for c in row] for row in ws.iter_rows()]
+    findings = [[c.value for c in row] for row in wb[FINDINGS_SHEET].iter_rows()]
+    return values, fills, notes, findings
+
+
+def test_over_max_is_marked_and_mark_goes_when_fixed(tmp_path):
+    def mistake(ws):
+        ws.cell(find_row(ws, "I", "1.2"), 4).value = 3
+    path = edited_example(tmp_path, "over.xlsx", mistake)
+    outcome = recalc_file(path, backup=False)
+    assert outcome.errors == 1
+    values, fills, notes, findings = marks_of(path)
+    row = find_row(openpyxl.load_workbook(path).worksheets[0], "I", "1.2")
+    assert fills[f"D{row}"] == MARK_COLOURS["error"]
+    assert notes[f"D{row}"][0] == "cchc-xl" and "vượt điểm tối đa 2" in notes[f"D{row}"][1]
+    assert any(line[1] == f"D{row}" and line[3] == "over-max" for line in findings if len(line) > 3)
+    # over-max counts only its max in the area total
+    assert self_value(openpyxl.load_workbook(path).worksheets[0], "I", "1") == 14
+    # second run: same content
+    first = marks_of(path)
+    recalc_file(path, backup=False)
+    second = marks_of(path)
+    assert first[:3] == second[:3]
+    assert [l for l in first[3] if l and l[0] != "Thời điểm kiểm tra"] == [
+        l for l in second[3] if l and l[0] != "Thời điểm kiểm tra"]
+    # fix it: the mark and note disappear
+    wb = openpyxl.load_workbook(path)
+    wb.worksheets[0].cell(row, 4).value = 2
+    wb.save(path)
+    recalc_file(path, backup=False)
+    values, fills, notes, findings = marks_of(path)
+    assert f"D{row}" not in fills and f"D{row}" not in notes
+    assert not any(len(line) > 3 and line[3] == "over-max" for line in findings)
+
+
+def test_xlsm_keeps_everything(tmp_path):
+    def mistake(ws):
+        ws.cell(find_row(ws, "I", "1.2"), 4).value = 3
+        blank_parents(ws)
+    src = make_rich_xlsm(tmp_path / "xa.xlsm", mistake)
+    out = tmp_path / "xa_out.xlsm"
+    recalc_file(src, out)
+    a, b = zipfile.ZipFile(src), zipfile.ZipFile(out)
+    before, after = set(a.namelist()), set(b.namelist())
+    assert before <= after
+    new_parts = after - before
+    assert len(new_parts) == 1 and new_parts.pop().startswith("xl/worksheets/sheet")
+    sheet_rels = a.read("xl/worksheets/_rels/sheet1.xml.rels").decode()
+    comment_parts = {n for n in before if n.startswith("xl/comments") or n.endswith(".vml")}
+    changed = {n for n in before if a.read(n) != b.read(n)}
+    assert changed <= CHANGEABLE | comment_parts, changed
+    for must_stay in ["xl/vbaProject.bin", "xl/ctrlProps/ctrlProp1.xml", "xl/media/image1.png",
+                      "xl/drawings/drawing1.xml", "xl/worksheets/sheet2.xml", "xl/theme/theme1.xml"]:
+        assert a.read(must_stay) == b.read(must_stay)
+    assert "ctrlProp" in b.read("xl/worksheets/_rels/sheet1.xml.rels").decode() and "ctrlProp" in sheet_rels
+    assert b"macroEnabled" in b.read("[Content_Types].xml")
+    sheet = b.read("xl/worksheets/sheet1.xml").decode()
+    assert f'macro="[0]!{MACRO}"' in sheet and "<controls>" in sheet
+    assert "<conditionalFormatting" in sheet and "<dataValidation" in sheet
+    vml = next(b.read(n).decode() for n in after if n.endswith(".vml"))
+    assert 'ObjectType="Button"' in vml and f"[0]!{MACRO}" in vml
+    # the VBA project still holds the macro the button calls
+    from oletools.olevba import VBA_Parser
+    vba = VBA_Parser("vbaProject.bin", data=b.read("xl/vbaProject.bin"))
+    assert any("Sub SampleCall" in code for _, _, _, code in vba.extract_macros())
+    # officer's notes and fill remain, ours are added
+    wb = openpyxl.load_workbook(out, keep_vba=True)
+    ws = wb.worksheets[0]
+    assert ws["E18"].comment.text == "Ghi chú của cán bộ: đã đối chiếu hồ sơ."
+    assert ws["B4"].comment.author == "Cán bộ VP"
+    assert ws["E19"].fill.fgColor.rgb == "FF00B050"
+    row = find_row(ws, "I", "1.2")
+    assert ws.cell(row, 4).comment.author == "cchc-xl"
+    assert self_value(ws, "I", "I") == 71.2
+    assert FINDINGS_SHEET in wb.sheetnames and "Ghi chép" in wb.sheetnames
+
+
+@pytest.mark.skipif(not __import__("shutil").which("soffice"), reason="needs LibreOffice")
+def test_libreoffice_opens_the_result(tmp_path, blank_parent_copy):
+    out = tmp_path / "lo.xlsx"
+    recalc_file(blank_parent_copy, out)
+    subprocess.run(["soffice", "--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76",
+                    "--outdir", str(tmp_path), str(out)], check=True, capture_output=True, timeout=180)
+    rows = (tmp_path / "lo.csv").read_text(encoding="utf-8").splitlines()
+    assert any(r.startswith("3,") and ",18.5,17.1," in r for r in rows)
+    assert any('Tổng' in r and ",100,73.2," in r for r in rows)
+
+
+def test_lock_file_refuses(tmp_path, example_copy):
+    lock = example_copy.with_name("~$" + example_copy.name)
+    lock.write_bytes(b"owner")
+    before = example_copy.read_bytes()
+    proc = subprocess.run([sys.executable, "-m", "cchc_xl", "recalc", str(example_copy)], capture_output=True,
+                          text=True, encoding="utf-8")
+    assert proc.returncode == 2 and "đang mở trong Excel" in proc.stderr and "Traceback" not in proc.stderr
+    assert example_copy.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([example_copy.name, lock.name])
+
+
+def test_read_only_refuses(tmp_path, example_copy):
+    os.chmod(example_copy, 0o444)  # also what Windows' read-only attribute looks like from Python
+    before = example_copy.read_bytes()
+    proc = subprocess.run([sys.executable, "-m", "cchc_xl", "recalc", str(example_copy)], capture_output=True,
+                          text=True, encoding="utf-8")
+    assert proc.returncode == 2 and "chỉ cho phép đọc" in proc.stderr
+    assert example_copy.read_bytes() == before and len(list(tmp_path.iterdir())) == 1
+
+
+def test_backup_is_kept_and_named(example_copy):
+    before = example_copy.read_bytes()
+    outcome = recalc_file(example_copy)
+    assert outcome.backup and open(outcome.backup, "rb").read() == before
+    assert any("sao lưu" in line for line in outcome.lines())
+
+
+def test_kill_mid_write_leaves_original_intact(tmp_path, example_copy):
+    before = example_copy.read_bytes()
+    env = dict(os.environ, CCHC_XL_TEST_WRITE_PAUSE="0.5")
+    proc = subprocess.Popen([sys.executable, "-m", "cchc_xl", "recalc", str(example_copy), "--no-backup"], env=env)
+    deadline = time.time() + 30
+    while time.time() < deadline and not any(p.name.startswith(".~cchc-xl-") for p in tmp_path.iterdir()):
+        time.sleep(0.05)
+    temp = [p for p in tmp_path.iterdir() if p.name.startswith(".~cchc-xl-")]
+    assert temp, "the write never started"
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    assert example_copy.read_bytes() == before
+    assert read_workbook(example_copy).totals().self == read_workbook(EXAMPLE).totals().self
+
+
+def test_formula_parent_is_left_to_excel(tmp_path):
+    def edit(ws):
+        row = find_row(ws, "I", "1.1")
+        ws.cell(row, 4).value = f"=SUM(D{row + 1}:D{row + 3})"
+    path = edited_example(tmp_path, "formula.xlsx", edit)
+    outcome = recalc_file(path, backup=False)
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    row = find_row(ws, "I", "1.1")
+    assert ws.cell(row, 4).value == f"=SUM(D{row + 1}:D{row + 3})"
+    assert outcome.plan.skipped_formulas == [f"D{row}"]
