@@ -24,6 +24,7 @@ from ..read.package import NS_MAIN, NS_REL, open_package
 from ..text import cell_address, vn
 from .package import CT_WORKSHEET, REL_WORKSHEET, R_ID, Package, parse, q, serialise
 from .plan import MARK_COLOURS, FINDINGS_HEADERS, RecalcPlan, findings_rows, plan_recalc
+from .workbook_builder import row_height
 from .xlsx_edit import SheetXml, Styles, inline_cell, number_cell, write_notes
 
 PAUSE_ENV = "CCHC_XL_TEST_WRITE_PAUSE"  # tests: seconds to pause between zip members
@@ -186,6 +187,7 @@ def _findings_sheet_xml(styles: Styles, plan: RecalcPlan, unit: str) -> bytes:
     root = etree.Element(q("worksheet"), nsmap={None: NS_MAIN, "r": NS_REL})
     pr = etree.SubElement(root, q("sheetPr"))
     etree.SubElement(pr, q("tabColor"), rgb="FFC00000")
+    etree.SubElement(pr, q("pageSetUpPr"), fitToPage="1")
     views = etree.SubElement(root, q("sheetViews"))
     etree.SubElement(views, q("sheetView"), workbookViewId="0")
     etree.SubElement(root, q("sheetFormatPr"), defaultRowHeight="15")
@@ -211,7 +213,8 @@ def _findings_sheet_xml(styles: Styles, plan: RecalcPlan, unit: str) -> bytes:
     links = []
     for line, finding in zip(table, plan.findings):
         row += 1
-        row_el = etree.SubElement(data, q("row"), r=str(row + 1))
+        row_el = etree.SubElement(data, q("row"), r=str(row + 1), customHeight="1",
+                                  ht=str(row_height([(line[4], 14), (line[5], 100)])))
         for col, value in enumerate(line):
             style = link if col == 1 and finding.cell else colour.get(finding.severity, cell_style) if col == 2 else cell_style
             if isinstance(value, int):
@@ -230,6 +233,7 @@ def _findings_sheet_xml(styles: Styles, plan: RecalcPlan, unit: str) -> bytes:
             etree.SubElement(hyperlinks, q("hyperlink"), ref=ref, location=location, display=location)
     etree.SubElement(root, q("pageMargins"), left="0.5", right="0.5", top="0.75", bottom="0.75",
                      header="0.3", footer="0.3")
+    etree.SubElement(root, q("pageSetup"), paperSize="9", orientation="landscape", fitToWidth="1", fitToHeight="0")
     return serialise(root)
 
 

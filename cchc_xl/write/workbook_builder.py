@@ -20,6 +20,16 @@ HEADER_ROW = 17  # 1-based
 FONT = "Times New Roman"
 
 
+def row_height(texts: list[tuple[str, float]], line_points: float = 15.75) -> float:
+    """Rough height for wrapped Times New Roman 12: neither Excel nor LibreOffice
+    grows rows written by a library until the cell is edited."""
+    lines = 1
+    for text, width in texts:
+        per_line = max(int(width * 1.05), 10)
+        lines = max(lines, sum(max(1, -(-len(part) // per_line)) for part in str(text).split("\n")))
+    return round(lines * line_points + 2, 2)
+
+
 def _number(value):
     if value is None or value == "":
         return None
@@ -74,6 +84,7 @@ def build_workbook(criteria_set: dict, path, meta: dict | None = None, scores: d
         cell.border = border
         cell.fill = header_fill
         ws.column_dimensions[cell.column_letter].width = WIDTHS[col - 1]
+    ws.row_dimensions[HEADER_ROW].height = 33
     row = HEADER_ROW
     for part, code, name, max_points in criteria_set["criteria"]:
         row += 1
@@ -86,6 +97,7 @@ def build_workbook(criteria_set: dict, path, meta: dict | None = None, scores: d
             cell.border = border
             cell.font = bold if is_heading else normal
             cell.alignment = center if col in (1, 3, 4) else wrap
+        ws.row_dimensions[row].height = row_height([(name, WIDTHS[1]), (explanation or "", WIDTHS[4])])
         ws.cell(row, 1).number_format = "@"  # STT as text: 1.10 must not become 1.1
         ws.cell(row, 3).number_format = "0.##"
         ws.cell(row, 4).number_format = "0.##"
