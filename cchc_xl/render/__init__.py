@@ -1,0 +1,1 @@
+"""Render: the Word report (docxtpl) and its PDF (LibreOffice)."""

@@ -1,0 +1,86 @@
+"""The plain data a report template receives. Pure: no python-docx here.
+
+Layout (bold rows, upper case, wording of the title) lives in the .docx
+template; this only provides values, formatted as Vietnamese documents write
+them (decimal comma, ND 30/2020 dates with leading zeros).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from ..model import Assessment
+from ..text import format_decimal
+
+
+def nd30_date(date: dt.date) -> dict[str, str]:
+    """ND 30/2020: days below 10 and months 1 and 2 take a leading zero."""
+    day = f"{date.day:02d}"
+    month = f"{date.month:02d}" if date.month <= 2 else str(date.month)
+    return {"day": day, "month": month, "year": str(date.year)}
+
+
+def place_date_line(place: str, date: dt.date | None) -> str:
+    if date is None:
+        return f"{place}, ngày     tháng     năm      " if place else ""
+    parts = nd30_date(date)
+    return f"{place}, ngày {parts['day']} tháng {parts['month']} năm {parts['year']}"
+
+
+def short_unit(unit: str) -> str:
+    """'Xã Ngọc Kỳ' stays; a bare 'Ngọc Kỳ' becomes 'xã Ngọc Kỳ' (commune level)."""
+    unit = unit.strip()
+    lowered = unit.lower()
+    if lowered.startswith(("xã ", "phường ", "thị trấn ", "đặc khu ")):
+        return unit
+    return f"Xã {unit}" if unit else "Xã ……"
+
+
+def report_context(assessment: Assessment, decimal: str = "comma", today: dt.date | None = None) -> dict:
+    comma = decimal != "point"
+
+    def num(value: Decimal | None) -> str:
+        return format_decimal(value, comma=comma) if value is not None else ""
+
+    meta = assessment.meta
+    date = meta.get("report_date") if isinstance(meta.get("report_date"), dt.date) else None
+    unit = short_unit(str(meta.get("unit", "")))
+    place = str(meta.get("place") or unit.split(" ", 1)[-1])
+    rows = []
+    for crit in assessment.criteria:
+        if not crit.code_ok:
+            continue
+        explanation = "\n".join(x for x in [crit.explanation, *crit.notes] if x)
+        rows.append({
+            "code": crit.code_written or crit.code,
+            "name": crit.name,
+            "max": num(crit.effective_max()),
+            "self": num(crit.computed_self()),
+            "explanation": explanation,
+            "level": crit.depth,
+            "bold": crit.depth <= 1,
+        })
+    totals = assessment.totals()
+    recipients = [line.strip() for line in str(meta.get("recipients", "")).splitlines() if line.strip()]
+    return {
+        "unit": unit,
+        "superior": str(meta.get("superior", "")),
+        "province": str(meta.get("province", "")),
+        "period": str(meta.get("period", "")),
+        "doc_number": str(meta.get("doc_number", "")) or "      /BC-UBND",
+        "place": place,
+        "date": nd30_date(date) if date else {"day": "    ", "month": "    ", "year": "      "},
+        "place_date": place_date_line(place, date),
+        "authority": str(meta.get("authority", "")) or "TM. ỦY BAN NHÂN DÂN",
+        "signer_title": str(meta.get("signer_title", "")) or "CHỦ TỊCH",
+        "signer": str(meta.get("signer", "")),
+        "recipients": recipients or ["- Như trên;", "- Lưu: VT."],
+        "rows": rows,
+        "totals": {
+            "max": num(totals.max),
+            "self": num(totals.self),
+            "pending": num(totals.pending_max) if totals.pending_max else "",
+        },
+        "signature_image": None,
+        "seal_image": None,
+    }

@@ -1,0 +1,141 @@
+"""`cchc-xl report`: the Word report the Chairman signs, from the workbook.
+
+docxtpl fills a .docx designed in Word (docx_templates/), so a province can
+restyle it without touching code. A workbook with errors is refused: a report
+that cannot be signed must not be produced silently (``force`` overrides).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import CchcError, ReportRefused
+from ..model import Assessment
+from ..read import read_workbook
+from ..rules import ERROR, check_assessment
+from .context import report_context
+
+
+@dataclass
+class ReportOutcome:
+    docx: str
+    pdf: str | None = None
+    lines: list[str] = field(default_factory=list)
+
+
+def render_report(assessment: Assessment, output, template=None, signature_image=None, seal_image=None,
+                  decimal: str = "comma") -> Path:
+    """Fill the template for one assessment and write the .docx (atomically)."""
+    from docx.shared import Mm
+    from docxtpl import DocxTemplate, InlineImage
+
+    from ..resources import default_report_template
+
+    template = Path(template) if template else default_report_template()
+    if not template.is_file():
+        raise CchcError(f"không tìm thấy mẫu báo cáo {template}")
+    try:
+        doc = DocxTemplate(str(template))
+        context = report_context(assessment, decimal)
+        for key, image, width in (("signature_image", signature_image, 40), ("seal_image", seal_image, 35)):
+            if image:
+                if not Path(image).is_file():
+                    raise CchcError(f"không tìm thấy ảnh {image}")
+                context[key] = InlineImage(doc, str(image), width=Mm(width))
+        doc.render(context, autoescape=True)
+    except CchcError:
+        raise
+    except Exception as exc:  # a broken or foreign template: say which and why
+        raise CchcError(f"mẫu báo cáo {template.name} không dùng được ({type(exc).__name__}: {exc})") from None
+    output = Path(output)
+    fd, temp = tempfile.mkstemp(prefix=".~cchc-xl-", suffix=".docx", dir=output.parent)
+    os.close(fd)
+    try:
+        doc.save(temp)
+        os.replace(temp, output)
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)
+    return output
+
+
+def find_soffice() -> str | None:
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    for candidate in (r"C:\Program Files\LibreOffice\program\soffice.exe",
+                      r"C:\Program Files (x86)\LibreOffice\program\soffice.exe"):
+        if os.path.exists(candidate):
+            return candidate
+    return None
+
+
+def convert_to_pdf(docx: Path, soffice: str | None = None, timeout: int = 240) -> Path:
+    soffice = soffice or find_soffice()
+    if soffice is None:
+        raise CchcError("không tìm thấy LibreOffice (soffice) để chuyển sang PDF; hãy cài LibreOffice "
+                        "hoặc mở tệp .docx bằng Word và chọn Lưu thành PDF")
+    with tempfile.TemporaryDirectory(prefix="cchc-xl-lo-") as profile:
+        # a private profile: works beside an open LibreOffice and leaves the user's settings alone
+        cmd = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--convert-to", "pdf",
+               "--outdir", str(docx.parent), str(docx)]
+        try:
+            subprocess.run(cmd, check=True, capture_output=True, timeout=timeout)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
+            raise CchcError(f"LibreOffice không chuyển được sang PDF ({type(exc).__name__})") from None
+    pdf = docx.with_suffix(".pdf")
+    if not pdf.exists():
+        raise CchcError("LibreOffice không tạo ra tệp PDF")
+    return pdf
+
+
+def default_output(workbook: Path) -> Path:
+    """Next to the workbook; never over a report the officer may have edited by hand."""
+    candidate = workbook.with_name(f"{workbook.stem}_bao_cao.docx")
+    number = 2
+    while candidate.exists():
+        candidate = workbook.with_name(f"{workbook.stem}_bao_cao ({number}).docx")
+        number += 1
+    return candidate
+
+
+def render_report_file(path, output=None, template=None, pdf=False, signature_image=None, seal_image=None,
+                       decimal: str = "comma", force: bool = False) -> ReportOutcome:
+    """Read, check, and render one workbook. ``pdf``: True, False or "auto" (when LibreOffice is there)."""
+    path = Path(path)
+    assessment = read_workbook(path)
+    return render_assessment_report(assessment, Path(output) if output else default_output(path), template, pdf,
+                                    signature_image, seal_image, decimal, force)
+
+
+def render_assessment_report(assessment, output: Path, template=None, pdf=False, signature_image=None,
+                             seal_image=None, decimal="comma", force=False) -> ReportOutcome:
+    findings = check_assessment(assessment)
+    errors = [f for f in findings if f.severity == ERROR]
+    lines = []
+    if errors and not force:
+        listing = "; ".join(f"ô {f.cell} ({f.code}): {f.message}" for f in errors[:10])
+        more = f" … và {len(errors) - 10} lỗi khác" if len(errors) > 10 else ""
+        raise ReportRefused(f"sổ tính còn {len(errors)} lỗi nên chưa lập báo cáo để ký: {listing}{more}. "
+                            "Hãy sửa lỗi (hoặc dùng --force nếu vẫn cần bản nháp).")
+    if errors:
+        lines.append(f"Chú ý: sổ tính còn {len(errors)} lỗi; báo cáo được lập theo yêu cầu --force, "
+                     "cần sửa trước khi trình ký.")
+    if output.suffix.lower() != ".docx":
+        raise CchcError("tệp báo cáo phải có đuôi .docx")
+    docx = render_report(assessment, output, template, signature_image, seal_image, decimal)
+    lines.insert(0, f"Đã lập báo cáo {docx}")
+    outcome = ReportOutcome(str(docx), lines=lines)
+    if pdf:
+        soffice = find_soffice()
+        if soffice is None and pdf == "auto":
+            lines.append("Không có LibreOffice nên chưa chuyển sang PDF (mở .docx bằng Word để lưu PDF).")
+        else:
+            outcome.pdf = str(convert_to_pdf(docx, soffice))
+            lines.append(f"Đã chuyển sang PDF: {outcome.pdf}")
+    return outcome
