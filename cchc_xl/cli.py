@@ -172,7 +172,7 @@ def cmd_bulk(args) -> int:
 
     outcome = bulk_check(
         args.paths, output=args.output, against=args.against, jobs=args.jobs, reports_dir=args.reports,
-        progress=sys.stderr.isatty() and not args.json,
+        progress=sys.stderr.isatty() and not args.json, want_json=args.json,
     )
     if args.json:
         _dump_json(outcome.to_json())

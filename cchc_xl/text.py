@@ -35,6 +35,7 @@ def clean_text(value) -> str:
     return str(value).strip()
 
 
+@lru_cache(maxsize=4096)
 def to_decimal_from_float(value: float) -> Decimal:
     # 15 significant digits is Excel's own precision: 0.30000000000000004 → 0.3
     return Decimal(format(value, ".15g"))

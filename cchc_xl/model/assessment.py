@@ -16,7 +16,7 @@ from ..text import NotANumber, fold, parse_score
 CODE_ROMAN = re.compile(r"^(?=[IVXLC]+$)M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})$")
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     """Where a value sits: sheet name and 0-based row/col."""
 
@@ -31,7 +31,7 @@ class Cell:
         return cell_address(self.row, self.col)
 
 
-@dataclass
+@dataclass(slots=True)
 class ScoreCell:
     """A score cell as read: raw value, parsed Decimal, and what went wrong."""
 
@@ -74,6 +74,9 @@ class Criterion:
     children: list["Criterion"] = field(default_factory=list)
     parent: "Criterion | None" = field(default=None, repr=False)
     code_ok: bool = True  # False: duplicate or misplaced, kept out of the tree
+    # computed values depend only on leaves and max cells, which never change after
+    # reading (recalc replaces parent self cells only), so they are computed once
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def is_part(self) -> bool:
@@ -108,6 +111,11 @@ class Criterion:
     # -- computed scores ---------------------------------------------------
     def effective_max(self) -> Decimal | None:
         """Stated max; a parent with a blank max takes the sum of its children."""
+        if "max" not in self._memo:
+            self._memo["max"] = self._effective_max()
+        return self._memo["max"]
+
+    def _effective_max(self) -> Decimal | None:
         if self.max.value is not None:
             return self.max.value
         if self.children:
@@ -122,6 +130,12 @@ class Criterion:
         None means pending (nothing scored below). ``which`` is "self" or
         "appraised" so the same rules serve the appraised column.
         """
+        key = ("self", which)
+        if key not in self._memo:
+            self._memo[key] = self._computed_self(which)
+        return self._memo[key]
+
+    def _computed_self(self, which: str) -> Decimal | None:
         if self.children:
             scored = [c.computed_self(which) for c in self.children]
             scored = [s for s in scored if s is not None]

@@ -8,6 +8,7 @@ without STT, merged explanations, text scores with a decimal comma.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from ..errors import UnreadableWorkbook
@@ -21,7 +22,10 @@ _ARABIC = re.compile(r"^\d+(\.\d+)*$")
 _FOLDED_META = {fold(label): key for key, label in META_LABELS.items()}
 
 
+@lru_cache(maxsize=4096)
 def _role_of(text: str) -> str | None:
+    if len(text) > 60:  # header cells are short; explanations never name a column
+        return None
     folded = fold(text).rstrip(":").strip()
     if not folded:
         return None

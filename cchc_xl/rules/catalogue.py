@@ -5,7 +5,7 @@ frictionless' error catalogue); new checks get new codes.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_VI = {ERROR: "lỗi", WARNING: "cảnh báo", INFO: "thông tin"}
@@ -58,9 +58,8 @@ class Finding:
     row: int = -1  # 0-based, for sorting and marking
 
     def to_json(self) -> dict:
-        data = asdict(self)
-        data.pop("row")
-        return data
+        return {"code": self.code, "severity": self.severity, "sheet": self.sheet, "cell": self.cell,
+                "part": self.part, "criterion": self.criterion, "message": self.message}
 
 
 def make(code: str, sheet: str, cell: str, part: str, criterion: str, message: str, row: int = -1) -> Finding:

@@ -103,7 +103,7 @@ def build_workbook(criteria_set: dict, path, meta: dict | None = None, scores: d
         ws.cell(row, 4).number_format = "0.##"
     row += 1
     ws.cell(row, 2, "Tổng")
-    ws.cell(row, 3, 100 if criteria_set.get("total", 100) == 100 else criteria_set["total"])
+    ws.cell(row, 3, _number(criteria_set.get("total", 100)))
     for col in range(1, 6):
         ws.cell(row, col).border = border
         ws.cell(row, col).font = bold
@@ -145,6 +145,56 @@ def rebuild_bundled() -> list[Path]:
     written.append(
         build_workbook(criteria_sets()[example["template"]], example_workbook(), example["meta"], example["scores"])
     )
+    written.extend(build_example_communes())
+    return written
+
+
+# Plausible neighbours of Ngọc Kỳ for the bulk demo: (file, unit, signer, score changes, max changes)
+EXAMPLE_COMMUNES = [
+    ("quang_phuc.xlsx", "Xã Quang Phục", "Trần Văn Bình",
+     {"I.1.6.1": [0.25, "Tổ chức 05 cuộc đối thoại trong năm."], "I.1.6.2": [0.25, "Thông báo số 12/TB-UBND ngày 15/5/2023."],
+      "I.1.6.3": [0.5, "Đã xử lý 8/8 kiến nghị = 100%."], "I.3.6.2": [0.75, "120 hồ sơ chứng thực điện tử."]}, {}),
+    ("tan_ky.xlsx", "Xã Tân Kỳ", "Phạm Thị Hoa",
+     {"I.1.5.2": [2.5, "02 sáng kiến được công nhận."], "I.3.5.3": [0.5, "3/600 = 0,5%"]}, {}),
+    ("dai_hop.xlsx", "Xã Đại Hợp", "Vũ Đức Long",
+     # max of 3.5.3 lowered to hide a deduction, parents adjusted: caught only by --against
+     {"I.3.5.3": [0.3, "Hồ sơ trả lại 9/700 = 1,29%"]},
+     {"I.3.5.3": 0.3, "I.3.5": 3.8, "I.3": 18.3, "I": 73.8}),
+    ("ha_ky.xlsx", "Xã Hà Kỳ", "Lê Minh Tuấn",
+     {"I.5.4.1": [1.2, ""], "I.3.4.2": [None, ""], "I.3.4": [None, ""]}, {}),
+    ("nguyen_giap.xlsx", "Xã Nguyên Giáp", "Đỗ Văn Hải",
+     {"I.1.4.1": [1, "Báo cáo số 79/BC-UBND ngày 22/6/2023 về kết quả tuyên truyền CCHC."],
+      "I.3.5.3": [0.3, "7/671 = 1,04%"], "I.3.6.4": [0.25, "Mới khai thác một phần dữ liệu số hóa."],
+      "I.7.1.2": [1, "Báo cáo số 80/BC-UBND ngày 22/6/2023."], "I.7.1.7": [1, "Báo cáo số 80/BC-UBND ngày 22/6/2023."]},
+     {}),
+]
+
+
+def build_example_communes() -> list[Path]:
+    """examples/cac_xa/: a small reviewer's folder, some workbooks with mistakes."""
+    import copy
+
+    from ..resources import criteria_sets, example_data, examples_dir
+
+    example = example_data()
+    base_set = criteria_sets()[example["template"]]
+    folder = examples_dir() / "cac_xa"
+    written = [build_workbook(base_set, folder / "ngoc_ky.xlsx", example["meta"], example["scores"])]
+    for filename, unit, signer, score_changes, max_changes in EXAMPLE_COMMUNES:
+        scores = copy.deepcopy(example["scores"])
+        scores.update(score_changes)
+        parents = {k for k in scores if any(other.startswith(k + ".") for other in scores)}
+        for key in parents - set(score_changes):
+            scores[key] = [None, scores[key][1]]  # parents blank, as officers leave them: recalc fills them
+        criteria = copy.deepcopy(base_set)
+        for row in criteria["criteria"]:
+            key = row[0] if row[0] == row[1] else f"{row[0]}.{row[1]}"
+            if key in max_changes:
+                row[3] = max_changes[key]
+        if max_changes:
+            criteria["total"] = float(Decimal(str(max_changes.get("I", 74))) + 26)
+        meta = dict(example["meta"], unit=unit, signer=signer, place=unit.split(" ", 1)[1], doc_number="")
+        written.append(build_workbook(criteria, folder / filename, meta, scores))
     return written
 
 

@@ -1,0 +1,51 @@
+"""Compare a workbook with the official criteria set: who edited the max points,
+deleted or added a criterion, or rewrote a criterion's text."""
+from __future__ import annotations
+
+import re
+
+from ..model import Assessment
+from ..text import fold, vn
+from .catalogue import Finding, make
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def _same_name(a: str, b: str) -> bool:
+    return _NOT_WORD.sub("", fold(a)) == _NOT_WORD.sub("", fold(b))
+
+
+def compare_with_template(assessment: Assessment, official: Assessment) -> list[Finding]:
+    findings = []
+    ours = {c.key: c for c in assessment.criteria if c.code_ok}
+    theirs = {c.key: c for c in official.criteria if c.code_ok}
+    sheet = assessment.sheet
+    for key, model in theirs.items():
+        crit = ours.get(key)
+        label = model.code if not model.is_part else f"phần {model.part}"
+        if crit is None:
+            findings.append(make(
+                "criterion-missing", sheet, "", model.part, model.code,
+                f"Thiếu mục {label} “{model.name[:80]}” (điểm tối đa {vn(model.effective_max())}) "
+                "so với bộ tiêu chí chính thức."))
+            continue
+        official_max, max_here = model.effective_max(), crit.max.value
+        if official_max is not None and max_here is not None and official_max != max_here:
+            cell = crit.max.cell
+            findings.append(make(
+                "max-changed", cell.sheet, cell.address, crit.part, crit.code_written or crit.code,
+                f"Điểm tối đa của mục {label} đã bị sửa thành {vn(max_here)}; bộ tiêu chí chính thức quy định "
+                f"{vn(official_max)}.", cell.row))
+        if model.name and not _same_name(model.name, crit.name):
+            cell = crit.name_cell or crit.code_cell
+            findings.append(make(
+                "name-changed", cell.sheet, cell.address, crit.part, crit.code_written or crit.code,
+                f"Tên mục {label} khác bộ tiêu chí chính thức: đang ghi “{crit.name[:80]}”, "
+                f"chính thức là “{model.name[:80]}”.", cell.row))
+    for key, crit in ours.items():
+        if key not in theirs:
+            cell = crit.code_cell
+            findings.append(make(
+                "criterion-extra", cell.sheet, cell.address, crit.part, crit.code_written or crit.code,
+                f"Mục {crit.code} “{crit.name[:80]}” không có trong bộ tiêu chí chính thức.", cell.row))
+    return findings

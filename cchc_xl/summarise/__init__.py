@@ -1,0 +1,1 @@
+"""Summarise: many workbooks in, one reviewer's summary out."""

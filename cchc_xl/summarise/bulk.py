@@ -1,0 +1,254 @@
+"""`cchc-xl bulk`: check a reviewer's folder of commune workbooks.
+
+One broken or hostile file never stops the batch: it gets a row with its
+reason. Workbooks are checked in parallel processes with the fast reader;
+only the summary (a new file) is written, with openpyxl.
+"""
+from __future__ import annotations
+
+import glob
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from ..api import check_file, load_template
+from ..text import vn
+
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+
+
+@dataclass
+class UnitRecord:
+    """What the summary needs from one workbook (small and picklable)."""
+
+    path: str
+    readable: bool
+    ok: bool
+    error: str | None = None
+    unit: str = ""
+    period: str = ""
+    max: Decimal | None = None
+    self: Decimal | None = None
+    pending: Decimal | None = None
+    appraised: Decimal | None = None
+    areas: dict[str, Decimal | None] = field(default_factory=dict)
+    errors: int = 0
+    warnings: int = 0
+    findings: list[dict] = field(default_factory=list)
+    criteria: list[tuple] = field(default_factory=list)  # (key, part, code, name, max, computed self)
+    json: dict | None = None
+    report: str | None = None
+    report_error: str | None = None
+    rank: int | None = None
+
+    @property
+    def status(self) -> str:
+        if not self.readable:
+            return f"không đọc được: {self.error}"
+        return "hợp lệ" if self.ok else "có lỗi"
+
+
+@dataclass
+class BulkOutcome:
+    records: list[UnitRecord]
+    skipped: list[tuple[str, str]]
+    output: str | None
+    criteria_stats: list[dict]
+
+    @property
+    def all_valid(self) -> bool:
+        return bool(self.records) and all(r.ok for r in self.records)
+
+    def lines(self) -> list[str]:
+        valid = sum(1 for r in self.records if r.ok)
+        broken = sum(1 for r in self.records if not r.readable)
+        out = [f"Đã kiểm tra {len(self.records)} sổ tính: {valid} hợp lệ, "
+               f"{len(self.records) - valid - broken} có lỗi, {broken} không đọc được."]
+        for record in self.records:
+            if not record.readable:
+                out.append(f"  ✗ {record.path}: {record.error}")
+        for path, why in self.skipped:
+            out.append(f"  (bỏ qua) {path}: {why}")
+        if self.output:
+            out.append(f"Sổ tổng hợp: {self.output}")
+        return out
+
+    def to_json(self) -> dict:
+        from ..text import json_number
+
+        ranking = sorted((r for r in self.records if r.rank), key=lambda r: r.rank)
+        return {
+            "workbooks": [r.json for r in self.records],
+            "summary": {
+                "ranking": [{"rank": r.rank, "unit": r.unit, "path": r.path, "self": json_number(r.self)}
+                            for r in ranking],
+                "criteria": [{k: (json_number(v) if isinstance(v, Decimal) else v) for k, v in s.items()}
+                             for s in self.criteria_stats],
+                "skipped": [{"path": p, "reason": why} for p, why in self.skipped],
+            },
+        }
+
+
+def collect_paths(paths, exclude=()) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Files, folders (recursive) and globs → workbook files, plus what was skipped and why."""
+    found: list[Path] = []
+    skipped: list[tuple[str, str]] = []
+    excluded = {os.path.abspath(p) for p in exclude}
+    for raw in paths:
+        raw = os.fspath(raw)
+        if os.path.isdir(raw):
+            candidates = sorted(p for p in Path(raw).rglob("*") if p.is_file())
+        elif any(ch in raw for ch in "*?["):
+            candidates = sorted(Path(p) for p in glob.glob(raw, recursive=True) if os.path.isfile(p))
+            if not candidates:
+                skipped.append((raw, "không có tệp nào khớp mẫu này"))
+        else:
+            candidates = [Path(raw)]
+        for path in candidates:
+            if os.path.abspath(path) in excluded:
+                continue
+            if path.name.startswith("~$"):
+                skipped.append((str(path), "tệp khóa của Excel (sổ tính đang mở)"))
+            elif path.name.startswith(".~cchc-xl-"):
+                skipped.append((str(path), "tệp tạm của cchc-xl"))
+            elif path.suffix.lower() not in WORKBOOK_SUFFIXES:
+                skipped.append((str(path), "không phải sổ tính Excel"))
+            elif ".sao-luu-" in path.name:
+                skipped.append((str(path), "bản sao lưu do cchc-xl tạo"))
+            else:
+                found.append(path)
+    unique = list(dict.fromkeys(found))
+    return unique, skipped
+
+
+def _check_one(path: str, against, want_json: bool, reports_dir: str | None) -> UnitRecord:
+    try:
+        result = check_file(path, against)
+    except Exception as exc:  # a reader bug must not stop the batch either
+        return UnitRecord(path, False, False, f"lỗi khi đọc ({type(exc).__name__})")
+    if not result.readable:
+        record = UnitRecord(path, False, False, result.error)
+        record.json = result.to_json() if want_json else None
+        return record
+    a = result.assessment
+    totals = a.totals()
+    errors, warnings = result.counts
+    record = UnitRecord(
+        path, True, result.ok, unit=a.unit or Path(path).stem, period=a.period, max=totals.max,
+        self=totals.self, pending=totals.pending_max, areas=dict(totals.by_area), errors=errors, warnings=warnings,
+        findings=[f.to_json() for f in result.findings],
+        criteria=[(c.key, c.part, c.code, c.name, c.effective_max(), c.computed_self(), c.self.value is None
+                   and not c.children) for c in a.criteria if c.code_ok],
+    )
+    if a.has_appraisal():
+        record.appraised = a.totals("appraised").self
+    if want_json:
+        record.json = result.to_json()
+    if reports_dir and result.ok:
+        from ..errors import CchcError
+        from ..render.report import render_assessment_report
+
+        target = Path(reports_dir) / f"{Path(path).stem}_bao_cao.docx"
+        try:
+            record.report = render_assessment_report(a, target).docx
+        except CchcError as exc:
+            record.report_error = str(exc)
+    return record
+
+
+_SHARED: dict = {}
+
+
+def _init_worker(template, want_json, reports_dir) -> None:
+    """Runs once per worker process: the template is sent once, not with every file."""
+    _SHARED.update(template=template, want_json=want_json, reports_dir=reports_dir)
+
+
+def _worker(path: str) -> UnitRecord:
+    return _check_one(path, _SHARED["template"], _SHARED["want_json"], _SHARED["reports_dir"])
+
+
+def rank(records: list[UnitRecord]) -> None:
+    """Only valid workbooks are ranked; equal scores share a rank (1, 2, 2, 4)."""
+    valid = sorted((r for r in records if r.ok), key=lambda r: r.self, reverse=True)
+    previous, previous_rank = None, 0
+    for position, record in enumerate(valid, start=1):
+        record.rank = previous_rank if record.self == previous else position
+        previous, previous_rank = record.self, record.rank
+
+
+def criteria_statistics(records: list[UnitRecord]) -> list[dict]:
+    """Per criterion over readable workbooks: where communes lose points."""
+    table: dict[str, dict] = {}
+    for record in records:
+        if not record.readable:
+            continue
+        for key, part, code, name, max_points, score, unscored in record.criteria:
+            stat = table.setdefault(key, {"part": part, "code": code, "name": name, "max": max_points,
+                                          "scores": [], "unscored": 0})
+            if score is None:
+                stat["unscored"] += 1
+            else:
+                stat["scores"].append(score)
+    out = []
+    for key, stat in table.items():
+        scores = stat.pop("scores")
+        mean = (sum(scores, Decimal(0)) / len(scores)).quantize(Decimal("0.01")) if scores else None
+        max_points = stat["max"]
+        stat.update({
+            "mean": mean,
+            "min": min(scores) if scores else None,
+            "full": sum(1 for s in scores if max_points is not None and s >= max_points),
+            "below_max": sum(1 for s in scores if max_points is not None and s < max_points),
+            "deduction": (max_points - mean) if (max_points is not None and mean is not None) else None,
+        })
+        out.append(stat)
+    out.sort(key=lambda s: (-(s["deduction"] or Decimal(0)), s["part"], s["code"]))
+    return out
+
+
+def bulk_check(paths, output="tong_hop.xlsx", against=None, jobs=None, reports_dir=None, progress=False,
+               want_json=False) -> BulkOutcome:
+    files, skipped = collect_paths(paths, exclude=[output] if output else [])
+    template = load_template(against) if against is not None else None
+    if reports_dir:
+        Path(reports_dir).mkdir(parents=True, exist_ok=True)
+    tasks = [str(p) for p in files]
+    shared = (template, want_json, str(reports_dir) if reports_dir else None)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    records: list[UnitRecord] = []
+    if jobs == 1 or len(tasks) < 8:
+        _init_worker(*shared)
+        for index, task in enumerate(tasks, start=1):
+            records.append(_worker(task))
+            _progress(progress, index, len(tasks))
+    else:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=shared) as pool:
+            chunk = max(1, min(64, len(tasks) // (jobs * 4)))
+            for index, record in enumerate(pool.map(_worker, tasks, chunksize=chunk), start=1):
+                records.append(record)
+                _progress(progress, index, len(tasks))
+    if progress:
+        sys.stderr.write("\n")
+    rank(records)
+    stats = criteria_statistics(records)
+    outcome = BulkOutcome(records, skipped, None, stats)
+    if output:
+        from .workbook import write_summary
+
+        outcome.output = str(write_summary(outcome, output))
+    return outcome
+
+
+def _progress(enabled: bool, done: int, total: int) -> None:
+    if enabled and (done == total or done % 10 == 0):
+        width = 30
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} sổ tính")
+        sys.stderr.flush()
+
+
+__all__ = ["bulk_check", "collect_paths", "BulkOutcome", "UnitRecord", "vn"]
