@@ -41,7 +41,7 @@ def _demo_report(number, source, out):
 
     target = out / "bao_cao_ngoc_ky_6thang_2023.docx"
     say(f"\n{number}. Lập báo cáo Word → {target}")
-    outcome = render_report_file(source, target, pdf="auto", force=True)
+    outcome = render_report_file(source, target, pdf="auto")
     for line in outcome.lines:
         say("   " + line)
 
@@ -52,6 +52,6 @@ def _demo_bulk(number, source, out):
 
     target = out / "tong_hop.xlsx"
     say(f"\n{number}. Kiểm tra hàng loạt các xã mẫu → {target}")
-    outcome = bulk_check([examples_dir() / "cac_xa"], output=target, jobs=1)
+    outcome = bulk_check([examples_dir() / "cac_xa"], output=target, against="cap_xa_2023", jobs=1)
     for line in outcome.lines():
         say("   " + line)

@@ -28,11 +28,16 @@ def clean_text(value) -> str:
     """Cell value as display text ('' for blanks); Unicode normalised to NFC."""
     if value is None:
         return ""
+    if value.__class__ is str:
+        return _clean_str(value)
     if isinstance(value, float):
         return format_decimal(to_decimal_from_float(value))
-    if isinstance(value, str):
-        return unicodedata.normalize("NFC", value).strip()
     return str(value).strip()
+
+
+@lru_cache(maxsize=16384)  # criterion names repeat across a reviewer's hundreds of workbooks
+def _clean_str(value: str) -> str:
+    return unicodedata.normalize("NFC", value).strip()
 
 
 @lru_cache(maxsize=4096)

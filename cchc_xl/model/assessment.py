@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ..text import NotANumber, fold, parse_score
+from ..text import NotANumber, fold, parse_score, to_decimal_from_float
 
 CODE_ROMAN = re.compile(r"^(?=[IVXLC]+$)M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})$")
 
@@ -45,6 +45,8 @@ class ScoreCell:
     def read(cls, cell: Cell | None, raw: Any, formula_no_value: bool = False, is_formula: bool = False):
         if formula_no_value:
             return cls(cell, raw, None, "formula-no-value", True)
+        if raw.__class__ is float:  # the common case, straight from the reader
+            return cls(cell, raw, to_decimal_from_float(raw), None, is_formula)
         try:
             return cls(cell, raw, parse_score(raw), None, is_formula)
         except NotANumber:
@@ -55,7 +57,7 @@ class ScoreCell:
         return self.value is None and self.problem is None
 
 
-@dataclass
+@dataclass(slots=True)
 class Criterion:
     part: str  # "I", "II", …
     code: str  # normalised STT: "1.1.1"; for a part row, the Roman numeral

@@ -61,8 +61,8 @@ def _read_calamine(path: str, formula_maps) -> list[SheetGrid]:
     from python_calamine import CalamineWorkbook
 
     sheets = []
-    with open(path, "rb") as handle:
-        book = CalamineWorkbook.from_filelike(handle)
+    book = CalamineWorkbook.from_path(path)  # faster than from_filelike (reads in Rust)
+    try:
         for name in book.sheet_names:
             if name not in formula_maps:
                 continue
@@ -71,6 +71,8 @@ def _read_calamine(path: str, formula_maps) -> list[SheetGrid]:
             merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
             formulas, no_value = formula_maps[name]
             sheets.append(SheetGrid(name, rows, merged, no_value, formulas))
+    finally:
+        book.close()
     return sheets
 
 

@@ -103,10 +103,17 @@ def normalise_code(value: Any) -> str | None:
     """STT cell → '1.1.1', 'II', or None when the cell is not a code."""
     if value is None or value == "" or isinstance(value, bool):
         return None
+    if value.__class__ is str:
+        return _normalise_code_text(value)
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
         return format_decimal(to_decimal_from_float(value)) if value >= 0 else None
+    return _normalise_code_text(str(value))
+
+
+@lru_cache(maxsize=4096)
+def _normalise_code_text(value: str) -> str | None:
     text = clean_text(value).replace(" ", "").rstrip(".").upper()
     if not text:
         return None
@@ -164,26 +171,36 @@ def parse_workbook(grid: WorkbookGrid) -> Assessment:
 def _parse_table(grid, sheet: SheetGrid, header_row, columns, extras) -> Assessment:
     merged = _merged_lookup(sheet)
     name = sheet.name
+    rows = sheet.rows
+    formulas, no_value = sheet.formulas, sheet.formula_no_value
+    col_code = columns["code"]
+    col_name = columns.get("name")
+    col_expl = columns.get("explanation")
+    col_comment = columns.get("appraisal_comment")
+    score_cols = [(role, columns.get(role)) for role in ("max", "self", "appraised")]
 
-    def raw(r: int, role: str, follow_merge: bool = False):
-        col = columns.get(role)
-        if col is None:
+    def at(line, col):
+        if col is None or col >= len(line):
             return None
-        value = sheet.value(r, col)
-        if value is None and follow_merge and (r, col) in merged:
+        value = line[col]
+        return None if value == "" else value
+
+    def text_at(r, line, col):
+        """Text of a cell; a merged explanation belongs to every row it covers."""
+        value = at(line, col)
+        if value is None and col is not None and (r, col) in merged:
             value = sheet.value(*merged[(r, col)])
-        return value
+        return clean_text(value)
 
-    def score(r: int, role: str) -> ScoreCell | None:
-        col = columns.get(role)
-        if col is None:
-            return None
-        return ScoreCell.read(
-            Cell(name, r, col),
-            sheet.value(r, col),
-            formula_no_value=(r, col) in sheet.formula_no_value,
-            is_formula=(r, col) in sheet.formulas,
-        )
+    def scores(r, line) -> dict[str, ScoreCell | None]:
+        out = {}
+        for role, col in score_cols:
+            if col is None:
+                out[role] = None
+                continue
+            key = (r, col)
+            out[role] = ScoreCell.read(Cell(name, r, col), at(line, col), key in no_value, key in formulas)
+        return out
 
     assessment = Assessment(
         source=grid.source,
@@ -196,19 +213,21 @@ def _parse_table(grid, sheet: SheetGrid, header_row, columns, extras) -> Assessm
         meta=read_meta(grid),
     )
     last: Criterion | None = None
-    for r in range(header_row + 1, sheet.height):
-        code_raw = raw(r, "code")
-        text = clean_text(raw(r, "name"))
+    for r in range(header_row + 1, len(rows)):
+        line = rows[r]
+        code_raw = at(line, col_code)
+        text = clean_text(at(line, col_name))
         code = normalise_code(code_raw)
         if code is None:
             if _is_total(clean_text(code_raw) if isinstance(code_raw, str) else "", text):
+                found = scores(r, line)
                 assessment.total_row = r
-                assessment.total_max = score(r, "max")
-                assessment.total_self = score(r, "self")
+                assessment.total_max = found["max"]
+                assessment.total_self = found["self"]
                 break
-            max_cell, self_cell = score(r, "max"), score(r, "self")
-            explanation = clean_text(raw(r, "explanation", follow_merge=True))
-            if not max_cell.blank or not self_cell.blank:
+            found = scores(r, line)
+            explanation = text_at(r, line, col_expl)
+            if not found["max"].blank or not found["self"].blank:
                 # points without an STT: cannot be placed in the tree, reported
                 assessment.orphans.append(
                     Criterion(
@@ -217,10 +236,10 @@ def _parse_table(grid, sheet: SheetGrid, header_row, columns, extras) -> Assessm
                         code_written=clean_text(code_raw),
                         name=text,
                         row=r,
-                        code_cell=Cell(name, r, columns["code"]),
+                        code_cell=Cell(name, r, col_code),
                         name_cell=assessment.cell(r, "name"),
-                        max=max_cell,
-                        self=self_cell,
+                        max=found["max"],
+                        self=found["self"],
                         explanation=explanation,
                     )
                 )
@@ -230,20 +249,21 @@ def _parse_table(grid, sheet: SheetGrid, header_row, columns, extras) -> Assessm
                     if piece and piece not in last.notes and piece != last.explanation:
                         last.notes.append(piece)
             continue
+        found = scores(r, line)
         criterion = Criterion(
             part="",
             code=code,
             code_written=clean_text(code_raw),
             name=text,
             row=r,
-            code_cell=Cell(name, r, columns["code"]),
-            name_cell=assessment.cell(r, "name"),
-            max=score(r, "max"),
-            self=score(r, "self"),
-            explanation=clean_text(raw(r, "explanation", follow_merge=True)),
-            explanation_cell=assessment.cell(r, "explanation"),
-            appraised=score(r, "appraised"),
-            appraisal_comment=clean_text(raw(r, "appraisal_comment", follow_merge=True)),
+            code_cell=Cell(name, r, col_code),
+            name_cell=Cell(name, r, col_name) if col_name is not None else None,
+            max=found["max"],
+            self=found["self"],
+            explanation=text_at(r, line, col_expl),
+            explanation_cell=Cell(name, r, col_expl) if col_expl is not None else None,
+            appraised=found["appraised"],
+            appraisal_comment=text_at(r, line, col_comment) if col_comment is not None else "",
         )
         assessment.criteria.append(criterion)
         last = criterion

@@ -67,9 +67,17 @@ class BulkOutcome:
         broken = sum(1 for r in self.records if not r.readable)
         out = [f"Đã kiểm tra {len(self.records)} sổ tính: {valid} hợp lệ, "
                f"{len(self.records) - valid - broken} có lỗi, {broken} không đọc được."]
+        ranked = sorted((r for r in self.records if r.rank), key=lambda r: r.rank)
+        if ranked:
+            out.append("Xếp hạng (chỉ các sổ hợp lệ):")
+            out.extend(f"  {r.rank:>3}. {r.unit} — {vn(r.self)} điểm" for r in ranked[:10])
+            if len(ranked) > 10:
+                out.append(f"  … và {len(ranked) - 10} đơn vị khác (xem sổ tổng hợp)")
         for record in self.records:
             if not record.readable:
                 out.append(f"  ✗ {record.path}: {record.error}")
+            elif not record.ok:
+                out.append(f"  ! {record.unit} ({Path(record.path).name}): {record.errors} lỗi")
         for path, why in self.skipped:
             out.append(f"  (bỏ qua) {path}: {why}")
         if self.output:

@@ -58,10 +58,28 @@ class _Writer:
 
 
 def _widths(ws, widths):
+    """Column widths, and a landscape A4 print that fits the width (reviewers print these)."""
     from openpyxl.utils import get_column_letter
+
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = 9
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
 
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
+
+
+def display_names(paths: list[str]) -> dict[str, str]:
+    """Paths relative to the folder they share: two communes' "xa_0001.xlsx" in different
+    district folders must stay distinguishable."""
+    if not paths:
+        return {}
+    absolute = [os.path.abspath(p) for p in paths]
+    root = os.path.commonpath([os.path.dirname(p) for p in absolute])
+    return {p: os.path.relpath(a, root) for p, a in zip(paths, absolute)}
 
 
 def write_summary(outcome, output) -> Path:
@@ -80,6 +98,7 @@ def write_summary(outcome, output) -> Path:
         raise RefusedWrite(f"sổ tổng hợp {output.name} đang mở trong Excel; hãy đóng lại rồi chạy lại")
     records = outcome.records
     wb = Workbook(write_only=True)
+    shown = display_names([r.path for r in records])
 
     # --- Tổng hợp
     ws = wb.create_sheet("Tổng hợp")
@@ -121,7 +140,7 @@ def write_summary(outcome, output) -> Path:
         ws.add_chart(chart, f"{get_column_letter(len(headers) + 2)}2")
     out.header(headers)
     for index, r in enumerate(records, start=1):
-        values = [index, r.unit if r.readable else "", r.period, Path(r.path).name, r.max, r.self, r.pending]
+        values = [index, r.unit if r.readable else "", r.period, shown[r.path], r.max, r.self, r.pending]
         values += [r.areas.get(key) for key in areas]
         if has_appraisal:
             diff = (r.appraised - r.self) if (r.appraised is not None and r.self is not None) else None
@@ -138,7 +157,7 @@ def write_summary(outcome, output) -> Path:
     detail.auto_filter.ref = f"A1:H{max(rows + 1, 2)}"
     out.header(["Tệp", "Đơn vị", "Sheet", "Ô", "STT", "Mã", "Mức độ", "Nội dung"])
     for r in records:
-        name = Path(r.path).name
+        name = shown[r.path]
         if not r.readable:
             out.row([name, "", "", "", "", "unreadable", "lỗi", r.error])
             continue

@@ -1,0 +1,205 @@
+"""Bulk checking for reviewers: a folder in, one summary workbook out."""
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from cchc_xl.api import check_file
+from cchc_xl.summarise.bulk import bulk_check
+
+from helpers import EXAMPLE, ROOT, edited_example, find_row
+
+sys.path.insert(0, str(ROOT))
+from bench.generate import generate  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def reviewer_folder(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("so_noi_vu")
+    generate(folder / "huyen_a", 400, seed=7)
+    generate(folder / "huyen_b", 1, seed=8, units=["=2+3"])  # formula injection through a unit name
+    data = EXAMPLE.read_bytes()
+    (folder / "cut.xlsx").write_bytes(data[: len(data) // 3])  # truncated download
+    (folder / "ghi_chu.xlsx").write_text("không phải Excel", encoding="utf-8")
+    (folder / "~$xa_0001.xlsx").write_bytes(b"lock")
+    (folder / "doc_truoc.txt").write_text("đọc trước", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def summary(reviewer_folder, tmp_path_factory):
+    out = tmp_path_factory.mktemp("out") / "tong_hop.xlsx"
+    outcome = bulk_check([reviewer_folder], output=out, jobs=2)
+    return outcome, out
+
+
+def test_summary_rows_and_reasons(summary, reviewer_folder):
+    outcome, out = summary
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Tổng hợp"]
+    headers = [c.value for c in ws[1]]
+    rows = [dict(zip(headers, [c.value for c in row])) for row in ws.iter_rows(min_row=2)]
+    assert len(rows) == 403
+    broken = {r["Tệp"]: r["Trạng thái"] for r in rows if r["Trạng thái"].startswith("không đọc được")}
+    assert set(broken) == {"cut.xlsx", "ghi_chu.xlsx"}
+    assert "hỏng" in broken["cut.xlsx"] and "không phải tệp Excel" in broken["ghi_chu.xlsx"]
+    skipped = {Path(p).name: why for p, why in outcome.skipped}
+    assert "~$xa_0001.xlsx" in skipped and "doc_truoc.txt" in skipped
+    assert ws.freeze_panes == "C2" and ws.auto_filter.ref.startswith("A1:")
+    with zipfile.ZipFile(out) as z:
+        assert any(n.startswith("xl/charts/chart") for n in z.namelist())  # a native Excel chart
+
+
+def test_injected_name_stays_text(summary):
+    _, out = summary
+    ws = openpyxl.load_workbook(out)["Tổng hợp"]
+    cell = next(row[1] for row in ws.iter_rows(min_row=2) if row[1].value == "=2+3")
+    assert cell.data_type == "s"
+    with zipfile.ZipFile(out) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/sheet"):
+                assert b"<f>" not in z.read(name), name
+
+
+def test_ranking_and_criteria_consistent_with_files(summary, reviewer_folder):
+    outcome, out = summary
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Tổng hợp"]
+    headers = [c.value for c in ws[1]]
+    rows = [dict(zip(headers, [c.value for c in row])) for row in ws.iter_rows(min_row=2)]
+    totals = {}
+    for path in sorted((reviewer_folder / "huyen_a").glob("*.xlsx")):
+        result = check_file(path)
+        totals[f"huyen_a/{path.name}"] = (result.assessment.totals().self, result.ok)
+    for row in rows:
+        if row["Tệp"] in totals:
+            assert Decimal(str(row["Điểm tự đánh giá"])) == totals[row["Tệp"]][0]
+    assert sum(1 for row in rows if row["Tệp"] in totals) == 400
+    valid = sorted([v[0] for v in totals.values() if v[1]] + [Decimal(str(r["Điểm tự đánh giá"])) for r in rows
+                   if r["Tệp"].startswith("huyen_b") and r["Trạng thái"] == "hợp lệ"], reverse=True)
+    for row in rows:
+        if row["Trạng thái"] == "hợp lệ":
+            expected = 1 + sum(1 for s in valid if s > Decimal(str(row["Điểm tự đánh giá"])))
+            assert row["Xếp hạng"] == expected  # ties share a rank
+        else:
+            assert row["Xếp hạng"] is None
+    # per-criterion statistics: recompute one from the files
+    stats = wb["Theo tiêu chí"]
+    stat_headers = [c.value for c in stats[1]]
+    stat_rows = [dict(zip(stat_headers, [c.value for c in row])) for row in stats.iter_rows(min_row=2)]
+    target = next(r for r in stat_rows if r["Phần"] == "I" and r["STT"] == "3.5.3")
+    scores = []
+    for path in sorted(reviewer_folder.glob("huyen_*/*.xlsx")):
+        crit = next(c for c in check_file(path).assessment.criteria if c.part == "I" and c.code == "3.5.3")
+        scores.append(crit.computed_self())
+    mean = (sum(scores, Decimal(0)) / len(scores)).quantize(Decimal("0.01"))
+    assert Decimal(str(target["Điểm trung bình"])) == mean
+    assert target["Số đơn vị đạt tối đa"] == sum(1 for s in scores if s == Decimal("0.5"))
+    assert target["Số đơn vị dưới tối đa"] == sum(1 for s in scores if s < Decimal("0.5"))
+    deductions = [r["Mức trừ trung bình"] or 0 for r in stat_rows]
+    assert deductions == sorted(deductions, reverse=True)
+
+
+def test_details_sheet_lists_every_finding(summary):
+    outcome, out = summary
+    details = openpyxl.load_workbook(out)["Chi tiết lỗi"]
+    count = details.max_row - 1
+    assert count == sum(len(r.findings) for r in outcome.records if r.readable) + 2
+
+
+def lowered_max(ws):
+    """3.5.3 scored 0.3 of 0.5: its max lowered to 0.3 and the parents 'adjusted' to hide it."""
+    ws.cell(find_row(ws, "I", "3.5.3"), 3).value = 0.3
+    ws.cell(find_row(ws, "I", "3.5"), 3).value = 3.8
+    ws.cell(find_row(ws, "I", "3"), 3).value = 18.3
+    ws.cell(find_row(ws, "I", "I"), 3).value = 73.8
+    ws.cell(find_row(ws, "II", "3") + 1, 3).value = 99.8
+
+
+def deleted_row(ws):
+    ws.delete_rows(find_row(ws, "I", "1.5.2"))
+    ws.cell(find_row(ws, "I", "1.5"), 3).value = 0.5
+
+
+def test_against_catches_edited_max_and_deleted_criterion(tmp_path):
+    hidden = edited_example(tmp_path, "an_diem.xlsx", lowered_max)
+    plain = check_file(hidden)
+    assert not any(f.code == "max-sum-mismatch" for f in plain.findings)  # the edit is consistent…
+    result = check_file(hidden, against="cap_xa_2023")
+    changed = [f for f in result.findings if f.code == "max-changed"]
+    first = next(f for f in changed if f.criterion == "3.5.3")
+    assert "0,3" in first.message and "0,5" in first.message and first.cell.startswith("C")
+    missing = check_file(edited_example(tmp_path, "xoa.xlsx", deleted_row), against="cap_xa_2023")
+    hit = [f for f in missing.findings if f.code == "criterion-missing"]
+    assert len(hit) == 1 and hit[0].criterion == "1.5.2"
+
+
+def test_cli_bulk_json_and_exit_code(tmp_path):
+    folder = tmp_path / "xa"
+    folder.mkdir()
+    shutil.copyfile(EXAMPLE, folder / "ngoc_ky.xlsx")
+    edited_example(folder, "an_diem.xlsx", lowered_max)
+    out = tmp_path / "th.xlsx"
+    proc = subprocess.run([sys.executable, "-m", "cchc_xl", "bulk", str(folder), "-o", str(out), "--against",
+                           "cap_xa_2023", "--json", "--jobs", "1"], capture_output=True, text=True, encoding="utf-8")
+    assert proc.returncode == 1, proc.stderr
+    data = json.loads(proc.stdout)
+    assert len(data["workbooks"]) == 2
+    by_name = {Path(w["path"]).name: w for w in data["workbooks"]}
+    assert by_name["ngoc_ky.xlsx"]["ok"] is True and by_name["an_diem.xlsx"]["ok"] is False
+    assert data["summary"]["ranking"] == [{"rank": 1, "unit": "Xã Ngọc Kỳ", "path": str(folder / "ngoc_ky.xlsx"),
+                                           "self": 73.2}]
+    assert out.exists()
+    good = subprocess.run([sys.executable, "-m", "cchc_xl", "bulk", str(folder / "ngoc_ky.xlsx"), "-o",
+                           str(tmp_path / "one.xlsx")], capture_output=True, text=True, encoding="utf-8")
+    assert good.returncode == 0
+
+
+def test_reports_for_valid_workbooks(tmp_path):
+    folder = tmp_path / "xa"
+    folder.mkdir()
+    shutil.copyfile(EXAMPLE, folder / "ngoc_ky.xlsx")
+    edited_example(folder, "sai.xlsx", lambda ws: ws.cell(find_row(ws, "I", "1.2"), 4).__setattr__("value", 9))
+    reports = tmp_path / "bao_cao"
+    outcome = bulk_check([folder], output=tmp_path / "th.xlsx", reports_dir=reports, jobs=1)
+    assert sorted(p.name for p in reports.iterdir()) == ["ngoc_ky_bao_cao.docx"]
+    assert {Path(r.path).name: bool(r.report) for r in outcome.records} == {"ngoc_ky.xlsx": True, "sai.xlsx": False}
+
+
+def test_appraised_column_in_summary(tmp_path):
+    def appraised(ws):
+        ws.insert_cols(5)
+        ws.cell(17, 5).value = "Điểm thẩm định"
+        for row in range(18, ws.max_row + 1):
+            value = ws.cell(row, 4).value
+            code = ws.cell(row, 1).value
+            if isinstance(value, (int, float)) and code and code.count(".") == 2:
+                ws.cell(row, 5).value = value
+        ws.cell(find_row(ws, "I", "3.5.3"), 5).value = 0.1
+    path = edited_example(tmp_path, "tham_dinh.xlsx", appraised)
+    out = tmp_path / "th.xlsx"
+    outcome = bulk_check([path], output=out, jobs=1)
+    record = outcome.records[0]
+    assert record.self == Decimal("73.2")
+    ws = openpyxl.load_workbook(out)["Tổng hợp"]
+    headers = [c.value for c in ws[1]]
+    row = dict(zip(headers, [c.value for c in ws[2]]))
+    assert "Điểm thẩm định" in headers
+    assert Decimal(str(row["Chênh lệch (thẩm định - tự đánh giá)"])) == record.appraised - record.self
+
+
+def test_demo_runs_the_whole_job(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "cchc_xl", "demo", "-o", str(tmp_path / "demo")], capture_output=True,
+                          text=True, encoding="utf-8", timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    made = {p.name for p in (tmp_path / "demo").iterdir()}
+    assert {"ngoc_ky_6thang_2023_da_tinh.xlsx", "bao_cao_ngoc_ky_6thang_2023.docx", "tong_hop.xlsx"} <= made
+    assert "73,2/100" in proc.stdout and "Xã Đại Hợp (dai_hop.xlsx): 4 lỗi" in proc.stdout
+    ws = openpyxl.load_workbook(tmp_path / "demo" / "ngoc_ky_6thang_2023_da_tinh.xlsx")["Kết quả kiểm tra"]
+    assert ws["A1"].value.startswith("KẾT QUẢ KIỂM TRA")
