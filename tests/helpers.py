@@ -158,3 +158,41 @@ def make_rich_xlsm(path, edit=None):
                       '<formControlPr xmlns="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main" objectType="Button" lockText="1"/>')
     tmp.unlink()
     return Path(path)
+
+
+def xlwings_payload(path, client="Microsoft Office Scripts"):
+    """What xlwings' JavaScript client sends for a workbook (see xlwings/js/xlwings.ts):
+    the values of every sheet from A1, dates as ISO strings, empty cells as ""."""
+    import datetime as dt
+
+    wb = openpyxl.load_workbook(path, data_only=True)
+    sheets = []
+    for ws in wb.worksheets:
+        values = []
+        for row in ws.iter_rows(min_row=1, min_col=1, max_row=max(ws.max_row, 1), max_col=max(ws.max_column, 1)):
+            line = []
+            for cell in row:
+                value = cell.value
+                if isinstance(value, dt.datetime):
+                    value = value.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+                line.append("" if value is None else value)
+            values.append(line)
+        sheet = {"name": ws.title, "values": values, "pictures": [], "tables": []}
+        if client == "Office.js":
+            sheet["notes"] = []
+        sheets.append(sheet)
+    return {
+        "client": client,
+        "version": xlwings.__version__,
+        "book": {"name": Path(path).name, "active_sheet_index": 0, "selection": "A1"},
+        "names": [],
+        "sheets": sheets,
+    }
+
+
+def remote_book(path, client="Microsoft Office Scripts"):
+    """A real xlwings Book on xlwings' remote engine (no Excel needed)."""
+    import os
+
+    os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # xlwings' own noncommercial key, for tests
+    return xlwings.Book(json=xlwings_payload(path, client))

@@ -93,10 +93,17 @@ def _round(value: Decimal | None) -> Decimal | None:
     return value.quantize(Decimal("0.01")).normalize() if value.as_tuple().exponent < -2 else value.normalize()
 
 
-FINDINGS_HEADERS = ["STT", "Ô", "Mức độ", "Mã", "Tiêu chí", "Nội dung"]
+FINDINGS_HEADERS = ["STT", "Ô", "Mức độ", "Mã", "Tiêu chí", "Nội dung", "Đánh dấu"]
+MARKED_FILL, MARKED_NOTE = "tô màu", "ghi chú"
 
 
-def findings_rows(plan: RecalcPlan, unit: str = "") -> tuple[list[list], list[list]]:
+def marks_text(cell: str, filled: set[str], noted: set[str]) -> str:
+    """What this run put on the cell, so the next run takes off only its own marks."""
+    return " + ".join(word for word, done in ((MARKED_FILL, cell in filled), (MARKED_NOTE, cell in noted)) if done)
+
+
+def findings_rows(plan: RecalcPlan, unit: str = "", filled: set[str] = frozenset(),
+                  noted: set[str] = frozenset()) -> tuple[list[list], list[list]]:
     """(summary lines, findings table) for the "Kết quả kiểm tra" sheet, as plain values."""
     from ..rules.catalogue import SEVERITY_VI
 
@@ -111,7 +118,8 @@ def findings_rows(plan: RecalcPlan, unit: str = "") -> tuple[list[list], list[li
         ["Số lỗi / cảnh báo", f"{plan.errors} lỗi, {plan.warnings} cảnh báo"],
     ]
     table = [
-        [index, f.cell, SEVERITY_VI[f.severity], f.code, f"{f.part} / {f.criterion}".strip(" /"), f.message]
+        [index, f.cell, SEVERITY_VI[f.severity], f.code, f"{f.part} / {f.criterion}".strip(" /"), f.message,
+         marks_text(f.cell, filled, noted) if f.sheet == plan.sheet else ""]
         for index, f in enumerate(plan.findings, start=1)
     ]
     return summary, table

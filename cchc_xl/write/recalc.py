@@ -126,16 +126,17 @@ def apply_plan(pkg: Package, sheet_part: str, plan: RecalcPlan, unit: str = "") 
     styles = Styles(pkg.xml("xl/styles.xml"))
     for (row, col), value in plan.values.items():
         sheet.set_number(row, col, value)
-    _apply_fills(sheet, styles, plan)
+    filled = _apply_fills(sheet, styles, plan)
     notes = {cell: mark.note for cell, mark in plan.marks.items()}
     noted = write_notes(pkg, sheet_part, sheet_root, notes)
-    _write_findings_sheet(pkg, styles, plan, unit)
+    _write_findings_sheet(pkg, styles, plan, unit, {cell_address(*c) for c in filled},
+                          {cell_address(*c) for c in noted})
     pkg.write("xl/styles.xml", serialise(styles.root))
     pkg.write(sheet_part, serialise(sheet_root))
     return [cell_address(*cell) for cell in sorted(set(notes) - noted)]
 
 
-def _apply_fills(sheet: SheetXml, styles: Styles, plan: RecalcPlan) -> None:
+def _apply_fills(sheet: SheetXml, styles: Styles, plan: RecalcPlan) -> set[tuple[int, int]]:
     ours = {rgb.upper() for rgb in MARK_COLOURS.values()}
     # 1. take our old marks off (a fixed mistake loses its colour)
     for row_el in sheet.rows.values():
@@ -144,15 +145,19 @@ def _apply_fills(sheet: SheetXml, styles: Styles, plan: RecalcPlan) -> None:
             if index and styles.fill_rgb(styles.xf_fill(index)) in ours:
                 c.set("s", str(styles.with_fill(index, 0)))
     # 2. mark this run's findings, leaving the officer's own fills alone
+    filled = set()
     for (row, col), mark in plan.marks.items():
         c = sheet.cell(row, col, create=True)
         index = SheetXml.style(c)
         if styles.fill_rgb(styles.xf_fill(index)) != "":
             continue
         sheet.set_style(row, col, styles.with_fill(index, styles.ensure_fill(mark.colour)))
+        filled.add((row, col))
+    return filled
 
 
-def _write_findings_sheet(pkg: Package, styles: Styles, plan: RecalcPlan, unit: str) -> None:
+def _write_findings_sheet(pkg: Package, styles: Styles, plan: RecalcPlan, unit: str, filled: set[str],
+                          noted: set[str]) -> None:
     book = pkg.xml("xl/workbook.xml")
     sheets_el = book.find(q("sheets"))
     rels = pkg.relationships("xl/workbook.xml")
@@ -174,10 +179,10 @@ def _write_findings_sheet(pkg: Package, styles: Styles, plan: RecalcPlan, unit: 
         (anchor if anchor is not None else sheets_el).addnext(calc)
     calc.set("fullCalcOnLoad", "1")  # formulas that use our totals recompute when Excel opens it
     pkg.write("xl/workbook.xml", serialise(book))
-    pkg.write(part, _findings_sheet_xml(styles, plan, unit))
+    pkg.write(part, _findings_sheet_xml(styles, plan, unit, filled, noted))
 
 
-def _findings_sheet_xml(styles: Styles, plan: RecalcPlan, unit: str) -> bytes:
+def _findings_sheet_xml(styles: Styles, plan: RecalcPlan, unit: str, filled: set[str], noted: set[str]) -> bytes:
     bold = styles.report_style(bold=True, border=False)
     text = styles.report_style(border=False)
     header = styles.report_style(bold=True, fill="FFD9E1F2")
@@ -192,10 +197,10 @@ def _findings_sheet_xml(styles: Styles, plan: RecalcPlan, unit: str) -> bytes:
     etree.SubElement(views, q("sheetView"), workbookViewId="0")
     etree.SubElement(root, q("sheetFormatPr"), defaultRowHeight="15")
     cols = etree.SubElement(root, q("cols"))
-    for index, width in enumerate([30, 16, 11, 20, 14, 100], start=1):
+    for index, width in enumerate([30, 16, 11, 20, 14, 100, 16], start=1):
         etree.SubElement(cols, q("col"), min=str(index), max=str(index), width=str(width), customWidth="1")
     data = etree.SubElement(root, q("sheetData"))
-    summary, table = findings_rows(plan, unit)
+    summary, table = findings_rows(plan, unit, filled, noted)
     row = 0
     for line in summary:
         row_el = etree.SubElement(data, q("row"), r=str(row + 1))

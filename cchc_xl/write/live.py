@@ -1,0 +1,211 @@
+"""Carry out a RecalcPlan in an open workbook through xlwings.
+
+Excel calls are slow, so the number of calls does not grow with the number of
+rows: one write for the score column, one colour matrix per 10,000 cells,
+one write for the findings sheet; notes are one call per finding (the API has
+no bulk note call). Excel saves the file itself, so nothing is lost.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..read.files import FINDINGS_SHEET
+from ..text import cell_address, split_address, vn
+from .plan import FINDINGS_HEADERS, MARKED_FILL, MARKED_NOTE, MARK_COLOURS, RecalcPlan, findings_rows
+
+MAX_COLOUR_CELLS = 10_000  # xlwings' limit per set_colors call
+
+
+@dataclass
+class LiveOutcome:
+    plan: RecalcPlan
+    filled: set[str] = field(default_factory=set)
+    noted: set[str] = field(default_factory=set)
+    notes_supported: bool = True
+
+    @property
+    def summary(self) -> str:
+        t = self.plan.totals
+        return (f"CCHC: {vn(t.self)}/{vn(t.max)} điểm (chờ {vn(t.pending_max)}); "
+                f"{self.plan.errors} lỗi, {self.plan.warnings} cảnh báo — xem trang “{FINDINGS_SHEET}”.")
+
+
+def _hex(argb: str) -> str:
+    return "#" + argb[-6:]
+
+
+def _previous_marks(book) -> dict[str, str]:
+    """Cells our last run marked, read back from its findings sheet (one range read)."""
+    try:
+        sheet = book.sheets[FINDINGS_SHEET]
+    except Exception:
+        return {}
+    rows = sheet.used_range.options(ndim=2).value or []
+    marks: dict[str, str] = {}
+    header_at = None
+    for index, row in enumerate(rows):
+        if header_at is None:
+            if row and row[0] == FINDINGS_HEADERS[0] and len(row) >= 2 and row[1] == FINDINGS_HEADERS[1]:
+                header_at = index
+            continue
+        if len(row) >= 7 and isinstance(row[1], str) and row[6]:
+            cell = row[1]
+            if cell.startswith("=HYPERLINK"):
+                cell = cell.rsplit(",", 1)[-1].strip(' ")')
+            marks[cell] = str(row[6])
+    return marks
+
+
+def apply_live(book, sheet_name: str, plan: RecalcPlan, assessment, write_values: bool = True) -> LiveOutcome:
+    sheet = book.sheets[sheet_name]
+    outcome = LiveOutcome(plan)
+    previous = _previous_marks(book)
+    first = assessment.header_row + 1
+    last = assessment.total_row if assessment.total_row is not None else max(c.row for c in assessment.criteria)
+    if write_values and plan.values:
+        _write_score_column(sheet, assessment, plan, first, last)
+    _write_colours(sheet, assessment, plan, previous, first, last, outcome)
+    _write_notes(sheet, plan, previous, outcome)
+    _write_findings_sheet(book, sheet_name, plan, assessment.unit, outcome)
+    _say(book, outcome.summary)
+    return outcome
+
+
+def _write_score_column(sheet, assessment, plan, first, last) -> None:
+    from ..read.live import formulas_of
+
+    col = assessment.columns["self"]
+    current = formulas_of(sheet, first, last, col)
+    values = []
+    for r in range(first, last + 1):
+        if (r, col) in plan.values:
+            value = plan.values[(r, col)]
+            values.append([float(value) if value is not None else None])
+        elif current is not None:
+            values.append([current[r - first]])  # the officer's entry or formula, as Excel holds it
+        else:
+            crit_value = _read_value(assessment, r, col)
+            values.append([crit_value])
+    rng = sheet.range((first + 1, col + 1), (last + 1, col + 1))
+    if current is not None:
+        rng.formula = values
+    else:
+        rng.value = values
+
+
+def _read_value(assessment, row, col):
+    for crit in assessment.criteria:
+        if crit.row == row:
+            return crit.self.raw
+    return None
+
+
+def _write_colours(sheet, assessment, plan, previous, first, last, outcome) -> None:
+    cols = sorted(set(assessment.columns.values()))
+    left, right = cols[0], cols[-1]
+    ours = {_hex(v).lower() for v in MARK_COLOURS.values()}
+    matrix = []
+    for r in range(first, last + 1):
+        line = []
+        for c in range(left, right + 1):
+            address = cell_address(r, c)
+            mark = plan.marks.get((r, c))
+            if mark is not None and _officer_fill(sheet, address, ours) is None:
+                line.append(_hex(mark.colour))
+                outcome.filled.add(address)
+            elif MARKED_FILL in previous.get(address, "") and mark is None:
+                line.append(None)  # our old mark on a fixed mistake goes
+            else:
+                line.append(...)
+        matrix.append(line)
+    if not any(v is not ... for line in matrix for v in line):
+        return
+    width = right - left + 1
+    step = max(1, MAX_COLOUR_CELLS // width)
+    for start in range(0, len(matrix), step):
+        chunk = matrix[start:start + step]
+        if any(v is not ... for line in chunk for v in line):
+            top = first + start
+            sheet.range((top + 1, left + 1), (top + len(chunk), right + 1)).set_colors(chunk)
+
+
+def _officer_fill(sheet, address, ours):
+    """The officer's own fill on a cell, where the engine can tell (one call per marked cell)."""
+    try:
+        colour = sheet.range(address).color
+    except NotImplementedError:
+        return None  # the remote engine cannot read fills synchronously
+    if colour is None:
+        return None
+    text = "#%02x%02x%02x" % tuple(colour) if isinstance(colour, tuple) else str(colour).lower()
+    return None if text in ours else text
+
+
+def _write_notes(sheet, plan, previous, outcome) -> None:
+    for address, what in previous.items():
+        if MARKED_NOTE in what:
+            note = sheet.range(address).note
+            if note is not None:
+                note.delete()
+    for (row, col), mark in sorted(plan.marks.items()):
+        address = cell_address(row, col)
+        rng = sheet.range(address)
+        try:
+            if rng.note is not None and MARKED_NOTE not in previous.get(address, ""):
+                continue  # the officer's own note stays
+            rng.add_note(mark.note)
+            outcome.noted.add(address)
+        except NotImplementedError:
+            outcome.notes_supported = False  # e.g. the Office Scripts client: findings sheet only
+            return
+        except ValueError:
+            continue
+
+
+def _write_findings_sheet(book, sheet_name, plan, unit, outcome) -> None:
+    try:
+        target = book.sheets[FINDINGS_SHEET]
+        target.clear_contents()
+    except Exception:
+        target = book.sheets.add(FINDINGS_SHEET, after=book.sheets[len(book.sheets) - 1])
+    summary, table = findings_rows(plan, unit, outcome.filled, outcome.noted)
+    width = len(FINDINGS_HEADERS)
+    rows = [_pad([_cell(v) for v in line], width) for line in summary]
+    rows.append([None] * width)
+    rows.append(list(FINDINGS_HEADERS))
+    for line, finding in zip(table, plan.findings):
+        line = [_cell(v) for v in line]
+        if finding.cell and finding.sheet == sheet_name:
+            link = f"#'{finding.sheet}'!{finding.cell}"
+            line[1] = f'=HYPERLINK("{link}","{finding.cell}")'
+        rows.append(line)
+    if not table:
+        rows.append(_pad(["Không có lỗi hay cảnh báo nào."], width))
+    target.range("A1").value = rows  # one call for the whole sheet
+
+
+def _cell(value):
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value  # text from a workbook never becomes a formula
+    return value
+
+
+def _pad(line, width):
+    return list(line) + [None] * (width - len(line))
+
+
+def _say(book, text: str) -> None:
+    try:
+        book.app.status_bar = text
+    except (NotImplementedError, AttributeError):
+        try:
+            book.app.alert(text, title="Chỉ số CCHC")
+        except Exception:
+            pass
+
+
+__all__ = ["apply_live", "LiveOutcome", "split_address"]

@@ -1,0 +1,208 @@
+"""The Excel door, through xlwings' own remote engine (no Excel on Linux), and the add-in."""
+import subprocess
+import sys
+import zipfile
+from decimal import Decimal
+
+import pytest
+from lxml import etree
+
+import cchc_xl
+from cchc_xl.write.plan import MARK_COLOURS
+from cchc_xl.write.workbook_builder import build_workbook
+
+from helpers import blank_parents, edited_example, find_row, remote_book
+from test_engine import clean
+
+ERROR_HEX = "#" + MARK_COLOURS["error"][-6:].lower()
+
+
+def actions(book):
+    return book.json()["actions"]
+
+
+def score_writes(book):
+    """{1-based row: value} written into the score column by the single setValues call."""
+    writes = [a for a in actions(book) if a["func"] == "setValues" and a["sheet_position"] == 0]
+    assert len(writes) == 1
+    write = writes[0]
+    assert write["column_count"] == 1 and write["start_column"] == 3  # column D
+    return {write["start_row"] + 1 + i: row[0] for i, row in enumerate(write["values"])}
+
+
+def test_recalc_writes_parent_totals_into_the_right_cells(tmp_path):
+    path = edited_example(tmp_path, "blank.xlsx", blank_parents)
+    book = remote_book(path)
+    outcome = cchc_xl.main(book)
+    written = score_writes(book)
+    import openpyxl
+
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    expect = {("I", "1"): 14, ("I", "3"): 17.1, ("I", "5"): 10.6, ("I", "I"): 71.2}
+    for (part, code), value in expect.items():
+        assert written[find_row(ws, part, code)] == value
+    total_row = find_row(ws, "II", "3") + 1
+    assert written[total_row] == 73.2
+    assert written[find_row(ws, "I", "3.5.3")] == 0.3  # the officer's entry written back as it was
+    assert outcome.plan.totals.pending_max == Decimal(24)
+    alert = [a for a in actions(book) if a["func"] == "alert"]
+    assert alert and "73,2/100" in alert[0]["args"][0]
+
+
+def _mistake(ws):
+    clean(ws)
+    blank_parents(ws)
+    ws.cell(find_row(ws, "I", "1.2"), 4).value = 3
+
+
+def test_over_max_cell_is_marked(tmp_path):
+    path = edited_example(tmp_path, "over.xlsx", _mistake)
+    import openpyxl
+
+    row = find_row(openpyxl.load_workbook(path).worksheets[0], "I", "1.2")
+    book = remote_book(path, client="Office.js")
+    outcome = cchc_xl.main(book)
+    colours = [a for a in actions(book) if a["func"] == "setRangeColors"]
+    assert len(colours) == 1
+    matrix, top = colours[0]["args"][0], colours[0]["start_row"]
+    assert matrix[row - 1 - top][3 - colours[0]["start_column"]] == ERROR_HEX
+    painted = [(r, c) for r, line in enumerate(matrix) for c, v in enumerate(line) if v != "keep"]
+    assert len(painted) == 1
+    notes = [a for a in actions(book) if a["func"] == "addNote"]
+    assert [n["args"][0] for n in notes] == [f"$D${row}"]
+    assert "vượt điểm tối đa 2" in notes[0]["args"][1]
+    findings = [a for a in actions(book) if a["func"] == "setValues" and a["sheet_position"] == 1]
+    table = findings[0]["values"]
+    line = next(v for v in table if v[3] == "over-max")
+    assert line[1] == f"=HYPERLINK(\"#'Tự đánh giá'!D{row}\",\"D{row}\")" and line[6] == "tô màu + ghi chú"
+    assert outcome.plan.errors == 1
+
+
+def test_second_run_takes_off_fixed_marks(tmp_path):
+    path = edited_example(tmp_path, "over.xlsx", _mistake)
+    first = remote_book(path, client="Office.js")
+    cchc_xl.main(first)
+    written_findings = next(a for a in actions(first) if a["func"] == "setValues" and a["sheet_position"] == 1)
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    row = find_row(ws, "I", "1.2")
+    ws.cell(row, 4).value = 2  # the officer fixes the mistake
+    sheet = wb.create_sheet("Kết quả kiểm tra")
+    for line in written_findings["values"]:
+        # what the client sends back for a HYPERLINK cell is its value: the friendly name
+        sheet.append([v.rsplit(",", 1)[-1].strip('")') if isinstance(v, str) and v.startswith("=HYPERLINK(") else v
+                      for v in line])
+    fixed = tmp_path / "fixed.xlsx"
+    wb.save(fixed)
+    from helpers import xlwings_payload
+    import xlwings as xw
+
+    payload = xlwings_payload(fixed, client="Office.js")
+    payload["sheets"][0]["notes"] = [{"address": f"$D${row}"}]  # the note the first run added
+    second = xw.Book(json=payload)
+    cchc_xl.main(second)
+    funcs = [a["func"] for a in actions(second)]
+    deleted = [a for a in actions(second) if a["func"] == "deleteNote"]
+    assert [d["args"][0] for d in deleted] == [f"$D${row}"] and "addNote" not in funcs
+    colours = next(a for a in actions(second) if a["func"] == "setRangeColors")
+    matrix, top = colours["args"][0], colours["start_row"]
+    assert matrix[row - 1 - top][3] is None  # our fill removed
+
+
+def big_criteria_set():
+    """A 1,000-row criteria table: 10 areas × 9 criteria × 10 sub-criteria."""
+    rows = [["I", "I", "PHẦN THỬ", 90]]
+    for a in range(1, 11):
+        rows.append(["I", str(a), f"LĨNH VỰC {a}", 9])
+        for c in range(1, 10):
+            rows.append(["I", f"{a}.{c}", f"Tiêu chí {a}.{c}", 1])
+            for s in range(1, 11):
+                rows.append(["I", f"{a}.{c}.{s}", f"Tiêu chí thành phần {a}.{c}.{s}", 0.1])
+    return {"id": "big", "title": "Bộ tiêu chí thử 1.000 dòng", "sheet": "Tự đánh giá", "criteria": rows, "total": 90}
+
+
+@pytest.mark.parametrize("client", ["Microsoft Office Scripts", "Office.js"])
+def test_calls_do_not_grow_with_rows(tmp_path, client):
+    small = edited_example(tmp_path, "small.xlsx", _mistake)
+    criteria = big_criteria_set()
+    scores = {f"I.{r[1]}": [0.1, ""] for r in criteria["criteria"] if r[1].count(".") == 2}
+    scores["I.1.1.1"] = [0.5, ""]  # the same single mistake: over-max
+    big = build_workbook(criteria, tmp_path / "big.xlsx", {"unit": "Xã Lớn", "report_date": "26/06/2023"}, scores)
+    counts = {}
+    for name, path in (("small", small), ("big", big)):
+        book = remote_book(path, client)
+        outcome = cchc_xl.main(book)
+        assert outcome.plan.errors == 1 and outcome.plan.warnings == 0
+        counts[name] = [a["func"] for a in actions(book)]
+    assert len(counts["big"]) == len(counts["small"]) and counts["big"] == counts["small"]
+    assert len(criteria["criteria"]) == 1001
+
+
+def test_check_does_not_touch_scores(tmp_path):
+    path = edited_example(tmp_path, "blank.xlsx", blank_parents)
+    book = remote_book(path)
+    cchc_xl.excel.check(book)
+    assert not any(a["func"] == "setValues" and a["sheet_position"] == 0 for a in actions(book))
+
+
+def test_report_from_the_live_book(tmp_path, monkeypatch):
+    from helpers import EXAMPLE
+
+    monkeypatch.chdir(tmp_path)
+    book = remote_book(EXAMPLE)
+    outcome = cchc_xl.excel.report(book, open_after=False)
+    from docx import Document
+
+    doc = Document(outcome.docx)
+    assert doc.tables[1].rows[-1].cells[3].text == "73,2"
+
+
+def test_light_imports():
+    code = ("import cchc_xl, sys; cchc_xl.main; import cchc_xl.excel, cchc_xl.write.live, cchc_xl.read.live; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in {'docx','docxtpl','jinja2','openpyxl'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_addin_build_ribbon_calls_a_macro_of_its_vba_project(tmp_path):
+    from oletools.olevba import VBA_Parser
+
+    out = tmp_path / "cchc_xl.xlam"
+    proc = subprocess.run([sys.executable, "-m", "cchc_xl", "addin", "build", "-o", str(out)], capture_output=True,
+                          text=True, encoding="utf-8")
+    assert proc.returncode == 0, proc.stderr
+    with zipfile.ZipFile(out) as z:
+        ribbon = etree.fromstring(z.read("customUI/customUI.xml"))
+        rels = z.read("_rels/.rels").decode()
+        vba = VBA_Parser("vbaProject.bin", data=z.read("xl/vbaProject.bin"))
+        content_types = z.read("[Content_Types].xml").decode()
+    assert "customUI/customUI.xml" in rels and "addin.macroEnabled" in content_types
+    ns = {"ui": "http://schemas.microsoft.com/office/2006/01/customui"}
+    assert ribbon.tag == "{http://schemas.microsoft.com/office/2006/01/customui}customUI"
+    tab = ribbon.find("ui:ribbon/ui:tabs/ui:tab", ns)
+    assert tab.get("label") == "CCHC"
+    buttons = tab.findall(".//ui:button", ns)
+    assert buttons and all(b.get("label") for b in buttons)
+    assert "Tính lại" in buttons[0].get("label")
+    ids = [el.get("id") for el in ribbon.iter() if el.get("id")]
+    assert len(ids) == len(set(ids))
+    modules = {name: code for _, _, name, code in vba.extract_macros()}
+    for button in buttons:
+        module, macro = button.get("onAction").split(".")
+        code = modules[f"{module}.bas"]
+        assert f"Sub {macro}(control As IRibbonControl)" in code
+        # the macro imports the add-in's own name: cchc_xl.xlam → import cchc_xl; cchc_xl.main()
+        assert 'RunPython "import " & mymodule & ";" & mymodule & ".main()"' in code
+        assert "Left(ThisWorkbook.Name, (InStrRev(ThisWorkbook.Name" in code
+    assert out.name == "cchc_xl.xlam"
+
+
+def test_addin_install_without_excel_explains(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "cchc_xl", "addin", "install"], capture_output=True, text=True,
+                          encoding="utf-8")
+    assert proc.returncode == 2 and "Excel" in proc.stderr and "Traceback" not in proc.stderr
+    bad = subprocess.run([sys.executable, "-m", "cchc_xl", "addin", "build", "-o", str(tmp_path / "khac.xlam")],
+                         capture_output=True, text=True, encoding="utf-8")
+    assert bad.returncode == 2 and "cchc_xl.xlam" in bad.stderr
