@@ -84,6 +84,9 @@ def parse_score(value) -> Decimal | None:
 
 
 def decimals_of(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent >= -2:  # the common case: 1, 0.5, 0.25
+        return max(0, -exponent)
     exponent = value.normalize().as_tuple().exponent
     return max(0, -exponent) if isinstance(exponent, int) else 0
 

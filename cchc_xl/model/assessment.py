@@ -150,6 +150,12 @@ class Criterion:
         return min(value, cap) if cap is not None else value
 
     def pending_max(self, which: str = "self") -> Decimal:
+        key = ("pending", which)
+        if key not in self._memo:
+            self._memo[key] = self._pending_max(which)
+        return self._memo[key]
+
+    def _pending_max(self, which: str) -> Decimal:
         if self.children:
             return sum((c.pending_max(which) for c in self.children), Decimal(0))
         cell = getattr(self, which)

@@ -38,7 +38,6 @@ class UnitRecord:
     errors: int = 0
     warnings: int = 0
     findings: list[dict] = field(default_factory=list)
-    criteria: list[tuple] = field(default_factory=list)  # (key, part, code, name, max, computed self)
     json: dict | None = None
     report: str | None = None
     report_error: str | None = None
@@ -132,7 +131,7 @@ def collect_paths(paths, exclude=()) -> tuple[list[Path], list[tuple[str, str]]]
     return unique, skipped
 
 
-def _check_one(path: str, against, want_json: bool, reports_dir: str | None) -> UnitRecord:
+def _check_one(path: str, against, want_json: bool, reports_dir: str | None, stats: dict | None = None) -> UnitRecord:
     try:
         result = check_file(path, against)
     except Exception as exc:  # a reader bug must not stop the batch either
@@ -148,9 +147,9 @@ def _check_one(path: str, against, want_json: bool, reports_dir: str | None) -> 
         path, True, result.ok, unit=a.unit or Path(path).stem, period=a.period, max=totals.max,
         self=totals.self, pending=totals.pending_max, areas=dict(totals.by_area), errors=errors, warnings=warnings,
         findings=[f.to_json() for f in result.findings],
-        criteria=[(c.key, c.part, c.code, c.name, c.effective_max(), c.computed_self(), c.self.value is None
-                   and not c.children) for c in a.criteria if c.code_ok],
     )
+    if stats is not None:
+        add_to_statistics(stats, a)
     if a.has_appraisal():
         record.appraised = a.totals("appraised").self
     if want_json:
@@ -175,8 +174,12 @@ def _init_worker(template, want_json, reports_dir) -> None:
     _SHARED.update(template=template, want_json=want_json, reports_dir=reports_dir)
 
 
-def _worker(path: str) -> UnitRecord:
-    return _check_one(path, _SHARED["template"], _SHARED["want_json"], _SHARED["reports_dir"])
+def _worker(paths: list[str]) -> tuple[list[UnitRecord], dict]:
+    """A chunk of files: their records plus the chunk's per-criterion sums (small to send back)."""
+    stats: dict = {}
+    records = [_check_one(p, _SHARED["template"], _SHARED["want_json"], _SHARED["reports_dir"], stats)
+               for p in paths]
+    return records, stats
 
 
 def rank(records: list[UnitRecord]) -> None:
@@ -188,32 +191,54 @@ def rank(records: list[UnitRecord]) -> None:
         previous, previous_rank = record.self, record.rank
 
 
-def criteria_statistics(records: list[UnitRecord]) -> list[dict]:
-    """Per criterion over readable workbooks: where communes lose points."""
-    table: dict[str, dict] = {}
-    for record in records:
-        if not record.readable:
+def add_to_statistics(stats: dict, assessment) -> None:
+    """Accumulate one readable workbook into per-criterion sums: where communes lose points."""
+    for c in assessment.criteria:
+        if not c.code_ok:
             continue
-        for key, part, code, name, max_points, score, unscored in record.criteria:
-            stat = table.setdefault(key, {"part": part, "code": code, "name": name, "max": max_points,
-                                          "scores": [], "unscored": 0})
-            if score is None:
-                stat["unscored"] += 1
+        entry = stats.get(c.key)
+        if entry is None:
+            entry = stats[c.key] = {"part": c.part, "code": c.code, "name": c.name, "max": c.effective_max(),
+                                    "sum": Decimal(0), "scored": 0, "min": None, "full": 0, "below_max": 0,
+                                    "unscored": 0}
+        score = c.computed_self()
+        if score is None:
+            entry["unscored"] += 1
+            continue
+        entry["sum"] += score
+        entry["scored"] += 1
+        entry["min"] = score if entry["min"] is None else min(entry["min"], score)
+        if entry["max"] is not None:
+            if score >= entry["max"]:
+                entry["full"] += 1
             else:
-                stat["scores"].append(score)
+                entry["below_max"] += 1
+
+
+def merge_statistics(total: dict, part: dict) -> None:
+    for key, entry in part.items():
+        mine = total.get(key)
+        if mine is None:
+            total[key] = dict(entry)
+            continue
+        for field_name in ("sum", "scored", "full", "below_max", "unscored"):
+            mine[field_name] += entry[field_name]
+        if entry["min"] is not None:
+            mine["min"] = entry["min"] if mine["min"] is None else min(mine["min"], entry["min"])
+
+
+def criteria_statistics(stats: dict) -> list[dict]:
+    """Mean, minimum and counts per criterion, largest average deduction first."""
     out = []
-    for key, stat in table.items():
-        scores = stat.pop("scores")
-        mean = (sum(scores, Decimal(0)) / len(scores)).quantize(Decimal("0.01")) if scores else None
-        max_points = stat["max"]
-        stat.update({
-            "mean": mean,
-            "min": min(scores) if scores else None,
-            "full": sum(1 for s in scores if max_points is not None and s >= max_points),
-            "below_max": sum(1 for s in scores if max_points is not None and s < max_points),
+    for entry in stats.values():
+        mean = (entry["sum"] / entry["scored"]).quantize(Decimal("0.01")) if entry["scored"] else None
+        max_points = entry["max"]
+        out.append({
+            "part": entry["part"], "code": entry["code"], "name": entry["name"], "max": max_points, "mean": mean,
+            "min": entry["min"], "full": entry["full"], "below_max": entry["below_max"],
+            "unscored": entry["unscored"],
             "deduction": (max_points - mean) if (max_points is not None and mean is not None) else None,
         })
-        out.append(stat)
     out.sort(key=lambda s: (-(s["deduction"] or Decimal(0)), s["part"], s["code"]))
     return out
 
@@ -228,21 +253,26 @@ def bulk_check(paths, output="tong_hop.xlsx", against=None, jobs=None, reports_d
     shared = (template, want_json, str(reports_dir) if reports_dir else None)
     jobs = max(1, jobs or os.cpu_count() or 1)
     records: list[UnitRecord] = []
+    totals: dict = {}
     if jobs == 1 or len(tasks) < 8:
         _init_worker(*shared)
-        for index, task in enumerate(tasks, start=1):
-            records.append(_worker(task))
-            _progress(progress, index, len(tasks))
+        for task in tasks:
+            chunk_records, chunk_stats = _worker([task])
+            records.extend(chunk_records)
+            merge_statistics(totals, chunk_stats)
+            _progress(progress, len(records), len(tasks))
     else:
+        size = max(1, min(50, len(tasks) // (jobs * 4)))
+        chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
         with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=shared) as pool:
-            chunk = max(1, min(64, len(tasks) // (jobs * 4)))
-            for index, record in enumerate(pool.map(_worker, tasks, chunksize=chunk), start=1):
-                records.append(record)
-                _progress(progress, index, len(tasks))
+            for chunk_records, chunk_stats in pool.map(_worker, chunks):
+                records.extend(chunk_records)
+                merge_statistics(totals, chunk_stats)
+                _progress(progress, len(records), len(tasks))
     if progress:
         sys.stderr.write("\n")
     rank(records)
-    stats = criteria_statistics(records)
+    stats = criteria_statistics(totals)
     outcome = BulkOutcome(records, skipped, None, stats)
     if output:
         from .workbook import write_summary
