@@ -175,3 +175,11 @@ def test_decimal_arithmetic_has_no_float_drift(tmp_path):
     import json
     text = json.dumps(WorkbookResult(str(EXAMPLE), a, []).to_json())
     assert "0000000" not in text and "9999999" not in text
+
+
+def test_readme_lists_every_finding_code():
+    from helpers import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for code in CATALOGUE:
+        assert f"| `{code}` |" in readme, code
