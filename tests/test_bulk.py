@@ -203,3 +203,24 @@ def test_demo_runs_the_whole_job(tmp_path):
     assert "73,2/100" in proc.stdout and "Xã Đại Hợp (dai_hop.xlsx): 4 lỗi" in proc.stdout
     ws = openpyxl.load_workbook(tmp_path / "demo" / "ngoc_ky_6thang_2023_da_tinh.xlsx")["Kết quả kiểm tra"]
     assert ws["A1"].value.startswith("KẾT QUẢ KIỂM TRA")
+
+
+def test_against_extra_and_renamed_criteria(tmp_path):
+    def edit(ws):
+        ws.cell(find_row(ws, "I", "1.7"), 2).value = "Thực hiện nhiệm vụ cấp trên giao (đã viết lại)"
+        row = find_row(ws, "I", "6.5")
+        ws.insert_rows(row + 1)
+        ws.cell(row + 1, 1).value = "6.6"
+        ws.cell(row + 1, 2).value = "Tiêu chí tự thêm"
+        ws.cell(row + 1, 3).value = 0
+        ws.cell(row + 1, 4).value = 0
+    result = check_file(edited_example(tmp_path, "them.xlsx", edit), against="cap_xa_2023")
+    extra = [f for f in result.findings if f.code == "criterion-extra"]
+    renamed = [f for f in result.findings if f.code == "name-changed"]
+    assert [f.criterion for f in extra] == ["6.6"] and extra[0].cell.startswith("A")
+    assert [f.criterion for f in renamed] == ["1.7"] and "đã viết lại" in renamed[0].message
+    # spacing and case alone are not a change
+    def respace(ws):
+        ws.cell(find_row(ws, "I", "1.7"), 2).value = "  THỰC HIỆN các nhiệm vụ được UBND huyện,  Chủ tịch UBND huyện giao "
+    same = check_file(edited_example(tmp_path, "space.xlsx", respace), against="cap_xa_2023")
+    assert not any(f.code == "name-changed" for f in same.findings)
