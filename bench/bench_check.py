@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import sys
 import tempfile
-from pathlib import Path
 
 from _common import best, report
 

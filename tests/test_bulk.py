@@ -19,6 +19,13 @@ sys.path.insert(0, str(ROOT))
 from bench.generate import generate  # noqa: E402
 
 
+def sheet_rows(path, name):
+    """A summary sheet as dicts keyed by its header row."""
+    ws = openpyxl.load_workbook(path)[name]
+    headers = [c.value for c in ws[1]]
+    return headers, [dict(zip(headers, [c.value for c in row])) for row in ws.iter_rows(min_row=2)]
+
+
 @pytest.fixture(scope="module")
 def reviewer_folder(tmp_path_factory):
     folder = tmp_path_factory.mktemp("so_noi_vu")
@@ -41,10 +48,8 @@ def summary(reviewer_folder, tmp_path_factory):
 
 def test_summary_rows_and_reasons(summary, reviewer_folder):
     outcome, out = summary
-    wb = openpyxl.load_workbook(out)
-    ws = wb["Tổng hợp"]
-    headers = [c.value for c in ws[1]]
-    rows = [dict(zip(headers, [c.value for c in row])) for row in ws.iter_rows(min_row=2)]
+    ws = openpyxl.load_workbook(out)["Tổng hợp"]
+    _, rows = sheet_rows(out, "Tổng hợp")
     assert len(rows) == 403
     broken = {r["Tệp"]: r["Trạng thái"] for r in rows if r["Trạng thái"].startswith("không đọc được")}
     assert set(broken) == {"cut.xlsx", "ghi_chu.xlsx"}
@@ -69,10 +74,7 @@ def test_injected_name_stays_text(summary):
 
 def test_ranking_and_criteria_consistent_with_files(summary, reviewer_folder):
     outcome, out = summary
-    wb = openpyxl.load_workbook(out)
-    ws = wb["Tổng hợp"]
-    headers = [c.value for c in ws[1]]
-    rows = [dict(zip(headers, [c.value for c in row])) for row in ws.iter_rows(min_row=2)]
+    _, rows = sheet_rows(out, "Tổng hợp")
     totals = {}
     for path in sorted((reviewer_folder / "huyen_a").glob("*.xlsx")):
         result = check_file(path)
@@ -90,9 +92,7 @@ def test_ranking_and_criteria_consistent_with_files(summary, reviewer_folder):
         else:
             assert row["Xếp hạng"] is None
     # per-criterion statistics: recompute one from the files
-    stats = wb["Theo tiêu chí"]
-    stat_headers = [c.value for c in stats[1]]
-    stat_rows = [dict(zip(stat_headers, [c.value for c in row])) for row in stats.iter_rows(min_row=2)]
+    _, stat_rows = sheet_rows(out, "Theo tiêu chí")
     target = next(r for r in stat_rows if r["Phần"] == "I" and r["STT"] == "3.5.3")
     scores = []
     for path in sorted(reviewer_folder.glob("huyen_*/*.xlsx")):
@@ -187,9 +187,8 @@ def test_appraised_column_in_summary(tmp_path):
     outcome = bulk_check([path], output=out, jobs=1)
     record = outcome.records[0]
     assert record.self == Decimal("73.2")
-    ws = openpyxl.load_workbook(out)["Tổng hợp"]
-    headers = [c.value for c in ws[1]]
-    row = dict(zip(headers, [c.value for c in ws[2]]))
+    headers, rows = sheet_rows(out, "Tổng hợp")
+    row = rows[0]
     assert "Điểm thẩm định" in headers
     assert Decimal(str(row["Chênh lệch (thẩm định - tự đánh giá)"])) == record.appraised - record.self
 

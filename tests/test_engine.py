@@ -8,7 +8,7 @@ from cchc_xl.api import check_file
 from cchc_xl.read import read_workbook
 from cchc_xl.rules import CATALOGUE
 
-from helpers import EXAMPLE, blank_parents, edited_example, find_row
+from helpers import EXAMPLE, edited_example, find_row
 
 
 def totals_of(path, engine="auto"):

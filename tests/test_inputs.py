@@ -65,7 +65,7 @@ def rebuilt_layout(path):
 
 def test_other_layout_reads_to_same_totals(tmp_path):
     path = tmp_path / "layout.xlsx"
-    rows = rebuilt_layout(path)
+    rebuilt_layout(path)
     a = read_workbook(path)
     t = a.totals()
     assert (t.max, t.self, t.pending_max) == (Decimal(100), Decimal("73.2"), Decimal(24))

@@ -85,11 +85,13 @@ def test_over_max_is_marked_and_mark_goes_when_fixed(tmp_path):
     assert any(line[1] == f"D{row}" and line[3] == "over-max" for line in findings if len(line) > 3)
     # over-max counts only its max in the area total
     assert self_value(openpyxl.load_workbook(path).worksheets[0], "I", "1") == 14
-    # second run: same content
+    # second run: same content, and no styles piled up
     first = marks_of(path)
+    styles = zipfile.ZipFile(path).read("xl/styles.xml")
     recalc_file(path, backup=False)
     second = marks_of(path)
     assert first[:3] == second[:3]
+    assert zipfile.ZipFile(path).read("xl/styles.xml") == styles
     assert [l for l in first[3] if l and l[0] != "Thời điểm kiểm tra"] == [
         l for l in second[3] if l and l[0] != "Thời điểm kiểm tra"]
     # fix it: the mark and note disappear

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
@@ -65,21 +64,18 @@ def build_addin(output=ADDIN_NAME) -> Path:
         raise CchcError(f"add-in phải tên là {ADDIN_NAME}: nút của nó chạy “import <tên tệp>”, "
                         f"nên tên khác sẽ không gọi được cchc_xl.main()")
     source = _source_addin()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=".~cchc-xl-", suffix=".xlam", dir=output.parent)
-    os.close(fd)
-    try:
+
+    def save(temp: str) -> None:
         with zipfile.ZipFile(source) as zin, zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as zout:
             for info in zin.infolist():
                 data = zin.read(info.filename)
                 if info.filename == RIBBON_PART:
                     data = ribbon_xml().encode("utf-8")
                 zout.writestr(info, data)
-        os.replace(temp, output)
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
-    return output
+
+    from ..write.atomic import write_atomically
+
+    return write_atomically(output, save, ".xlam")
 
 
 def excel_startup_folder() -> Path:

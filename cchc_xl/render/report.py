@@ -51,16 +51,9 @@ def render_report(assessment: Assessment, output, template=None, signature_image
         raise
     except Exception as exc:  # a broken or foreign template: say which and why
         raise CchcError(f"mẫu báo cáo {template.name} không dùng được ({type(exc).__name__}: {exc})") from None
-    output = Path(output)
-    fd, temp = tempfile.mkstemp(prefix=".~cchc-xl-", suffix=".docx", dir=output.parent)
-    os.close(fd)
-    try:
-        doc.save(temp)
-        os.replace(temp, output)
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
-    return output
+    from ..write.atomic import write_atomically
+
+    return write_atomically(output, doc.save, ".docx")
 
 
 def find_soffice() -> str | None:

@@ -260,6 +260,10 @@ def criteria_statistics(stats: dict) -> list[dict]:
 def bulk_check(paths, output="tong_hop.xlsx", against=None, jobs=None, reports_dir=None, progress=False,
                want_json=False) -> BulkOutcome:
     files, skipped = collect_paths(paths, exclude=[output] if output else [])
+    if not files:
+        from ..errors import CchcError
+
+        raise CchcError("không tìm thấy sổ tính .xlsx/.xlsm nào trong: " + ", ".join(os.fspath(p) for p in paths))
     template = load_template(against) if against is not None else None
     if reports_dir:
         Path(reports_dir).mkdir(parents=True, exist_ok=True)
@@ -308,4 +312,4 @@ def _progress(enabled: bool, done: int, total: int) -> None:
         sys.stderr.flush()
 
 
-__all__ = ["bulk_check", "collect_paths", "BulkOutcome", "UnitRecord", "vn"]
+__all__ = ["bulk_check", "collect_paths", "BulkOutcome", "UnitRecord"]

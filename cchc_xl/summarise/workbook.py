@@ -7,7 +7,6 @@ formula: a unit named "=2+3" stays inert in the summary.
 from __future__ import annotations
 
 import os
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -185,13 +184,6 @@ def write_summary(outcome, output) -> Path:
         for path, why in outcome.skipped:
             out.row([path, why])
 
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=".~cchc-xl-", suffix=".xlsx", dir=output.parent)
-    os.close(fd)
-    try:
-        wb.save(temp)
-        os.replace(temp, output)
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
-    return output
+    from ..write.atomic import write_atomically
+
+    return write_atomically(output, wb.save, ".xlsx")

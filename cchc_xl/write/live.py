@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..read.files import FINDINGS_SHEET
-from ..text import cell_address, split_address, vn
+from ..text import cell_address, vn
 from .plan import FINDINGS_HEADERS, MARKED_FILL, MARKED_NOTE, MARK_COLOURS, RecalcPlan, findings_rows
 
 MAX_COLOUR_CELLS = 10_000  # xlwings' limit per set_colors call
@@ -208,4 +208,4 @@ def _say(book, text: str) -> None:
             pass
 
 
-__all__ = ["apply_live", "LiveOutcome", "split_address"]
+__all__ = ["apply_live", "LiveOutcome"]

@@ -11,7 +11,6 @@ import datetime as dt
 import os
 import shutil
 import stat
-import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +21,8 @@ from ..errors import RefusedWrite
 from ..read import FINDINGS_SHEET, read_workbook
 from ..read.package import NS_MAIN, NS_REL, open_package
 from ..text import cell_address, vn
-from .package import CT_WORKSHEET, REL_WORKSHEET, R_ID, Package, parse, q, serialise
+from .atomic import write_atomically
+from .package import CT_WORKSHEET, REL_WORKSHEET, R_ID, Package, q, serialise
 from .plan import MARK_COLOURS, FINDINGS_HEADERS, RecalcPlan, findings_rows, plan_recalc
 from .workbook_builder import row_height
 from .xlsx_edit import SheetXml, Styles, inline_cell, number_cell, write_notes
@@ -104,19 +104,14 @@ def recalc_file(path, output=None, backup: bool = True, against=None) -> RecalcO
 
 def atomic_write(pkg: Package, target: Path) -> None:
     pause = float(os.environ.get(PAUSE_ENV, "0") or 0)
-    fd, temp = tempfile.mkstemp(prefix=".~cchc-xl-", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
+
+    def save(temp: str) -> None:
+        with open(temp, "wb") as handle:
             pkg.save_to(handle, pause)
             handle.flush()
             os.fsync(handle.fileno())
-        if target.exists():
-            shutil.copymode(target, temp)
-        os.replace(temp, target)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
+
+    write_atomically(target, save, ".tmp")
 
 
 def apply_plan(pkg: Package, sheet_part: str, plan: RecalcPlan, unit: str = "") -> list[str]:
@@ -242,4 +237,4 @@ def _findings_sheet_xml(styles: Styles, plan: RecalcPlan, unit: str, filled: set
     return serialise(root)
 
 
-__all__ = ["recalc_file", "RecalcOutcome", "apply_plan", "lock_file_for", "parse"]
+__all__ = ["recalc_file", "RecalcOutcome", "apply_plan", "lock_file_for"]

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from xml.sax.saxutils import escape
 
 from lxml import etree
 
 from ..read.package import NS_MAIN
 from ..text import cell_address, format_decimal, split_address
-from .package import (CT_COMMENTS, CT_VML, REL_COMMENTS, REL_VML, R_ID, Package, parse, q, serialise)
+from .package import CT_COMMENTS, CT_VML, REL_COMMENTS, REL_VML, R_ID, Package, q, serialise
 
 NOTE_AUTHOR = "cchc-xl"
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -90,6 +89,12 @@ class SheetXml:
             c.attrib.pop("s", None)
 
 
+def _canonical(element) -> tuple:
+    """An element's content without namespace prefixes or attribute order: what Excel means by it."""
+    return (etree.QName(element).localname, tuple(sorted(element.attrib.items())), (element.text or "").strip(),
+            tuple(_canonical(child) for child in element if isinstance(child.tag, str)))
+
+
 class Styles:
     """styles.xml: fills and cell formats, reusing identical entries."""
 
@@ -139,14 +144,19 @@ class Styles:
         self._count(self.fills)
         return len(self.fills) - 1
 
-    def _ensure_xf(self, xf) -> int:
-        wanted = etree.tostring(xf)
-        for index, existing in enumerate(self.xfs):
-            if etree.tostring(existing) == wanted:
+    def _ensure(self, parent, element) -> int:
+        """Index of an entry equal to ``element`` in ``parent``, appending it if there is none,
+        so re-running recalc reuses its own fonts, borders and formats instead of piling them up."""
+        wanted = _canonical(element)
+        for index, existing in enumerate(parent):
+            if _canonical(existing) == wanted:
                 return index
-        self.xfs.append(xf)
-        self._count(self.xfs)
-        return len(self.xfs) - 1
+        parent.append(element)
+        self._count(parent)
+        return len(parent) - 1
+
+    def _ensure_xf(self, xf) -> int:
+        return self._ensure(self.xfs, xf)
 
     def with_fill(self, xf_index: int, fill_id: int) -> int:
         xfs = list(self.xfs)
@@ -170,13 +180,7 @@ class Styles:
             etree.SubElement(font, q("color"), rgb=color)
         etree.SubElement(font, q("name"), val="Times New Roman")
         etree.SubElement(font, q("family"), val="1")
-        wanted = etree.tostring(font)
-        for index, existing in enumerate(self.fonts):
-            if etree.tostring(existing) == wanted:
-                return index
-        self.fonts.append(font)
-        self._count(self.fonts)
-        return len(self.fonts) - 1
+        return self._ensure(self.fonts, font)
 
     def _ensure_thin_border(self) -> int:
         border = etree.Element(q("border"))
@@ -184,13 +188,7 @@ class Styles:
             el = etree.SubElement(border, q(side), style="thin")
             etree.SubElement(el, q("color"), indexed="64")
         etree.SubElement(border, q("diagonal"))
-        wanted = etree.tostring(border)
-        for index, existing in enumerate(self.borders):
-            if etree.tostring(existing) == wanted:
-                return index
-        self.borders.append(border)
-        self._count(self.borders)
-        return len(self.borders) - 1
+        return self._ensure(self.borders, border)
 
     def report_style(self, bold=False, link=False, fill: str | None = None, border=True, number=False) -> int:
         """A cell format for the findings sheet."""
@@ -350,4 +348,4 @@ def number_cell(row: int, col: int, value: Decimal, style: int = 0):
     return c
 
 
-__all__ = ["SheetXml", "Styles", "write_notes", "inline_cell", "number_cell", "escape", "parse"]
+__all__ = ["SheetXml", "Styles", "write_notes", "inline_cell", "number_cell"]
