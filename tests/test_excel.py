@@ -206,3 +206,20 @@ def test_addin_install_without_excel_explains(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "cchc_xl", "addin", "build", "-o", str(tmp_path / "khac.xlam")],
                          capture_output=True, text=True, encoding="utf-8")
     assert bad.returncode == 2 and "cchc_xl.xlam" in bad.stderr
+
+
+def test_problem_in_excel_is_a_vietnamese_message_box(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "Danh sách cán bộ"
+    path = tmp_path / "khong_phai.xlsx"
+    wb.save(path)
+    book = remote_book(path)
+    assert cchc_xl.main(book) is None
+    alerts = [a for a in actions(book) if a["func"] == "alert"]
+    assert len(alerts) == 1 and "không tìm thấy bảng tiêu chí" in alerts[0]["args"][0]
+    over = edited_example(tmp_path, "over.xlsx", _mistake)
+    refused = remote_book(over)
+    assert cchc_xl.excel.report(refused, open_after=False) is None
+    assert "over-max" in [a for a in actions(refused) if a["func"] == "alert"][0]["args"][0]

@@ -20,6 +20,34 @@ def _book(book=None):
         return xw.books.active
 
 
+def _tell(book, text: str) -> None:
+    """A message box in Excel (an officer does not read tracebacks)."""
+    try:
+        book.app.alert(text, title="Chỉ số CCHC")
+    except Exception:
+        from ..write.live import _say
+
+        _say(book, text)
+
+
+def _guarded(action):
+    """Run an Excel action; a workbook problem becomes a Vietnamese message box, not a traceback."""
+    import functools
+
+    @functools.wraps(action)
+    def run(book=None, *args, **kwargs):
+        from ..errors import CchcError
+
+        book = _book(book)
+        try:
+            return action(book, *args, **kwargs)
+        except CchcError as exc:
+            _tell(book, f"Chưa làm được: {exc}")
+            return None
+
+    return run
+
+
 def _assessment(book):
     from ..read.live import read_book
     from ..read.table import parse_workbook
@@ -27,34 +55,30 @@ def _assessment(book):
     return parse_workbook(read_book(book))
 
 
+@_guarded
 def recalc(book=None):
     """Recalculate parents and total, mark findings, write the findings sheet."""
-    from ..errors import CchcError
-    from ..write.live import _say, apply_live
+    from ..write.live import apply_live
     from ..write.plan import plan_recalc
 
-    book = _book(book)
-    try:
-        assessment = _assessment(book)
-    except CchcError as exc:
-        _say(book, f"CCHC: {exc}")
-        raise
+    assessment = _assessment(book)
     plan = plan_recalc(assessment)
     return apply_live(book, assessment.sheet, plan, assessment)
 
 
+@_guarded
 def check(book=None):
     """Mark findings and write the findings sheet without changing any score."""
     from ..write.live import apply_live
     from ..write.plan import plan_recalc
 
-    book = _book(book)
     assessment = _assessment(book)
     plan = plan_recalc(assessment)
     plan.values.clear()
     return apply_live(book, assessment.sheet, plan, assessment, write_values=False)
 
 
+@_guarded
 def report(book=None, open_after: bool = True):
     """Write the Word report next to the workbook and open it."""
     import os
@@ -63,7 +87,6 @@ def report(book=None, open_after: bool = True):
     from ..render.report import default_output, render_assessment_report
     from ..write.live import _say
 
-    book = _book(book)
     assessment = _assessment(book)
     folder = Path(book.fullname).parent if os.path.isabs(str(book.fullname)) else Path.cwd()
     target = default_output(folder / book.name)
