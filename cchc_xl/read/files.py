@@ -11,7 +11,7 @@ import os
 from ..errors import UnreadableWorkbook
 from ..model import Assessment
 from .grid import SheetGrid, WorkbookGrid
-from .package import open_package, scan_formulas
+from .package import open_package, read_sheet_part, scan_formulas
 from .table import parse_workbook
 
 FINDINGS_SHEET = "Kết quả kiểm tra"
@@ -33,18 +33,15 @@ def read_grid(path: str, engine: str = "auto") -> WorkbookGrid:
         for name, part in info.sheets:
             if name == FINDINGS_SHEET or part not in info.members:
                 continue
-            formula_maps[name] = scan_formulas(archive.read(part))
+            formula_maps[name] = scan_formulas(read_sheet_part(archive, part))
+    except UnreadableWorkbook:
+        raise
     except Exception:
         raise UnreadableWorkbook("tệp bị hỏng hoặc chưa tải về hết (không đọc được nội dung)") from None
     finally:
         archive.close()
     if engine == "auto":
-        try:
-            import python_calamine  # noqa: F401
-
-            engine = "calamine"
-        except ImportError:  # pragma: no cover - calamine is a declared dependency
-            engine = "openpyxl"
+        engine = "calamine" if _has_calamine() else "openpyxl"
     reader = _read_calamine if engine == "calamine" else _read_openpyxl
     try:
         sheets = reader(path, formula_maps)
@@ -55,6 +52,12 @@ def read_grid(path: str, engine: str = "auto") -> WorkbookGrid:
     except Exception as exc:  # the libraries' own errors: say it simply
         raise UnreadableWorkbook(f"tệp bị hỏng, không đọc được ({type(exc).__name__})") from None
     return WorkbookGrid(path, sheets)
+
+
+def _has_calamine() -> bool:
+    from importlib.util import find_spec
+
+    return find_spec("python_calamine") is not None
 
 
 def _read_calamine(path: str, formula_maps) -> list[SheetGrid]:

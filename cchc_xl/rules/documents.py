@@ -33,15 +33,30 @@ SYMBOL_RE = re.compile(
     r"(?<![\d/])(?P<num>\d+)\s*/\s*(?:(?P<year>\d{4})\s*/\s*)?(?P<sym>[^\W\d_][\w\-]*)"
     r"(?:\s*,?\s*ng[àa]y\s+(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4}))?"
 )
-TYPE_BEFORE_RE = re.compile(rf"(?P<type>{_TYPE_WORDS})\s+(?:s[ốôo]\s*)?$", re.IGNORECASE)
+_TYPE_WORDS_LOWER = sorted({w.lower() for w in (*TYPE_VI.values(), *TYPE_VI.keys())}, key=len, reverse=True)
+_NUMBER_WORD = re.compile(r"\s+s[ốôo]$", re.IGNORECASE)
+
+
+def _type_before(text: str, end: int) -> tuple[str, int] | None:
+    """The type word ("Kế hoạch") just before a number, optionally followed by "số"; plain
+    string tests, because a right-anchored regex would be retried at every position."""
+    window = text[max(0, end - 24):end].rstrip()
+    window = _NUMBER_WORD.sub("", window)
+    lowered = window.lower()
+    for word in _TYPE_WORDS_LOWER:
+        if lowered.endswith(word) and (len(lowered) == len(word) or not lowered[-len(word) - 1].isalnum()):
+            start = end - 24 if end > 24 else 0
+            begin = start + len(window) - len(word)
+            return text[begin:begin + len(word)], begin
+    return None
 
 
 class _DocMatch:
     """A cited document: type word + number/symbol + optional date."""
 
-    def __init__(self, text, type_match, symbol_match, start):
-        self.groups = {**symbol_match.groupdict(), "type": type_match["type"]}
-        self.text = text[start + type_match.start():symbol_match.end()]
+    def __init__(self, text, type_word, begin, symbol_match):
+        self.groups = {**symbol_match.groupdict(), "type": type_word}
+        self.text = text[begin:symbol_match.end()]
 
     def __getitem__(self, key):
         return self.groups[key]
@@ -52,10 +67,9 @@ class _DocMatch:
 
 def find_documents(text: str):
     for symbol in SYMBOL_RE.finditer(text):
-        start = max(0, symbol.start() - 24)
-        kind = TYPE_BEFORE_RE.search(text, start, symbol.start())
-        if kind:
-            yield _DocMatch(text, kind, symbol, 0)
+        found = _type_before(text, symbol.start())
+        if found:
+            yield _DocMatch(text, found[0], found[1], symbol)
 RATIO_RE = re.compile(
     r"(?<![\d/.,])(?P<a>\d+)\s*/\s*(?P<b>\d+)(?![\d/])(?P<gap>[^=\n%/]{0,30}?)=\s*(?P<pct>\d+(?:[.,]\d+)?)\s*%"
 )
@@ -118,7 +132,7 @@ def document_rules(assessment: Assessment) -> list[Finding]:
                              f"Mục {crit.code}: “{cited}” ghi ngày {day:02d}/{month:02d}/{year}, sau ngày báo cáo "
                              f"{report_date:%d/%m/%Y}; văn bản viện dẫn không thể ban hành sau báo cáo.")
                     )
-        for match in RATIO_RE.finditer(text):
+        for match in (RATIO_RE.finditer(text) if "%" in text else ()):
             a, b = int(match["a"]), int(match["b"])
             if b == 0:
                 continue
