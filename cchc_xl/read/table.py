@@ -77,9 +77,14 @@ def find_header(sheet: SheetGrid) -> tuple[int, dict[str, int], dict[str, int]] 
     merged = _merged_lookup(sheet)
     needed = {"code", "max", "self"}
     for row in range(min(sheet.height, HEADER_SCAN_ROWS)):
-        texts = _header_texts(sheet, row, merged)
-        if not any(texts):
+        line = sheet.rows[row]
+        # a header row has an "STT" cell (possibly merged down from the row above)
+        if not any(isinstance(v, str) and _role_of(v) == "code" for v in line) and not any(
+            (row, c) in merged and _role_of(clean_text(sheet.value(*merged[(row, c)]))) == "code"
+            for c in range(len(line))
+        ):
             continue
+        texts = _header_texts(sheet, row, merged)
         candidates = [(row, texts)]
         if row + 1 < sheet.height:  # two-row header: "Điểm" above "Tối đa" / "Tự đánh giá"
             below = _header_texts(sheet, row + 1, merged)
@@ -130,11 +135,17 @@ def _is_total(*texts: str) -> bool:
     return False
 
 
-def read_meta(grid: WorkbookGrid) -> dict[str, Any]:
-    """Label/value pairs anywhere: a cell whose text is a label, value to its right."""
+def read_meta(grid: WorkbookGrid, table: tuple[str, int, int] | None = None) -> dict[str, Any]:
+    """Label/value pairs anywhere: a cell whose text is a label, value to its right.
+
+    ``table`` (sheet, first row, last row) is the criteria table, whose cells are
+    criteria and explanations, never labels: skipped to save time on big batches.
+    """
     meta: dict[str, Any] = {}
     for sheet in grid.sheets:
         for r, line in enumerate(sheet.rows):
+            if table and sheet.name == table[0] and table[1] <= r <= table[2]:
+                continue
             for c, value in enumerate(line):
                 if not isinstance(value, str) or not value or len(value) > 40:
                     continue
@@ -210,7 +221,7 @@ def _parse_table(grid, sheet: SheetGrid, header_row, columns, extras) -> Assessm
         extra_columns=extras,
         criteria=[],
         parts=[],
-        meta=read_meta(grid),
+        meta={},
     )
     last: Criterion | None = None
     for r in range(header_row + 1, len(rows)):
@@ -267,6 +278,8 @@ def _parse_table(grid, sheet: SheetGrid, header_row, columns, extras) -> Assessm
         )
         assessment.criteria.append(criterion)
         last = criterion
+    end = assessment.total_row if assessment.total_row is not None else len(rows) - 1
+    assessment.meta = read_meta(grid, (name, header_row + 1, end))
     build_tree(assessment)
     return assessment
 

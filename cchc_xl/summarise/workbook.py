@@ -13,8 +13,6 @@ from pathlib import Path
 from ..errors import RefusedWrite
 from ..rules.catalogue import SEVERITY_VI
 
-NUMBER_FORMAT = "0.##"
-
 
 class _Writer:
     """Rows of plain values → write-only cells; text always stays text."""
@@ -33,13 +31,12 @@ class _Writer:
     def cell(self, value, wrap=False):
         if isinstance(value, Decimal):
             value = int(value) if value == value.to_integral_value() else float(value)
-        if not wrap and not isinstance(value, float) and not (isinstance(value, str) and value.startswith("=")):
+        # Numbers keep Excel's General format: it shows 73.2 and 100 as they are ("0.##" would show "100.").
+        if not wrap and not (isinstance(value, str) and value.startswith("=")):
             return value  # a plain value is much faster in write-only mode, and cannot be a formula
         cell = self.cell_type(self.ws, value=value)
         if isinstance(value, str):
             cell.data_type = "s"  # never a formula, whatever the text starts with
-        elif isinstance(value, float):
-            cell.number_format = NUMBER_FORMAT
         if wrap:
             cell.alignment = self.wrap
         return cell

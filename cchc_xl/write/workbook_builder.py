@@ -99,8 +99,6 @@ def build_workbook(criteria_set: dict, path, meta: dict | None = None, scores: d
             cell.alignment = center if col in (1, 3, 4) else wrap
         ws.row_dimensions[row].height = row_height([(name, WIDTHS[1]), (explanation or "", WIDTHS[4])])
         ws.cell(row, 1).number_format = "@"  # STT as text: 1.10 must not become 1.1
-        ws.cell(row, 3).number_format = "0.##"
-        ws.cell(row, 4).number_format = "0.##"
     row += 1
     ws.cell(row, 2, "Tổng")
     ws.cell(row, 3, _number(criteria_set.get("total", 100)))
@@ -108,8 +106,6 @@ def build_workbook(criteria_set: dict, path, meta: dict | None = None, scores: d
         ws.cell(row, col).border = border
         ws.cell(row, col).font = bold
         ws.cell(row, col).alignment = center if col != 2 else Alignment(horizontal="center")
-    ws.cell(row, 3).number_format = "0.##"
-    ws.cell(row, 4).number_format = "0.##"
     last_data = row - 1
     validation = DataValidation(
         type="decimal", operator="between", formula1="0", formula2=f"C{HEADER_ROW + 1}", allow_blank=True,
