@@ -184,3 +184,18 @@ def test_pdf_without_libreoffice_says_so(tmp_path, monkeypatch):
     with pytest.raises(CchcError, match="LibreOffice"):
         render_report_file(EXAMPLE, tmp_path / "x.docx", pdf=True)
     assert (tmp_path / "x.docx").exists()  # the Word file is still made
+
+
+def test_bad_image_and_bad_template_are_clear_errors(tmp_path):
+    bad_png = tmp_path / "chu_ky.png"
+    bad_png.write_text("không phải ảnh", encoding="utf-8")
+    out = tmp_path / "r.docx"
+    proc = subprocess.run([sys.executable, "-m", "cchc_xl", "report", str(EXAMPLE), "-o", str(out),
+                           "--signature-image", str(bad_png)], capture_output=True, text=True, encoding="utf-8")
+    assert proc.returncode == 2 and "ảnh chữ ký" in proc.stderr and not out.exists()
+    bad_template = tmp_path / "mau.docx"
+    bad_template.write_bytes(b"PK\x03\x04 hong")
+    proc = subprocess.run([sys.executable, "-m", "cchc_xl", "report", str(EXAMPLE), "-o", str(out),
+                           "--template", str(bad_template)], capture_output=True, text=True, encoding="utf-8")
+    assert proc.returncode == 2 and "mau.docx" in proc.stderr and "Traceback" not in proc.stderr
+    assert not out.exists() and not any(p.name.startswith(".~cchc-xl-") for p in tmp_path.iterdir())

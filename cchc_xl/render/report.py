@@ -49,7 +49,9 @@ def render_report(assessment: Assessment, output, template=None, signature_image
         doc.render(context, autoescape=True)
     except CchcError:
         raise
-    except Exception as exc:  # a broken or foreign template: say which and why
+    except Exception as exc:  # a broken image or a broken/foreign template: say which and why
+        if "image" in type(exc).__name__.lower() and (signature_image or seal_image):
+            raise CchcError(f"không đọc được ảnh chữ ký/con dấu ({type(exc).__name__}); hãy dùng tệp PNG hoặc JPG") from None
         raise CchcError(f"mẫu báo cáo {template.name} không dùng được ({type(exc).__name__}: {exc})") from None
     from ..write.atomic import write_atomically
 
