@@ -272,15 +272,26 @@ def bulk_check(paths, output="tong_hop.xlsx", against=None, jobs=None, reports_d
     jobs = max(1, jobs or os.cpu_count() or 1)
     records: list[UnitRecord] = []
     totals: dict = {}
+    writer = None
+    if output:
+        from .workbook import SummaryWriter
+
+        writer = SummaryWriter(output, tasks)
+
+    def arrived(chunk_records, chunk_stats):
+        records.extend(chunk_records)
+        merge_statistics(totals, chunk_stats)
+        if writer is not None:
+            for record in chunk_records:
+                writer.add(record)
+        _progress(progress, len(records), len(tasks))
+
     if jobs == 1 or len(tasks) < 8:
         _SHARED.update(template=shared[0], want_json=shared[1], reports_dir=shared[2])
         previous = _batch_gc()
         try:
             for task in tasks:
-                chunk_records, chunk_stats = _worker([task])
-                records.extend(chunk_records)
-                merge_statistics(totals, chunk_stats)
-                _progress(progress, len(records), len(tasks))
+                arrived(*_worker([task]))
         finally:
             gc.set_threshold(*previous)
             gc.unfreeze()
@@ -289,18 +300,14 @@ def bulk_check(paths, output="tong_hop.xlsx", against=None, jobs=None, reports_d
         chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
         with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=shared) as pool:
             for chunk_records, chunk_stats in pool.map(_worker, chunks):
-                records.extend(chunk_records)
-                merge_statistics(totals, chunk_stats)
-                _progress(progress, len(records), len(tasks))
+                arrived(chunk_records, chunk_stats)
     if progress:
         sys.stderr.write("\n")
     rank(records)
     stats = criteria_statistics(totals)
     outcome = BulkOutcome(records, skipped, None, stats)
-    if output:
-        from .workbook import write_summary
-
-        outcome.output = str(write_summary(outcome, output))
+    if writer is not None:
+        outcome.output = str(writer.finish(outcome))
     return outcome
 
 

@@ -78,109 +78,128 @@ def display_names(paths: list[str]) -> dict[str, str]:
     return {p: os.path.relpath(a, root) for p, a in zip(paths, absolute)}
 
 
-def write_summary(outcome, output) -> Path:
-    from openpyxl import Workbook
-    from openpyxl.chart import BarChart, Reference
-    from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, FormulaRule
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
+class SummaryWriter:
+    """Writes the summary as results arrive: the findings detail is streamed while the
+    workers are still checking, so only the ranked sheets are left for the end."""
 
-    from ..write.recalc import lock_file_for
+    def __init__(self, output, paths: list[str]):
+        from openpyxl import Workbook
 
-    output = Path(output)
-    if output.suffix.lower() != ".xlsx":
-        raise RefusedWrite("sổ tổng hợp phải có đuôi .xlsx")
-    if lock_file_for(output):
-        raise RefusedWrite(f"sổ tổng hợp {output.name} đang mở trong Excel; hãy đóng lại rồi chạy lại")
-    records = outcome.records
-    wb = Workbook(write_only=True)
-    shown = display_names([r.path for r in records])
+        from ..write.recalc import lock_file_for
 
-    # --- Tổng hợp
-    ws = wb.create_sheet("Tổng hợp")
-    out = _Writer(ws)
-    areas = list(dict.fromkeys(key for r in records for key in r.areas))
-    has_appraisal = any(r.appraised is not None for r in records)
-    headers = ["STT", "Đơn vị", "Kỳ đánh giá", "Tệp", "Điểm tối đa", "Điểm tự đánh giá", "Điểm chờ"]
-    headers += [f"Lĩnh vực {key}" for key in areas]
-    if has_appraisal:
-        headers += ["Điểm thẩm định", "Chênh lệch (thẩm định - tự đánh giá)"]
-    headers += ["Số lỗi", "Số cảnh báo", "Trạng thái", "Xếp hạng"]
-    widths = [6, 26, 20, 28, 10, 11, 10] + [10] * len(areas) + ([11, 14] if has_appraisal else []) + [8, 10, 40, 9]
-    _widths(ws, widths)
-    ws.freeze_panes = "C2"
-    last = len(records) + 1
-    column = {title: get_column_letter(i + 1) for i, title in enumerate(headers)}
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(last, 2)}"
-    if records:
-        status, self_col, errors_col = column["Trạng thái"], column["Điểm tự đánh giá"], column["Số lỗi"]
-        ws.conditional_formatting.add(f"{status}2:{status}{last}", FormulaRule(
-            formula=[f'LEFT({status}2,6)="hợp lệ"'], fill=PatternFill("solid", fgColor="FFC6EFCE")))
-        ws.conditional_formatting.add(f"{status}2:{status}{last}", FormulaRule(
-            formula=[f'LEFT({status}2,6)<>"hợp lệ"'], fill=PatternFill("solid", fgColor="FFFFC7CE")))
-        ws.conditional_formatting.add(f"{self_col}2:{self_col}{last}", ColorScaleRule(
-            start_type="min", start_color="FFF8696B", mid_type="percentile", mid_value=50, mid_color="FFFFEB84",
-            end_type="max", end_color="FF63BE7B"))
-        ws.conditional_formatting.add(f"{errors_col}2:{errors_col}{last}", CellIsRule(
-            operator="greaterThan", formula=["0"], font=Font(color="FFC00000", bold=True)))
-        chart = BarChart()
-        chart.type = "bar"
-        chart.title = "Điểm tự đánh giá theo đơn vị"
-        chart.y_axis.title = "Điểm"
-        chart.height = min(max(7.5, 0.45 * len(records)), 200)
-        chart.width = 18
-        self_index = headers.index("Điểm tự đánh giá") + 1
-        chart.add_data(Reference(ws, min_col=self_index, min_row=1, max_row=last), titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=2, min_row=2, max_row=last))
-        chart.legend = None
-        ws.add_chart(chart, f"{get_column_letter(len(headers) + 2)}2")
-    out.header(headers)
-    for index, r in enumerate(records, start=1):
-        values = [index, r.unit if r.readable else "", r.period, shown[r.path], r.max, r.self, r.pending]
-        values += [r.areas.get(key) for key in areas]
-        if has_appraisal:
-            diff = (r.appraised - r.self) if (r.appraised is not None and r.self is not None) else None
-            values += [r.appraised, diff]
-        values += [r.errors if r.readable else None, r.warnings if r.readable else None, r.status, r.rank]
-        out.row(values)
+        self.output = Path(output)
+        if self.output.suffix.lower() != ".xlsx":
+            raise RefusedWrite("sổ tổng hợp phải có đuôi .xlsx")
+        if lock_file_for(self.output):
+            raise RefusedWrite(f"sổ tổng hợp {self.output.name} đang mở trong Excel; hãy đóng lại rồi chạy lại")
+        self.wb = Workbook(write_only=True)
+        self.shown = display_names([os.fspath(p) for p in paths])
+        self.summary = self.wb.create_sheet("Tổng hợp")  # filled in finish(): it needs the ranking
+        self.detail = self.wb.create_sheet("Chi tiết lỗi")
+        self.detail_out = _Writer(self.detail)
+        _widths(self.detail, [28, 24, 14, 7, 10, 20, 10, 100])
+        self.detail.freeze_panes = "A2"
+        self.detail_out.header(["Tệp", "Đơn vị", "Sheet", "Ô", "STT", "Mã", "Mức độ", "Nội dung"])
+        self.detail_rows = 0
 
-    # --- Chi tiết lỗi
-    detail = wb.create_sheet("Chi tiết lỗi")
-    out = _Writer(detail)
-    _widths(detail, [28, 24, 14, 7, 10, 20, 10, 100])
-    detail.freeze_panes = "A2"
-    rows = sum(len(r.findings) if r.readable else 1 for r in records)
-    detail.auto_filter.ref = f"A1:H{max(rows + 1, 2)}"
-    out.header(["Tệp", "Đơn vị", "Sheet", "Ô", "STT", "Mã", "Mức độ", "Nội dung"])
-    for r in records:
-        name = shown[r.path]
+    def name(self, path: str) -> str:
+        return self.shown.get(path) or Path(path).name
+
+    def add(self, r) -> None:
+        name = self.name(r.path)
         if not r.readable:
-            out.row([name, "", "", "", "", "unreadable", "lỗi", r.error])
-            continue
+            self.detail_out.row([name, "", "", "", "", "unreadable", "lỗi", r.error])
+            self.detail_rows += 1
+            return
         for f in r.findings:
-            out.row([name, r.unit, f["sheet"], f["cell"], f"{f['part']} / {f['criterion']}".strip(" /"), f["code"],
-                     SEVERITY_VI[f["severity"]], f["message"]], wrap_columns=(7,))
+            self.detail_out.row([name, r.unit, f["sheet"], f["cell"], f"{f['part']} / {f['criterion']}".strip(" /"),
+                                 f["code"], SEVERITY_VI[f["severity"]], f["message"]], wrap_columns=(7,))
+            self.detail_rows += 1
 
-    # --- Theo tiêu chí
-    stats_ws = wb.create_sheet("Theo tiêu chí")
-    out = _Writer(stats_ws)
-    _widths(stats_ws, [6, 8, 70, 10, 11, 11, 11, 11, 11, 11])
-    stats_ws.freeze_panes = "D2"
-    stats_ws.auto_filter.ref = f"A1:J{max(len(outcome.criteria_stats) + 1, 2)}"
-    out.header(["Phần", "STT", "Tiêu chí", "Điểm tối đa", "Điểm trung bình", "Điểm thấp nhất", "Mức trừ trung bình",
-                "Số đơn vị đạt tối đa", "Số đơn vị dưới tối đa", "Số đơn vị chưa chấm"])
-    for s in outcome.criteria_stats:
-        out.row([s["part"], s["code"], s["name"], s["max"], s["mean"], s["min"], s["deduction"], s["full"],
-                 s["below_max"], s["unscored"]], wrap_columns=(2,))
+    def finish(self, outcome) -> Path:
+        from ..write.atomic import write_atomically
 
-    if outcome.skipped:
-        skipped_ws = wb.create_sheet("Tệp bỏ qua")
-        out = _Writer(skipped_ws)
-        _widths(skipped_ws, [60, 50])
-        out.header(["Tệp", "Lý do"])
-        for path, why in outcome.skipped:
-            out.row([path, why])
+        self.detail.auto_filter.ref = f"A1:H{max(self.detail_rows + 1, 2)}"
+        self._write_summary_sheet(outcome.records)
+        self._write_criteria_sheet(outcome.criteria_stats)
+        if outcome.skipped:
+            skipped_ws = self.wb.create_sheet("Tệp bỏ qua")
+            out = _Writer(skipped_ws)
+            _widths(skipped_ws, [60, 50])
+            out.header(["Tệp", "Lý do"])
+            for path, why in outcome.skipped:
+                out.row([path, why])
+        return write_atomically(self.output, self.wb.save, ".xlsx")
 
-    from ..write.atomic import write_atomically
+    def _write_summary_sheet(self, records) -> None:
+        from openpyxl.chart import BarChart, Reference
+        from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, FormulaRule
+        from openpyxl.styles import Font, PatternFill
+        from openpyxl.utils import get_column_letter
 
-    return write_atomically(output, wb.save, ".xlsx")
+        ws = self.summary
+        out = _Writer(ws)
+        areas = list(dict.fromkeys(key for r in records for key in r.areas))
+        has_appraisal = any(r.appraised is not None for r in records)
+        headers = ["STT", "Đơn vị", "Kỳ đánh giá", "Tệp", "Điểm tối đa", "Điểm tự đánh giá", "Điểm chờ"]
+        headers += [f"Lĩnh vực {key}" for key in areas]
+        if has_appraisal:
+            headers += ["Điểm thẩm định", "Chênh lệch (thẩm định - tự đánh giá)"]
+        headers += ["Số lỗi", "Số cảnh báo", "Trạng thái", "Xếp hạng"]
+        widths = [6, 26, 20, 28, 10, 11, 10] + [10] * len(areas) + ([11, 14] if has_appraisal else []) + [8, 10, 40, 9]
+        _widths(ws, widths)
+        ws.freeze_panes = "C2"
+        last = len(records) + 1
+        column = {title: get_column_letter(i + 1) for i, title in enumerate(headers)}
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(last, 2)}"
+        if records:
+            status, self_col, errors_col = column["Trạng thái"], column["Điểm tự đánh giá"], column["Số lỗi"]
+            ws.conditional_formatting.add(f"{status}2:{status}{last}", FormulaRule(
+                formula=[f'LEFT({status}2,6)="hợp lệ"'], fill=PatternFill("solid", fgColor="FFC6EFCE")))
+            ws.conditional_formatting.add(f"{status}2:{status}{last}", FormulaRule(
+                formula=[f'LEFT({status}2,6)<>"hợp lệ"'], fill=PatternFill("solid", fgColor="FFFFC7CE")))
+            ws.conditional_formatting.add(f"{self_col}2:{self_col}{last}", ColorScaleRule(
+                start_type="min", start_color="FFF8696B", mid_type="percentile", mid_value=50, mid_color="FFFFEB84",
+                end_type="max", end_color="FF63BE7B"))
+            ws.conditional_formatting.add(f"{errors_col}2:{errors_col}{last}", CellIsRule(
+                operator="greaterThan", formula=["0"], font=Font(color="FFC00000", bold=True)))
+            chart = BarChart()
+            chart.type = "bar"
+            chart.title = "Điểm tự đánh giá theo đơn vị"
+            chart.y_axis.title = "Điểm"
+            chart.height = min(max(7.5, 0.45 * len(records)), 200)
+            chart.width = 18
+            self_index = headers.index("Điểm tự đánh giá") + 1
+            chart.add_data(Reference(ws, min_col=self_index, min_row=1, max_row=last), titles_from_data=True)
+            chart.set_categories(Reference(ws, min_col=2, min_row=2, max_row=last))
+            chart.legend = None
+            ws.add_chart(chart, f"{get_column_letter(len(headers) + 2)}2")
+        out.header(headers)
+        for index, r in enumerate(records, start=1):
+            values = [index, r.unit if r.readable else "", r.period, self.name(r.path), r.max, r.self, r.pending]
+            values += [r.areas.get(key) for key in areas]
+            if has_appraisal:
+                diff = (r.appraised - r.self) if (r.appraised is not None and r.self is not None) else None
+                values += [r.appraised, diff]
+            values += [r.errors if r.readable else None, r.warnings if r.readable else None, r.status, r.rank]
+            out.row(values)
+
+    def _write_criteria_sheet(self, criteria_stats) -> None:
+        stats_ws = self.wb.create_sheet("Theo tiêu chí")
+        out = _Writer(stats_ws)
+        _widths(stats_ws, [6, 8, 70, 10, 11, 11, 11, 11, 11, 11])
+        stats_ws.freeze_panes = "D2"
+        stats_ws.auto_filter.ref = f"A1:J{max(len(criteria_stats) + 1, 2)}"
+        out.header(["Phần", "STT", "Tiêu chí", "Điểm tối đa", "Điểm trung bình", "Điểm thấp nhất",
+                    "Mức trừ trung bình", "Số đơn vị đạt tối đa", "Số đơn vị dưới tối đa", "Số đơn vị chưa chấm"])
+        for s in criteria_stats:
+            out.row([s["part"], s["code"], s["name"], s["max"], s["mean"], s["min"], s["deduction"], s["full"],
+                     s["below_max"], s["unscored"]], wrap_columns=(2,))
+
+
+def write_summary(outcome, output) -> Path:
+    """The whole summary at once, from a finished BulkOutcome."""
+    writer = SummaryWriter(output, [r.path for r in outcome.records])
+    for record in outcome.records:
+        writer.add(record)
+    return writer.finish(outcome)
