@@ -183,3 +183,9 @@ def test_readme_lists_every_finding_code():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for code in CATALOGUE:
         assert f"| `{code}` |" in readme, code
+
+
+def test_rounding_advice_is_half_up(tmp_path):
+    result = check_file(edited_example(tmp_path, "dec.xlsx", _set("I", "1.2", 4, 1.125)))
+    hit = next(f for f in result.findings if f.code == "too-many-decimals")
+    assert "1,125" in hit.message and "1,13" in hit.message

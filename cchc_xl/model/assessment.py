@@ -98,13 +98,6 @@ class Criterion:
         return self.part if self.is_part else f"{self.part}.{self.code}"
 
     @property
-    def label(self) -> str:
-        """How a person names it: 'I', 'II.2', 'I / 1.1.1'."""
-        if self.is_part:
-            return self.part
-        return f"{self.part} / {self.code}"
-
-    @property
     def survey_based(self) -> bool:
         """Scored by the province later (XHH survey, SIPAS), not by the commune."""
         name = fold(self.name)

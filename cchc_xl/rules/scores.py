@@ -1,7 +1,7 @@
 """Rules on points: caps, signs, sums, blanks, decimals."""
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from ..model import Assessment, Criterion, ScoreCell
 from ..text import clean_text, decimals_of, vn
@@ -96,7 +96,7 @@ def score_rules(assessment: Assessment, which: str = "self") -> list[Finding]:
 
 
 def _decimals(crit: Criterion, cell: ScoreCell, which: str) -> Finding:
-    rounded = cell.value.quantize(Decimal("0.01"))
+    rounded = cell.value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return _at(crit, cell, "too-many-decimals",
                f"{COLUMN_VI[which]} của mục {crit.code} là {vn(cell.value)}, có quá 2 chữ số thập phân; "
                f"hãy làm tròn (ví dụ {vn(rounded)}).")

@@ -76,6 +76,8 @@ def _write_score_column(sheet, assessment, plan, first, last) -> None:
 
     col = assessment.columns["self"]
     current = formulas_of(sheet, first, last, col)
+    # what was read, for engines that cannot give formulas back (rows without points are blank)
+    as_read = {c.row: c.self.raw for c in [*assessment.criteria, *assessment.orphans] if c.self is not None}
     values = []
     for r in range(first, last + 1):
         if (r, col) in plan.values:
@@ -84,20 +86,12 @@ def _write_score_column(sheet, assessment, plan, first, last) -> None:
         elif current is not None:
             values.append([current[r - first]])  # the officer's entry or formula, as Excel holds it
         else:
-            crit_value = _read_value(assessment, r, col)
-            values.append([crit_value])
+            values.append([as_read.get(r)])
     rng = sheet.range((first + 1, col + 1), (last + 1, col + 1))
     if current is not None:
         rng.formula = values
     else:
         rng.value = values
-
-
-def _read_value(assessment, row, col):
-    for crit in assessment.criteria:
-        if crit.row == row:
-            return crit.self.raw
-    return None
 
 
 def _write_colours(sheet, assessment, plan, previous, first, last, outcome) -> None:

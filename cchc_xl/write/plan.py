@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from ..model import Assessment, ScoreCell, Totals
 from ..rules import ERROR, WARNING, Finding, check_assessment, count
@@ -90,7 +90,9 @@ def _round(value: Decimal | None) -> Decimal | None:
     """At most 2 decimals, as the criteria sets publish them."""
     if value is None:
         return None
-    return value.quantize(Decimal("0.01")).normalize() if value.as_tuple().exponent < -2 else value.normalize()
+    if value.as_tuple().exponent < -2:  # half up, as people round points: 0,125 → 0,13
+        return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
+    return value.normalize()
 
 
 FINDINGS_HEADERS = ["STT", "Ô", "Mức độ", "Mã", "Tiêu chí", "Nội dung", "Đánh dấu"]
