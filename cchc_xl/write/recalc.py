@@ -92,7 +92,12 @@ def recalc_file(path, output=None, backup: bool = True, against=None) -> RecalcO
     archive.close()
     sheet_part = dict(info.sheets)[assessment.sheet]
     pkg = Package(source)
-    skipped = apply_plan(pkg, sheet_part, plan, assessment.unit)
+    try:
+        skipped = apply_plan(pkg, sheet_part, plan, assessment.unit)
+    except (etree.XMLSyntaxError, KeyError, ValueError, AttributeError) as exc:
+        # a package laid out unlike Excel's (e.g. no styles part): refuse rather than guess
+        raise RefusedWrite(f"không ghi được vào tệp này một cách an toàn ({type(exc).__name__}: {exc}); "
+                           "hãy mở bằng Excel, lưu lại rồi chạy lại — chưa ghi gì.") from None
     backup_path = None
     if backup and target == source:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
