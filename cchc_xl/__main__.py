@@ -2,4 +2,6 @@ import sys
 
 from .cli import main
 
-sys.exit(main())
+# Guarded: on Windows, bulk's worker processes re-import the main module (spawn).
+if __name__ == "__main__":
+    sys.exit(main())
