@@ -223,3 +223,19 @@ def test_against_extra_and_renamed_criteria(tmp_path):
         ws.cell(find_row(ws, "I", "1.7"), 2).value = "  THỰC HIỆN các nhiệm vụ được UBND huyện,  Chủ tịch UBND huyện giao "
     same = check_file(edited_example(tmp_path, "space.xlsx", respace), against="cap_xa_2023")
     assert not any(f.code == "name-changed" for f in same.findings)
+
+
+def test_bulk_works_with_spawned_workers_as_on_windows(tmp_path):
+    generate(tmp_path / "xa", 12, seed=3)
+    script = (
+        "import multiprocessing, sys\n"
+        "if __name__ == '__main__':\n"
+        "    multiprocessing.set_start_method('spawn')\n"
+        "    from cchc_xl.summarise.bulk import bulk_check\n"
+        f"    o = bulk_check([{str(tmp_path / 'xa')!r}], output={str(tmp_path / 'th.xlsx')!r}, jobs=2,"
+        " against='cap_xa_2023')\n"
+        "    print(len(o.records), sum(r.ok for r in o.records))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["12", "12"]
