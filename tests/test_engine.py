@@ -189,3 +189,11 @@ def test_rounding_advice_is_half_up(tmp_path):
     result = check_file(edited_example(tmp_path, "dec.xlsx", _set("I", "1.2", 4, 1.125)))
     hit = next(f for f in result.findings if f.code == "too-many-decimals")
     assert "1,125" in hit.message and "1,13" in hit.message
+
+
+def test_score_turned_into_a_date_is_explained(tmp_path):
+    import datetime as dt
+
+    result = check_file(edited_example(tmp_path, "date.xlsx", _set("I", "3.3", 4, dt.datetime(2023, 5, 1))))
+    hit = next(f for f in result.findings if f.code == "not-a-number")
+    assert "ngày" in hit.message and "1,5" in hit.message and hit.cell.startswith("D")

@@ -1,6 +1,7 @@
 """Rules on points: caps, signs, sums, blanks, decimals."""
 from __future__ import annotations
 
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..model import Assessment, Criterion, ScoreCell
@@ -16,6 +17,14 @@ def _at(crit: Criterion, cell: ScoreCell | None, code: str, message: str) -> Fin
 
 
 def _cell_problem(crit: Criterion, cell: ScoreCell, column: str) -> Finding | None:
+    if cell.problem == "not-a-number" and isinstance(cell.raw, (dt.date, dt.datetime)):
+        # Excel with Vietnamese settings turns a typed "1.5" into the date 1 May
+        typed = f"{cell.raw.day}.{cell.raw.month}"
+        return _at(
+            crit, cell, "not-a-number",
+            f"{COLUMN_VI[column]} của mục {crit.code} đang là ngày tháng ({cell.raw:%d/%m/%Y}): Excel đã hiểu "
+            f"“{typed}” thành ngày. Hãy định dạng ô là số và nhập lại với dấu phẩy, ví dụ {typed.replace('.', ',')}.",
+        )
     if cell.problem == "not-a-number":
         return _at(
             crit, cell, "not-a-number",
