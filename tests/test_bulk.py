@@ -239,3 +239,27 @@ def test_bulk_works_with_spawned_workers_as_on_windows(tmp_path):
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["12", "12"]
+
+
+def test_a_reader_panic_does_not_stop_the_batch(tmp_path, monkeypatch):
+    """python-calamine reports Rust panics as PanicException, a BaseException: one file, one row."""
+    import cchc_xl.read.files as files
+
+    class PanicException(BaseException):
+        pass
+
+    real = files._read_calamine
+
+    def flaky(path, maps):
+        if "hong" in path:
+            raise PanicException("called `Option::unwrap()` on a `None` value")
+        return real(path, maps)
+
+    monkeypatch.setattr(files, "_read_calamine", flaky)
+    folder = tmp_path / "xa"
+    folder.mkdir()
+    shutil.copyfile(EXAMPLE, folder / "a_tot.xlsx")
+    shutil.copyfile(EXAMPLE, folder / "b_hong.xlsx")
+    outcome = bulk_check([folder], output=None, jobs=1)
+    status = {Path(r.path).name: r.status for r in outcome.records}
+    assert status["a_tot.xlsx"] == "hợp lệ" and status["b_hong.xlsx"].startswith("không đọc được")

@@ -49,7 +49,9 @@ def read_grid(path: str, engine: str = "auto") -> WorkbookGrid:
         raise
     except MemoryError:
         raise UnreadableWorkbook("tệp quá lớn để đọc") from None
-    except Exception as exc:  # the libraries' own errors: say it simply
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # the libraries' own errors, incl. a Rust panic (a BaseException): say it simply
         raise UnreadableWorkbook(f"tệp bị hỏng, không đọc được ({type(exc).__name__})") from None
     return WorkbookGrid(path, sheets)
 

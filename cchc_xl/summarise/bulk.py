@@ -135,7 +135,9 @@ def collect_paths(paths, exclude=()) -> tuple[list[Path], list[tuple[str, str]]]
 def _check_one(path: str, against, want_json: bool, reports_dir: str | None, stats: dict | None = None) -> UnitRecord:
     try:
         result = check_file(path, against)
-    except Exception as exc:  # a reader bug must not stop the batch either
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # a reader bug (even a Rust panic) must not stop the batch either
         return UnitRecord(path, False, False, f"lỗi khi đọc ({type(exc).__name__})")
     if not result.readable:
         record = UnitRecord(path, False, False, result.error)
