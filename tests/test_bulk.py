@@ -263,3 +263,27 @@ def test_a_reader_panic_does_not_stop_the_batch(tmp_path, monkeypatch):
     outcome = bulk_check([folder], output=None, jobs=1)
     status = {Path(r.path).name: r.status for r in outcome.records}
     assert status["a_tot.xlsx"] == "hợp lệ" and status["b_hong.xlsx"].startswith("không đọc được")
+
+
+def test_a_worker_that_dies_does_not_stop_the_batch(tmp_path, monkeypatch):
+    """A file that kills its worker process (as a native crash would) gets its own row."""
+    import os
+
+    import cchc_xl.summarise.bulk as bulk
+
+    real = bulk._check_one
+
+    def deadly(path, *args):
+        if "chet" in path:
+            os._exit(3)
+        return real(path, *args)
+
+    monkeypatch.setattr(bulk, "_check_one", deadly)  # forked workers inherit it
+    folder = tmp_path / "xa"
+    generate(folder, 10, seed=5)
+    shutil.copyfile(EXAMPLE, folder / "xa_0005_chet.xlsx")
+    outcome = bulk_check([folder], output=tmp_path / "th.xlsx", jobs=2)
+    assert len(outcome.records) == 11
+    dead = [r for r in outcome.records if "chet" in r.path]
+    assert len(dead) == 1 and not dead[0].readable and "dừng đột ngột" in dead[0].error
+    assert sum(1 for r in outcome.records if r.ok) == 10

@@ -11,6 +11,7 @@ import glob
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -198,6 +199,14 @@ def _worker(paths: list[str]) -> tuple[list[UnitRecord], dict]:
     return records, stats
 
 
+def _isolated(path: str, shared) -> tuple[list[UnitRecord], dict]:
+    try:
+        with ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=shared) as single:
+            return single.submit(_worker, [path]).result()
+    except BrokenProcessPool:
+        return [UnitRecord(path, False, False, "tệp làm dừng đột ngột tiến trình đọc (nghi là tệp độc hại)")], {}
+
+
 def rank(records: list[UnitRecord]) -> None:
     """Only valid workbooks are ranked; equal scores share a rank (1, 2, 2, 4)."""
     valid = sorted((r for r in records if r.ok), key=lambda r: r.self, reverse=True)
@@ -300,9 +309,17 @@ def bulk_check(paths, output="tong_hop.xlsx", against=None, jobs=None, reports_d
     else:
         size = max(1, min(50, len(tasks) // (jobs * 4)))
         chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=shared) as pool:
-            for chunk_records, chunk_stats in pool.map(_worker, chunks):
-                arrived(chunk_records, chunk_stats)
+        done = 0
+        try:
+            with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=shared) as pool:
+                for chunk_records, chunk_stats in pool.map(_worker, chunks):
+                    arrived(chunk_records, chunk_stats)
+                    done += 1
+        except BrokenProcessPool:
+            # a worker died (a file crashed the reader): check the rest one by one, each in its own
+            # process, so the file that kills a reader gets a row and the batch still finishes
+            for path in [p for chunk in chunks[done:] for p in chunk]:
+                arrived(*_isolated(path, shared))
     if progress:
         sys.stderr.write("\n")
     rank(records)
