@@ -211,3 +211,22 @@ def test_formula_parent_is_left_to_excel(tmp_path):
     row = find_row(ws, "I", "1.1")
     assert ws.cell(row, 4).value == f"=SUM(D{row + 1}:D{row + 3})"
     assert outcome.plan.skipped_formulas == [f"D{row}"]
+
+
+def test_workbook_xml_keeps_schema_order(tmp_path):
+    """calcPr must follow externalReferences/definedNames, or Excel reports a damaged file."""
+    import re
+
+    source = tmp_path / "ext.xlsx"
+    with zipfile.ZipFile(EXAMPLE) as zin, zipfile.ZipFile(source, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/workbook.xml":
+                data = re.sub(rb"<calcPr[^>]*/>", b"", data).replace(b"</sheets>", b"</sheets><externalReferences/>")
+            zout.writestr(item, data)
+    out = tmp_path / "out.xlsx"
+    recalc_file(source, out)
+    tags = re.findall(r"<(\w+)", zipfile.ZipFile(out).read("xl/workbook.xml").decode())
+    assert tags.index("calcPr") > tags.index("externalReferences")
+    if "definedNames" in tags:
+        assert tags.index("calcPr") > tags.index("definedNames")

@@ -175,8 +175,13 @@ def _write_findings_sheet(pkg: Package, styles: Styles, plan: RecalcPlan, unit: 
     calc = book.find(q("calcPr"))
     if calc is None:
         calc = etree.Element(q("calcPr"), calcId="191029")
-        anchor = book.find(q("definedNames"))
-        (anchor if anchor is not None else sheets_el).addnext(calc)
+        # CT_Workbook order: … sheets, functionGroups, externalReferences, definedNames, calcPr, …
+        anchor = sheets_el
+        for tag in ("functionGroups", "externalReferences", "definedNames"):
+            found = book.find(q(tag))
+            if found is not None:
+                anchor = found
+        anchor.addnext(calc)
     calc.set("fullCalcOnLoad", "1")  # formulas that use our totals recompute when Excel opens it
     pkg.write("xl/workbook.xml", serialise(book))
     pkg.write(part, _findings_sheet_xml(styles, plan, unit, filled, noted))
