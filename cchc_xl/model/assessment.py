@@ -13,6 +13,8 @@ from typing import Any
 
 from ..text import NotANumber, fold, parse_score, to_decimal_from_float
 
+ZERO = Decimal(0)
+_PENDING_KEY = {"self": "pending:self", "appraised": "pending:appraised"}
 CODE_ROMAN = re.compile(r"^(?=[IVXLC]+$)M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})$")
 
 
@@ -104,19 +106,21 @@ class Criterion:
         return any(word in name for word in ("xhh", "xa hoi hoc", "sipas", "hai long"))
 
     # -- computed scores ---------------------------------------------------
+    # Memo keys are constant strings: these run for every criterion of every workbook in a batch.
     def effective_max(self) -> Decimal | None:
         """Stated max; a parent with a blank max takes the sum of its children."""
-        if "max" not in self._memo:
-            self._memo["max"] = self._effective_max()
-        return self._memo["max"]
+        memo = self._memo
+        if "max" not in memo:
+            memo["max"] = self._effective_max()
+        return memo["max"]
 
     def _effective_max(self) -> Decimal | None:
         if self.max.value is not None:
             return self.max.value
         if self.children:
             parts = [c.effective_max() for c in self.children]
-            if all(p is not None for p in parts):
-                return sum(parts, Decimal(0))
+            if None not in parts:
+                return sum(parts, ZERO)
         return None
 
     def computed_self(self, which: str = "self") -> Decimal | None:
@@ -125,36 +129,36 @@ class Criterion:
         None means pending (nothing scored below). ``which`` is "self" or
         "appraised" so the same rules serve the appraised column.
         """
-        key = ("self", which)
-        if key not in self._memo:
-            self._memo[key] = self._computed_self(which)
-        return self._memo[key]
+        memo = self._memo
+        if which not in memo:
+            memo[which] = self._computed_self(which)
+        return memo[which]
 
     def _computed_self(self, which: str) -> Decimal | None:
         if self.children:
-            scored = [c.computed_self(which) for c in self.children]
-            scored = [s for s in scored if s is not None]
-            return sum(scored, Decimal(0)) if scored else None
-        cell = getattr(self, which)
+            scored = [s for s in (c.computed_self(which) for c in self.children) if s is not None]
+            return sum(scored, ZERO) if scored else None
+        cell = self.self if which == "self" else getattr(self, which)
         if cell is None or cell.value is None:
             return None
-        value = max(cell.value, Decimal(0))
+        value = cell.value if cell.value > ZERO else ZERO
         cap = self.effective_max()
-        return min(value, cap) if cap is not None else value
+        return value if cap is None or value <= cap else cap
 
     def pending_max(self, which: str = "self") -> Decimal:
-        key = ("pending", which)
-        if key not in self._memo:
-            self._memo[key] = self._pending_max(which)
-        return self._memo[key]
+        key = _PENDING_KEY[which]
+        memo = self._memo
+        if key not in memo:
+            memo[key] = self._pending_max(which)
+        return memo[key]
 
     def _pending_max(self, which: str) -> Decimal:
         if self.children:
-            return sum((c.pending_max(which) for c in self.children), Decimal(0))
-        cell = getattr(self, which)
+            return sum([c.pending_max(which) for c in self.children], ZERO)
+        cell = self.self if which == "self" else getattr(self, which)
         if cell is None or cell.value is None:
-            return self.effective_max() or Decimal(0)
-        return Decimal(0)
+            return self.effective_max() or ZERO
+        return ZERO
 
     def walk(self):
         yield self
