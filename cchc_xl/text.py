@@ -83,6 +83,7 @@ def parse_score(value) -> Decimal | None:
         raise NotANumber(text) from exc
 
 
+@lru_cache(maxsize=4096)  # scores repeat (0,25 / 0,5 / 1 …), and Decimal.as_tuple is slow
 def decimals_of(value: Decimal) -> int:
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent >= -2:  # the common case: 1, 0.5, 0.25

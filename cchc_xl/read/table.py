@@ -363,6 +363,7 @@ def build_tree(assessment: Assessment) -> None:
             del latest[deeper]
 
 
+@lru_cache(maxsize=4096)
 def _last_number(code: str) -> int:
     return int(code.rsplit(".", 1)[-1])
 

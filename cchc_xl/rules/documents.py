@@ -33,21 +33,20 @@ SYMBOL_RE = re.compile(
     r"(?<![\d/])(?P<num>\d+)\s*/\s*(?:(?P<year>\d{4})\s*/\s*)?(?P<sym>[^\W\d_][\w\-]*)"
     r"(?:\s*,?\s*ng[àa]y\s+(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4}))?"
 )
-_TYPE_WORDS_LOWER = sorted({w.lower() for w in (*TYPE_VI.values(), *TYPE_VI.keys())}, key=len, reverse=True)
+# every type word is two words ("kế hoạch", "bao cao"): look the last two words up in a set
+_TYPE_WORDS_LOWER = {w.lower() for w in (*TYPE_VI.values(), *TYPE_VI.keys())}
 _NUMBER_WORD = re.compile(r"\s+s[ốôo]$", re.IGNORECASE)
+_LAST_TWO_WORDS = re.compile(r"(?:^|(?<=\W))(\w+\s+\w+)$")
 
 
 def _type_before(text: str, end: int) -> tuple[str, int] | None:
-    """The type word ("Kế hoạch") just before a number, optionally followed by "số"; plain
-    string tests, because a right-anchored regex would be retried at every position."""
-    window = text[max(0, end - 24):end].rstrip()
-    window = _NUMBER_WORD.sub("", window)
-    lowered = window.lower()
-    for word in _TYPE_WORDS_LOWER:
-        if lowered.endswith(word) and (len(lowered) == len(word) or not lowered[-len(word) - 1].isalnum()):
-            start = end - 24 if end > 24 else 0
-            begin = start + len(window) - len(word)
-            return text[begin:begin + len(word)], begin
+    """The type word ("Kế hoạch") just before a number, optionally followed by "số"."""
+    start = end - 24 if end > 24 else 0
+    window = _NUMBER_WORD.sub("", text[start:end].rstrip())
+    match = _LAST_TWO_WORDS.search(window)
+    if match and " ".join(match.group(1).lower().split()) in _TYPE_WORDS_LOWER:
+        begin = start + match.start(1)
+        return text[begin:start + match.end(1)], begin
     return None
 
 
