@@ -188,30 +188,23 @@ def _parse_table(grid, sheet: SheetGrid, header_row, columns, extras) -> Assessm
     col_name = columns.get("name")
     col_expl = columns.get("explanation")
     col_comment = columns.get("appraisal_comment")
-    score_cols = [(role, columns.get(role)) for role in ("max", "self", "appraised")]
 
-    def at(line, col):
-        if col is None or col >= len(line):
-            return None
-        value = line[col]
-        return None if value == "" else value
+    width = max(columns.values()) + 1
+    col_max, col_self, col_appraised = columns["max"], columns["self"], columns.get("appraised")
 
     def text_at(r, line, col):
         """Text of a cell; a merged explanation belongs to every row it covers."""
-        value = at(line, col)
-        if value is None and col is not None and (r, col) in merged:
+        value = line[col]
+        if (value is None or value == "") and (r, col) in merged:
             value = sheet.value(*merged[(r, col)])
         return clean_text(value)
 
-    def scores(r, line) -> dict[str, ScoreCell | None]:
-        out = {}
-        for role, col in score_cols:
-            if col is None:
-                out[role] = None
-                continue
+    def score(r, line, col) -> ScoreCell:
+        value = line[col]
+        if formulas:
             key = (r, col)
-            out[role] = ScoreCell.read(Cell(name, r, col), at(line, col), key in no_value, key in formulas)
-        return out
+            return ScoreCell.read(Cell(name, r, col), None if value == "" else value, key in no_value, key in formulas)
+        return ScoreCell.read(Cell(name, r, col), None if value == "" else value)
 
     assessment = Assessment(
         source=grid.source,
@@ -226,19 +219,22 @@ def _parse_table(grid, sheet: SheetGrid, header_row, columns, extras) -> Assessm
     last: Criterion | None = None
     for r in range(header_row + 1, len(rows)):
         line = rows[r]
-        code_raw = at(line, col_code)
-        text = clean_text(at(line, col_name))
+        if len(line) < width:  # one padding instead of a bounds check per cell
+            line = list(line) + [None] * (width - len(line))
+        code_raw = line[col_code]
+        if code_raw == "":
+            code_raw = None
+        text = clean_text(line[col_name]) if col_name is not None else ""
         code = normalise_code(code_raw)
         if code is None:
             if _is_total(clean_text(code_raw) if isinstance(code_raw, str) else "", text):
-                found = scores(r, line)
                 assessment.total_row = r
-                assessment.total_max = found["max"]
-                assessment.total_self = found["self"]
+                assessment.total_max = score(r, line, col_max)
+                assessment.total_self = score(r, line, col_self)
                 break
-            found = scores(r, line)
-            explanation = text_at(r, line, col_expl)
-            if not found["max"].blank or not found["self"].blank:
+            max_cell, self_cell = score(r, line, col_max), score(r, line, col_self)
+            explanation = text_at(r, line, col_expl) if col_expl is not None else ""
+            if not max_cell.blank or not self_cell.blank:
                 # points without an STT: cannot be placed in the tree, reported
                 assessment.orphans.append(
                     Criterion(
@@ -249,8 +245,8 @@ def _parse_table(grid, sheet: SheetGrid, header_row, columns, extras) -> Assessm
                         row=r,
                         code_cell=Cell(name, r, col_code),
                         name_cell=assessment.cell(r, "name"),
-                        max=found["max"],
-                        self=found["self"],
+                        max=max_cell,
+                        self=self_cell,
                         explanation=explanation,
                     )
                 )
@@ -260,7 +256,6 @@ def _parse_table(grid, sheet: SheetGrid, header_row, columns, extras) -> Assessm
                     if piece and piece not in last.notes and piece != last.explanation:
                         last.notes.append(piece)
             continue
-        found = scores(r, line)
         criterion = Criterion(
             part="",
             code=code,
@@ -269,11 +264,11 @@ def _parse_table(grid, sheet: SheetGrid, header_row, columns, extras) -> Assessm
             row=r,
             code_cell=Cell(name, r, col_code),
             name_cell=Cell(name, r, col_name) if col_name is not None else None,
-            max=found["max"],
-            self=found["self"],
-            explanation=text_at(r, line, col_expl),
+            max=score(r, line, col_max),
+            self=score(r, line, col_self),
+            explanation=text_at(r, line, col_expl) if col_expl is not None else "",
             explanation_cell=Cell(name, r, col_expl) if col_expl is not None else None,
-            appraised=found["appraised"],
+            appraised=score(r, line, col_appraised) if col_appraised is not None else None,
             appraisal_comment=text_at(r, line, col_comment) if col_comment is not None else "",
         )
         assessment.criteria.append(criterion)
