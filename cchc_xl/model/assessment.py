@@ -84,7 +84,8 @@ class Criterion:
 
     @property
     def is_part(self) -> bool:
-        return self.code == self.part and CODE_ROMAN.match(self.code) is not None
+        # codes are normalised to Roman parts ("II") or Arabic STT ("1.2"): a letter means a part
+        return self.code == self.part and self.code[:1].isalpha()
 
     @property
     def depth(self) -> int:

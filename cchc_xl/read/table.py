@@ -292,7 +292,7 @@ def build_tree(assessment: Assessment) -> None:
     latest: dict[int, Criterion] = {}
     problems = assessment.read_problems
     for crit in assessment.criteria:
-        if CODE_ROMAN.match(crit.code):
+        if crit.code[:1].isalpha():  # normalise_code leaves only Roman parts or Arabic codes
             crit.part = crit.code
             if any(p.part == crit.code for p in assessment.parts):
                 crit.code_ok = False
