@@ -26,13 +26,8 @@ TYPE_VI = {
     "bien ban": "Biên bản", "cong van": "Công văn",
 }
 _ABBREV_TO_TYPE = {abbr: t for t, abbr in DOC_TYPES.items() if abbr}
-_TYPE_WORDS = "|".join(sorted({*TYPE_VI.values(), *TYPE_VI.keys()}, key=len, reverse=True))
-# Two steps, for speed on hundreds of workbooks: find "52/KH-UBND" (cheap), then
-# look just before it for the type word ("Kế hoạch số ").
-SYMBOL_RE = re.compile(
-    r"(?<![\d/])(?P<num>\d+)\s*/\s*(?:(?P<year>\d{4})\s*/\s*)?(?P<sym>[^\W\d_][\w\-]*)"
-    r"(?:\s*,?\s*ng[àa]y\s+(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4}))?"
-)
+# Two steps, for speed on hundreds of workbooks: from each "/", read "52/KH-UBND ngày …"
+# (number before, symbol and optional date after), then the type word ("Kế hoạch số ") before it.
 # every type word is two words ("kế hoạch", "bao cao"): look the last two words up in a set
 _TYPE_WORDS_LOWER = {w.lower() for w in (*TYPE_VI.values(), *TYPE_VI.keys())}
 _NUMBER_WORD = re.compile(r"\s+s[ốôo]$", re.IGNORECASE)
@@ -50,12 +45,18 @@ def _type_before(text: str, end: int) -> tuple[str, int] | None:
     return None
 
 
+_AFTER_SLASH = re.compile(
+    r"/\s*(?:(?P<year>\d{4})\s*/\s*)?(?P<sym>[^\W\d_][\w\-]*)"
+    r"(?:\s*,?\s*ng[àa]y\s+(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4}))?"
+)
+
+
 class _DocMatch:
     """A cited document: type word + number/symbol + optional date."""
 
-    def __init__(self, text, type_word, begin, symbol_match):
-        self.groups = {**symbol_match.groupdict(), "type": type_word}
-        self.text = text[begin:symbol_match.end()]
+    def __init__(self, text, type_word, begin, number, after):
+        self.groups = {**after.groupdict(), "type": type_word, "num": number}
+        self.text = text[begin:after.end()]
 
     def __getitem__(self, key):
         return self.groups[key]
@@ -65,10 +66,28 @@ class _DocMatch:
 
 
 def find_documents(text: str):
-    for symbol in SYMBOL_RE.finditer(text):
-        found = _type_before(text, symbol.start())
-        if found:
-            yield _DocMatch(text, found[0], found[1], symbol)
+    """Cited documents, found from each "/" (a plain string search) rather than by trying a
+    regex at every character of long explanations. A number must stand right before the "/",
+    not after another "/" or digit (so dates are not documents)."""
+    pos = text.find("/")
+    while pos != -1:
+        after = _AFTER_SLASH.match(text, pos)
+        if after:
+            end = pos
+            while end > 0 and text[end - 1].isspace():
+                end -= 1
+            start = end
+            while start > 0 and text[start - 1].isdigit():
+                start -= 1
+            if start < end and (start == 0 or text[start - 1] != "/"):
+                found = _type_before(text, start)
+                if found:
+                    yield _DocMatch(text, found[0], found[1], text[start:end], after)
+                    pos = text.find("/", after.end())
+                    continue
+        pos = text.find("/", pos + 1)
+
+
 RATIO_RE = re.compile(
     r"(?<![\d/.,])(?P<a>\d+)\s*/\s*(?P<b>\d+)(?![\d/])(?P<gap>[^=\n%/]{0,30}?)=\s*(?P<pct>\d+(?:[.,]\d+)?)\s*%"
 )
