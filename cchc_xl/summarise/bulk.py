@@ -307,7 +307,8 @@ def bulk_check(paths, output="tong_hop.xlsx", against=None, jobs=None, reports_d
             gc.set_threshold(*previous)
             gc.unfreeze()
     else:
-        size = max(1, min(50, len(tasks) // (jobs * 4)))
+        # small chunks: cheap to send back, and the last one leaves a worker idle for less time
+        size = max(1, min(20, len(tasks) // (jobs * 8)))
         chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
         done = 0
         try:
