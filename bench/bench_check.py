@@ -12,7 +12,7 @@ from _common import best, report
 import openpyxl
 
 from bench.generate import generate
-from cchc_xl.api import check_file
+from cchc_xl.api import check, check_file
 from cchc_xl.resources import example_workbook
 
 
@@ -23,7 +23,7 @@ def main(copies: int = 100) -> None:
     report("check one workbook (read + model + all rules)", ours, base, "openpyxl.load_workbook only")
     with tempfile.TemporaryDirectory() as folder:
         files = generate(folder, copies)
-        ours = best(lambda: [check_file(f) for f in files])
+        ours = best(lambda: check(files))
         base = best(lambda: [openpyxl.load_workbook(f, data_only=True) for f in files])
         report(f"check {copies} workbooks, one process", ours, base, "openpyxl.load_workbook loop")
 

@@ -109,7 +109,19 @@ def check(paths, against=None, engine: str = "auto") -> list[WorkbookResult]:
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     template = load_template(against) if against is not None else None
-    return [check_file(p, template, engine) for p in paths]
+    paths = list(paths)
+    if len(paths) < 20:
+        return [check_file(p, template, engine) for p in paths]
+    import gc
+
+    from .summarise.bulk import _batch_gc
+
+    previous = _batch_gc()  # many workbooks in a row: collect less often (see bulk)
+    try:
+        return [check_file(p, template, engine) for p in paths]
+    finally:
+        gc.set_threshold(*previous)
+        gc.unfreeze()
 
 
 def new_workbook(output, template: str = "cap_xa_2023", unit: str = "", period: str = "") -> Path:
