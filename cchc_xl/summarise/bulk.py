@@ -6,7 +6,6 @@ only the summary (a new file) is written, with openpyxl.
 """
 from __future__ import annotations
 
-import gc
 import glob
 import os
 import sys
@@ -16,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from ..api import check_file, load_template
+from ..api import batch_gc, check_file, load_template, tune_gc_for_batch
 from ..text import vn
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
@@ -60,6 +59,10 @@ class BulkOutcome:
     criteria_stats: list[dict]
 
     @property
+    def ranked(self) -> list[UnitRecord]:
+        return sorted((r for r in self.records if r.rank), key=lambda r: r.rank)
+
+    @property
     def all_valid(self) -> bool:
         return bool(self.records) and all(r.ok for r in self.records)
 
@@ -68,7 +71,7 @@ class BulkOutcome:
         broken = sum(1 for r in self.records if not r.readable)
         out = [f"Đã kiểm tra {len(self.records)} sổ tính: {valid} hợp lệ, "
                f"{len(self.records) - valid - broken} có lỗi, {broken} không đọc được."]
-        ranked = sorted((r for r in self.records if r.rank), key=lambda r: r.rank)
+        ranked = self.ranked
         if ranked:
             out.append("Xếp hạng (chỉ các sổ hợp lệ):")
             out.extend(f"  {r.rank:>3}. {r.unit} — {vn(r.self)} điểm" for r in ranked[:10])
@@ -88,12 +91,11 @@ class BulkOutcome:
     def to_json(self) -> dict:
         from ..text import json_number
 
-        ranking = sorted((r for r in self.records if r.rank), key=lambda r: r.rank)
         return {
             "workbooks": [r.json for r in self.records],
             "summary": {
                 "ranking": [{"rank": r.rank, "unit": r.unit, "path": r.path, "self": json_number(r.self)}
-                            for r in ranking],
+                            for r in self.ranked],
                 "criteria": [{k: (json_number(v) if isinstance(v, Decimal) else v) for k, v in s.items()}
                              for s in self.criteria_stats],
                 "skipped": [{"path": p, "reason": why} for p, why in self.skipped],
@@ -173,22 +175,14 @@ def _check_one(path: str, against, want_json: bool, reports_dir: str | None, sta
 _SHARED: dict = {}
 
 
+def _share(template, want_json, reports_dir) -> None:
+    _SHARED.update(template=template, want_json=want_json, reports_dir=reports_dir)
+
+
 def _init_worker(template, want_json, reports_dir) -> None:
     """Runs once per worker process: the template is sent once, not with every file."""
-    _SHARED.update(template=template, want_json=want_json, reports_dir=reports_dir)
-    _batch_gc()
-
-
-def _batch_gc():
-    """Checking a workbook allocates a few thousand short-lived objects; with the default
-    thresholds the cyclic GC rescans them (and every imported module) hundreds of times
-    per folder, about a third of the run. Freeze what is loaded and collect less often;
-    returns the previous thresholds."""
-    previous = gc.get_threshold()
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(100_000, 50, 100)
-    return previous
+    _share(template, want_json, reports_dir)
+    tune_gc_for_batch()  # a worker process only ever checks workbooks
 
 
 def _worker(paths: list[str]) -> tuple[list[UnitRecord], dict]:
@@ -298,14 +292,10 @@ def bulk_check(paths, output="tong_hop.xlsx", against=None, jobs=None, reports_d
         _progress(progress, len(records), len(tasks))
 
     if jobs == 1 or len(tasks) < 8:
-        _SHARED.update(template=shared[0], want_json=shared[1], reports_dir=shared[2])
-        previous = _batch_gc()
-        try:
+        _share(*shared)
+        with batch_gc():
             for task in tasks:
                 arrived(*_worker([task]))
-        finally:
-            gc.set_threshold(*previous)
-            gc.unfreeze()
     else:
         # small chunks: cheap to send back, and the last one leaves a worker idle for less time
         size = max(1, min(20, len(tasks) // (jobs * 8)))
