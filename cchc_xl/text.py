@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
@@ -90,6 +90,11 @@ def decimals_of(value: Decimal) -> int:
         return max(0, -exponent)
     exponent = value.normalize().as_tuple().exponent
     return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def round_points(value: Decimal) -> Decimal:
+    """Two decimals, half up, as people round points: 0,125 → 0,13."""
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def format_decimal(value: Decimal | None, comma: bool = False) -> str:

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from ..model import Assessment, Criterion, ScoreCell
-from ..text import clean_text, decimals_of, vn
+from ..text import clean_text, decimals_of, round_points, vn
 from .catalogue import Finding, make
 
 COLUMN_VI = {"self": "Điểm tự đánh giá", "appraised": "Điểm thẩm định", "max": "Điểm tối đa"}
@@ -105,7 +105,7 @@ def score_rules(assessment: Assessment, which: str = "self") -> list[Finding]:
 
 
 def _decimals(crit: Criterion, cell: ScoreCell, which: str) -> Finding:
-    rounded = cell.value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    rounded = round_points(cell.value)
     return _at(crit, cell, "too-many-decimals",
                f"{COLUMN_VI[which]} của mục {crit.code} là {vn(cell.value)}, có quá 2 chữ số thập phân; "
                f"hãy làm tròn (ví dụ {vn(rounded)}).")

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from ..model import Assessment, ScoreCell, Totals
 from ..rules import ERROR, WARNING, Finding, check_assessment, count
-from ..text import split_address
+from ..text import round_points, split_address
 
 MARK_COLOURS = {ERROR: "FFFFC7C7", WARNING: "FFFFF2B0"}  # ARGB; distinctive, so a re-run knows its own marks
 NOTE_PREFIX = "[cchc-xl] "
@@ -90,8 +90,8 @@ def _round(value: Decimal | None) -> Decimal | None:
     """At most 2 decimals, as the criteria sets publish them."""
     if value is None:
         return None
-    if value.as_tuple().exponent < -2:  # half up, as people round points: 0,125 → 0,13
-        return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
+    if value.as_tuple().exponent < -2:
+        return round_points(value).normalize()
     return value.normalize()
 
 
