@@ -196,3 +196,17 @@ def remote_book(path, client="Microsoft Office Scripts"):
 
     os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # xlwings' own noncommercial key, for tests
     return xlwings.Book(json=xlwings_payload(path, client))
+
+
+def report_rows(doc):
+    """Criterion rows then the total row of a rendered report, in order. The last criterion and the
+    total sit in a table nested in the criteria table's last row (kept with the signature block)."""
+    main = doc.tables[1]
+    nested = main.rows[-1].cells[0].tables
+    return list(main.rows[1:-1]) + list(nested[0].rows)
+
+
+def report_signature_cells(doc):
+    """(recipients cell, signature cell) of a rendered report."""
+    holder = doc.tables[1].rows[-1].cells[0]
+    return tuple(holder.tables[1].rows[0].cells)

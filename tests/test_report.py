@@ -1,5 +1,6 @@
 """The Word report: content, ND 30/2020 format, PDF through LibreOffice, refusal on errors."""
 import datetime as dt
+import io
 import shutil
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from cchc_xl.render.context import place_date_line
 from cchc_xl.render.report import render_report_file
 from cchc_xl.resources import default_report_template
 
-from helpers import EXAMPLE, edited_example, find_row, tiny_png
+from helpers import EXAMPLE, edited_example, find_row, report_rows, report_signature_cells, tiny_png
 
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
 
@@ -30,9 +31,8 @@ def _text(cell):
 
 
 def test_every_criterion_row_in_order(report):
-    table = report.tables[1]
     assessment = read_workbook(EXAMPLE)
-    rows = table.rows[1:]
+    rows = report_rows(report)
     assert len(rows) == len(assessment.criteria) + 1  # + total row
     for row, crit in zip(rows, assessment.criteria):
         cells = row.cells
@@ -53,8 +53,7 @@ def test_every_criterion_row_in_order(report):
 
 
 def test_bold_parts_and_areas(report):
-    rows = report.tables[1].rows
-    by_code = {_text(r.cells[0]): r for r in rows[1:]}
+    by_code = {_text(r.cells[0]): r for r in report_rows(report)}
     assert all(run.bold for run in by_code["I"].cells[1].paragraphs[0].runs)
     assert all(run.bold for run in by_code["3"].cells[1].paragraphs[0].runs)
     assert not any(run.bold for run in by_code["3.5.3"].cells[1].paragraphs[0].runs)
@@ -72,7 +71,7 @@ def test_header_and_signature_texts(report):
     body = "\n".join(p.text for p in report.paragraphs)
     assert "CHỈ SỐ ĐÁNH GIÁ, XÁC ĐỊNH CẢI CÁCH HÀNH CHÍNH CẤP XÃ 6 THÁNG ĐẦU NĂM 2023" in body
     assert "CỦA UBND XÃ NGỌC KỲ" in body
-    recipients, signature = report.tables[2].rows[0].cells
+    recipients, signature = report_signature_cells(report)
     assert recipients.paragraphs[0].text == "Nơi nhận:"
     assert recipients.paragraphs[0].runs[0].bold and recipients.paragraphs[0].runs[0].italic
     assert recipients.paragraphs[-1].text == "- Lưu: VT."
@@ -113,7 +112,7 @@ def test_february_report_and_point_decimal(tmp_path):
     doc = Document(out)
     right = doc.tables[0].rows[0].cells[1]
     assert "Ngọc Kỳ, ngày 05 tháng 02 năm 2024" in _text(right)
-    total = doc.tables[1].rows[-1].cells
+    total = report_rows(doc)[-1].cells
     assert _text(total[3]) == "73.2"
 
 
@@ -145,7 +144,11 @@ def test_custom_template_and_images(tmp_path):
     result = Document(out)
     body = "\n".join(p.text for p in result.paragraphs)
     assert "BÁO CÁO TỰ ĐÁNH GIÁ CCHC 6 THÁNG ĐẦU NĂM 2023 (MẪU CỦA TỈNH HẢI DƯƠNG)" in body
-    assert len(result.inline_shapes) == 2
+    # one picture: the seal composed over the left third of the signature (ND 30)
+    assert len(result.inline_shapes) == 1
+    from cchc_xl.render.stamp import SEAL_WIDTH_MM, SIGNATURE_WIDTH_MM
+    expected = SEAL_WIDTH_MM - SIGNATURE_WIDTH_MM / 3 + SIGNATURE_WIDTH_MM
+    assert abs(result.inline_shapes[0].width - Mm(expected)) < Mm(0.5)
 
 
 def test_default_output_never_overwrites(tmp_path):
@@ -159,20 +162,131 @@ def test_default_output_never_overwrites(tmp_path):
     assert default_output(wb).name == "xa_bao_cao (3).docx"
 
 
+def _pdf_pages(pdf) -> list[str]:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages")))
+    return [subprocess.run(["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(pdf), "-"], capture_output=True,
+                           text=True).stdout for n in range(1, pages + 1)]
+
+
 @needs_soffice
 def test_pdf_pages(tmp_path):
     out = tmp_path / "bc.docx"
     outcome = render_report_file(EXAMPLE, out, pdf=True)
-    pdf = outcome.pdf
-    pages = int(next(line.split()[-1] for line in subprocess.run(["pdfinfo", pdf], capture_output=True, text=True).stdout.splitlines() if line.startswith("Pages")))
-    assert pages >= 3
-    texts = [subprocess.run(["pdftotext", "-layout", "-f", str(n), "-l", str(n), pdf, "-"], capture_output=True,
-                            text=True).stdout for n in range(1, pages + 1)]
+    texts = _pdf_pages(outcome.pdf)
+    assert len(texts) >= 3
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in texts[0] and "Số: 86/BC-UBND" in texts[0]
-    for later in texts[1:]:
+    first_line = [line.strip() for line in texts[0].splitlines() if line.strip()][0]
+    assert not first_line.isdigit()  # ND 30: no number on page 1
+    lines = texts[1].splitlines()
+    header = next(i for i, line in enumerate(lines) if "Lĩnh vực, tiêu chí" in line)
+    assert "Điểm tự" in lines[header] and "đánh giá" in lines[header + 1]  # the header fits on two lines
+    assert "STT" in lines[header] and not lines[header + 2].strip().startswith("giá")
+    for number, later in enumerate(texts[1:], start=2):
         assert "Lĩnh vực, tiêu chí" in later  # header row repeated
+        lines = [line.strip() for line in later.splitlines() if line.strip()]
+        assert lines[0] == str(number)  # page number centred at the top from page 2
+        assert "DỰ THẢO" not in later
     last = texts[-1]
     assert last.index("Tổng") < last.index("CHỦ TỊCH") < last.index("Nguyễn Xuân Thoang")
+
+
+@needs_soffice
+@pytest.mark.parametrize("extra_lines", [0, 12, 24])
+def test_signature_block_never_alone_on_last_page(tmp_path, extra_lines):
+    """Longer explanations move the page breaks; the last page always has a criterion row, the
+    total and the whole signature block (Liberation Serif has Times New Roman's metrics)."""
+    from cchc_xl.render.report import render_assessment_report
+
+    assessment = read_workbook(EXAMPLE)
+    crit = next(c for c in assessment.criteria if c.part == "II" and c.code == "1")
+    crit.explanation = "\n".join(f"Dòng giải trình {i}" for i in range(extra_lines))
+    outcome = render_assessment_report(assessment, tmp_path / "bc.docx", pdf=True)
+    last = _pdf_pages(outcome.pdf)[-1]
+    assert "SIPAS" in last  # the last criterion row (II.3) is on it
+    assert last.index("Tổng") < last.index("Nơi nhận") and last.index("CHỦ TỊCH") < last.index("Nguyễn Xuân Thoang")
+
+
+@needs_soffice
+def test_forced_draft_is_marked_on_every_page(tmp_path):
+    def edit(ws):
+        ws.cell(find_row(ws, "I", "1.2"), 4).value = 5
+    path = edited_example(tmp_path, "over.xlsx", edit)
+    outcome = render_report_file(path, tmp_path / "nhap.docx", pdf=True, force=True)
+    texts = _pdf_pages(outcome.pdf)
+    assert all("DỰ THẢO" in page for page in texts)
+    assert "CÁC LỖI CHƯA SỬA" in "".join(texts[-2:]) and "over-max" in texts[-1]
+
+
+def test_report_is_valid_open_xml(tmp_path):
+    from openxml_audit import OpenXmlValidator
+
+    out = tmp_path / "bc.docx"
+    render_report_file(EXAMPLE, out, signature_image=_png(tmp_path, "k.png"), seal_image=_png(tmp_path, "d.png"))
+    for path in (default_report_template(), out):
+        result = OpenXmlValidator(max_errors=0).validate(str(path))
+        errors = [(e.part_uri, e.path, e.description) for e in result.errors]
+        assert errors == [], path
+
+
+def _png(tmp_path, name, size=(40, 20)):
+    path = tmp_path / name
+    path.write_bytes(tiny_png(*size))
+    return path
+
+
+@pytest.mark.parametrize("which", ["signature", "seal"])
+def test_one_image_alone_leaves_no_artefact(tmp_path, which):
+    image = _png(tmp_path, "anh.png")
+    out = tmp_path / "bc.docx"
+    render_report_file(EXAMPLE, out, **{f"{which}_image": image})
+    doc = Document(out)
+    _, signature = report_signature_cells(doc)
+    texts = [p.text for p in signature.paragraphs]
+    assert "None" not in "".join(texts) and len(doc.inline_shapes) == 1
+    assert texts[-1] == "Nguyễn Xuân Thoang"
+
+
+def test_seal_overlaps_left_third_of_signature(tmp_path):
+    from PIL import Image, ImageDraw
+
+    from cchc_xl.render.stamp import SEAL_WIDTH_MM, SIGNATURE_WIDTH_MM, compose_stamp
+
+    blue = Image.new("RGBA", (400, 150), (0, 0, 255, 255))
+    red = Image.new("RGBA", (350, 350), (0, 0, 0, 0))  # a seal is a red ring: the signature shows through
+    ImageDraw.Draw(red).ellipse((0, 0, 349, 349), outline=(255, 0, 0, 255), width=12)
+    blue.save(tmp_path / "k.png")
+    red.save(tmp_path / "d.png")
+    png, width_mm = compose_stamp(tmp_path / "k.png", tmp_path / "d.png")
+    picture = Image.open(io.BytesIO(png)).convert("RGBA")
+    px = picture.width / width_mm
+    mid = picture.height // 2
+    sig_left = next(x for x in range(picture.width) if picture.getpixel((x, mid))[2] == 255 and picture.getpixel((x, mid))[0] == 0)
+    seal_right = max(x for x in range(picture.width) if picture.getpixel((x, mid))[0] == 255)
+    covered = (seal_right - sig_left) / (SIGNATURE_WIDTH_MM * px)
+    assert 0.3 <= covered <= 0.36  # about the left third of the signature lies under the seal
+    assert abs(picture.width / px - max(SEAL_WIDTH_MM, SEAL_WIDTH_MM - SIGNATURE_WIDTH_MM / 3 + SIGNATURE_WIDTH_MM)) < 0.5
+
+
+def test_default_recipients_and_properties(tmp_path):
+    def edit(ws):
+        for row in range(1, 20):
+            if ws.cell(row, 2).value == "Nơi nhận:":
+                ws.cell(row, 3).value = None
+            if ws.cell(row, 2).value == "Cấp trên:":
+                ws.cell(row, 3).value = "Huyện Tứ Kỳ"
+    path = edited_example(tmp_path, "no_recipients.xlsx", edit)
+    out = tmp_path / "bc.docx"
+    before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0) - dt.timedelta(seconds=2)
+    render_report_file(path, out)
+    doc = Document(out)
+    recipients, _ = report_signature_cells(doc)
+    lines = [p.text for p in recipients.paragraphs if p.text]
+    assert lines == ["Nơi nhận:", "- UBND Huyện Tứ Kỳ;", "- Lưu: VT."]
+    assert "Như trên" not in " ".join(lines)
+    core = doc.core_properties
+    assert core.author == "Xã Ngọc Kỳ" and "6 tháng đầu năm 2023" in core.title
+    assert core.created >= before and core.identifier == "cchc-xl:bao-cao"
 
 
 def test_pdf_without_libreoffice_says_so(tmp_path, monkeypatch):

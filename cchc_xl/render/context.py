@@ -62,6 +62,7 @@ def report_context(assessment: Assessment, decimal: str = "comma", today: dt.dat
         })
     totals = assessment.totals()
     recipients = [line.strip() for line in str(meta.get("recipients", "")).splitlines() if line.strip()]
+    pending = num(totals.pending_max) if totals.pending_max else ""
     return {
         "unit": unit,
         "superior": str(meta.get("superior", "")),
@@ -74,13 +75,25 @@ def report_context(assessment: Assessment, decimal: str = "comma", today: dt.dat
         "authority": str(meta.get("authority", "")) or "TM. ỦY BAN NHÂN DÂN",
         "signer_title": str(meta.get("signer_title", "")) or "CHỦ TỊCH",
         "signer": str(meta.get("signer", "")),
-        "recipients": recipients or ["- Như trên;", "- Lưu: VT."],
-        "rows": rows,
+        "recipients": recipients or default_recipients(str(meta.get("superior", "")), unit),
+        "rows": rows[:-1],
+        "tail_rows": rows[-1:],  # printed with the total row and the signature block, never apart
         "totals": {
             "max": num(totals.max),
             "self": num(totals.self),
-            "pending": num(totals.pending_max) if totals.pending_max else "",
+            "pending": pending,
+            "note": f"Chưa gồm {pending} điểm chờ kết quả điều tra xã hội học và SIPAS" if pending else "",
         },
-        "signature_image": None,
-        "seal_image": None,
+        "stamp_image": "",  # the renderer puts the signature/seal picture here when given
+        "draft": False,
+        "open_findings": [],
     }
+
+
+def default_recipients(superior: str, unit: str) -> list[str]:
+    """Nơi nhận when the workbook names none: the body the report goes to, then the file copy."""
+    superior = superior.strip()
+    if not superior:
+        return ["- Sở Nội vụ (cơ quan thẩm định);", "- Lưu: VT."]
+    body = superior if superior.lower().startswith(("ubnd", "ủy ban", "uỷ ban", "sở ")) else f"UBND {superior}"
+    return [f"- {body};", "- Lưu: VT."]

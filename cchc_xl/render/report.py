@@ -27,35 +27,57 @@ class ReportOutcome:
     lines: list[str] = field(default_factory=list)
 
 
+REPORT_MARK = "cchc-xl:bao-cao"  # core property "identifier": this .docx was made by cchc-xl
+
+
 def render_report(assessment: Assessment, output, template=None, signature_image=None, seal_image=None,
-                  decimal: str = "comma") -> Path:
-    """Fill the template for one assessment and write the .docx (atomically)."""
+                  decimal: str = "comma", open_findings: list[str] | None = None) -> Path:
+    """Fill the template for one assessment and write the .docx (atomically).
+
+    ``open_findings``: a draft (--force): "DỰ THẢO" on every page and this list at the end.
+    """
+    import io
+
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
 
     from ..resources import default_report_template
+    from .stamp import compose_stamp
 
     template = Path(template) if template else default_report_template()
     if not template.is_file():
         raise CchcError(f"không tìm thấy mẫu báo cáo {template}")
+    stamp = compose_stamp(signature_image, seal_image) if (signature_image or seal_image) else None
     try:
         doc = DocxTemplate(str(template))
         context = report_context(assessment, decimal)
-        for key, image, width in (("signature_image", signature_image, 40), ("seal_image", seal_image, 35)):
-            if image:
-                if not Path(image).is_file():
-                    raise CchcError(f"không tìm thấy ảnh {image}")
-                context[key] = InlineImage(doc, str(image), width=Mm(width))
+        if stamp is not None:
+            context["stamp_image"] = InlineImage(doc, io.BytesIO(stamp[0]), width=Mm(stamp[1]))
+        if open_findings is not None:
+            context["draft"] = True
+            context["open_findings"] = open_findings
         doc.render(context, autoescape=True)
+        _set_properties(doc.docx, assessment, context)
     except CchcError:
         raise
-    except Exception as exc:  # a broken image or a broken/foreign template: say which and why
-        if "image" in type(exc).__name__.lower() and (signature_image or seal_image):
-            raise CchcError(f"không đọc được ảnh chữ ký/con dấu ({type(exc).__name__}); hãy dùng tệp PNG hoặc JPG") from None
+    except Exception as exc:  # a broken/foreign template: say which and why
         raise CchcError(f"mẫu báo cáo {template.name} không dùng được ({type(exc).__name__}: {exc})") from None
     from ..write.atomic import write_atomically
 
     return write_atomically(output, doc.save, ".docx")
+
+
+def _set_properties(document, assessment: Assessment, context: dict) -> None:
+    """Title, author (the unit) and today's date instead of the template's own."""
+    import datetime as dt
+
+    core = document.core_properties
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
+    core.title = f"Báo cáo chỉ số CCHC {context['period']} - {context['unit']}".replace("  ", " ").strip(" -")
+    core.author = core.last_modified_by = context["unit"]
+    core.created = core.modified = now
+    core.identifier = REPORT_MARK
+    core.comments = "Lập bằng cchc-xl từ " + Path(assessment.source).name if assessment.source else ""
 
 
 def find_soffice() -> str | None:
@@ -118,12 +140,14 @@ def render_assessment_report(assessment, output: Path, template=None, pdf=False,
         more = f" … và {len(errors) - 10} lỗi khác" if len(errors) > 10 else ""
         raise ReportRefused(f"sổ tính còn {len(errors)} lỗi nên chưa lập báo cáo để ký: {listing}{more}. "
                             "Hãy sửa lỗi (hoặc dùng --force nếu vẫn cần bản nháp).")
+    open_findings = None
     if errors:
-        lines.append(f"Chú ý: sổ tính còn {len(errors)} lỗi; báo cáo được lập theo yêu cầu --force, "
-                     "cần sửa trước khi trình ký.")
+        lines.append(f"Chú ý: sổ tính còn {len(errors)} lỗi; báo cáo được lập theo yêu cầu --force, ghi "
+                     "“DỰ THẢO” trên mọi trang, cần sửa trước khi trình ký.")
+        open_findings = [f"Ô {f.cell} ({f.code}): {f.message}" for f in findings if f.severity == ERROR]
     if output.suffix.lower() != ".docx":
         raise CchcError("tệp báo cáo phải có đuôi .docx")
-    docx = render_report(assessment, output, template, signature_image, seal_image, decimal)
+    docx = render_report(assessment, output, template, signature_image, seal_image, decimal, open_findings)
     lines.insert(0, f"Đã lập báo cáo {docx}")
     outcome = ReportOutcome(str(docx), lines=lines)
     if pdf:
