@@ -51,6 +51,26 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--seal-image")
     rep.add_argument("--decimal", choices=["comma", "point"], default="comma")
     rep.add_argument("--force", action="store_true")
+    rep.add_argument("--sign", action="store_true", help="ký số PDF ngay sau khi lập (người ký); cần --p12 hoặc --pkcs11")
+    _key_options(rep)
+
+    sg = sub.add_parser("sign", help="ký số báo cáo PDF (PAdES) theo Nghị định 30/2020/NĐ-CP")
+    sg.add_argument("pdf", help="tệp PDF cần ký")
+    sg.add_argument("-o", "--output", help="tệp PDF đã ký (mặc định: TÊN_da_ky.pdf)")
+    sg.add_argument("--as", dest="role", required=True, choices=["nguoi-ky", "co-quan"],
+                    help="ký với tư cách người có thẩm quyền (nguoi-ky) hay cơ quan (co-quan)")
+    sg.add_argument("--signature-image", help="ảnh chữ ký tay (PNG nền trong suốt, màu xanh)")
+    sg.add_argument("--seal-image", help="ảnh con dấu (PNG nền trong suốt, màu đỏ)")
+    sg.add_argument("--organisation", default="", help="tên cơ quan ghi trên chữ ký số của cơ quan")
+    sg.add_argument("--title", default="CHỦ TỊCH", help="dòng chức vụ trên khối chữ ký (để tìm vị trí ký)")
+    sg.add_argument("--signer", required=True, help="họ tên người ký như trong báo cáo (để tìm vị trí ký)")
+    sg.add_argument("--overwrite", action="store_true", help="cho phép ghi đè tệp ra đã có")
+    _key_options(sg)
+
+    v = sub.add_parser("verify", help="kiểm tra các chữ ký số trong tệp PDF")
+    v.add_argument("pdf")
+    v.add_argument("--trust", action="append", default=[], help="chứng thư gốc tin cậy (.pem/.cer), có thể lặp lại")
+    v.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
     b = sub.add_parser("bulk", help="kiểm tra hàng loạt, lập sổ tổng hợp")
     b.add_argument("paths", nargs="+")
@@ -67,6 +87,25 @@ def _parser() -> argparse.ArgumentParser:
     asub.add_parser("install")
     asub.add_parser("uninstall")
     return p
+
+
+def _key_options(parser) -> None:
+    keys = parser.add_argument_group("khóa ký số")
+    keys.add_argument("--p12", help="tệp khóa PKCS#12 (.p12/.pfx)")
+    keys.add_argument("--password-env", help="tên biến môi trường chứa mật khẩu .p12 (không thì hỏi)")
+    keys.add_argument("--pkcs11", help="thư viện PKCS#11 của USB token (.dll/.so)")
+    keys.add_argument("--token-label", help="nhãn token (khi cắm nhiều token)")
+    keys.add_argument("--key-label", help="nhãn khóa/chứng thư trên token")
+    keys.add_argument("--pin-env", help="tên biến môi trường chứa mã PIN (không thì hộp thoại của token hoặc hỏi)")
+    keys.add_argument("--tsa", help="địa chỉ máy chủ cấp dấu thời gian (PAdES B-T)")
+    keys.add_argument("--lt", action="store_true", help="nhúng thông tin thu hồi chứng thư (PAdES B-LT)")
+
+
+def _key_source(args):
+    from .sign.keys import KeySource
+
+    return KeySource(p12=args.p12, password_env=args.password_env, pkcs11_lib=args.pkcs11,
+                     token_label=args.token_label, key_label=args.key_label, pin_env=args.pin_env)
 
 
 def main(argv=None) -> int:
@@ -158,13 +197,53 @@ def cmd_recalc(args) -> int:
 def cmd_report(args) -> int:
     from .render.report import render_report_file
 
+    sign = None
+    if args.sign:
+        from .render.report import SignRequest
+
+        sign = SignRequest(_key_source(args), tsa=args.tsa, long_term=args.lt)
     outcome = render_report_file(
-        args.file, args.output, template=args.template, pdf=args.pdf, signature_image=args.signature_image,
-        seal_image=args.seal_image, decimal=args.decimal, force=args.force,
+        args.file, args.output, template=args.template, pdf=args.pdf or bool(sign),
+        signature_image=args.signature_image, seal_image=args.seal_image, decimal=args.decimal, force=args.force,
+        sign=sign,
     )
     for line in outcome.lines:
         say(line)
     return EXIT_OK
+
+
+def cmd_sign(args) -> int:
+    from .sign.sign import sign_pdf
+
+    outcome = sign_pdf(args.pdf, args.output, args.role, _key_source(args), signature_image=args.signature_image,
+                       seal_image=args.seal_image, organisation=args.organisation, title=args.title,
+                       signer_name=args.signer, tsa=args.tsa, long_term=args.lt, overwrite=args.overwrite)
+    for line in outcome.lines:
+        say(line)
+    return EXIT_OK
+
+
+def cmd_verify(args) -> int:
+    from .sign.verify import read_signatures
+
+    reports = read_signatures(args.pdf, args.trust)
+    if args.json:
+        _dump_json({"file": args.pdf, "signatures": [r.to_json() for r in reports],
+                    "ok": bool(reports) and all(r.ok for r in reports)})
+    else:
+        from .sign.appearance import vietnam_time
+
+        if not reports:
+            say(f"{args.pdf}: không có chữ ký số nào.")
+        for number, r in enumerate(reports, start=1):
+            when = vietnam_time(r.signing_time) if r.signing_time else "không rõ"
+            say(f"Chữ ký {number} ({r.field}): {r.signer}" + (f" — {r.organisation}" if r.organisation else ""))
+            say(f"   thời điểm ký: {when}; mức: {r.level or 'không rõ'}")
+            say(f"   nội dung đã ký còn nguyên vẹn: {'có' if r.intact else 'KHÔNG'}; "
+                f"không bị sửa sau khi ký: {'đúng' if r.covers_document else 'KHÔNG'}; "
+                f"chứng thư tin cậy: {'có' if r.trusted else 'KHÔNG'}")
+            say(f"   → {'HỢP LỆ' if r.ok else 'KHÔNG HỢP LỆ: ' + r.problem}")
+    return EXIT_OK if reports and all(r.ok for r in reports) else EXIT_ERRORS
 
 
 def cmd_bulk(args) -> int:
@@ -198,5 +277,5 @@ def cmd_addin(args) -> int:
 
 COMMANDS = {
     "check": cmd_check, "new": cmd_new, "templates": cmd_templates, "demo": cmd_demo, "recalc": cmd_recalc,
-    "report": cmd_report, "bulk": cmd_bulk, "addin": cmd_addin,
+    "report": cmd_report, "bulk": cmd_bulk, "addin": cmd_addin, "sign": cmd_sign, "verify": cmd_verify,
 }

@@ -21,10 +21,20 @@ from .context import report_context
 
 
 @dataclass
+class SignRequest:
+    """Sign the PDF as the person with authority right after rendering (``report --sign``)."""
+
+    keys: object  # cchc_xl.sign.keys.KeySource
+    tsa: str | None = None
+    long_term: bool = False
+
+
+@dataclass
 class ReportOutcome:
     docx: str
     pdf: str | None = None
     lines: list[str] = field(default_factory=list)
+    signed_pdf: str | None = None
 
 
 REPORT_MARK = "cchc-xl:bao-cao"  # core property "identifier": this .docx was made by cchc-xl
@@ -122,19 +132,28 @@ def default_output(workbook: Path) -> Path:
 
 
 def render_report_file(path, output=None, template=None, pdf=False, signature_image=None, seal_image=None,
-                       decimal: str = "comma", force: bool = False) -> ReportOutcome:
+                       decimal: str = "comma", force: bool = False, sign: SignRequest | None = None) -> ReportOutcome:
     """Read, check, and render one workbook. ``pdf``: True, False or "auto" (when LibreOffice is there)."""
     path = Path(path)
     assessment = read_workbook(path)
     return render_assessment_report(assessment, Path(output) if output else default_output(path), template, pdf,
-                                    signature_image, seal_image, decimal, force)
+                                    signature_image, seal_image, decimal, force, sign)
 
 
 def render_assessment_report(assessment, output: Path, template=None, pdf=False, signature_image=None,
-                             seal_image=None, decimal="comma", force=False) -> ReportOutcome:
+                             seal_image=None, decimal="comma", force=False, sign: SignRequest | None = None
+                             ) -> ReportOutcome:
     findings = check_assessment(assessment)
     errors = [f for f in findings if f.severity == ERROR]
     lines = []
+    if sign is not None:
+        if errors:  # a signed draft must not exist, --force or not
+            raise ReportRefused(f"sổ tính còn {len(errors)} lỗi: không ký số báo cáo chưa hoàn chỉnh "
+                                "(kể cả với --force). Hãy sửa lỗi rồi ký.")
+        if not assessment.meta.get("signer"):
+            raise CchcError("sổ tính chưa ghi “Người ký”: cần họ tên người ký để đặt chữ ký số")
+        # the handwriting goes into the digital signature's appearance, not onto the page
+        sign_image, signature_image, seal_image = signature_image, None, None
     if errors and not force:
         listing = "; ".join(f"ô {f.cell} ({f.code}): {f.message}" for f in errors[:10])
         more = f" … và {len(errors) - 10} lỗi khác" if len(errors) > 10 else ""
@@ -157,4 +176,16 @@ def render_assessment_report(assessment, output: Path, template=None, pdf=False,
         else:
             outcome.pdf = str(convert_to_pdf(docx, soffice))
             lines.append(f"Đã chuyển sang PDF: {outcome.pdf}")
+    if sign is not None:
+        if outcome.pdf is None:
+            raise CchcError("cần bản PDF để ký số (cài LibreOffice)")
+        from ..sign.sign import sign_pdf
+
+        signed = sign_pdf(outcome.pdf, Path(outcome.pdf).with_name(Path(outcome.pdf).stem + "_da_ky.pdf"),
+                          "nguoi-ky", sign.keys, signature_image=sign_image,
+                          title=str(assessment.meta.get("signer_title") or "CHỦ TỊCH"),
+                          signer_name=str(assessment.meta["signer"]), tsa=sign.tsa, long_term=sign.long_term,
+                          overwrite=True)
+        outcome.signed_pdf = signed.output
+        lines.extend(signed.lines)
     return outcome

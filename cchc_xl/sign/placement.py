@@ -1,0 +1,117 @@
+"""Find the signature block on the rendered PDF page: the position title ("CHỦ TỊCH") and the
+signer's name below it. Signatures are placed from these, never from fixed coordinates, so a
+province's own template, other fonts or a longer table still put them in the right place."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import CchcError
+from ..text import fold
+
+MM = 72 / 25.4  # PDF points per millimetre
+
+
+@dataclass
+class Box:
+    x0: float
+    y0: float  # PDF coordinates: origin bottom left
+    x1: float
+    y1: float
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+    def as_tuple(self) -> tuple[int, int, int, int]:
+        return round(self.x0), round(self.y0), round(self.x1), round(self.y1)
+
+
+@dataclass
+class SignatureBlock:
+    page: int  # 0-based
+    title: Box  # the line with the position ("CHỦ TỊCH")
+    name: Box  # the signer's name
+    page_width: float
+
+    def signer_box(self, width_mm: float = 40) -> Box:
+        """Between the title and the name, centred on them (ND 30: the signer's signature)."""
+        centre = (self.name.x0 + self.name.x1 + self.title.x0 + self.title.x1) / 4
+        half = width_mm * MM / 2
+        return Box(centre - half, self.name.y1 + 2, centre + half, self.title.y0 - 2)
+
+    def seal_box(self, seal_mm: float = 35) -> Box:
+        """The organisation's seal, at its real size, over the left third of the signer's box."""
+        signer = self.signer_box()
+        right = signer.x0 + signer.width / 3
+        size = seal_mm * MM
+        centre_y = (signer.y0 + signer.y1) / 2
+        return Box(right - size, centre_y - size / 2, right, centre_y + size / 2)
+
+    def text_top(self) -> float:
+        """The organisation's text starts under the signer's name (never over it)."""
+        return self.name.y0 - 3
+
+
+def _lines(pdf_path: str, page_index: int):
+    """(text, box) of each line segment on a page, rebuilt from single characters: PDF writers
+    place a Vietnamese letter's stacked marks as separate glyphs, which pdfminer's own line
+    grouping splits off ("Nguy n" + "ễ"). Characters on one baseline form a segment until a gap
+    wider than a few spaces (the two columns of the signature block stay apart)."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LAParams, LTChar
+
+    def chars(item):
+        if isinstance(item, LTChar):
+            yield item
+        elif hasattr(item, "__iter__"):
+            for child in item:
+                yield from chars(child)
+
+    pages = list(extract_pages(pdf_path, page_numbers=[page_index], laparams=LAParams()))
+    if not pages:
+        return [], 0.0
+    rows: dict[int, list] = {}
+    for ch in chars(pages[0]):
+        if ch.get_text().strip() or ch.get_text() == " ":
+            rows.setdefault(round(ch.y0 / 3), []).append(ch)  # marks sit a little higher: a 3 pt band
+    segments = []
+    for row in rows.values():
+        row.sort(key=lambda c: c.x0)
+        current = [row[0]]
+        for ch in row[1:]:
+            if ch.x0 - max(c.x1 for c in current) > 4 * ch.size:
+                segments.append(current)
+                current = []
+            current.append(ch)
+        segments.append(current)
+    lines = []
+    for seg in segments:
+        letters = sorted(seg, key=lambda c: (c.x0, -c.y0))
+        text = "".join(c.get_text() for c in letters)
+        box = Box(min(c.x0 for c in seg), min(c.y0 for c in seg), max(c.x1 for c in seg), max(c.y1 for c in seg))
+        lines.append((text, box))
+    return lines, pages[0].width
+
+
+def _key(text: str) -> str:
+    """Compare without case, marks or spaces: combining marks may come out of order."""
+    return "".join(ch for ch in fold(text) if ch.isalnum())
+
+
+def find_signature_block(pdf_path: str, page_count: int, title: str, signer: str) -> SignatureBlock:
+    """The last page holding the title line with the signer's name below it."""
+    want_title, want_name = _key(title), _key(signer)
+    for page_index in range(page_count - 1, -1, -1):
+        lines, width = _lines(pdf_path, page_index)
+        titles = [box for text, box in lines if _key(text) == want_title]
+        names = [box for text, box in lines if want_name and _key(text) == want_name]
+        for name in names:
+            above = [t for t in titles if t.y0 > name.y1 and abs((t.x0 + t.x1) / 2 - (name.x0 + name.x1) / 2) < 60]
+            if above:
+                return SignatureBlock(page_index, min(above, key=lambda t: t.y0 - name.y1), name, width)
+    raise CchcError(f"không tìm thấy khối chữ ký (dòng “{title}” và tên “{signer}” bên dưới) trong PDF; "
+                    "hãy dùng --title/--signer cho đúng với báo cáo")

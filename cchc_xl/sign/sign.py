@@ -1,0 +1,167 @@
+"""`cchc-xl sign`: one PAdES signature added to a PDF as an incremental update.
+
+The signer (Chairman, --as nguoi-ky) signs first, then the organisation (the clerk with the
+office's certificate, --as co-quan): each signature is appended, so the earlier one stays valid.
+Level: PAdES baseline B-B; B-T with a time-stamp authority (--tsa); B-LT when revocation
+information can be fetched and embedded (--lt).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import CchcError
+from .keys import KeySource, SigningRefused, TokenSession, p12_signer
+
+ROLES = {"nguoi-ky": "Người ký", "co-quan": "Cơ quan"}
+FIELD_NAMES = {"nguoi-ky": "ChuKyNguoiKy", "co-quan": "ChuKyCoQuan"}
+
+
+@dataclass
+class SignOutcome:
+    output: str
+    role: str
+    signed_at: str  # ISO 8601, Vietnam time
+    level: str
+    lines: list[str] = field(default_factory=list)
+
+
+def _page_count(reader) -> int:
+    return int(reader.root["/Pages"]["/Count"])
+
+
+def _field_name(reader, role: str) -> str:
+    """A fresh field name: a document may carry several signatures of one role (attachments)."""
+    from pyhanko.sign.fields import enumerate_sig_fields
+
+    taken = {name for name, *_ in enumerate_sig_fields(reader)}
+    base, number = FIELD_NAMES[role], 1
+    name = base
+    while name in taken:
+        number += 1
+        name = f"{base}{number}"
+    return name
+
+
+def sign_pdf(pdf, output=None, role: str = "nguoi-ky", keys: KeySource | None = None, signature_image=None,
+             seal_image=None, organisation: str = "", title: str = "CHỦ TỊCH", signer_name: str = "",
+             tsa: str | None = None, long_term: bool = False, overwrite: bool = False) -> SignOutcome:
+    """Sign ``pdf`` and write ``output`` (default: the same name with ``_da_ky``)."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.misc import PdfReadError
+    from pyhanko.sign import signers
+    from pyhanko.sign.fields import SigFieldSpec, SigSeedSubFilter
+
+    from ..write.atomic import write_atomically
+    import datetime as dt
+
+    from .appearance import VIETNAM, organisation_appearance, signer_appearance, text_width, vietnam_time
+    from .placement import Box, find_signature_block
+
+    if role not in ROLES:
+        raise CchcError(f"--as phải là một trong: {', '.join(ROLES)}")
+    pdf = Path(pdf)
+    if not pdf.is_file():
+        raise CchcError(f"không tìm thấy tệp {pdf}")
+    output = Path(output) if output else pdf.with_name(f"{pdf.stem}_da_ky.pdf")
+    if output.exists() and not overwrite and not _same_file(output, pdf):
+        raise CchcError(f"tệp {output} đã có; hãy chọn tên khác hoặc thêm --overwrite")
+    if keys is None or not (keys.p12 or keys.pkcs11_lib):
+        raise SigningRefused("cần khóa ký: --p12 TỆP hoặc --pkcs11 THƯ_VIỆN (USB token)")
+    if not signer_name:
+        raise CchcError("cần tên người ký (--signer) để tìm vị trí ký trong PDF")
+
+    data = pdf.read_bytes()
+    import io
+
+    try:
+        writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    except (PdfReadError, ValueError, KeyError, IndexError) as exc:
+        raise CchcError(f"không đọc được {pdf.name} như một tệp PDF ({type(exc).__name__})") from None
+    block = find_signature_block(str(pdf), _page_count(writer.prev), title, signer_name)
+    # one moment for the signature's signing time and the time shown on the page
+    signing_time = dt.datetime.now(VIETNAM).replace(microsecond=0)
+    if role == "nguoi-ky":
+        appearance = signer_appearance(signature_image)
+        box = block.signer_box()
+        reason = "Người có thẩm quyền ký"
+    else:
+        if not organisation:
+            raise CchcError("cần tên cơ quan (--organisation) cho chữ ký số của cơ quan")
+        lines = [organisation, vietnam_time(signing_time)]
+        seal = block.seal_box()
+        top = block.text_top()
+        box = Box(seal.x0, top - 12 * len(lines) - 2, max(seal.x1, seal.x0 + text_width(lines) + 2), seal.y1)
+        appearance = organisation_appearance(seal_image, lines, box, seal, top)
+        reason = "Cơ quan ban hành ký số"
+    name = _field_name(writer.prev, role)
+    timestamper = None
+    if tsa:
+        from pyhanko.sign.timestamps import HTTPTimeStamper
+
+        timestamper = HTTPTimeStamper(tsa)
+    meta_options = dict(field_name=name, subfilter=SigSeedSubFilter.PADES, md_algorithm="sha256", reason=reason,
+                        use_pades_lta=False)
+    if long_term:
+        from pyhanko_certvalidator import ValidationContext
+
+        meta_options.update(embed_validation_info=True, validation_context=ValidationContext(allow_fetching=True))
+
+    def sign_with(signer):
+        pdf_signer = _AtTimeSigner(signing_time,
+            signers.PdfSignatureMetadata(**meta_options), signer=signer, stamp_style=appearance.style,
+            timestamper=timestamper,
+            new_field_spec=SigFieldSpec(sig_field_name=name, on_page=block.page, box=box.as_tuple()))
+        out = io.BytesIO()
+        try:
+            pdf_signer.sign_pdf(writer, output=out, appearance_text_params=appearance.text_params)
+        except CchcError:
+            raise
+        except Exception as exc:  # network (TSA/OCSP), token errors, a PDF pyHanko cannot update
+            raise CchcError(f"không ký được ({type(exc).__name__}: {exc})") from None
+        return out.getvalue()
+
+    if keys.p12:
+        signed = sign_with(p12_signer(keys.p12, keys.password_env))
+    else:
+        with TokenSession(keys) as token_signer:
+            signed = sign_with(token_signer)
+    write_atomically(output, lambda temp: Path(temp).write_bytes(signed), ".pdf")
+    from .verify import read_signatures
+
+    newest = read_signatures(output)[-1]
+    level = newest.level
+    outcome = SignOutcome(str(output), role, vietnam_time(newest.signing_time) if newest.signing_time else "", level)
+    outcome.lines.append(f"Đã ký số ({ROLES[role].lower()}, {level}) → {output}")
+    return outcome
+
+
+def _at_time_signer_class():
+    from pyhanko.sign import signers
+
+    class AtTimeSigner(signers.PdfSigner):
+        """pyHanko's signer with the signing time fixed beforehand, so the time drawn in the
+        appearance is exactly the signature's signing time."""
+
+        def __init__(self, signing_time, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._signing_time = signing_time
+
+        def init_signing_session(self, *args, **kwargs):
+            session = super().init_signing_session(*args, **kwargs)
+            session.system_time = self._signing_time
+            return session
+
+    return AtTimeSigner
+
+
+def _AtTimeSigner(signing_time, *args, **kwargs):  # noqa: N802 - reads as the class it builds
+    return _at_time_signer_class()(signing_time, *args, **kwargs)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False

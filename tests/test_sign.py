@@ -1,0 +1,235 @@
+"""Digital signatures (ND 30/2020): PAdES with pyHanko, checked by pyHanko and by poppler's pdfsig."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cchc_xl.render.report import render_report_file
+from cchc_xl.sign.placement import MM, find_signature_block
+
+from helpers import EXAMPLE, edited_example, find_row
+from pki import make_pki, seal_png, signature_png
+
+pytestmark = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdfsig") is None,
+                                reason="needs LibreOffice and poppler")
+SIGNER = "Nguyễn Xuân Thoang"
+ORG = "Ủy ban nhân dân xã Ngọc Kỳ"
+
+
+def cli(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "cchc_xl", *map(str, args)], capture_output=True, text=True,
+                          encoding="utf-8", env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL)
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("pki")
+    people = make_pki(folder)
+    people["signature"] = signature_png(folder / "chu_ky.png")
+    people["seal"] = seal_png(folder / "con_dau.png")
+    return people
+
+
+@pytest.fixture(scope="module")
+def report_pdf(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report") / "bao_cao.docx"
+    return Path(render_report_file(EXAMPLE, out, pdf=True).pdf)
+
+
+@pytest.fixture(scope="module")
+def signed_twice(pki, report_pdf, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("signed")
+    env = {"MAT_KHAU": pki["password"]}
+    first, second = folder / "ky_1.pdf", folder / "ky_2.pdf"
+    proc = cli("sign", report_pdf, "-o", first, "--as", "nguoi-ky", "--p12", pki["nguoi-ky"].p12,
+               "--password-env", "MAT_KHAU", "--signature-image", pki["signature"], "--signer", SIGNER, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "Đã ký số (người ký, B-B)" in proc.stdout and proc.stderr == ""
+    proc = cli("sign", first, "-o", second, "--as", "co-quan", "--p12", pki["co-quan"].p12, "--password-env",
+               "MAT_KHAU", "--seal-image", pki["seal"], "--organisation", ORG, "--signer", SIGNER, env=env)
+    assert proc.returncode == 0, proc.stderr
+    return first, second
+
+
+def test_both_signatures_verify_with_pyhanko(pki, signed_twice):
+    _, second = signed_twice
+    proc = cli("verify", second, "--trust", pki["ca"], "--json")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["ok"] is True and len(data["signatures"]) == 2
+    chairman, office = data["signatures"]
+    assert chairman["signer"] == SIGNER and office["signer"] == ORG and office["organisation"] == "UBND xã Ngọc Kỳ"
+    for sig in data["signatures"]:
+        assert sig["intact"] and sig["unchanged_after"] and sig["trusted"] and sig["level"] == "B-B"
+        assert sig["signing_time"].endswith("+07:00") and "T" in sig["signing_time"]
+    text = cli("verify", second, "--trust", pki["ca"])
+    assert text.returncode == 0 and text.stdout.count("HỢP LỆ") == 2 and "KHÔNG" not in text.stdout
+
+
+def test_without_trust_root_verify_says_so(signed_twice):
+    proc = cli("verify", signed_twice[1])
+    assert proc.returncode == 1 and "chứng thư số không dẫn tới gốc tin cậy" in proc.stdout
+
+
+def test_both_signatures_verify_with_pdfsig(signed_twice):
+    _, second = signed_twice
+    out = subprocess.run(["pdfsig", str(second)], capture_output=True, text=True).stdout
+    blocks = out.split("Signature #")[1:]
+    assert len(blocks) == 2
+    for block in blocks:
+        assert "Signature Validation: Signature is Valid." in block
+        assert "ETSI.CAdES.detached" in block
+    assert SIGNER in blocks[0] and ORG in blocks[1]
+    assert "Total document signed" in blocks[1]
+    # the first signature covers exactly the first revision: the bytes of the once-signed file
+    first = subprocess.run(["pdfsig", str(signed_twice[0])], capture_output=True, text=True).stdout
+    assert "Total document signed" in first and "Signature is Valid." in first
+
+
+def test_one_changed_byte_breaks_verification(pki, signed_twice, tmp_path):
+    data = bytearray(signed_twice[1].read_bytes())
+    # a byte inside the page content of the first revision (covered by both signatures)
+    position = data.index(b"stream\n", 2000) + 40
+    data[position] ^= 0x01
+    broken = tmp_path / "sua.pdf"
+    broken.write_bytes(bytes(data))
+    proc = cli("verify", broken, "--trust", pki["ca"], "--json")
+    assert proc.returncode == 1
+    result = json.loads(proc.stdout)
+    assert result["ok"] is False and any(not s["intact"] for s in result["signatures"])
+    text = cli("verify", broken, "--trust", pki["ca"])
+    assert "KHÔNG HỢP LỆ: nội dung đã ký bị thay đổi" in text.stdout and "ChuKyNguoiKy" in text.stdout
+
+
+def _rects(pdf):
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    with open(pdf, "rb") as handle:
+        reader = PdfFileReader(handle, strict=False)
+        rects = {}
+        for sig in reader.embedded_signatures:
+            annot = sig.sig_field
+            rects[sig.field_name] = [float(v) for v in annot["/Rect"]]
+        return rects
+
+
+def test_appearances_sit_on_the_signature_block(report_pdf, signed_twice):
+    rects = _rects(signed_twice[1])
+    pages = int(next(line.split()[-1] for line in subprocess.run(["pdfinfo", str(report_pdf)], capture_output=True,
+                text=True).stdout.splitlines() if line.startswith("Pages")))
+    block = find_signature_block(str(report_pdf), pages, "CHỦ TỊCH", SIGNER)
+    assert block.page == pages - 1  # the last page
+    x0, y0, x1, y1 = rects["ChuKyNguoiKy"]
+    assert block.name.y1 <= y0 < y1 <= block.title.y0  # between the title line and the name
+    assert x0 < (block.name.x0 + block.name.x1) / 2 < x1
+    sx0, sy0, sx1, sy1 = rects["ChuKyCoQuan"]
+    # the seal's right edge lies one third into the signer's signature
+    seal = block.seal_box()
+    assert abs(seal.x1 - (x0 + (x1 - x0) / 3)) < 1.5 and abs(sx0 - seal.x0) < 1.5
+    assert abs(seal.width - 35 * MM) < 1  # real size
+    assert sy1 >= seal.y1 - 1 and sy0 < block.name.y0  # the organisation's text lies under the name
+
+
+def test_last_page_picture(signed_twice, tmp_path):
+    """Rendered: blue handwriting between CHỦ TỊCH and the name, red seal over its left third,
+    black text under the name."""
+    from PIL import Image
+
+    second = signed_twice[1]
+    info = subprocess.run(["pdfinfo", str(second)], capture_output=True, text=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages")))
+    subprocess.run(["pdftoppm", "-r", "72", "-png", "-f", str(pages), "-l", str(pages), str(second),
+                    str(tmp_path / "p")], check=True)
+    image = Image.open(next(tmp_path.glob("p*.png"))).convert("RGB")
+    height = image.height
+    rects = _rects(second)
+
+    def pixels(rect, test):
+        x0, y0, x1, y1 = rect
+        return sum(1 for x in range(int(x0), int(x1)) for y in range(int(height - y1), int(height - y0))
+                   if test(image.getpixel((x, y))))
+
+    blue = lambda p: p[2] > 150 and p[0] < 80  # noqa: E731
+    red = lambda p: p[0] > 180 and p[1] < 60 and p[2] < 60  # noqa: E731
+    black = lambda p: max(p) < 80  # noqa: E731
+    x0, y0, x1, y1 = rects["ChuKyNguoiKy"]
+    third = x0 + (x1 - x0) / 3
+    assert pixels((third, y0, x1, y1), blue) > 50  # the signature shows right of the seal
+    assert pixels((x0, y0, third, y1), red) > 50  # the seal covers its left third
+    sx0, sy0, sx1, sy1 = rects["ChuKyCoQuan"]
+    assert pixels((sx0, sy0, sx1, sy0 + 24), black) > 30  # the organisation's text lines
+
+
+def test_wrong_password_is_one_line(pki, report_pdf, tmp_path):
+    proc = cli("sign", report_pdf, "-o", tmp_path / "x.pdf", "--as", "nguoi-ky", "--p12", pki["nguoi-ky"].p12,
+               "--password-env", "SAI", "--signature-image", pki["signature"], "--signer", SIGNER,
+               env={"SAI": "khong-dung"})
+    assert proc.returncode == 2 and "sai mật khẩu" in proc.stderr and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and not (tmp_path / "x.pdf").exists()
+
+
+def test_report_sign_in_one_go_and_refused_with_errors(pki, tmp_path):
+    env = {"MAT_KHAU": pki["password"]}
+    wb = tmp_path / "xa.xlsx"
+    shutil.copyfile(EXAMPLE, wb)
+    proc = cli("report", wb, "--sign", "--p12", pki["nguoi-ky"].p12, "--password-env", "MAT_KHAU",
+               "--signature-image", pki["signature"], env=env)
+    assert proc.returncode == 0, proc.stderr
+    signed = tmp_path / "xa_bao_cao_da_ky.pdf"
+    assert signed.exists()
+    assert cli("verify", signed, "--trust", pki["ca"]).returncode == 0
+
+    def edit(ws):
+        ws.cell(find_row(ws, "I", "1.2"), 4).value = 5
+    bad = edited_example(tmp_path, "loi.xlsx", edit)
+    proc = cli("report", bad, "--force", "--sign", "--p12", pki["nguoi-ky"].p12, "--password-env", "MAT_KHAU",
+               env=env)
+    assert proc.returncode == 1 and "không ký số báo cáo chưa hoàn chỉnh" in proc.stderr
+    assert not list(tmp_path.glob("loi*.pdf")) and not list(tmp_path.glob("loi*.docx"))
+
+
+SOFTHSM_LIB = next((p for p in ("/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
+                                "/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so") if os.path.exists(p)), None)
+
+
+@pytest.mark.skipif(SOFTHSM_LIB is None or shutil.which("softhsm2-util") is None, reason="needs SoftHSM2")
+def test_pkcs11_token_through_softhsm(pki, report_pdf, tmp_path):
+    import pkcs11
+    from pkcs11 import Attribute, CertificateType, ObjectClass
+
+    tokens = tmp_path / "tokens"
+    tokens.mkdir()
+    conf = tmp_path / "softhsm2.conf"
+    conf.write_text(f"directories.tokendir = {tokens}\nobjectstore.backend = file\nlog.level = ERROR\n")
+    env = {"SOFTHSM2_CONF": str(conf), "MA_PIN": "123456"}
+    os.environ["SOFTHSM2_CONF"] = str(conf)
+    run = lambda *a: subprocess.run(["softhsm2-util", *map(str, a)], capture_output=True, text=True,  # noqa: E731
+                                    env={**os.environ, **env}, check=True)
+    run("--init-token", "--free", "--label", "cchc-token", "--pin", "123456", "--so-pin", "654321")
+    run("--import", pki["nguoi-ky"].key_pem, "--token", "cchc-token", "--label", "chu-tich", "--id", "01",
+        "--pin", "123456")
+    lib = pkcs11.lib(SOFTHSM_LIB)
+    token = lib.get_token(token_label="cchc-token")
+    with token.open(rw=True, user_pin="123456") as session:
+        session.create_object({
+            Attribute.CLASS: ObjectClass.CERTIFICATE, Attribute.CERTIFICATE_TYPE: CertificateType.X_509,
+            Attribute.TOKEN: True, Attribute.LABEL: "chu-tich", Attribute.ID: b"\x01",
+            Attribute.VALUE: pki["nguoi-ky"].cert_der.read_bytes(),
+            Attribute.SUBJECT: pki["nguoi-ky"].cert.subject.public_bytes(),
+            Attribute.ISSUER: pki["nguoi-ky"].cert.issuer.public_bytes()})
+    out = tmp_path / "ky_token.pdf"
+    proc = cli("sign", report_pdf, "-o", out, "--as", "nguoi-ky", "--pkcs11", SOFTHSM_LIB, "--token-label",
+               "cchc-token", "--key-label", "chu-tich", "--pin-env", "MA_PIN", "--signature-image", pki["signature"],
+               "--signer", SIGNER, env=env)
+    assert proc.returncode == 0, proc.stderr
+    verified = json.loads(cli("verify", out, "--trust", pki["ca"], "--json").stdout)
+    assert verified["ok"] and verified["signatures"][0]["signer"] == SIGNER
+    assert "Signature is Valid." in subprocess.run(["pdfsig", str(out)], capture_output=True, text=True).stdout
+    wrong = cli("sign", report_pdf, "-o", tmp_path / "sai.pdf", "--as", "nguoi-ky", "--pkcs11", SOFTHSM_LIB,
+                "--token-label", "cchc-token", "--key-label", "chu-tich", "--pin-env", "MA_PIN",
+                "--signature-image", pki["signature"], "--signer", SIGNER, env={**env, "MA_PIN": "000000"})
+    assert wrong.returncode == 2 and "mã PIN" in wrong.stderr and "Traceback" not in wrong.stderr
