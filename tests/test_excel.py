@@ -1,13 +1,16 @@
 """The Excel door, through xlwings' own remote engine (no Excel on Linux), and the add-in."""
+import shutil
 import subprocess
 import sys
 import zipfile
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from lxml import etree
 
 import cchc_xl
+import cchc_xl.excel
 from cchc_xl.write.plan import MARK_COLOURS
 from cchc_xl.write.workbook_builder import build_workbook
 
@@ -223,3 +226,27 @@ def test_problem_in_excel_is_a_vietnamese_message_box(tmp_path):
     refused = remote_book(over)
     assert cchc_xl.excel.report(refused, open_after=False) is None
     assert "over-max" in [a for a in actions(refused) if a["func"] == "alert"][0]["args"][0]
+
+
+def test_clean_recalc_offers_the_report_in_a_yes_no_dialog(tmp_path):
+    path = edited_example(tmp_path, "blank.xlsx", blank_parents)
+    book = remote_book(path)
+    cchc_xl.main(book)
+    offers = [a["args"] for a in actions(book) if a["func"] == "alert" and "yes_no" in a["args"]]
+    assert len(offers) == 1
+    assert offers[0][0] == "Đã tính lại: 73,2/100 điểm, không có lỗi. Lập báo cáo ngay?"
+    # with an error nothing is offered: the officer fixes the sheet first
+    wrong = remote_book(edited_example(tmp_path, "over.xlsx", _mistake))
+    cchc_xl.main(wrong)
+    assert not [a for a in actions(wrong) if a["func"] == "alert" and "yes_no" in a["args"]]
+
+
+def test_report_as_pdf_from_the_live_book(tmp_path, monkeypatch):
+    if shutil.which("soffice") is None:
+        pytest.skip("needs LibreOffice")
+    path = edited_example(tmp_path, "xa.xlsx", blank_parents)
+    book = remote_book(path)
+    monkeypatch.chdir(tmp_path)
+    outcome = cchc_xl.excel.report(book, open_after=False, pdf=True)
+    pdf = Path(outcome.docx).with_suffix(".pdf")
+    assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")

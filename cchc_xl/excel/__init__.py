@@ -63,7 +63,29 @@ def recalc(book=None):
 
     assessment = _assessment(book)
     plan = plan_recalc(assessment)
-    return apply_live(book, assessment.sheet, plan, assessment)
+    outcome = apply_live(book, assessment.sheet, plan, assessment)
+    if plan.errors == 0:
+        _offer_report(book)
+    return outcome
+
+
+def _offer_report(book) -> None:
+    """The next step after a clean recalc: the report, if the officer says yes.
+
+    Desktop Excel answers "yes"/"no" at once; on xlwings' remote engine the dialog is shown by
+    the client and nothing comes back here, so nothing more happens in this call.
+    """
+    from ..text import vn
+
+    assessment = _assessment(book)  # re-read: the totals are now in the sheet
+    totals = assessment.totals()
+    try:
+        answer = book.app.alert(f"Đã tính lại: {vn(totals.self)}/{vn(totals.max)} điểm, không có lỗi. "
+                                "Lập báo cáo ngay?", title="Chỉ số CCHC", buttons="yes_no", mode="info")
+    except Exception:  # an engine without dialogs
+        return
+    if answer == "yes":
+        report(book)
 
 
 @_guarded
@@ -79,19 +101,44 @@ def check(book=None):
 
 
 @_guarded
-def report(book=None, open_after: bool = True):
-    """Write the Word report next to the workbook and open it."""
+def report(book=None, open_after: bool = True, pdf: bool | None = None):
+    """Write the Word report next to the workbook and open it (as PDF when configured:
+    ``pdf=True`` or the environment variable CCHC_XL_PDF=1)."""
     import os
     from pathlib import Path
 
     from ..render.report import default_output, render_assessment_report
     from ..write.live import _say
 
+    if pdf is None:
+        pdf = os.environ.get("CCHC_XL_PDF", "").lower() in ("1", "yes", "co", "có")
     assessment = _assessment(book)
     folder = Path(book.fullname).parent if os.path.isabs(str(book.fullname)) else Path.cwd()
     target = default_output(folder / book.name)
     outcome = render_assessment_report(assessment, target)
-    _say(book, f"CCHC: đã lập báo cáo {outcome.docx}")
+    opened = outcome.docx
+    if pdf:
+        opened = str(word_to_pdf(Path(outcome.docx)))
+    _say(book, f"CCHC: đã lập báo cáo {opened}")
     if open_after and hasattr(os, "startfile"):
-        os.startfile(outcome.docx)  # Windows: opens in Word
+        os.startfile(opened)  # Windows: opens in Word / the PDF reader
     return outcome
+
+
+def word_to_pdf(docx):
+    """PDF from Word itself on Windows (docx2pdf drives Word over COM); LibreOffice elsewhere."""
+    try:
+        from docx2pdf import convert
+    except ImportError:
+        convert = None
+    if convert is not None:
+        target = docx.with_suffix(".pdf")
+        try:
+            convert(str(docx), str(target))
+            if target.exists():
+                return target
+        except Exception:  # Word not installed or refused: fall back
+            pass
+    from ..render.report import convert_to_pdf
+
+    return convert_to_pdf(docx)
