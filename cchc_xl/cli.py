@@ -41,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("file")
     r.add_argument("-o", "--output")
     r.add_argument("--no-backup", action="store_true")
+    r.add_argument("--overwrite", action="store_true", help="cho phép ghi đè tệp ra (-o) đã có")
 
     rep = sub.add_parser("report", help="lập báo cáo Word theo Nghị định 30/2020/NĐ-CP")
     rep.add_argument("file")
@@ -51,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--seal-image")
     rep.add_argument("--decimal", choices=["comma", "point"], default="comma")
     rep.add_argument("--force", action="store_true")
+    rep.add_argument("--overwrite", action="store_true", help="cho phép ghi đè tệp ra (-o) đã có")
     rep.add_argument("--sign", action="store_true", help="ký số PDF ngay sau khi lập (người ký); cần --p12 hoặc --pkcs11")
     _key_options(rep)
 
@@ -188,7 +190,7 @@ def cmd_demo(args) -> int:
 def cmd_recalc(args) -> int:
     from .write.recalc import recalc_file
 
-    outcome = recalc_file(args.file, args.output, backup=not args.no_backup)
+    outcome = recalc_file(args.file, args.output, backup=not args.no_backup, overwrite=args.overwrite)
     for line in outcome.lines():
         say(line)
     return EXIT_ERRORS if outcome.errors else EXIT_OK
@@ -205,7 +207,7 @@ def cmd_report(args) -> int:
     outcome = render_report_file(
         args.file, args.output, template=args.template, pdf=args.pdf or bool(sign),
         signature_image=args.signature_image, seal_image=args.seal_image, decimal=args.decimal, force=args.force,
-        sign=sign,
+        sign=sign, overwrite=args.overwrite,
     )
     for line in outcome.lines:
         say(line)

@@ -77,6 +77,17 @@ def render_report(assessment: Assessment, output, template=None, signature_image
     return write_atomically(output, doc.save, ".docx")
 
 
+def is_our_report(path: Path) -> bool:
+    """A .docx that cchc-xl rendered earlier (its core property identifier says so)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return REPORT_MARK.encode() in archive.read("docProps/core.xml")[:65536]
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+
+
 def _set_properties(document, assessment: Assessment, context: dict) -> None:
     """Title, author (the unit) and today's date instead of the template's own."""
     import datetime as dt
@@ -132,17 +143,18 @@ def default_output(workbook: Path) -> Path:
 
 
 def render_report_file(path, output=None, template=None, pdf=False, signature_image=None, seal_image=None,
-                       decimal: str = "comma", force: bool = False, sign: SignRequest | None = None) -> ReportOutcome:
+                       decimal: str = "comma", force: bool = False, sign: SignRequest | None = None,
+                       overwrite: bool = False) -> ReportOutcome:
     """Read, check, and render one workbook. ``pdf``: True, False or "auto" (when LibreOffice is there)."""
     path = Path(path)
     assessment = read_workbook(path)
     return render_assessment_report(assessment, Path(output) if output else default_output(path), template, pdf,
-                                    signature_image, seal_image, decimal, force, sign)
+                                    signature_image, seal_image, decimal, force, sign, overwrite)
 
 
 def render_assessment_report(assessment, output: Path, template=None, pdf=False, signature_image=None,
-                             seal_image=None, decimal="comma", force=False, sign: SignRequest | None = None
-                             ) -> ReportOutcome:
+                             seal_image=None, decimal="comma", force=False, sign: SignRequest | None = None,
+                             overwrite: bool = False) -> ReportOutcome:
     findings = check_assessment(assessment)
     errors = [f for f in findings if f.severity == ERROR]
     lines = []
@@ -166,6 +178,9 @@ def render_assessment_report(assessment, output: Path, template=None, pdf=False,
         open_findings = [f"Ô {f.cell} ({f.code}): {f.message}" for f in findings if f.severity == ERROR]
     if output.suffix.lower() != ".docx":
         raise CchcError("tệp báo cáo phải có đuôi .docx")
+    if output.exists() and not overwrite and not is_our_report(output):
+        raise CchcError(f"tệp {output} đã có và không phải báo cáo do cchc-xl lập; hãy chọn tên khác hoặc thêm "
+                        "--overwrite — chưa ghi gì.")
     docx = render_report(assessment, output, template, signature_image, seal_image, decimal, open_findings)
     lines.insert(0, f"Đã lập báo cáo {docx}")
     outcome = ReportOutcome(str(docx), lines=lines)

@@ -1,29 +1,100 @@
-"""Write a file so that a crash never leaves it half-written: temp file in the same folder, then rename."""
+"""Write a file so that a crash never leaves it half-written: temp file in the same folder, then rename.
+
+Shared by every command that writes (recalc, report, bulk summary, sign, add-in), so they all
+behave alike: a new file gets the permissions the umask gives (colleagues on a shared folder can
+open it), a replaced file keeps its mode, a symlink has its target replaced (not the link), and a
+failure (permission, full disk, missing folder) leaves nothing behind and says why in Vietnamese.
+"""
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Callable
+
+from ..errors import RefusedWrite
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_failure(exc: OSError, target: Path) -> RefusedWrite:
+    """One Vietnamese line for an OSError met while writing ``target``."""
+    code = exc.errno
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        why = "đĩa đã đầy"
+    elif code in (errno.EACCES, errno.EPERM):
+        why = "không có quyền ghi"
+    elif code == errno.EROFS:
+        why = "ổ đĩa chỉ cho phép đọc"
+    elif code == errno.ENOENT:
+        why = f"thư mục {target.parent} không tồn tại"
+    elif code == errno.EISDIR:
+        why = "đó là một thư mục"
+    elif code == errno.ENAMETOOLONG:
+        why = "tên tệp quá dài"
+    else:
+        why = exc.strerror or type(exc).__name__
+    return RefusedWrite(f"không ghi được {target}: {why} — không có tệp nào bị ghi dở.")
 
 
 def write_atomically(target, save: Callable[[str], None], suffix: str = ".tmp") -> Path:
     """Call ``save(temp_path)``, then move the finished file over ``target`` in one step."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=".~cchc-xl-", suffix=suffix, dir=target.parent)
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))  # write the file the link points to; keep the link
+    if target.is_dir():
+        raise RefusedWrite(f"không ghi được {target}: đó là một thư mục, hãy ghi tên tệp.")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=".~cchc-xl-", suffix=suffix, dir=target.parent)
+    except OSError as exc:
+        raise write_failure(exc, target) from None
     os.close(fd)
     try:
         save(temp)
         if target.exists():
-            try:
-                import shutil
-
-                shutil.copymode(target, temp)
-            except OSError:
-                pass
+            shutil.copymode(target, temp)  # a replaced file keeps its mode
+        else:
+            os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; a new file gets what the umask gives
         os.replace(temp, target)
+    except OSError as exc:
+        raise write_failure(exc, target) from None
     finally:
         if os.path.exists(temp):
             os.unlink(temp)
     return target
+
+
+def exclusive_copy(source: Path, stem_target: Path) -> Path:
+    """Copy ``source`` to a name that did not exist (O_EXCL): ``x.sao-luu-…``, then ``… (2)``…
+
+    Two runs in the same second never share, reuse or overwrite a backup. A failed copy
+    (full disk) removes what it began.
+    """
+    number = 1
+    while True:
+        candidate = stem_target if number == 1 else stem_target.with_name(
+            f"{stem_target.stem} ({number}){stem_target.suffix}")
+        try:
+            handle = open(candidate, "xb")
+        except FileExistsError:
+            number += 1
+            continue
+        except OSError as exc:
+            raise write_failure(exc, candidate) from None
+        try:
+            with handle, open(source, "rb") as original:
+                shutil.copyfileobj(original, handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            shutil.copystat(source, candidate)
+        except OSError as exc:
+            candidate.unlink(missing_ok=True)
+            raise write_failure(exc, candidate) from None
+        return candidate

@@ -21,7 +21,7 @@ from ..errors import RefusedWrite
 from ..read import FINDINGS_SHEET, read_workbook
 from ..read.package import NS_MAIN, NS_REL, open_package
 from ..text import cell_address, vn
-from .atomic import write_atomically
+from .atomic import exclusive_copy, write_atomically
 from .package import CT_WORKSHEET, REL_WORKSHEET, R_ID, Package, q, serialise
 from .plan import MARK_COLOURS, FINDINGS_HEADERS, RecalcPlan, findings_rows, plan_recalc
 from .workbook_builder import row_height
@@ -57,8 +57,8 @@ class RecalcOutcome:
 
 
 def lock_file_for(path: Path) -> Path | None:
-    """Excel's owner file ("~$name") when the workbook is open in Excel."""
-    for name in (f"~${path.name}", f"~${path.name[2:]}"):
+    """Excel's owner file ("~$name") or LibreOffice's (".~lock.name#") when the workbook is open."""
+    for name in (f"~${path.name}", f"~${path.name[2:]}", f".~lock.{path.name}#"):
         candidate = path.with_name(name)
         if candidate.exists():
             return candidate
@@ -69,20 +69,34 @@ def _refuse_unsafe(source: Path, target: Path) -> None:
     for path in {source, target}:
         lock = lock_file_for(path)
         if lock is not None:
-            raise RefusedWrite(f"tệp {path.name} đang mở trong Excel (có tệp khóa {lock.name}); "
-                               "hãy đóng Excel rồi chạy lại — chưa ghi gì.")
+            app = "LibreOffice" if lock.name.startswith(".~lock.") else "Excel"
+            raise RefusedWrite(f"tệp {path.name} đang mở trong {app} (có tệp khóa {lock.name}); "
+                               f"hãy đóng {app} rồi chạy lại — chưa ghi gì.")
     if target.exists() and (not os.access(target, os.W_OK) or not target.stat().st_mode & stat.S_IWUSR):
         raise RefusedWrite(f"tệp {target} chỉ cho phép đọc (read-only); không ghi được — chưa ghi gì.")
-    if not os.access(target.parent, os.W_OK):
-        raise RefusedWrite(f"không có quyền ghi vào thư mục {target.parent} — chưa ghi gì.")
+    folder = target.parent
+    while not folder.exists() and folder != folder.parent:  # a missing folder is created: check its parent
+        folder = folder.parent
+    if not os.access(folder, os.W_OK):
+        raise RefusedWrite(f"không có quyền ghi vào thư mục {folder} — chưa ghi gì.")
 
 
-def recalc_file(path, output=None, backup: bool = True, against=None) -> RecalcOutcome:
-    """Recalculate a workbook file (in place unless ``output``) and mark its findings."""
-    source = Path(path)
-    target = Path(output) if output else source
+def recalc_file(path, output=None, backup: bool = True, against=None, overwrite: bool = False) -> RecalcOutcome:
+    """Recalculate a workbook file (in place unless ``output``) and mark its findings.
+
+    Paths are compared resolved: ``-o`` naming the input itself (another spelling, a link) is an
+    in-place recalc with its backup. An existing unrelated ``output`` is replaced only with
+    ``overwrite`` or when it is an earlier recalc output (it has our findings sheet).
+    """
+    source = Path(os.path.realpath(path))  # a symlink: the file it points to is recalculated
+    if source.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise RefusedWrite(f"{Path(path).name}: recalc chỉ làm việc với sổ tính .xlsx/.xlsm")
+    target = Path(os.path.realpath(output)) if output else source
     if target.suffix.lower() not in (".xlsx", ".xlsm"):
         raise RefusedWrite("tệp ra phải có đuôi .xlsx hoặc .xlsm")
+    if target != source and target.exists() and not overwrite and not _our_output(target):
+        raise RefusedWrite(f"tệp {target} đã có và không phải kết quả recalc trước đây; hãy chọn tên khác "
+                           "hoặc thêm --overwrite — chưa ghi gì.")
     if source.suffix.lower() == ".xlsm" and target.suffix.lower() != ".xlsm":
         raise RefusedWrite("tệp gốc có macro (.xlsm): tệp ra cũng phải là .xlsm để giữ macro")
     assessment = read_workbook(source)  # vets the package too (bombs, entities, damage)
@@ -101,10 +115,24 @@ def recalc_file(path, output=None, backup: bool = True, against=None) -> RecalcO
     backup_path = None
     if backup and target == source:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        backup_path = source.with_name(f"{source.stem}.sao-luu-{stamp}{source.suffix}")
-        shutil.copy2(source, backup_path)
-    atomic_write(pkg, target)
+        backup_path = exclusive_copy(source, source.with_name(f"{source.stem}.sao-luu-{stamp}{source.suffix}"))
+    try:
+        atomic_write(pkg, target)
+    except RefusedWrite:
+        if backup_path is not None:  # nothing was changed: the backup is not needed
+            backup_path.unlink(missing_ok=True)
+        raise
     return RecalcOutcome(str(target), plan, str(backup_path) if backup_path else None, skipped)
+
+
+def _our_output(path: Path) -> bool:
+    """An earlier recalc output: a workbook with our findings sheet."""
+    try:
+        archive, info = open_package(str(path))
+        archive.close()
+    except Exception:
+        return False
+    return any(name == FINDINGS_SHEET for name, _ in info.sheets)
 
 
 def atomic_write(pkg: Package, target: Path) -> None:
