@@ -79,11 +79,12 @@ def _json_meta(value):
     return value
 
 
-def check_file(path, against: Assessment | str | os.PathLike | None = None, engine: str = "auto") -> WorkbookResult:
+def check_file(path, against: Assessment | str | os.PathLike | None = None, engine: str = "auto",
+               columns: dict[str, int] | None = None, sheet: str | None = None) -> WorkbookResult:
     """Read and check one workbook; an unreadable file gives a result with ``error``, never an exception."""
     path = os.fspath(path)
     try:
-        assessment = read_workbook(path, engine=engine)
+        assessment = read_workbook(path, engine=engine, columns=columns, sheet=sheet)
     except UnreadableWorkbook as exc:
         return WorkbookResult(path, error=str(exc))
     if against is not None and not isinstance(against, Assessment):
@@ -106,16 +107,17 @@ def load_template(path) -> Assessment:
         raise UnreadableWorkbook(f"bộ tiêu chí mẫu {path}: {exc}") from None
 
 
-def check(paths, against=None, engine: str = "auto") -> list[WorkbookResult]:
+def check(paths, against=None, engine: str = "auto", columns: dict[str, int] | None = None,
+          sheet: str | None = None) -> list[WorkbookResult]:
     """Check several workbook files."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     template = load_template(against) if against is not None else None
     paths = list(paths)
     if len(paths) < 20:
-        return [check_file(p, template, engine) for p in paths]
+        return [check_file(p, template, engine, columns, sheet) for p in paths]
     with batch_gc():
-        return [check_file(p, template, engine) for p in paths]
+        return [check_file(p, template, engine, columns, sheet) for p in paths]
 
 
 def tune_gc_for_batch() -> tuple[int, int, int]:

@@ -25,6 +25,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("files", nargs="+")
     c.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     c.add_argument("--against", help="bộ tiêu chí chính thức (tệp .xlsx hoặc mã bộ có sẵn) để so sánh")
+    _table_options(c)
 
     n = sub.add_parser("new", help="tạo sổ tính tự đánh giá trống từ bộ tiêu chí")
     n.add_argument("-o", "--output", required=True)
@@ -42,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("-o", "--output")
     r.add_argument("--no-backup", action="store_true")
     r.add_argument("--overwrite", action="store_true", help="cho phép ghi đè tệp ra (-o) đã có")
+    _table_options(r)
 
     rep = sub.add_parser("report", help="lập báo cáo Word theo Nghị định 30/2020/NĐ-CP")
     rep.add_argument("file")
@@ -53,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--decimal", choices=["comma", "point"], default="comma")
     rep.add_argument("--force", action="store_true")
     rep.add_argument("--overwrite", action="store_true", help="cho phép ghi đè tệp ra (-o) đã có")
+    _table_options(rep)
     rep.add_argument("--sign", action="store_true", help="ký số PDF ngay sau khi lập (người ký); cần --p12 hoặc --pkcs11")
     _key_options(rep)
 
@@ -68,6 +71,12 @@ def _parser() -> argparse.ArgumentParser:
     sg.add_argument("--signer", required=True, help="họ tên người ký như trong báo cáo (để tìm vị trí ký)")
     sg.add_argument("--overwrite", action="store_true", help="cho phép ghi đè tệp ra đã có")
     _key_options(sg)
+
+    cv = sub.add_parser("convert", help="tạo bản Unicode của sổ tính gõ bằng mã TCVN3/VNI")
+    cv.add_argument("file")
+    cv.add_argument("-o", "--output", required=True, help="tệp Unicode mới (không ghi đè tệp gốc)")
+    cv.add_argument("--encoding", choices=["tcvn3", "vni"], help="bỏ qua tự nhận, chỉ rõ mã")
+    cv.add_argument("--overwrite", action="store_true", help="cho phép ghi đè tệp ra đã có")
 
     v = sub.add_parser("verify", help="kiểm tra các chữ ký số trong tệp PDF")
     v.add_argument("pdf")
@@ -89,6 +98,19 @@ def _parser() -> argparse.ArgumentParser:
     asub.add_parser("install")
     asub.add_parser("uninstall")
     return p
+
+
+def _table_options(parser) -> None:
+    parser.add_argument("--columns", help="chỉ rõ cột, ví dụ stt=A,name=B,max=C,self=D,explanation=F")
+    parser.add_argument("--sheet", help="tên trang chứa bảng tiêu chí (khi sổ có nhiều bảng)")
+
+
+def _columns(args):
+    if not getattr(args, "columns", None):
+        return None
+    from .read.headers import parse_columns
+
+    return parse_columns(args.columns)
 
 
 def _key_options(parser) -> None:
@@ -156,7 +178,7 @@ def print_result(result) -> None:
 def cmd_check(args) -> int:
     from .api import check
 
-    results = check(args.files, against=args.against)
+    results = check(args.files, against=args.against, columns=_columns(args), sheet=args.sheet)
     if args.json:
         _dump_json({"workbooks": [r.to_json() for r in results]})
     else:
@@ -190,7 +212,8 @@ def cmd_demo(args) -> int:
 def cmd_recalc(args) -> int:
     from .write.recalc import recalc_file
 
-    outcome = recalc_file(args.file, args.output, backup=not args.no_backup, overwrite=args.overwrite)
+    outcome = recalc_file(args.file, args.output, backup=not args.no_backup, overwrite=args.overwrite,
+                          columns=_columns(args), sheet=args.sheet)
     for line in outcome.lines():
         say(line)
     return EXIT_ERRORS if outcome.errors else EXIT_OK
@@ -207,7 +230,7 @@ def cmd_report(args) -> int:
     outcome = render_report_file(
         args.file, args.output, template=args.template, pdf=args.pdf or bool(sign),
         signature_image=args.signature_image, seal_image=args.seal_image, decimal=args.decimal, force=args.force,
-        sign=sign, overwrite=args.overwrite,
+        sign=sign, overwrite=args.overwrite, columns=_columns(args), sheet=args.sheet,
     )
     for line in outcome.lines:
         say(line)
@@ -221,6 +244,15 @@ def cmd_sign(args) -> int:
                        seal_image=args.seal_image, organisation=args.organisation, title=args.title,
                        signer_name=args.signer, tsa=args.tsa, long_term=args.lt, overwrite=args.overwrite)
     for line in outcome.lines:
+        say(line)
+    return EXIT_OK
+
+
+def cmd_convert(args) -> int:
+    from .write.convert import convert_file
+
+    outcome = convert_file(args.file, args.output, args.encoding, args.overwrite)
+    for line in outcome.lines():
         say(line)
     return EXIT_OK
 
@@ -280,4 +312,5 @@ def cmd_addin(args) -> int:
 COMMANDS = {
     "check": cmd_check, "new": cmd_new, "templates": cmd_templates, "demo": cmd_demo, "recalc": cmd_recalc,
     "report": cmd_report, "bulk": cmd_bulk, "addin": cmd_addin, "sign": cmd_sign, "verify": cmd_verify,
+    "convert": cmd_convert,
 }

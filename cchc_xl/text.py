@@ -63,12 +63,16 @@ def parse_score(value) -> Decimal | None:
             raise NotANumber(str(value))
         return None
     if isinstance(value, int):
+        if abs(value) > 10**6:
+            raise NotANumber(str(value))
         return Decimal(value)
     if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
+        if value != value or abs(value) > 1e6:  # NaN, ±INF, absurd magnitudes
             raise NotANumber(str(value))
         return to_decimal_from_float(value)
     if isinstance(value, Decimal):
+        if not value.is_finite() or abs(value) > 10**6:
+            raise NotANumber(str(value))
         return value
     if isinstance(value, (_dt.date, _dt.datetime, _dt.time)):
         raise NotANumber(str(value))
@@ -78,9 +82,12 @@ def parse_score(value) -> Decimal | None:
     if not _NUMBER_TEXT.match(text.replace(" ", "")):
         raise NotANumber(text)
     try:
-        return Decimal(text.replace(" ", "").replace(",", "."))
+        number = Decimal(text.replace(" ", "").replace(",", "."))
     except InvalidOperation as exc:  # pragma: no cover - regex guards this
         raise NotANumber(text) from exc
+    if abs(number) > 10**6:
+        raise NotANumber(text)
+    return number
 
 
 @lru_cache(maxsize=4096)  # scores repeat (0,25 / 0,5 / 1 …), and Decimal.as_tuple is slow

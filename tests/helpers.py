@@ -210,3 +210,29 @@ def report_signature_cells(doc):
     """(recipients cell, signature cell) of a rendered report."""
     holder = doc.tables[1].rows[-1].cells[0]
     return tuple(holder.tables[1].rows[0].cells)
+
+
+def letterhead_example(tmp_path, name="letterhead.xlsx"):
+    """The example as many officers type it: no label/value block, the ND 30 letterhead and title
+    above the table, one "Label: value" cell, the signature block below the table."""
+    wb = openpyxl.load_workbook(EXAMPLE)
+    ws = wb.worksheets[0]
+    for merged in [m for m in ws.merged_cells.ranges if m.min_row <= 16]:
+        ws.unmerge_cells(str(merged))
+    for row in range(1, 17):
+        for col in range(1, 6):
+            ws.cell(row, col).value = None
+    ws["A1"] = "UBND HUYỆN TỨ KỲ\nUBND XÃ NGỌC KỲ"
+    ws["A3"] = "Số: 86/BC-UBND"
+    ws["D1"] = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    ws["D2"] = "Độc lập - Tự do - Hạnh phúc"
+    ws["D3"] = "Ngọc Kỳ,  ngày 26  tháng 6 năm 2023"
+    ws["A5"] = "BÁO CÁO KẾT QUẢ TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CCHC 6 THÁNG ĐẦU NĂM 2023 CỦA UBND XÃ NGỌC KỲ"
+    ws["A6"] = "Tỉnh: Hải Dương"
+    last = ws.max_row
+    ws.cell(last + 2, 4).value = "TM. ỦY BAN NHÂN DÂN"
+    ws.cell(last + 3, 4).value = "CHỦ TỊCH"
+    ws.cell(last + 7, 4).value = "Nguyễn Xuân Thoang"
+    path = Path(tmp_path) / name
+    wb.save(path)
+    return path

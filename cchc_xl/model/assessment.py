@@ -14,6 +14,7 @@ from typing import Any
 from ..text import NotANumber, fold, parse_score, to_decimal_from_float
 
 ZERO = Decimal(0)
+MAX_MAGNITUDE = 1e6  # no criterion is worth a million points: bigger is a typing or file error
 _PENDING_KEY = {"self": "pending:self", "appraised": "pending:appraised"}
 CODE_ROMAN = re.compile(r"^(?=[IVXLC]+$)M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})$")
 
@@ -40,7 +41,7 @@ class ScoreCell:
     cell: Cell | None
     raw: Any = None
     value: Decimal | None = None
-    problem: str | None = None  # "not-a-number" | "formula-no-value"
+    problem: str | None = None  # "not-a-number" | "formula-no-value" | "cell-error"
     is_formula: bool = False
 
     @classmethod
@@ -48,6 +49,8 @@ class ScoreCell:
         if formula_no_value:
             return cls(cell, raw, None, "formula-no-value", True)
         if raw.__class__ is float:  # the common case, straight from the reader
+            if raw != raw or abs(raw) > MAX_MAGNITUDE:  # NaN, ±INF, absurd: never arithmetic
+                return cls(cell, raw, None, "not-a-number", is_formula)
             return cls(cell, raw, to_decimal_from_float(raw), None, is_formula)
         try:
             return cls(cell, raw, parse_score(raw), None, is_formula)
@@ -192,6 +195,7 @@ class Assessment:
     total_max: ScoreCell | None = None
     total_self: ScoreCell | None = None
     orphans: list[Criterion] = field(default_factory=list)  # rows with points but no STT
+    sheet_hidden: bool = False
     read_problems: list[tuple[str, Cell | None, str]] = field(default_factory=list)
 
     def tree(self):

@@ -11,18 +11,31 @@ import os
 from ..errors import UnreadableWorkbook
 from ..model import Assessment
 from .grid import SheetGrid, WorkbookGrid
-from .package import open_package, read_sheet_part, scan_formulas
+from .package import open_package, read_sheet_part, scan_errors, scan_formulas
+from .legacy import font_hint
+from .sparse import needs_sparse, read_sparse, shared_strings
 from .table import parse_workbook
 
 FINDINGS_SHEET = "Kết quả kiểm tra"
 
 
-def read_workbook(path, engine: str = "auto") -> Assessment:
-    """Read one workbook into the model; raises UnreadableWorkbook with a Vietnamese reason."""
+def read_workbook(path, engine: str = "auto", columns: dict[str, int] | None = None,
+                  sheet: str | None = None) -> Assessment:
+    """Read one workbook into the model; raises UnreadableWorkbook with a Vietnamese reason.
+
+    ``columns``: role → column, when the user names them (--columns); ``sheet``: which sheet
+    holds the table (--sheet), when several do.
+    """
     path = os.fspath(path)
     grid = read_grid(path, engine)
-    assessment = parse_workbook(grid)
+    assessment = parse_workbook(grid, columns=columns, sheet=sheet)
     assessment.source = path
+    chosen = next((s for s in grid.sheets if s.name == assessment.sheet), None)
+    if chosen is not None and chosen.stray:
+        assessment.read_problems.append((
+            "stray-cells", None,
+            f"Trang “{chosen.name}” có ô lạc rất xa bảng ({', '.join(chosen.stray)}); các ô đó không được đọc. "
+            "Hãy xóa chúng (Ctrl+End trong Excel chỉ tới ô cuối cùng)."))
     return assessment
 
 
@@ -30,21 +43,32 @@ def read_grid(path: str, engine: str = "auto") -> WorkbookGrid:
     archive, info = open_package(path)
     try:
         formula_maps = {}
+        sparse = {}
+        styles = archive.read("xl/styles.xml") if "xl/styles.xml" in info.members else None
         for name, part in info.sheets:
             if name == FINDINGS_SHEET or part not in info.members:
                 continue
-            formula_maps[name] = scan_formulas(read_sheet_part(archive, part))
+            data = read_sheet_part(archive, part)
+            formula_maps[name] = (*scan_formulas(data), scan_errors(data), name in info.hidden)
+            if needs_sparse(data):
+                if "strings" not in sparse:
+                    strings_part = "xl/sharedStrings.xml"
+                    sparse["strings"] = shared_strings(
+                        read_sheet_part(archive, strings_part) if strings_part in info.members else None)
+                sparse[name] = read_sparse(data, sparse["strings"])
     except UnreadableWorkbook:
         raise
     except Exception:
         raise UnreadableWorkbook("tệp bị hỏng hoặc chưa tải về hết (không đọc được nội dung)") from None
     finally:
         archive.close()
+    sparse.pop("strings", None)
     if engine == "auto":
         engine = "calamine" if _has_calamine() else "openpyxl"
     reader = _read_calamine if engine == "calamine" else _read_openpyxl
+    dense_maps = {name: maps for name, maps in formula_maps.items() if name not in sparse}
     try:
-        sheets = reader(path, formula_maps)
+        sheets = reader(path, dense_maps) if dense_maps else []
     except UnreadableWorkbook:
         raise
     except MemoryError:
@@ -53,7 +77,12 @@ def read_grid(path: str, engine: str = "auto") -> WorkbookGrid:
         raise
     except BaseException as exc:  # the libraries' own errors, incl. a Rust panic (a BaseException): say it simply
         raise UnreadableWorkbook(f"tệp bị hỏng, không đọc được ({type(exc).__name__})") from None
-    return WorkbookGrid(path, sheets)
+    for name, (rows, merged, stray) in sparse.items():
+        formulas, no_value, errors, hidden = formula_maps[name]
+        sheets.append(SheetGrid(name, rows, merged, no_value, formulas, errors, hidden, stray))
+    order = [name for name, _ in info.sheets]
+    sheets.sort(key=lambda s: order.index(s.name))
+    return WorkbookGrid(path, sheets, font_hint(styles))
 
 
 def _has_calamine() -> bool:
@@ -74,8 +103,8 @@ def _read_calamine(path: str, formula_maps) -> list[SheetGrid]:
             sheet = book.get_sheet_by_name(name)
             rows = sheet.to_python(skip_empty_area=False)
             merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
-            formulas, no_value = formula_maps[name]
-            sheets.append(SheetGrid(name, rows, merged, no_value, formulas))
+            formulas, no_value, errors, hidden = formula_maps[name]
+            sheets.append(SheetGrid(name, rows, merged, no_value, formulas, errors, hidden))
     finally:
         book.close()
     return sheets
@@ -92,8 +121,8 @@ def _read_openpyxl(path: str, formula_maps) -> list[SheetGrid]:
                 continue
             rows = [list(r) for r in ws.iter_rows(min_row=1, min_col=1, values_only=True)]
             merged = [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in ws.merged_cells.ranges]
-            formulas, no_value = formula_maps[ws.title]
-            sheets.append(SheetGrid(ws.title, rows, merged, no_value, formulas))
+            formulas, no_value, errors, hidden = formula_maps[ws.title]
+            sheets.append(SheetGrid(ws.title, rows, merged, no_value, formulas, errors, hidden))
     finally:
         book.close()
     return sheets

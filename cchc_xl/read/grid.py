@@ -16,6 +16,9 @@ class SheetGrid:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r0, c0, r1, c1 inclusive
     formula_no_value: set[tuple[int, int]] = field(default_factory=set)
     formulas: set[tuple[int, int]] = field(default_factory=set)  # cells known to hold a formula
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # cached error values: "#REF!"
+    hidden: bool = False  # a hidden (or very hidden) sheet
+    stray: list[str] = field(default_factory=list)  # far cells left unread (sparse reader)
 
     def value(self, row: int, col: int):
         if 0 <= row < len(self.rows):
@@ -34,3 +37,4 @@ class SheetGrid:
 class WorkbookGrid:
     source: str
     sheets: list[SheetGrid]
+    encoding_hint: str | None = None  # "tcvn3" / "vni" when the workbook's fonts say so

@@ -1,15 +1,33 @@
 """Header and metadata labels, matched on folded text (no case, no diacritics)."""
 
-# role → folded header texts that name it (prefix match after folding)
+# Column roles and the header words that name them, matched on folded text (no case, no marks,
+# spaces folded) as a prefix ("Điểm tự đánh giá (tối đa 100)" is still "self"). README lists this
+# table; add a synonym here, never a special case in the parser. Order inside a role does not
+# matter; roles are tried in ROLE_ORDER so "Điểm tự đánh giá" is self before it could be max.
 HEADER_ROLES = {
-    "code": ("stt", "so tt", "so thu tu", "tt"),
-    "name": ("linh vuc", "tieu chi", "noi dung tieu chi", "linh vuc, tieu chi"),
-    "max": ("diem toi da", "toi da", "diem chuan"),
-    "self": ("diem tu danh gia", "tu danh gia", "diem tu cham", "diem tu dg"),
-    "explanation": ("noi dung giai trinh", "giai trinh"),
-    "appraised": ("diem tham dinh", "ket qua tham dinh"),
-    "appraisal_comment": ("y kien tham dinh", "nhan xet tham dinh"),
+    "code": ("stt", "tt", "so tt", "so thu tu", "thu tu", "ma so", "ma tieu chi"),
+    "name": ("linh vuc", "tieu chi", "noi dung tieu chi", "noi dung danh gia", "noi dung", "ten tieu chi",
+             "chi so", "chi tieu", "linh vuc, tieu chi"),
+    "max": ("diem toi da", "toi da", "diem chuan", "thang diem", "diem so toi da", "diem quy dinh", "so diem toi da"),
+    "self": ("diem tu danh gia", "tu danh gia", "diem tu cham", "tu cham", "diem so tu cham", "diem tu dg", "tu dg",
+             "ket qua tu danh gia", "diem tu danh"),
+    "explanation": ("noi dung giai trinh", "giai trinh", "thuyet minh", "noi dung thuyet minh"),
+    "evidence": ("tai lieu kiem chung", "tlkc", "tai lieu chung minh", "van ban kiem chung"),
+    "guidance": ("huong dan", "cach cham", "cach tinh diem", "phuong phap cham"),
+    "notes": ("ghi chu",),
+    "appraised": ("diem tham dinh", "ket qua tham dinh", "tham dinh"),
+    "appraisal_comment": ("y kien tham dinh", "nhan xet tham dinh", "nhan xet cua co quan tham dinh"),
 }
+ROLE_ORDER = ("code", "self", "appraisal_comment", "appraised", "max", "explanation", "evidence", "guidance",
+              "notes", "name")
+ROLE_NAMES = {  # Vietnamese names of the roles, for messages and README
+    "code": "STT", "name": "Lĩnh vực, tiêu chí", "max": "Điểm tối đa", "self": "Điểm tự đánh giá",
+    "explanation": "Nội dung giải trình", "evidence": "Tài liệu kiểm chứng", "guidance": "Hướng dẫn chấm điểm",
+    "notes": "Ghi chú", "appraised": "Điểm thẩm định", "appraisal_comment": "Ý kiến thẩm định",
+}
+# Word prefixes officers put before a code: "Tiêu chí 1", "Phần I", "Lĩnh vực 2" (folded).
+CODE_WORDS = ("tieu chi thanh phan", "tieu chi", "chi tieu thanh phan", "chi tieu", "linh vuc", "phan", "noi dung",
+              "muc", "chi so thanh phan", "chi so")
 
 # JSON/meta key → Vietnamese label (as printed in templates and JSON)
 META_LABELS = {

@@ -23,6 +23,9 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+# ISO 29500 Strict files (LibreOffice and Excel can save them) use other namespace names
+NS_MAIN_STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+NS_REL_STRICT = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
@@ -30,6 +33,8 @@ NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 class PackageInfo:
     path: str
     sheets: list[tuple[str, str]] = field(default_factory=list)  # (name, part path)
+    hidden: set[str] = field(default_factory=set)  # names of hidden sheets
+    strict: bool = False  # ISO 29500 Strict namespaces
     members: dict[str, zipfile.ZipInfo] = field(default_factory=dict)
 
 
@@ -89,7 +94,7 @@ def open_package(path: str) -> tuple[zipfile.ZipFile, PackageInfo]:
             raise UnreadableWorkbook("tệp bung ra quá lớn (nghi là “zip bomb”), đã từ chối đọc")
         if "xl/workbook.xml" not in info.members:
             raise UnreadableWorkbook("tệp zip này không phải sổ tính Excel (thiếu xl/workbook.xml)")
-        info.sheets = _sheet_parts(archive)
+        info.sheets, info.hidden, info.strict = _sheet_parts(archive)
         # sheet parts are checked where they are read in full (read_sheet_part)
         for name in ("xl/sharedStrings.xml", "xl/styles.xml"):
             if name in info.members:
@@ -119,7 +124,7 @@ def read_sheet_part(archive: zipfile.ZipFile, name: str) -> bytes:
     return data
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+def _sheet_parts(archive: zipfile.ZipFile) -> tuple[list[tuple[str, str]], set[str], bool]:
     data = archive.read("xl/workbook.xml")
     refuse_doctype(archive, "xl/workbook.xml", data)
     book = ET.fromstring(data)
@@ -132,17 +137,45 @@ def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
             target = rel.get("Target", "")
             target = target.lstrip("/") if target.startswith("/") else "xl/" + target
             targets[rel.get("Id")] = os.path.normpath(target).replace(os.sep, "/")
-    sheets = []
-    for sheet in book.iter(f"{{{NS_MAIN}}}sheet"):
-        rid = sheet.get(f"{{{NS_REL}}}id")
+    strict = book.tag == f"{{{NS_MAIN_STRICT}}}workbook"
+    main, rel = (NS_MAIN_STRICT, NS_REL_STRICT) if strict else (NS_MAIN, NS_REL)
+    sheets, hidden = [], set()
+    for sheet in book.iter(f"{{{main}}}sheet"):
+        rid = sheet.get(f"{{{rel}}}id")
         if rid in targets and "worksheets/" in targets[rid]:
             sheets.append((sheet.get("name"), targets[rid]))
-    return sheets
+            if sheet.get("state") in ("hidden", "veryHidden"):
+                hidden.add(sheet.get("name"))
+    return sheets, hidden, strict
 
 
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _CELL_REF = re.compile(rb'\sr="([A-Z]+)(\d+)"')
 _VALUE = re.compile(rb"<(?:\w+:)?v>[^<]")
+
+
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?t="e"[^>]*>')
+_ERROR_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]{1,20})<")
+
+
+def scan_errors(data: bytes) -> dict[tuple[int, int], str]:
+    """Cells whose cached value is an Excel error (t="e": #REF!, #VALUE!…) → the error text.
+
+    Found in the sheet XML itself, so both readers (which turn them into blanks or strings
+    differently) report them alike."""
+    errors: dict[tuple[int, int], str] = {}
+    if b't="e"' not in data:
+        return errors
+    for match in _ERROR_CELL.finditer(data):
+        ref = _CELL_REF.search(match.group(0))
+        value = _ERROR_VALUE.match(data, match.end()) or _ERROR_VALUE.search(data, match.end(), match.end() + 200)
+        if not ref:
+            continue
+        col = 0
+        for ch in ref.group(1):
+            col = col * 26 + (ch - 64)
+        errors[(int(ref.group(2)) - 1, col - 1)] = value.group(1).decode("utf-8", "replace") if value else "#ERROR"
+    return errors
 
 
 def scan_formulas(data: bytes) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:

@@ -8,123 +8,21 @@ without STT, merged explanations, text scores with a decimal comma.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Any
 
 from ..errors import UnreadableWorkbook
-from ..model import CODE_ROMAN, Assessment, Cell, Criterion, ScoreCell
-from ..text import clean_text, fold, parse_date, to_decimal_from_float, format_decimal
+from ..model import Assessment, Cell, Criterion, ScoreCell
+from ..text import clean_text, fold
+from .codes import Code, is_list_marker, normalise_code, part_rank, read_code, sibling_key
 from .grid import SheetGrid, WorkbookGrid
-from .labels import HEADER_ROLES, META_LABELS, TOTAL_WORDS
+from .headers import Header, MergeIndex, find_header, missing_message, roles_of
+from .labels import TOTAL_WORDS
+from .meta import read_meta
 
-HEADER_SCAN_ROWS = 80
-_ARABIC = re.compile(r"^\d+(\.\d+)*$")
-_FOLDED_META = {fold(label): key for key, label in META_LABELS.items()}
+__all__ = ["parse_workbook", "build_tree", "read_meta", "normalise_code", "find_header"]
 
-
-@lru_cache(maxsize=4096)
-def _role_of(text: str) -> str | None:
-    if len(text) > 60:  # header cells are short; explanations never name a column
-        return None
-    folded = fold(text).rstrip(":").strip()
-    if not folded:
-        return None
-    if folded in HEADER_ROLES["code"]:
-        return "code"
-    for role in ("self", "max", "appraised", "appraisal_comment", "explanation", "name"):
-        if any(folded.startswith(key) for key in HEADER_ROLES[role]):
-            return role
-    return None
-
-
-def _merged_lookup(sheet: SheetGrid) -> dict[tuple[int, int], tuple[int, int]]:
-    """(row, col) of every covered cell → its merge range's top-left."""
-    lookup = {}
-    for r0, c0, r1, c1 in sheet.merged:
-        if (r1 - r0 + 1) * (c1 - c0 + 1) > 20000:  # guard against absurd merges
-            continue
-        for r in range(r0, r1 + 1):
-            for c in range(c0, c1 + 1):
-                if (r, c) != (r0, c0):
-                    lookup[(r, c)] = (r0, c0)
-    return lookup
-
-
-def _header_texts(sheet: SheetGrid, row: int, merged: dict) -> list[str]:
-    line = sheet.rows[row] if row < sheet.height else []
-    texts = []
-    for col in range(len(line)):
-        value = line[col]
-        if value in (None, "") and (row, col) in merged:
-            r0, c0 = merged[(row, col)]
-            if r0 == row:  # horizontal merge: "Điểm" over two columns
-                value = sheet.value(r0, c0)
-        texts.append(clean_text(value) if isinstance(value, str) else "")
-    return texts
-
-
-def _roles(texts: list[str]) -> dict[str, int]:
-    roles: dict[str, int] = {}
-    for col, text in enumerate(texts):
-        role = _role_of(text) if text else None
-        if role and role not in roles:
-            roles[role] = col
-    return roles
-
-
-def find_header(sheet: SheetGrid) -> tuple[int, dict[str, int], dict[str, int]] | None:
-    """(last header row, role → col, extra header → col) or None."""
-    merged = _merged_lookup(sheet)
-    needed = {"code", "max", "self"}
-    for row in range(min(sheet.height, HEADER_SCAN_ROWS)):
-        line = sheet.rows[row]
-        # a header row has an "STT" cell (possibly merged down from the row above)
-        if not any(isinstance(v, str) and _role_of(v) == "code" for v in line) and not any(
-            (row, c) in merged and _role_of(clean_text(sheet.value(*merged[(row, c)]))) == "code"
-            for c in range(len(line))
-        ):
-            continue
-        texts = _header_texts(sheet, row, merged)
-        candidates = [(row, texts)]
-        if row + 1 < sheet.height:  # two-row header: "Điểm" above "Tối đa" / "Tự đánh giá"
-            below = _header_texts(sheet, row + 1, merged)
-            width = max(len(texts), len(below))
-            joined = [
-                " ".join(t for t in ((texts + [""] * width)[i], (below + [""] * width)[i]) if t)
-                for i in range(width)
-            ]
-            candidates.append((row + 1, joined))
-        for last_row, cand in candidates:
-            roles = _roles(cand)
-            if needed <= roles.keys():
-                extras = {
-                    text: col for col, text in enumerate(cand) if text and col not in roles.values()
-                }
-                return last_row, roles, extras
-    return None
-
-
-def normalise_code(value: Any) -> str | None:
-    """STT cell → '1.1.1', 'II', or None when the cell is not a code."""
-    if value is None or value == "" or isinstance(value, bool):
-        return None
-    if value.__class__ is str:
-        return _normalise_code_text(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return format_decimal(to_decimal_from_float(value)) if value >= 0 else None
-    return _normalise_code_text(str(value))
-
-
-@lru_cache(maxsize=4096)
-def _normalise_code_text(value: str) -> str | None:
-    text = clean_text(value).replace(" ", "").rstrip(".").upper()
-    if not text:
-        return None
-    if _ARABIC.match(text) or CODE_ROMAN.match(text):
-        return text
-    return None
+_COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?$")
+_CORE_ROLES = ("code", "name", "max", "self")
 
 
 def _is_total(*texts: str) -> bool:
@@ -135,88 +33,165 @@ def _is_total(*texts: str) -> bool:
     return False
 
 
-def read_meta(grid: WorkbookGrid, table: tuple[str, int, int] | None = None) -> dict[str, Any]:
-    """Label/value pairs anywhere: a cell whose text is a label, value to its right.
+def _is_repeated_header(line) -> bool:
+    """A header row repeated at a page break ("STT | Lĩnh vực, tiêu chí | Điểm tối đa …")."""
+    texts = [clean_text(v) if v.__class__ is str else "" for v in line]
+    roles = roles_of(texts)
+    return sum(1 for r in _CORE_ROLES if r in roles) >= 2
 
-    ``table`` (sheet, first row, last row) is the criteria table, whose cells are
-    criteria and explanations, never labels: skipped to save time on big batches.
-    """
-    meta: dict[str, Any] = {}
-    for sheet in grid.sheets:
-        for r, line in enumerate(sheet.rows):
-            if table and sheet.name == table[0] and table[1] <= r <= table[2]:
-                continue
-            for c, value in enumerate(line):
-                if not isinstance(value, str) or not value or len(value) > 40:
-                    continue
-                key = _FOLDED_META.get(fold(value).rstrip(":").strip())
-                if key is None or key in meta:
-                    continue
-                for right in line[c + 1 :]:
-                    if right not in (None, ""):
-                        meta[key] = right
-                        break
-    for key, value in list(meta.items()):
-        if key == "report_date":
-            parsed = parse_date(value)
-            meta[key] = parsed if parsed else clean_text(value)
+
+def _is_column_numbers(line) -> bool:
+    """A row of column numbers under the header: "1 | 2 | 3 | 4 | 5" or "(1) | (2) …"."""
+    numbers = []
+    for value in line:
+        if value is None or value == "":
+            continue
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value == int(value):
+            numbers.append(int(value))
+        elif value.__class__ is str and _COLUMN_NUMBER.match(value.strip()):
+            numbers.append(int(value.strip().strip("()")))
         else:
-            meta[key] = clean_text(value)
-    return meta
+            return False
+    return len(numbers) >= 3 and numbers == sorted(numbers) and len(set(numbers)) == len(numbers)
 
 
-def parse_workbook(grid: WorkbookGrid) -> Assessment:
-    for sheet in grid.sheets:
-        found = find_header(sheet)
-        if found:
-            break
-    else:
-        raise UnreadableWorkbook(
-            "không tìm thấy bảng tiêu chí (cần hàng tiêu đề có các cột "
-            "“STT”, “Điểm tối đa”, “Điểm tự đánh giá”)"
-        )
-    header_row, columns, extras = found
-    return _parse_table(grid, sheet, header_row, columns, extras)
+def _is_title(line) -> bool:
+    """A page title pasted inside the table: one upper-case text cell and nothing else."""
+    texts = [v for v in line if v not in (None, "")]
+    if len(texts) != 1 or texts[0].__class__ is not str:
+        return False
+    text = texts[0].strip()
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 12 and all(ch.isupper() for ch in letters)
 
 
-def _parse_table(grid, sheet: SheetGrid, header_row, columns, extras) -> Assessment:
-    merged = _merged_lookup(sheet)
+def parse_workbook(grid: WorkbookGrid, columns: dict[str, int] | None = None, sheet: str | None = None
+                   ) -> Assessment:
+    """The criteria table of a workbook as the model.
+
+    Several sheets may hold a table (last period's copy on a hidden sheet): a visible one is used,
+    the latest period when stated, else the first visible; ``sheet`` picks one by name.
+    """
+    from .legacy import ENCODING_NAMES, convert_grid, detect, texts_of
+
+    encoding = detect(texts_of(grid), grid.encoding_hint)
+    converted = convert_grid(grid, encoding) if encoding else []
+    sheets = grid.sheets
+    if sheet is not None:
+        sheets = [s for s in grid.sheets if s.name == sheet]
+        if not sheets:
+            names = ", ".join(f"“{s.name}”" for s in grid.sheets)
+            raise UnreadableWorkbook(f"không có trang “{sheet}” trong sổ tính (các trang: {names})")
+    found: list[tuple[SheetGrid, Header]] = []
+    best: dict = {}
+    for candidate in sheets:
+        if columns is not None:
+            header = _explicit_header(candidate, columns)
+        else:
+            header, partial = find_header(candidate)
+            if len(partial.get("roles", {})) > len(best.get("roles", {})):
+                best = {**partial, "sheet": candidate.name}
+        if header is not None:
+            found.append((candidate, header))
+    if not found:
+        raise UnreadableWorkbook(missing_message(best))
+    chosen, header = _choose_table(found, explicit=sheet is not None)
+    assessment = _parse_table(grid, chosen, header)
+    if converted:
+        assessment.read_problems.append((
+            "legacy-encoding", None,
+            f"Chữ trong sổ tính viết bằng mã cũ {ENCODING_NAMES[encoding]}: đã đọc thành Unicode ở trang "
+            f"{', '.join(converted)}; sổ tính không bị sửa. Lệnh `cchc-xl convert` tạo bản Unicode."))
+    others = [s.name + (" (ẩn)" if s.hidden else "") for s, _ in found if s is not chosen]
+    if others:
+        assessment.read_problems.append((
+            "other-tables", None,
+            f"Sổ tính có {len(found)} bảng tiêu chí; đã dùng trang “{chosen.name}”"
+            f"{' (trang ẩn, theo --sheet)' if chosen.hidden else ''}. Các trang khác: {', '.join(others)}. "
+            "Chọn trang khác bằng --sheet TÊN."))
+    return assessment
+
+
+def _explicit_header(sheet: SheetGrid, columns: dict[str, int]) -> Header | None:
+    """--columns: the data starts after the header row if one is found, else at the first code."""
+    header, _ = find_header(sheet)
+    if header is not None:
+        return Header(header.row, dict(columns), {}, header.texts)
+    for r in range(min(sheet.height, 2000)):
+        if read_code(sheet.value(r, columns["code"])) is not None and (
+                sheet.value(r, columns["max"]) is not None):
+            return Header(r - 1, dict(columns), {}, [])
+    return None
+
+
+def _period_rank(grid: WorkbookGrid, sheet: SheetGrid, header: Header) -> tuple[int, int]:
+    """(year, 1 for a whole year / 0 for six months) stated above the table; (0, 0) if none."""
+    texts = [clean_text(v) for line in sheet.rows[: header.row + 1] for v in line if v.__class__ is str]
+    year, half = 0, 0
+    for text in texts:
+        folded = fold(text)
+        for match in re.finditer(r"(?<!\d)(20\d\d)(?!\d)", folded):
+            if int(match.group(1)) > year:
+                year = int(match.group(1))
+                half = 0 if "6 thang" in folded or "sau thang" in folded else 1
+    return year, half
+
+
+def _choose_table(found, explicit: bool):
+    if explicit or len(found) == 1:
+        return found[0]
+    visible = [(s, h) for s, h in found if not s.hidden] or found
+    if len(visible) == 1:
+        return visible[0]
+    ranked = [(_period_rank(None, s, h), -i, (s, h)) for i, (s, h) in enumerate(visible)]
+    top = max(ranked, key=lambda item: (item[0], item[1]))
+    if top[0] == (0, 0):
+        return visible[0]
+    return top[2]
+
+
+def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
+    columns = header.columns
+    header_row = header.row
+    width = max(columns.values()) + 1
+    merged = MergeIndex(sheet.merged, sheet.height, max(width, 1))
     name = sheet.name
     rows = sheet.rows
-    formulas, no_value = sheet.formulas, sheet.formula_no_value
+    formulas, no_value, errors = sheet.formulas, sheet.formula_no_value, sheet.errors
     col_code = columns["code"]
     col_name = columns.get("name")
     col_expl = columns.get("explanation")
     col_comment = columns.get("appraisal_comment")
-
-    width = max(columns.values()) + 1
     col_max, col_self, col_appraised = columns["max"], columns["self"], columns.get("appraised")
 
     def text_at(r, line, col):
         """Text of a cell; a merged explanation belongs to every row it covers."""
         value = line[col]
-        if (value is None or value == "") and (r, col) in merged:
-            value = sheet.value(*merged[(r, col)])
+        if value is None or value == "":
+            top = merged.get((r, col))
+            if top is not None:
+                value = sheet.value(*top)
         return clean_text(value)
 
     def score(r, line, col) -> ScoreCell:
         value = line[col]
-        if formulas:
+        if formulas or errors:
             key = (r, col)
+            if key in errors:
+                return ScoreCell(Cell(name, r, col), errors[key], None, "cell-error", key in formulas)
             return ScoreCell.read(Cell(name, r, col), None if value == "" else value, key in no_value, key in formulas)
         return ScoreCell.read(Cell(name, r, col), None if value == "" else value)
 
     assessment = Assessment(
-        source=grid.source,
-        sheet=name,
-        header_row=header_row,
-        columns=columns,
-        extra_columns=extras,
-        criteria=[],
-        parts=[],
-        meta={},
+        source=grid.source, sheet=name, header_row=header_row, columns=columns, extra_columns=header.extras,
+        criteria=[], parts=[], meta={},
     )
+    assessment.sheet_hidden = sheet.hidden
     last: Criterion | None = None
+    last_number: Criterion | None = None  # the latest numbered criterion: parent of letter items
+    word_levels: dict[str, int] = {}  # "tieu chi" → 1, "chi tieu" → 2, in the order the table uses them
+    level_codes: dict[int, str] = {}
+    title_notes: list[tuple[Criterion, str]] = []
     for r in range(header_row + 1, len(rows)):
         line = rows[r]
         if len(line) < width:  # one padding instead of a bounds check per cell
@@ -224,48 +199,70 @@ def _parse_table(grid, sheet: SheetGrid, header_row, columns, extras) -> Assessm
         code_raw = line[col_code]
         if code_raw == "":
             code_raw = None
+        if code_raw is None or code_raw.__class__ is str:
+            # rows that are not criteria: a header repeated at a page break, its column numbers,
+            # a page title pasted with it
+            if _is_repeated_header(line) or _is_column_numbers(line):
+                for crit, note in title_notes:
+                    if note in crit.notes:
+                        crit.notes.remove(note)
+                title_notes = []
+                continue
+        elif _is_column_numbers(line):
+            continue
         text = clean_text(line[col_name]) if col_name is not None else ""
-        code = normalise_code(code_raw)
-        if code is None:
-            if _is_total(clean_text(code_raw) if isinstance(code_raw, str) else "", text):
+        code = read_code(code_raw)
+        written = clean_text(code_raw)
+        if code is not None and code.kind == "letter":
+            if last_number is None:
+                code = None
+            else:
+                code = Code("number", f"{last_number.code}.{code.value}", code.word)
+        if code is not None and code.kind == "number" and code.word and "." not in code.value:
+            # "Tiêu chí 1" then "Chỉ tiêu 1": a second word numbers inside the first
+            level = word_levels.setdefault(code.word, len(word_levels) + 1)
+            if level > 1 and level - 1 in level_codes:
+                code = Code("number", f"{level_codes[level - 1]}.{code.value}", code.word)
+            level_codes[level] = code.value
+            for deeper in [lv for lv in level_codes if lv > level]:
+                del level_codes[deeper]
+        if code is None or code.kind == "bullet":
+            if code is None and _is_total(written if code_raw.__class__ is str else "", text):
                 assessment.total_row = r
                 assessment.total_max = score(r, line, col_max)
                 assessment.total_self = score(r, line, col_self)
                 break
             max_cell, self_cell = score(r, line, col_max), score(r, line, col_self)
             explanation = text_at(r, line, col_expl) if col_expl is not None else ""
-            if not max_cell.blank or not self_cell.blank:
-                # points without an STT: cannot be placed in the tree, reported
+            has_points = not max_cell.blank or not self_cell.blank
+            rubric = code is None and not written and text and is_list_marker(text)
+            if has_points and not rubric:
+                # points without a code that can be placed: reported, quoting what is written
                 assessment.orphans.append(
                     Criterion(
-                        part=last.part if last else "",
-                        code="",
-                        code_written=clean_text(code_raw),
-                        name=text,
-                        row=r,
-                        code_cell=Cell(name, r, col_code),
-                        name_cell=assessment.cell(r, "name"),
-                        max=max_cell,
-                        self=self_cell,
-                        explanation=explanation,
+                        part=last.part if last else "", code="", code_written=written, name=text, row=r,
+                        code_cell=Cell(name, r, col_code), name_cell=assessment.cell(r, "name"),
+                        max=max_cell, self=self_cell, explanation=explanation,
                     )
                 )
             elif last is not None:
-                # note / continuation row: its text belongs to the criterion above
+                # note, bullet, rubric option: its text belongs to the criterion above
+                if rubric and not max_cell.blank:
+                    text = f"{text}: {clean_text(line[col_max])}"
+                prefix = f"{written} " if code is not None else ""
                 for piece in (text, explanation):
+                    piece = (prefix + piece) if piece and prefix else piece
                     if piece and piece not in last.notes and piece != last.explanation:
                         last.notes.append(piece)
+                        if _is_title(line):
+                            title_notes.append((last, piece))
             continue
+        title_notes = []
         criterion = Criterion(
-            part="",
-            code=code,
-            code_written=clean_text(code_raw),
-            name=text,
-            row=r,
+            part="", code=code.value, code_written=written, name=text, row=r,
             code_cell=Cell(name, r, col_code),
             name_cell=Cell(name, r, col_name) if col_name is not None else None,
-            max=score(r, line, col_max),
-            self=score(r, line, col_self),
+            max=score(r, line, col_max), self=score(r, line, col_self),
             explanation=text_at(r, line, col_expl) if col_expl is not None else "",
             explanation_cell=Cell(name, r, col_expl) if col_expl is not None else None,
             appraised=score(r, line, col_appraised) if col_appraised is not None else None,
@@ -273,6 +270,10 @@ def _parse_table(grid, sheet: SheetGrid, header_row, columns, extras) -> Assessm
         )
         assessment.criteria.append(criterion)
         last = criterion
+        if code.kind == "number" and not code.value[-1:].isalpha():
+            last_number = criterion
+        elif code.kind == "part":
+            last_number, level_codes = None, {}
     end = assessment.total_row if assessment.total_row is not None else len(rows) - 1
     assessment.meta = read_meta(grid, (name, header_row + 1, end))
     build_tree(assessment)
@@ -291,6 +292,7 @@ def build_tree(assessment: Assessment) -> None:
     by_code: dict[str, Criterion] = {}
     latest: dict[int, Criterion] = {}
     problems = assessment.read_problems
+    lettered = next((c.code == "A" for c in assessment.criteria if c.code[:1].isalpha()), False)
     for crit in assessment.criteria:
         if crit.code[:1].isalpha():  # normalise_code leaves only Roman parts or Arabic codes
             crit.part = crit.code
@@ -299,7 +301,7 @@ def build_tree(assessment: Assessment) -> None:
                 problems.append(("duplicate-code", crit, f"Phần {crit.code} xuất hiện hai lần."))
                 continue
             previous = assessment.parts[-1] if assessment.parts else None
-            if previous is not None and _roman_value(crit.code) <= _roman_value(previous.code):
+            if previous is not None and part_rank(crit.code, lettered) <= part_rank(previous.code, lettered):
                 problems.append(
                     ("misplaced-code", crit, f"Phần {crit.code} đứng sau phần {previous.code}: sai thứ tự.")
                 )
@@ -342,7 +344,7 @@ def build_tree(assessment: Assessment) -> None:
             problems.append(("misplaced-code", crit, f"STT {crit.code} đặt sai chỗ: {why}."))
             continue
         siblings = expected_parent.children
-        if siblings and _last_number(crit.code) <= _last_number(siblings[-1].code):
+        if siblings and sibling_key(crit.code) <= sibling_key(siblings[-1].code):
             problems.append(
                 (
                     "misplaced-code",
@@ -358,17 +360,3 @@ def build_tree(assessment: Assessment) -> None:
             del latest[deeper]
 
 
-@lru_cache(maxsize=4096)
-def _last_number(code: str) -> int:
-    return int(code.rsplit(".", 1)[-1])
-
-
-_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
-
-
-def _roman_value(text: str) -> int:
-    total = 0
-    for i, ch in enumerate(text):
-        value = _ROMAN[ch]
-        total += -value if i + 1 < len(text) and _ROMAN[text[i + 1]] > value else value
-    return total

@@ -144,10 +144,11 @@ def default_output(workbook: Path) -> Path:
 
 def render_report_file(path, output=None, template=None, pdf=False, signature_image=None, seal_image=None,
                        decimal: str = "comma", force: bool = False, sign: SignRequest | None = None,
-                       overwrite: bool = False) -> ReportOutcome:
+                       overwrite: bool = False, columns: dict[str, int] | None = None,
+                       sheet: str | None = None) -> ReportOutcome:
     """Read, check, and render one workbook. ``pdf``: True, False or "auto" (when LibreOffice is there)."""
     path = Path(path)
-    assessment = read_workbook(path)
+    assessment = read_workbook(path, columns=columns, sheet=sheet)
     return render_assessment_report(assessment, Path(output) if output else default_output(path), template, pdf,
                                     signature_image, seal_image, decimal, force, sign, overwrite)
 

@@ -13,6 +13,9 @@ def check_assessment(assessment: Assessment, against: Assessment | None = None) 
     """Every finding for one workbook, in sheet order."""
     findings = []
     for code, crit, message in assessment.read_problems:
+        if crit is None:  # about the workbook as a whole (which table was read, encodings…)
+            findings.append(make(code, assessment.sheet, "", "", "", message))
+            continue
         cell = crit.code_cell
         findings.append(make(code, cell.sheet, cell.address, crit.part, crit.code_written or crit.code, message, cell.row))
     findings.extend(score_rules(assessment, "self"))

@@ -25,6 +25,7 @@ CATALOGUE: dict[str, Rule] = {
         Rule("negative-score", ERROR, "Điểm âm"),
         Rule("not-a-number", ERROR, "Ô điểm không phải là số"),
         Rule("formula-no-value", ERROR, "Ô công thức chưa có giá trị tính sẵn"),
+        Rule("cell-error", ERROR, "Ô điểm là giá trị lỗi của Excel (#REF!, #VALUE!, #DIV/0!…)"),
         Rule("max-missing", ERROR, "Tiêu chí thiếu điểm tối đa"),
         Rule("max-sum-mismatch", ERROR, "Điểm tối đa của mục cha khác tổng điểm tối đa các mục con"),
         Rule("self-sum-mismatch", WARNING, "Điểm tự đánh giá của mục cha khác tổng các mục con"),
@@ -42,6 +43,9 @@ CATALOGUE: dict[str, Rule] = {
         Rule("criterion-missing", ERROR, "Thiếu tiêu chí so với bộ tiêu chí chính thức"),
         Rule("criterion-extra", ERROR, "Tiêu chí không có trong bộ tiêu chí chính thức"),
         Rule("name-changed", WARNING, "Tên tiêu chí khác với bộ tiêu chí chính thức"),
+        Rule("other-tables", INFO, "Sổ tính có nhiều bảng tiêu chí; cho biết bảng nào đã được dùng"),
+        Rule("legacy-encoding", INFO, "Chữ mã cũ (TCVN3/VNI) đã được đọc thành Unicode"),
+        Rule("stray-cells", INFO, "Ô lạc ở xa bảng bị bỏ qua khi đọc"),
     ]
 }
 

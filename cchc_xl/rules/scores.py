@@ -31,6 +31,12 @@ def _cell_problem(crit: Criterion, cell: ScoreCell, column: str) -> Finding | No
             f"{COLUMN_VI[column]} của mục {crit.code} là “{clean_text(cell.raw)}”, không phải là số; "
             "hãy nhập số, ví dụ 0,5 hoặc 1.",
         )
+    if cell.problem == "cell-error":
+        return _at(
+            crit, cell, "cell-error",
+            f"{COLUMN_VI[column]} của mục {crit.code} là giá trị lỗi {cell.raw} của Excel (công thức hỏng, "
+            "ví dụ tham chiếu tới ô đã xóa); không được coi là ô trống — hãy sửa công thức hoặc nhập số.",
+        )
     if cell.problem == "formula-no-value":
         return _at(
             crit, cell, "formula-no-value",
@@ -96,11 +102,14 @@ def score_rules(assessment: Assessment, which: str = "self") -> list[Finding]:
     findings.extend(_total_rules(assessment, which))
     if which == "self":
         for orphan in assessment.orphans:
-            findings.append(
-                _at(orphan, orphan.max if not orphan.max.blank else orphan.self, "missing-code",
-                    f"Hàng {orphan.row + 1} (“{orphan.name[:60]}”) có điểm nhưng không có STT, "
-                    "nên không được cộng vào mục nào; hãy ghi STT cho hàng này.")
-            )
+            if orphan.code_written:  # something is written there, but not a code that can be placed
+                message = (f"Hàng {orphan.row + 1} (“{orphan.name[:60]}”) có điểm nhưng ô STT ghi "
+                           f"“{orphan.code_written[:30]}” — không đọc được là số thứ tự (dạng 1, 1.1, 1.1.1, I, a)), "
+                           "nên không được cộng vào mục nào; hãy sửa STT cho hàng này.")
+            else:
+                message = (f"Hàng {orphan.row + 1} (“{orphan.name[:60]}”) có điểm nhưng không có STT, "
+                           "nên không được cộng vào mục nào; hãy ghi STT cho hàng này.")
+            findings.append(_at(orphan, orphan.max if not orphan.max.blank else orphan.self, "missing-code", message))
     return findings
 
 

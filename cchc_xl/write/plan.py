@@ -40,6 +40,14 @@ class RecalcPlan:
     totals: Totals
     checked_at: dt.datetime
     skipped_formulas: list[str] = field(default_factory=list)
+    # cells whose typed value recalc replaced: (address, old, new), so nothing changes untraced
+    replaced: list[tuple[str, Decimal, Decimal | None]] = field(default_factory=list)
+
+    def replaced_text(self) -> list[str]:
+        from ..text import vn
+
+        return [f"{address}: {vn(old)} → {vn(new) if new is not None else '(trống)'}"
+                for address, old, new in self.replaced]
 
     @property
     def errors(self) -> int:
@@ -54,6 +62,9 @@ def plan_recalc(assessment: Assessment, against: Assessment | None = None) -> Re
     """Compute parents and total, apply them to the model, then check what results."""
     values: dict[tuple[int, int], Decimal | None] = {}
     skipped = []
+    replaced: list[tuple[str, Decimal, Decimal | None]] = []
+    # what was wrong in the typed subtotals before they are replaced stays on the record
+    before = [f for f in check_assessment(assessment, against) if f.code == "self-sum-mismatch"]
     for crit in assessment.tree():
         cell = crit.self.cell
         if not crit.children or cell is None or not crit.code_ok:
@@ -62,17 +73,27 @@ def plan_recalc(assessment: Assessment, against: Assessment | None = None) -> Re
             skipped.append(cell.address)
             continue
         computed = crit.computed_self()
-        values[(cell.row, cell.col)] = _round(computed)
-        crit.self = ScoreCell(cell, computed, _round(computed))
+        new = _round(computed)
+        if crit.self.value is not None and crit.self.value != new:
+            replaced.append((cell.address, crit.self.value, new))
+        values[(cell.row, cell.col)] = new
+        crit.self = ScoreCell(cell, computed, new)
     totals = assessment.totals()
     if assessment.total_self is not None and assessment.total_self.cell is not None:
         cell = assessment.total_self.cell
         if assessment.total_self.is_formula:
             skipped.append(cell.address)
         else:
-            values[(cell.row, cell.col)] = _round(totals.self)
+            new = _round(totals.self)
+            old = assessment.total_self.value
+            if old is not None and old != new:
+                replaced.append((cell.address, old, new))
+            values[(cell.row, cell.col)] = new
             assessment.total_self = ScoreCell(cell, totals.self, _round(totals.self))
     findings = check_assessment(assessment, against)
+    for finding in before:
+        finding.message = f"Trước khi tính lại: {finding.message} Đã ghi giá trị đúng; giá trị cũ có trong bản sao lưu."
+    findings = sorted(findings + before, key=lambda f: (f.row if f.row >= 0 else 10**9, f.cell, f.code))
     marks: dict[tuple[int, int], Mark] = {}
     for finding in findings:
         if finding.sheet != assessment.sheet or not finding.cell or finding.severity not in MARK_COLOURS:
@@ -83,7 +104,7 @@ def plan_recalc(assessment: Assessment, against: Assessment | None = None) -> Re
             mark.severity = ERROR
         mark.messages.append(finding.message)
     return RecalcPlan(assessment.sheet, values, marks, findings, totals, dt.datetime.now().replace(microsecond=0),
-                      skipped)
+                      skipped, replaced)
 
 
 def _round(value: Decimal | None) -> Decimal | None:
@@ -118,6 +139,7 @@ def findings_rows(plan: RecalcPlan, unit: str = "", filled: set[str] = frozenset
         ["Điểm chờ kết quả (chưa chấm)", t.pending_max],
         *[[f"Phần {part}", v["self"] if v["self"] is not None else "", f"/ {v['max']}"] for part, v in t.by_part.items()],
         ["Số lỗi / cảnh báo", f"{plan.errors} lỗi, {plan.warnings} cảnh báo"],
+        *[["Ô đã thay (cũ → mới)", line] for line in plan.replaced_text()],
     ]
     table = [
         [index, f.cell, SEVERITY_VI[f.severity], f.code, f"{f.part} / {f.criterion}".strip(" /"), f.message,

@@ -47,6 +47,8 @@ class RecalcOutcome:
             f"Đã ghi {self.path}: tổng {vn(t.self)}/{vn(t.max)} điểm (chờ {vn(t.pending_max)} điểm chưa chấm); "
             f"{self.plan.errors} lỗi, {self.plan.warnings} cảnh báo — xem trang “{FINDINGS_SHEET}”.",
         ]
+        if self.plan.replaced:
+            out.append("Đã thay giá trị bạn gõ ở các ô (cũ → mới): " + "; ".join(self.plan.replaced_text()))
         if self.backup:
             out.append(f"Bản sao lưu tệp gốc: {self.backup}")
         if self.plan.skipped_formulas:
@@ -81,7 +83,8 @@ def _refuse_unsafe(source: Path, target: Path) -> None:
         raise RefusedWrite(f"không có quyền ghi vào thư mục {folder} — chưa ghi gì.")
 
 
-def recalc_file(path, output=None, backup: bool = True, against=None, overwrite: bool = False) -> RecalcOutcome:
+def recalc_file(path, output=None, backup: bool = True, against=None, overwrite: bool = False,
+                columns: dict[str, int] | None = None, sheet: str | None = None) -> RecalcOutcome:
     """Recalculate a workbook file (in place unless ``output``) and mark its findings.
 
     Paths are compared resolved: ``-o`` naming the input itself (another spelling, a link) is an
@@ -99,7 +102,10 @@ def recalc_file(path, output=None, backup: bool = True, against=None, overwrite:
                            "hoặc thêm --overwrite — chưa ghi gì.")
     if source.suffix.lower() == ".xlsm" and target.suffix.lower() != ".xlsm":
         raise RefusedWrite("tệp gốc có macro (.xlsm): tệp ra cũng phải là .xlsm để giữ macro")
-    assessment = read_workbook(source)  # vets the package too (bombs, entities, damage)
+    assessment = read_workbook(source, columns=columns, sheet=sheet)  # vets the package too (bombs, entities…)
+    if assessment.sheet_hidden and sheet is None:
+        raise RefusedWrite(f"bảng tiêu chí chỉ có trên trang ẩn “{assessment.sheet}”; không ghi vào trang ẩn khi "
+                           f"chưa được chỉ rõ — dùng --sheet \"{assessment.sheet}\" nếu đúng là trang này. Chưa ghi gì.")
     _refuse_unsafe(source, target)
     plan = plan_recalc(assessment, against)
     archive, info = open_package(str(source))

@@ -1,0 +1,119 @@
+"""What an STT cell says: a part, a numbered criterion, a letter sub-item, a bullet, or nothing.
+
+Officers number rows in many ways: "I", "I.", "Phần I", "Ⅱ", "A"; "1", "1.", "Lĩnh vực 1",
+"Tiêu chí 1"; "1.1", "Chỉ tiêu 1.2"; "1.1.1", "1.1.1.a", "a)", "b."; bullets "-" and "+".
+All are read here, so the table parser only sees normalised codes.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from ..model import CODE_ROMAN
+from ..text import fold, format_decimal, to_decimal_from_float
+from .labels import CODE_WORDS
+
+_ARABIC = re.compile(r"^\d+(\.\d+)*(\.[a-z])?$")
+_LETTER_ITEM = re.compile(r"^([a-zđ])[).]?$")
+_BULLETS = {"-", "+", "*", "•", "–", "—", "·", "o"}
+_FOLDED_WORDS = sorted(CODE_WORDS, key=len, reverse=True)
+
+
+@dataclass(frozen=True)
+class Code:
+    kind: str  # "part" | "number" | "letter" | "bullet"
+    value: str  # "II", "A", "1.2", "1.1.1.a", "a", "-"
+    word: str = ""  # folded prefix word ("tieu chi") when the officer wrote one
+
+
+def read_code(value: Any) -> Code | None:
+    """Classify an STT cell; None when it holds no code."""
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Code("number", str(value)) if value >= 0 else None
+    if isinstance(value, float):
+        if value != value or value < 0 or value > 1e6:
+            return None
+        return Code("number", format_decimal(to_decimal_from_float(value)))
+    return _read_code_text(str(value))
+
+
+@lru_cache(maxsize=4096)
+def _read_code_text(raw: str) -> Code | None:
+    # NFKC turns the Unicode Roman numerals (Ⅱ, U+2161) into letters (II)
+    text = unicodedata.normalize("NFKC", raw).strip()
+    if not text or len(text) > 40:
+        return None
+    if text in _BULLETS:
+        return Code("bullet", text)
+    word = ""
+    folded = fold(text)
+    for candidate in _FOLDED_WORDS:
+        if folded.startswith(candidate + " ") or folded == candidate:
+            word = candidate
+            # folding keeps the words, so the prefix is the first words of the text
+            text = _strip_words(" ".join(text.split()), len(candidate.split()))
+            break
+    text = text.replace(" ", "").rstrip(".):").lstrip("(")
+    if not text:
+        return None
+    upper = text.upper()
+    if CODE_ROMAN.match(upper) and (upper == text or len(text) > 1 or word == "phan"):
+        return Code("part", upper, word)
+    if len(text) == 1 and text.isalpha():
+        if text.isupper() or word == "phan":
+            return Code("part", text.upper(), word)  # lettered parts: A, B, C…
+        if _LETTER_ITEM.match(text.lower()):
+            return Code("letter", text.lower(), word)
+    lowered = text.lower()
+    if _ARABIC.match(lowered):
+        return Code("number", lowered, word)
+    return None
+
+
+def _strip_words(text: str, count: int) -> str:
+    parts = text.split()
+    return " ".join(parts[count:])
+
+
+def normalise_code(value: Any) -> str | None:
+    """STT cell → '1.1.1', 'II', or None: the numbered and part codes only (used by callers
+    that compare codes, e.g. the official criteria set)."""
+    code = read_code(value)
+    if code is None or code.kind in ("bullet", "letter"):
+        return None
+    return code.value
+
+
+def sibling_key(code: str) -> int:
+    """The last component as a number, for order checks: '1.2' → 2, '1.1.1.b' → 2."""
+    last = code.rsplit(".", 1)[-1]
+    return int(last) if last.isdigit() else ord(last[:1]) - 96
+
+
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
+
+
+def part_rank(code: str, lettered: bool) -> int:
+    """Order of a part: Roman value, or the letter's place when the table letters its parts."""
+    if lettered and len(code) == 1:
+        return ord(code) - 64
+    if not CODE_ROMAN.match(code):
+        return ord(code[:1]) - 64
+    total = 0
+    for i, ch in enumerate(code):
+        value = _ROMAN[ch]
+        total += -value if i + 1 < len(code) and _ROMAN[code[i + 1]] > value else value
+    return total
+
+
+def is_list_marker(text: str) -> bool:
+    """A rubric/continuation line in the name column: "a) …", "1. …", "- …", "+ …"."""
+    stripped = text.lstrip()
+    if stripped[:1] in _BULLETS and stripped[1:2] in (" ", ""):
+        return True
+    return bool(re.match(r"^([a-zđ]|\d{1,2})[).]\s", stripped))

@@ -1,0 +1,198 @@
+"""Find the criteria table's header row and which column plays which role.
+
+Roles come from the synonym table in labels.HEADER_ROLES (documented in README), matched without
+case, marks or spacing, on one header row or two (a merged "Điểm" above "Tối đa | Tự đánh giá").
+A user can name the columns instead (``--columns stt=A,name=B,max=C,self=D``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..errors import UnreadableWorkbook
+from ..text import clean_text, column_letter, fold
+from .codes import read_code
+from .grid import SheetGrid
+from .labels import HEADER_ROLES, ROLE_NAMES, ROLE_ORDER
+
+HEADER_SCAN_ROWS = 500
+CORE = ("code", "name", "max", "self", "explanation", "appraised", "appraisal_comment")
+NEEDED = ("code", "max", "self")
+_FOLDED_ROLES = {role: tuple(fold(k) for k in keys) for role, keys in HEADER_ROLES.items()}
+
+
+@dataclass
+class Header:
+    row: int  # last header row (0-based); data starts below it
+    columns: dict[str, int]  # role → 0-based column
+    extras: dict[str, int] = field(default_factory=dict)  # other header texts → column
+    texts: list[str] = field(default_factory=list)  # the header texts, joined over two rows
+
+
+@lru_cache(maxsize=8192)
+def role_of(text: str) -> str | None:
+    if not text or len(text) > 80:  # header cells are short; explanations never name a column
+        return None
+    folded = fold(text).rstrip(":").strip().lstrip("(").rstrip(")")
+    if not folded:
+        return None
+    for role in ROLE_ORDER:
+        keys = _FOLDED_ROLES[role]
+        if role == "code":
+            if folded in keys or any(folded.startswith(k + " ") for k in keys if len(k) > 2):
+                return role
+        elif any(folded == k or folded.startswith(k + " ") or folded.startswith(k + "/")
+                 or folded.startswith(k + ",") or folded.startswith(k + "(") for k in keys):
+            return role
+    return None
+
+
+class MergeIndex:
+    """Which merged range covers a cell: small merges in a dict, big ones (a whole-column
+    merge, 400 large ranges) as rectangles, so memory never follows the merged area."""
+
+    SMALL = 512
+
+    def __init__(self, merged, height: int, width: int):
+        self.cells: dict[tuple[int, int], tuple[int, int]] = {}
+        self.big: list[tuple[int, int, int, int]] = []
+        for r0, c0, r1, c1 in merged:
+            r1, c1 = min(r1, height - 1), min(c1, width - 1)  # nothing beyond the cells read
+            if r1 < r0 or c1 < c0:
+                continue
+            if (r1 - r0 + 1) * (c1 - c0 + 1) > self.SMALL:
+                self.big.append((r0, c0, r1, c1))
+                continue
+            for r in range(r0, r1 + 1):
+                for c in range(c0, c1 + 1):
+                    if (r, c) != (r0, c0):
+                        self.cells[(r, c)] = (r0, c0)
+        if len(self.big) > 64:  # absurd: keep the first ones, a table needs few
+            self.big = self.big[:64]
+
+    def get(self, key):
+        found = self.cells.get(key)
+        if found is not None or not self.big:
+            return found
+        r, c = key
+        for r0, c0, r1, c1 in self.big:
+            if r0 <= r <= r1 and c0 <= c <= c1 and (r, c) != (r0, c0):
+                return (r0, c0)
+        return None
+
+    def __contains__(self, key) -> bool:
+        return self.get(key) is not None
+
+
+def _texts(sheet: SheetGrid, row: int, merged: MergeIndex) -> list[str]:
+    line = sheet.rows[row] if row < sheet.height else []
+    texts = []
+    for col, value in enumerate(line):
+        if value in (None, ""):
+            top = merged.get((row, col))
+            if top is not None and top[0] == row:  # horizontal merge: "Điểm" over two columns
+                value = sheet.value(*top)
+        texts.append(clean_text(value) if isinstance(value, str) else "")
+    return texts
+
+
+def roles_of(texts: list[str]) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
+    for col, text in enumerate(texts):
+        role = role_of(text) if text else None
+        if role:
+            found.setdefault(role, []).append(col)
+    return found
+
+
+def _infer_code_column(sheet: SheetGrid, row: int, roles: dict[str, list[int]]) -> None:
+    """No "STT" header, but two text columns ("Tiêu chí, chỉ tiêu" | "Nội dung"): the one whose
+    cells below read as codes is the code column."""
+    if "code" in roles or len(roles.get("name", [])) < 2:
+        return
+    best, hits_best = None, 1
+    for col in roles["name"]:
+        hits = sum(1 for r in range(row + 1, min(sheet.height, row + 16)) if read_code(sheet.value(r, col)))
+        if hits > hits_best:
+            best, hits_best = col, hits
+    if best is not None:
+        roles["name"].remove(best)
+        roles["code"] = [best]
+
+
+def _header_at(sheet: SheetGrid, row: int, merged: MergeIndex, needed) -> tuple[Header | None, dict]:
+    texts = _texts(sheet, row, merged)
+    candidates = [(row, texts)]
+    if row + 1 < sheet.height:  # two-row header
+        below = _texts(sheet, row + 1, merged)
+        width = max(len(texts), len(below))
+        texts_p, below_p = texts + [""] * (width - len(texts)), below + [""] * (width - len(below))
+        joined = [a if a == b else " ".join(t for t in (a, b) if t) for a, b in zip(texts_p, below_p)]
+        candidates.append((row + 1, joined))
+    best_partial: dict = {}
+    for last_row, cand in candidates:
+        roles = roles_of(cand)
+        _infer_code_column(sheet, last_row, roles)
+        if len(roles) > len(best_partial):
+            best_partial = {"row": row, "roles": roles}
+        if all(r in roles for r in needed):
+            columns = {role: cols[0] for role, cols in roles.items()}
+            # evidence, guidance, notes… are kept as they are: listed with the other extra columns
+            used = {col for role, col in columns.items() if role in CORE}
+            extras = {text: col for col, text in enumerate(cand) if text and col not in used}
+            return Header(last_row, columns, extras, cand), best_partial
+    return None, best_partial
+
+
+def find_header(sheet: SheetGrid, needed=NEEDED) -> tuple[Header | None, dict]:
+    """The header, or None and the best partial match (for the message)."""
+    merged = MergeIndex(sheet.merged, sheet.height, max((len(r) for r in sheet.rows[:HEADER_SCAN_ROWS]), default=0))
+    best: dict = {}
+    for row in range(min(sheet.height, HEADER_SCAN_ROWS)):
+        line = sheet.rows[row]
+        short = 0
+        for value in line:
+            if value.__class__ is str and value and len(value) <= 80:
+                short += 1
+                if short >= 2:
+                    break
+        if short < 2:
+            continue
+        header, partial = _header_at(sheet, row, merged, needed)
+        if header is not None:
+            return header, partial
+        if len(partial.get("roles", {})) > len(best.get("roles", {})):
+            best = {**partial, "sheet": sheet.name}
+    return None, best
+
+
+def missing_message(best: dict, needed=NEEDED) -> str:
+    wanted = ", ".join(f"“{ROLE_NAMES[r]}”" for r in needed)
+    if not best or len(best.get("roles", {})) < 2:
+        return f"không tìm thấy bảng tiêu chí (cần hàng tiêu đề có các cột {wanted})"
+    found = ", ".join(f"{ROLE_NAMES[r]} ({column_letter(cols[0])})" for r, cols in best["roles"].items())
+    missing = ", ".join(f"“{ROLE_NAMES[r]}”" for r in needed if r not in best["roles"])
+    return (f"hàng tiêu đề ở hàng {best['row'] + 1} trang “{best['sheet']}” có {found} nhưng thiếu cột {missing}; "
+            "hãy đặt tên cột cho đúng hoặc chỉ rõ bằng --columns (ví dụ --columns stt=A,name=B,max=C,self=D)")
+
+
+def parse_columns(spec: str) -> dict[str, int]:
+    """"stt=A,name=B,max=C,self=D,explanation=F" → role → 0-based column."""
+    aliases = {"stt": "code", "code": "code", "ten": "name", "name": "name", "max": "max", "toi-da": "max",
+               "self": "self", "tu-danh-gia": "self", "explanation": "explanation", "giai-trinh": "explanation",
+               "evidence": "evidence", "appraised": "appraised", "guidance": "guidance", "notes": "notes"}
+    columns: dict[str, int] = {}
+    for item in filter(None, (p.strip() for p in spec.split(","))):
+        key, _, letter = item.partition("=")
+        role = aliases.get(key.strip().lower())
+        letter = letter.strip().upper()
+        if role is None or not letter.isalpha() or len(letter) > 3:
+            raise UnreadableWorkbook(f"--columns: không hiểu “{item}” (dạng đúng: stt=A,name=B,max=C,self=D)")
+        col = 0
+        for ch in letter:
+            col = col * 26 + ord(ch) - 64
+        columns[role] = col - 1
+    missing = [ROLE_NAMES[r] for r in NEEDED if r not in columns]
+    if missing:
+        raise UnreadableWorkbook("--columns thiếu cột: " + ", ".join(missing))
+    return columns

@@ -1,0 +1,102 @@
+"""Old Vietnamese 8-bit encodings: TCVN3 (ABC, fonts .VnTime/.VnTimeH; TCVN 5712:1993) and VNI
+(VNI-Times). Such text reaches us as Latin-1 letters ("Tæng ®iÓm" for "Tổng điểm").
+
+Recognised by the workbook's fonts (.Vn*, VNI-*) and by character statistics, and converted to
+Unicode for reading and reporting only: check never changes the workbook (`cchc-xl convert`
+writes a Unicode copy). The conversion tables are viparse's, validated on real government
+documents; our tests check every letter of the TCVN3 table against the standard.
+"""
+from __future__ import annotations
+
+import re
+
+# any Vietnamese letter as Unicode writes it: such a workbook is not in a legacy encoding
+_VIETNAMESE = re.compile("[\u1ea0-\u1ef9\u0102\u0103\u0110\u0111\u01a0\u01a1\u01af\u01b0]")
+_SURFACE = re.compile("[\u00a1-\u00ff]")
+_WORD = re.compile(r"\S+")
+ENCODING_NAMES = {"tcvn3": "TCVN3 (ABC, phông .VnTime)", "vni": "VNI (phông VNI-Times)"}
+
+
+def font_hint(styles_xml: bytes | None) -> str | None:
+    """The encoding the workbook's fonts imply: .VnTime… → TCVN3, VNI-… → VNI."""
+    if not styles_xml:
+        return None
+    if b'val=".Vn' in styles_xml or b"val='.Vn" in styles_xml:
+        return "tcvn3"
+    if b'val="VNI' in styles_xml or b"val='VNI" in styles_xml:
+        return "vni"
+    return None
+
+
+def detect(texts, hint: str | None = None) -> str | None:
+    """"tcvn3", "vni" or None, from the cell texts (an iterable of str)."""
+    suspicious, unicode_hits = [], 0
+    for text in texts:
+        if text.isascii():
+            continue
+        if _VIETNAMESE.search(text):
+            unicode_hits += 1
+            if unicode_hits >= 3:
+                return None
+        elif _SURFACE.search(text):
+            suspicious.append(text)
+            if len(suspicious) >= 60:
+                break
+    if not suspicious or unicode_hits > len(suspicious):
+        return None
+    if hint:
+        return hint
+    from viparse import detect_text_encoding
+
+    found = detect_text_encoding("\n".join(suspicious))
+    return found if found in ENCODING_NAMES else None
+
+
+def _all_capitals(text: str) -> bool:
+    letters = [ch for ch in text if ch.isascii() and ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+
+
+def _restore_case(text: str) -> str:
+    """TCVN3 has no accented capitals: .VnTimeH headings are typed as ASCII capitals plus the
+    lower-case accented bytes ("TæNG"). A cell, else a word, whose ASCII letters (two or more)
+    are all capitals is written in capitals ("TỔNG"). A word with one ASCII letter ("Kú") cannot
+    be told apart and stays as it reads ("Kỳ")."""
+    if _all_capitals(text):
+        return text.upper()
+    return _WORD.sub(lambda m: m.group(0).upper() if _all_capitals(m.group(0)) else m.group(0), text)
+
+
+def convert(text: str, encoding: str) -> str:
+    """One text from ``encoding`` to Unicode (NFC); plain ASCII comes back unchanged."""
+    if text.isascii() or _VIETNAMESE.search(text):
+        return text
+    from viparse import fix
+
+    converted = fix(text, encoding=encoding)
+    return _restore_case(converted) if encoding == "tcvn3" else converted
+
+
+def convert_grid(grid, encoding: str) -> list[str]:
+    """Convert every text cell of a WorkbookGrid in place; returns the sheets that had any."""
+    touched = []
+    for sheet in grid.sheets:
+        count = 0
+        for line in sheet.rows:
+            for i, value in enumerate(line):
+                if value.__class__ is str and not value.isascii():
+                    new = convert(value, encoding)
+                    if new != value:
+                        line[i] = new
+                        count += 1
+        if count:
+            touched.append(f"“{sheet.name}” ({count} ô)")
+    return touched
+
+
+def texts_of(grid):
+    for sheet in grid.sheets:
+        for line in sheet.rows:
+            for value in line:
+                if value.__class__ is str:
+                    yield value

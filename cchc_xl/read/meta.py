@@ -1,0 +1,187 @@
+"""The report's facts from the workbook: unit, number, place and date, period, signer…
+
+Three sources, in this order of precedence (the first that states a fact wins):
+1. label/value pairs: a cell "Tên đơn vị:" and the value in the next cell with content to its right;
+2. one-cell lines "Tên đơn vị: Xã Ngọc Kỳ";
+3. the document itself as officers type it (ND 30 layout): the letterhead above the table
+   ("UBND HUYỆN TỨ KỲ / UBND XÃ NGỌC KỲ", "Số: 86/BC-UBND", "Ngọc Kỳ, ngày 26 tháng 6 năm 2023"),
+   the title ("… 6 THÁNG ĐẦU NĂM 2023 CỦA UBND XÃ NGỌC KỲ") and the signature block below it
+   ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", the signer's name).
+Only the criteria sheet's letterhead and signature block are read as a document; pairs anywhere.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from ..text import clean_text, fold, parse_date
+from .grid import WorkbookGrid
+from .labels import META_LABELS
+
+_FOLDED_META = {fold(label): key for key, label in META_LABELS.items()}
+_UNIT_WORDS = ("xa", "phuong", "thi tran", "dac khu")
+_SUPERIOR_WORDS = ("huyen", "tinh", "thanh pho", "quan", "thi xa")
+_DATE_LINE = re.compile(r"^(?P<place>[^,]{2,40}),\s*ngay\s*(?P<d>\d{1,2})\s*thang\s*(?P<m>\d{1,2})\s*nam\s*(?P<y>\d{4})")
+_PERIOD = re.compile(r"(6 thang (?:dau|cuoi) nam|sau thang (?:dau|cuoi) nam|quy [ivx1-4]+ nam|nam)\s+(\d{4})")
+_AUTHORITY = re.compile(r"^(tm|kt|q|tl|th)\.\s*\S")
+_TITLES = ("chu tich", "pho chu tich", "q. chu tich", "truong ban", "cong chuc", "nguoi lap bieu", "nguoi lap")
+
+
+def _pairs(grid: WorkbookGrid, table) -> dict[str, Any]:
+    meta: dict[str, Any] = {}
+    for sheet in grid.sheets:
+        for r, line in enumerate(sheet.rows):
+            if table and sheet.name == table[0] and table[1] <= r <= table[2]:
+                continue
+            for c, value in enumerate(line):
+                if value.__class__ is not str or not value or len(value) > 200:
+                    continue
+                folded = fold(value)
+                key = _FOLDED_META.get(folded.rstrip(":").strip()) if len(value) <= 40 else None
+                if key is not None:
+                    if key not in meta:
+                        for right in line[c + 1:]:
+                            if right not in (None, ""):
+                                meta[key] = right
+                                break
+                    continue
+                label, sep, rest = value.partition(":")  # one cell: "Tên đơn vị: Xã Ngọc Kỳ"
+                if sep and rest.strip():
+                    key = _FOLDED_META.get(fold(label).strip())
+                    if key is not None and key not in meta:
+                        meta[key] = rest.strip()
+    return meta
+
+
+def _title_case(text: str) -> str:
+    return " ".join(w[:1].upper() + w[1:].lower() for w in text.split())
+
+
+def _unit_name(text: str) -> str | None:
+    """"UBND XÃ NGỌC KỲ" / "XÃ NGỌC KỲ" / "Ủy ban nhân dân xã Ngọc Kỳ" → "Xã Ngọc Kỳ"."""
+    words = text.split()
+    folded = fold(text)
+    for prefix in ("ubnd ", "uy ban nhan dan "):
+        if folded.startswith(prefix):
+            words = words[len(prefix.split()):]
+            folded = folded[len(prefix):]
+            break
+    for word in _UNIT_WORDS:
+        if folded.startswith(word + " ") and len(words) > len(word.split()):
+            kind = " ".join(words[: len(word.split())])
+            rest = " ".join(words[len(word.split()):])
+            return kind[:1].upper() + kind[1:].lower() + " " + _title_case(rest)  # "Thị trấn Tứ Kỳ"
+    return None
+
+
+def _superior_name(text: str) -> str | None:
+    """"UBND HUYỆN TỨ KỲ" → "UBND huyện Tứ Kỳ"."""
+    folded = fold(text)
+    words = text.split()
+    for prefix in ("ubnd ", "uy ban nhan dan "):
+        if folded.startswith(prefix):
+            rest_words, rest = words[len(prefix.split()):], folded[len(prefix):]
+            for word in _SUPERIOR_WORDS:
+                if rest.startswith(word + " ") and len(rest_words) > len(word.split()):
+                    n = len(word.split())
+                    return "UBND " + " ".join(rest_words[:n]).lower() + " " + _title_case(" ".join(rest_words[n:]))
+    return None
+
+
+def _lines(values) -> list[str]:
+    out = []
+    for value in values:
+        if value.__class__ is str:
+            out.extend(clean_text(part) for part in value.splitlines() if part.strip())
+    return out
+
+
+def _document(grid: WorkbookGrid, table) -> dict[str, Any]:
+    """Facts from the letterhead and title above the table and the signature block below it."""
+    if not table:
+        return {}
+    sheet = next((s for s in grid.sheets if s.name == table[0]), None)
+    if sheet is None:
+        return {}
+    meta: dict[str, Any] = {}
+    above = _lines(v for line in sheet.rows[: table[1]] for v in line)
+    for i, text in enumerate(above):
+        folded = fold(text)
+        if "superior" not in meta and _superior_name(text):
+            meta["superior"] = _superior_name(text)
+            continue
+        if "unit" not in meta and len(text) <= 60:
+            unit = _unit_name(text)
+            if unit and (folded.startswith(("ubnd", "uy ban")) or (i and fold(above[i - 1]) == "uy ban nhan dan")):
+                meta["unit"] = unit
+                continue
+        if folded.startswith(("so:", "so ")) and len(text) <= 40:
+            number = text.split(":", 1)[-1].strip() if ":" in text else text[3:].strip()
+            if number[:1].isdigit():  # "Số:   /BC-UBND" (no number yet) states nothing
+                meta.setdefault("doc_number", number)
+            continue
+        match = _DATE_LINE.match(folded)
+        if match and "report_date" not in meta:
+            try:
+                meta["report_date"] = dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
+            except ValueError:
+                pass
+            meta.setdefault("place", text.split(",", 1)[0].strip())
+            continue
+        period = _PERIOD.search(folded)
+        if period and "period" not in meta and len(folded) > 20:  # the title
+            meta["period"] = _period_text(period.group(1), period.group(2))
+            of = re.search(r"\bcua (ubnd |uy ban nhan dan )?((xa|phuong|thi tran|dac khu) .+)$", folded)
+            if of and "unit" not in meta:  # "… CỦA UBND XÃ NGỌC KỲ": folding keeps the words
+                words = text.split()
+                unit = _unit_name(" ".join(words[len(words) - len(of.group(2).split()):]))
+                if unit:
+                    meta["unit"] = unit
+    below = []
+    for line in sheet.rows[table[2] + 1: table[2] + 40]:
+        below.extend((c, text) for c, value in enumerate(line) if value.__class__ is str
+                     for text in _lines([value]))
+    for i, (col, text) in enumerate(below):
+        folded = fold(text)
+        if "authority" not in meta and _AUTHORITY.match(folded):
+            meta["authority"] = text.upper()
+            continue
+        if "signer_title" not in meta and folded in _TITLES:
+            meta["signer_title"] = text.upper()
+            for later_col, later in below[i + 1:]:
+                if later_col == col and _looks_like_name(later):
+                    meta.setdefault("signer", later)
+                    break
+    return {k: v for k, v in meta.items() if v}
+
+
+def _period_text(kind: str, year: str) -> str:
+    words = {"6 thang dau nam": "6 tháng đầu năm", "6 thang cuoi nam": "6 tháng cuối năm",
+             "sau thang dau nam": "6 tháng đầu năm", "sau thang cuoi nam": "6 tháng cuối năm", "nam": "năm"}
+    return f"{words.get(kind, kind)} {year}"
+
+
+def _looks_like_name(text: str) -> bool:
+    words = text.split()
+    return 2 <= len(words) <= 5 and all(w[:1].isupper() and w.isalpha() for w in words) and not text.isupper()
+
+
+def read_meta(grid: WorkbookGrid, table: tuple[str, int, int] | None = None) -> dict[str, Any]:
+    """Every fact the workbook states (see the module docstring for the order of precedence).
+
+    ``table`` (sheet, first row, last row) is the criteria table: its cells are criteria, never
+    labels; the letterhead is above it and the signature block below it.
+    """
+    meta = _pairs(grid, table)
+    for key, value in _document(grid, table).items():
+        meta.setdefault(key, value)
+    for key, value in list(meta.items()):
+        if key == "report_date":
+            parsed = parse_date(value)
+            meta[key] = parsed if parsed else clean_text(value)
+        elif not isinstance(value, str):
+            meta[key] = clean_text(value)
+        else:
+            meta[key] = clean_text(value)
+    return meta

@@ -1,0 +1,116 @@
+"""A sparse reader for sheets whose extent is absurd.
+
+A stray cell at XFD1048576, or 200,000 bordered empty rows, makes a dense reader allocate the
+whole rectangle (python-calamine asked for 512 GB and aborted the process). Such sheets are read
+here instead, cell by cell from the XML (lxml, in C), keeping only cells that hold a value inside
+a sane window; what lies beyond is listed, not read. Time and memory follow the cells with
+content, never the extent a stray cell or a false dimension claims.
+"""
+from __future__ import annotations
+
+import io
+import re
+
+from lxml import etree
+
+MAX_ROWS = 100_000  # a criteria table has hundreds of rows
+MAX_COLS = 702  # A…ZZ
+_FAR_CELL = re.compile(rb'\sr="(?:[A-Z]{3}\d+|[A-Z]{1,2}\d{6,})"')
+BIG_SHEET = 8 * 1024 * 1024  # bytes of sheet XML
+
+
+def needs_sparse(data: bytes) -> bool:
+    """A cell beyond column ZZ or row 99,999, or a very large sheet part."""
+    return len(data) > BIG_SHEET or _FAR_CELL.search(data) is not None
+
+
+def _column(letters: str) -> int:
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return col - 1
+
+
+def shared_strings(data: bytes | None) -> list[str]:
+    if not data:
+        return []
+    strings = []
+    for _, si in etree.iterparse(io.BytesIO(data), events=("end",), tag="{*}si", resolve_entities=False,
+                                 no_network=True, huge_tree=False):
+        strings.append("".join(t.text or "" for t in si.iter("{*}t")))
+        si.clear()
+    return strings
+
+
+_REF = re.compile(r"^([A-Z]+)(\d+)$")
+
+
+def read_sparse(data: bytes, strings: list[str]):
+    """(rows, merged, stray refs): rows as lists from A1, merges as (r0, c0, r1, c1)."""
+    cells: dict[int, dict[int, object]] = {}
+    stray: list[str] = []
+    merged = []
+    next_row = 0
+    for _, el in etree.iterparse(io.BytesIO(data), events=("end",), tag=("{*}c", "{*}row", "{*}mergeCell"),
+                                 resolve_entities=False, no_network=True, huge_tree=True):
+        tag = etree.QName(el).localname
+        if tag == "row":
+            el.clear()
+            continue
+        if tag == "mergeCell":
+            ref = el.get("ref", "")
+            if ":" in ref:
+                a, b = ref.split(":", 1)
+                ma, mb = _REF.match(a), _REF.match(b)
+                if ma and mb:
+                    r0, c0, r1, c1 = int(ma.group(2)) - 1, _column(ma.group(1)), int(mb.group(2)) - 1, _column(mb.group(1))
+                    if r0 < MAX_ROWS and c0 < MAX_COLS:
+                        merged.append((r0, c0, min(r1, MAX_ROWS - 1), min(c1, MAX_COLS - 1)))
+            continue
+        value_el = el.find("{*}v")
+        inline = el.find("{*}is")
+        if value_el is None and inline is None:
+            el.clear()
+            continue
+        ref = el.get("r")
+        match = _REF.match(ref or "")
+        if match:
+            row, col = int(match.group(2)) - 1, _column(match.group(1))
+        else:  # cells without r: the next position in the row (rare)
+            row, col = next_row, 0
+        kind = el.get("t")
+        if inline is not None:
+            value = "".join(t.text or "" for t in inline.iter("{*}t"))
+        else:
+            text = value_el.text or ""
+            if kind == "s":
+                value = strings[int(text)] if text.isdigit() and int(text) < len(strings) else ""
+            elif kind in ("str", "e"):
+                value = text
+            elif kind == "b":
+                value = text == "1"
+            else:
+                try:
+                    value = float(text)
+                except ValueError:
+                    value = text
+        if row >= MAX_ROWS or col >= MAX_COLS:
+            if len(stray) < 5:
+                stray.append(ref or f"R{row + 1}C{col + 1}")
+            el.clear()
+            continue
+        cells.setdefault(row, {})[col] = value
+        next_row = row
+        el.clear()
+    height = max(cells) + 1 if cells else 0
+    rows = []
+    for r in range(height):
+        line = cells.get(r)
+        if not line:
+            rows.append([])
+            continue
+        row = [None] * (max(line) + 1)
+        for c, v in line.items():
+            row[c] = v
+        rows.append(row)
+    return rows, merged, stray
