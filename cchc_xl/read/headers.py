@@ -150,13 +150,12 @@ def find_header(sheet: SheetGrid, needed=NEEDED) -> tuple[Header | None, dict]:
     best: dict = {}
     for row in range(min(sheet.height, HEADER_SCAN_ROWS)):
         line = sheet.rows[row]
-        short = 0
+        short, named = 0, False
         for value in line:
             if value.__class__ is str and value and len(value) <= 80:
                 short += 1
-                if short >= 2:
-                    break
-        if short < 2:
+                named = named or role_of(value) is not None
+        if short < 2 or not named:  # a header row has two short texts, one naming a column
             continue
         header, partial = _header_at(sheet, row, merged, needed)
         if header is not None:

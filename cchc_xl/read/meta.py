@@ -25,6 +25,7 @@ _SUPERIOR_WORDS = ("huyen", "tinh", "thanh pho", "quan", "thi xa")
 _DATE_LINE = re.compile(r"^(?P<place>[^,]{2,40}),\s*ngay\s*(?P<d>\d{1,2})\s*thang\s*(?P<m>\d{1,2})\s*nam\s*(?P<y>\d{4})")
 _PERIOD = re.compile(r"(6 thang (?:dau|cuoi) nam|sau thang (?:dau|cuoi) nam|quy [ivx1-4]+ nam|nam)\s+(\d{4})")
 _AUTHORITY = re.compile(r"^(tm|kt|q|tl|th)\.\s*\S")
+DOCUMENT_KEYS = {"unit", "doc_number", "report_date", "place", "period", "authority", "signer_title", "signer"}
 _TITLES = ("chu tich", "pho chu tich", "q. chu tich", "truong ban", "cong chuc", "nguoi lap bieu", "nguoi lap")
 
 
@@ -174,8 +175,9 @@ def read_meta(grid: WorkbookGrid, table: tuple[str, int, int] | None = None) -> 
     labels; the letterhead is above it and the signature block below it.
     """
     meta = _pairs(grid, table)
-    for key, value in _document(grid, table).items():
-        meta.setdefault(key, value)
+    if not DOCUMENT_KEYS <= meta.keys():  # the labelled block says it all in most workbooks
+        for key, value in _document(grid, table).items():
+            meta.setdefault(key, value)
     for key, value in list(meta.items()):
         if key == "report_date":
             parsed = parse_date(value)

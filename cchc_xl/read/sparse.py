@@ -15,13 +15,15 @@ from lxml import etree
 
 MAX_ROWS = 100_000  # a criteria table has hundreds of rows
 MAX_COLS = 702  # A…ZZ
-_FAR_CELL = re.compile(rb'\sr="(?:[A-Z]{3}\d+|[A-Z]{1,2}\d{6,})"')
-BIG_SHEET = 8 * 1024 * 1024  # bytes of sheet XML
+# a cell that holds something (not self-closing) beyond column ZZ or row 99,999; empty styled cells
+# (borders drawn down 200,000 rows) cost a dense reader nothing and do not count
+_FAR_REF = re.compile(rb' r="(?:[A-Z]{3}|[A-Z]{1,2}\d{6})')  # fast: anchored on a literal
+_FAR_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?r="(?:[A-Z]{3}\d+|[A-Z]{1,2}\d{6,})"[^>]*?(?<!/)>')
 
 
 def needs_sparse(data: bytes) -> bool:
-    """A cell beyond column ZZ or row 99,999, or a very large sheet part."""
-    return len(data) > BIG_SHEET or _FAR_CELL.search(data) is not None
+    """A cell with content beyond column ZZ or row 99,999."""
+    return _FAR_REF.search(data) is not None and _FAR_CELL.search(data) is not None
 
 
 def _column(letters: str) -> int:

@@ -15,7 +15,7 @@ from ..model import Assessment, Cell, Criterion, ScoreCell
 from ..text import clean_text, fold
 from .codes import Code, is_list_marker, normalise_code, part_rank, read_code, sibling_key
 from .grid import SheetGrid, WorkbookGrid
-from .headers import Header, MergeIndex, find_header, missing_message, roles_of
+from .headers import Header, MergeIndex, find_header, missing_message, role_of
 from .labels import TOTAL_WORDS
 from .meta import read_meta
 
@@ -33,15 +33,25 @@ def _is_total(*texts: str) -> bool:
     return False
 
 
-def _is_repeated_header(line) -> bool:
-    """A header row repeated at a page break ("STT | Lĩnh vực, tiêu chí | Điểm tối đa …")."""
-    texts = [clean_text(v) if v.__class__ is str else "" for v in line]
-    roles = roles_of(texts)
-    return sum(1 for r in _CORE_ROLES if r in roles) >= 2
+def _is_repeated_header(line, core_columns) -> bool:
+    """A header row repeated at a page break ("STT | Lĩnh vực, tiêu chí | Điểm tối đa …"): two of
+    the table's own columns hold header words (a criterion's max is a number: rejected at once)."""
+    hits = 0
+    for col in core_columns:
+        value = line[col]
+        if value.__class__ is str and role_of(value.strip()):
+            hits += 1
+            if hits >= 2:
+                return True
+    return False
 
 
-def _is_column_numbers(line) -> bool:
+def _is_column_numbers(line, name_col) -> bool:
     """A row of column numbers under the header: "1 | 2 | 3 | 4 | 5" or "(1) | (2) …"."""
+    if name_col is not None:  # a criterion has a name: the common case is rejected here
+        name = line[name_col]
+        if name.__class__ is str and not _COLUMN_NUMBER.match(name.strip()):
+            return False
     numbers = []
     for value in line:
         if value is None or value == "":
@@ -163,6 +173,7 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
     col_expl = columns.get("explanation")
     col_comment = columns.get("appraisal_comment")
     col_max, col_self, col_appraised = columns["max"], columns["self"], columns.get("appraised")
+    core_columns = [columns[r] for r in _CORE_ROLES if r in columns]
 
     def text_at(r, line, col):
         """Text of a cell; a merged explanation belongs to every row it covers."""
@@ -199,16 +210,16 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
         code_raw = line[col_code]
         if code_raw == "":
             code_raw = None
-        if code_raw is None or code_raw.__class__ is str:
+        if (code_raw is None or code_raw.__class__ is str) and line[col_max].__class__ is not float:
             # rows that are not criteria: a header repeated at a page break, its column numbers,
-            # a page title pasted with it
-            if _is_repeated_header(line) or _is_column_numbers(line):
+            # a page title pasted with it (a criterion row's max is a number: skipped at once)
+            if _is_repeated_header(line, core_columns) or _is_column_numbers(line, col_name):
                 for crit, note in title_notes:
                     if note in crit.notes:
                         crit.notes.remove(note)
                 title_notes = []
                 continue
-        elif _is_column_numbers(line):
+        elif _is_column_numbers(line, col_name):
             continue
         text = clean_text(line[col_name]) if col_name is not None else ""
         code = read_code(code_raw)

@@ -1,0 +1,47 @@
+"""Workbooks whose extent is absurd, made from the bundled example (used by bench_bounded and tests):
+a stray cell at XFD1048576, 200,000 empty bordered rows, 400 large merged ranges."""
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from cchc_xl.resources import example_workbook
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def _rewrite(out: Path, change) -> Path:
+    with zipfile.ZipFile(example_workbook()) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == SHEET:
+                data = change(data)
+            dst.writestr(item, data)
+    return out
+
+
+def stray_far_cell(folder, name="stray.xlsx") -> Path:
+    cell = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    return _rewrite(Path(folder) / name, lambda d: d.replace(b"</sheetData>", cell + b"</sheetData>"))
+
+
+def empty_bordered_rows(folder, name="empty_rows.xlsx", count=200_000) -> Path:
+    rows = b"".join(b'<row r="%d"><c r="A%d" s="1"/><c r="B%d" s="1"/></row>' % (r, r, r)
+                    for r in range(200, 200 + count))
+    return _rewrite(Path(folder) / name, lambda d: d.replace(b"</sheetData>", rows + b"</sheetData>"))
+
+
+def many_merges(folder, name="merges.xlsx", count=400) -> Path:
+    merges = b"".join(b'<mergeCell ref="G%d:ZZ%d"/>' % (r * 300 + 1, r * 300 + 290) for r in range(count))
+
+    def change(data: bytes) -> bytes:
+        data = data.replace(b"</mergeCells>", merges + b"</mergeCells>")
+        return re.sub(rb'<mergeCells count="(\d+)"', lambda m: b'<mergeCells count="%d"' % (int(m.group(1)) + count),
+                      data)
+
+    return _rewrite(Path(folder) / name, change)
+
+
+MAKERS = {"ô lạc ở XFD1048576": stray_far_cell, "200.000 hàng trống có viền": empty_bordered_rows,
+          "400 vùng gộp lớn": many_merges}

@@ -1,0 +1,387 @@
+"""Workbooks as officers really have them (issue: headers, codes, letterheads, encodings, stray
+cells, error values, several tables, Strict files, recalc trace)."""
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from cchc_xl.api import check_file
+from cchc_xl.read import read_workbook
+from cchc_xl.summarise.bulk import bulk_check
+
+from bench.absurd_files import empty_bordered_rows, many_merges, stray_far_cell
+from helpers import EXAMPLE, edited_example, find_row, letterhead_example
+
+HEADER = ["STT", "Lĩnh vực, tiêu chí", "Điểm tối đa", "Điểm tự đánh giá", "Nội dung giải trình"]
+
+
+def cli(*args):
+    return subprocess.run([sys.executable, "-m", "cchc_xl", *map(str, args)], capture_output=True, text=True,
+                          encoding="utf-8")
+
+
+def totals(path, **kwargs):
+    t = read_workbook(path, **kwargs).totals()
+    return t.max, t.self, t.pending_max
+
+
+BASE_FINDINGS = {(f.code, f.cell) for f in check_file(EXAMPLE).findings}
+
+
+def test_repeated_page_headers_and_column_numbers_are_not_criteria(tmp_path):
+    def edit(ws):
+        rows = [30, 45, 60, 75, 90, 100, 110]  # seven page breaks
+        for at in sorted(rows, reverse=True):
+            ws.insert_rows(at, 3)
+            ws.cell(at, 1, "BỘ TIÊU CHÍ ĐÁNH GIÁ CẢI CÁCH HÀNH CHÍNH CẤP XÃ (TIẾP THEO)")
+            for col, text in enumerate(HEADER, start=1):
+                ws.cell(at + 1, col, text)
+            for col in range(1, 6):
+                ws.cell(at + 2, col, col if at % 2 else f"({col})")
+    path = edited_example(tmp_path, "pages.xlsx", edit)
+    assert totals(path) == (Decimal(100), Decimal("73.2"), Decimal(24))
+    result = check_file(path)
+    assert {f.code for f in result.findings} == {code for code, _ in BASE_FINDINGS}
+    assert len(result.findings) == len(BASE_FINDINGS)
+    # the title pasted with a header is not a note of the criterion above it
+    assert not any("TIẾP THEO" in note for c in result.assessment.criteria for note in c.notes)
+
+
+def _styled_table(path, rows, header=HEADER):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def test_every_code_style_reads_to_the_right_tree(tmp_path):
+    rows = [
+        ["Phần I", "KẾT QUẢ", 6, 5],
+        ["Lĩnh vực 1", "Chỉ đạo", 6, 5],
+        ["Tiêu chí 1.1", "Kế hoạch", 4, 3],
+        ["1.1.1.", "Ban hành", 2, 2],
+        ["a)", "đúng hạn", 1, 1],
+        ["b.", "đủ nội dung", 1, 1],
+        ["1.1.1.c", "Thực hiện", 0, 0],
+        ["1.1.2", "Báo cáo", 2, 1],
+        ["-", "ghi chú gạch đầu dòng", None, None],
+        ["+", "ghi chú dấu cộng", None, None],
+        ["Chỉ tiêu 1.2", "Kiểm tra", 2, 2],
+        ["Ⅱ", "TÁC ĐỘNG", 4, 3],
+        ["1.", "Tác động", 4, 3],
+        ["Tổng", None, 10, 8],
+    ]
+    path = _styled_table(tmp_path / "codes.xlsx", rows)
+    a = read_workbook(path)
+    tree = {(c.part, c.code): (c.parent.code if c.parent else None) for c in a.criteria}
+    assert tree == {
+        ("I", "I"): None, ("I", "1"): "I", ("I", "1.1"): "1", ("I", "1.1.1"): "1.1", ("I", "1.1.1.a"): "1.1.1",
+        ("I", "1.1.1.b"): "1.1.1", ("I", "1.1.1.c"): "1.1.1", ("I", "1.1.2"): "1.1", ("I", "1.2"): "1",
+        ("II", "II"): None, ("II", "1"): "II",
+    }
+    notes = next(c for c in a.criteria if c.code == "1.1.2").notes
+    assert notes == ["- ghi chú gạch đầu dòng", "+ ghi chú dấu cộng"]
+    result = check_file(path)
+    assert [f.code for f in result.findings if f.severity == "error"] == []
+    assert a.totals().self == Decimal(8)
+
+
+def test_lettered_parts_and_nested_word_numbering(tmp_path):
+    rows = [["A", "PHẦN A", 5, 5], ["Tiêu chí 1", "Một", 5, 5], ["Chỉ tiêu 1", "Một một", 2, 2],
+            ["Chỉ tiêu 2", "Một hai", 3, 3], ["B", "PHẦN B", 2, 1], ["Tiêu chí 1", "Hai", 2, 1]]
+    a = read_workbook(_styled_table(tmp_path / "letters.xlsx", rows))
+    assert [(c.part, c.code) for c in a.criteria] == [("A", "A"), ("A", "1"), ("A", "1.1"), ("A", "1.2"),
+                                                      ("B", "B"), ("B", "1")]
+    assert not [f for f in check_file(a.source).findings if f.severity == "error"]
+
+
+def test_unplaceable_code_quotes_the_cell(tmp_path):
+    path = _styled_table(tmp_path / "bad.xlsx", [["1", "Một", 2, 2], ["1.1", "x", 2, 2], ["Mục ba ?", "Lạ", 1, 1]])
+    finding = next(f for f in check_file(path).findings if f.code == "missing-code")
+    assert "“Mục ba ?”" in finding.message and "không có STT" not in finding.message
+
+
+def test_header_synonyms_and_missing_column_message(tmp_path):
+    header = ["Số TT", "Nội dung đánh giá", "Thang điểm", "Tự chấm", "Thuyết minh"]
+    path = _styled_table(tmp_path / "syn.xlsx", [["1", "Một", 2, 1.5, "thiếu"]], header)
+    a = read_workbook(path)
+    assert a.columns == {"code": 0, "name": 1, "max": 2, "self": 3, "explanation": 4}
+    assert a.criteria[0].explanation == "thiếu"
+    for words in (["TT", "Tiêu chí", "Điểm chuẩn", "Điểm tự chấm", "Giải trình"],):
+        assert read_workbook(_styled_table(tmp_path / "syn2.xlsx", [["1", "Một", 2, 2, ""]], words)).columns["self"] == 3
+    broken = _styled_table(tmp_path / "thieu.xlsx", [["1", "Một", 2, 2]], ["STT", "Nội dung", "Điểm tối đa", "Điểm"])
+    proc = cli("check", broken)
+    assert proc.returncode == 2
+    assert "có STT (A), Lĩnh vực, tiêu chí (B), Điểm tối đa (C) nhưng thiếu cột “Điểm tự đánh giá”" in proc.stderr
+    assert "--columns" in proc.stderr
+    mapped = cli("check", broken, "--columns", "stt=A,name=B,max=C,self=D")
+    assert mapped.returncode == 0, mapped.stderr
+
+
+def test_header_deep_in_the_sheet(tmp_path):
+    def edit(ws):
+        ws.insert_rows(1, 300)
+    path = edited_example(tmp_path, "deep.xlsx", edit)
+    assert totals(path) == (Decimal(100), Decimal("73.2"), Decimal(24))
+
+
+def test_letterhead_one_cell_lines_and_signature_block_reach_the_report(tmp_path):
+    from docx import Document
+
+    from cchc_xl.render.report import render_report_file
+
+    path = letterhead_example(tmp_path)
+    meta = read_workbook(path).meta
+    assert meta["unit"] == "Xã Ngọc Kỳ" and meta["superior"] == "UBND huyện Tứ Kỳ"
+    assert meta["doc_number"] == "86/BC-UBND" and meta["place"] == "Ngọc Kỳ"
+    assert str(meta["report_date"]) == "2023-06-26" and meta["period"] == "6 tháng đầu năm 2023"
+    assert meta["province"] == "Hải Dương"  # "Tỉnh: Hải Dương" in one cell
+    assert (meta["authority"], meta["signer_title"], meta["signer"]) == ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH",
+                                                                          "Nguyễn Xuân Thoang")
+    from helpers import report_signature_cells
+
+    out = tmp_path / "bc.docx"
+    render_report_file(path, out)
+    doc = Document(out)
+    text = "\n".join(p.text for table in doc.tables for row in table.rows for cell in row.cells for p in cell.paragraphs)
+    text += "\n".join(p.text for p in doc.paragraphs)
+    text += "\n".join(p.text for cell in report_signature_cells(doc) for p in cell.paragraphs)
+    assert "XÃ NGỌC KỲ" in text and "Số: 86/BC-UBND" in text and "Ngọc Kỳ, ngày 26 tháng 6 năm 2023" in text
+    assert "Nguyễn Xuân Thoang" in text and "……" not in text and "6 THÁNG ĐẦU NĂM 2023" in text
+
+
+# TCVN3 (TCVN 5712:1993): byte → letter, as the standard lists it (written here independently of the
+# converter's own table, so a wrong entry there fails this test).
+TCVN3 = {0xA1: "Ă", 0xA2: "Â", 0xA3: "Ê", 0xA4: "Ô", 0xA5: "Ơ", 0xA6: "Ư", 0xA7: "Đ", 0xA8: "ă", 0xA9: "â",
+         0xAA: "ê", 0xAB: "ô", 0xAC: "ơ", 0xAD: "ư", 0xAE: "đ", 0xB5: "à", 0xB6: "ả", 0xB7: "ã", 0xB8: "á",
+         0xB9: "ạ", 0xBB: "ằ", 0xBC: "ẳ", 0xBD: "ẵ", 0xBE: "ắ", 0xC6: "ặ", 0xC7: "ầ", 0xC8: "ẩ", 0xC9: "ẫ",
+         0xCA: "ấ", 0xCB: "ậ", 0xCC: "è", 0xCE: "ẻ", 0xCF: "ẽ", 0xD0: "é", 0xD1: "ẹ", 0xD2: "ề", 0xD3: "ể",
+         0xD4: "ễ", 0xD5: "ế", 0xD6: "ệ", 0xD7: "ì", 0xD8: "ỉ", 0xDC: "ĩ", 0xDD: "í", 0xDE: "ị", 0xDF: "ò",
+         0xE1: "ỏ", 0xE2: "õ", 0xE3: "ó", 0xE4: "ọ", 0xE5: "ồ", 0xE6: "ổ", 0xE7: "ỗ", 0xE8: "ố", 0xE9: "ộ",
+         0xEA: "ờ", 0xEB: "ở", 0xEC: "ỡ", 0xED: "ớ", 0xEE: "ợ", 0xEF: "ù", 0xF1: "ủ", 0xF2: "ũ", 0xF3: "ú",
+         0xF4: "ụ", 0xF5: "ừ", 0xF6: "ử", 0xF7: "ữ", 0xF8: "ứ", 0xF9: "ự", 0xFA: "ỳ", 0xFB: "ỷ", 0xFC: "ỹ",
+         0xFD: "ý", 0xFE: "ỵ"}
+
+
+def test_every_tcvn3_letter():
+    from cchc_xl.read.legacy import convert
+
+    for byte, letter in TCVN3.items():
+        assert convert(f"x{chr(byte)}y", "tcvn3") == f"x{letter}y", hex(byte)
+    assert convert("TæNG §IÓM", "tcvn3") == "TỔNG ĐIỂM"  # a .VnTimeH heading: capitals restored
+    assert convert("Tæng ®iÓm tèi ®a", "tcvn3") == "Tổng điểm tối đa"
+
+
+def _to_tcvn3(text: str) -> str:
+    reverse = {letter: chr(byte) for byte, letter in TCVN3.items()}
+    out = []
+    for ch in text:
+        if ch in reverse:
+            out.append(reverse[ch])
+        elif ch.lower() in reverse and ch.isupper():
+            out.append(reverse[ch.lower()])  # no accented capitals in TCVN3: the H font draws them
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _to_vni(text: str) -> str:
+    from viparse.normalize.vni import VNI
+
+    reverse = {letter: seq for seq, letter in VNI.pairs}
+    return "".join(reverse.get(ch, ch) for ch in text)
+
+
+def _legacy_copy(tmp_path, name, encode, font):
+    wb = openpyxl.load_workbook(EXAMPLE)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.value = encode(cell.value)
+                    cell.font = cell.font.copy(name=font)
+    path = tmp_path / name
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("encode,font,encoding", [(_to_tcvn3, ".VnTime", "TCVN3"), (_to_vni, "VNI-Times", "VNI")])
+def test_legacy_workbooks_read_like_the_unicode_original(tmp_path, encode, font, encoding):
+    path = _legacy_copy(tmp_path, f"{encoding}.xlsx", encode, font)
+    original, legacy = read_workbook(EXAMPLE), read_workbook(path)
+    assert totals(path) == (Decimal(100), Decimal("73.2"), Decimal(24))
+    assert [c.name.lower() for c in legacy.criteria] == [c.name.lower() for c in original.criteria]
+    assert legacy.meta["unit"] == "Xã Ngọc Kỳ" and legacy.meta["signer"] == "Nguyễn Xuân Thoang"
+    info = [f for f in check_file(path).findings if f.code == "legacy-encoding"]
+    assert len(info) == 1 and encoding in info[0].message
+    before = path.read_bytes()
+    out = tmp_path / f"{encoding}_unicode.xlsx"
+    proc = cli("convert", path, "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    assert path.read_bytes() == before  # the original is untouched
+    converted = read_workbook(out)
+    assert [c.name.lower() for c in converted.criteria] == [c.name.lower() for c in original.criteria]
+    assert not [f for f in check_file(out).findings if f.code == "legacy-encoding"]
+    with zipfile.ZipFile(out) as z, zipfile.ZipFile(path) as src:
+        assert b"Times New Roman" in z.read("xl/styles.xml") and font.encode() not in z.read("xl/styles.xml")
+        for name in src.namelist():
+            if name not in ("xl/sharedStrings.xml", "xl/styles.xml") and not name.startswith("xl/worksheets/"):
+                assert z.read(name) == src.read(name), name
+    assert cli("convert", EXAMPLE, "-o", tmp_path / "u.xlsx").returncode == 2  # already Unicode: says so
+
+
+def _with_raw_cells(tmp_path, name, extra_xml: bytes, replace: tuple[bytes, bytes] | None = None):
+    """The example with raw XML changes in its sheet (what other programs write)."""
+    out = tmp_path / name
+    with zipfile.ZipFile(EXAMPLE) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                if replace:
+                    data = re.sub(replace[0], replace[1], data, count=1)
+                    assert data.count(b' t="e" t=') == 0
+                data = data.replace(b"</sheetData>", extra_xml + b"</sheetData>")
+            dst.writestr(item, data)
+    return out
+
+
+def _score_cell(code_part, code):
+    ws = openpyxl.load_workbook(EXAMPLE).worksheets[0]
+    return f"D{find_row(ws, code_part, code)}"
+
+
+@pytest.mark.parametrize("engine", ["calamine", "openpyxl"])
+def test_cached_error_value_is_an_error_from_both_readers(tmp_path, engine):
+    ref = _score_cell("I", "1.2")
+    pattern = rb'<c r="' + ref.encode() + rb'"(?: s="(\d+)")?[^>]*>.*?</c>'
+    path = _with_raw_cells(tmp_path, "ref.xlsx", b"",
+                           (pattern, b'<c r="' + ref.encode() + rb'" t="e"><f>#REF!+1</f><v>#REF!</v></c>'))
+    result = check_file(path, engine=engine)
+    errors = [f for f in result.findings if f.code == "cell-error"]
+    assert len(errors) == 1 and errors[0].cell == ref and "#REF!" in errors[0].message
+    assert not result.ok
+
+
+@pytest.mark.parametrize("value", [b"NaN", b"INF", b"-INF", b"1e300"])
+def test_nan_and_infinity_are_not_numbers(tmp_path, value):
+    ref = _score_cell("I", "1.2")
+    pattern = rb'<c r="' + ref.encode() + rb'"([^>]*)>.*?</c>'
+    path = _with_raw_cells(tmp_path, "nan.xlsx", b"", (pattern, b'<c r="' + ref.encode() + b'"><v>' + value + b"</v></c>"))
+    result = check_file(path)
+    assert result.readable and any(f.code == "not-a-number" and f.cell == ref for f in result.findings)
+    proc = cli("report", path, "-o", tmp_path / "bc.docx")
+    assert proc.returncode == 1 and "not-a-number" in proc.stderr and not (tmp_path / "bc.docx").exists()
+
+
+def _stray_far_cell(tmp_path, name="stray.xlsx"):
+    return stray_far_cell(tmp_path, name)
+
+
+def _empty_bordered_rows(tmp_path):
+    return empty_bordered_rows(tmp_path)
+
+
+def _many_merges(tmp_path):
+    return many_merges(tmp_path)
+
+
+@pytest.mark.parametrize("make", [_stray_far_cell, _empty_bordered_rows, _many_merges])
+def test_absurd_extents_are_read_within_bounds(tmp_path, make):
+    path = make(tmp_path)
+    proc = cli("check", path)
+    assert proc.returncode == 0, proc.stderr  # the example's warnings only
+    assert "73,2/100" in proc.stdout
+    if make is _stray_far_cell:
+        assert "stray-cells" in proc.stdout and "XFD1048576" in proc.stdout
+
+
+def test_absurd_files_inside_a_bulk_of_three(tmp_path):
+    folder = tmp_path / "xa"
+    folder.mkdir()
+    _stray_far_cell(folder, "a.xlsx")
+    _many_merges(folder).rename(folder / "b.xlsx")
+    shutil.copyfile(EXAMPLE, folder / "c.xlsx")
+    outcome = bulk_check([folder], output=tmp_path / "tong_hop.xlsx", jobs=1)
+    rows = {Path(r.path).name: r for r in outcome.records}
+    assert set(rows) == {"a.xlsx", "b.xlsx", "c.xlsx"}
+    assert all(r.readable and r.self == Decimal("73.2") for r in rows.values())
+
+
+def test_hidden_old_table_and_visible_current_table(tmp_path):
+    wb = openpyxl.load_workbook(EXAMPLE)
+    current = wb.worksheets[0]
+    old = wb.copy_worksheet(current)
+    old.title = "Kỳ trước"
+    old["C7"] = "6 tháng đầu năm 2022"
+    old.cell(find_row(old, "I", "1.2"), 4).value = 1
+    old.sheet_state = "hidden"
+    wb.move_sheet(old, offset=-1)  # the old table comes first
+    path = tmp_path / "hai_bang.xlsx"
+    wb.save(path)
+    result = check_file(path)
+    assert result.assessment.sheet == current.title
+    info = [f for f in result.findings if f.code == "other-tables"]
+    assert len(info) == 1 and "Kỳ trước (ẩn)" in info[0].message and current.title in info[0].message
+    proc = cli("recalc", path, "-o", tmp_path / "ra.xlsx")
+    assert proc.returncode == 0, proc.stderr
+    out = openpyxl.load_workbook(tmp_path / "ra.xlsx")
+    assert out["Kỳ trước"].cell(find_row(old, "I", "1.2"), 4).value == 1  # the hidden sheet is untouched
+    picked = check_file(path, sheet="Kỳ trước")
+    assert picked.assessment.sheet == "Kỳ trước"
+
+
+def test_recalc_never_writes_a_hidden_sheet_unasked(tmp_path):
+    wb = openpyxl.load_workbook(EXAMPLE)
+    wb.worksheets[0].sheet_state = "hidden"
+    wb.create_sheet("Ghi chú")["A1"] = "trang hiện không có bảng"
+    wb.active = 1
+    path = tmp_path / "an.xlsx"
+    wb.save(path)
+    before = path.read_bytes()
+    proc = cli("recalc", path)
+    assert proc.returncode == 2 and "trang ẩn" in proc.stderr and path.read_bytes() == before
+    assert cli("recalc", path, "--sheet", wb.worksheets[0].title).returncode == 0
+
+
+def test_strict_open_xml_is_read(tmp_path):
+    pairs = [(b"http://schemas.openxmlformats.org/spreadsheetml/2006/main", b"http://purl.oclc.org/ooxml/spreadsheetml/main"),
+             (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+              b"http://purl.oclc.org/ooxml/officeDocument/relationships")]
+    out = tmp_path / "strict.xlsx"
+    with zipfile.ZipFile(EXAMPLE) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.endswith((".xml", ".rels")) and not item.filename.startswith("docProps"):
+                for a, b in pairs:
+                    data = data.replace(a, b)
+            dst.writestr(item, data)
+    assert totals(out) == (Decimal(100), Decimal("73.2"), Decimal(24))
+
+
+def test_recalc_lists_every_replaced_value(tmp_path):
+    def edit(ws):
+        ws.cell(find_row(ws, "I", "I"), 4).value = 53.7  # a typed part total that disagrees
+        ws.cell(find_row(ws, "I", "3"), 4).value = 20
+    path = edited_example(tmp_path, "sai.xlsx", edit)
+    i_row, area_row = (find_row(openpyxl.load_workbook(path).worksheets[0], "I", c) for c in ("I", "3"))
+    proc = cli("recalc", path)
+    assert proc.returncode == 0, proc.stderr
+    assert f"D{i_row}: 53,7 → 71,2" in proc.stdout and f"D{area_row}: 20 → 17,1" in proc.stdout
+    sheet = openpyxl.load_workbook(path)["Kết quả kiểm tra"]
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    replaced = [row[1] for row in values if row[0] == "Ô đã thay (cũ → mới)"]
+    assert f"D{i_row}: 53,7 → 71,2" in replaced and f"D{area_row}: 20 → 17,1" in replaced
+    before = [row for row in values if row[3] == "self-sum-mismatch"]
+    assert {row[1] for row in before} >= {f"D{i_row}", f"D{area_row}"}
+    assert all(str(row[5]).startswith("Trước khi tính lại:") for row in before)
+    backup = next(tmp_path.glob("sai.sao-luu-*"))
+    assert openpyxl.load_workbook(backup).worksheets[0].cell(i_row, 4).value == 53.7
