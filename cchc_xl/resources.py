@@ -1,19 +1,27 @@
-"""Where the bundled files live: the source tree, or share/cchc_xl when installed as a wheel."""
+"""Where the bundled files live: the source tree (a checkout, an editable install), or the
+package's own _data folder, which the build copies them into (wheel, --user, --target)."""
 from __future__ import annotations
 
 import json
-import sys
+from importlib.resources import files
 from pathlib import Path
+
+from .errors import CchcError
 
 _HERE = Path(__file__).resolve().parent
 
 
 def _find(folder: str) -> Path:
-    for base in (_HERE.parent, Path(sys.prefix) / "share" / "cchc_xl"):
-        candidate = base / folder
+    candidates = [_HERE.parent / folder]
+    try:
+        packaged = files("cchc_xl") / "_data" / folder
+        candidates.append(Path(str(packaged)))
+    except (ModuleNotFoundError, TypeError):  # pragma: no cover - an unusual importer
+        pass
+    for candidate in candidates:
         if candidate.is_dir():
             return candidate
-    raise FileNotFoundError(f"thiếu thư mục dữ liệu {folder} (cài đặt gói chưa đầy đủ)")
+    raise CchcError(f"thiếu thư mục dữ liệu {folder}: bản cài đặt chưa đầy đủ, hãy cài lại gói cchc-xl")
 
 
 def workbook_templates_dir() -> Path:
