@@ -154,6 +154,8 @@ def new_workbook(output, template: str = "cap_xa_2023", unit: str = "", period: 
     output = Path(output)
     if output.suffix.lower() not in (".xlsx", ".xlsm"):
         raise CchcError("tên tệp ra phải có đuôi .xlsx")
+    if output.is_dir():
+        raise CchcError(f"-o {output} là một thư mục; hãy ghi tên tệp, ví dụ {output / 'tu_danh_gia.xlsx'}")
     if output.exists():
         raise CchcError(f"tệp {output} đã có; hãy chọn tên khác (không ghi đè lên tệp của bạn)")
     meta = {"unit": unit, "period": period}

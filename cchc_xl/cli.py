@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from . import __version__
 from .console import can_print_vietnamese, err, findings_table, say
@@ -90,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--json", action="store_true")
     b.add_argument("--jobs", type=int)
     b.add_argument("--reports")
+    b.add_argument("--overwrite", action="store_true", help="cho phép ghi đè tệp -o đã có không phải sổ tổng hợp")
 
     a = sub.add_parser("addin", help="add-in Excel (xlwings)")
     asub = a.add_subparsers(dest="addin_command", required=True)
@@ -141,6 +143,12 @@ def main(argv=None) -> int:
         return exc.exit_code
     except BrokenPipeError:  # `cchc-xl check … | head`
         return EXIT_OK
+    except OSError as exc:  # permission, full disk, read-only medium, missing folder… on any command
+        from .write.atomic import write_failure
+
+        target = exc.filename if exc.filename is not None else "tệp"
+        err(f"Lỗi: {write_failure(exc, Path(str(target))).args[0]}")
+        return EXIT_UNREADABLE
     except KeyboardInterrupt:
         err("Đã dừng theo yêu cầu.")
         return 130
@@ -150,7 +158,9 @@ def main(argv=None) -> int:
 
 
 def _dump_json(data) -> None:
-    text = json.dumps(data, ensure_ascii=not can_print_vietnamese(), indent=2)
+    from .console import printable
+
+    text = printable(json.dumps(data, ensure_ascii=not can_print_vietnamese(), indent=2))
     sys.stdout.write(text + "\n")
 
 
@@ -285,7 +295,7 @@ def cmd_bulk(args) -> int:
 
     outcome = bulk_check(
         args.paths, output=args.output, against=args.against, jobs=args.jobs, reports_dir=args.reports,
-        progress=sys.stderr.isatty() and not args.json, want_json=args.json,
+        progress=sys.stderr.isatty() and not args.json, want_json=args.json, overwrite=args.overwrite,
     )
     if args.json:
         _dump_json(outcome.to_json())

@@ -25,8 +25,15 @@ def plain(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch) != "Mn").encode("ascii", "replace").decode()
 
 
+def printable(text: str) -> str:
+    """File names with bytes that are not UTF-8 (a Windows zip unpacked on Linux) reach Python as
+    lone surrogates, which no console or file can encode: shown as replacement characters."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def say(text: str = "", stream=None) -> None:
     stream = stream or sys.stdout
+    text = printable(text)
     if not can_print_vietnamese(stream):
         text = plain(text)
     try:

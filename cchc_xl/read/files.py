@@ -95,7 +95,12 @@ def _read_calamine(path: str, formula_maps) -> list[SheetGrid]:
     from python_calamine import CalamineWorkbook
 
     sheets = []
-    book = CalamineWorkbook.from_path(path)  # faster than from_filelike (reads in Rust)
+    try:
+        path.encode("utf-8")
+        book = CalamineWorkbook.from_path(path)  # faster than from_filelike (reads in Rust)
+    except UnicodeEncodeError:  # a name with bytes that are not UTF-8: Rust takes no such path
+        with open(path, "rb") as handle:
+            book = CalamineWorkbook.from_filelike(handle)
     try:
         for name in book.sheet_names:
             if name not in formula_maps:

@@ -43,10 +43,15 @@ def check_file(path: str) -> None:
         raise UnreadableWorkbook("không tìm thấy tệp")
     if os.path.isdir(path):
         raise UnreadableWorkbook("đây là thư mục, không phải tệp Excel")
+    if not os.path.isfile(path):  # a FIFO or a device would block or never end
+        raise UnreadableWorkbook("không phải tệp thường (FIFO, thiết bị…)")
     if os.path.getsize(path) == 0:
         raise UnreadableWorkbook("tệp rỗng (0 byte)")
-    with open(path, "rb") as handle:
-        head = handle.read(8)
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        raise UnreadableWorkbook(f"không mở được tệp ({'không có quyền đọc' if exc.errno == 13 else exc.strerror})") from None
     if head == OLE_MAGIC:
         if _ole_is_encrypted(path):
             raise UnreadableWorkbook("tệp được đặt mật khẩu: hãy gỡ mật khẩu trong Excel rồi gửi lại")

@@ -122,14 +122,37 @@ def convert_to_pdf(docx: Path, soffice: str | None = None, timeout: int = 240) -
         # a private profile: works beside an open LibreOffice and leaves the user's settings alone
         cmd = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--convert-to", "pdf",
                "--outdir", str(docx.parent), str(docx)]
-        try:
-            subprocess.run(cmd, check=True, capture_output=True, timeout=timeout)
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
-            raise CchcError(f"LibreOffice không chuyển được sang PDF ({type(exc).__name__})") from None
+        run_office(cmd, timeout)
     pdf = docx.with_suffix(".pdf")
     if not pdf.exists():
         raise CchcError("LibreOffice không tạo ra tệp PDF")
     return pdf
+
+
+def run_office(cmd: list[str], timeout: int) -> None:
+    """Run LibreOffice in its own process group: soffice starts soffice.bin, and on a timeout the
+    whole group is killed, so no office process is left running."""
+    import signal
+
+    try:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                start_new_session=(os.name != "nt"))
+    except OSError as exc:
+        raise CchcError(f"không chạy được LibreOffice ({exc.strerror or exc})") from None
+    try:
+        code = proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        if os.name != "nt":
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        else:  # pragma: no cover - Windows: the tree goes with taskkill
+            subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)], capture_output=True)
+        proc.wait()
+        raise CchcError(f"LibreOffice không chuyển xong sang PDF trong {timeout} giây; đã dừng LibreOffice") from None
+    if code != 0:
+        raise CchcError(f"LibreOffice không chuyển được sang PDF (mã thoát {code})")
 
 
 def default_output(workbook: Path) -> Path:
@@ -179,6 +202,8 @@ def render_assessment_report(assessment, output: Path, template=None, pdf=False,
         open_findings = [f"Ô {f.cell} ({f.code}): {f.message}" for f in findings if f.severity == ERROR]
     if output.suffix.lower() != ".docx":
         raise CchcError("tệp báo cáo phải có đuôi .docx")
+    if output.is_dir():
+        raise CchcError(f"-o {output} là một thư mục; hãy ghi tên tệp, ví dụ {output / 'bao_cao.docx'}")
     if output.exists() and not overwrite and not is_our_report(output):
         raise CchcError(f"tệp {output} đã có và không phải báo cáo do cchc-xl lập; hãy chọn tên khác hoặc thêm "
                         "--overwrite — chưa ghi gì.")

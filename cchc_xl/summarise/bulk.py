@@ -79,9 +79,9 @@ class BulkOutcome:
                 out.append(f"  … và {len(ranked) - 10} đơn vị khác (xem sổ tổng hợp)")
         for record in self.records:
             if not record.readable:
-                out.append(f"  ✗ {record.path}: {record.error}")
+                out.append(f"  ✗ {shown(record.path)}: {record.error}")
             elif not record.ok:
-                out.append(f"  ! {record.unit} ({Path(record.path).name}): {record.errors} lỗi")
+                out.append(f"  ! {record.unit} ({shown(Path(record.path).name)}): {record.errors} lỗi")
         for path, why in self.skipped:
             out.append(f"  (bỏ qua) {path}: {why}")
         if self.output:
@@ -94,7 +94,7 @@ class BulkOutcome:
         return {
             "workbooks": [r.json for r in self.records],
             "summary": {
-                "ranking": [{"rank": r.rank, "unit": r.unit, "path": r.path, "self": json_number(r.self)}
+                "ranking": [{"rank": r.rank, "unit": r.unit, "path": shown(r.path), "self": json_number(r.self)}
                             for r in self.ranked],
                 "criteria": [{k: (json_number(v) if isinstance(v, Decimal) else v) for k, v in s.items()}
                              for s in self.criteria_stats],
@@ -103,33 +103,97 @@ class BulkOutcome:
         }
 
 
+def shown(path) -> str:
+    """A path as text that can always be printed and saved (see console.printable)."""
+    from ..console import printable
+
+    return printable(os.fspath(path))
+
+
+SUMMARY_MARK = b"cchc-xl:tong-hop"  # core property "identifier" of our summary workbooks
+SUMMARY_SHEETS = ("Tổng hợp".encode(), "Theo tiêu chí".encode())
+
+
+def is_our_summary(path) -> bool:
+    """A summary workbook of an earlier run (marked, or older ones by their sheets): never a commune."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            if "docProps/core.xml" in names and SUMMARY_MARK in archive.read("docProps/core.xml")[:65536]:
+                return True
+            book = archive.read("xl/workbook.xml")[:65536] if "xl/workbook.xml" in names else b""
+            return all(sheet in book for sheet in SUMMARY_SHEETS)
+    except (OSError, zipfile.BadZipFile, KeyError):
+        return False
+
+
+def _walk(folder: Path, skipped):
+    """Every entry below ``folder``; what is not a regular file is listed with its reason."""
+    for entry in sorted(folder.rglob("*")):
+        if entry.is_symlink() and not entry.exists():
+            skipped.append((shown(entry), "liên kết hỏng (trỏ tới tệp không còn)"))
+        elif entry.is_dir():
+            if entry.suffix.lower() in WORKBOOK_SUFFIXES:
+                skipped.append((shown(entry), "là thư mục, không phải tệp (dù tên có đuôi Excel)"))
+        elif not entry.is_file():
+            skipped.append((shown(entry), "không phải tệp thường (FIFO, thiết bị…)"))
+        else:
+            yield entry
+
+
 def collect_paths(paths, exclude=()) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Files, folders (recursive) and globs → workbook files, plus what was skipped and why."""
+    """Files, folders (recursive) and globs → workbook files, plus what was skipped and why.
+
+    One file reached through two paths (a link, a glob and its folder) is read once; our own
+    summaries and backups are never read as communes."""
     found: list[Path] = []
     skipped: list[tuple[str, str]] = []
-    excluded = {os.path.abspath(p) for p in exclude}
+    excluded = {os.path.realpath(p) for p in exclude}
+    seen: dict[tuple[int, int], Path] = {}
     for raw in paths:
         raw = os.fspath(raw)
         if os.path.isdir(raw):
-            candidates = sorted(p for p in Path(raw).rglob("*") if p.is_file())
+            candidates = list(_walk(Path(raw), skipped))
         elif any(ch in raw for ch in "*?["):
             candidates = sorted(Path(p) for p in glob.glob(raw, recursive=True) if os.path.isfile(p))
             if not candidates:
-                skipped.append((raw, "không có tệp nào khớp mẫu này"))
+                skipped.append((shown(raw), "không có tệp nào khớp mẫu này"))
+        elif os.path.islink(raw) and not os.path.exists(raw):
+            skipped.append((shown(raw), "liên kết hỏng (trỏ tới tệp không còn)"))
+            continue
+        elif os.path.exists(raw) and not os.path.isfile(raw):
+            skipped.append((shown(raw), "không phải tệp thường (FIFO, thiết bị…)"))
+            continue
         else:
             candidates = [Path(raw)]
         for path in candidates:
-            if os.path.abspath(path) in excluded:
+            if os.path.realpath(path) in excluded:
+                skipped.append((shown(path), "sổ tổng hợp của lần chạy này"))
                 continue
-            if path.name.startswith("~$"):
-                skipped.append((str(path), "tệp khóa của Excel (sổ tính đang mở)"))
-            elif path.name.startswith(".~cchc-xl-"):
-                skipped.append((str(path), "tệp tạm của cchc-xl"))
+            name = path.name
+            if name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#")):
+                skipped.append((shown(path), "tệp khóa (sổ tính đang mở trong Excel/LibreOffice)"))
+            elif name.startswith(".~cchc-xl-"):
+                skipped.append((shown(path), "tệp tạm của cchc-xl"))
             elif path.suffix.lower() not in WORKBOOK_SUFFIXES:
-                skipped.append((str(path), "không phải sổ tính Excel"))
-            elif ".sao-luu-" in path.name:
-                skipped.append((str(path), "bản sao lưu do cchc-xl tạo"))
+                skipped.append((shown(path), "không phải sổ tính Excel"))
+            elif ".sao-luu-" in name:
+                skipped.append((shown(path), "bản sao lưu do cchc-xl tạo"))
+            elif is_our_summary(path):
+                skipped.append((shown(path), "sổ tổng hợp do cchc-xl lập (không phải sổ của xã)"))
             else:
+                try:
+                    info = path.stat()
+                    key = (info.st_dev, info.st_ino)
+                except OSError:
+                    key = None
+                if key is not None and key in seen:
+                    skipped.append((shown(path), f"cùng một tệp với {shown(seen[key])} (đã đọc một lần)"))
+                    continue
+                if key is not None:
+                    seen[key] = path
                 found.append(path)
     unique = list(dict.fromkeys(found))
     return unique, skipped
@@ -150,7 +214,7 @@ def _check_one(path: str, against, want_json: bool, reports_dir: str | None, sta
     totals = a.totals()
     errors, warnings = result.counts
     record = UnitRecord(
-        path, True, result.ok, unit=a.unit or Path(path).stem, period=a.period, max=totals.max,
+        path, True, result.ok, unit=a.unit or shown(Path(path).stem), period=a.period, max=totals.max,
         self=totals.self, pending=totals.pending_max, areas=dict(totals.by_area), errors=errors, warnings=warnings,
         findings=[f.to_json() for f in result.findings],
     )
@@ -262,13 +326,35 @@ def criteria_statistics(stats: dict) -> list[dict]:
     return out
 
 
+def _refuse_output(output, overwrite: bool) -> None:
+    """The summary never replaces a commune's workbook or any file that is not ours, and an
+    unwritable destination is said before the batch, not after it."""
+    from ..errors import RefusedWrite
+
+    target = Path(output)
+    if target.is_dir():
+        raise RefusedWrite(f"-o {shown(target)} là một thư mục; hãy ghi tên tệp, ví dụ {shown(target / 'tong_hop.xlsx')}")
+    if target.suffix.lower() != ".xlsx":
+        raise RefusedWrite("sổ tổng hợp phải có đuôi .xlsx")
+    if target.exists() and not overwrite and not is_our_summary(target):
+        raise RefusedWrite(f"tệp {shown(target)} đã có và không phải sổ tổng hợp của cchc-xl (có thể là sổ của một xã); "
+                           "hãy chọn tên khác hoặc thêm --overwrite — chưa ghi gì.")
+    folder = target.parent if str(target.parent) else Path(".")
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not os.access(folder, os.W_OK):
+        raise RefusedWrite(f"không có quyền ghi vào thư mục {shown(folder)} — chưa kiểm tra, chưa ghi gì.")
+
+
 def bulk_check(paths, output="tong_hop.xlsx", against=None, jobs=None, reports_dir=None, progress=False,
-               want_json=False) -> BulkOutcome:
+               want_json=False, overwrite: bool = False) -> BulkOutcome:
+    from ..errors import CchcError
+
+    if output:
+        _refuse_output(output, overwrite)
     files, skipped = collect_paths(paths, exclude=[output] if output else [])
     if not files:
-        from ..errors import CchcError
-
-        raise CchcError("không tìm thấy sổ tính .xlsx/.xlsm nào trong: " + ", ".join(os.fspath(p) for p in paths))
+        raise CchcError("không tìm thấy sổ tính .xlsx/.xlsm nào trong: " + ", ".join(shown(p) for p in paths))
     template = load_template(against) if against is not None else None
     if reports_dir:
         Path(reports_dir).mkdir(parents=True, exist_ok=True)

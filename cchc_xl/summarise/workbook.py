@@ -93,17 +93,21 @@ class SummaryWriter:
         if lock_file_for(self.output):
             raise RefusedWrite(f"sổ tổng hợp {self.output.name} đang mở trong Excel; hãy đóng lại rồi chạy lại")
         self.wb = Workbook(write_only=True)
+        self.wb.properties.identifier = "cchc-xl:tong-hop"  # so later runs know it is no commune's workbook
+        self.wb.properties.creator = "cchc-xl"
         self.shown = display_names([os.fspath(p) for p in paths])
         self.summary = self.wb.create_sheet("Tổng hợp")  # filled in finish(): it needs the ranking
         self.detail = self.wb.create_sheet("Chi tiết lỗi")
         self.detail_out = _Writer(self.detail)
         _widths(self.detail, [28, 24, 14, 7, 10, 20, 10, 100])
         self.detail.freeze_panes = "A2"
-        self.detail_out.header(["Tệp", "Đơn vị", "Sheet", "Ô", "STT", "Mã", "Mức độ", "Nội dung"])
+        self.detail_out.header(["Tệp", "Đơn vị", "Trang", "Ô", "STT", "Mã", "Mức độ", "Nội dung"])
         self.detail_rows = 0
 
     def name(self, path: str) -> str:
-        return self.shown.get(path) or Path(path).name
+        from ..console import printable
+
+        return printable(self.shown.get(path) or Path(path).name)
 
     def add(self, r) -> None:
         name = self.name(r.path)

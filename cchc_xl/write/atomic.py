@@ -40,7 +40,9 @@ def write_failure(exc: OSError, target: Path) -> RefusedWrite:
         why = "tên tệp quá dài"
     else:
         why = exc.strerror or type(exc).__name__
-    return RefusedWrite(f"không ghi được {target}: {why} — không có tệp nào bị ghi dở.")
+    from ..console import printable
+
+    return RefusedWrite(printable(f"không ghi được {target}: {why} — không có tệp nào bị ghi dở."))
 
 
 def write_atomically(target, save: Callable[[str], None], suffix: str = ".tmp") -> Path:

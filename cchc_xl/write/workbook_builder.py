@@ -124,10 +124,9 @@ def build_workbook(criteria_set: dict, path, meta: dict | None = None, scores: d
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    from .atomic import write_atomically
+
+    return write_atomically(Path(path), wb.save, ".xlsx")
 
 
 def rebuild_bundled() -> list[Path]:

@@ -1,0 +1,135 @@
+"""Every failure is one Vietnamese line with a documented exit code, and nothing half-written."""
+import errno
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from cchc_xl.errors import CchcError, RefusedWrite
+from cchc_xl.write.atomic import exclusive_copy, write_atomically
+
+from helpers import EXAMPLE
+
+
+def cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "cchc_xl", *map(str, args)], capture_output=True, text=True,
+                          encoding="utf-8", cwd=cwd, stdin=subprocess.DEVNULL)
+
+
+def one_line(proc):
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr, proc.stderr
+    return lines[0]
+
+
+def test_full_disk_leaves_nothing_behind(tmp_path):
+    def save(temp):
+        with open(temp, "wb") as handle:
+            handle.write(b"half")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with pytest.raises(RefusedWrite, match="đĩa đã đầy"):
+        write_atomically(tmp_path / "ra.xlsx", save)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_backup_on_full_disk_is_removed(tmp_path, monkeypatch):
+    source = tmp_path / "xa.xlsx"
+    shutil.copyfile(EXAMPLE, source)
+
+    def full(src, dst, *args, **kwargs):
+        dst.write(b"half")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(shutil, "copyfileobj", full)
+    with pytest.raises(RefusedWrite, match="đĩa đã đầy"):
+        exclusive_copy(source, tmp_path / "xa.sao-luu-1.xlsx")
+    assert [p.name for p in tmp_path.iterdir()] == ["xa.xlsx"]  # no 0-byte or half backup
+
+
+@pytest.mark.parametrize("command", [["report", EXAMPLE, "-o"], ["new", "-o"], ["demo", "-o"], ["bulk", EXAMPLE, "-o"]])
+def test_output_that_is_a_folder_is_one_line(tmp_path, command):
+    folder = tmp_path / ("ra.docx" if command[0] == "report" else "ra.xlsx" if command[0] != "addin" else "ra.xlam")
+    folder.mkdir()
+    if command[0] == "demo":  # demo writes into a folder: make one of its files a folder
+        (folder / "tong_hop.xlsx").mkdir(parents=True)
+    proc = cli(*command, folder)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    line = one_line(proc)
+    assert line.startswith("Lỗi:") and ("thư mục" in line or "không ghi được" in line)
+
+
+def test_check_goes_on_after_an_unreadable_file(tmp_path):
+    fifo = tmp_path / "treo.xlsx"
+    os.mkfifo(fifo)
+    good = tmp_path / "a.xlsx"
+    shutil.copyfile(EXAMPLE, good)
+    proc = cli("check", good, fifo)
+    assert proc.returncode == 2
+    assert "a.xlsx — Xã Ngọc Kỳ: 73,2/100" in proc.stdout and "không phải tệp thường" in proc.stderr
+
+
+def test_libreoffice_is_killed_with_its_children_on_timeout(tmp_path):
+    from cchc_xl.render.report import convert_to_pdf
+
+    pid_file = tmp_path / "child.pid"
+    fake = tmp_path / "soffice"
+    # like soffice: a wrapper that starts the real office process and waits for it
+    fake.write_text(f"#!/bin/sh\nsleep 300 &\necho $! > {pid_file}\nwait\n")
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    docx = tmp_path / "bc.docx"
+    docx.write_bytes(b"PK")
+    start = time.monotonic()
+    with pytest.raises(CchcError, match="đã dừng LibreOffice"):
+        convert_to_pdf(docx, str(fake), timeout=2)
+    assert time.monotonic() - start < 20
+    child = int(pid_file.read_text())
+    time.sleep(0.2)
+    status = Path(f"/proc/{child}/status")
+    # gone, or a zombie waiting for PID 1 to reap it: either way no longer running
+    assert not status.exists() or "State:\tZ" in status.read_text()
+
+
+def test_bulk_input_is_honest(tmp_path):
+    folder = tmp_path / "huyen"
+    folder.mkdir()
+    shutil.copyfile(EXAMPLE, folder / "a.xlsx")
+    shutil.copyfile(EXAMPLE, folder / "b.xlsx")
+    (folder / "lien_ket.xlsx").symlink_to(folder / "a.xlsx")  # the same file twice
+    (folder / "hong.xlsx").symlink_to(folder / "khong_con.xlsx")  # dangling
+    os.mkfifo(folder / "ong.xlsx")
+    (folder / "thu_muc.xlsx").mkdir()
+    weird = os.fsencode(str(folder)) + b"/x\xe3_c.xlsx"  # not UTF-8: a Windows zip unpacked on Linux
+    shutil.copyfile(EXAMPLE, weird)
+    first = cli("bulk", folder, "-o", folder / "tong_hop_cu.xlsx")
+    assert first.returncode == 0, first.stderr
+    proc = cli("bulk", folder, "-o", tmp_path / "tong_hop.xlsx", "--json")
+    assert proc.returncode == 0, proc.stderr
+    import json
+
+    data = json.loads(proc.stdout)
+    assert len(data["workbooks"]) == 3  # a, b and the odd name; the link counted once
+    reasons = {Path(s["path"]).name: s["reason"] for s in data["summary"]["skipped"]}
+    assert "cùng một tệp" in reasons["lien_ket.xlsx"] or "cùng một tệp" in reasons["a.xlsx"]
+    assert "liên kết hỏng" in reasons["hong.xlsx"] and "FIFO" in reasons["ong.xlsx"]
+    assert "là thư mục" in reasons["thu_muc.xlsx"] and "sổ tổng hợp do cchc-xl lập" in reasons["tong_hop_cu.xlsx"]
+    assert any("\ufffd" in w["path"] for w in data["workbooks"])  # shown with a replacement character
+
+
+def test_bulk_never_overwrites_a_commune_workbook(tmp_path):
+    folder = tmp_path / "huyen"
+    folder.mkdir()
+    shutil.copyfile(EXAMPLE, folder / "a.xlsx")
+    shutil.copyfile(EXAMPLE, folder / "b.xlsx")
+    before = (folder / "b.xlsx").read_bytes()
+    proc = cli("bulk", folder, "-o", folder / "b.xlsx")
+    assert proc.returncode == 2 and "không phải sổ tổng hợp" in one_line(proc)
+    assert (folder / "b.xlsx").read_bytes() == before
+    assert cli("bulk", folder, "-o", folder / "tong_hop.xlsx").returncode == 0
+    again = cli("bulk", folder, "-o", folder / "tong_hop.xlsx")  # re-running replaces its own summary
+    assert again.returncode == 0 and "Đã kiểm tra 2 sổ tính" in again.stdout
