@@ -17,94 +17,135 @@ from .errors import CchcError
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
 
+# argparse's own words, in Vietnamese (it looks them up through gettext at call time)
+ARGPARSE_VI = {
+    "usage: ": "cách dùng: ",
+    "positional arguments": "tham số",
+    "options": "tùy chọn",
+    "show this help message and exit": "in hướng dẫn này rồi thoát",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: lỗi: %(message)s\n",
+    "the following arguments are required: %s": "thiếu tham số bắt buộc: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "lựa chọn không hợp lệ: %(value)r (chọn một trong %(choices)s)",
+    "unrecognized arguments: %s": "không hiểu tham số: %s",
+    "expected one argument": "cần một giá trị",
+    "expected at least one argument": "cần ít nhất một giá trị",
+    "expected at most one argument": "cần nhiều nhất một giá trị",
+    "argument %(argument_name)s: %(message)s": "tham số %(argument_name)s: %(message)s",
+    "invalid %(type)s value: %(value)r": "giá trị %(type)s không hợp lệ: %(value)r",
+    "ambiguous option: %(option)s could match %(matches)s": "tùy chọn mơ hồ: %(option)s có thể là %(matches)s",
+    "not allowed with argument %s": "không dùng cùng với %s",
+    "one of the arguments %s is required": "cần một trong các tham số %s",
+    "ignored explicit argument %r": "bỏ qua giá trị %r",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "không có lệnh %(parser_name)r (các lệnh: %(choices)s)",
+    "show program's version number and exit": "in số phiên bản rồi thoát",
+}
+
+
+def _vietnamese_argparse() -> None:
+    english = argparse._
+
+    def translate(message):
+        return ARGPARSE_VI.get(message, english(message))
+
+    argparse._ = translate
+
+
+class _Formatter(argparse.HelpFormatter):
+    def _format_usage(self, usage, actions, groups, prefix):
+        return super()._format_usage(usage, actions, groups, prefix if prefix is not None else "cách dùng: ")
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="cchc-xl", description="Chỉ số CCHC cấp xã: kiểm tra, tính lại, báo cáo.")
-    p.add_argument("--version", action="version", version=f"cchc-xl {__version__}")
-    sub = p.add_subparsers(dest="command", required=True)
+    _vietnamese_argparse()
+    p = argparse.ArgumentParser(prog="cchc-xl", description="Chỉ số CCHC cấp xã: kiểm tra, tính lại, báo cáo.",
+                                formatter_class=_Formatter)
+    p.add_argument("--version", action="version", version=f"cchc-xl {__version__}", help="in số phiên bản rồi thoát")
+    sub = p.add_subparsers(dest="command", required=True, metavar="LỆNH", title="các lệnh")
 
     c = sub.add_parser("check", help="kiểm tra một hay nhiều sổ tính")
-    c.add_argument("files", nargs="+")
+    c.add_argument("files", nargs="+", metavar="TỆP", help="sổ tính .xlsx/.xlsm cần kiểm tra")
     c.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
-    c.add_argument("--against", help="bộ tiêu chí chính thức (tệp .xlsx hoặc mã bộ có sẵn) để so sánh")
+    c.add_argument("--against", metavar="MẪU", help="bộ tiêu chí chính thức (tệp .xlsx hoặc mã bộ có sẵn) để so sánh")
     _table_options(c)
 
     n = sub.add_parser("new", help="tạo sổ tính tự đánh giá trống từ bộ tiêu chí")
-    n.add_argument("-o", "--output", required=True)
-    n.add_argument("--template", default="cap_xa_2023")
-    n.add_argument("--unit", default="")
-    n.add_argument("--period", default="")
+    n.add_argument("-o", "--output", required=True, metavar="TỆP", help="tên sổ tính mới (.xlsx)")
+    n.add_argument("--template", default="cap_xa_2023", metavar="MÃ", help="mã bộ tiêu chí (xem lệnh templates)")
+    n.add_argument("--unit", default="", metavar="TÊN", help="tên đơn vị, ví dụ \"Xã Ngọc Kỳ\"")
+    n.add_argument("--period", default="", metavar="KỲ", help="kỳ đánh giá, ví dụ \"6 tháng đầu năm 2026\"")
 
     sub.add_parser("templates", help="liệt kê các bộ tiêu chí có sẵn")
 
     d = sub.add_parser("demo", help="chạy toàn bộ quy trình trên ví dụ xã Ngọc Kỳ")
-    d.add_argument("-o", "--output", default="cchc_demo")
+    d.add_argument("-o", "--output", default="cchc_demo", metavar="THƯ_MỤC", help="thư mục kết quả (mặc định cchc_demo)")
 
     r = sub.add_parser("recalc", help="tính lại điểm mục cha, đánh dấu lỗi, ghi vào sổ tính")
-    r.add_argument("file")
-    r.add_argument("-o", "--output")
-    r.add_argument("--no-backup", action="store_true")
+    r.add_argument("file", metavar="TỆP", help="sổ tính cần tính lại")
+    r.add_argument("-o", "--output", metavar="TỆP_RA", help="ghi ra tệp khác thay vì ghi đè (có sao lưu)")
+    r.add_argument("--no-backup", action="store_true", help="không tạo bản sao lưu khi ghi đè")
     r.add_argument("--overwrite", action="store_true", help="cho phép ghi đè tệp ra (-o) đã có")
     _table_options(r)
 
     rep = sub.add_parser("report", help="lập báo cáo Word theo Nghị định 30/2020/NĐ-CP")
-    rep.add_argument("file")
-    rep.add_argument("-o", "--output")
-    rep.add_argument("--template")
-    rep.add_argument("--pdf", action="store_true")
-    rep.add_argument("--signature-image")
-    rep.add_argument("--seal-image")
-    rep.add_argument("--decimal", choices=["comma", "point"], default="comma")
-    rep.add_argument("--force", action="store_true")
+    rep.add_argument("file", metavar="TỆP", help="sổ tính tự đánh giá")
+    rep.add_argument("-o", "--output", metavar="TỆP_RA", help="tệp báo cáo .docx (mặc định: cạnh sổ tính)")
+    rep.add_argument("--template", metavar="DOCX", help="mẫu báo cáo Word của tỉnh (thẻ docxtpl)")
+    rep.add_argument("--pdf", action="store_true", help="chuyển thêm sang PDF (LibreOffice)")
+    rep.add_argument("--signature-image", metavar="PNG", help="ảnh chữ ký tay (PNG nền trong suốt)")
+    rep.add_argument("--seal-image", metavar="PNG", help="ảnh con dấu (PNG nền trong suốt)")
+    rep.add_argument("--decimal", choices=["comma", "point"], default="comma",
+                     help="dấu thập phân: comma (phẩy, mặc định) hoặc point (chấm)")
+    rep.add_argument("--force", action="store_true", help="vẫn lập bản DỰ THẢO khi sổ còn lỗi")
     rep.add_argument("--overwrite", action="store_true", help="cho phép ghi đè tệp ra (-o) đã có")
     _table_options(rep)
     rep.add_argument("--sign", action="store_true", help="ký số PDF ngay sau khi lập (người ký); cần --p12 hoặc --pkcs11")
     _key_options(rep)
 
     sg = sub.add_parser("sign", help="ký số báo cáo PDF (PAdES) theo Nghị định 30/2020/NĐ-CP")
-    sg.add_argument("pdf", help="tệp PDF cần ký")
-    sg.add_argument("-o", "--output", help="tệp PDF đã ký (mặc định: TÊN_da_ky.pdf)")
+    sg.add_argument("pdf", metavar="PDF", help="tệp PDF cần ký")
+    sg.add_argument("-o", "--output", metavar="TỆP_RA", help="tệp PDF đã ký (mặc định: TÊN_da_ky.pdf)")
     sg.add_argument("--as", dest="role", required=True, choices=["nguoi-ky", "co-quan"],
                     help="ký với tư cách người có thẩm quyền (nguoi-ky) hay cơ quan (co-quan)")
-    sg.add_argument("--signature-image", help="ảnh chữ ký tay (PNG nền trong suốt, màu xanh)")
-    sg.add_argument("--seal-image", help="ảnh con dấu (PNG nền trong suốt, màu đỏ)")
-    sg.add_argument("--organisation", default="", help="tên cơ quan ghi trên chữ ký số của cơ quan")
-    sg.add_argument("--title", default="CHỦ TỊCH", help="dòng chức vụ trên khối chữ ký (để tìm vị trí ký)")
-    sg.add_argument("--signer", required=True, help="họ tên người ký như trong báo cáo (để tìm vị trí ký)")
+    sg.add_argument("--signature-image", metavar="PNG", help="ảnh chữ ký tay (PNG nền trong suốt, màu xanh)")
+    sg.add_argument("--seal-image", metavar="PNG", help="ảnh con dấu (PNG nền trong suốt, màu đỏ)")
+    sg.add_argument("--organisation", default="", metavar="TÊN", help="tên cơ quan ghi trên chữ ký số của cơ quan")
+    sg.add_argument("--title", default="CHỦ TỊCH", metavar="CHỨC_VỤ", help="dòng chức vụ trên khối chữ ký (để tìm vị trí ký)")
+    sg.add_argument("--signer", required=True, metavar="HỌ_TÊN", help="họ tên người ký như trong báo cáo (để tìm vị trí ký)")
     sg.add_argument("--overwrite", action="store_true", help="cho phép ghi đè tệp ra đã có")
     _key_options(sg)
 
     cv = sub.add_parser("convert", help="tạo bản Unicode của sổ tính gõ bằng mã TCVN3/VNI")
-    cv.add_argument("file")
-    cv.add_argument("-o", "--output", required=True, help="tệp Unicode mới (không ghi đè tệp gốc)")
+    cv.add_argument("file", metavar="TỆP", help="sổ tính gõ bằng TCVN3/VNI")
+    cv.add_argument("-o", "--output", required=True, metavar="TỆP_RA", help="tệp Unicode mới (không ghi đè tệp gốc)")
     cv.add_argument("--encoding", choices=["tcvn3", "vni"], help="bỏ qua tự nhận, chỉ rõ mã")
     cv.add_argument("--overwrite", action="store_true", help="cho phép ghi đè tệp ra đã có")
 
     v = sub.add_parser("verify", help="kiểm tra các chữ ký số trong tệp PDF")
-    v.add_argument("pdf")
-    v.add_argument("--trust", action="append", default=[], help="chứng thư gốc tin cậy (.pem/.cer), có thể lặp lại")
+    v.add_argument("pdf", metavar="PDF", help="tệp PDF đã ký")
+    v.add_argument("--trust", action="append", default=[], metavar="CA.pem", help="chứng thư gốc tin cậy (.pem/.cer), có thể lặp lại")
     v.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
     b = sub.add_parser("bulk", help="kiểm tra hàng loạt, lập sổ tổng hợp")
-    b.add_argument("paths", nargs="+")
-    b.add_argument("-o", "--output", default="tong_hop.xlsx")
-    b.add_argument("--against")
-    b.add_argument("--json", action="store_true")
-    b.add_argument("--jobs", type=int)
-    b.add_argument("--reports")
+    b.add_argument("paths", nargs="+", metavar="ĐƯỜNG_DẪN", help="tệp, thư mục (đệ quy) hoặc mẫu glob")
+    b.add_argument("-o", "--output", default="tong_hop.xlsx", metavar="TỆP", help="sổ tổng hợp (mặc định tong_hop.xlsx)")
+    b.add_argument("--against", metavar="MẪU", help="bộ tiêu chí chính thức để so sánh")
+    b.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    b.add_argument("--jobs", type=int, metavar="N", help="số tiến trình (mặc định: số nhân máy)")
+    b.add_argument("--reports", metavar="THƯ_MỤC", help="lập báo cáo Word cho từng sổ hợp lệ vào thư mục này")
     b.add_argument("--overwrite", action="store_true", help="cho phép ghi đè tệp -o đã có không phải sổ tổng hợp")
 
     a = sub.add_parser("addin", help="add-in Excel (xlwings)")
     asub = a.add_subparsers(dest="addin_command", required=True)
-    ab = asub.add_parser("build")
-    ab.add_argument("-o", "--output", default="cchc_xl.xlam")
-    asub.add_parser("install")
-    asub.add_parser("uninstall")
+    ab = asub.add_parser("build", help="tạo tệp add-in cchc_xl.xlam")
+    ab.add_argument("-o", "--output", default="cchc_xl.xlam", metavar="TỆP", help="tên tệp add-in")
+    asub.add_parser("install", help="cài add-in vào Excel (Windows)")
+    asub.add_parser("uninstall", help="gỡ add-in khỏi Excel")
     return p
 
 
 def _table_options(parser) -> None:
-    parser.add_argument("--columns", help="chỉ rõ cột, ví dụ stt=A,name=B,max=C,self=D,explanation=F")
-    parser.add_argument("--sheet", help="tên trang chứa bảng tiêu chí (khi sổ có nhiều bảng)")
+    parser.add_argument("--columns", metavar="VAI_TRÒ=CỘT,…", help="chỉ rõ cột, ví dụ stt=A,name=B,max=C,self=D,explanation=F")
+    parser.add_argument("--sheet", metavar="TRANG", help="tên trang chứa bảng tiêu chí (khi sổ có nhiều bảng)")
 
 
 def _columns(args):
@@ -117,13 +158,13 @@ def _columns(args):
 
 def _key_options(parser) -> None:
     keys = parser.add_argument_group("khóa ký số")
-    keys.add_argument("--p12", help="tệp khóa PKCS#12 (.p12/.pfx)")
-    keys.add_argument("--password-env", help="tên biến môi trường chứa mật khẩu .p12 (không thì hỏi)")
-    keys.add_argument("--pkcs11", help="thư viện PKCS#11 của USB token (.dll/.so)")
-    keys.add_argument("--token-label", help="nhãn token (khi cắm nhiều token)")
-    keys.add_argument("--key-label", help="nhãn khóa/chứng thư trên token")
-    keys.add_argument("--pin-env", help="tên biến môi trường chứa mã PIN (không thì hộp thoại của token hoặc hỏi)")
-    keys.add_argument("--tsa", help="địa chỉ máy chủ cấp dấu thời gian (PAdES B-T)")
+    keys.add_argument("--p12", metavar="TỆP", help="tệp khóa PKCS#12 (.p12/.pfx)")
+    keys.add_argument("--password-env", metavar="BIẾN", help="tên biến môi trường chứa mật khẩu .p12 (không thì hỏi)")
+    keys.add_argument("--pkcs11", metavar="THƯ_VIỆN", help="thư viện PKCS#11 của USB token (.dll/.so)")
+    keys.add_argument("--token-label", metavar="NHÃN", help="nhãn token (khi cắm nhiều token)")
+    keys.add_argument("--key-label", metavar="NHÃN", help="nhãn khóa/chứng thư trên token")
+    keys.add_argument("--pin-env", metavar="BIẾN", help="tên biến môi trường chứa mã PIN (không thì hộp thoại của token hoặc hỏi)")
+    keys.add_argument("--tsa", metavar="URL", help="địa chỉ máy chủ cấp dấu thời gian (PAdES B-T)")
     keys.add_argument("--lt", action="store_true", help="nhúng thông tin thu hồi chứng thư (PAdES B-LT)")
 
 

@@ -177,3 +177,9 @@ def split_address(address: str) -> tuple[int, int]:
     for ch in letters:
         col = col * 26 + (ord(ch) - 64)
     return int(digits) - 1, col - 1
+
+
+def sheet_ref(sheet: str, cell: str) -> str:
+    """A cell reference another sheet's link can use: 'Tự đánh giá'!D5, apostrophes doubled
+    ('Xã O''Neil'!A1) as Excel requires."""
+    return "'" + sheet.replace("'", "''") + "'!" + cell

@@ -63,6 +63,7 @@ def _widths(ws, widths):
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = "1:1"
+    ws.row_dimensions[1].height = 45  # header titles wrap on narrow columns: room for three lines
 
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
@@ -151,7 +152,8 @@ class SummaryWriter:
         if has_appraisal:
             headers += ["Điểm thẩm định", "Chênh lệch (thẩm định - tự đánh giá)"]
         headers += ["Số lỗi", "Số cảnh báo", "Trạng thái", "Xếp hạng"]
-        widths = [6, 26, 20, 28, 10, 11, 10] + [10] * len(areas) + ([11, 14] if has_appraisal else []) + [8, 10, 40, 9]
+        # narrow columns (headers wrap): the whole table fits A4 landscape at a readable size
+        widths = [5, 22, 14, 18, 8, 8, 7] + [7] * len(areas) + ([9, 11] if has_appraisal else []) + [6, 8, 26, 7]
         _widths(ws, widths)
         ws.freeze_panes = "C2"
         last = len(records) + 1
@@ -178,7 +180,11 @@ class SummaryWriter:
             chart.add_data(Reference(ws, min_col=self_index, min_row=1, max_row=last), titles_from_data=True)
             chart.set_categories(Reference(ws, min_col=2, min_row=2, max_row=last))
             chart.legend = None
-            ws.add_chart(chart, f"{get_column_letter(len(headers) + 2)}2")
+            chart.y_axis.scaling.min = 0  # bars measured from 0, not from the lowest score
+            chart.y_axis.delete = False
+            chart.x_axis.delete = False
+            # below the table, not beside it: beside 21 columns the printed page shrank to a strip
+            ws.add_chart(chart, f"B{last + 3}")
         out.header(headers)
         for index, r in enumerate(records, start=1):
             values = [index, r.unit if r.readable else "", r.period, self.name(r.path), r.max, r.self, r.pending]
@@ -197,7 +203,12 @@ class SummaryWriter:
         stats_ws.auto_filter.ref = f"A1:J{max(len(criteria_stats) + 1, 2)}"
         out.header(["Phần", "STT", "Tiêu chí", "Điểm tối đa", "Điểm trung bình", "Điểm thấp nhất",
                     "Mức trừ trung bình", "Số đơn vị đạt tối đa", "Số đơn vị dưới tối đa", "Số đơn vị chưa chấm"])
-        for s in criteria_stats:
+        from ..write.workbook_builder import row_height
+
+        for row, s in enumerate(criteria_stats, start=2):
+            # write-only rows take their height before they are written; a wrapped name then
+            # prints inside its row instead of over the next one
+            stats_ws.row_dimensions[row].height = row_height([(s["name"], 70)], 15)
             out.row([s["part"], s["code"], s["name"], s["max"], s["mean"], s["min"], s["deduction"], s["full"],
                      s["below_max"], s["unscored"]], wrap_columns=(2,))
 

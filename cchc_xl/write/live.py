@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..read.files import FINDINGS_SHEET
-from ..text import cell_address, vn
+from ..text import cell_address, sheet_ref, vn
 from .plan import FINDINGS_HEADERS, MARKED_FILL, MARKED_NOTE, MARK_COLOURS, RecalcPlan, findings_rows
 
 MAX_COLOUR_CELLS = 10_000  # xlwings' limit per set_colors call
@@ -170,8 +170,8 @@ def _write_findings_sheet(book, sheet_name, plan, unit, outcome) -> None:
     for line, finding in zip(table, plan.findings):
         line = [_cell(v) for v in line]
         if finding.cell and finding.sheet == sheet_name:
-            link = f"#'{finding.sheet}'!{finding.cell}"
-            line[1] = f'=HYPERLINK("{link}","{finding.cell}")'
+            link = "#" + sheet_ref(finding.sheet, finding.cell)
+            line[1] = '=HYPERLINK("{}","{}")'.format(link.replace('"', '""'), finding.cell)
         rows.append(line)
     if not table:
         rows.append(_pad(["Không có lỗi hay cảnh báo nào."], width))

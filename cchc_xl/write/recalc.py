@@ -20,7 +20,7 @@ from lxml import etree
 from ..errors import RefusedWrite
 from ..read import FINDINGS_SHEET, read_workbook
 from ..read.package import NS_MAIN, NS_REL, open_package
-from ..text import cell_address, vn
+from ..text import cell_address, sheet_ref, vn
 from .atomic import exclusive_copy, write_atomically
 from .package import CT_WORKSHEET, REL_WORKSHEET, R_ID, Package, q, serialise
 from .plan import MARK_COLOURS, FINDINGS_HEADERS, RecalcPlan, findings_rows, plan_recalc
@@ -243,6 +243,9 @@ def _findings_sheet_xml(styles: Styles, plan: RecalcPlan, unit: str, filled: set
     row = 0
     for line in summary:
         row_el = etree.SubElement(data, q("row"), r=str(row + 1))
+        if row == 0:  # the title: its own height, so it never prints over the next line
+            row_el.set("ht", "21")
+            row_el.set("customHeight", "1")
         for col, value in enumerate(line):
             style = bold if col == 0 else text
             if isinstance(value, Decimal):
@@ -266,7 +269,7 @@ def _findings_sheet_xml(styles: Styles, plan: RecalcPlan, unit: str, filled: set
             else:
                 row_el.append(inline_cell(row, col, value, style))
         if finding.cell:
-            links.append((cell_address(row, 1), f"'{finding.sheet}'!{finding.cell}"))
+            links.append((cell_address(row, 1), sheet_ref(finding.sheet, finding.cell)))
     if not table:
         row += 1
         row_el = etree.SubElement(data, q("row"), r=str(row + 1))

@@ -22,13 +22,33 @@ def _col_of(ref: str) -> int:
     return split_address(ref)[1]
 
 
+def _number_rows_and_cells(sheet_data) -> None:
+    """Rows and cells may omit r (it is optional: the next row, the next column). Writing it out
+    lets new rows and cells go in their right place; Excel reads both forms alike."""
+    expected_row = 1
+    for row in sheet_data.iter(q("row")):
+        if row.get("r"):
+            expected_row = int(row.get("r"))
+        else:
+            row.set("r", str(expected_row))
+        expected_col = 0
+        for c in row.iter(q("c")):
+            if c.get("r"):
+                expected_col = _col_of(c.get("r"))
+            else:
+                c.set("r", cell_address(expected_row - 1, expected_col))
+            expected_col += 1
+        expected_row += 1
+
+
 class SheetXml:
     """The cells of one worksheet part, editable in place."""
 
     def __init__(self, root):
         self.root = root
         self.sheet_data = root.find(q("sheetData"))
-        self.rows = {int(row.get("r")): row for row in self.sheet_data.iter(q("row")) if row.get("r")}
+        _number_rows_and_cells(self.sheet_data)
+        self.rows = {int(row.get("r")): row for row in self.sheet_data.iter(q("row"))}
 
     def cell(self, row: int, col: int, create: bool = False):
         """0-based row/col → the <c> element (created in column order when asked)."""

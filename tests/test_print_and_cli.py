@@ -1,0 +1,124 @@
+"""The summary and findings sheets on paper, links for any sheet name, rows without r, a Vietnamese CLI."""
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+
+import openpyxl
+import pytest
+
+from cchc_xl.summarise.bulk import bulk_check
+from cchc_xl.write.recalc import recalc_file
+
+from helpers import EXAMPLE, blank_parents, edited_example, find_row
+
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
+
+
+def cli(*args):
+    return subprocess.run([sys.executable, "-m", "cchc_xl", *map(str, args)], capture_output=True, text=True,
+                          encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def summary(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("xa")
+    for i in range(12):
+        shutil.copyfile(EXAMPLE, folder / f"xa_{i:02d}.xlsx")
+    out = folder.parent / "tong_hop.xlsx"
+    bulk_check([folder], output=out, jobs=1)
+    return out
+
+
+def test_chart_below_the_table_with_axis_from_zero(summary):
+    with zipfile.ZipFile(summary) as z:
+        chart = z.read("xl/charts/chart1.xml").decode()
+        drawing = z.read("xl/drawings/drawing1.xml").decode()
+    assert re.search(r'<(c:)?min val="0(\.0)?"\s*/>', chart)
+    anchor = re.search(r"<(?:xdr:)?from><(?:xdr:)?col>(\d+)</(?:xdr:)?col>.*?<(?:xdr:)?row>(\d+)</", drawing, re.S)
+    anchor_col, anchor_row = int(anchor.group(1)), int(anchor.group(2))
+    assert anchor_row >= 13 + 1 and anchor_col <= 2  # below the 12 rows of units, at the left
+
+
+def test_detail_headers_are_vietnamese_and_names_get_row_heights(summary):
+    wb = openpyxl.load_workbook(summary)
+    assert [c.value for c in wb["Chi tiết lỗi"][1]][:3] == ["Tệp", "Đơn vị", "Trang"]
+    stats = wb["Theo tiêu chí"]
+    long_rows = [r for r in range(2, stats.max_row + 1) if len(str(stats.cell(r, 3).value)) > 140]
+    assert long_rows and all(stats.row_dimensions[r].height and stats.row_dimensions[r].height > 30 for r in long_rows)
+    ws = wb["Tổng hợp"]
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1 and ws.print_title_rows
+
+
+@needs_soffice
+def test_summary_prints_readable_on_a4(summary, tmp_path):
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(summary)], check=True, capture_output=True, timeout=240)
+    pdf = tmp_path / "tong_hop.pdf"
+    html = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True,
+                          text=True).stdout
+    heights = [float(m.group(2)) - float(m.group(1))
+               for m in re.finditer(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">Ngọc', html)]
+    assert heights and min(heights) >= 6.5  # unit names print at a readable size, not a strip
+    page = re.search(r'<page width="([\d.]+)" height="([\d.]+)"', html)
+    assert float(page.group(1)) > float(page.group(2))  # landscape
+
+
+def test_findings_links_work_for_any_sheet_name(tmp_path):
+    wb = openpyxl.load_workbook(EXAMPLE)
+    ws = wb.worksheets[0]
+    ws.title = "Xã O'Neil"
+    ws.cell(find_row(ws, "I", "1.2"), 4).value = 5  # an over-max finding to link to
+    path = tmp_path / "nhay.xlsx"
+    wb.save(path)
+    recalc_file(path)
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+        sheets = [n for n in names if n.startswith("xl/worksheets/sheet")]
+        text = "".join(z.read(n).decode() for n in sheets)
+    assert "location=\"'Xã O''Neil'!D" in text
+    out = openpyxl.load_workbook(path)["Kết quả kiểm tra"]
+    assert out.row_dimensions[1].height == 21  # the title keeps its own line
+
+
+def test_recalc_writes_rows_in_order_when_r_is_omitted(tmp_path):
+    source = edited_example(tmp_path, "blank.xlsx", blank_parents)
+    path = tmp_path / "khong_r.xlsx"
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'(<row[^>]*?) r="\d+"', rb"\1", data)  # rows without r
+                data = re.sub(rb'(<c) r="[A-Z]+\d+"', rb"\1", data, count=40)  # and some cells
+            dst.writestr(item, data)
+    recalc_file(path)
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("xl/worksheets/sheet1.xml").decode()
+    numbers = [int(n) for n in re.findall(r'<row[^>]*? r="(\d+)"', xml)]
+    assert numbers == sorted(numbers) and len(numbers) == len(set(numbers))
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    assert ws.cell(find_row(ws, "I", "I"), 4).value == 71.2 and ws.cell(find_row(ws, "I", "3"), 4).value == 17.1
+
+
+def test_cli_speaks_vietnamese():
+    proc = cli("check")
+    assert proc.returncode == 2 and "cách dùng: cchc-xl check" in proc.stderr
+    assert "lỗi: thiếu tham số bắt buộc: TỆP" in proc.stderr and "usage" not in proc.stderr
+    wrong = cli("report", "x.xlsx", "--decimal", "x")
+    assert "lựa chọn không hợp lệ: 'x'" in wrong.stderr
+    helped = cli("--help")
+    assert "tùy chọn:" in helped.stdout and "in hướng dẫn này rồi thoát" in helped.stdout
+    assert cli("--version").stdout.startswith("cchc-xl ")
+    from cchc_xl.cli import _parser
+
+    def walk(parser):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub in action.choices.values():
+                    yield from walk(sub)
+            else:
+                yield action
+    missing = [a.option_strings or a.dest for a in walk(_parser()) if not a.help]
+    assert missing == []
