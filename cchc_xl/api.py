@@ -42,6 +42,7 @@ class WorkbookResult:
             return data
         a = self.assessment
         data["meta"] = {META_LABELS[k]: _json_meta(v) for k, v in a.meta.items()}
+        data["criteria_set"] = a.criteria_set
         data["totals"] = totals_json(a)
         data["criteria"] = [
             {
@@ -67,6 +68,11 @@ def totals_json(a: Assessment, which: str = "self") -> dict:
         "max": json_number(t.max),
         "self": json_number(t.self),
         "pending_max": json_number(t.pending_max),
+        "unscored_max": json_number(t.unscored_max),
+        "base": json_number(t.base),
+        "bonus": json_number(t.bonus),
+        "penalty": json_number(t.penalty),
+        "percent": json_number(t.percent_value) if t.percent else None,
         "by_part": {
             part: {"max": json_number(v["max"]), "self": json_number(v["self"])} for part, v in t.by_part.items()
         },
@@ -79,32 +85,37 @@ def _json_meta(value):
     return value
 
 
-def check_file(path, against: Assessment | str | os.PathLike | None = None, engine: str = "auto",
-               columns: dict[str, int] | None = None, sheet: str | None = None) -> WorkbookResult:
-    """Read and check one workbook; an unreadable file gives a result with ``error``, never an exception."""
+def check_file(path, against=None, engine: str = "auto", columns: dict[str, int] | None = None,
+               sheet: str | None = None, compare_recognised: bool = False) -> WorkbookResult:
+    """Read and check one workbook; an unreadable file gives a result with ``error``, never an exception.
+
+    ``against``: a CriteriaSet, a set id, a set's JSON or an official table. Without it the set the
+    workbook follows is recognised (and, with ``compare_recognised``, compared with, as bulk does).
+    """
+    from .criteria_sets.recognise import annotate
+
     path = os.fspath(path)
     try:
         assessment = read_workbook(path, engine=engine, columns=columns, sheet=sheet)
     except UnreadableWorkbook as exc:
         return WorkbookResult(path, error=str(exc))
-    if against is not None and not isinstance(against, Assessment):
+    if against is not None and not hasattr(against, "criteria"):
         against = load_template(against)
-    return WorkbookResult(path, assessment, check_assessment(assessment, against))
+    official, sets = annotate(assessment, against)
+    if official is None and compare_recognised and assessment.criteria_set:
+        official = next((s for s in sets if s.id == assessment.criteria_set["id"]), None)
+    return WorkbookResult(path, assessment, check_assessment(assessment, official, sets))
 
 
-def load_template(path) -> Assessment:
-    """The official criteria set to compare against (a workbook, or a bundled set id)."""
-    path = os.fspath(path)
-    if not os.path.exists(path):
-        from .resources import workbook_templates_dir
+def load_template(ref):
+    """The official criteria set to compare against: a set id, a set's JSON file, or an official
+    table as published (.xlsx/.docx, no self-score column needed)."""
+    from .criteria_sets import load_set
 
-        bundled = workbook_templates_dir() / f"{path}.xlsx"
-        if bundled.exists():
-            path = str(bundled)
     try:
-        return read_workbook(path)
+        return load_set(ref)
     except UnreadableWorkbook as exc:
-        raise UnreadableWorkbook(f"bộ tiêu chí mẫu {path}: {exc}") from None
+        raise UnreadableWorkbook(f"bộ tiêu chí {os.fspath(ref)}: {exc}") from None
 
 
 def check(paths, against=None, engine: str = "auto", columns: dict[str, int] | None = None,

@@ -213,9 +213,10 @@ def test_json_schema(tmp_path):
     assert bad["ok"] is False and "error" in bad
     assert good["ok"] is True and "error" not in good
     assert good["totals"] == {
-        "max": 100, "self": 73.2, "pending_max": 24,
-        "by_part": {"I": {"max": 74, "self": 71.2}, "II": {"max": 26, "self": 2}},
+        "max": 100, "self": 73.2, "pending_max": 24, "unscored_max": 0, "base": 73.2, "bonus": 0, "penalty": 0,
+        "percent": None, "by_part": {"I": {"max": 74, "self": 71.2}, "II": {"max": 26, "self": 2}},
     }
+    assert good["criteria_set"]["id"] == "cap_xa_2023" and good["criteria_set"]["agreement"] == 1.0
     first = good["criteria"][0]
     assert set(first) == {"part", "code", "name", "max", "self", "computed_self", "explanation", "sheet", "cell"}
     c = next(c for c in good["criteria"] if c["code"] == "3.5.3")
@@ -234,7 +235,8 @@ def test_new_and_templates(tmp_path):
     assert proc.returncode == 0, proc.stderr
     a = read_workbook(out)
     assert a.meta["unit"] == "Xã An Bình" and a.meta["period"] == "Năm 2025"
-    assert a.totals().max == 100 and a.totals().pending_max == 100
+    totals = a.totals()  # blank: survey points are pending, the others unscored (not the same thing)
+    assert (totals.max, totals.pending_max, totals.unscored_max) == (100, 24, 76)
     ws = openpyxl.load_workbook(out).worksheets[0]
     assert ws.freeze_panes == "A18"
     assert ws["A18"].data_type == "s" and ws["A18"].number_format == "@"

@@ -16,6 +16,8 @@ from ..text import NotANumber, fold, parse_score, to_decimal_from_float
 ZERO = Decimal(0)
 MAX_MAGNITUDE = 1e6  # no criterion is worth a million points: bigger is a typing or file error
 _PENDING_KEY = {"self": "pending:self", "appraised": "pending:appraised"}
+_UNSCORED_KEY = {"self": "unscored:self", "appraised": "unscored:appraised"}
+SURVEY_WORDS = ("xhh", "xa hoi hoc", "sipas", "hai long")
 CODE_ROMAN = re.compile(r"^(?=[IVXLC]+$)M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})$")
 
 
@@ -81,6 +83,9 @@ class Criterion:
     children: list["Criterion"] = field(default_factory=list)
     parent: "Criterion | None" = field(default=None, repr=False)
     code_ok: bool = True  # False: duplicate or misplaced, kept out of the tree
+    # scored | survey | bonus | penalty, from the criteria set the workbook follows; None: not known
+    kind: str | None = None
+    min_score: Decimal | None = None  # penalty: the lowest score allowed (negative)
     # computed values depend only on leaves and max cells, which never change after
     # reading (recalc replaces parent self cells only), so they are computed once
     _memo: dict = field(default_factory=dict, repr=False, compare=False)
@@ -105,9 +110,16 @@ class Criterion:
 
     @property
     def survey_based(self) -> bool:
-        """Scored by the province later (XHH survey, SIPAS), not by the commune."""
+        """Scored by the province later (XHH survey, SIPAS), not by the commune: as the criteria
+        set says, else as the criterion's own name says."""
+        if self.kind is not None:
+            return self.kind == "survey"
         name = fold(self.name)
-        return any(word in name for word in ("xhh", "xa hoi hoc", "sipas", "hai long"))
+        return any(word in name for word in SURVEY_WORDS)
+
+    @property
+    def is_penalty(self) -> bool:
+        return self.kind == "penalty"
 
     # -- computed scores ---------------------------------------------------
     # Memo keys are constant strings: these run for every criterion of every workbook in a batch.
@@ -145,6 +157,9 @@ class Criterion:
         cell = self.self if which == "self" else getattr(self, which)
         if cell is None or cell.value is None:
             return None
+        if self.kind == "penalty":  # điểm trừ: between its bound (negative) and 0
+            floor = self.min_score if self.min_score is not None else cell.value
+            return min(ZERO, max(cell.value, floor))
         value = cell.value if cell.value > ZERO else ZERO
         cap = self.effective_max()
         return value if cap is None or value <= cap else cap
@@ -157,12 +172,35 @@ class Criterion:
         return memo[key]
 
     def _pending_max(self, which: str) -> Decimal:
+        """Points awaiting survey results: blank survey criteria only."""
         if self.children:
             return sum([c.pending_max(which) for c in self.children], ZERO)
         cell = self.self if which == "self" else getattr(self, which)
-        if cell is None or cell.value is None:
+        if (cell is None or cell.value is None) and (self.survey_based or self._survey_parent()):
             return self.effective_max() or ZERO
         return ZERO
+
+    def _survey_parent(self) -> bool:
+        parent = self.parent
+        while parent is not None:
+            if parent.survey_based:
+                return True
+            parent = parent.parent
+        return False
+
+    def unscored_max(self, which: str = "self") -> Decimal:
+        """Points of ordinary criteria left blank (not surveys): counted apart from pending."""
+        key = _UNSCORED_KEY[which]
+        memo = self._memo
+        if key not in memo:
+            if self.children:
+                memo[key] = sum([c.unscored_max(which) for c in self.children], ZERO)
+            else:
+                cell = self.self if which == "self" else getattr(self, which)
+                blank = cell is None or cell.value is None
+                survey = self.survey_based or self._survey_parent()
+                memo[key] = (self.effective_max() or ZERO) if blank and not survey and not self.is_penalty else ZERO
+        return memo[key]
 
     def walk(self):
         yield self
@@ -172,11 +210,24 @@ class Criterion:
 
 @dataclass
 class Totals:
-    max: Decimal
-    self: Decimal
-    pending_max: Decimal
+    max: Decimal  # the base maximum (bonus and penalty parts are not in it)
+    self: Decimal  # base + bonus + penalty
+    pending_max: Decimal  # awaiting survey results
     by_part: dict[str, dict[str, Decimal | None]]
     by_area: dict[str, Decimal | None]  # "I.1" → computed self
+    unscored_max: Decimal = Decimal(0)  # ordinary criteria left blank
+    base: Decimal = Decimal(0)
+    bonus: Decimal = Decimal(0)
+    penalty: Decimal = Decimal(0)  # ≤ 0
+    percent: bool = False  # the set states the result as percent of the maximum
+
+    @property
+    def percent_value(self) -> Decimal | None:
+        if not self.max:
+            return None
+        from ..text import round_points
+
+        return round_points(self.self * 100 / self.max)
 
 
 @dataclass
@@ -196,6 +247,8 @@ class Assessment:
     total_self: ScoreCell | None = None
     orphans: list[Criterion] = field(default_factory=list)  # rows with points but no STT
     sheet_hidden: bool = False
+    criteria_set: dict | None = None  # {"id", "title", "agreement"} of the set it follows, when known
+    result_in_percent: bool = False
     read_problems: list[tuple[str, Cell | None, str]] = field(default_factory=list)
 
     def tree(self):
@@ -213,18 +266,24 @@ class Assessment:
         by_part: dict[str, dict[str, Decimal | None]] = {}
         by_area: dict[str, Decimal | None] = {}
         total_max = Decimal(0)
-        total_self = Decimal(0)
-        pending = Decimal(0)
+        pending = unscored = base = bonus = penalty = Decimal(0)
         for part in self.parts:
             pmax = part.effective_max() or Decimal(0)
             pself = part.computed_self(which)
             by_part[part.part] = {"max": pmax, "self": pself, "pending_max": part.pending_max(which)}
-            total_max += pmax
-            total_self += pself or Decimal(0)
+            if part.kind == "bonus":
+                bonus += pself or Decimal(0)
+            elif part.kind == "penalty":
+                penalty += pself or Decimal(0)
+            else:
+                total_max += pmax
+                base += pself or Decimal(0)
             pending += part.pending_max(which)
+            unscored += part.unscored_max(which)
             for area in part.children:
                 by_area[f"{part.part}.{area.code}"] = area.computed_self(which)
-        return Totals(total_max, total_self, pending, by_part, by_area)
+        return Totals(total_max, base + bonus + penalty, pending, by_part, by_area, unscored, base, bonus, penalty,
+                      self.result_in_percent)
 
     @property
     def unit(self) -> str:

@@ -172,6 +172,9 @@ def render_report_file(path, output=None, template=None, pdf=False, signature_im
     """Read, check, and render one workbook. ``pdf``: True, False or "auto" (when LibreOffice is there)."""
     path = Path(path)
     assessment = read_workbook(path, columns=columns, sheet=sheet)
+    from ..criteria_sets.recognise import annotate
+
+    annotate(assessment)
     return render_assessment_report(assessment, Path(output) if output else default_output(path), template, pdf,
                                     signature_image, seal_image, decimal, force, sign, overwrite)
 

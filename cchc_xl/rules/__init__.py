@@ -9,8 +9,9 @@ from .scores import score_rules
 __all__ = ["CATALOGUE", "ERROR", "WARNING", "INFO", "Finding", "Rule", "check_assessment", "count"]
 
 
-def check_assessment(assessment: Assessment, against: Assessment | None = None) -> list[Finding]:
-    """Every finding for one workbook, in sheet order."""
+def check_assessment(assessment: Assessment, against=None, known_sets=()) -> list[Finding]:
+    """``against``: the official CriteriaSet to compare with (``known_sets``: the others, to name
+    the right one when the workbook clearly follows another). Every finding, in sheet order."""
     findings = []
     for code, crit, message in assessment.read_problems:
         if crit is None:  # about the workbook as a whole (which table was read, encodings…)
@@ -25,7 +26,7 @@ def check_assessment(assessment: Assessment, against: Assessment | None = None) 
     if against is not None:
         from .template import compare_with_template
 
-        findings.extend(compare_with_template(assessment, against))
+        findings.extend(compare_with_template(assessment, against, known_sets))
     findings.sort(key=lambda f: (f.row if f.row >= 0 else 10**9, f.cell, f.code))
     return findings
 

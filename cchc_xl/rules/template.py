@@ -15,10 +15,22 @@ def _same_name(a: str, b: str) -> bool:
     return _NOT_WORD.sub("", fold(a)) == _NOT_WORD.sub("", fold(b))
 
 
-def compare_with_template(assessment: Assessment, official: Assessment) -> list[Finding]:
+def compare_with_template(assessment: Assessment, official, known_sets=()) -> list[Finding]:
+    """Findings against the official CriteriaSet. A workbook that clearly follows another known
+    set gets one wrong-criteria-set error naming it, not a flood of max-changed."""
+    from ..criteria_sets.recognise import CLEARLY_NOT, FOLLOWS, agreement, closest
+
+    score = agreement(assessment, official)
+    if score < CLEARLY_NOT:
+        other, other_score = closest(assessment, [s for s in known_sets if s.id != official.id])
+        if other is not None and other_score >= FOLLOWS:
+            return [make("wrong-criteria-set", assessment.sheet, "", "", "",
+                         f"Sổ tính theo bộ tiêu chí “{other.title}” (mã {other.id}, khớp {other_score:.0%}), không "
+                         f"theo bộ “{official.title}” (mã {official.id}, khớp {score:.0%}) đang dùng để so sánh; "
+                         f"hãy so với đúng bộ (--against {other.id}) hoặc dùng đúng mẫu sổ.")]
     findings = []
     ours = {c.key: c for c in assessment.criteria if c.code_ok}
-    theirs = {c.key: c for c in official.criteria if c.code_ok}
+    theirs = official.by_key()
     sheet = assessment.sheet
     for key, model in theirs.items():
         crit = ours.get(key)
@@ -26,10 +38,10 @@ def compare_with_template(assessment: Assessment, official: Assessment) -> list[
         if crit is None:
             findings.append(make(
                 "criterion-missing", sheet, "", model.part, model.code,
-                f"Thiếu mục {label} “{model.name[:80]}” (điểm tối đa {vn(model.effective_max())}) "
+                f"Thiếu mục {label} “{model.name[:80]}” (điểm tối đa {vn(model.max)}) "
                 "so với bộ tiêu chí chính thức."))
             continue
-        official_max, max_here = model.effective_max(), crit.max.value
+        official_max, max_here = model.max, crit.max.value
         if official_max is not None and max_here is not None and official_max != max_here:
             cell = crit.max.cell
             findings.append(make(

@@ -201,7 +201,7 @@ def collect_paths(paths, exclude=()) -> tuple[list[Path], list[tuple[str, str]]]
 
 def _check_one(path: str, against, want_json: bool, reports_dir: str | None, stats: dict | None = None) -> UnitRecord:
     try:
-        result = check_file(path, against)
+        result = check_file(path, against, compare_recognised=True)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # a reader bug (even a Rust panic) must not stop the batch either

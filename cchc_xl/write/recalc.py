@@ -107,6 +107,13 @@ def recalc_file(path, output=None, backup: bool = True, against=None, overwrite:
         raise RefusedWrite(f"bảng tiêu chí chỉ có trên trang ẩn “{assessment.sheet}”; không ghi vào trang ẩn khi "
                            f"chưa được chỉ rõ — dùng --sheet \"{assessment.sheet}\" nếu đúng là trang này. Chưa ghi gì.")
     _refuse_unsafe(source, target)
+    from ..criteria_sets.recognise import annotate
+
+    if against is not None and not hasattr(against, "criteria"):
+        from ..criteria_sets import load_set
+
+        against = load_set(against)
+    against, _ = annotate(assessment, against)
     plan = plan_recalc(assessment, against)
     archive, info = open_package(str(source))
     archive.close()

@@ -1,0 +1,193 @@
+"""`cchc-xl templates import`: read the official table as the province published it.
+
+Inputs: an .xlsx, or the Word annex of the decision (.docx table). No self-score column is needed;
+parts may come in any order (Hải Phòng puts the survey part first); merged cells are read as
+blanks below their first row; rows without a code (scoring options such as "Kế hoạch ban hành
+trong tháng 1 hàng năm: 0,2") are guidance of the criterion above, never criteria; "7,5" is 7.5.
+"""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from ..errors import CchcError
+from ..read.codes import read_code
+from ..read.grid import SheetGrid, WorkbookGrid
+from ..read.headers import MergeIndex, find_header, missing_message
+from ..text import NotANumber, clean_text, fold, parse_score
+from .schema import CriteriaSet, InvalidSet, SetCriterion, guess_kind
+
+NEEDED = ("code", "max")
+
+
+def _docx_grids(path: Path) -> list[SheetGrid]:
+    """Every table of a .docx as a grid: a horizontally merged cell fills its first column, a
+    vertically merged continuation is blank (as a spreadsheet shows it)."""
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    try:
+        doc = Document(str(path))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise CchcError(f"không đọc được {path.name} như tệp Word (.docx) ({type(exc).__name__})") from None
+    grids = []
+    for number, table in enumerate(doc.tables, start=1):
+        rows = []
+        for tr in table._tbl.tr_lst:
+            line = []
+            for tc in tr.tc_lst:
+                tc_pr = tc.tcPr
+                span = 1
+                continued = False
+                if tc_pr is not None:
+                    grid_span = tc_pr.find(qn("w:gridSpan"))
+                    if grid_span is not None:
+                        span = int(grid_span.get(qn("w:val"), "1"))
+                    v_merge = tc_pr.find(qn("w:vMerge"))
+                    continued = v_merge is not None and v_merge.get(qn("w:val"), "continue") == "continue"
+                text = "" if continued else "\n".join(p.text for p in tc.iter(qn("w:p")) for p in [_Para(p)])
+                line.append(text.strip() or None)
+                line.extend([None] * (span - 1))
+            rows.append(line)
+        grids.append(SheetGrid(f"Bảng {number}", rows))
+    return grids
+
+
+class _Para:
+    """The text of one w:p element (python-docx's Paragraph needs a parent we do not have)."""
+
+    def __init__(self, p):
+        from docx.oxml.ns import qn
+
+        self.text = "".join(t.text or "" for t in p.iter(qn("w:t")))
+
+
+def _grids(path: Path) -> list[SheetGrid]:
+    if path.suffix.lower() == ".docx":
+        return _docx_grids(path)
+    from ..read.files import read_grid
+
+    return read_grid(str(path)).sheets
+
+
+def _number(value, where: str) -> object:
+    try:
+        return parse_score(value)
+    except NotANumber:
+        raise InvalidSet(f"{where}: điểm tối đa “{clean_text(value)}” không phải là số") from None
+
+
+def import_table(path, set_id: str | None = None, title: str | None = None, level: str | None = None,
+                 year: int | None = None, province: str = "", force: bool = False) -> CriteriaSet:
+    """The official table → a CriteriaSet (validated; InvalidSet lists every problem unless force)."""
+    path = Path(path)
+    if not path.is_file():
+        raise CchcError(f"không tìm thấy tệp {path}")
+    if path.suffix.lower() not in (".xlsx", ".xlsm", ".docx"):
+        raise CchcError(f"{path.name}: bảng chính thức phải là tệp .xlsx hoặc .docx")
+    grids = _grids(path)
+    best: dict = {}
+    for sheet in grids:
+        header, partial = find_header(sheet, NEEDED)
+        if header is not None:
+            break
+        if len(partial.get("roles", {})) > len(best.get("roles", {})):
+            best = {**partial, "sheet": sheet.name}
+    else:
+        raise CchcError(missing_message(best, NEEDED))
+    criteria = _rows(sheet, header)
+    heading = [clean_text(v) for line in sheet.rows[: header.row] for v in line if isinstance(v, str)]
+    criteria_set = CriteriaSet(
+        id=set_id or path.stem, title=title or (heading[0] if heading else path.stem), criteria=criteria,
+        province=province, level=level or _level(" ".join(heading)), year=year or _year(" ".join(heading)),
+        source=path.name, origin=str(path), decision=_decision(" ".join(heading)))
+    problems = criteria_set.problems()
+    if problems and not force:
+        raise InvalidSet(f"bảng {path.name} chưa hợp lệ nên chưa lưu ({len(problems)} vấn đề): " + "; ".join(problems)
+                         + ". Sửa bảng rồi nhập lại, hoặc dùng --force để vẫn lưu.")
+    return criteria_set
+
+
+def _rows(sheet: SheetGrid, header) -> list[SetCriterion]:
+    columns = header.columns
+    merged = MergeIndex(sheet.merged, sheet.height, max(columns.values()) + 1)
+    col_code, col_name, col_max = columns["code"], columns.get("name"), columns["max"]
+    col_guidance, col_evidence = columns.get("guidance"), columns.get("evidence")
+    criteria: list[SetCriterion] = []
+    part = ""
+    last: SetCriterion | None = None
+    for r in range(header.row + 1, sheet.height):
+        def cell(col):
+            if col is None:
+                return None
+            value = sheet.value(r, col)
+            return None if (r, col) in merged else value  # below a merge's first row: blank
+
+        code = read_code(cell(col_code))
+        name = clean_text(cell(col_name)) if col_name is not None else ""
+        guidance = clean_text(cell(col_guidance)) if col_guidance is not None else ""
+        evidence = clean_text(cell(col_evidence)) if col_evidence is not None else ""
+        if code is None or code.kind == "bullet":
+            if fold(name).startswith("tong") and last is not None:
+                break  # the total row
+            text = " ".join(t for t in (name, guidance) if t)
+            if last is not None and text:  # a scoring option or a note: guidance of the criterion above
+                last.guidance = "\n".join(t for t in (last.guidance, text) if t)
+            continue
+        value = code.value
+        if code.kind == "part":
+            part = value
+        elif code.kind == "letter":
+            if last is None or last.is_part:
+                continue
+            value = f"{last.code}.{value}"
+        if not part:
+            part = "I"
+        where = f"hàng {r + 1}"
+        maximum = _number(cell(col_max), where)
+        crit = SetCriterion(part=part, code=value if code.kind != "part" else part, name=name, max=maximum,
+                            guidance=guidance, evidence=evidence, row=r + 1)
+        crit.kind = guess_kind(name, crit.is_part)
+        criteria.append(crit)
+        last = crit
+    _inherit_kinds(criteria)
+    return criteria
+
+
+def _inherit_kinds(criteria: list[SetCriterion]) -> None:
+    """A survey, bonus or penalty part or criterion makes everything below it of its kind."""
+    by_key = {c.key: c for c in criteria}
+    for crit in criteria:
+        if crit.is_part:
+            continue
+        parent_key = crit.part if "." not in crit.code else f"{crit.part}.{crit.code.rsplit('.', 1)[0]}"
+        parent = by_key.get(parent_key)
+        if parent is not None and parent.kind != "scored" and crit.kind == "scored":
+            crit.kind = parent.kind
+        if crit.kind == "penalty" and crit.min is None and crit.max is not None:
+            crit.min, crit.max = -abs(crit.max), type(crit.max)(0)
+
+
+def _level(text: str) -> str:
+    import re
+
+    folded = fold(text)
+    for word, level in (("xa", "xã"), ("phuong", "phường"), ("thi tran", "thị trấn"), ("dac khu", "đặc khu"),
+                        ("huyen", "huyện"), ("so", "sở")):
+        if re.search(rf"\b{word}\b", folded):
+            return level
+    return "xã"
+
+
+def _decision(text: str) -> dict:
+    import re
+
+    match = re.search(r"[Qq]uyết định số\s+(\d+/[^\s,);]+)", text)
+    return {"number": match.group(1)} if match else {}
+
+
+def _year(text: str) -> int | None:
+    import re
+
+    years = [int(y) for y in re.findall(r"(?<!\d)(20\d\d)(?!\d)", text)]
+    return max(years) if years else None

@@ -1,0 +1,72 @@
+"""Which known criteria set does a workbook follow? Measured by its codes and max points.
+
+agreement = criteria of the set found in the workbook with the same max, over the larger of the
+two counts: 1.0 is a faithful copy; a set of another province or year scores far lower.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..model import Assessment
+from .schema import CriteriaSet
+
+FOLLOWS = 0.6  # a workbook at or above this agreement follows the set
+CLEARLY_NOT = 0.5  # checked --against a set it agrees with below this, while another set fits
+
+
+def _keys(assessment: Assessment) -> dict[str, Decimal | None]:
+    return {c.key: c.max.value for c in assessment.criteria if c.code_ok}
+
+
+def agreement(assessment: Assessment, criteria_set: CriteriaSet) -> float:
+    ours = _keys(assessment)
+    theirs = {c.key: c.max for c in criteria_set.criteria}
+    if not ours or not theirs:
+        return 0.0
+    same = sum(1 for key, maximum in theirs.items() if key in ours and (ours[key] == maximum or (
+        ours[key] is None and maximum is None)))
+    return same / max(len(ours), len(theirs))
+
+
+def closest(assessment: Assessment, sets: list[CriteriaSet]) -> tuple[CriteriaSet | None, float]:
+    best, score = None, 0.0
+    for candidate in sets:
+        value = agreement(assessment, candidate)
+        if value > score:
+            best, score = candidate, value
+    return best, score
+
+
+def apply_set(assessment: Assessment, criteria_set: CriteriaSet, score: float) -> None:
+    """Tell the model what the set says of each criterion: its kind (survey, bonus, penalty), a
+    penalty's bound, and whether results are stated in percent."""
+    by_key = criteria_set.by_key()
+    for crit in assessment.criteria:
+        model = by_key.get(crit.key)
+        if model is not None:
+            crit.kind = model.kind
+            crit.min_score = model.min
+            crit._memo.clear()
+    assessment.criteria_set = {"id": criteria_set.id, "title": criteria_set.title, "agreement": round(score, 3)}
+    assessment.result_in_percent = criteria_set.result == "percent"
+
+
+def annotate(assessment: Assessment, against: CriteriaSet | None = None):
+    """Find the set the workbook follows (or check the one given) and apply it; returns
+    (the set to compare with or None, every known set)."""
+    from .store import list_sets
+
+    sets = list_sets()
+    if against is not None:
+        score = agreement(assessment, against)
+        if score >= CLEARLY_NOT:
+            apply_set(assessment, against, score)
+            return against, sets
+        other, other_score = closest(assessment, [s for s in sets if s.id != against.id])
+        if other is not None and other_score >= FOLLOWS:
+            apply_set(assessment, other, other_score)
+        return against, sets
+    best, score = closest(assessment, sets)
+    if best is not None and score >= FOLLOWS:
+        apply_set(assessment, best, score)
+    return None, sets

@@ -1,0 +1,107 @@
+"""Where criteria sets live: bundled with cchc-xl (workbook_templates/*.json) and imported by a
+user into a per-user folder (platformdirs; CCHC_XL_HOME overrides it), so later commands find a
+set by its id."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from ..errors import CchcError
+from .schema import CriteriaSet, InvalidSet
+
+OFFICIAL_TABLE_SUFFIXES = (".xlsx", ".xlsm", ".docx")
+
+
+def user_folder() -> Path:
+    home = os.environ.get("CCHC_XL_HOME")
+    if home:
+        return Path(home) / "bo_tieu_chi"
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("cchc-xl", appauthor=False)) / "bo_tieu_chi"
+
+
+def _read(path: Path, origin: str) -> CriteriaSet:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidSet(f"không đọc được bộ tiêu chí {path.name} ({type(exc).__name__})") from None
+    return CriteriaSet.from_json(data, origin)
+
+
+_CACHE: dict = {}
+
+
+def _stamp() -> tuple:
+    """What the list depends on: the user folder's files and times (a bulk reads it once)."""
+    folder = user_folder()
+    if not folder.is_dir():
+        return (str(folder),)
+    return (str(folder), tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.json"))))
+
+
+def list_sets() -> list[CriteriaSet]:
+    """Bundled sets first, then imported ones; a broken file in the user folder is left out."""
+    stamp = _stamp()
+    if _CACHE.get("stamp") != stamp:
+        _CACHE["sets"] = _list_sets()
+        _CACHE["stamp"] = stamp
+    return _CACHE["sets"]
+
+
+def _list_sets() -> list[CriteriaSet]:
+    from ..resources import workbook_templates_dir
+
+    sets = [_read(p, "có sẵn") for p in sorted(workbook_templates_dir().glob("*.json"))]
+    folder = user_folder()
+    if folder.is_dir():
+        for path in sorted(folder.glob("*.json")):
+            try:
+                sets.append(_read(path, "đã nhập"))
+            except InvalidSet:
+                continue
+    return sets
+
+
+def find_set(set_id: str) -> CriteriaSet | None:
+    return next((s for s in list_sets() if s.id == set_id), None)
+
+
+def load_set(ref) -> CriteriaSet:
+    """A set by id, a set's JSON file, or an official table (.xlsx/.docx, read without saving)."""
+    ref = os.fspath(ref)
+    path = Path(ref)
+    if path.is_file():
+        if path.suffix.lower() == ".json":
+            return _read(path, str(path))
+        if path.suffix.lower() in OFFICIAL_TABLE_SUFFIXES:
+            from .importer import import_table
+
+            return import_table(path, set_id=path.stem, force=True)
+        raise CchcError(f"{path.name}: cần mã bộ tiêu chí, tệp .json của bộ, hoặc bảng chính thức .xlsx/.docx")
+    found = find_set(ref)
+    if found is None:
+        ids = ", ".join(s.id for s in list_sets())
+        raise CchcError(f"không có bộ tiêu chí “{ref}”; các bộ đã có: {ids} (thêm bộ mới: cchc-xl templates import)")
+    return found
+
+
+def save_set(criteria_set: CriteriaSet, overwrite: bool = False) -> Path:
+    bundled = {s.id for s in list_sets() if s.origin == "có sẵn"}
+    if criteria_set.id in bundled:
+        raise CchcError(f"mã “{criteria_set.id}” là của một bộ có sẵn; hãy đặt mã khác bằng --id")
+    target = user_folder() / f"{criteria_set.id}.json"
+    if target.exists() and not overwrite:
+        raise CchcError(f"đã có bộ “{criteria_set.id}” ({target}); thêm --overwrite để thay, hoặc đặt mã khác bằng --id")
+    return criteria_set.save(target)
+
+
+def remove_set(set_id: str) -> Path:
+    target = user_folder() / f"{set_id}.json"
+    if not target.is_file():
+        if find_set(set_id) is not None:
+            raise CchcError(f"“{set_id}” là bộ có sẵn, không xóa được")
+        raise CchcError(f"không có bộ tiêu chí đã nhập “{set_id}”")
+    target.unlink()
+    return target
