@@ -154,14 +154,13 @@ def batch_gc():
         gc.unfreeze()
 
 
-def new_workbook(output, template: str = "cap_xa_2023", unit: str = "", period: str = "") -> Path:
-    """A blank self-assessment workbook from a bundled criteria set."""
-    from .resources import criteria_sets
+def new_workbook(output, template: str = "cap_xa_2023", unit: str = "", period: str = "",
+                 guidance: bool = False) -> Path:
+    """A blank self-assessment workbook for any criteria set: an id, a set's JSON, or an official table."""
+    from .criteria_sets import load_set
     from .write.workbook_builder import build_workbook
 
-    sets = criteria_sets()
-    if template not in sets:
-        raise CchcError(f"không có bộ tiêu chí “{template}”; các bộ có sẵn: {', '.join(sets)}")
+    criteria_set = load_set(template)
     output = Path(output)
     if output.suffix.lower() not in (".xlsx", ".xlsm"):
         raise CchcError("tên tệp ra phải có đuôi .xlsx")
@@ -169,5 +168,5 @@ def new_workbook(output, template: str = "cap_xa_2023", unit: str = "", period: 
         raise CchcError(f"-o {output} là một thư mục; hãy ghi tên tệp, ví dụ {output / 'tu_danh_gia.xlsx'}")
     if output.exists():
         raise CchcError(f"tệp {output} đã có; hãy chọn tên khác (không ghi đè lên tệp của bạn)")
-    meta = {"unit": unit, "period": period}
-    return build_workbook(sets[template], output, meta)
+    meta = {"unit": unit, "period": period or criteria_set.period}
+    return build_workbook(criteria_set, output, meta, guidance=guidance)

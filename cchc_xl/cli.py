@@ -70,11 +70,32 @@ def _parser() -> argparse.ArgumentParser:
 
     n = sub.add_parser("new", help="tạo sổ tính tự đánh giá trống từ bộ tiêu chí")
     n.add_argument("-o", "--output", required=True, metavar="TỆP", help="tên sổ tính mới (.xlsx)")
-    n.add_argument("--template", default="cap_xa_2023", metavar="MÃ", help="mã bộ tiêu chí (xem lệnh templates)")
+    n.add_argument("--template", default="cap_xa_2023", metavar="MÃ|TỆP",
+                   help="mã bộ tiêu chí (xem lệnh templates), tệp .json của bộ, hoặc bảng chính thức")
+    n.add_argument("--guidance", action="store_true", help="thêm cột hướng dẫn chấm điểm của bộ tiêu chí")
     n.add_argument("--unit", default="", metavar="TÊN", help="tên đơn vị, ví dụ \"Xã Ngọc Kỳ\"")
     n.add_argument("--period", default="", metavar="KỲ", help="kỳ đánh giá, ví dụ \"6 tháng đầu năm 2026\"")
 
-    sub.add_parser("templates", help="liệt kê các bộ tiêu chí có sẵn")
+    t = sub.add_parser("templates", help="các bộ tiêu chí: liệt kê, xem, nhập bộ của tỉnh, xuất, xóa")
+    tsub = t.add_subparsers(dest="templates_command", metavar="VIỆC", title="các việc")
+    tsub.add_parser("list", help="liệt kê các bộ có sẵn và đã nhập (mặc định)")
+    ts = tsub.add_parser("show", help="xem một bộ tiêu chí")
+    ts.add_argument("set_id", metavar="MÃ", help="mã bộ tiêu chí")
+    ti = tsub.add_parser("import", help="nhập bộ tiêu chí từ bảng chính thức (.xlsx hoặc phụ lục Word .docx)")
+    ti.add_argument("official", metavar="BẢNG", help="bảng chính thức của Quyết định (.xlsx/.docx)")
+    ti.add_argument("--id", dest="set_id", metavar="MÃ", help="mã đặt cho bộ (mặc định: tên tệp)")
+    ti.add_argument("--title", metavar="TÊN", help="tên bộ tiêu chí")
+    ti.add_argument("--level", metavar="CẤP", help="xã, phường, đặc khu…")
+    ti.add_argument("--year", type=int, metavar="NĂM", help="năm áp dụng")
+    ti.add_argument("--province", default="", metavar="TỈNH", help="tỉnh/thành phố ban hành")
+    ti.add_argument("--percent", action="store_true", help="kết quả công bố theo % điểm tối đa")
+    ti.add_argument("--force", action="store_true", help="vẫn lưu khi bảng còn vấn đề (tổng không khớp…)")
+    ti.add_argument("--overwrite", action="store_true", help="thay bộ đã nhập cùng mã")
+    te = tsub.add_parser("export", help="xuất một bộ ra tệp JSON")
+    te.add_argument("set_id", metavar="MÃ", help="mã bộ tiêu chí")
+    te.add_argument("-o", "--output", required=True, metavar="TỆP.json", help="tệp JSON ra")
+    tr = tsub.add_parser("remove", help="xóa một bộ đã nhập")
+    tr.add_argument("set_id", metavar="MÃ", help="mã bộ tiêu chí đã nhập")
 
     d = sub.add_parser("demo", help="chạy toàn bộ quy trình trên ví dụ xã Ngọc Kỳ")
     d.add_argument("-o", "--output", default="cchc_demo", metavar="THƯ_MỤC", help="thư mục kết quả (mặc định cchc_demo)")
@@ -241,16 +262,55 @@ def cmd_check(args) -> int:
 def cmd_new(args) -> int:
     from .api import new_workbook
 
-    path = new_workbook(args.output, args.template, args.unit, args.period)
+    path = new_workbook(args.output, args.template, args.unit, args.period, guidance=args.guidance)
     say(f"Đã tạo {path}")
     return EXIT_OK
 
 
 def cmd_templates(args) -> int:
-    from .resources import criteria_sets
+    from .criteria_sets import list_sets, load_set
+    from .criteria_sets.store import remove_set, save_set
+    from .text import vn
 
-    for set_id, data in criteria_sets().items():
-        say(f"{set_id}: {data['title']} ({len(data['criteria'])} mục)")
+    action = args.templates_command or "list"
+    if action == "list":
+        for s in list_sets():
+            info = s.summary()
+            year = f", năm {info['year']}" if info["year"] else ""
+            say(f"{info['id']}: {info['title']} — cấp {info['level']}{year}; {info['criteria']} tiêu chí, "
+                f"tổng {vn(info['max'])} điểm; nguồn: {info['source']}")
+        return EXIT_OK
+    if action == "show":
+        s = load_set(args.set_id)
+        say(f"{s.id}: {s.title} (cấp {s.level}, năm {s.year or '?'}, tỉnh {s.province or '?'}, kết quả theo "
+            f"{'%' if s.result == 'percent' else 'điểm'})")
+        for c in s.criteria:
+            kind = "" if c.kind == "scored" else f" [{ {'survey': 'điều tra', 'bonus': 'thưởng', 'penalty': 'trừ'}[c.kind] }]"
+            bound = vn(c.min) if c.kind == "penalty" else vn(c.max)
+            say(f"  {'  ' * c.depth}{c.code if not c.is_part else 'Phần ' + c.part}  {c.name[:70]}  — {bound}{kind}")
+        return EXIT_OK
+    if action == "import":
+        from .criteria_sets.importer import import_table
+
+        s = import_table(args.official, set_id=args.set_id, title=args.title, level=args.level, year=args.year,
+                         province=args.province, force=args.force)
+        if args.percent:
+            s.result = "percent"
+        path = save_set(s, overwrite=args.overwrite)
+        survey = [c.key for c in s.criteria if c.kind == "survey"]
+        say(f"Đã nhập bộ “{s.id}”: {len([c for c in s.criteria if not c.is_part])} tiêu chí, tổng "
+            f"{vn(s.base_max())} điểm" + (f"; phần chấm qua điều tra: {', '.join(survey[:5])}" if survey else "")
+            + f" → {path}")
+        for problem in s.problems():
+            say(f"  (chú ý, lưu theo --force) {problem}")
+        return EXIT_OK
+    if action == "export":
+        s = load_set(args.set_id)
+        path = s.save(args.output)
+        say(f"Đã xuất bộ “{s.id}” → {path}")
+        return EXIT_OK
+    path = remove_set(args.set_id)
+    say(f"Đã xóa bộ “{args.set_id}” ({path})")
     return EXIT_OK
 
 

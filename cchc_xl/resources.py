@@ -36,15 +36,6 @@ def examples_dir() -> Path:
     return _find("examples")
 
 
-def criteria_sets() -> dict[str, dict]:
-    """Criteria sets by id, from workbook_templates/*.json."""
-    sets = {}
-    for path in sorted(workbook_templates_dir().glob("*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        sets[data["id"]] = data
-    return sets
-
-
 def example_data() -> dict:
     return json.loads((examples_dir() / "ngoc_ky_6thang_2023.json").read_text(encoding="utf-8"))
 

@@ -191,10 +191,18 @@ class CriteriaSet:
         return cls(id=str(data["id"]), title=str(data.get("title", data["id"])), criteria=criteria, origin=origin,
                    **fields)
 
+    def dumps(self) -> str:
+        """JSON a person can edit: the set's facts one per line, then one line per criterion."""
+        data = self.to_json()
+        criteria = data.pop("criteria")
+        head = json.dumps(data, ensure_ascii=False, indent=1)[:-2]
+        rows = ",\n  ".join(json.dumps(c, ensure_ascii=False) for c in criteria)
+        return f"{head},\n \"criteria\": [\n  {rows}\n ]\n}}"
+
     def save(self, path) -> Path:
         from ..write.atomic import write_atomically
 
-        text = json.dumps(self.to_json(), ensure_ascii=False, indent=1)
+        text = self.dumps()
         return write_atomically(Path(path), lambda temp: Path(temp).write_text(text + "\n", encoding="utf-8"),
                                 ".json")
 

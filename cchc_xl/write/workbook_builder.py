@@ -37,8 +37,14 @@ def _number(value):
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def build_workbook(criteria_set: dict, path, meta: dict | None = None, scores: dict | None = None) -> Path:
-    """Write a workbook for ``criteria_set``; ``scores`` maps 'I.1.1' → [self, explanation]."""
+def build_workbook(criteria_set, path, meta: dict | None = None, scores: dict | None = None,
+                   guidance: bool = False) -> Path:
+    """Write a workbook for ``criteria_set`` (a CriteriaSet, or its JSON as a dict); ``scores`` maps
+    'I.1.1' → [self, explanation]; ``guidance`` adds the set's scoring guidance as a sixth column."""
+    from ..criteria_sets.schema import CriteriaSet
+
+    if isinstance(criteria_set, dict):
+        criteria_set = CriteriaSet.from_json(criteria_set)
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -47,7 +53,7 @@ def build_workbook(criteria_set: dict, path, meta: dict | None = None, scores: d
     scores = scores or {}
     wb = Workbook()
     ws = wb.active
-    ws.title = criteria_set.get("sheet", "Tự đánh giá")
+    ws.title = criteria_set.sheet or "Tự đánh giá"
     thin = Side(style="thin", color="000000")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     normal = Font(name=FONT, size=12)
@@ -59,7 +65,7 @@ def build_workbook(criteria_set: dict, path, meta: dict | None = None, scores: d
     ws.cell(1, 1, "PHIẾU TỰ ĐÁNH GIÁ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH CẤP XÃ").font = Font(name=FONT, size=14, bold=True)
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=5)
-    ws.cell(2, 1, criteria_set["title"]).font = Font(name=FONT, size=12, italic=True)
+    ws.cell(2, 1, criteria_set.title).font = Font(name=FONT, size=12, italic=True)
     ws.cell(2, 1).alignment = Alignment(horizontal="center")
     for offset, (key, label) in enumerate(META_LABELS.items()):
         row = FIRST_META_ROW + offset
@@ -77,21 +83,27 @@ def build_workbook(criteria_set: dict, path, meta: dict | None = None, scores: d
         if key == "recipients":
             ws.row_dimensions[row].height = 48
     header_fill = PatternFill("solid", fgColor="D9E1F2")
-    for col, title in enumerate(HEADERS, start=1):
+    headers = HEADERS + (["Hướng dẫn chấm điểm"] if guidance else [])
+    widths = WIDTHS + ([60] if guidance else [])
+    for col, title in enumerate(headers, start=1):
         cell = ws.cell(HEADER_ROW, col, title)
         cell.font = bold
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = border
         cell.fill = header_fill
-        ws.column_dimensions[cell.column_letter].width = WIDTHS[col - 1]
+        ws.column_dimensions[cell.column_letter].width = widths[col - 1]
     ws.row_dimensions[HEADER_ROW].height = 33
     row = HEADER_ROW
-    for part, code, name, max_points in criteria_set["criteria"]:
+    for crit in criteria_set.criteria:
         row += 1
-        key = part if part == code else f"{part}.{code}"
+        part, code, name = crit.part, crit.code, crit.name
+        key = crit.key
         self_value, explanation = (scores.get(key) or [None, ""])
         is_heading = code == part or "." not in code
+        max_points = crit.max if crit.kind != "penalty" else crit.min
         values = [code, name, _number(max_points), _number(self_value), explanation or None]
+        if guidance:
+            values.append(crit.guidance or None)
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row, col, value)
             cell.border = border
@@ -101,8 +113,8 @@ def build_workbook(criteria_set: dict, path, meta: dict | None = None, scores: d
         ws.cell(row, 1).number_format = "@"  # STT as text: 1.10 must not become 1.1
     row += 1
     ws.cell(row, 2, "Tổng")
-    ws.cell(row, 3, _number(criteria_set.get("total", 100)))
-    for col in range(1, 6):
+    ws.cell(row, 3, _number(criteria_set.base_max()))
+    for col in range(1, len(headers) + 1):
         ws.cell(row, col).border = border
         ws.cell(row, col).font = bold
         ws.cell(row, col).alignment = center if col != 2 else Alignment(horizontal="center")
@@ -131,14 +143,16 @@ def build_workbook(criteria_set: dict, path, meta: dict | None = None, scores: d
 
 def rebuild_bundled() -> list[Path]:
     """Regenerate workbook_templates/*.xlsx and the example (run after editing the JSON)."""
-    from ..resources import criteria_sets, example_data, example_workbook, workbook_templates_dir
+    from ..criteria_sets import load_set, list_sets
+    from ..resources import example_data, example_workbook, workbook_templates_dir
 
     written = []
-    for set_id, data in criteria_sets().items():
-        written.append(build_workbook(data, workbook_templates_dir() / f"{set_id}.xlsx"))
+    for criteria_set in list_sets():
+        if criteria_set.origin == "có sẵn":
+            written.append(build_workbook(criteria_set, workbook_templates_dir() / f"{criteria_set.id}.xlsx"))
     example = example_data()
     written.append(
-        build_workbook(criteria_sets()[example["template"]], example_workbook(), example["meta"], example["scores"])
+        build_workbook(load_set(example["template"]), example_workbook(), example["meta"], example["scores"])
     )
     written.extend(build_example_communes())
     return written
@@ -169,10 +183,11 @@ def build_example_communes() -> list[Path]:
     """examples/cac_xa/: a small reviewer's folder, some workbooks with mistakes."""
     import copy
 
-    from ..resources import criteria_sets, example_data, examples_dir
+    from ..criteria_sets import load_set
+    from ..resources import example_data, examples_dir
 
     example = example_data()
-    base_set = criteria_sets()[example["template"]]
+    base_set = load_set(example["template"])
     folder = examples_dir() / "cac_xa"
     written = [build_workbook(base_set, folder / "ngoc_ky.xlsx", example["meta"], example["scores"])]
     for filename, unit, signer, score_changes, max_changes in EXAMPLE_COMMUNES:
@@ -182,12 +197,9 @@ def build_example_communes() -> list[Path]:
         for key in parents - set(score_changes):
             scores[key] = [None, scores[key][1]]  # parents blank, as officers leave them: recalc fills them
         criteria = copy.deepcopy(base_set)
-        for row in criteria["criteria"]:
-            key = row[0] if row[0] == row[1] else f"{row[0]}.{row[1]}"
-            if key in max_changes:
-                row[3] = max_changes[key]
-        if max_changes:
-            criteria["total"] = float(Decimal(str(max_changes.get("I", 74))) + 26)
+        for crit in criteria.criteria:
+            if crit.key in max_changes:
+                crit.max = Decimal(str(max_changes[crit.key]))
         meta = dict(example["meta"], unit=unit, signer=signer, place=unit.split(" ", 1)[1], doc_number="")
         written.append(build_workbook(criteria, folder / filename, meta, scores))
     return written
