@@ -241,8 +241,9 @@ def print_result(result) -> None:
     t = result.assessment.totals()
     errors, warnings = result.counts
     unit = result.assessment.unit or "(chưa ghi tên đơn vị)"
-    say(f"{result.path} — {unit}: {vn(t.self)}/{vn(t.max)} điểm, chờ {vn(t.pending_max)} điểm; "
-        f"{errors} lỗi, {warnings} cảnh báo")
+    followed = result.assessment.criteria_set
+    which = f" (theo bộ tiêu chí {followed['id']})" if followed else " (không theo bộ tiêu chí nào đã biết)"
+    say(f"{result.path} — {unit}: {t.describe()}; {errors} lỗi, {warnings} cảnh báo{which}")
     if result.findings:
         findings_table(result)
 

@@ -46,7 +46,7 @@ def test_detail_headers_are_vietnamese_and_names_get_row_heights(summary):
     wb = openpyxl.load_workbook(summary)
     assert [c.value for c in wb["Chi tiết lỗi"][1]][:3] == ["Tệp", "Đơn vị", "Trang"]
     stats = wb["Theo tiêu chí"]
-    long_rows = [r for r in range(2, stats.max_row + 1) if len(str(stats.cell(r, 3).value)) > 140]
+    long_rows = [r for r in range(2, stats.max_row + 1) if len(str(stats.cell(r, 4).value)) > 140]
     assert long_rows and all(stats.row_dimensions[r].height and stats.row_dimensions[r].height > 30 for r in long_rows)
     ws = wb["Tổng hợp"]
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1 and ws.print_title_rows

@@ -221,6 +221,20 @@ class Totals:
     penalty: Decimal = Decimal(0)  # ≤ 0
     percent: bool = False  # the set states the result as percent of the maximum
 
+    def describe(self) -> str:
+        """"73,2/100 điểm (73,2 %); chờ 24 điểm điều tra; chưa chấm 2 điểm" — for every door."""
+        from ..text import vn
+
+        text = f"{vn(self.self)}/{vn(self.max)} điểm"
+        if self.bonus or self.penalty:
+            text += f" (cơ bản {vn(self.base)}, thưởng {vn(self.bonus)}, trừ {vn(self.penalty)})"
+        if self.percent and self.percent_value is not None:
+            text += f" = {vn(self.percent_value)} %"
+        text += f", chờ {vn(self.pending_max)} điểm điều tra"
+        if self.unscored_max:
+            text += f", chưa chấm {vn(self.unscored_max)} điểm"
+        return text
+
     @property
     def percent_value(self) -> Decimal | None:
         if not self.max:

@@ -69,7 +69,19 @@ def score_rules(assessment: Assessment, which: str = "self") -> list[Finding]:
             continue
         cap = crit.effective_max()
         value = cell.value
-        if value is not None:
+        if value is not None and crit.is_penalty:
+            # điểm trừ: a negative score down to its bound is the normal case
+            floor = crit.min_score
+            if value > 0:
+                findings.append(_at(crit, cell, "negative-score",
+                                    f"{column} của mục {crit.code} là điểm trừ: ghi số âm (từ "
+                                    f"{vn(floor) if floor is not None else 'mức trừ tối đa'} đến 0), không ghi {vn(value)}."))
+            elif floor is not None and value < floor:
+                findings.append(_at(crit, cell, "over-max",
+                                    f"{column} của mục {crit.code} là {vn(value)}, trừ quá mức tối đa {vn(floor)}; "
+                                    f"chỉ được tính {vn(floor)}."))
+            value = None if value == 0 else value  # no "missing explanation" for a penalty not incurred
+        elif value is not None:
             if value < 0:
                 findings.append(
                     _at(crit, cell, "negative-score",
@@ -87,7 +99,7 @@ def score_rules(assessment: Assessment, which: str = "self") -> list[Finding]:
         if crit.children:
             findings.extend(_sum_rules(crit, cell, which))
         elif value is None:
-            if which == "self" and not crit.survey_based:
+            if which == "self" and not crit.survey_based and not crit.is_penalty:
                 findings.append(
                     _at(crit, cell, "unscored",
                         f"Mục {crit.code} chưa được chấm {column.lower()} (ô đang để trống).")

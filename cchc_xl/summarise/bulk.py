@@ -40,6 +40,7 @@ class UnitRecord:
     warnings: int = 0
     findings: list[dict] = field(default_factory=list)
     json: dict | None = None
+    criteria_set: str = ""
     report: str | None = None
     report_error: str | None = None
     rank: int | None = None
@@ -217,6 +218,7 @@ def _check_one(path: str, against, want_json: bool, reports_dir: str | None, sta
         path, True, result.ok, unit=a.unit or shown(Path(path).stem), period=a.period, max=totals.max,
         self=totals.self, pending=totals.pending_max, areas=dict(totals.by_area), errors=errors, warnings=warnings,
         findings=[f.to_json() for f in result.findings],
+        criteria_set=a.criteria_set["id"] if a.criteria_set else UNKNOWN_SET,
     )
     if stats is not None:
         add_to_statistics(stats, a)
@@ -274,16 +276,38 @@ def rank(records: list[UnitRecord]) -> None:
         previous, previous_rank = record.self, record.rank
 
 
+UNKNOWN_SET = "(không theo bộ nào đã biết)"
+
+
+def _official(set_id: str, cache: dict = {}):  # noqa: B006 - one lookup table per process
+    if set_id not in cache:
+        from ..criteria_sets import find_set
+
+        found = find_set(set_id)
+        cache[set_id] = found.by_key() if found is not None else {}
+    return cache[set_id]
+
+
 def add_to_statistics(stats: dict, assessment) -> None:
-    """Accumulate one readable workbook into per-criterion sums: where communes lose points."""
+    """Accumulate one readable workbook into per-criterion sums: where communes lose points.
+
+    Kept per criteria set (never merged across sets), with the set's official max (never a
+    workbook's edited one); survey criteria are scored later by the province, so they are not
+    points a commune lost."""
+    followed = assessment.criteria_set
+    set_id = followed["id"] if followed else UNKNOWN_SET
+    official = _official(set_id) if followed else {}
     for c in assessment.criteria:
-        if not c.code_ok:
+        if not c.code_ok or c.survey_based:
             continue
-        entry = stats.get(c.key)
+        key = (set_id, c.key)
+        entry = stats.get(key)
         if entry is None:
-            entry = stats[c.key] = {"part": c.part, "code": c.code, "name": c.name, "max": c.effective_max(),
-                                    "sum": Decimal(0), "scored": 0, "min": None, "full": 0, "below_max": 0,
-                                    "unscored": 0}
+            model = official.get(c.key)
+            maximum = model.max if model is not None and model.kind != "penalty" else c.effective_max()
+            entry = stats[key] = {"set": set_id, "part": c.part, "code": c.code, "name": c.name, "max": maximum,
+                                  "sum": Decimal(0), "scored": 0, "min": None, "full": 0, "below_max": 0,
+                                  "unscored": 0}
         score = c.computed_self()
         if score is None:
             entry["unscored"] += 1
@@ -317,12 +341,13 @@ def criteria_statistics(stats: dict) -> list[dict]:
         mean = (entry["sum"] / entry["scored"]).quantize(Decimal("0.01")) if entry["scored"] else None
         max_points = entry["max"]
         out.append({
-            "part": entry["part"], "code": entry["code"], "name": entry["name"], "max": max_points, "mean": mean,
+            "set": entry["set"], "part": entry["part"], "code": entry["code"], "name": entry["name"],
+            "max": max_points, "mean": mean,
             "min": entry["min"], "full": entry["full"], "below_max": entry["below_max"],
             "unscored": entry["unscored"],
             "deduction": (max_points - mean) if (max_points is not None and mean is not None) else None,
         })
-    out.sort(key=lambda s: (-(s["deduction"] or Decimal(0)), s["part"], s["code"]))
+    out.sort(key=lambda s: (s["set"], -(s["deduction"] or Decimal(0)), s["part"], s["code"]))
     return out
 
 

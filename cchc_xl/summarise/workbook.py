@@ -147,13 +147,13 @@ class SummaryWriter:
         out = _Writer(ws)
         areas = list(dict.fromkeys(key for r in records for key in r.areas))
         has_appraisal = any(r.appraised is not None for r in records)
-        headers = ["STT", "Đơn vị", "Kỳ đánh giá", "Tệp", "Điểm tối đa", "Điểm tự đánh giá", "Điểm chờ"]
+        headers = ["STT", "Đơn vị", "Kỳ đánh giá", "Bộ tiêu chí", "Tệp", "Điểm tối đa", "Điểm tự đánh giá", "Điểm chờ"]
         headers += [f"Lĩnh vực {key}" for key in areas]
         if has_appraisal:
             headers += ["Điểm thẩm định", "Chênh lệch (thẩm định - tự đánh giá)"]
         headers += ["Số lỗi", "Số cảnh báo", "Trạng thái", "Xếp hạng"]
         # narrow columns (headers wrap): the whole table fits A4 landscape at a readable size
-        widths = [5, 22, 14, 18, 8, 8, 7] + [7] * len(areas) + ([9, 11] if has_appraisal else []) + [6, 8, 26, 7]
+        widths = [5, 22, 14, 11, 14, 8, 8, 7] + [7] * len(areas) + ([9, 11] if has_appraisal else []) + [6, 8, 22, 7]
         _widths(ws, widths)
         ws.freeze_panes = "C2"
         last = len(records) + 1
@@ -187,7 +187,8 @@ class SummaryWriter:
             ws.add_chart(chart, f"B{last + 3}")
         out.header(headers)
         for index, r in enumerate(records, start=1):
-            values = [index, r.unit if r.readable else "", r.period, self.name(r.path), r.max, r.self, r.pending]
+            values = [index, r.unit if r.readable else "", r.period, r.criteria_set, self.name(r.path), r.max, r.self,
+                      r.pending]
             values += [r.areas.get(key) for key in areas]
             if has_appraisal:
                 diff = (r.appraised - r.self) if (r.appraised is not None and r.self is not None) else None
@@ -198,19 +199,21 @@ class SummaryWriter:
     def _write_criteria_sheet(self, criteria_stats) -> None:
         stats_ws = self.wb.create_sheet("Theo tiêu chí")
         out = _Writer(stats_ws)
-        _widths(stats_ws, [6, 8, 70, 10, 11, 11, 11, 11, 11, 11])
-        stats_ws.freeze_panes = "D2"
-        stats_ws.auto_filter.ref = f"A1:J{max(len(criteria_stats) + 1, 2)}"
-        out.header(["Phần", "STT", "Tiêu chí", "Điểm tối đa", "Điểm trung bình", "Điểm thấp nhất",
-                    "Mức trừ trung bình", "Số đơn vị đạt tối đa", "Số đơn vị dưới tối đa", "Số đơn vị chưa chấm"])
+        _widths(stats_ws, [14, 6, 8, 70, 10, 11, 11, 11, 11, 11, 11])
+        stats_ws.freeze_panes = "E2"
+        stats_ws.auto_filter.ref = f"A1:K{max(len(criteria_stats) + 1, 2)}"
+        # one block per criteria set: criteria of different sets are never mixed
+        out.header(["Bộ tiêu chí", "Phần", "STT", "Tiêu chí", "Điểm tối đa (chính thức)", "Điểm trung bình",
+                    "Điểm thấp nhất", "Mức trừ trung bình", "Số đơn vị đạt tối đa", "Số đơn vị dưới tối đa",
+                    "Số đơn vị chưa chấm"])
         from ..write.workbook_builder import row_height
 
         for row, s in enumerate(criteria_stats, start=2):
             # write-only rows take their height before they are written; a wrapped name then
             # prints inside its row instead of over the next one
             stats_ws.row_dimensions[row].height = row_height([(s["name"], 70)], 15)
-            out.row([s["part"], s["code"], s["name"], s["max"], s["mean"], s["min"], s["deduction"], s["full"],
-                     s["below_max"], s["unscored"]], wrap_columns=(2,))
+            out.row([s["set"], s["part"], s["code"], s["name"], s["max"], s["mean"], s["min"], s["deduction"],
+                     s["full"], s["below_max"], s["unscored"]], wrap_columns=(3,))
 
 
 def write_summary(outcome, output) -> Path:

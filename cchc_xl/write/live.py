@@ -26,7 +26,7 @@ class LiveOutcome:
     @property
     def summary(self) -> str:
         t = self.plan.totals
-        return (f"CCHC: {vn(t.self)}/{vn(t.max)} điểm (chờ {vn(t.pending_max)}); "
+        return (f"CCHC: {t.describe()}; "
                 f"{self.plan.errors} lỗi, {self.plan.warnings} cảnh báo — xem trang “{FINDINGS_SHEET}”.")
 
 

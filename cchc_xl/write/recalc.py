@@ -44,7 +44,7 @@ class RecalcOutcome:
     def lines(self) -> list[str]:
         t = self.plan.totals
         out = [
-            f"Đã ghi {self.path}: tổng {vn(t.self)}/{vn(t.max)} điểm (chờ {vn(t.pending_max)} điểm chưa chấm); "
+            f"Đã ghi {self.path}: tổng {t.describe()}; "
             f"{self.plan.errors} lỗi, {self.plan.warnings} cảnh báo — xem trang “{FINDINGS_SHEET}”.",
         ]
         if self.plan.replaced:
