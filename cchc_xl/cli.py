@@ -105,7 +105,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("-o", "--output", metavar="TỆP_RA", help="ghi ra tệp khác thay vì ghi đè (có sao lưu)")
     r.add_argument("--no-backup", action="store_true", help="không tạo bản sao lưu khi ghi đè")
     r.add_argument("--overwrite", action="store_true", help="cho phép ghi đè tệp ra (-o) đã có")
-    _table_options(r)
+    _table_options(r, against=True)
 
     rep = sub.add_parser("report", help="lập báo cáo Word theo Nghị định 30/2020/NĐ-CP")
     rep.add_argument("file", metavar="TỆP", help="sổ tính tự đánh giá")
@@ -118,7 +118,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="dấu thập phân: comma (phẩy, mặc định) hoặc point (chấm)")
     rep.add_argument("--force", action="store_true", help="vẫn lập bản DỰ THẢO khi sổ còn lỗi")
     rep.add_argument("--overwrite", action="store_true", help="cho phép ghi đè tệp ra (-o) đã có")
-    _table_options(rep)
+    _table_options(rep, against=True)
     rep.add_argument("--sign", action="store_true", help="ký số PDF ngay sau khi lập (người ký); cần --p12 hoặc --pkcs11")
     _key_options(rep)
 
@@ -164,7 +164,10 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _table_options(parser) -> None:
+def _table_options(parser, against: bool = False) -> None:
+    if against:
+        parser.add_argument("--against", metavar="MẪU",
+                            help="bộ tiêu chí (mã, tệp .json, hoặc bảng chính thức .xlsx/.docx)")
     parser.add_argument("--columns", metavar="VAI_TRÒ=CỘT,…", help="chỉ rõ cột, ví dụ stt=A,name=B,max=C,self=D,explanation=F")
     parser.add_argument("--sheet", metavar="TRANG", help="tên trang chứa bảng tiêu chí (khi sổ có nhiều bảng)")
 
@@ -325,7 +328,7 @@ def cmd_recalc(args) -> int:
     from .write.recalc import recalc_file
 
     outcome = recalc_file(args.file, args.output, backup=not args.no_backup, overwrite=args.overwrite,
-                          columns=_columns(args), sheet=args.sheet)
+                          columns=_columns(args), sheet=args.sheet, against=args.against)
     for line in outcome.lines():
         say(line)
     return EXIT_ERRORS if outcome.errors else EXIT_OK
@@ -342,7 +345,7 @@ def cmd_report(args) -> int:
     outcome = render_report_file(
         args.file, args.output, template=args.template, pdf=args.pdf or bool(sign),
         signature_image=args.signature_image, seal_image=args.seal_image, decimal=args.decimal, force=args.force,
-        sign=sign, overwrite=args.overwrite, columns=_columns(args), sheet=args.sheet,
+        sign=sign, overwrite=args.overwrite, columns=_columns(args), sheet=args.sheet, against=args.against,
     )
     for line in outcome.lines:
         say(line)

@@ -31,8 +31,21 @@ def _docx_grids(path: Path) -> list[SheetGrid]:
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise CchcError(f"không đọc được {path.name} như tệp Word (.docx) ({type(exc).__name__})") from None
     grids = []
-    for number, table in enumerate(doc.tables, start=1):
-        rows = []
+    paragraphs: list[list] = []  # the text above a table (its title, the decision) rides along as rows
+    tables = iter(doc.tables)
+    number = 0
+    for element in doc.element.body.iterchildren():
+        if element.tag == qn("w:p"):
+            text = _Para(element).text.strip()
+            if text:
+                paragraphs.append([text])
+            continue
+        if element.tag != qn("w:tbl"):
+            continue
+        table = next(tables)
+        number += 1
+        rows = paragraphs[-5:]
+        paragraphs = []
         for tr in table._tbl.tr_lst:
             line = []
             for tc in tr.tc_lst:
@@ -158,13 +171,13 @@ def _inherit_kinds(criteria: list[SetCriterion]) -> None:
     """A survey, bonus or penalty part or criterion makes everything below it of its kind."""
     by_key = {c.key: c for c in criteria}
     for crit in criteria:
-        if crit.is_part:
-            continue
-        parent_key = crit.part if "." not in crit.code else f"{crit.part}.{crit.code.rsplit('.', 1)[0]}"
-        parent = by_key.get(parent_key)
-        if parent is not None and parent.kind != "scored" and crit.kind == "scored":
-            crit.kind = parent.kind
+        if not crit.is_part:
+            parent_key = crit.part if "." not in crit.code else f"{crit.part}.{crit.code.rsplit('.', 1)[0]}"
+            parent = by_key.get(parent_key)
+            if parent is not None and parent.kind != "scored" and crit.kind == "scored":
+                crit.kind = parent.kind
         if crit.kind == "penalty" and crit.min is None and crit.max is not None:
+            # "Điểm trừ … 2" (or "-2"): scores go from -2 to 0
             crit.min, crit.max = -abs(crit.max), type(crit.max)(0)
 
 

@@ -57,6 +57,11 @@ class SetCriterion:
         return self.part if self.code == self.part else f"{self.part}.{self.code}"
 
     @property
+    def sheet_max(self) -> Decimal | None:
+        """What the workbook's max column shows: the bound (negative) for a penalty."""
+        return self.min if self.kind == "penalty" else self.max
+
+    @property
     def is_part(self) -> bool:
         return self.code == self.part
 

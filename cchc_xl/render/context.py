@@ -82,7 +82,13 @@ def report_context(assessment: Assessment, decimal: str = "comma", today: dt.dat
             "max": num(totals.max),
             "self": num(totals.self),
             "pending": pending,
-            "note": f"Chưa gồm {pending} điểm chờ kết quả điều tra xã hội học và SIPAS" if pending else "",
+            "percent": num(totals.percent_value) if totals.percent else "",
+            "note": " ".join(part for part in (
+                f"Tỷ lệ: {num(totals.percent_value)} % điểm tối đa." if totals.percent else "",
+                f"Điểm thưởng {num(totals.bonus)}, điểm trừ {num(totals.penalty)}." if totals.bonus or totals.penalty
+                else "",
+                f"Chưa gồm {pending} điểm chờ kết quả điều tra xã hội học và SIPAS" if pending else "",
+            ) if part),
         },
         "stamp_image": "",  # the renderer puts the signature/seal picture here when given
         "draft": False,

@@ -168,13 +168,17 @@ def default_output(workbook: Path) -> Path:
 def render_report_file(path, output=None, template=None, pdf=False, signature_image=None, seal_image=None,
                        decimal: str = "comma", force: bool = False, sign: SignRequest | None = None,
                        overwrite: bool = False, columns: dict[str, int] | None = None,
-                       sheet: str | None = None) -> ReportOutcome:
+                       sheet: str | None = None, against=None) -> ReportOutcome:
     """Read, check, and render one workbook. ``pdf``: True, False or "auto" (when LibreOffice is there)."""
     path = Path(path)
     assessment = read_workbook(path, columns=columns, sheet=sheet)
     from ..criteria_sets.recognise import annotate
 
-    annotate(assessment)
+    if against is not None and not hasattr(against, "criteria"):
+        from ..criteria_sets import load_set
+
+        against = load_set(against)
+    annotate(assessment, against)
     return render_assessment_report(assessment, Path(output) if output else default_output(path), template, pdf,
                                     signature_image, seal_image, decimal, force, sign, overwrite)
 

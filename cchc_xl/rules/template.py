@@ -38,15 +38,15 @@ def compare_with_template(assessment: Assessment, official, known_sets=()) -> li
         if crit is None:
             findings.append(make(
                 "criterion-missing", sheet, "", model.part, model.code,
-                f"Thiếu mục {label} “{model.name[:80]}” (điểm tối đa {vn(model.max)}) "
+                f"Thiếu mục {label} “{model.name[:80]}” (điểm tối đa {vn(model.sheet_max)}) "
                 "so với bộ tiêu chí chính thức."))
             continue
-        official_max, max_here = model.max, crit.max.value
+        official_max, max_here = model.sheet_max, crit.max.value
         if official_max is not None and max_here is not None and official_max != max_here:
             cell = crit.max.cell
             findings.append(make(
                 "max-changed", cell.sheet, cell.address, crit.part, crit.code_written or crit.code,
-                f"Điểm tối đa của mục {label} đã bị sửa thành {vn(max_here)}; bộ tiêu chí chính thức quy định "
+                f"Điểm tối đa của mục {label} đã bị sửa thành {vn(max_here)}; bộ tiêu chí {official.id} quy định "
                 f"{vn(official_max)}.", cell.row))
         if model.name and not _same_name(model.name, crit.name):
             cell = crit.name_cell or crit.code_cell

@@ -304,7 +304,8 @@ def add_to_statistics(stats: dict, assessment) -> None:
         entry = stats.get(key)
         if entry is None:
             model = official.get(c.key)
-            maximum = model.max if model is not None and model.kind != "penalty" else c.effective_max()
+            # a penalty's best is 0 (nothing deducted): its mean below 0 is points lost
+            maximum = model.max if model is not None else (Decimal(0) if c.is_penalty else c.effective_max())
             entry = stats[key] = {"set": set_id, "part": c.part, "code": c.code, "name": c.name, "max": maximum,
                                   "sum": Decimal(0), "scored": 0, "min": None, "full": 0, "below_max": 0,
                                   "unscored": 0}

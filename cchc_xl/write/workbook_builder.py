@@ -100,7 +100,7 @@ def build_workbook(criteria_set, path, meta: dict | None = None, scores: dict | 
         key = crit.key
         self_value, explanation = (scores.get(key) or [None, ""])
         is_heading = code == part or "." not in code
-        max_points = crit.max if crit.kind != "penalty" else crit.min
+        max_points = crit.sheet_max
         values = [code, name, _number(max_points), _number(self_value), explanation or None]
         if guidance:
             values.append(crit.guidance or None)

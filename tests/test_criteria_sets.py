@@ -1,0 +1,218 @@
+"""Criteria sets as data: import the official table, build and check workbooks of any set,
+recognise the set a workbook follows, bonus/penalty/percent, bulk across sets."""
+import json
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from cchc_xl.api import check_file
+from cchc_xl.read import read_workbook
+
+from helpers import EXAMPLE, ROOT
+
+HEADERS = ["STT", "Lĩnh vực/Tiêu chí/Tiêu chí thành phần", "Điểm tối đa", "Tài liệu kiểm chứng",
+           "Hướng dẫn tự đánh giá/thẩm định"]
+# (code, name, max, evidence, guidance, [scoring options under it, in merged rows])
+OFFICIAL = [
+    ("I", "ĐIỂM ĐO LƯỜNG SỰ HÀI LÒNG CỦA NGƯỜI DÂN, TỔ CHỨC", "35", "Không", "Căn cứ kết quả điều tra xã hội học", []),
+    ("II", "ĐIỂM ĐÁNH GIÁ THEO BỘ CHỈ SỐ", "65", "", "", []),
+    ("1", "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH", "14", "", "", []),
+    ("1.1", "Ban hành và thực hiện Kế hoạch CCHC hàng năm", "7,5", "", "", []),
+    ("1.1.1", "Thời gian ban hành Kế hoạch CCHC hàng năm", "0,2", "Kế hoạch CCHC năm", "Thời gian căn cứ theo chữ ký số",
+     ["Kế hoạch ban hành trong tháng 1 hàng năm: 0,2", "Ban hành từ tháng 2 trở đi hoặc không ban hành: 0"]),
+    ("1.1.2", "Nội dung Kế hoạch CCHC năm", "0,3", "Kế hoạch CCHC năm", "Kế hoạch phải đầy đủ các nội dung",
+     ["Xác định đầy đủ các nhiệm vụ CCHC: 0,1", "Cụ thể hóa các nhiệm vụ được giao: 0,1",
+      "Xác định rõ kết quả hoàn thành: 0,1"]),
+    ("1.1.3", "Kết quả thực hiện các nhiệm vụ trong Kế hoạch CCHC", "7", "Báo cáo CCHC năm", "", []),
+    ("1.2", "Công tác kiểm tra CCHC", "6,5", "", "", []),
+    ("2", "CẢI CÁCH THỂ CHẾ", "51", "", "", []),
+    ("2.1", "Ban hành văn bản quy phạm pháp luật", "51", "", "", []),
+    ("III", "ĐIỂM TRỪ", "2", "", "", []),
+    ("1", "Để xảy ra vi phạm trong giải quyết thủ tục hành chính bị xử lý", "2", "", "", []),
+]
+
+
+def official_docx(path: Path) -> Path:
+    """The annex of the decision as a Word table, the way such annexes are typed."""
+    from docx import Document
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    doc = Document()
+    doc.add_paragraph("PHỤ LỤC: BỘ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH ỦY BAN NHÂN DÂN CÁC XÃ, PHƯỜNG NĂM 2022 "
+                      "(kèm theo Quyết định số 3793/QĐ-UBND năm 2022 của UBND thành phố Hải Phòng)")
+    rows = 1 + sum(1 + len(options) for *_, options in OFFICIAL) + 1
+    table = doc.add_table(rows=rows, cols=5)
+    for cell, text in zip(table.rows[0].cells, HEADERS):
+        cell.text = text
+    r = 1
+    for code, name, maximum, evidence, guidance, options in OFFICIAL:
+        cells = table.rows[r].cells
+        for cell, text in zip(cells, (code, name, maximum, evidence, guidance)):
+            cell.text = text
+        for offset, option in enumerate(options, start=1):
+            table.rows[r + offset].cells[4].text = option
+        if options:  # STT, name, max and evidence merged down over the scoring options
+            for col in range(4):
+                cells[col].merge(table.rows[r + len(options)].cells[col])
+        r += 1 + len(options)
+    total = table.rows[r].cells
+    total[1].text, total[2].text = "Tổng", "100"
+    path = Path(path)
+    doc.save(path)
+    return path
+
+
+@pytest.fixture()
+def home(tmp_path, monkeypatch):
+    folder = tmp_path / "home"
+    monkeypatch.setenv("CCHC_XL_HOME", str(folder))
+    return folder
+
+
+def cli(*args, env=None):
+    import os
+
+    return subprocess.run([sys.executable, "-m", "cchc_xl", *map(str, args)], capture_output=True, text=True,
+                          encoding="utf-8", env={**os.environ, **(env or {})})
+
+
+def test_import_docx_then_new_fill_check(tmp_path, home):
+    env = {"CCHC_XL_HOME": str(home)}
+    annex = official_docx(tmp_path / "phu_luc.docx")
+    proc = cli("templates", "import", annex, "--id", "hp_xa_2022", "--province", "Hải Phòng", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "Đã nhập bộ “hp_xa_2022”" in proc.stdout and "I" in proc.stdout
+    saved = json.loads((home / "bo_tieu_chi" / "hp_xa_2022.json").read_text(encoding="utf-8"))
+    assert saved["schema"] == "cchc-xl/criteria-set/1" and saved["level"] == "xã" and saved["year"] == 2022
+    assert saved["decision"] == {"number": "3793/QĐ-UBND"}
+    by_key = {(c["part"], c["code"]): c for c in saved["criteria"]}
+    assert [c["part"] for c in saved["criteria"]][:2] == ["I", "II"]  # the survey part first, as published
+    assert by_key[("I", "I")]["kind"] == "survey" and by_key[("II", "1.1")]["max"] == 7.5
+    assert by_key[("II", "1.1.1")]["guidance"].splitlines() == [
+        "Thời gian căn cứ theo chữ ký số", "Kế hoạch ban hành trong tháng 1 hàng năm: 0,2",
+        "Ban hành từ tháng 2 trở đi hoặc không ban hành: 0"]  # scoring options: guidance, never criteria
+    assert len(saved["criteria"]) == len(OFFICIAL)
+    assert by_key[("III", "1")]["kind"] == "penalty" and by_key[("III", "1")]["min"] == -2
+    listing = cli("templates", env=env).stdout
+    assert "hp_xa_2022" in listing and "cap_xa_2023" in listing and "9 tiêu chí, tổng 100 điểm" in listing.split("hp_xa_2022")[1]
+
+    workbook = tmp_path / "xa_hp.xlsx"
+    assert cli("new", "-o", workbook, "--template", "hp_xa_2022", "--unit", "Xã An Lư", "--guidance",
+               env=env).returncode == 0
+    wb = openpyxl.load_workbook(workbook)
+    ws = wb.worksheets[0]
+    assert ws.cell(17, 6).value == "Hướng dẫn chấm điểm"
+    scores = {"1.1.1": 0.2, "1.1.2": 0.2, "1.1.3": 6, "1.2": 6, "2.1": 50}
+    part = None
+    for row in range(18, ws.max_row + 1):
+        code = ws.cell(row, 1).value
+        if code in ("I", "II", "III"):
+            part = code
+        elif part == "II" and code in scores:
+            ws.cell(row, 4).value = scores[code]
+            ws.cell(row, 5).value = "Giải trình"
+        elif part == "III" and code == "1":
+            ws.cell(row, 4).value = -1  # one violation: a penalty point
+            ws.cell(row, 5).value = "01 hồ sơ bị xử lý"
+    wb.save(workbook)
+    result = check_file(workbook, against="hp_xa_2022")
+    t = result.assessment.totals()
+    assert (t.max, t.base, t.penalty, t.self, t.pending_max) == (Decimal(100), Decimal("62.4"), Decimal(-1),
+                                                                 Decimal("61.4"), Decimal(35))
+    codes = {f.code for f in result.findings}
+    assert not codes & {"negative-score", "max-changed", "criterion-missing", "criterion-extra", "name-changed",
+                        "wrong-criteria-set"}, result.findings
+    assert result.assessment.criteria_set["id"] == "hp_xa_2022"
+    same = check_file(workbook)  # no --against: recognised all the same
+    assert same.assessment.criteria_set == {"id": "hp_xa_2022", "title": same.assessment.criteria_set["title"],
+                                            "agreement": 1.0}
+    # a set this workbook clearly does not follow: one error naming the right set
+    wrong = [f for f in check_file(workbook, against="cap_xa_2023").findings
+             if f.code in ("wrong-criteria-set", "max-changed", "criterion-missing", "criterion-extra")]
+    assert [f.code for f in wrong] == ["wrong-criteria-set"] and "hp_xa_2022" in wrong[0].message
+    seed = [f for f in check_file(EXAMPLE, against="hp_xa_2022").findings if f.code == "wrong-criteria-set"]
+    assert len(seed) == 1 and "cap_xa_2023" in seed[0].message
+
+    folder = tmp_path / "hai_bo"
+    folder.mkdir()
+    shutil.copyfile(workbook, folder / "an_lu.xlsx")
+    shutil.copyfile(EXAMPLE, folder / "ngoc_ky.xlsx")
+    proc = cli("bulk", folder, "-o", tmp_path / "th.xlsx", "--json", env=env)
+    data = json.loads(proc.stdout)
+    blocks = {s["set"] for s in data["summary"]["criteria"]}
+    assert blocks == {"hp_xa_2022", "cap_xa_2023"}  # two separate statistics blocks
+    official = {("hp_xa_2022", (c["part"], c["code"])): c["max"] for c in saved["criteria"]}
+    for stat in data["summary"]["criteria"]:
+        if stat["mean"] is not None and stat["max"] is not None and stat["max"] >= 0:
+            assert stat["mean"] <= stat["max"]
+        assert "SIPAS" not in stat["name"] and "XHH" not in stat["name"] and "HÀI LÒNG" not in stat["name"]
+        if stat["set"] == "hp_xa_2022" and (stat["set"], (stat["part"], stat["code"])) in official:
+            assert stat["max"] == official[(stat["set"], (stat["part"], stat["code"]))]
+    sheet = openpyxl.load_workbook(tmp_path / "th.xlsx")["Tổng hợp"]
+    header = [c.value for c in sheet[1]]
+    sets_column = header.index("Bộ tiêu chí")
+    assert {row[sets_column].value for row in sheet.iter_rows(min_row=2)} == {"hp_xa_2022", "cap_xa_2023"}
+
+    export = tmp_path / "hp.json"
+    assert cli("templates", "export", "hp_xa_2022", "-o", export, env=env).returncode == 0
+    assert json.loads(export.read_text(encoding="utf-8"))["id"] == "hp_xa_2022"
+    assert cli("templates", "remove", "hp_xa_2022", env=env).returncode == 0
+    assert "hp_xa_2022" not in cli("templates", env=env).stdout
+    assert check_file(workbook, against=export).assessment.criteria_set["id"] == "hp_xa_2022"  # a set's JSON
+
+
+def test_unsound_table_is_not_saved_and_lists_rows(tmp_path, home):
+    env = {"CCHC_XL_HOME": str(home)}
+    sample = ROOT.parent / "shared" / "samples" / "haiphong_3793_2022_official.xlsx"
+    if not sample.exists():
+        pytest.skip("needs ../shared/samples")
+    proc = cli("templates", "import", sample, "--id", "hp_mau", env=env)
+    assert proc.returncode == 2 and "chưa hợp lệ nên chưa lưu" in proc.stderr
+    assert "hàng 5: mục II: điểm tối đa 65 khác tổng các mục con 14" in proc.stderr
+    assert not (home / "bo_tieu_chi" / "hp_mau.json").exists()
+    forced = cli("templates", "import", sample, "--id", "hp_mau", "--force", env=env)
+    assert forced.returncode == 0 and (home / "bo_tieu_chi" / "hp_mau.json").exists()
+    shown = cli("templates", "show", "hp_mau", env=env).stdout
+    assert "[điều tra]" in shown.splitlines()[1]  # part I: the satisfaction survey
+
+
+def test_against_an_official_table_without_self_column(tmp_path, home):
+    annex = official_docx(tmp_path / "phu_luc.docx")
+    assert cli("new", "-o", tmp_path / "x.xlsx", "--template", annex).returncode == 0
+    result = check_file(tmp_path / "x.xlsx", against=annex)
+    assert not [f for f in result.findings if f.code in ("max-changed", "criterion-missing", "wrong-criteria-set")]
+
+
+def test_percent_set_in_check_json_and_report(tmp_path, home):
+    from docx import Document
+
+    from helpers import report_rows
+
+    data = json.loads((ROOT / "workbook_templates" / "cap_xa_2023.json").read_text(encoding="utf-8"))
+    data.update(id="cap_xa_2023_phan_tram", result="percent")
+    percent_set = tmp_path / "phan_tram.json"
+    percent_set.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    proc = cli("check", EXAMPLE, "--against", percent_set)
+    assert "73,2/100 điểm = 73,2 %" in proc.stdout
+    as_json = json.loads(cli("check", EXAMPLE, "--against", percent_set, "--json").stdout)
+    assert as_json["workbooks"][0]["totals"]["percent"] == 73.2
+    out = tmp_path / "bc.docx"
+    assert cli("report", EXAMPLE, "-o", out, "--against", percent_set).returncode == 0
+    note = report_rows(Document(out))[-1].cells[4].text
+    assert "Tỷ lệ: 73,2 % điểm tối đa." in note and "Chưa gồm 24 điểm chờ" in note
+
+
+def test_seed_numbers_still_hold():
+    t = read_workbook(EXAMPLE).totals()
+    assert (t.max, t.by_part["I"]["max"], t.by_part["I"]["self"], t.self, t.pending_max) == (
+        Decimal(100), Decimal(74), Decimal("71.2"), Decimal("73.2"), Decimal(24))
+    result = check_file(EXAMPLE)
+    assert result.assessment.criteria_set["id"] == "cap_xa_2023"
+    kinds = {c.key: c.kind for c in result.assessment.criteria}
+    assert kinds["II.2"] == kinds["II.3"] == "survey" and kinds["II.1"] == "scored"
