@@ -131,8 +131,11 @@ def _parser() -> argparse.ArgumentParser:
     sg.add_argument("--seal-image", metavar="PNG", help="ảnh con dấu (PNG nền trong suốt, màu đỏ)")
     sg.add_argument("--organisation", default="", metavar="TÊN", help="tên cơ quan ghi trên chữ ký số của cơ quan")
     sg.add_argument("--title", default="CHỦ TỊCH", metavar="CHỨC_VỤ", help="dòng chức vụ trên khối chữ ký (để tìm vị trí ký)")
-    sg.add_argument("--signer", required=True, metavar="HỌ_TÊN", help="họ tên người ký như trong báo cáo (để tìm vị trí ký)")
+    sg.add_argument("--signer", default="", metavar="HỌ_TÊN", help="họ tên người ký như trong báo cáo (để tìm vị trí ký)")
     sg.add_argument("--overwrite", action="store_true", help="cho phép ghi đè tệp ra đã có")
+    sg.add_argument("--attachment-page", type=int, metavar="TRANG",
+                    help="chữ ký số của cơ quan trên phụ lục: góc trên bên phải trang này, không có ảnh")
+    sg.add_argument("--doc-number", default="", metavar="SỐ/KÝ_HIỆU", help="số, ký hiệu văn bản (với --attachment-page)")
     _key_options(sg)
 
     cv = sub.add_parser("convert", help="tạo bản Unicode của sổ tính gõ bằng mã TCVN3/VNI")
@@ -357,7 +360,8 @@ def cmd_sign(args) -> int:
 
     outcome = sign_pdf(args.pdf, args.output, args.role, _key_source(args), signature_image=args.signature_image,
                        seal_image=args.seal_image, organisation=args.organisation, title=args.title,
-                       signer_name=args.signer, tsa=args.tsa, long_term=args.lt, overwrite=args.overwrite)
+                       signer_name=args.signer, tsa=args.tsa, long_term=args.lt, overwrite=args.overwrite,
+                       attachment_page=args.attachment_page, doc_number=args.doc_number)
     for line in outcome.lines:
         say(line)
     return EXIT_OK

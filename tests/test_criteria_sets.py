@@ -206,6 +206,12 @@ def test_percent_set_in_check_json_and_report(tmp_path, home):
     assert cli("report", EXAMPLE, "-o", out, "--against", percent_set).returncode == 0
     note = report_rows(Document(out))[-1].cells[4].text
     assert "Tỷ lệ: 73,2 % điểm tối đa." in note and "Chưa gồm 24 điểm chờ" in note
+    summary = tmp_path / "th.xlsx"
+    assert cli("bulk", EXAMPLE, "--against", percent_set, "-o", summary).returncode == 0
+    sheet = openpyxl.load_workbook(summary)["Tổng hợp"]
+    header = [c.value for c in sheet[1]]
+    assert sheet.cell(2, header.index("Tỷ lệ (%)") + 1).value == 73.2  # points and percent side by side
+    assert sheet.cell(2, header.index("Điểm tự đánh giá") + 1).value == 73.2
 
 
 def test_seed_numbers_still_hold():

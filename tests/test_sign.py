@@ -235,3 +235,39 @@ def test_pkcs11_token_through_softhsm(pki, report_pdf, tmp_path):
                 "--token-label", "cchc-token", "--key-label", "chu-tich", "--pin-env", "MA_PIN",
                 "--signature-image", pki["signature"], "--signer", SIGNER, env={**env, "MA_PIN": "000000"})
     assert wrong.returncode == 2 and "mã PIN" in wrong.stderr and "Traceback" not in wrong.stderr
+
+
+def test_attachment_signature_top_right_without_image(pki, signed_twice, tmp_path):
+    """On an attachment page the organisation signs top right, no image: number and time only."""
+    _, second = signed_twice
+    out = tmp_path / "phu_luc.pdf"
+    proc = cli("sign", second, "-o", out, "--as", "co-quan", "--p12", pki["co-quan"].p12, "--password-env",
+               "MAT_KHAU", "--attachment-page", "2", "--doc-number", "86/BC-UBND",
+               env={"MAT_KHAU": pki["password"]})
+    assert proc.returncode == 0, proc.stderr
+    rects = _rects(out)
+    x0, y0, x1, y1 = rects["ChuKyCoQuan2"]
+    assert x1 > 595 * 0.7 and y1 > 842 * 0.9  # top right of an A4 page
+    assert (x1 - x0) < 60 * MM  # a text box, no seal picture
+    verified = json.loads(cli("verify", out, "--trust", pki["ca"], "--json").stdout)
+    assert verified["ok"] and len(verified["signatures"]) == 3  # the two before stay valid
+    wrong = cli("sign", second, "-o", tmp_path / "x.pdf", "--as", "nguoi-ky", "--p12", pki["nguoi-ky"].p12,
+                "--password-env", "MAT_KHAU", "--attachment-page", "2", "--doc-number", "86/BC-UBND",
+                env={"MAT_KHAU": pki["password"]})
+    assert wrong.returncode == 2 and "--as co-quan" in wrong.stderr
+
+
+def test_images_and_organisation_from_settings(pki, report_pdf, tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "cai_dat.json").write_text(json.dumps({
+        "signature_image": str(pki["signature"]), "seal_image": str(pki["seal"]), "organisation": ORG,
+    }, ensure_ascii=False), encoding="utf-8")
+    env = {"MAT_KHAU": pki["password"], "CCHC_XL_HOME": str(home)}
+    first, second = tmp_path / "1.pdf", tmp_path / "2.pdf"
+    assert cli("sign", report_pdf, "-o", first, "--as", "nguoi-ky", "--p12", pki["nguoi-ky"].p12, "--password-env",
+               "MAT_KHAU", "--signer", SIGNER, env=env).returncode == 0
+    proc = cli("sign", first, "-o", second, "--as", "co-quan", "--p12", pki["co-quan"].p12, "--password-env",
+               "MAT_KHAU", "--signer", SIGNER, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(cli("verify", second, "--trust", pki["ca"], "--json").stdout)["ok"]

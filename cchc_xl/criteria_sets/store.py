@@ -14,12 +14,9 @@ OFFICIAL_TABLE_SUFFIXES = (".xlsx", ".xlsm", ".docx")
 
 
 def user_folder() -> Path:
-    home = os.environ.get("CCHC_XL_HOME")
-    if home:
-        return Path(home) / "bo_tieu_chi"
-    from platformdirs import user_data_dir
+    from ..settings import user_home
 
-    return Path(user_data_dir("cchc-xl", appauthor=False)) / "bo_tieu_chi"
+    return user_home() / "bo_tieu_chi"
 
 
 def _read(path: Path, origin: str) -> CriteriaSet:

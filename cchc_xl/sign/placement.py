@@ -56,6 +56,13 @@ class SignatureBlock:
         return self.name.y0 - 3
 
 
+def attachment_box(page_width: float, page_height: float, width: float, height: float) -> Box:
+    """ND 30: on an attachment, the organisation's signature sits top right of its first page."""
+    right_margin, top_margin = 17 * MM, 10 * MM
+    return Box(page_width - right_margin - width, page_height - top_margin - height, page_width - right_margin,
+               page_height - top_margin)
+
+
 def _lines(pdf_path: str, page_index: int):
     """(text, box) of each line segment on a page, rebuilt from single characters: PDF writers
     place a Vietnamese letter's stacked marks as separate glyphs, which pdfminer's own line

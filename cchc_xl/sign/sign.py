@@ -31,6 +31,21 @@ def _page_count(reader) -> int:
     return int(reader.root["/Pages"]["/Count"])
 
 
+def _page_object(reader, index: int):
+    """The index-th page dictionary (walking the page tree)."""
+    def walk(node):
+        if node.get("/Type") == "/Pages":
+            for kid in node["/Kids"]:
+                yield from walk(kid.get_object())
+        else:
+            yield node
+
+    for i, page in enumerate(walk(reader.root["/Pages"])):
+        if i == index:
+            return page
+    raise CchcError(f"không có trang {index + 1}")
+
+
 def _field_name(reader, role: str) -> str:
     """A fresh field name: a document may carry several signatures of one role (attachments)."""
     from pyhanko.sign.fields import enumerate_sig_fields
@@ -46,8 +61,22 @@ def _field_name(reader, role: str) -> str:
 
 def sign_pdf(pdf, output=None, role: str = "nguoi-ky", keys: KeySource | None = None, signature_image=None,
              seal_image=None, organisation: str = "", title: str = "CHỦ TỊCH", signer_name: str = "",
-             tsa: str | None = None, long_term: bool = False, overwrite: bool = False) -> SignOutcome:
-    """Sign ``pdf`` and write ``output`` (default: the same name with ``_da_ky``)."""
+             tsa: str | None = None, long_term: bool = False, overwrite: bool = False,
+             attachment_page: int | None = None, doc_number: str = "") -> SignOutcome:
+    """Sign ``pdf`` and write ``output`` (default: the same name with ``_da_ky``).
+
+    ``attachment_page`` (1-based, with --as co-quan): the organisation's signature on an attachment
+    in the same file: top right of that page, no image, the document's number and the signing time.
+    Images and the organisation's name default to the user's settings (cai_dat.json)."""
+    from ..settings import setting
+
+    signature_image = setting(signature_image, "signature_image")
+    seal_image = setting(seal_image, "seal_image")
+    organisation = setting(organisation, "organisation") or ""
+    if keys is not None and not (keys.p12 or keys.pkcs11_lib):
+        keys.pkcs11_lib = setting(None, "pkcs11")
+        keys.token_label = keys.token_label or setting(None, "token_label")
+        keys.key_label = keys.key_label or setting(None, "key_label")
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.sign import signers
@@ -69,7 +98,12 @@ def sign_pdf(pdf, output=None, role: str = "nguoi-ky", keys: KeySource | None = 
         raise CchcError(f"tệp {output} đã có; hãy chọn tên khác hoặc thêm --overwrite")
     if keys is None or not (keys.p12 or keys.pkcs11_lib):
         raise SigningRefused("cần khóa ký: --p12 TỆP hoặc --pkcs11 THƯ_VIỆN (USB token)")
-    if not signer_name:
+    if attachment_page is not None:
+        if role != "co-quan":
+            raise CchcError("chữ ký trên phụ lục (--attachment-page) là chữ ký số của cơ quan: dùng --as co-quan")
+        if not doc_number:
+            raise CchcError("chữ ký trên phụ lục ghi số, ký hiệu văn bản: cần --doc-number (ví dụ 86/BC-UBND)")
+    elif not signer_name:
         raise CchcError("cần tên người ký (--signer) để tìm vị trí ký trong PDF")
 
     data = pdf.read_bytes()
@@ -79,14 +113,29 @@ def sign_pdf(pdf, output=None, role: str = "nguoi-ky", keys: KeySource | None = 
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     except (PdfReadError, ValueError, KeyError, IndexError) as exc:
         raise CchcError(f"không đọc được {pdf.name} như một tệp PDF ({type(exc).__name__})") from None
-    block = find_signature_block(str(pdf), _page_count(writer.prev), title, signer_name)
     # one moment for the signature's signing time and the time shown on the page
     signing_time = dt.datetime.now(VIETNAM).replace(microsecond=0)
-    if role == "nguoi-ky":
+    pages = _page_count(writer.prev)
+    if attachment_page is not None:
+        if not 1 <= attachment_page <= pages:
+            raise CchcError(f"--attachment-page {attachment_page}: tệp chỉ có {pages} trang")
+        from .placement import attachment_box
+
+        media = [float(v) for v in _page_object(writer.prev, attachment_page - 1)["/MediaBox"]]
+        lines = [doc_number, vietnam_time(signing_time)]
+        box = attachment_box(media[2] - media[0], media[3] - media[1], text_width(lines) + 4, 12 * len(lines) + 4)
+        appearance = organisation_appearance(None, lines, box, None, box.y1)
+        block_page = attachment_page - 1
+        reason = "Cơ quan ban hành ký số (phụ lục)"
+    elif role == "nguoi-ky":
+        block = find_signature_block(str(pdf), pages, title, signer_name)
+        block_page = block.page
         appearance = signer_appearance(signature_image)
         box = block.signer_box()
         reason = "Người có thẩm quyền ký"
     else:
+        block = find_signature_block(str(pdf), pages, title, signer_name)
+        block_page = block.page
         if not organisation:
             raise CchcError("cần tên cơ quan (--organisation) cho chữ ký số của cơ quan")
         lines = [organisation, vietnam_time(signing_time)]
@@ -112,7 +161,7 @@ def sign_pdf(pdf, output=None, role: str = "nguoi-ky", keys: KeySource | None = 
         pdf_signer = _AtTimeSigner(signing_time,
             signers.PdfSignatureMetadata(**meta_options), signer=signer, stamp_style=appearance.style,
             timestamper=timestamper,
-            new_field_spec=SigFieldSpec(sig_field_name=name, on_page=block.page, box=box.as_tuple()))
+            new_field_spec=SigFieldSpec(sig_field_name=name, on_page=block_page, box=box.as_tuple()))
         out = io.BytesIO()
         try:
             pdf_signer.sign_pdf(writer, output=out, appearance_text_params=appearance.text_params)

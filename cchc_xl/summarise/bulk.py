@@ -41,6 +41,7 @@ class UnitRecord:
     findings: list[dict] = field(default_factory=list)
     json: dict | None = None
     criteria_set: str = ""
+    percent: Decimal | None = None  # when the set states results in percent
     report: str | None = None
     report_error: str | None = None
     rank: int | None = None
@@ -219,6 +220,7 @@ def _check_one(path: str, against, want_json: bool, reports_dir: str | None, sta
         self=totals.self, pending=totals.pending_max, areas=dict(totals.by_area), errors=errors, warnings=warnings,
         findings=[f.to_json() for f in result.findings],
         criteria_set=a.criteria_set["id"] if a.criteria_set else UNKNOWN_SET,
+        percent=totals.percent_value if totals.percent else None,
     )
     if stats is not None:
         add_to_statistics(stats, a)

@@ -147,13 +147,16 @@ class SummaryWriter:
         out = _Writer(ws)
         areas = list(dict.fromkeys(key for r in records for key in r.areas))
         has_appraisal = any(r.appraised is not None for r in records)
-        headers = ["STT", "Đơn vị", "Kỳ đánh giá", "Bộ tiêu chí", "Tệp", "Điểm tối đa", "Điểm tự đánh giá", "Điểm chờ"]
+        has_percent = any(r.percent is not None for r in records)
+        headers = ["STT", "Đơn vị", "Kỳ đánh giá", "Bộ tiêu chí", "Tệp", "Điểm tối đa", "Điểm tự đánh giá"]
+        headers += ["Tỷ lệ (%)"] if has_percent else []
+        headers += ["Điểm chờ"]
         headers += [f"Lĩnh vực {key}" for key in areas]
         if has_appraisal:
             headers += ["Điểm thẩm định", "Chênh lệch (thẩm định - tự đánh giá)"]
         headers += ["Số lỗi", "Số cảnh báo", "Trạng thái", "Xếp hạng"]
         # narrow columns (headers wrap): the whole table fits A4 landscape at a readable size
-        widths = [5, 22, 14, 11, 14, 8, 8, 7] + [7] * len(areas) + ([9, 11] if has_appraisal else []) + [6, 8, 22, 7]
+        widths = [5, 22, 14, 11, 14, 8, 8] + ([7] if has_percent else []) + [7] + [7] * len(areas) + ([9, 11] if has_appraisal else []) + [6, 8, 22, 7]
         _widths(ws, widths)
         ws.freeze_panes = "C2"
         last = len(records) + 1
@@ -187,8 +190,9 @@ class SummaryWriter:
             ws.add_chart(chart, f"B{last + 3}")
         out.header(headers)
         for index, r in enumerate(records, start=1):
-            values = [index, r.unit if r.readable else "", r.period, r.criteria_set, self.name(r.path), r.max, r.self,
-                      r.pending]
+            values = [index, r.unit if r.readable else "", r.period, r.criteria_set, self.name(r.path), r.max, r.self]
+            values += [r.percent] if has_percent else []
+            values += [r.pending]
             values += [r.areas.get(key) for key in areas]
             if has_appraisal:
                 diff = (r.appraised - r.self) if (r.appraised is not None and r.self is not None) else None
