@@ -1,19 +1,26 @@
-"""bulk: a reviewer's folder of generated workbooks, checked and summarised,
-beside a plain openpyxl read loop over the same files, in the same run.
+"""bulk: a reviewer's folder of generated workbooks, checked and summarised by `cchc-xl bulk`, beside
+plain-library read loops over the same files in the same run:
+  - an openpyxl read-only read loop (what a script would do), one process;
+  - a python-calamine read loop in the same number of processes (the floor: reading alone);
+and the same at 1,000 and 3,000 workbooks (time should grow linearly), with the peak memory of the
+main process (in-process ru_maxrss) and of the whole command (/usr/bin/time -v, workers included).
 
-Target: 1,000 workbooks of ~110 criteria in under 5 s on 2 cores, and at
-least 5× faster than the openpyxl loop. Prints both, the ratio and peak memory.
-Run: python bench/bench_bulk.py [COUNT] [JOBS]
+Targets (issue 13): ≤ 0.15× the openpyxl loop, ≤ 2.5× the calamine floor, 1,000 in < 3 s on 2
+cores, 3,000/1,000 within 3.2×, main process < 300 MB.
+Run: python bench/bench_bulk.py [COUNT] [JOBS] [--scale]
 """
 from __future__ import annotations
 
 import os
+import re
+import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from _common import peak_rss_mb, report
+from _common import ROOT, peak_rss_mb, report
 
 import openpyxl
 
@@ -29,8 +36,34 @@ def openpyxl_loop(files) -> None:
         wb.close()
 
 
-def main(count: int = 1000, jobs: int | None = None) -> None:
-    jobs = jobs or os.cpu_count()
+def _calamine_read(paths) -> int:
+    from python_calamine import CalamineWorkbook
+
+    for path in paths:
+        book = CalamineWorkbook.from_path(str(path))
+        book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        book.close()
+    return len(paths)
+
+
+def calamine_floor(files, jobs: int) -> None:
+    chunks = [files[i::jobs] for i in range(jobs)]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        list(pool.map(_calamine_read, chunks))
+
+
+def command(folder: Path, jobs: int) -> tuple[float, float]:
+    """`cchc-xl bulk` as a user runs it: (seconds, peak MB of the whole command)."""
+    start = time.perf_counter()
+    proc = subprocess.run(["/usr/bin/time", "-v", sys.executable, "-m", "cchc_xl", "bulk", str(folder / "xa"),
+                           "-o", str(folder / "tong_hop_cli.xlsx"), "--jobs", str(jobs), "--overwrite"],
+                          capture_output=True, text=True, cwd=ROOT)
+    seconds = time.perf_counter() - start
+    found = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
+    return seconds, int(found.group(1)) / 1024 if found else float("nan")
+
+
+def run(count: int, jobs: int) -> float:
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         files = generate(folder / "xa", count)
@@ -41,11 +74,30 @@ def main(count: int = 1000, jobs: int | None = None) -> None:
         start = time.perf_counter()
         openpyxl_loop(files)
         base = time.perf_counter() - start
+        start = time.perf_counter()
+        calamine_floor(files, jobs)
+        floor = time.perf_counter() - start
+        cli_seconds, cli_mb = command(folder, jobs)
     report(f"bulk {count} workbooks, {jobs} processes (check + rank + summary workbook)", ours, base,
            "openpyxl read-only read loop")
-    print(f"target < 5 s: {'met' if ours < 5 else 'NOT met'} ({ours:.2f} s); peak RSS of the main process "
-          f"{peak_rss_mb():.0f} MB")
+    print(f"  = {ours / base:.2f}× the openpyxl loop (target ≤ 0.15×); {ours / floor:.2f}× the python-calamine "
+          f"read floor in {jobs} processes ({floor:.2f} s; target ≤ 2.5×)")
+    target = f"1,000 in < 3 s: {'met' if ours < 3 else 'NOT met'} ({ours:.2f} s); " if count == 1000 else ""
+    print(f"  {target}peak RSS of the main process {peak_rss_mb():.0f} MB (target < 300 MB); `cchc-xl bulk` command {cli_seconds:.2f} s, "
+          f"/usr/bin/time -v peak {cli_mb:.0f} MB")
+    return ours
+
+
+def main(count: int = 1000, jobs: int | None = None, scale: bool = False) -> None:
+    jobs = jobs or os.cpu_count() or 1
+    first = run(count, jobs)
+    if scale:
+        larger = run(count * 3, jobs)
+        ratio = larger / first
+        print(f"scaling {count} → {count * 3}: {ratio:.2f}× the time (linear is 3×, target ≤ 3.2×: "
+              f"{'met' if ratio <= 3.2 else 'NOT met'})")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000, int(sys.argv[2]) if len(sys.argv) > 2 else None)
+    numbers = [a for a in sys.argv[1:] if not a.startswith("--")]
+    main(int(numbers[0]) if numbers else 1000, int(numbers[1]) if len(numbers) > 1 else None, "--scale" in sys.argv)

@@ -20,7 +20,7 @@ def _keys(assessment: Assessment) -> dict[str, Decimal | None]:
 
 def agreement(assessment: Assessment, criteria_set: CriteriaSet) -> float:
     ours = _keys(assessment)
-    theirs = {c.key: c.sheet_max for c in criteria_set.criteria}
+    theirs = criteria_set.sheet_max_by_key()
     if not ours or not theirs:
         return 0.0
     same = sum(1 for key, maximum in theirs.items() if key in ours and (ours[key] == maximum or (

@@ -87,7 +87,17 @@ class CriteriaSet:
 
     # -- numbers ----------------------------------------------------------
     def by_key(self) -> dict[str, SetCriterion]:
-        return {c.key: c for c in self.criteria}
+        """key → criterion; built once (a bulk compares every workbook with the same set)."""
+        cached = self.__dict__.get("_by_key")
+        if cached is None or len(cached) != len(self.criteria):
+            cached = self.__dict__["_by_key"] = {c.key: c for c in self.criteria}
+        return cached
+
+    def sheet_max_by_key(self) -> dict:
+        cached = self.__dict__.get("_sheet_max")
+        if cached is None or len(cached) != len(self.criteria):
+            cached = self.__dict__["_sheet_max"] = {c.key: c.sheet_max for c in self.criteria}
+        return cached
 
     def children(self, crit: SetCriterion) -> list[SetCriterion]:
         items = self.criteria

@@ -106,7 +106,13 @@ class Criterion:
 
     @property
     def key(self) -> str:
-        return self.part if self.is_part else f"{self.part}.{self.code}"
+        memo = self._memo
+        key = memo.get("key")
+        if key is None:  # part and code are set once the tree is built: read many times after
+            key = self.part if self.is_part else f"{self.part}.{self.code}"
+            if self.part:
+                memo["key"] = key
+        return key
 
     @property
     def survey_based(self) -> bool:

@@ -3,6 +3,7 @@ deleted or added a criterion, or rewrote a criterion's text."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..model import Assessment
 from ..text import fold, vn
@@ -11,8 +12,13 @@ from .catalogue import Finding, make
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
+@lru_cache(maxsize=16384)  # the same criterion names come back in every workbook of a batch
+def _name_key(text: str) -> str:
+    return _NOT_WORD.sub("", fold(text))
+
+
 def _same_name(a: str, b: str) -> bool:
-    return _NOT_WORD.sub("", fold(a)) == _NOT_WORD.sub("", fold(b))
+    return a == b or _name_key(a) == _name_key(b)
 
 
 def compare_with_template(assessment: Assessment, official, known_sets=()) -> list[Finding]:
