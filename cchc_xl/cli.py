@@ -239,8 +239,6 @@ def exit_code_for(results) -> int:
 
 
 def print_result(result) -> None:
-    from .text import vn
-
     if not result.readable:
         err(f"{result.path}: không đọc được — {result.error}")
         return

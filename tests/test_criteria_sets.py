@@ -40,8 +40,6 @@ OFFICIAL = [
 def official_docx(path: Path) -> Path:
     """The annex of the decision as a Word table, the way such annexes are typed."""
     from docx import Document
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     doc = Document()
     doc.add_paragraph("PHỤ LỤC: BỘ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH ỦY BAN NHÂN DÂN CÁC XÃ, PHƯỜNG NĂM 2022 "

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import CchcError
 from ..read.codes import read_code
-from ..read.grid import SheetGrid, WorkbookGrid
+from ..read.grid import SheetGrid
 from ..read.headers import MergeIndex, find_header, missing_message
 from ..text import NotANumber, clean_text, fold, parse_score
 from .schema import CriteriaSet, InvalidSet, SetCriterion, guess_kind

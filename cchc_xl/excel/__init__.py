@@ -49,10 +49,13 @@ def _guarded(action):
 
 
 def _assessment(book):
+    from ..criteria_sets.recognise import annotate
     from ..read.live import read_book
     from ..read.table import parse_workbook
 
-    return parse_workbook(read_book(book))
+    assessment = parse_workbook(read_book(book))
+    annotate(assessment)  # which set it follows: survey points pending, penalties, percent
+    return assessment
 
 
 @_guarded

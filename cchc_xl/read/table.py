@@ -1,14 +1,15 @@
 """Find the criteria table in a WorkbookGrid and build the model from it.
 
-Shared by every adapter, so a file, a fast read and a live Excel book give the
-same tree. Tolerates what Excel and officers do: header anywhere, two-line
-headers, columns in any order, numeric STT (3.5), "1.1.1.", spacer rows, notes
-without STT, merged explanations, text scores with a decimal comma.
+Shared by every adapter, so a file, a fast read and a live Excel book give the same tree.
+Tolerates what officers' workbooks really hold: the header anywhere in the first 500 rows (named by
+the synonym table in labels.py, on one row or two), columns in any order, headers repeated at page
+breaks with their column numbers, codes of every style (read.codes), notes and bullets under a
+criterion, merged explanations, text scores with a decimal comma, old TCVN3/VNI text (read.legacy),
+several tables in one workbook (a visible one, the latest period, or --sheet).
 """
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from ..errors import UnreadableWorkbook
 from ..model import Assessment, Cell, Criterion, ScoreCell
@@ -134,7 +135,7 @@ def _explicit_header(sheet: SheetGrid, columns: dict[str, int]) -> Header | None
     return None
 
 
-def _period_rank(grid: WorkbookGrid, sheet: SheetGrid, header: Header) -> tuple[int, int]:
+def _period_rank(sheet: SheetGrid, header: Header) -> tuple[int, int]:
     """(year, 1 for a whole year / 0 for six months) stated above the table; (0, 0) if none."""
     texts = [clean_text(v) for line in sheet.rows[: header.row + 1] for v in line if v.__class__ is str]
     year, half = 0, 0
@@ -153,7 +154,7 @@ def _choose_table(found, explicit: bool):
     visible = [(s, h) for s, h in found if not s.hidden] or found
     if len(visible) == 1:
         return visible[0]
-    ranked = [(_period_rank(None, s, h), -i, (s, h)) for i, (s, h) in enumerate(visible)]
+    ranked = [(_period_rank(s, h), -i, (s, h)) for i, (s, h) in enumerate(visible)]
     top = max(ranked, key=lambda item: (item[0], item[1]))
     if top[0] == (0, 0):
         return visible[0]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..read.files import FINDINGS_SHEET
-from ..text import cell_address, sheet_ref, vn
+from ..text import cell_address, sheet_ref
 from .plan import FINDINGS_HEADERS, MARKED_FILL, MARKED_NOTE, MARK_COLOURS, RecalcPlan, findings_rows
 
 MAX_COLOUR_CELLS = 10_000  # xlwings' limit per set_colors call

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import stat
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,7 +19,7 @@ from lxml import etree
 from ..errors import RefusedWrite
 from ..read import FINDINGS_SHEET, read_workbook
 from ..read.package import NS_MAIN, NS_REL, open_package
-from ..text import cell_address, sheet_ref, vn
+from ..text import cell_address, sheet_ref
 from .atomic import exclusive_copy, write_atomically
 from .package import CT_WORKSHEET, REL_WORKSHEET, R_ID, Package, q, serialise
 from .plan import MARK_COLOURS, FINDINGS_HEADERS, RecalcPlan, findings_rows, plan_recalc
