@@ -198,8 +198,16 @@ SOFTHSM_LIB = next((p for p in ("/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86
                                 "/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so") if os.path.exists(p)), None)
 
 
-@pytest.mark.skipif(SOFTHSM_LIB is None or shutil.which("softhsm2-util") is None, reason="needs SoftHSM2")
-def test_pkcs11_token_through_softhsm(pki, report_pdf, tmp_path):
+@pytest.fixture(scope="module")
+def softhsm(pki, tmp_path_factory):
+    """A software USB token (SoftHSM2) holding the Chairman's key and certificate; returns its env.
+    One per test module: SoftHSM reads its configuration once per process."""
+    if SOFTHSM_LIB is None or shutil.which("softhsm2-util") is None:
+        pytest.skip("needs SoftHSM2")
+    return softhsm_token(pki, tmp_path_factory.mktemp("hsm"))
+
+
+def softhsm_token(pki, tmp_path):
     import pkcs11
     from pkcs11 import Attribute, CertificateType, ObjectClass
 
@@ -223,6 +231,12 @@ def test_pkcs11_token_through_softhsm(pki, report_pdf, tmp_path):
             Attribute.VALUE: pki["nguoi-ky"].cert_der.read_bytes(),
             Attribute.SUBJECT: pki["nguoi-ky"].cert.subject.public_bytes(),
             Attribute.ISSUER: pki["nguoi-ky"].cert.issuer.public_bytes()})
+    return env
+
+
+@pytest.mark.skipif(SOFTHSM_LIB is None or shutil.which("softhsm2-util") is None, reason="needs SoftHSM2")
+def test_pkcs11_token_through_softhsm(pki, report_pdf, tmp_path, softhsm):
+    env = softhsm
     out = tmp_path / "ky_token.pdf"
     proc = cli("sign", report_pdf, "-o", out, "--as", "nguoi-ky", "--pkcs11", SOFTHSM_LIB, "--token-label",
                "cchc-token", "--key-label", "chu-tich", "--pin-env", "MA_PIN", "--signature-image", pki["signature"],
@@ -271,3 +285,35 @@ def test_images_and_organisation_from_settings(pki, report_pdf, tmp_path):
                "MAT_KHAU", "--signer", SIGNER, env=env)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(cli("verify", second, "--trust", pki["ca"], "--json").stdout)["ok"]
+
+
+@pytest.mark.skipif(SOFTHSM_LIB is None or shutil.which("softhsm2-util") is None, reason="needs SoftHSM2")
+def test_excel_button_signs_with_the_token(pki, tmp_path, monkeypatch, softhsm):
+    """From Excel: report → PDF → signed with the token configured in cai_dat.json."""
+    import cchc_xl.excel
+
+    from helpers import remote_book
+
+    env = softhsm
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "cai_dat.json").write_text(json.dumps({
+        "pkcs11": SOFTHSM_LIB, "token_label": "cchc-token", "key_label": "chu-tich",
+        "signature_image": str(pki["signature"]), "pdf": True}), encoding="utf-8")
+    for key, value in {**env, "CCHC_XL_HOME": str(home), "CCHC_XL_PIN_ENV": "MA_PIN"}.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.chdir(tmp_path)
+    workbook = tmp_path / "xa.xlsx"
+    shutil.copyfile(EXAMPLE, workbook)
+    book = remote_book(workbook)
+    told = []
+    monkeypatch.setattr(cchc_xl.excel, "_tell", lambda _book, text: told.append(text))
+    outcome = cchc_xl.excel.report(book, open_after=False)
+    assert outcome is not None, told
+    signed = Path(outcome.docx).with_name(Path(outcome.docx).stem + "_da_ky.pdf")
+    assert signed.exists(), outcome
+    verified = json.loads(cli("verify", signed, "--trust", pki["ca"], "--json").stdout)
+    assert verified["ok"] and verified["signatures"][0]["signer"] == SIGNER
+    monkeypatch.delenv("CCHC_XL_PIN_ENV")  # SoftHSM has no PIN dialog of its own: the button says so
+    assert cchc_xl.excel.report(book, open_after=False) is None  # refused with a message box, no traceback
+    assert "không có hộp thoại mã PIN riêng" in told[-1] and "cchc-xl sign" in told[-1]

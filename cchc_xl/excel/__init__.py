@@ -113,19 +113,59 @@ def report(book=None, open_after: bool = True, pdf: bool | None = None):
     from ..render.report import default_output, render_assessment_report
     from ..write.live import _say
 
+    from ..settings import load_settings
+
+    settings = load_settings()
     if pdf is None:
-        pdf = os.environ.get("CCHC_XL_PDF", "").lower() in ("1", "yes", "co", "có")
+        pdf = os.environ.get("CCHC_XL_PDF", "").lower() in ("1", "yes", "co", "có") or bool(settings.get("pdf"))
+    sign = bool(settings.get("pkcs11")) and pdf  # a token is configured: the PDF is signed as it is made
     assessment = _assessment(book)
     folder = Path(book.fullname).parent if os.path.isabs(str(book.fullname)) else Path.cwd()
     target = default_output(folder / book.name)
-    outcome = render_assessment_report(assessment, target)
+    outcome = render_assessment_report(assessment, target, sign_ready=sign)
     opened = outcome.docx
     if pdf:
         opened = str(word_to_pdf(Path(outcome.docx)))
+        if sign:
+            opened = sign_with_token(assessment, opened, settings)
     _say(book, f"CCHC: đã lập báo cáo {opened}")
     if open_after and hasattr(os, "startfile"):
         os.startfile(opened)  # Windows: opens in Word / the PDF reader
     return outcome
+
+
+def sign_with_token(assessment, pdf: str, settings: dict) -> str:
+    """Sign the report as the person with authority, with the USB token in cai_dat.json. The PIN
+    comes from the token's own dialog (protected authentication path); a token without one is
+    signed from the command line (cchc-xl sign), where the PIN can be typed."""
+    import os
+
+    from ..errors import CchcError
+    from ..sign.keys import KeySource
+    from ..sign.sign import sign_pdf
+
+    if not os.environ.get("CCHC_XL_PIN_ENV") and not _token_has_pin_dialog(settings):
+        raise CchcError("USB token này không có hộp thoại mã PIN riêng: hãy ký bằng lệnh "
+                        f"cchc-xl sign \"{pdf}\" --as nguoi-ky --pkcs11 … (lệnh sẽ hỏi mã PIN)")
+    keys = KeySource(pkcs11_lib=settings["pkcs11"], token_label=settings.get("token_label"),
+                     key_label=settings.get("key_label"), pin_env=os.environ.get("CCHC_XL_PIN_ENV"))
+    signed = sign_pdf(pdf, None, "nguoi-ky", keys, title=str(assessment.meta.get("signer_title") or "CHỦ TỊCH"),
+                      signer_name=str(assessment.meta.get("signer") or ""), overwrite=True)
+    return signed.output
+
+
+def _token_has_pin_dialog(settings: dict) -> bool:
+    try:
+        import pkcs11
+
+        lib = pkcs11.lib(settings["pkcs11"])
+        for slot in lib.get_slots(token_present=True):
+            token = slot.get_token()
+            if settings.get("token_label") in (None, token.label):
+                return bool(token.flags & pkcs11.TokenFlag.PROTECTED_AUTHENTICATION_PATH)
+    except Exception:
+        return False
+    return False
 
 
 def word_to_pdf(docx):

@@ -185,11 +185,13 @@ def render_report_file(path, output=None, template=None, pdf=False, signature_im
 
 def render_assessment_report(assessment, output: Path, template=None, pdf=False, signature_image=None,
                              seal_image=None, decimal="comma", force=False, sign: SignRequest | None = None,
-                             overwrite: bool = False) -> ReportOutcome:
+                             overwrite: bool = False, sign_ready: bool = False) -> ReportOutcome:
+    """``sign_ready``: the caller signs the PDF afterwards (the Excel button with a token): refused
+    with errors like ``sign``, and the handwriting stays off the page for the digital signature."""
     findings = check_assessment(assessment)
     errors = [f for f in findings if f.severity == ERROR]
     lines = []
-    if sign is not None:
+    if sign is not None or sign_ready:
         if errors:  # a signed draft must not exist, --force or not
             raise ReportRefused(f"sổ tính còn {len(errors)} lỗi: không ký số báo cáo chưa hoàn chỉnh "
                                 "(kể cả với --force). Hãy sửa lỗi rồi ký.")
