@@ -17,13 +17,18 @@ from .errors import CchcError
 KEYS = ("signature_image", "seal_image", "organisation", "pkcs11", "token_label", "key_label", "pdf")
 
 
+_PLATFORM_HOME: list = []
+
+
 def user_home() -> Path:
     home = os.environ.get("CCHC_XL_HOME")
     if home:
         return Path(home)
-    from platformdirs import user_data_dir
+    if not _PLATFORM_HOME:  # asked once per process: a bulk looks it up for every workbook
+        from platformdirs import user_data_dir
 
-    return Path(user_data_dir("cchc-xl", appauthor=False))
+        _PLATFORM_HOME.append(Path(user_data_dir("cchc-xl", appauthor=False)))
+    return _PLATFORM_HOME[0]
 
 
 def settings_file() -> Path:

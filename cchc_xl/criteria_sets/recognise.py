@@ -46,7 +46,10 @@ def apply_set(assessment: Assessment, criteria_set: CriteriaSet, score: float) -
         if model is not None:
             crit.kind = model.kind
             crit.min_score = model.min
-            crit._memo.clear()
+            key = crit._memo.get("key")
+            crit._memo.clear()  # computed scores depend on the kind
+            if key is not None:
+                crit._memo["key"] = key
     assessment.criteria_set = {"id": criteria_set.id, "title": criteria_set.title, "agreement": round(score, 3)}
     assessment.result_in_percent = criteria_set.result == "percent"
 

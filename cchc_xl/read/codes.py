@@ -89,6 +89,7 @@ def normalise_code(value: Any) -> str | None:
     return code.value
 
 
+@lru_cache(maxsize=8192)
 def sibling_key(code: str) -> int:
     """The last component as a number, for order checks: '1.2' → 2, '1.1.1.b' → 2."""
     last = code.rsplit(".", 1)[-1]

@@ -44,7 +44,7 @@ def read_grid(path: str, engine: str = "auto") -> WorkbookGrid:
     try:
         formula_maps = {}
         sparse = {}
-        styles = archive.read("xl/styles.xml") if "xl/styles.xml" in info.members else None
+        has_styles = "xl/styles.xml" in info.members
         for name, part in info.sheets:
             if name == FINDINGS_SHEET or part not in info.members:
                 continue
@@ -82,7 +82,15 @@ def read_grid(path: str, engine: str = "auto") -> WorkbookGrid:
         sheets.append(SheetGrid(name, rows, merged, no_value, formulas, errors, hidden, stray))
     order = [name for name, _ in info.sheets]
     sheets.sort(key=lambda s: order.index(s.name))
-    return WorkbookGrid(path, sheets, font_hint(styles))
+    def hint():  # the fonts are read only when some text looks like TCVN3/VNI (rare)
+        if not has_styles:
+            return None
+        import zipfile
+
+        with zipfile.ZipFile(path) as again:
+            return font_hint(again.read("xl/styles.xml"))
+
+    return WorkbookGrid(path, sheets, hint)
 
 
 def _has_calamine() -> bool:

@@ -37,4 +37,5 @@ class SheetGrid:
 class WorkbookGrid:
     source: str
     sheets: list[SheetGrid]
-    encoding_hint: str | None = None  # "tcvn3" / "vni" when the workbook's fonts say so
+    # "tcvn3" / "vni" when the workbook's fonts say so, or a function that reads them when asked
+    encoding_hint: object = None

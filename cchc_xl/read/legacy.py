@@ -44,6 +44,8 @@ def detect(texts, hint: str | None = None) -> str | None:
                 break
     if not suspicious or unicode_hits > len(suspicious):
         return None
+    if callable(hint):  # the workbook's fonts, read only now that they matter
+        hint = hint()
     if hint:
         return hint
     from viparse import detect_text_encoding

@@ -13,7 +13,8 @@ import re
 
 from ..errors import UnreadableWorkbook
 from ..model import Assessment, Cell, Criterion, ScoreCell
-from ..text import clean_text, fold
+from ..model.assessment import MAX_MAGNITUDE
+from ..text import clean_text, fold, to_decimal_from_float
 from .codes import Code, is_list_marker, normalise_code, part_rank, read_code, sibling_key
 from .grid import SheetGrid, WorkbookGrid
 from .headers import Header, MergeIndex, find_header, missing_message, role_of
@@ -185,14 +186,21 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
                 value = sheet.value(*top)
         return clean_text(value)
 
-    def score(r, line, col) -> ScoreCell:
+    def score_checked(r, line, col) -> ScoreCell:
         value = line[col]
-        if formulas or errors:
-            key = (r, col)
-            if key in errors:
-                return ScoreCell(Cell(name, r, col), errors[key], None, "cell-error", key in formulas)
-            return ScoreCell.read(Cell(name, r, col), None if value == "" else value, key in no_value, key in formulas)
+        key = (r, col)
+        if key in errors:
+            return ScoreCell(Cell(name, r, col), errors[key], None, "cell-error", key in formulas)
+        return ScoreCell.read(Cell(name, r, col), None if value == "" else value, key in no_value, key in formulas)
+
+    def score_plain(r, line, col) -> ScoreCell:
+        value = line[col]
+        if value.__class__ is float and -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:  # most cells: a number
+            return ScoreCell(Cell(name, r, col), value, to_decimal_from_float(value))
         return ScoreCell.read(Cell(name, r, col), None if value == "" else value)
+
+    # chosen once: most sheets have neither formulas nor error values
+    score = score_checked if (formulas or errors) else score_plain
 
     assessment = Assessment(
         source=grid.source, sheet=name, header_row=header_row, columns=columns, extra_columns=header.extras,

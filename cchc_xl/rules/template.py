@@ -26,7 +26,8 @@ def compare_with_template(assessment: Assessment, official, known_sets=()) -> li
     set gets one wrong-criteria-set error naming it, not a flood of max-changed."""
     from ..criteria_sets.recognise import CLEARLY_NOT, FOLLOWS, agreement, closest
 
-    score = agreement(assessment, official)
+    followed = assessment.criteria_set
+    score = followed["agreement"] if followed and followed["id"] == official.id else agreement(assessment, official)
     if score < CLEARLY_NOT:
         other, other_score = closest(assessment, [s for s in known_sets if s.id != official.id])
         if other is not None and other_score >= FOLLOWS:
