@@ -154,7 +154,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("-o", "--output", default="tong_hop.xlsx", metavar="TỆP", help="sổ tổng hợp (mặc định tong_hop.xlsx)")
     b.add_argument("--against", metavar="MẪU", help="bộ tiêu chí chính thức để so sánh")
     b.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
-    b.add_argument("--jobs", type=int, metavar="N", help="số tiến trình (mặc định: số nhân máy)")
+    b.add_argument("--jobs", type=int, metavar="N", help="số tiến trình (mặc định: số nhân được phép dùng)")
     b.add_argument("--reports", metavar="THƯ_MỤC", help="lập báo cáo Word cho từng sổ hợp lệ vào thư mục này")
     b.add_argument("--overwrite", action="store_true", help="cho phép ghi đè tệp -o đã có không phải sổ tổng hợp")
 

@@ -220,3 +220,32 @@ def test_seed_numbers_still_hold():
     assert result.assessment.criteria_set["id"] == "cap_xa_2023"
     kinds = {c.key: c.kind for c in result.assessment.criteria}
     assert kinds["II.2"] == kinds["II.3"] == "survey" and kinds["II.1"] == "scored"
+
+
+def test_bonus_points_may_exceed_the_base(tmp_path, home):
+    """A set with a bonus part: the total may go above the base 100, and is stated apart."""
+    data = json.loads((ROOT / "workbook_templates" / "cap_xa_2023.json").read_text(encoding="utf-8"))
+    data["id"] = "cap_xa_2023_thuong"
+    data["criteria"] += [
+        {"part": "III", "code": "III", "name": "ĐIỂM THƯỞNG", "max": 5, "kind": "bonus"},
+        {"part": "III", "code": "1", "name": "Sáng kiến CCHC được tỉnh công nhận", "max": 5, "kind": "bonus"},
+    ]
+    bonus_set = tmp_path / "thuong.json"
+    bonus_set.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    workbook = tmp_path / "xa.xlsx"
+    assert cli("new", "-o", workbook, "--template", bonus_set).returncode == 0
+    wb = openpyxl.load_workbook(workbook)
+    ws = wb.worksheets[0]
+    source = openpyxl.load_workbook(EXAMPLE).worksheets[0]
+    for row in range(18, source.max_row + 1):  # the example's scores, then 4 bonus points
+        ws.cell(row, 4).value = source.cell(row, 4).value
+    bonus_row = next(r for r in range(18, ws.max_row + 1) if ws.cell(r, 2).value == "Sáng kiến CCHC được tỉnh công nhận")
+    ws.cell(bonus_row, 4).value = 4
+    ws.cell(bonus_row, 5).value = "Quyết định công nhận sáng kiến"
+    ws.cell(bonus_row - 1, 4).value = 4
+    wb.save(workbook)
+    result = check_file(workbook, against=bonus_set)
+    t = result.assessment.totals()
+    assert (t.max, t.base, t.bonus, t.self) == (Decimal(100), Decimal("73.2"), Decimal(4), Decimal("77.2"))
+    assert not [f for f in result.findings if f.code in ("over-max", "max-sum-mismatch", "max-changed")]
+    assert "cơ bản 73,2, thưởng 4, trừ 0" in cli("check", workbook, "--against", bonus_set).stdout

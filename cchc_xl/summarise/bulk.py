@@ -355,6 +355,14 @@ def criteria_statistics(stats: dict) -> list[dict]:
     return out
 
 
+def available_cores() -> int:
+    """The cores this process may run on (a container or a job limit can allow fewer than the machine has)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # Windows, macOS
+        return os.cpu_count() or 1
+
+
 def _refuse_output(output, overwrite: bool) -> None:
     """The summary never replaces a commune's workbook or any file that is not ours, and an
     unwritable destination is said before the batch, not after it."""
@@ -389,7 +397,7 @@ def bulk_check(paths, output="tong_hop.xlsx", against=None, jobs=None, reports_d
         Path(reports_dir).mkdir(parents=True, exist_ok=True)
     tasks = [str(p) for p in files]
     shared = (template, want_json, str(reports_dir) if reports_dir else None)
-    jobs = max(1, jobs or os.cpu_count() or 1)
+    jobs = max(1, jobs or available_cores())
     records: list[UnitRecord] = []
     totals: dict = {}
     writer = None
