@@ -232,6 +232,29 @@ def _dump_json(data) -> None:
     sys.stdout.write(text + "\n")
 
 
+class JsonStream:
+    """{"workbooks": [ … one at a time, as bulk checks them … ], "summary": {…}} on stdout, so a
+    national roll-up never holds every workbook's JSON in memory."""
+
+    def __init__(self):
+        self.count = 0
+        self.ascii = not can_print_vietnamese()
+
+    def _write(self, text: str) -> None:
+        from .console import printable
+
+        sys.stdout.write(printable(text))
+
+    def workbook(self, data: dict) -> None:
+        self._write(('{"workbooks": [\n' if self.count == 0 else ",\n") + json.dumps(data, ensure_ascii=self.ascii))
+        self.count += 1
+
+    def finish(self, summary: dict) -> None:
+        head = '{"workbooks": [' if self.count == 0 else "\n"
+        self._write(head + '], "summary": ' + json.dumps(summary, ensure_ascii=self.ascii, indent=1) + "}\n")
+        sys.stdout.flush()
+
+
 def exit_code_for(results) -> int:
     if any(not r.readable for r in results):
         return EXIT_UNREADABLE
@@ -400,12 +423,14 @@ def cmd_verify(args) -> int:
 def cmd_bulk(args) -> int:
     from .summarise.bulk import bulk_check
 
+    stream = JsonStream() if args.json else None
     outcome = bulk_check(
         args.paths, output=args.output, against=args.against, jobs=args.jobs, reports_dir=args.reports,
-        progress=sys.stderr.isatty() and not args.json, want_json=args.json, overwrite=args.overwrite,
+        progress=sys.stderr.isatty() and not args.json, overwrite=args.overwrite,
+        json_sink=stream.workbook if stream else None,
     )
-    if args.json:
-        _dump_json(outcome.to_json())
+    if stream:
+        stream.finish(outcome.summary_json())
     else:
         for line in outcome.lines():
             say(line)

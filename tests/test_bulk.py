@@ -287,3 +287,20 @@ def test_a_worker_that_dies_does_not_stop_the_batch(tmp_path, monkeypatch):
     dead = [r for r in outcome.records if "chet" in r.path]
     assert len(dead) == 1 and not dead[0].readable and "dừng đột ngột" in dead[0].error
     assert sum(1 for r in outcome.records if r.ok) == 10
+
+
+def test_streamed_json_equals_the_library_json(tmp_path):
+    """bulk --json writes workbook by workbook; the result is the same document the library builds."""
+    import json as _json
+
+    from cchc_xl.resources import examples_dir
+    from cchc_xl.summarise.bulk import bulk_check as _bulk
+
+    folder = examples_dir() / "cac_xa"
+    proc = subprocess.run([sys.executable, "-m", "cchc_xl", "bulk", str(folder), "-o", str(tmp_path / "a.xlsx"),
+                           "--json", "--jobs", "1"], capture_output=True, text=True, encoding="utf-8")
+    streamed = _json.loads(proc.stdout)
+    whole = _json.loads(_json.dumps(_bulk([folder], output=tmp_path / "b.xlsx", want_json=True, jobs=1).to_json()))
+    key = lambda w: w["path"]  # noqa: E731
+    assert sorted(streamed["workbooks"], key=key) == sorted(whole["workbooks"], key=key)
+    assert streamed["summary"] == whole["summary"] and len(streamed["workbooks"]) == 6

@@ -92,17 +92,17 @@ class BulkOutcome:
         return out
 
     def to_json(self) -> dict:
+        return {"workbooks": [r.json for r in self.records], "summary": self.summary_json()}
+
+    def summary_json(self) -> dict:
         from ..text import json_number
 
         return {
-            "workbooks": [r.json for r in self.records],
-            "summary": {
                 "ranking": [{"rank": r.rank, "unit": r.unit, "path": shown(r.path), "self": json_number(r.self)}
                             for r in self.ranked],
                 "criteria": [{k: (json_number(v) if isinstance(v, Decimal) else v) for k, v in s.items()}
                              for s in self.criteria_stats],
                 "skipped": [{"path": p, "reason": why} for p, why in self.skipped],
-            },
         }
 
 
@@ -384,7 +384,10 @@ def _refuse_output(output, overwrite: bool) -> None:
 
 
 def bulk_check(paths, output="tong_hop.xlsx", against=None, jobs=None, reports_dir=None, progress=False,
-               want_json=False, overwrite: bool = False) -> BulkOutcome:
+               want_json=False, overwrite: bool = False, json_sink=None) -> BulkOutcome:
+    """Check every workbook and write the summary. ``json_sink(dict)`` receives each workbook's JSON
+    as it arrives (a stream: the batch's JSON is never held whole); without it the JSON stays on
+    the records (``want_json``)."""
     from ..errors import CchcError
 
     if output:
@@ -396,7 +399,7 @@ def bulk_check(paths, output="tong_hop.xlsx", against=None, jobs=None, reports_d
     if reports_dir:
         Path(reports_dir).mkdir(parents=True, exist_ok=True)
     tasks = [str(p) for p in files]
-    shared = (template, want_json, str(reports_dir) if reports_dir else None)
+    shared = (template, want_json or json_sink is not None, str(reports_dir) if reports_dir else None)
     jobs = max(1, jobs or available_cores())
     records: list[UnitRecord] = []
     totals: dict = {}
@@ -409,9 +412,12 @@ def bulk_check(paths, output="tong_hop.xlsx", against=None, jobs=None, reports_d
     def arrived(chunk_records, chunk_stats):
         records.extend(chunk_records)
         merge_statistics(totals, chunk_stats)
-        if writer is not None:
-            for record in chunk_records:
+        for record in chunk_records:
+            if writer is not None:
                 writer.add(record)
+            if json_sink is not None and record.json is not None:
+                json_sink(record.json)
+                record.json = None
         _progress(progress, len(records), len(tasks))
 
     _progress(progress, 0, len(tasks))  # starts the clock for files/s and the time left
