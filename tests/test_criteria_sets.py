@@ -249,3 +249,15 @@ def test_bonus_points_may_exceed_the_base(tmp_path, home):
     assert (t.max, t.base, t.bonus, t.self) == (Decimal(100), Decimal("73.2"), Decimal(4), Decimal("77.2"))
     assert not [f for f in result.findings if f.code in ("over-max", "max-sum-mismatch", "max-changed")]
     assert "cơ bản 73,2, thưởng 4, trừ 0" in cli("check", workbook, "--against", bonus_set).stdout
+
+
+def test_recalc_against_the_wrong_set_names_the_right_one(tmp_path, home):
+    annex = official_docx(tmp_path / "phu_luc.docx")
+    workbook = tmp_path / "xa.xlsx"
+    shutil.copyfile(EXAMPLE, workbook)
+    proc = cli("recalc", workbook, "--against", annex)
+    assert proc.returncode == 1, proc.stderr
+    sheet = openpyxl.load_workbook(workbook)["Kết quả kiểm tra"]
+    codes = [row[3].value for row in sheet.iter_rows() if row[3].value in ("wrong-criteria-set", "max-changed",
+                                                                            "criterion-missing", "criterion-extra")]
+    assert codes == ["wrong-criteria-set"]

@@ -158,7 +158,7 @@ def sign_pdf(pdf, output=None, role: str = "nguoi-ky", keys: KeySource | None = 
         meta_options.update(embed_validation_info=True, validation_context=ValidationContext(allow_fetching=True))
 
     def sign_with(signer):
-        pdf_signer = _AtTimeSigner(signing_time,
+        pdf_signer = _signer_at(signing_time,
             signers.PdfSignatureMetadata(**meta_options), signer=signer, stamp_style=appearance.style,
             timestamper=timestamper,
             new_field_spec=SigFieldSpec(sig_field_name=name, on_page=block_page, box=box.as_tuple()))
@@ -205,7 +205,8 @@ def _at_time_signer_class():
     return AtTimeSigner
 
 
-def _AtTimeSigner(signing_time, *args, **kwargs):  # noqa: N802 - reads as the class it builds
+def _signer_at(signing_time, *args, **kwargs):
+    """A pyHanko PdfSigner whose signing time is ``signing_time``."""
     return _at_time_signer_class()(signing_time, *args, **kwargs)
 
 

@@ -282,13 +282,12 @@ def rank(records: list[UnitRecord]) -> None:
 UNKNOWN_SET = "(không theo bộ nào đã biết)"
 
 
-def _official(set_id: str, cache: dict = {}):  # noqa: B006 - one lookup table per process
-    if set_id not in cache:
-        from ..criteria_sets import find_set
+def _official(set_id: str) -> dict:
+    """key → official criterion of a known set (the store and the set cache their own lookups)."""
+    from ..criteria_sets import find_set
 
-        found = find_set(set_id)
-        cache[set_id] = found.by_key() if found is not None else {}
-    return cache[set_id]
+    found = find_set(set_id)
+    return found.by_key() if found is not None else {}
 
 
 def add_to_statistics(stats: dict, assessment) -> None:

@@ -58,13 +58,13 @@ class RecalcPlan:
         return count(self.findings)[1]
 
 
-def plan_recalc(assessment: Assessment, against: Assessment | None = None) -> RecalcPlan:
+def plan_recalc(assessment: Assessment, against=None, known_sets=()) -> RecalcPlan:
     """Compute parents and total, apply them to the model, then check what results."""
     values: dict[tuple[int, int], Decimal | None] = {}
     skipped = []
     replaced: list[tuple[str, Decimal, Decimal | None]] = []
     # what was wrong in the typed subtotals before they are replaced stays on the record
-    before = [f for f in check_assessment(assessment, against) if f.code == "self-sum-mismatch"]
+    before = [f for f in check_assessment(assessment, against, known_sets) if f.code == "self-sum-mismatch"]
     for crit in assessment.tree():
         cell = crit.self.cell
         if not crit.children or cell is None or not crit.code_ok:
@@ -90,7 +90,7 @@ def plan_recalc(assessment: Assessment, against: Assessment | None = None) -> Re
                 replaced.append((cell.address, old, new))
             values[(cell.row, cell.col)] = new
             assessment.total_self = ScoreCell(cell, totals.self, _round(totals.self))
-    findings = check_assessment(assessment, against)
+    findings = check_assessment(assessment, against, known_sets)
     for finding in before:
         finding.message = f"Trước khi tính lại: {finding.message} Đã ghi giá trị đúng; giá trị cũ có trong bản sao lưu."
     findings = sorted(findings + before, key=lambda f: (f.row if f.row >= 0 else 10**9, f.cell, f.code))

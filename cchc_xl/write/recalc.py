@@ -112,8 +112,8 @@ def recalc_file(path, output=None, backup: bool = True, against=None, overwrite:
         from ..criteria_sets import load_set
 
         against = load_set(against)
-    against, _ = annotate(assessment, against)
-    plan = plan_recalc(assessment, against)
+    against, known_sets = annotate(assessment, against)
+    plan = plan_recalc(assessment, against, known_sets)
     archive, info = open_package(str(source))
     archive.close()
     sheet_part = dict(info.sheets)[assessment.sheet]
