@@ -99,8 +99,6 @@ def check_file(path, against=None, engine: str = "auto", columns: dict[str, int]
         assessment = read_workbook(path, engine=engine, columns=columns, sheet=sheet)
     except UnreadableWorkbook as exc:
         return WorkbookResult(path, error=str(exc))
-    if against is not None and not hasattr(against, "criteria"):
-        against = load_template(against)
     official, sets = annotate(assessment, against)
     if official is None and compare_recognised and assessment.criteria_set:
         official = next((s for s in sets if s.id == assessment.criteria_set["id"]), None)

@@ -215,7 +215,7 @@ def main(argv=None) -> int:
         from .write.atomic import write_failure
 
         target = exc.filename if exc.filename is not None else "tệp"
-        err(f"Lỗi: {write_failure(exc, Path(str(target))).args[0]}")
+        err(f"Lỗi: {write_failure(exc, Path(str(target)), writing=False).args[0]}")
         return EXIT_UNREADABLE
     except KeyboardInterrupt:
         err("Đã dừng theo yêu cầu.")

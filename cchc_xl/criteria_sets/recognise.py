@@ -44,22 +44,19 @@ def apply_set(assessment: Assessment, criteria_set: CriteriaSet, score: float) -
     for crit in assessment.criteria:
         model = by_key.get(crit.key)
         if model is not None:
-            crit.kind = model.kind
-            crit.min_score = model.min
-            key = crit._memo.get("key")
-            crit._memo.clear()  # computed scores depend on the kind
-            if key is not None:
-                crit._memo["key"] = key
+            crit.set_kind(model.kind, model.min)
     assessment.criteria_set = {"id": criteria_set.id, "title": criteria_set.title, "agreement": round(score, 3)}
     assessment.result_in_percent = criteria_set.result == "percent"
 
 
-def annotate(assessment: Assessment, against: CriteriaSet | None = None):
-    """Find the set the workbook follows (or check the one given) and apply it; returns
-    (the set to compare with or None, every known set)."""
-    from .store import list_sets
+def annotate(assessment: Assessment, against=None):
+    """Find the set the workbook follows (or check the one given: a CriteriaSet, an id, a set's
+    JSON or an official table) and apply it; returns (the set to compare with or None, every known set)."""
+    from .store import list_sets, load_set
 
     sets = list_sets()
+    if against is not None and not isinstance(against, CriteriaSet):
+        against = load_set(against)
     if against is not None:
         score = agreement(assessment, against)
         if score >= CLEARLY_NOT:

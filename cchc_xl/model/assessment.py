@@ -127,6 +127,14 @@ class Criterion:
     def is_penalty(self) -> bool:
         return self.kind == "penalty"
 
+    def set_kind(self, kind: str, min_score: Decimal | None = None) -> None:
+        """What the criteria set says of this criterion; computed scores depend on it (its key does not)."""
+        self.kind, self.min_score = kind, min_score
+        key = self._memo.get("key")
+        self._memo.clear()
+        if key is not None:
+            self._memo["key"] = key
+
     # -- computed scores ---------------------------------------------------
     # Memo keys are constant strings: these run for every criterion of every workbook in a batch.
     def effective_max(self) -> Decimal | None:

@@ -179,11 +179,6 @@ def read_meta(grid: WorkbookGrid, table: tuple[str, int, int] | None = None) -> 
         for key, value in _document(grid, table).items():
             meta.setdefault(key, value)
     for key, value in list(meta.items()):
-        if key == "report_date":
-            parsed = parse_date(value)
-            meta[key] = parsed if parsed else clean_text(value)
-        elif not isinstance(value, str):
-            meta[key] = clean_text(value)
-        else:
-            meta[key] = clean_text(value)
+        parsed = parse_date(value) if key == "report_date" else None
+        meta[key] = parsed if parsed else clean_text(value)
     return meta

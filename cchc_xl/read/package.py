@@ -159,6 +159,14 @@ _CELL_REF = re.compile(rb'\sr="([A-Z]+)(\d+)"')
 _VALUE = re.compile(rb"<(?:\w+:)?v>[^<]")
 
 
+def cell_of(letters: bytes, digits: bytes) -> tuple[int, int]:
+    """b"D", b"57" → (56, 3), 0-based: the byte scans' twin of text.split_address."""
+    col = 0
+    for ch in letters:
+        col = col * 26 + (ch - 64)
+    return int(digits) - 1, col - 1
+
+
 _ERROR_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?t="e"[^>]*>')
 _ERROR_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]{1,20})<")
 
@@ -176,10 +184,7 @@ def scan_errors(data: bytes) -> dict[tuple[int, int], str]:
         value = _ERROR_VALUE.match(data, match.end()) or _ERROR_VALUE.search(data, match.end(), match.end() + 200)
         if not ref:
             continue
-        col = 0
-        for ch in ref.group(1):
-            col = col * 26 + (ch - 64)
-        errors[(int(ref.group(2)) - 1, col - 1)] = value.group(1).decode("utf-8", "replace") if value else "#ERROR"
+        errors[cell_of(ref.group(1), ref.group(2))] = value.group(1).decode("utf-8", "replace") if value else "#ERROR"
     return errors
 
 
@@ -202,10 +207,7 @@ def scan_formulas(data: bytes) -> tuple[set[tuple[int, int]], set[tuple[int, int
         ref = _CELL_REF.search(data, start, match.start())
         if not ref:
             continue
-        col = 0
-        for ch in ref.group(1):
-            col = col * 26 + (ch - 64)
-        cell = (int(ref.group(2)) - 1, col - 1)
+        cell = cell_of(ref.group(1), ref.group(2))
         formulas.add(cell)
         if not _VALUE.search(data, match.end(), pos):
             no_value.add(cell)

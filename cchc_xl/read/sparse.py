@@ -13,6 +13,8 @@ import re
 
 from lxml import etree
 
+from .package import cell_of
+
 MAX_ROWS = 100_000  # a criteria table has hundreds of rows
 MAX_COLS = 702  # A…ZZ
 # a cell that holds something (not self-closing) beyond column ZZ or row 99,999; empty styled cells
@@ -24,13 +26,6 @@ _FAR_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?r="(?:[A-Z]{3}\d+|[A-Z]{1,2}\d{6,})
 def needs_sparse(data: bytes) -> bool:
     """A cell with content beyond column ZZ or row 99,999."""
     return _FAR_REF.search(data) is not None and _FAR_CELL.search(data) is not None
-
-
-def _column(letters: str) -> int:
-    col = 0
-    for ch in letters:
-        col = col * 26 + ord(ch) - 64
-    return col - 1
 
 
 def shared_strings(data: bytes | None) -> list[str]:
@@ -45,6 +40,10 @@ def shared_strings(data: bytes | None) -> list[str]:
 
 
 _REF = re.compile(r"^([A-Z]+)(\d+)$")
+
+
+def _cell(match) -> tuple[int, int]:
+    return cell_of(match.group(1).encode(), match.group(2).encode())
 
 
 def read_sparse(data: bytes, strings: list[str]):
@@ -65,7 +64,7 @@ def read_sparse(data: bytes, strings: list[str]):
                 a, b = ref.split(":", 1)
                 ma, mb = _REF.match(a), _REF.match(b)
                 if ma and mb:
-                    r0, c0, r1, c1 = int(ma.group(2)) - 1, _column(ma.group(1)), int(mb.group(2)) - 1, _column(mb.group(1))
+                    (r0, c0), (r1, c1) = _cell(ma), _cell(mb)
                     if r0 < MAX_ROWS and c0 < MAX_COLS:
                         merged.append((r0, c0, min(r1, MAX_ROWS - 1), min(c1, MAX_COLS - 1)))
             continue
@@ -77,7 +76,7 @@ def read_sparse(data: bytes, strings: list[str]):
         ref = el.get("r")
         match = _REF.match(ref or "")
         if match:
-            row, col = int(match.group(2)) - 1, _column(match.group(1))
+            row, col = _cell(match)
         else:  # cells without r: the next position in the row (rare)
             row, col = next_row, 0
         kind = el.get("t")

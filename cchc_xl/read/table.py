@@ -204,9 +204,8 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
 
     assessment = Assessment(
         source=grid.source, sheet=name, header_row=header_row, columns=columns, extra_columns=header.extras,
-        criteria=[], parts=[], meta={},
+        criteria=[], parts=[], meta={}, sheet_hidden=sheet.hidden,
     )
-    assessment.sheet_hidden = sheet.hidden
     last: Criterion | None = None
     last_number: Criterion | None = None  # the latest numbered criterion: parent of letter items
     word_levels: dict[str, int] = {}  # "tieu chi" → 1, "chi tieu" → 2, in the order the table uses them

@@ -79,13 +79,9 @@ def render_report(assessment: Assessment, output, template=None, signature_image
 
 def is_our_report(path: Path) -> bool:
     """A .docx that cchc-xl rendered earlier (its core property identifier says so)."""
-    import zipfile
+    from ..write.atomic import carries_mark
 
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return REPORT_MARK.encode() in archive.read("docProps/core.xml")[:65536]
-    except (OSError, KeyError, zipfile.BadZipFile):
-        return False
+    return carries_mark(path, REPORT_MARK.encode())
 
 
 def _set_properties(document, assessment: Assessment, context: dict) -> None:
@@ -174,10 +170,6 @@ def render_report_file(path, output=None, template=None, pdf=False, signature_im
     assessment = read_workbook(path, columns=columns, sheet=sheet)
     from ..criteria_sets.recognise import annotate
 
-    if against is not None and not hasattr(against, "criteria"):
-        from ..criteria_sets import load_set
-
-        against = load_set(against)
     annotate(assessment, against)
     return render_assessment_report(assessment, Path(output) if output else default_output(path), template, pdf,
                                     signature_image, seal_image, decimal, force, sign, overwrite)

@@ -121,15 +121,16 @@ def is_our_summary(path) -> bool:
     """A summary workbook of an earlier run (marked, or older ones by their sheets): never a commune."""
     import zipfile
 
+    from ..write.atomic import carries_mark
+
     try:
-        with zipfile.ZipFile(path) as archive:
-            names = archive.namelist()
-            if "docProps/core.xml" in names and SUMMARY_MARK in archive.read("docProps/core.xml")[:65536]:
+        with zipfile.ZipFile(path) as archive:  # one open for both looks: this runs for every input
+            if carries_mark(archive, SUMMARY_MARK):
                 return True
-            book = archive.read("xl/workbook.xml")[:65536] if "xl/workbook.xml" in names else b""
-            return all(sheet in book for sheet in SUMMARY_SHEETS)
+            book = archive.read("xl/workbook.xml")[:65536]
     except (OSError, zipfile.BadZipFile, KeyError):
         return False
+    return all(sheet in book for sheet in SUMMARY_SHEETS)
 
 
 def _walk(folder: Path, skipped):

@@ -18,18 +18,42 @@ from ..errors import RefusedWrite
 
 
 def _umask() -> int:
+    """The process umask, read without changing it where the system tells it (Linux): setting it to
+    0 and back, even briefly, would give files other threads create at that moment mode 0666."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
     mask = os.umask(0)
     os.umask(mask)
     return mask
 
 
-def write_failure(exc: OSError, target: Path) -> RefusedWrite:
-    """One Vietnamese line for an OSError met while writing ``target``."""
+def carries_mark(source, mark: bytes) -> bool:
+    """An Office file that cchc-xl wrote earlier: ``mark`` in its core properties (docProps/core.xml).
+    ``source``: a path, or a zipfile.ZipFile already open."""
+    import zipfile
+
+    try:
+        if isinstance(source, zipfile.ZipFile):
+            return mark in source.read("docProps/core.xml")[:65536]
+        with zipfile.ZipFile(source) as archive:
+            return mark in archive.read("docProps/core.xml")[:65536]
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+
+
+def write_failure(exc: OSError, target: Path, writing: bool = True) -> RefusedWrite:
+    """One Vietnamese line for an OSError met on ``target`` (while writing it, unless ``writing``
+    is False: an error whose operation is not known, as at the command line's last resort)."""
     code = exc.errno
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
         why = "đĩa đã đầy"
     elif code in (errno.EACCES, errno.EPERM):
-        why = "không có quyền ghi"
+        why = "không có quyền ghi" if writing else "không có quyền truy cập"
     elif code == errno.EROFS:
         why = "ổ đĩa chỉ cho phép đọc"
     elif code == errno.ENOENT:
@@ -42,6 +66,8 @@ def write_failure(exc: OSError, target: Path) -> RefusedWrite:
         why = exc.strerror or type(exc).__name__
     from ..console import printable
 
+    if not writing:
+        return RefusedWrite(printable(f"không dùng được tệp {target}: {why}."))
     return RefusedWrite(printable(f"không ghi được {target}: {why} — không có tệp nào bị ghi dở."))
 
 

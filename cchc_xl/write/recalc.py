@@ -108,10 +108,6 @@ def recalc_file(path, output=None, backup: bool = True, against=None, overwrite:
     _refuse_unsafe(source, target)
     from ..criteria_sets.recognise import annotate
 
-    if against is not None and not hasattr(against, "criteria"):
-        from ..criteria_sets import load_set
-
-        against = load_set(against)
     against, known_sets = annotate(assessment, against)
     plan = plan_recalc(assessment, against, known_sets)
     archive, info = open_package(str(source))
