@@ -94,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     te = tsub.add_parser("export", help="xuất một bộ ra tệp JSON")
     te.add_argument("set_id", metavar="MÃ", help="mã bộ tiêu chí")
     te.add_argument("-o", "--output", required=True, metavar="TỆP.json", help="tệp JSON ra")
+    te.add_argument("--overwrite", action="store_true", help="cho phép ghi đè tệp ra đã có")
     tr = tsub.add_parser("remove", help="xóa một bộ đã nhập")
     tr.add_argument("set_id", metavar="MÃ", help="mã bộ tiêu chí đã nhập")
 
@@ -124,7 +125,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sg = sub.add_parser("sign", help="ký số báo cáo PDF (PAdES) theo Nghị định 30/2020/NĐ-CP")
     sg.add_argument("pdf", metavar="PDF", help="tệp PDF cần ký")
-    sg.add_argument("-o", "--output", metavar="TỆP_RA", help="tệp PDF đã ký (mặc định: TÊN_da_ky.pdf)")
+    sg.add_argument("-o", "--output", metavar="TỆP_RA", help="tệp PDF đã ký (mặc định: TÊN_da_ky.pdf, hoặc TÊN_da_ky (2).pdf… nếu đã có)")
     sg.add_argument("--as", dest="role", required=True, choices=["nguoi-ky", "co-quan"],
                     help="ký với tư cách người có thẩm quyền (nguoi-ky) hay cơ quan (co-quan)")
     sg.add_argument("--signature-image", metavar="PNG", help="ảnh chữ ký tay (PNG nền trong suốt, màu xanh)")
@@ -334,6 +335,8 @@ def cmd_templates(args) -> int:
         return EXIT_OK
     if action == "export":
         s = load_set(args.set_id)
+        if Path(args.output).exists() and not args.overwrite:
+            raise CchcError(f"tệp {args.output} đã có; hãy chọn tên khác hoặc thêm --overwrite — chưa ghi gì.")
         path = s.save(args.output)
         say(f"Đã xuất bộ “{s.id}” → {path}")
         return EXIT_OK

@@ -158,7 +158,11 @@ def test_import_docx_then_new_fill_check(tmp_path, home):
     assert {row[sets_column].value for row in sheet.iter_rows(min_row=2)} == {"hp_xa_2022", "cap_xa_2023"}
 
     export = tmp_path / "hp.json"
-    assert cli("templates", "export", "hp_xa_2022", "-o", export, env=env).returncode == 0
+    export.write_text("của cán bộ", encoding="utf-8")
+    refused = cli("templates", "export", "hp_xa_2022", "-o", export, env=env)
+    assert refused.returncode == 2 and "--overwrite" in refused.stderr
+    assert export.read_text(encoding="utf-8") == "của cán bộ"
+    assert cli("templates", "export", "hp_xa_2022", "-o", export, "--overwrite", env=env).returncode == 0
     assert json.loads(export.read_text(encoding="utf-8"))["id"] == "hp_xa_2022"
     assert cli("templates", "remove", "hp_xa_2022", env=env).returncode == 0
     assert "hp_xa_2022" not in cli("templates", env=env).stdout

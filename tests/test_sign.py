@@ -178,10 +178,13 @@ def test_report_sign_in_one_go_and_refused_with_errors(pki, tmp_path):
     env = {"MAT_KHAU": pki["password"]}
     wb = tmp_path / "xa.xlsx"
     shutil.copyfile(EXAMPLE, wb)
+    someone_elses = tmp_path / "xa_bao_cao_da_ky.pdf"  # a file the officer already has under that name
+    someone_elses.write_bytes(b"not ours")
     proc = cli("report", wb, "--sign", "--p12", pki["nguoi-ky"].p12, "--password-env", "MAT_KHAU",
                "--signature-image", pki["signature"], env=env)
     assert proc.returncode == 0, proc.stderr
-    signed = tmp_path / "xa_bao_cao_da_ky.pdf"
+    assert someone_elses.read_bytes() == b"not ours"  # never written over
+    signed = tmp_path / "xa_bao_cao_da_ky (2).pdf"
     assert signed.exists()
     assert cli("verify", signed, "--trust", pki["ca"]).returncode == 0
 

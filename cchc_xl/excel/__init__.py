@@ -150,7 +150,7 @@ def sign_with_token(assessment, pdf: str, settings: dict) -> str:
     keys = KeySource(pkcs11_lib=settings["pkcs11"], token_label=settings.get("token_label"),
                      key_label=settings.get("key_label"), pin_env=os.environ.get("CCHC_XL_PIN_ENV"))
     signed = sign_pdf(pdf, None, "nguoi-ky", keys, title=str(assessment.meta.get("signer_title") or "CHỦ TỊCH"),
-                      signer_name=str(assessment.meta.get("signer") or ""), overwrite=True)
+                      signer_name=str(assessment.meta.get("signer") or ""))
     return signed.output
 
 

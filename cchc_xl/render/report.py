@@ -223,11 +223,9 @@ def render_assessment_report(assessment, output: Path, template=None, pdf=False,
             raise CchcError("cần bản PDF để ký số (cài LibreOffice)")
         from ..sign.sign import sign_pdf
 
-        signed = sign_pdf(outcome.pdf, Path(outcome.pdf).with_name(Path(outcome.pdf).stem + "_da_ky.pdf"),
-                          "nguoi-ky", sign.keys, signature_image=sign_image,
+        signed = sign_pdf(outcome.pdf, None, "nguoi-ky", sign.keys, signature_image=sign_image,
                           title=str(assessment.meta.get("signer_title") or "CHỦ TỊCH"),
-                          signer_name=str(assessment.meta["signer"]), tsa=sign.tsa, long_term=sign.long_term,
-                          overwrite=True)
+                          signer_name=str(assessment.meta["signer"]), tsa=sign.tsa, long_term=sign.long_term)
         outcome.signed_pdf = signed.output
         lines.extend(signed.lines)
     return outcome

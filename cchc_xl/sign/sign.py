@@ -63,7 +63,7 @@ def sign_pdf(pdf, output=None, role: str = "nguoi-ky", keys: KeySource | None = 
              seal_image=None, organisation: str = "", title: str = "CHỦ TỊCH", signer_name: str = "",
              tsa: str | None = None, long_term: bool = False, overwrite: bool = False,
              attachment_page: int | None = None, doc_number: str = "") -> SignOutcome:
-    """Sign ``pdf`` and write ``output`` (default: the same name with ``_da_ky``).
+    """Sign ``pdf`` and write ``output`` (default: a free name with ``_da_ky``, see signed_name).
 
     ``attachment_page`` (1-based, with --as co-quan): the organisation's signature on an attachment
     in the same file: top right of that page, no image, the document's number and the signing time.
@@ -93,7 +93,7 @@ def sign_pdf(pdf, output=None, role: str = "nguoi-ky", keys: KeySource | None = 
     pdf = Path(pdf)
     if not pdf.is_file():
         raise CchcError(f"không tìm thấy tệp {pdf}")
-    output = Path(output) if output else pdf.with_name(f"{pdf.stem}_da_ky.pdf")
+    output = Path(output) if output else signed_name(pdf)
     if output.exists() and not overwrite and not _same_file(output, pdf):
         raise CchcError(f"tệp {output} đã có; hãy chọn tên khác hoặc thêm --overwrite")
     if keys is None or not (keys.p12 or keys.pkcs11_lib):
@@ -208,6 +208,15 @@ def _at_time_signer_class():
 def _signer_at(signing_time, *args, **kwargs):
     """A pyHanko PdfSigner whose signing time is ``signing_time``."""
     return _at_time_signer_class()(signing_time, *args, **kwargs)
+
+
+def signed_name(pdf: Path) -> Path:
+    """Beside the PDF, a name that is free: "bc_da_ky.pdf", else "bc_da_ky (2).pdf"… (never over a file)."""
+    candidate, number = pdf.with_name(f"{pdf.stem}_da_ky.pdf"), 2
+    while candidate.exists():
+        candidate = pdf.with_name(f"{pdf.stem}_da_ky ({number}).pdf")
+        number += 1
+    return candidate
 
 
 def _same_file(a: Path, b: Path) -> bool:
