@@ -155,6 +155,8 @@ def _sheet_parts(archive: zipfile.ZipFile) -> tuple[list[tuple[str, str]], set[s
 
 
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_FORMULA_PLAIN = re.compile(rb"<f[\s>/]")
+_PREFIXED_ROOT = re.compile(rb"<\w+:worksheet[\s>]")
 _CELL_REF = re.compile(rb'\sr="([A-Z]+)(\d+)"')
 _VALUE = re.compile(rb"<(?:\w+:)?v>[^<]")
 
@@ -192,23 +194,22 @@ def scan_formulas(data: bytes) -> tuple[set[tuple[int, int]], set[tuple[int, int
     """All formula cells, and those without a cached value, as 0-based (row, col)."""
     formulas: set[tuple[int, int]] = set()
     no_value: set[tuple[int, int]] = set()
-    if b"<f" not in data and b":f>" not in data and b":f " not in data:
-        return formulas, no_value  # most sheets: a fast byte search instead of the regex
-    pos = 0
-    while True:
-        match = _FORMULA.search(data, pos)
-        if not match:
-            break
+    # A literal "<f" lets the regex engine skip ahead; a sheet whose elements carry a prefix
+    # ("<x:f>", rare generators) gets the general pattern. "<formula1>" (data validation) is no formula.
+    prefixed = _PREFIXED_ROOT.search(data, 0, 2048) is not None
+    pattern = _FORMULA if prefixed else _FORMULA_PLAIN
+    match = pattern.search(data)
+    while match:
         start = data.rfind(b"<c ", 0, match.start())
-        alt = data.rfind(b":c ", 0, match.start())
-        start = max(start, alt)
+        if prefixed:
+            start = max(start, data.rfind(b":c ", 0, match.start()))
         end = data.find(b"c>", match.end())
         pos = end if end > 0 else len(data)
         ref = _CELL_REF.search(data, start, match.start())
-        if not ref:
-            continue
-        cell = cell_of(ref.group(1), ref.group(2))
-        formulas.add(cell)
-        if not _VALUE.search(data, match.end(), pos):
-            no_value.add(cell)
+        if ref:
+            cell = cell_of(ref.group(1), ref.group(2))
+            formulas.add(cell)
+            if not _VALUE.search(data, match.end(), pos):
+                no_value.add(cell)
+        match = pattern.search(data, pos)
     return formulas, no_value
