@@ -33,7 +33,7 @@ from cchc_xl.read.files import read_grid
 from cchc_xl.read.table import parse_workbook
 from cchc_xl.api import check_file
 from cchc_xl.summarise import bulk
-bulk._share(None, False, None)
+bulk._init_worker(None, False, None)  # as a worker process of a batch starts
 stats = {{}}
 for path in files:
     if phase == "calamine":

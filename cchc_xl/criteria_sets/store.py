@@ -40,11 +40,20 @@ def _stamp() -> tuple:
 
 def list_sets() -> list[CriteriaSet]:
     """Bundled sets first, then imported ones; a broken file in the user folder is left out."""
+    if _CACHE.get("pinned"):  # inside a batch: the folder was looked at once, when it started
+        return _CACHE["sets"]
     stamp = _stamp()
     if _CACHE.get("stamp") != stamp:
         _CACHE["sets"] = _list_sets()
         _CACHE["stamp"] = stamp
     return _CACHE["sets"]
+
+
+def pin_sets() -> None:
+    """A worker process of a batch: read the sets once and keep them for the process's life
+    (a stat and a glob of the user folder per workbook cost more than the recognition itself)."""
+    list_sets()
+    _CACHE["pinned"] = True
 
 
 def _list_sets() -> list[CriteriaSet]:

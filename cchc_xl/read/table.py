@@ -14,7 +14,7 @@ import re
 from ..errors import UnreadableWorkbook
 from ..model import Assessment, Cell, Criterion, ScoreCell
 from ..model.assessment import MAX_MAGNITUDE
-from ..text import clean_text, fold, to_decimal_from_float
+from ..text import _clean_str, clean_text, fold, to_decimal_from_float
 from .codes import Code, is_list_marker, normalise_code, part_rank, read_code, sibling_key
 from .grid import SheetGrid, WorkbookGrid
 from .headers import Header, MergeIndex, find_header, missing_message, role_of
@@ -180,6 +180,8 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
     def text_at(r, line, col):
         """Text of a cell; a merged explanation belongs to every row it covers."""
         value = line[col]
+        if value.__class__ is str and value:  # most cells: their own text
+            return _clean_str(value)
         if value is None or value == "":
             top = merged.get((r, col))
             if top is not None:
@@ -227,11 +229,17 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
                         crit.notes.remove(note)
                 title_notes = []
                 continue
-        elif _is_column_numbers(line, col_name):
-            continue
-        text = clean_text(line[col_name]) if col_name is not None else ""
+        elif col_name is None or (line[col_name].__class__ is not str or _COLUMN_NUMBER.match(line[col_name].strip())):
+            # (a criterion's name that is text and not a number: the common case, decided here)
+            if _is_column_numbers(line, col_name):
+                continue
+        if col_name is None:
+            text = ""
+        else:
+            text = line[col_name]
+            text = _clean_str(text) if text.__class__ is str else clean_text(text)
         code = read_code(code_raw)
-        written = clean_text(code_raw)
+        written = _clean_str(code_raw) if code_raw.__class__ is str else clean_text(code_raw)
         if code is not None and code.kind == "letter":
             if last_number is None:
                 code = None
@@ -277,15 +285,18 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
                             title_notes.append((last, piece))
             continue
         title_notes = []
+        # positional arguments: half the cost of keywords, for every row of every workbook (order
+        # as in Criterion: part, code, code_written, name, row, code_cell, name_cell, max, self,
+        # explanation, explanation_cell, appraised, appraisal_comment)
         criterion = Criterion(
-            part="", code=code.value, code_written=written, name=text, row=r,
-            code_cell=Cell(name, r, col_code),
-            name_cell=Cell(name, r, col_name) if col_name is not None else None,
-            max=score(r, line, col_max), self=score(r, line, col_self),
-            explanation=text_at(r, line, col_expl) if col_expl is not None else "",
-            explanation_cell=Cell(name, r, col_expl) if col_expl is not None else None,
-            appraised=score(r, line, col_appraised) if col_appraised is not None else None,
-            appraisal_comment=text_at(r, line, col_comment) if col_comment is not None else "",
+            "", code.value, written, text, r,
+            Cell(name, r, col_code),
+            Cell(name, r, col_name) if col_name is not None else None,
+            score(r, line, col_max), score(r, line, col_self),
+            text_at(r, line, col_expl) if col_expl is not None else "",
+            Cell(name, r, col_expl) if col_expl is not None else None,
+            score(r, line, col_appraised) if col_appraised is not None else None,
+            text_at(r, line, col_comment) if col_comment is not None else "",
         )
         assessment.criteria.append(criterion)
         last = criterion
@@ -349,8 +360,9 @@ def build_tree(assessment: Assessment) -> None:
                 )
             )
             continue
-        depth = crit.depth
-        parent_code = crit.code.rsplit(".", 1)[0] if "." in crit.code else None
+        code = crit.code
+        depth = code.count(".") + 1  # crit.depth, known not to be a part here
+        parent_code = code.rsplit(".", 1)[0] if depth > 1 else None
         parent = latest.get(depth - 1)
         expected_parent = part if parent_code is None else by_code.get(parent_code)
         if expected_parent is None or parent is not expected_parent:
@@ -375,7 +387,8 @@ def build_tree(assessment: Assessment) -> None:
         siblings.append(crit)
         by_code[crit.code] = crit
         latest[depth] = crit
-        for deeper in [d for d in latest if d > depth]:
-            del latest[deeper]
+        if len(latest) > depth + 1:  # levels 0..depth are always there: deeper ones are stale
+            for deeper in [d for d in latest if d > depth]:
+                del latest[deeper]
 
 

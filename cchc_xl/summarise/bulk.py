@@ -251,7 +251,10 @@ def _share(template, want_json, reports_dir) -> None:
 
 def _init_worker(template, want_json, reports_dir) -> None:
     """Runs once per worker process: the template is sent once, not with every file."""
+    from ..criteria_sets.store import pin_sets
+
     _share(template, want_json, reports_dir)
+    pin_sets()  # a set imported while the batch runs is for the next batch
     tune_gc_for_batch()  # a worker process only ever checks workbooks
 
 
