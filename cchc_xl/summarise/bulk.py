@@ -239,6 +239,7 @@ def _check_one(path: str, against, want_json: bool, reports_dir: str | None, sta
             record.report = render_assessment_report(a, target).docx
         except CchcError as exc:
             record.report_error = str(exc)
+    a.unlink_tree()  # the record holds what the batch needs; the tree is freed now, not by the GC
     return record
 
 
