@@ -304,3 +304,44 @@ def test_streamed_json_equals_the_library_json(tmp_path):
     key = lambda w: w["path"]  # noqa: E731
     assert sorted(streamed["workbooks"], key=key) == sorted(whole["workbooks"], key=key)
     assert streamed["summary"] == whole["summary"] and len(streamed["workbooks"]) == 6
+
+
+def test_streamed_summary_rows_are_the_records_exactly(tmp_path):
+    """The rows that grow with the batch are written as sheet XML and spliced into openpyxl's
+    workbook: every value must come back as the record holds it, through two readers, with
+    text that could break XML or become a formula kept as inert text."""
+    from python_calamine import CalamineWorkbook
+
+    from cchc_xl.rules.catalogue import SEVERITY_VI
+
+    units = ["Xã A & B <C>", "=HYPERLINK(\"http://x\")", "  Xã có\x01 ký tự lạ  ", "Xã \"Ngọc\" Kỳ"]
+    generate(tmp_path / "in", len(units), seed=3, units=units)
+    out = tmp_path / "tong_hop.xlsx"
+    outcome = bulk_check([tmp_path / "in"], output=out, jobs=1)
+    book = openpyxl.load_workbook(out)
+    calamine = CalamineWorkbook.from_path(str(out))
+
+    detail = [[c.value for c in row] for row in book["Chi tiết lỗi"].iter_rows(min_row=2)]
+    expected = []
+    for r in outcome.records:
+        for f in r.findings:
+            expected.append([Path(r.path).name, r.unit, f["sheet"], f["cell"],
+                             f"{f['part']} / {f['criterion']}".strip(" /") or None, f["code"],
+                             SEVERITY_VI[f["severity"]], f["message"]])
+    expected = [[v.replace("\x01", "") if isinstance(v, str) else v for v in row] for row in expected]
+    assert detail == expected and len(detail) >= 4
+    assert calamine.get_sheet_by_name("Chi tiết lỗi").to_python()[1:] == [[v or "" for v in row] for row in expected]
+
+    headers, rows = sheet_rows(out, "Tổng hợp")
+    by_file = {row["Tệp"]: row for row in rows}
+    for r in outcome.records:
+        row = by_file[Path(r.path).name]
+        assert row["Đơn vị"] == r.unit.replace("\x01", "")
+        assert Decimal(str(row["Điểm tự đánh giá"])) == r.self and Decimal(str(row["Điểm tối đa"])) == r.max
+        assert row["Xếp hạng"] == r.rank and row["Số lỗi"] == r.errors
+    assert {row["Đơn vị"] for row in rows} >= {"Xã A & B <C>", "=HYPERLINK(\"http://x\")", "Xã \"Ngọc\" Kỳ"}
+    with zipfile.ZipFile(out) as z:
+        sheets = b"".join(z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/sheet"))
+    assert b"<f>" not in sheets  # the unit that looks like a formula stays text
+    assert len(calamine.get_sheet_by_name("Tổng hợp").to_python()) == len(rows) + 1 == len(outcome.records) + 1
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".~cchc-xl-")] == []

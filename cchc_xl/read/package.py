@@ -99,7 +99,7 @@ def open_package(path: str) -> tuple[zipfile.ZipFile, PackageInfo]:
             raise UnreadableWorkbook("tệp bung ra quá lớn (nghi là “zip bomb”), đã từ chối đọc")
         if "xl/workbook.xml" not in info.members:
             raise UnreadableWorkbook("tệp zip này không phải sổ tính Excel (thiếu xl/workbook.xml)")
-        info.sheets, info.hidden, info.strict = _sheet_parts(archive)
+        info.sheets, info.hidden, info.strict = sheet_parts(archive)
         # sheet parts are checked where they are read in full (read_sheet_part)
         for name in ("xl/sharedStrings.xml", "xl/styles.xml"):
             if name in info.members:
@@ -129,7 +129,7 @@ def read_sheet_part(archive: zipfile.ZipFile, name: str) -> bytes:
     return data
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> tuple[list[tuple[str, str]], set[str], bool]:
+def sheet_parts(archive: zipfile.ZipFile) -> tuple[list[tuple[str, str]], set[str], bool]:
     data = archive.read("xl/workbook.xml")
     refuse_doctype(archive, "xl/workbook.xml", data)
     book = ET.fromstring(data)

@@ -1,5 +1,7 @@
-"""The reviewer's summary workbook (openpyxl, write-only for speed):
-Tổng hợp, Chi tiết lỗi, Theo tiêu chí (and Tệp bỏ qua).
+"""The reviewer's summary workbook: Tổng hợp, Chi tiết lỗi, Theo tiêu chí (and Tệp bỏ qua).
+
+openpyxl (write-only) lays out the workbook: styles, headers, chart, conditional formats, filters,
+print setup. The rows that grow with the batch are streamed as sheet XML (_XmlRows) and spliced in.
 
 Every text taken from a commune's workbook is stored as text, never as a
 formula: a unit named "=2+3" stays inert in the summary.
@@ -32,6 +34,8 @@ class _Writer:
         if isinstance(value, Decimal):
             value = int(value) if value == value.to_integral_value() else float(value)
         # Numbers keep Excel's General format: it shows 73.2 and 100 as they are ("0.##" would show "100.").
+        if isinstance(value, str):
+            value = _xml(value, escape=False)  # a control character would stop openpyxl (and the batch)
         if not wrap and not (isinstance(value, str) and value.startswith("=")):
             return value  # a plain value is much faster in write-only mode, and cannot be a formula
         cell = self.cell_type(self.ws, value=value)
@@ -51,6 +55,88 @@ class _Writer:
 
     def row(self, values, wrap_columns=()):
         self.ws.append([self.cell(v, i in wrap_columns) for i, v in enumerate(values)])
+
+
+class _XmlRows:
+    """Rows of plain values written straight as sheet XML into a temporary file, for the sheets
+    that grow with the batch (the findings detail, the ranked units). openpyxl spends ~10 µs on
+    each cell; here it is ~1, and the main process, which shares the cores with the workers,
+    stays out of their way. Text becomes an inline string (never a formula, illegal XML
+    characters dropped); the rows are spliced into openpyxl's sheet when the workbook is saved
+    (``_splice_rows``)."""
+
+    def __init__(self, first_row: int = 2):
+        import tempfile
+
+        self.file = tempfile.TemporaryFile()  # constant memory, however large the batch
+        self.next_row = first_row
+
+    def row(self, values) -> None:
+        r = self.next_row
+        self.next_row += 1
+        parts = [f'<row r="{r}">']
+        for index, value in enumerate(values):
+            if value is None or value == "":
+                continue
+            ref = f"{_letter(index)}{r}"
+            if isinstance(value, Decimal):
+                value = int(value) if value == value.to_integral_value() else float(value)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                parts.append(f'<c r="{ref}"><v>{value!r}</v></c>')
+            else:
+                parts.append(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{_xml(str(value))}</t></is></c>')
+        parts.append("</row>")
+        self.file.write("".join(parts).encode("utf-8"))
+
+    @property
+    def last_row(self) -> int:
+        return self.next_row - 1
+
+
+_LETTERS: list[str] = []
+
+
+def _letter(index: int) -> str:
+    while len(_LETTERS) <= index:
+        from openpyxl.utils import get_column_letter
+
+        _LETTERS.append(get_column_letter(len(_LETTERS) + 1))
+    return _LETTERS[index]
+
+
+def _xml(text: str, escape: bool = True) -> str:
+    """Text without the characters XML cannot hold (a \x01 pasted from another program);
+    escaped for sheet XML unless openpyxl does the escaping."""
+    from ..write.xlsx_edit import xml_text
+
+    text = xml_text(text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") if escape else text
+
+
+def _splice_rows(source: str, target: str, rows: dict[str, _XmlRows]) -> None:
+    """Copy openpyxl's workbook ``source`` to ``target``, each named sheet receiving its streamed
+    rows after the header openpyxl wrote."""
+    import shutil
+    import zipfile
+
+    from ..read.package import sheet_parts
+
+    with zipfile.ZipFile(source) as archive, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        parts = {part: rows[name] for name, part in sheet_parts(archive)[0] if name in rows}
+        for info in archive.infolist():
+            data = archive.read(info.filename)
+            streamed = parts.get(info.filename)
+            if streamed is None or streamed.last_row < 2:
+                out.writestr(info, data)
+                continue
+            head, tail = data.split(b"</sheetData>", 1)  # write-only sheets carry no <dimension>
+            member_info = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            member_info.compress_type = zipfile.ZIP_DEFLATED  # a ZipInfo given to open() is stored otherwise
+            with out.open(member_info, "w") as member:
+                member.write(head)
+                streamed.file.seek(0)
+                shutil.copyfileobj(streamed.file, member, 1 << 20)
+                member.write(b"</sheetData>" + tail)
 
 
 def _widths(ws, widths):
@@ -103,7 +189,8 @@ class SummaryWriter:
         _widths(self.detail, [28, 24, 14, 7, 10, 20, 10, 100])
         self.detail.freeze_panes = "A2"
         self.detail_out.header(["Tệp", "Đơn vị", "Trang", "Ô", "STT", "Mã", "Mức độ", "Nội dung"])
-        self.detail_rows = 0
+        self.detail_xml = _XmlRows()  # streamed while the workers check: see _XmlRows
+        self.streamed = {"Chi tiết lỗi": self.detail_xml}
 
     def name(self, path: str) -> str:
         from ..console import printable
@@ -113,19 +200,17 @@ class SummaryWriter:
     def add(self, r) -> None:
         name = self.name(r.path)
         if not r.readable:
-            self.detail_out.row([name, "", "", "", "", "unreadable", "lỗi", r.error])
-            self.detail_rows += 1
+            self.detail_xml.row([name, "", "", "", "", "unreadable", "lỗi", r.error])
             return
         for f in r.findings:
             # no wrapped cells here: thousands of styled cells cost a reviewer's batch real seconds
-            self.detail_out.row([name, r.unit, f["sheet"], f["cell"], f"{f['part']} / {f['criterion']}".strip(" /"),
+            self.detail_xml.row([name, r.unit, f["sheet"], f["cell"], f"{f['part']} / {f['criterion']}".strip(" /"),
                                  f["code"], SEVERITY_VI[f["severity"]], f["message"]])
-            self.detail_rows += 1
 
     def finish(self, outcome) -> Path:
         from ..write.atomic import write_atomically
 
-        self.detail.auto_filter.ref = f"A1:H{max(self.detail_rows + 1, 2)}"
+        self.detail.auto_filter.ref = f"A1:H{max(self.detail_xml.last_row, 2)}"
         self._write_summary_sheet(outcome.records)
         self._write_criteria_sheet(outcome.criteria_stats)
         if outcome.skipped:
@@ -135,7 +220,20 @@ class SummaryWriter:
             out.header(["Tệp", "Lý do"])
             for path, why in outcome.skipped:
                 out.row([path, why])
-        return write_atomically(self.output, self.wb.save, ".xlsx")
+        return write_atomically(self.output, self._save, ".xlsx")
+
+    def _save(self, temp: str) -> None:
+        """openpyxl writes the workbook (styles, chart, formats, headers); the streamed rows are
+        spliced into it on the way to ``temp``."""
+        first = temp + ".openpyxl"
+        try:
+            self.wb.save(first)
+            _splice_rows(first, temp, self.streamed)
+        finally:
+            for rows in self.streamed.values():
+                rows.file.close()
+            if os.path.exists(first):
+                os.unlink(first)
 
     def _write_summary_sheet(self, records) -> None:
         from openpyxl.chart import BarChart, Reference
@@ -189,6 +287,7 @@ class SummaryWriter:
             # below the table, not beside it: beside 21 columns the printed page shrank to a strip
             ws.add_chart(chart, f"B{last + 3}")
         out.header(headers)
+        out = self.streamed["Tổng hợp"] = _XmlRows()
         for index, r in enumerate(records, start=1):
             values = [index, r.unit if r.readable else "", r.period, r.criteria_set, self.name(r.path), r.max, r.self]
             values += [r.percent] if has_percent else []
