@@ -75,7 +75,12 @@ def run(count: int, jobs: int) -> float:
         ours = time.perf_counter() - start
         cpu_after = resource.getrusage(resource.RUSAGE_SELF)
         main_cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
-        assert len(outcome.records) == count
+        # every workbook really checked: a missing dependency in a worker would otherwise give a
+        # fast run of "could not read" rows (it happened once with a venv short of platformdirs)
+        unreadable = [r for r in outcome.records if not r.readable]
+        if len(outcome.records) != count or unreadable:
+            raise SystemExit(f"bench invalid: {len(unreadable)} of {len(outcome.records)} workbooks unreadable "
+                             f"({unreadable[0].error if unreadable else 'count differs'})")
         start = time.perf_counter()
         openpyxl_loop(files)
         base = time.perf_counter() - start

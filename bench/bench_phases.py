@@ -43,9 +43,10 @@ for path in files:
     elif phase == "parse":
         parse_workbook(read_grid(path))
     elif phase == "rules":
-        check_file(path, compare_recognised=True)
+        assert check_file(path, compare_recognised=True).readable, path
     else:
-        bulk._check_one(path, None, False, None, stats)
+        record = bulk._check_one(path, None, False, None, stats)
+        assert record.readable, (path, record.error)  # a broken install must not measure as fast
 """
 
 
@@ -53,7 +54,7 @@ def instructions(python: str, driver: Path, phase: str, folder: Path, count: int
     out = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", python, str(driver),
                           phase, str(folder), str(count)], capture_output=True, text=True)
     found = re.search(r"Collected : (\d+)", out.stderr)
-    if not found:
+    if not found or out.returncode != 0:
         raise SystemExit(f"valgrind failed: {out.stderr[-500:]}")
     return int(found.group(1))
 
