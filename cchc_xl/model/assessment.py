@@ -86,6 +86,7 @@ class Criterion:
     # scored | survey | bonus | penalty, from the criteria set the workbook follows; None: not known
     kind: str | None = None
     min_score: Decimal | None = None  # penalty: the lowest score allowed (negative)
+    key: str = ""  # "II", "I.1.2": part and code, unique in a workbook; set by place()
     # computed values depend only on leaves and max cells, which never change after
     # reading (recalc replaces parent self cells only), so they are computed once
     _memo: dict = field(default_factory=dict, repr=False, compare=False)
@@ -104,15 +105,6 @@ class Criterion:
     def is_leaf(self) -> bool:
         return not self.children
 
-    @property
-    def key(self) -> str:
-        memo = self._memo
-        key = memo.get("key")
-        if key is None:  # part and code are set once the tree is built: read many times after
-            key = self.part if self.is_part else f"{self.part}.{self.code}"
-            if self.part:
-                memo["key"] = key
-        return key
 
     @property
     def survey_based(self) -> bool:
@@ -128,12 +120,16 @@ class Criterion:
         return self.kind == "penalty"
 
     def set_kind(self, kind: str, min_score: Decimal | None = None) -> None:
-        """What the criteria set says of this criterion; computed scores depend on it (its key does not)."""
+        """What the criteria set says of this criterion; computed scores depend on it."""
         self.kind, self.min_score = kind, min_score
-        key = self._memo.get("key")
         self._memo.clear()
-        if key is not None:
-            self._memo["key"] = key
+
+    def place(self, part: str) -> None:
+        """Put the criterion in its part, which gives its key ("II", "I.1.2"): once the tree is
+        built. A plain attribute, not a property: recognition, rules and statistics read it
+        several times per criterion of every workbook."""
+        self.part = part
+        self.key = part if self.is_part else f"{part}.{self.code}"
 
     # -- computed scores ---------------------------------------------------
     # Memo keys are constant strings: these run for every criterion of every workbook in a batch.
@@ -190,17 +186,18 @@ class Criterion:
         if self.children:
             return sum([c.pending_max(which) for c in self.children], ZERO)
         cell = self.self if which == "self" else getattr(self, which)
-        if (cell is None or cell.value is None) and (self.survey_based or self._survey_parent()):
+        if (cell is None or cell.value is None) and self.in_survey():
             return self.effective_max() or ZERO
         return ZERO
 
-    def _survey_parent(self) -> bool:
-        parent = self.parent
-        while parent is not None:
-            if parent.survey_based:
-                return True
-            parent = parent.parent
-        return False
+    def in_survey(self) -> bool:
+        """Survey-based itself or under a survey-based criterion (asked for every leaf, twice)."""
+        memo = self._memo
+        found = memo.get("in_survey")
+        if found is None:
+            parent = self.parent
+            found = memo["in_survey"] = self.survey_based or (parent is not None and parent.in_survey())
+        return found
 
     def unscored_max(self, which: str = "self") -> Decimal:
         """Points of ordinary criteria left blank (not surveys): counted apart from pending."""
@@ -212,7 +209,7 @@ class Criterion:
             else:
                 cell = self.self if which == "self" else getattr(self, which)
                 blank = cell is None or cell.value is None
-                survey = self.survey_based or self._survey_parent()
+                survey = self.in_survey()
                 memo[key] = (self.effective_max() or ZERO) if blank and not survey and not self.is_penalty else ZERO
         return memo[key]
 

@@ -325,7 +325,7 @@ def build_tree(assessment: Assessment) -> None:
     lettered = next((c.code == "A" for c in assessment.criteria if c.code[:1].isalpha()), False)
     for crit in assessment.criteria:
         if crit.code[:1].isalpha():  # normalise_code leaves only Roman parts or Arabic codes
-            crit.part = crit.code
+            crit.place(crit.code)
             if any(p.part == crit.code for p in assessment.parts):
                 crit.code_ok = False
                 problems.append(("duplicate-code", crit, f"Phần {crit.code} xuất hiện hai lần."))
@@ -345,9 +345,10 @@ def build_tree(assessment: Assessment) -> None:
                 part="I", code="I", code_written="", name="", row=crit.row, code_cell=crit.code_cell,
                 name_cell=None, max=ScoreCell(None), self=ScoreCell(None),
             )
+            part.place("I")
             assessment.parts.append(part)
             latest = {0: part}
-        crit.part = part.part
+        crit.place(part.part)
         if crit.code in by_code:
             crit.code_ok = False
             first = by_code[crit.code]

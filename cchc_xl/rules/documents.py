@@ -30,18 +30,20 @@ _ABBREV_TO_TYPE = {abbr: t for t, abbr in DOC_TYPES.items() if abbr}
 # (number before, symbol and optional date after), then the type word ("Kế hoạch số ") before it.
 # every type word is two words ("kế hoạch", "bao cao"): look the last two words up in a set
 _TYPE_WORDS_LOWER = {w.lower() for w in (*TYPE_VI.values(), *TYPE_VI.keys())}
-_NUMBER_WORD = re.compile(r"\s+s[ốôo]$", re.IGNORECASE)
-_LAST_TWO_WORDS = re.compile(r"(?:^|(?<=\W))(\w+\s+\w+)$")
+# the last two words of the window, before an optional "số" (one search: the leftmost match
+# that reaches the end takes "số" as the optional tail, not as a word)
+_TYPE_AT_END = re.compile(r"(?:^|(?<=\W))(\w+\s+\w+)(?:\s+s[ốôo])?$", re.IGNORECASE)
 
 
 def _type_before(text: str, end: int) -> tuple[str, int] | None:
     """The type word ("Kế hoạch") just before a number, optionally followed by "số"."""
     start = end - 24 if end > 24 else 0
-    window = _NUMBER_WORD.sub("", text[start:end].rstrip())
-    match = _LAST_TWO_WORDS.search(window)
-    if match and " ".join(match.group(1).lower().split()) in _TYPE_WORDS_LOWER:
-        begin = start + match.start(1)
-        return text[begin:start + match.end(1)], begin
+    match = _TYPE_AT_END.search(text[start:end].rstrip())
+    if match:
+        words = match.group(1)
+        if words.lower() in _TYPE_WORDS_LOWER or " ".join(words.lower().split()) in _TYPE_WORDS_LOWER:
+            begin = start + match.start(1)
+            return words, begin
     return None
 
 
@@ -54,12 +56,15 @@ _AFTER_SLASH = re.compile(
 class _DocMatch:
     """A cited document: type word + number/symbol + optional date."""
 
+    __slots__ = ("type", "num", "sym", "d", "m", "y", "text")
+
     def __init__(self, text, type_word, begin, number, after):
-        self.groups = {**after.groupdict(), "type": type_word, "num": number}
+        self.type, self.num = type_word, number
+        self.sym, self.d, self.m, self.y = after.group("sym", "d", "m", "y")
         self.text = text[begin:after.end()]
 
     def __getitem__(self, key):
-        return self.groups[key]
+        return getattr(self, key)
 
     def group(self, _=0):
         return self.text
@@ -116,8 +121,8 @@ def document_rules(assessment: Assessment) -> list[Finding]:
             continue
         for match in find_documents(text):
             cited = _cited(match)
-            type_key = fold(match["type"])
-            first = fold(match["sym"]).upper().split("-")[0]
+            type_key = fold(match.type)
+            first = fold(match.sym).upper().split("-")[0]
             expected = DOC_TYPES[type_key]
             key = (crit.row, match.group(0))
             if key in seen:
@@ -133,8 +138,8 @@ def document_rules(assessment: Assessment) -> list[Finding]:
                          f"Mục {crit.code}: “{cited}” — loại văn bản “{match['type']}” không khớp ký hiệu "
                          f"“{match['sym']}” ({advice}); hãy kiểm tra lại tên hoặc số ký hiệu văn bản.")
                 )
-            if match["d"]:
-                day, month, year = int(match["d"]), int(match["m"]), int(match["y"])
+            if match.d:
+                day, month, year = int(match.d), int(match.m), int(match.y)
                 try:
                     date = dt.date(year, month, day)
                 except ValueError:
