@@ -31,7 +31,9 @@ class Code:
 
 def read_code(value: Any) -> Code | None:
     """Classify an STT cell; None when it holds no code."""
-    if value is None or value == "" or isinstance(value, bool):
+    if value.__class__ is str:  # most STT cells: "1.1", "I", "Tiêu chí 2"
+        return _read_code_text(value) if value else None
+    if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int):
         return Code("number", str(value)) if value >= 0 else None

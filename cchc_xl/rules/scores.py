@@ -56,14 +56,14 @@ def score_rules(assessment: Assessment, which: str = "self") -> list[Finding]:
         if cell is None:
             continue
         if which == "self":  # max cells are checked once
-            problem = _cell_problem(crit, crit.max, "max")
+            problem = _cell_problem(crit, crit.max, "max") if crit.max.problem is not None else None
             if problem:
                 findings.append(problem)
             elif crit.max.value is None and crit.is_leaf:
                 findings.append(_at(crit, crit.max, "max-missing", f"Mục {crit.code} chưa có điểm tối đa."))
             elif crit.max.value is not None and decimals_of(crit.max.value) > 2:
                 findings.append(_decimals(crit, crit.max, "max"))
-        problem = _cell_problem(crit, cell, which)
+        problem = _cell_problem(crit, cell, which) if cell.problem is not None else None
         if problem:
             findings.append(problem)
             continue
