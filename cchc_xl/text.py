@@ -15,13 +15,21 @@ from functools import lru_cache
 _SPACES = re.compile(r"\s+")
 
 
+# Vietnamese marks after NFD (U+0300–U+036F) and đ/Đ, removed by one str.translate in C; a text
+# that still holds other non-ASCII characters takes the general path (every combining mark)
+_MARKS = {code: None for code in range(0x300, 0x370)}
+_MARKS.update({ord("đ"): "d", ord("Đ"): "D"})
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case, strip diacritics (đ → d), collapse whitespace and line breaks."""
-    text = unicodedata.normalize("NFD", text)
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-    text = text.replace("đ", "d").replace("Đ", "D").lower()
-    return _SPACES.sub(" ", text).strip()
+    if not text.isascii():
+        text = unicodedata.normalize("NFD", text).translate(_MARKS)
+        if not text.isascii():  # curly quotes, dashes, other scripts: drop every combining mark
+            text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+            text = text.replace("đ", "d").replace("Đ", "D")
+    return _SPACES.sub(" ", text.lower()).strip()
 
 
 def clean_text(value) -> str:
