@@ -37,14 +37,15 @@ def clean_text(value) -> str:
     if value is None:
         return ""
     if value.__class__ is str:
-        return _clean_str(value)
+        return clean_str(value)
     if isinstance(value, float):
         return format_decimal(to_decimal_from_float(value))
     return str(value).strip()
 
 
 @lru_cache(maxsize=16384)  # criterion names repeat across a reviewer's hundreds of workbooks
-def _clean_str(value: str) -> str:
+def clean_str(value: str) -> str:
+    """clean_text for a value known to be text (the parser's hot path calls it directly)."""
     return unicodedata.normalize("NFC", value).strip()
 
 

@@ -105,7 +105,6 @@ class Criterion:
     def is_leaf(self) -> bool:
         return not self.children
 
-
     @property
     def survey_based(self) -> bool:
         """Scored by the province later (XHH survey, SIPAS), not by the commune: as the criteria

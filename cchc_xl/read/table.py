@@ -14,7 +14,7 @@ import re
 from ..errors import UnreadableWorkbook
 from ..model import Assessment, Cell, Criterion, ScoreCell
 from ..model.assessment import MAX_MAGNITUDE
-from ..text import _clean_str, clean_text, fold, to_decimal_from_float
+from ..text import clean_str, clean_text, fold, to_decimal_from_float
 from .codes import Code, is_list_marker, normalise_code, part_rank, read_code, sibling_key
 from .grid import SheetGrid, WorkbookGrid
 from .headers import Header, MergeIndex, find_header, missing_message, role_of
@@ -181,7 +181,7 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
         """Text of a cell; a merged explanation belongs to every row it covers."""
         value = line[col]
         if value.__class__ is str and value:  # most cells: their own text
-            return _clean_str(value)
+            return clean_str(value)
         if value is None or value == "":
             top = merged.get((r, col))
             if top is not None:
@@ -237,9 +237,9 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
             text = ""
         else:
             text = line[col_name]
-            text = _clean_str(text) if text.__class__ is str else clean_text(text)
+            text = clean_str(text) if text.__class__ is str else clean_text(text)
         code = read_code(code_raw)
-        written = _clean_str(code_raw) if code_raw.__class__ is str else clean_text(code_raw)
+        written = clean_str(code_raw) if code_raw.__class__ is str else clean_text(code_raw)
         if code is not None and code.kind == "letter":
             if last_number is None:
                 code = None

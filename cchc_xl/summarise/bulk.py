@@ -437,7 +437,10 @@ def bulk_check(paths, output="tong_hop.xlsx", against=None, jobs=None, reports_d
         done = 0
         try:
             with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=shared) as pool:
-                for chunk_records, chunk_stats in pool.map(_worker, chunks):
+                results = pool.map(_worker, chunks)  # every chunk submitted: the workers start now
+                if writer is not None:
+                    writer.prepare()  # openpyxl's import and the layout overlap with their checking
+                for chunk_records, chunk_stats in results:
                     arrived(chunk_records, chunk_stats)
                     done += 1
         except BrokenProcessPool:

@@ -35,7 +35,9 @@ class _Writer:
             value = int(value) if value == value.to_integral_value() else float(value)
         # Numbers keep Excel's General format: it shows 73.2 and 100 as they are ("0.##" would show "100.").
         if isinstance(value, str):
-            value = _xml(value, escape=False)  # a control character would stop openpyxl (and the batch)
+            from ..write.xlsx_edit import xml_text
+
+            value = xml_text(value)  # a control character would stop openpyxl (and the batch)
         if not wrap and not (isinstance(value, str) and value.startswith("=")):
             return value  # a plain value is much faster in write-only mode, and cannot be a formula
         cell = self.cell_type(self.ws, value=value)
@@ -86,7 +88,7 @@ class _XmlRows:
             else:
                 parts.append(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{_xml(str(value))}</t></is></c>')
         parts.append("</row>")
-        self.file.write("".join(parts).encode("utf-8"))
+        self.file.write("".join(parts).encode("utf-8", "replace"))  # a lone surrogate becomes "?"
 
     @property
     def last_row(self) -> int:
@@ -104,13 +106,12 @@ def _letter(index: int) -> str:
     return _LETTERS[index]
 
 
-def _xml(text: str, escape: bool = True) -> str:
-    """Text without the characters XML cannot hold (a \x01 pasted from another program);
-    escaped for sheet XML unless openpyxl does the escaping."""
+def _xml(text: str) -> str:
+    """Text for sheet XML: escaped, without the characters XML cannot hold (a \x01 pasted from
+    another program)."""
     from ..write.xlsx_edit import xml_text
 
-    text = xml_text(text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") if escape else text
+    return xml_text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _splice_rows(source: str, target: str, rows: dict[str, _XmlRows]) -> None:
@@ -170,8 +171,6 @@ class SummaryWriter:
     workers are still checking, so only the ranked sheets are left for the end."""
 
     def __init__(self, output, paths: list[str]):
-        from openpyxl import Workbook
-
         from ..write.recalc import lock_file_for
 
         self.output = Path(output)
@@ -179,18 +178,27 @@ class SummaryWriter:
             raise RefusedWrite("sổ tổng hợp phải có đuôi .xlsx")
         if lock_file_for(self.output):
             raise RefusedWrite(f"sổ tổng hợp {self.output.name} đang mở trong Excel; hãy đóng lại rồi chạy lại")
+        self.shown = display_names([os.fspath(p) for p in paths])
+        self.detail_xml = _XmlRows()  # streamed while the workers check: see _XmlRows
+        self.streamed = {"Chi tiết lỗi": self.detail_xml}
+        self.wb = None  # laid out by prepare(): openpyxl is not needed to stream rows
+
+    def prepare(self) -> None:
+        """Lay out the workbook with openpyxl (importing it takes ~0.1 s): bulk calls this once
+        the workers are busy, so it overlaps with their checking instead of delaying it."""
+        if self.wb is not None:
+            return
+        from openpyxl import Workbook
+
         self.wb = Workbook(write_only=True)
         self.wb.properties.identifier = "cchc-xl:tong-hop"  # so later runs know it is no commune's workbook
         self.wb.properties.creator = "cchc-xl"
-        self.shown = display_names([os.fspath(p) for p in paths])
         self.summary = self.wb.create_sheet("Tổng hợp")  # filled in finish(): it needs the ranking
         self.detail = self.wb.create_sheet("Chi tiết lỗi")
-        self.detail_out = _Writer(self.detail)
+        detail_out = _Writer(self.detail)
         _widths(self.detail, [28, 24, 14, 7, 10, 20, 10, 100])
         self.detail.freeze_panes = "A2"
-        self.detail_out.header(["Tệp", "Đơn vị", "Trang", "Ô", "STT", "Mã", "Mức độ", "Nội dung"])
-        self.detail_xml = _XmlRows()  # streamed while the workers check: see _XmlRows
-        self.streamed = {"Chi tiết lỗi": self.detail_xml}
+        detail_out.header(["Tệp", "Đơn vị", "Trang", "Ô", "STT", "Mã", "Mức độ", "Nội dung"])
 
     def name(self, path: str) -> str:
         from ..console import printable
@@ -210,6 +218,7 @@ class SummaryWriter:
     def finish(self, outcome) -> Path:
         from ..write.atomic import write_atomically
 
+        self.prepare()
         self.detail.auto_filter.ref = f"A1:H{max(self.detail_xml.last_row, 2)}"
         self._write_summary_sheet(outcome.records)
         self._write_criteria_sheet(outcome.criteria_stats)
