@@ -11,7 +11,7 @@ import os
 from ..errors import UnreadableWorkbook
 from ..model import Assessment
 from .grid import SheetGrid, WorkbookGrid
-from .package import open_package, read_sheet_part, scan_errors, scan_formulas
+from .package import open_package, read_sheet_part, refuse_xml_parts, scan_errors, scan_formulas
 from .legacy import font_hint
 from .sparse import needs_sparse, read_sparse, shared_strings
 from .table import parse_workbook
@@ -40,7 +40,11 @@ def read_workbook(path, engine: str = "auto", columns: dict[str, int] | None = N
 
 
 def read_grid(path: str, engine: str = "auto") -> WorkbookGrid:
-    archive, info = open_package(path)
+    if engine == "auto":
+        engine = "calamine" if _has_calamine() else "openpyxl"
+    # python-calamine refuses XML entities itself: shared strings and styles are vetted here only
+    # for openpyxl, or to explain why calamine failed (a per-workbook saving in a batch)
+    archive, info = open_package(path, vet_xml_parts=engine != "calamine")
     try:
         formula_maps = {}
         sparse = {}
@@ -63,8 +67,6 @@ def read_grid(path: str, engine: str = "auto") -> WorkbookGrid:
     finally:
         archive.close()
     sparse.pop("strings", None)
-    if engine == "auto":
-        engine = "calamine" if _has_calamine() else "openpyxl"
     reader = _read_calamine if engine == "calamine" else _read_openpyxl
     dense_maps = {name: maps for name, maps in formula_maps.items() if name not in sparse}
     try:
@@ -76,6 +78,7 @@ def read_grid(path: str, engine: str = "auto") -> WorkbookGrid:
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # the libraries' own errors, incl. a Rust panic (a BaseException): say it simply
+        _explain_xml_parts(path)  # a DOCTYPE/ENTITY in shared strings or styles gets its own message
         raise UnreadableWorkbook(f"tệp bị hỏng, không đọc được ({type(exc).__name__})") from None
     for name, (rows, merged, stray) in sparse.items():
         formulas, no_value, errors, hidden = formula_maps[name]
@@ -93,10 +96,30 @@ def read_grid(path: str, engine: str = "auto") -> WorkbookGrid:
     return WorkbookGrid(path, sheets, hint)
 
 
-def _has_calamine() -> bool:
-    from importlib.util import find_spec
+def _explain_xml_parts(path: str) -> None:
+    try:
+        archive, info = open_package(path, vet_xml_parts=False)
+    except UnreadableWorkbook:
+        return
+    try:
+        refuse_xml_parts(archive, info)
+    except UnreadableWorkbook:
+        raise
+    except Exception:  # the generic message is said by the caller
+        return
+    finally:
+        archive.close()
 
-    return find_spec("python_calamine") is not None
+
+_CALAMINE: list[bool] = []
+
+
+def _has_calamine() -> bool:
+    if not _CALAMINE:  # asked once per process, not for every workbook of a batch
+        from importlib.util import find_spec
+
+        _CALAMINE.append(find_spec("python_calamine") is not None)
+    return _CALAMINE[0]
 
 
 def _read_calamine(path: str, formula_maps) -> list[SheetGrid]:

@@ -71,8 +71,14 @@ def _ole_is_encrypted(path: str) -> bool:
             return "EncryptionInfo".encode("utf-16-le") in handle.read(4 * 1024 * 1024)
 
 
-def open_package(path: str) -> tuple[zipfile.ZipFile, PackageInfo]:
-    """Open and vet the zip; the caller closes it."""
+XML_PARTS = ("xl/sharedStrings.xml", "xl/styles.xml")  # parsed whole by Python readers (openpyxl, recalc)
+
+
+def open_package(path: str, vet_xml_parts: bool = True) -> tuple[zipfile.ZipFile, PackageInfo]:
+    """Open and vet the zip; the caller closes it.
+
+    ``vet_xml_parts=False``: the caller reads shared strings and styles with python-calamine, whose
+    XML reader refuses entities itself; refuse_xml_parts() then explains a failure."""
     check_file(path)
     try:
         archive = zipfile.ZipFile(path)
@@ -101,9 +107,8 @@ def open_package(path: str) -> tuple[zipfile.ZipFile, PackageInfo]:
             raise UnreadableWorkbook("tệp zip này không phải sổ tính Excel (thiếu xl/workbook.xml)")
         info.sheets, info.hidden, info.strict = sheet_parts(archive)
         # sheet parts are checked where they are read in full (read_sheet_part)
-        for name in ("xl/sharedStrings.xml", "xl/styles.xml"):
-            if name in info.members:
-                refuse_doctype(archive, name)
+        if vet_xml_parts:
+            refuse_xml_parts(archive, info)
         return archive, info
     except UnreadableWorkbook:
         archive.close()
@@ -111,6 +116,12 @@ def open_package(path: str) -> tuple[zipfile.ZipFile, PackageInfo]:
     except (zipfile.BadZipFile, EOFError, ET.ParseError, KeyError, OSError, ValueError):
         archive.close()
         raise UnreadableWorkbook("tệp bị hỏng hoặc chưa tải về hết (không đọc được nội dung)") from None
+
+
+def refuse_xml_parts(archive: zipfile.ZipFile, info: PackageInfo) -> None:
+    for name in XML_PARTS:
+        if name in info.members:
+            refuse_doctype(archive, name)
 
 
 def refuse_doctype(archive: zipfile.ZipFile, name: str, data: bytes | None = None) -> None:
