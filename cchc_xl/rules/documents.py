@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from ..model import Assessment
 from ..text import fold, vn
@@ -74,23 +75,23 @@ def find_documents(text: str):
     """Cited documents, found from each "/" (a plain string search) rather than by trying a
     regex at every character of long explanations. A number must stand right before the "/",
     not after another "/" or digit (so dates are not documents)."""
-    pos = text.find("/")
-    while pos != -1:
-        after = _AFTER_SLASH.match(text, pos)
-        if after:
-            end = pos
-            while end > 0 and text[end - 1].isspace():
-                end -= 1
-            start = end
-            while start > 0 and text[start - 1].isdigit():
-                start -= 1
-            if start < end and (start == 0 or text[start - 1] != "/"):
-                found = _type_before(text, start)
-                if found:
-                    yield _DocMatch(text, found[0], found[1], text[start:end], after)
-                    pos = text.find("/", after.end())
-                    continue
-        pos = text.find("/", pos + 1)
+    # the regex jumps, in C, to the next "/" that a symbol follows: the slashes of dates are passed over
+    after = _AFTER_SLASH.search(text)
+    while after:
+        pos = after.start()
+        end = pos
+        while end > 0 and text[end - 1].isspace():
+            end -= 1
+        start = end
+        while start > 0 and text[start - 1].isdigit():
+            start -= 1
+        if start < end and (start == 0 or text[start - 1] != "/"):
+            found = _type_before(text, start)
+            if found:
+                yield _DocMatch(text, found[0], found[1], text[start:end], after)
+                after = _AFTER_SLASH.search(text, after.end())
+                continue
+        after = _AFTER_SLASH.search(text, pos + 1)
 
 
 RATIO_RE = re.compile(
@@ -110,6 +111,26 @@ def _loc(crit, code, message) -> Finding:
     return make(code, cell.sheet, cell.address, crit.part, crit.code_written or crit.code, message, cell.row)
 
 
+@lru_cache(maxsize=4096)  # a province's documents share few types and symbols ("KH-UBND", "QĐ-UBND")
+def _symbol_advice(type_word: str, symbol: str) -> str | None:
+    """Why the type word and the symbol disagree ("Báo cáo" numbered …/KH-UBND), or None."""
+    type_key = fold(type_word)
+    first = fold(symbol).upper().split("-")[0]
+    expected = DOC_TYPES[type_key]
+    if (expected and first != expected) or (expected is None and first in _ABBREV_TO_TYPE):
+        right = TYPE_VI[_ABBREV_TO_TYPE[first]] if first in _ABBREV_TO_TYPE else None
+        return f"ký hiệu {first} là của {right}" if right else f"{TYPE_VI[type_key]} phải có ký hiệu {expected}"
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:  # 30/02, 31/04: no such day
+        return None
+
+
 def document_rules(assessment: Assessment) -> list[Finding]:
     findings = []
     report_date = assessment.meta.get("report_date")
@@ -120,29 +141,22 @@ def document_rules(assessment: Assessment) -> list[Finding]:
         if "/" not in text:
             continue
         for match in find_documents(text):
-            cited = _cited(match)
-            type_key = fold(match.type)
-            first = fold(match.sym).upper().split("-")[0]
-            expected = DOC_TYPES[type_key]
-            key = (crit.row, match.group(0))
+            key = (crit.row, match.text)
             if key in seen:
                 continue
             seen.add(key)
-            if (expected and first != expected) or (expected is None and first in _ABBREV_TO_TYPE):
-                right = TYPE_VI[_ABBREV_TO_TYPE[first]] if first in _ABBREV_TO_TYPE else None
-                advice = (
-                    f"ký hiệu {first} là của {right}" if right else f"{TYPE_VI[type_key]} phải có ký hiệu {expected}"
-                )
+            advice = _symbol_advice(match.type, match.sym)
+            if advice:
                 findings.append(
                     _loc(crit, "doc-type-mismatch",
-                         f"Mục {crit.code}: “{cited}” — loại văn bản “{match['type']}” không khớp ký hiệu "
-                         f"“{match['sym']}” ({advice}); hãy kiểm tra lại tên hoặc số ký hiệu văn bản.")
+                         f"Mục {crit.code}: “{_cited(match)}” — loại văn bản “{match.type}” không khớp ký hiệu "
+                         f"“{match.sym}” ({advice}); hãy kiểm tra lại tên hoặc số ký hiệu văn bản.")
                 )
             if match.d:
                 day, month, year = int(match.d), int(match.m), int(match.y)
-                try:
-                    date = dt.date(year, month, day)
-                except ValueError:
+                date = _date(year, month, day)
+                if date is None:
+                    cited = _cited(match)
                     findings.append(
                         _loc(crit, "doc-bad-date",
                              f"Mục {crit.code}: “{cited}” ghi ngày {day}/{month}/{year}, không có ngày này; "
@@ -152,7 +166,7 @@ def document_rules(assessment: Assessment) -> list[Finding]:
                 if report_date and date > report_date:
                     findings.append(
                         _loc(crit, "doc-after-report",
-                             f"Mục {crit.code}: “{cited}” ghi ngày {day:02d}/{month:02d}/{year}, sau ngày báo cáo "
+                             f"Mục {crit.code}: “{_cited(match)}” ghi ngày {day:02d}/{month:02d}/{year}, sau ngày báo cáo "
                              f"{report_date:%d/%m/%Y}; văn bản viện dẫn không thể ban hành sau báo cáo.")
                     )
         for match in (RATIO_RE.finditer(text) if "%" in text else ()):
