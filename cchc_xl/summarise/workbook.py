@@ -133,7 +133,8 @@ def _splice_rows(source: str, target: str, rows: dict[str, _XmlRows]) -> None:
             head, tail = data.split(b"</sheetData>", 1)  # write-only sheets carry no <dimension>
             member_info = zipfile.ZipInfo(info.filename, date_time=info.date_time)
             member_info.compress_type = zipfile.ZIP_DEFLATED  # a ZipInfo given to open() is stored otherwise
-            with out.open(member_info, "w") as member:
+            large = streamed.file.seek(0, 2) > (1 << 30)  # zip64 must be asked for before a part passes 2 GB
+            with out.open(member_info, "w", force_zip64=large) as member:
                 member.write(head)
                 streamed.file.seek(0)
                 shutil.copyfileobj(streamed.file, member, 1 << 20)
