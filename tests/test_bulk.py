@@ -345,3 +345,27 @@ def test_streamed_summary_rows_are_the_records_exactly(tmp_path):
     assert b"<f>" not in sheets  # the unit that looks like a formula stays text
     assert len(calamine.get_sheet_by_name("Tổng hợp").to_python()) == len(rows) + 1 == len(outcome.records) + 1
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".~cchc-xl-")] == []
+
+
+@pytest.mark.parametrize("empty_form", [b"<sheetData></sheetData>", b"<sheetData/>"])
+def test_streamed_rows_spliced_into_an_empty_sheet(tmp_path, empty_form):
+    """A sheet openpyxl left without rows, in either XML form, receives the streamed rows."""
+    from cchc_xl.summarise.workbook import _splice_rows, _XmlRows
+
+    wb = openpyxl.Workbook(write_only=True)
+    wb.create_sheet("Trang")
+    wb.save(tmp_path / "a.xlsx")
+    with zipfile.ZipFile(tmp_path / "a.xlsx") as zin, zipfile.ZipFile(tmp_path / "b.xlsx", "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = data.replace(b"<sheetData></sheetData>", empty_form)
+                assert empty_form in data
+            zout.writestr(item, data)
+    rows = _XmlRows(first_row=1)
+    rows.row(["Xã A & B", 1.5, None, "<x>"])
+    rows.row([Decimal("2"), "=1+1"])
+    _splice_rows(tmp_path / "b.xlsx", tmp_path / "c.xlsx", {"Trang": rows})
+    values = [[c.value for c in row] for row in openpyxl.load_workbook(tmp_path / "c.xlsx")["Trang"].iter_rows()]
+    assert values == [["Xã A & B", 1.5, None, "<x>"], [2, "=1+1", None, None]]
+    assert openpyxl.load_workbook(tmp_path / "c.xlsx")["Trang"]["B2"].data_type == "s"

@@ -72,10 +72,12 @@ class _XmlRows:
 
         self.file = tempfile.TemporaryFile()  # constant memory, however large the batch
         self.next_row = first_row
+        self.count = 0
 
     def row(self, values) -> None:
         r = self.next_row
         self.next_row += 1
+        self.count += 1
         parts = [f'<row r="{r}">']
         for index, value in enumerate(values):
             if value is None or value == "":
@@ -127,10 +129,14 @@ def _splice_rows(source: str, target: str, rows: dict[str, _XmlRows]) -> None:
         for info in archive.infolist():
             data = archive.read(info.filename)
             streamed = parts.get(info.filename)
-            if streamed is None or streamed.last_row < 2:
+            if streamed is None or not streamed.count:
                 out.writestr(info, data)
                 continue
-            head, tail = data.split(b"</sheetData>", 1)  # write-only sheets carry no <dimension>
+            if b"</sheetData>" in data:  # write-only sheets carry no <dimension> to correct
+                head, tail = data.split(b"</sheetData>", 1)
+            else:  # no header row written: an empty <sheetData/>
+                head, tail = data.split(b"<sheetData/>", 1)
+                head += b"<sheetData>"
             member_info = zipfile.ZipInfo(info.filename, date_time=info.date_time)
             member_info.compress_type = zipfile.ZIP_DEFLATED  # a ZipInfo given to open() is stored otherwise
             large = streamed.file.seek(0, 2) > (1 << 30)  # zip64 must be asked for before a part passes 2 GB
