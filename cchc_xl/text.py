@@ -28,7 +28,6 @@ def fold(text: str) -> str:
         text = unicodedata.normalize("NFD", text).translate(_MARKS)
         if not text.isascii():  # curly quotes, dashes, other scripts: drop every combining mark
             text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-            text = text.replace("đ", "d").replace("Đ", "D")
     return _SPACES.sub(" ", text.lower()).strip()
 
 

@@ -6,6 +6,7 @@ A user can name the columns instead (``--columns stt=A,name=B,max=C,self=D``).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -24,8 +25,6 @@ _FOLDED_ROLES = {role: tuple(fold(k) for k in keys) for role, keys in HEADER_ROL
 def _role_pattern(role: str):
     """One regex per role, in C, instead of four startswith per synonym: letterhead texts differ in
     every commune's workbook, so role_of's cache misses them all."""
-    import re
-
     keys = sorted(_FOLDED_ROLES[role], key=len, reverse=True)
     if role == "code":  # "stt" exactly; a longer synonym may be followed by more words
         exact = "|".join(re.escape(k) for k in keys)
