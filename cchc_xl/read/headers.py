@@ -33,7 +33,7 @@ def _role_pattern(role: str):
     return re.compile("(?:" + "|".join(re.escape(k) for k in keys) + r")(?:$|[ /,(])")
 
 
-_ROLE_PATTERNS = [(role, _role_pattern(role)) for role in ROLE_ORDER]
+_ROLE_PATTERNS: list = []  # compiled when first needed: importing the reader stays cheap for one workbook
 
 
 @dataclass
@@ -51,6 +51,8 @@ def role_of(text: str) -> str | None:
     folded = fold(text).rstrip(":").strip().lstrip("(").rstrip(")")
     if not folded:
         return None
+    if not _ROLE_PATTERNS:
+        _ROLE_PATTERNS.extend((role, _role_pattern(role)) for role in ROLE_ORDER)
     for role, pattern in _ROLE_PATTERNS:
         if pattern.match(folded):
             return role
