@@ -42,7 +42,7 @@ def _type_before(text: str, end: int) -> tuple[str, int] | None:
     match = _TYPE_AT_END.search(text[start:end].rstrip())
     if match:
         words = match.group(1)
-        if words.lower() in _TYPE_WORDS_LOWER or " ".join(words.lower().split()) in _TYPE_WORDS_LOWER:
+        if " ".join(words.lower().split()) in _TYPE_WORDS_LOWER:
             begin = start + match.start(1)
             return words, begin
     return None
@@ -64,15 +64,9 @@ class _DocMatch:
         self.sym, self.d, self.m, self.y = after.group("sym", "d", "m", "y")
         self.text = text[begin:after.end()]
 
-    def __getitem__(self, key):
-        return getattr(self, key)
-
-    def group(self, _=0):
-        return self.text
-
 
 def find_documents(text: str):
-    """Cited documents, found from each "/" (a plain string search) rather than by trying a
+    """Cited documents, found from each "/" that a symbol follows rather than by trying a
     regex at every character of long explanations. A number must stand right before the "/",
     not after another "/" or digit (so dates are not documents)."""
     # the regex jumps, in C, to the next "/" that a symbol follows: the slashes of dates are passed over
@@ -186,5 +180,5 @@ def document_rules(assessment: Assessment) -> list[Finding]:
     return findings
 
 
-def _cited(match) -> str:
-    return " ".join(match.group(0).split())
+def _cited(match: _DocMatch) -> str:
+    return " ".join(match.text.split())

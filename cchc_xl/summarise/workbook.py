@@ -12,8 +12,12 @@ import os
 from decimal import Decimal
 from pathlib import Path
 
+from xml.sax.saxutils import escape
+
 from ..errors import RefusedWrite
 from ..rules.catalogue import SEVERITY_VI
+from ..text import cell_address
+from ..write.xlsx_edit import xml_text
 
 
 class _Writer:
@@ -35,8 +39,6 @@ class _Writer:
             value = int(value) if value == value.to_integral_value() else float(value)
         # Numbers keep Excel's General format: it shows 73.2 and 100 as they are ("0.##" would show "100.").
         if isinstance(value, str):
-            from ..write.xlsx_edit import xml_text
-
             value = xml_text(value)  # a control character would stop openpyxl (and the batch)
         if not wrap and not (isinstance(value, str) and value.startswith("=")):
             return value  # a plain value is much faster in write-only mode, and cannot be a formula
@@ -71,18 +73,16 @@ class _XmlRows:
         import tempfile
 
         self.file = tempfile.TemporaryFile()  # constant memory, however large the batch
-        self.next_row = first_row
-        self.count = 0
+        self.first_row = self.next_row = first_row
 
     def row(self, values) -> None:
         r = self.next_row
         self.next_row += 1
-        self.count += 1
         parts = [f'<row r="{r}">']
         for index, value in enumerate(values):
             if value is None or value == "":
                 continue
-            ref = f"{_letter(index)}{r}"
+            ref = cell_address(r - 1, index)
             if isinstance(value, Decimal):
                 value = int(value) if value == value.to_integral_value() else float(value)
             if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -96,24 +96,15 @@ class _XmlRows:
     def last_row(self) -> int:
         return self.next_row - 1
 
-
-_LETTERS: list[str] = []
-
-
-def _letter(index: int) -> str:
-    while len(_LETTERS) <= index:
-        from openpyxl.utils import get_column_letter
-
-        _LETTERS.append(get_column_letter(len(_LETTERS) + 1))
-    return _LETTERS[index]
+    @property
+    def count(self) -> int:
+        return self.next_row - self.first_row
 
 
 def _xml(text: str) -> str:
     """Text for sheet XML: escaped, without the characters XML cannot hold (a \x01 pasted from
     another program)."""
-    from ..write.xlsx_edit import xml_text
-
-    return xml_text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return escape(xml_text(text))
 
 
 def _splice_rows(source: str, target: str, rows: dict[str, _XmlRows]) -> None:
