@@ -131,66 +131,46 @@ class Criterion:
         self.key = part if self.is_part else f"{part}.{self.code}"
 
     # -- computed scores ---------------------------------------------------
-    # Memo keys are constant strings: these run for every criterion of every workbook in a batch.
+    # Computed once per criterion and kept in _memo (constant string keys): a batch asks for them
+    # for every criterion of every workbook. A first question fills the criterion's whole subtree
+    # in one pass (fill_scores), instead of a chain of recursive calls per quantity.
     def effective_max(self) -> Decimal | None:
         """Stated max; a parent with a blank max takes the sum of its children."""
         memo = self._memo
         if "max" not in memo:
-            memo["max"] = self._effective_max()
+            self.fill_scores("self")
         return memo["max"]
 
-    def _effective_max(self) -> Decimal | None:
-        if self.max.value is not None:
-            return self.max.value
-        if self.children:
-            parts = [c.effective_max() for c in self.children]
-            if None not in parts:
-                return sum(parts, ZERO)
-        return None
-
     def computed_self(self, which: str = "self") -> Decimal | None:
-        """Leaf: its value capped to [0, max]; parent: sum of scored children.
+        """Leaf: its value capped to [0, max] (a penalty: between its bound and 0); parent: sum
+        of scored children.
 
         None means pending (nothing scored below). ``which`` is "self" or
         "appraised" so the same rules serve the appraised column.
         """
         memo = self._memo
         if which not in memo:
-            memo[which] = self._computed_self(which)
+            self.fill_scores(which)
         return memo[which]
 
-    def _computed_self(self, which: str) -> Decimal | None:
-        if self.children:
-            scored = [s for s in (c.computed_self(which) for c in self.children) if s is not None]
-            return sum(scored, ZERO) if scored else None
-        cell = self.self if which == "self" else getattr(self, which)
-        if cell is None or cell.value is None:
-            return None
-        if self.kind == "penalty":  # điểm trừ: between its bound (negative) and 0
-            floor = self.min_score if self.min_score is not None else cell.value
-            return min(ZERO, max(cell.value, floor))
-        value = cell.value if cell.value > ZERO else ZERO
-        cap = self.effective_max()
-        return value if cap is None or value <= cap else cap
-
     def pending_max(self, which: str = "self") -> Decimal:
+        """Points awaiting survey results: blank survey criteria only."""
         key = _PENDING_KEY[which]
         memo = self._memo
         if key not in memo:
-            memo[key] = self._pending_max(which)
+            self.fill_scores(which)
         return memo[key]
 
-    def _pending_max(self, which: str) -> Decimal:
-        """Points awaiting survey results: blank survey criteria only."""
-        if self.children:
-            return sum([c.pending_max(which) for c in self.children], ZERO)
-        cell = self.self if which == "self" else getattr(self, which)
-        if (cell is None or cell.value is None) and self.in_survey():
-            return self.effective_max() or ZERO
-        return ZERO
+    def unscored_max(self, which: str = "self") -> Decimal:
+        """Points of ordinary criteria left blank (not surveys): counted apart from pending."""
+        key = _UNSCORED_KEY[which]
+        memo = self._memo
+        if key not in memo:
+            self.fill_scores(which)
+        return memo[key]
 
     def in_survey(self) -> bool:
-        """Survey-based itself or under a survey-based criterion (asked for every leaf, twice)."""
+        """Survey-based itself or under a survey-based criterion."""
         memo = self._memo
         found = memo.get("in_survey")
         if found is None:
@@ -198,19 +178,66 @@ class Criterion:
             found = memo["in_survey"] = self.survey_based or (parent is not None and parent.in_survey())
         return found
 
-    def unscored_max(self, which: str = "self") -> Decimal:
-        """Points of ordinary criteria left blank (not surveys): counted apart from pending."""
-        key = _UNSCORED_KEY[which]
+    def fill_scores(self, which: str = "self") -> None:
+        """Effective max, computed score, pending and unscored points of this criterion and every
+        criterion below it, children first, in one pass; values already known are kept."""
+        self._fill(which, _PENDING_KEY[which], _UNSCORED_KEY[which], None)
+
+    def _fill(self, which: str, pending_key: str, unscored_key: str, survey_above: bool | None) -> None:
         memo = self._memo
-        if key not in memo:
-            if self.children:
-                memo[key] = sum([c.unscored_max(which) for c in self.children], ZERO)
+        survey = memo.get("in_survey")
+        if survey is None:
+            if survey_above is None:  # where the pass starts: ask the parent
+                survey_above = self.parent is not None and self.parent.in_survey()
+            survey = memo["in_survey"] = self.survey_based or survey_above
+        children = self.children
+        if not children:
+            cap = memo.get("max", self)
+            if cap is self:
+                cap = memo["max"] = self.max.value
+            cell = self.self if which == "self" else getattr(self, which)
+            value = None if cell is None else cell.value
+            if which not in memo:
+                if value is None:
+                    score = None
+                elif self.kind == "penalty":  # điểm trừ: between its bound (negative) and 0
+                    floor = self.min_score if self.min_score is not None else value
+                    score = min(ZERO, max(value, floor))
+                else:
+                    score = value if value > ZERO else ZERO
+                    if cap is not None and score > cap:
+                        score = cap
+                memo[which] = score
+            if pending_key not in memo:
+                memo[pending_key] = (cap or ZERO) if value is None and survey else ZERO
+            if unscored_key not in memo:
+                blank_ordinary = value is None and not survey and self.kind != "penalty"
+                memo[unscored_key] = (cap or ZERO) if blank_ordinary else ZERO
+            return
+        maxes = []
+        scored = []
+        pending = unscored = ZERO
+        for child in children:
+            known = child._memo
+            if which not in known or pending_key not in known or unscored_key not in known or "max" not in known:
+                child._fill(which, pending_key, unscored_key, survey)
+            maxes.append(known["max"])
+            score = known[which]
+            if score is not None:
+                scored.append(score)
+            pending += known[pending_key]
+            unscored += known[unscored_key]
+        if "max" not in memo:
+            if self.max.value is not None:
+                memo["max"] = self.max.value
             else:
-                cell = self.self if which == "self" else getattr(self, which)
-                blank = cell is None or cell.value is None
-                survey = self.in_survey()
-                memo[key] = (self.effective_max() or ZERO) if blank and not survey and not self.is_penalty else ZERO
-        return memo[key]
+                memo["max"] = sum(maxes, ZERO) if None not in maxes else None
+        if which not in memo:
+            memo[which] = sum(scored, ZERO) if scored else None
+        if pending_key not in memo:
+            memo[pending_key] = pending
+        if unscored_key not in memo:
+            memo[unscored_key] = unscored
 
     def walk(self):
         yield self
