@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import zipfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -39,13 +40,15 @@ class PackageInfo:
 
 
 def check_file(path: str) -> None:
-    if not os.path.exists(path):
-        raise UnreadableWorkbook("không tìm thấy tệp")
-    if os.path.isdir(path):
+    try:
+        status = os.stat(path)  # one call for what exists(), isdir(), isfile() and getsize() ask
+    except (OSError, ValueError):  # as os.path.exists: not there, not reachable, or not a path
+        raise UnreadableWorkbook("không tìm thấy tệp") from None
+    if stat.S_ISDIR(status.st_mode):
         raise UnreadableWorkbook("đây là thư mục, không phải tệp Excel")
-    if not os.path.isfile(path):  # a FIFO or a device would block or never end
+    if not stat.S_ISREG(status.st_mode):  # a FIFO or a device would block or never end
         raise UnreadableWorkbook("không phải tệp thường (FIFO, thiết bị…)")
-    if os.path.getsize(path) == 0:
+    if status.st_size == 0:
         raise UnreadableWorkbook("tệp rỗng (0 byte)")
     try:
         with open(path, "rb") as handle:

@@ -199,7 +199,9 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
         value = line[col]
         if value.__class__ is float and -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:  # most cells: a number
             return ScoreCell(Cell(name, r, col), value, to_decimal_from_float(value))
-        return ScoreCell.read(Cell(name, r, col), None if value == "" else value)
+        if value is None or value == "":  # the next most: blank (a parent's self, a survey item)
+            return ScoreCell(Cell(name, r, col))
+        return ScoreCell.read(Cell(name, r, col), value)
 
     # chosen once: most sheets have neither formulas nor error values
     score = score_checked if (formulas or errors) else score_plain
@@ -348,7 +350,9 @@ def build_tree(assessment: Assessment) -> None:
             part.place("I")
             assessment.parts.append(part)
             latest = {0: part}
-        crit.place(part.part)
+        # crit.place(part.part), inlined: this row's code is Arabic, so its key is part.code
+        crit.part = part.part
+        crit.key = f"{part.part}.{crit.code}"
         if crit.code in by_code:
             crit.code_ok = False
             first = by_code[crit.code]

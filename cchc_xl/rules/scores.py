@@ -52,14 +52,14 @@ def score_rules(assessment: Assessment, which: str = "self") -> list[Finding]:
     for crit in assessment.criteria:
         if not crit.code_ok:
             continue
-        cell: ScoreCell | None = getattr(crit, which)
+        cell: ScoreCell | None = crit.self if which == "self" else crit.appraised
         if cell is None:
             continue
         if which == "self":  # max cells are checked once
             problem = _cell_problem(crit, crit.max, "max") if crit.max.problem is not None else None
             if problem:
                 findings.append(problem)
-            elif crit.max.value is None and crit.is_leaf:
+            elif crit.max.value is None and not crit.children:
                 findings.append(_at(crit, crit.max, "max-missing", f"Mục {crit.code} chưa có điểm tối đa."))
             elif crit.max.value is not None and decimals_of(crit.max.value) > 2:
                 findings.append(_decimals(crit, crit.max, "max"))
@@ -69,7 +69,8 @@ def score_rules(assessment: Assessment, which: str = "self") -> list[Finding]:
             continue
         cap = crit.effective_max()
         value = cell.value
-        if value is not None and crit.is_penalty:
+        penalty = crit.kind == "penalty"  # (crit.is_penalty: read here for every criterion)
+        if value is not None and penalty:
             # điểm trừ: a negative score down to its bound is the normal case
             floor = crit.min_score
             if value > 0:
@@ -99,7 +100,7 @@ def score_rules(assessment: Assessment, which: str = "self") -> list[Finding]:
         if crit.children:
             findings.extend(_sum_rules(crit, cell, which))
         elif value is None:
-            if which == "self" and not crit.survey_based and not crit.is_penalty:
+            if which == "self" and not penalty and not crit.survey_based:
                 findings.append(
                     _at(crit, cell, "unscored",
                         f"Mục {crit.code} chưa được chấm {column.lower()} (ô đang để trống).")
