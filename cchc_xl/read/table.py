@@ -10,6 +10,7 @@ several tables in one workbook (a visible one, the latest period, or --sheet).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..errors import UnreadableWorkbook
 from ..model import Assessment, Cell, Criterion, ScoreCell
@@ -25,6 +26,12 @@ __all__ = ["parse_workbook", "build_tree", "read_meta", "normalise_code", "find_
 
 _COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?$")
 _CORE_ROLES = ("code", "name", "max", "self")
+
+
+@lru_cache(maxsize=4096)  # the same STT texts ("1.1", "I") come back in every workbook of a batch
+def _code_cell(raw: str) -> tuple[Code | None, str]:
+    """A text STT cell: what it says, and its text as written."""
+    return read_code(raw), clean_str(raw)
 
 
 def _is_total(*texts: str) -> bool:
@@ -231,8 +238,10 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
                         crit.notes.remove(note)
                 title_notes = []
                 continue
-        elif col_name is None or (line[col_name].__class__ is not str or _COLUMN_NUMBER.match(line[col_name].strip())):
-            # (a criterion's name that is text and not a number: the common case, decided here)
+        elif col_name is None or (line[col_name].__class__ is not str or (
+                not line[col_name][:1].isalpha() and _COLUMN_NUMBER.match(line[col_name].strip()))):
+            # (a criterion's name that is text starting with a letter, so not a number: the common
+            # case, decided here without stripping it)
             if _is_column_numbers(line, col_name):
                 continue
         if col_name is None:
@@ -240,8 +249,10 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
         else:
             text = line[col_name]
             text = clean_str(text) if text.__class__ is str else clean_text(text)
-        code = read_code(code_raw)
-        written = clean_str(code_raw) if code_raw.__class__ is str else clean_text(code_raw)
+        if code_raw.__class__ is str:
+            code, written = _code_cell(code_raw)
+        else:
+            code, written = read_code(code_raw), clean_text(code_raw)
         if code is not None and code.kind == "letter":
             if last_number is None:
                 code = None

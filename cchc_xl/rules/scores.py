@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 from ..model import Assessment, Criterion, ScoreCell
+from ..model.assessment import ZERO
 from ..text import clean_text, decimals_of, round_points, vn
 from .catalogue import Finding, make
 
@@ -105,7 +106,7 @@ def score_rules(assessment: Assessment, which: str = "self") -> list[Finding]:
                     _at(crit, cell, "unscored",
                         f"Mục {crit.code} chưa được chấm {column.lower()} (ô đang để trống).")
                 )
-        elif which == "self" and cap is not None and Decimal(0) <= value < cap and not crit.explanation:
+        elif which == "self" and cap is not None and ZERO <= value < cap and not crit.explanation:
             target = crit.explanation_cell or cell.cell
             findings.append(
                 make("missing-explanation", target.sheet, target.address, crit.part, crit.code_written or crit.code,
@@ -143,7 +144,7 @@ def _sum_rules(crit: Criterion, cell: ScoreCell, which: str) -> list[Finding]:
     if which == "self" and crit.max.value is not None:
         child_max = [c.effective_max() for c in crit.children]
         if all(m is not None for m in child_max):
-            total = sum(child_max, Decimal(0))
+            total = sum(child_max, ZERO)
             if total != crit.max.value:
                 findings.append(
                     _at(crit, crit.max, "max-sum-mismatch",
