@@ -197,3 +197,84 @@ def test_score_turned_into_a_date_is_explained(tmp_path):
     result = check_file(edited_example(tmp_path, "date.xlsx", _set("I", "3.3", 4, dt.datetime(2023, 5, 1))))
     hit = next(f for f in result.findings if f.code == "not-a-number")
     assert "ngày" in hit.message and "1,5" in hit.message and hit.cell.startswith("D")
+
+
+def _reference_scores(crit, which):
+    """The definitions, computed afresh by plain recursion: (effective max, score, pending, unscored)."""
+    zero = Decimal(0)
+
+    def cap(c):
+        if c.max.value is not None:
+            return c.max.value
+        parts = [cap(k) for k in c.children]
+        return sum(parts, zero) if parts and None not in parts else None
+
+    def survey(c):
+        return c.survey_based or (c.parent is not None and survey(c.parent))
+
+    def value(c):
+        cell = c.self if which == "self" else c.appraised
+        return None if cell is None else cell.value
+
+    def score(c):
+        if c.children:
+            scored = [s for s in map(score, c.children) if s is not None]
+            return sum(scored, zero) if scored else None
+        if value(c) is None:
+            return None
+        if c.kind == "penalty":
+            return min(zero, max(value(c), c.min_score if c.min_score is not None else value(c)))
+        v = max(value(c), zero)
+        return v if cap(c) is None or v <= cap(c) else cap(c)
+
+    def pending(c):
+        if c.children:
+            return sum(map(pending, c.children), zero)
+        return (cap(c) or zero) if value(c) is None and survey(c) else zero
+
+    def unscored(c):
+        if c.children:
+            return sum(map(unscored, c.children), zero)
+        return (cap(c) or zero) if value(c) is None and not survey(c) and c.kind != "penalty" else zero
+
+    return cap(crit), score(crit), pending(crit), unscored(crit)
+
+
+def test_scores_do_not_depend_on_which_criterion_is_asked_first(tmp_path):
+    """Asking a leaf before its part (a rule, a report cell) fills the same values as asking the part
+    first; both equal the definitions, for the self and the appraised column, with blanks, a cap, a
+    survey criterion and a penalty."""
+    from cchc_xl.model import ScoreCell
+
+    def edit(ws):
+        ws.cell(find_row(ws, "I", "1.1.1"), 4).value = None  # an ordinary blank: unscored
+        ws.cell(find_row(ws, "I", "1.3.1"), 4).value = 9  # over its max of 1: counts 1
+        ws.cell(find_row(ws, "II", "3"), 4).value = None  # a survey blank: pending
+
+    path = edited_example(tmp_path, "thu_tu.xlsx", edit)
+    seen = {}
+    for order in ("parts first", "leaves first"):
+        a = read_workbook(path)
+        for i, crit in enumerate(a.criteria):  # an appraised column on some leaves
+            if not crit.children and i % 3:
+                crit.appraised = ScoreCell(crit.self.cell, None, None if i % 4 == 0 else Decimal(i) / 8)
+        penalty = next(c for c in a.criteria if c.key == "I.1.5.2")
+        penalty.set_kind("penalty", Decimal(-1))
+        penalty.self.value = Decimal(-3)  # below its bound: counts -1
+        asked = [c for c in a.criteria if c.code_ok]
+        if order == "leaves first":
+            asked.reverse()
+        values = {}
+        for crit in asked:
+            for which in ("self", "appraised"):
+                got = (crit.effective_max(), crit.computed_self(which), crit.pending_max(which),
+                       crit.unscored_max(which))
+                assert [str(v) for v in got] == [str(v) for v in _reference_scores(crit, which)], (crit.key, which)
+                values[crit.key, which] = got
+        seen[order] = values
+    assert seen["parts first"] == seen["leaves first"]
+    by_key = {key: v for (key, which), v in seen["parts first"].items() if which == "self"}
+    assert by_key["I.1.1.1"][1:] == (None, Decimal(0), Decimal("0.5"))
+    assert by_key["I.1.3.1"][1] == Decimal(1)
+    assert by_key["I.1.5.2"][1] == Decimal(-1)
+    assert by_key["II.3"][2] == by_key["II.3"][0] > 0

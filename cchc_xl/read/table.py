@@ -361,7 +361,7 @@ def build_tree(assessment: Assessment) -> None:
             part.place("I")
             assessment.parts.append(part)
             latest = {0: part}
-        # crit.place(part.part), inlined: this row's code is Arabic, so its key is part.code
+        # crit.place(part.part), inlined: an Arabic code is never a part, so its key is "II.1.2"
         crit.part = part.part
         crit.key = f"{part.part}.{crit.code}"
         if crit.code in by_code:
