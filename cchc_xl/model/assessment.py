@@ -64,6 +64,17 @@ class ScoreCell:
         return self.value is None and self.problem is None
 
 
+@dataclass(frozen=True, slots=True)
+class TableColumns:
+    """Where a table's text columns are (0-based), shared by all its criteria: a criterion's code,
+    name and explanation cells follow from its row, made only when a finding or a message asks."""
+
+    sheet: str
+    code: int
+    name: int | None = None
+    explanation: int | None = None
+
+
 @dataclass(slots=True)
 class Criterion:
     part: str  # "I", "II", …
@@ -71,12 +82,10 @@ class Criterion:
     code_written: str  # as the officer wrote it ("1.1.1.", 3.5)
     name: str
     row: int  # 0-based sheet row
-    code_cell: Cell
-    name_cell: Cell | None
+    columns: TableColumns  # gives code_cell, name_cell and explanation_cell
     max: ScoreCell
     self: ScoreCell
     explanation: str = ""
-    explanation_cell: Cell | None = None
     appraised: ScoreCell | None = None
     appraisal_comment: str = ""
     notes: list[str] = field(default_factory=list)
@@ -90,6 +99,20 @@ class Criterion:
     # computed values depend only on leaves and max cells, which never change after
     # reading (recalc replaces parent self cells only), so they are computed once
     _memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def code_cell(self) -> Cell:
+        return Cell(self.columns.sheet, self.row, self.columns.code)
+
+    @property
+    def name_cell(self) -> Cell | None:
+        col = self.columns.name
+        return None if col is None else Cell(self.columns.sheet, self.row, col)
+
+    @property
+    def explanation_cell(self) -> Cell | None:
+        col = self.columns.explanation
+        return None if col is None else Cell(self.columns.sheet, self.row, col)
 
     @property
     def is_part(self) -> bool:
@@ -189,7 +212,8 @@ class Criterion:
         if survey is None:
             if survey_above is None:  # where the pass starts: ask the parent
                 survey_above = self.parent is not None and self.parent.in_survey()
-            survey = memo["in_survey"] = self.survey_based or survey_above
+            kind = self.kind  # (self.survey_based, without a property call when the set says)
+            survey = memo["in_survey"] = (kind == "survey" if kind is not None else self.survey_based) or survey_above
         children = self.children
         if not children:
             cap = memo.get("max", self)

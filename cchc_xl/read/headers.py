@@ -158,7 +158,7 @@ def _header_at(sheet: SheetGrid, row: int, merged: MergeIndex, needed) -> tuple[
 
 def find_header(sheet: SheetGrid, needed=NEEDED) -> tuple[Header | None, dict]:
     """The header, or None and the best partial match (for the message)."""
-    merged = MergeIndex(sheet.merged, sheet.height, max((len(r) for r in sheet.rows[:HEADER_SCAN_ROWS]), default=0))
+    merged = MergeIndex(sheet.merged, sheet.height, max(map(len, sheet.rows[:HEADER_SCAN_ROWS]), default=0))
     best: dict = {}
     for row in range(min(sheet.height, HEADER_SCAN_ROWS)):
         line = sheet.rows[row]

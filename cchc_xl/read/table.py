@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 from ..errors import UnreadableWorkbook
-from ..model import Assessment, Cell, Criterion, ScoreCell
+from ..model import Assessment, Cell, Criterion, ScoreCell, TableColumns
 from ..model.assessment import MAX_MAGNITUDE
 from ..text import clean_str, clean_text, fold, to_decimal_from_float
 from .codes import Code, is_list_marker, normalise_code, part_rank, read_code, sibling_key
@@ -183,6 +183,8 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
     col_comment = columns.get("appraisal_comment")
     col_max, col_self, col_appraised = columns["max"], columns["self"], columns.get("appraised")
     core_columns = [columns[r] for r in _CORE_ROLES if r in columns]
+    table_columns = TableColumns(name, col_code, col_name, col_expl)
+    orphan_columns = TableColumns(name, col_code, col_name)  # a row without a code explains nothing
 
     def text_at(r, line, col):
         """Text of a cell; a merged explanation belongs to every row it covers."""
@@ -281,8 +283,7 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
                 assessment.orphans.append(
                     Criterion(
                         part=last.part if last else "", code="", code_written=written, name=text, row=r,
-                        code_cell=Cell(name, r, col_code), name_cell=assessment.cell(r, "name"),
-                        max=max_cell, self=self_cell, explanation=explanation,
+                        columns=orphan_columns, max=max_cell, self=self_cell, explanation=explanation,
                     )
                 )
             elif last is not None:
@@ -299,15 +300,12 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
             continue
         title_notes = []
         # positional arguments: half the cost of keywords, for every row of every workbook (order
-        # as in Criterion: part, code, code_written, name, row, code_cell, name_cell, max, self,
-        # explanation, explanation_cell, appraised, appraisal_comment)
+        # as in Criterion: part, code, code_written, name, row, columns, max, self, explanation,
+        # appraised, appraisal_comment)
         criterion = Criterion(
-            "", code.value, written, text, r,
-            Cell(name, r, col_code),
-            Cell(name, r, col_name) if col_name is not None else None,
+            "", code.value, written, text, r, table_columns,
             score(r, line, col_max), score(r, line, col_self),
             text_at(r, line, col_expl) if col_expl is not None else "",
-            Cell(name, r, col_expl) if col_expl is not None else None,
             score(r, line, col_appraised) if col_appraised is not None else None,
             text_at(r, line, col_comment) if col_comment is not None else "",
         )
@@ -355,8 +353,10 @@ def build_tree(assessment: Assessment) -> None:
         if part is None:
             # a table without Roman parts: everything belongs to one implicit part I
             part = Criterion(
-                part="I", code="I", code_written="", name="", row=crit.row, code_cell=crit.code_cell,
-                name_cell=None, max=ScoreCell(None), self=ScoreCell(None),
+                # its cell is the code cell of the row it starts at; it has no name or explanation
+                part="I", code="I", code_written="", name="", row=crit.row,
+                columns=TableColumns(crit.columns.sheet, crit.columns.code),
+                max=ScoreCell(None), self=ScoreCell(None),
             )
             part.place("I")
             assessment.parts.append(part)

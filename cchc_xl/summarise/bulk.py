@@ -305,7 +305,7 @@ def add_to_statistics(stats: dict, assessment) -> None:
     set_id = followed["id"] if followed else UNKNOWN_SET
     official = _official(set_id) if followed else {}
     for c in assessment.criteria:
-        if not c.code_ok or c.survey_based:
+        if not c.code_ok or (c.kind == "survey" if c.kind is not None else c.survey_based):  # c.survey_based
             continue
         key = (set_id, c.key)
         entry = stats.get(key)
