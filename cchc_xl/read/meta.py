@@ -32,9 +32,13 @@ _TITLES = ("chu tich", "pho chu tich", "q. chu tich", "truong ban", "cong chuc",
 def _pairs(grid: WorkbookGrid, table) -> dict[str, Any]:
     meta: dict[str, Any] = {}
     for sheet in grid.sheets:
-        for r, line in enumerate(sheet.rows):
-            if table and sheet.name == table[0] and table[1] <= r <= table[2]:
-                continue
+        rows = sheet.rows
+        if table and sheet.name == table[0]:  # the criteria rows are skipped, not visited
+            lines = (*range(min(table[1], len(rows))), *range(table[2] + 1, len(rows)))
+        else:
+            lines = range(len(rows))
+        for r in lines:
+            line = rows[r]
             for c, value in enumerate(line):
                 if value.__class__ is not str or not value or len(value) > 200:
                     continue
