@@ -257,7 +257,7 @@ def test_scores_do_not_depend_on_which_criterion_is_asked_first(tmp_path):
         a = read_workbook(path)
         for i, crit in enumerate(a.criteria):  # an appraised column on some leaves
             if not crit.children and i % 3:
-                crit.appraised = ScoreCell(crit.self.cell, None, None if i % 4 == 0 else Decimal(i) / 8)
+                crit.appraised = ScoreCell.at(crit.self.cell, None, None if i % 4 == 0 else Decimal(i) / 8)
         penalty = next(c for c in a.criteria if c.key == "I.1.5.2")
         penalty.set_kind("penalty", Decimal(-1))
         penalty.self.value = Decimal(-3)  # below its bound: counts -1

@@ -38,26 +38,44 @@ class Cell:
 
 @dataclass(slots=True)
 class ScoreCell:
-    """A score cell as read: raw value, parsed Decimal, and what went wrong."""
+    """A score cell as read: where it is, raw value, parsed Decimal, and what went wrong.
 
-    cell: Cell | None
+    Its place is kept as sheet, row and col (``cell`` makes the Cell when asked): two or three
+    score cells are read on every row of every workbook, and few of them ever get a finding."""
+
+    sheet: str | None  # None: no cell in the sheet (the total row of a table that has none)
+    row: int = -1  # 0-based
+    col: int = -1
     raw: Any = None
     value: Decimal | None = None
     problem: str | None = None  # "not-a-number" | "formula-no-value" | "cell-error"
     is_formula: bool = False
 
+    @property
+    def cell(self) -> Cell | None:
+        return None if self.sheet is None else Cell(self.sheet, self.row, self.col)
+
     @classmethod
-    def read(cls, cell: Cell | None, raw: Any, formula_no_value: bool = False, is_formula: bool = False):
+    def at(cls, cell: Cell | None, raw: Any = None, value: Decimal | None = None, problem: str | None = None,
+           is_formula: bool = False) -> "ScoreCell":
+        """A score cell at ``cell`` (None: nowhere in the sheet)."""
+        if cell is None:
+            return cls(None, -1, -1, raw, value, problem, is_formula)
+        return cls(cell.sheet, cell.row, cell.col, raw, value, problem, is_formula)
+
+    @classmethod
+    def read(cls, sheet: str, row: int, col: int, raw: Any, formula_no_value: bool = False,
+             is_formula: bool = False) -> "ScoreCell":
         if formula_no_value:
-            return cls(cell, raw, None, "formula-no-value", True)
+            return cls(sheet, row, col, raw, None, "formula-no-value", True)
         if raw.__class__ is float:  # the common case, straight from the reader
             if raw != raw or abs(raw) > MAX_MAGNITUDE:  # NaN, ±INF, absurd: never arithmetic
-                return cls(cell, raw, None, "not-a-number", is_formula)
-            return cls(cell, raw, to_decimal_from_float(raw), None, is_formula)
+                return cls(sheet, row, col, raw, None, "not-a-number", is_formula)
+            return cls(sheet, row, col, raw, to_decimal_from_float(raw), None, is_formula)
         try:
-            return cls(cell, raw, parse_score(raw), None, is_formula)
+            return cls(sheet, row, col, raw, parse_score(raw), None, is_formula)
         except NotANumber:
-            return cls(cell, raw, None, "not-a-number", is_formula)
+            return cls(sheet, row, col, raw, None, "not-a-number", is_formula)
 
     @property
     def blank(self) -> bool:

@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 from ..errors import UnreadableWorkbook
-from ..model import Assessment, Cell, Criterion, ScoreCell, TableColumns
+from ..model import Assessment, Criterion, ScoreCell, TableColumns
 from ..model.assessment import MAX_MAGNITUDE
 from ..text import clean_str, clean_text, fold, to_decimal_from_float
 from .codes import Code, is_list_marker, normalise_code, part_rank, read_code, sibling_key
@@ -201,16 +201,16 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
         value = line[col]
         key = (r, col)
         if key in errors:
-            return ScoreCell(Cell(name, r, col), errors[key], None, "cell-error", key in formulas)
-        return ScoreCell.read(Cell(name, r, col), None if value == "" else value, key in no_value, key in formulas)
+            return ScoreCell(name, r, col, errors[key], None, "cell-error", key in formulas)
+        return ScoreCell.read(name, r, col, None if value == "" else value, key in no_value, key in formulas)
 
     def score_plain(r, line, col) -> ScoreCell:
         value = line[col]
         if value.__class__ is float and -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:  # most cells: a number
-            return ScoreCell(Cell(name, r, col), value, to_decimal_from_float(value))
+            return ScoreCell(name, r, col, value, to_decimal_from_float(value))
         if value is None or value == "":  # the next most: blank (a parent's self, a survey item)
-            return ScoreCell(Cell(name, r, col))
-        return ScoreCell.read(Cell(name, r, col), value)
+            return ScoreCell(name, r, col)
+        return ScoreCell.read(name, r, col, value)
 
     # chosen once: most sheets have neither formulas nor error values
     score = score_checked if (formulas or errors) else score_plain

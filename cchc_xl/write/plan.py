@@ -77,7 +77,7 @@ def plan_recalc(assessment: Assessment, against=None, known_sets=()) -> RecalcPl
         if crit.self.value is not None and crit.self.value != new:
             replaced.append((cell.address, crit.self.value, new))
         values[(cell.row, cell.col)] = new
-        crit.self = ScoreCell(cell, computed, new)
+        crit.self = ScoreCell.at(cell, computed, new)
     totals = assessment.totals()
     if assessment.total_self is not None and assessment.total_self.cell is not None:
         cell = assessment.total_self.cell
@@ -89,7 +89,7 @@ def plan_recalc(assessment: Assessment, against=None, known_sets=()) -> RecalcPl
             if old is not None and old != new:
                 replaced.append((cell.address, old, new))
             values[(cell.row, cell.col)] = new
-            assessment.total_self = ScoreCell(cell, totals.self, _round(totals.self))
+            assessment.total_self = ScoreCell.at(cell, totals.self, _round(totals.self))
     findings = check_assessment(assessment, against, known_sets)
     for finding in before:
         finding.message = f"Trước khi tính lại: {finding.message} Đã ghi giá trị đúng; giá trị cũ có trong bản sao lưu."
