@@ -221,8 +221,13 @@ class Criterion:
 
     def fill_scores(self, which: str = "self") -> None:
         """Effective max, computed score, pending and unscored points of this criterion and every
-        criterion below it, children first, in one pass; values already known are kept."""
-        self._fill(which, _PENDING_KEY[which], _UNSCORED_KEY[which], None)
+        criterion below it that does not know them yet, children first, in one pass.
+
+        _fill writes a column's score, pending and unscored points together, and the effective
+        max with them if missing; set_kind clears them all. So a criterion that knows its score
+        for ``which`` knows the rest for it too: one key tells whether it was filled."""
+        if which not in self._memo:
+            self._fill(which, _PENDING_KEY[which], _UNSCORED_KEY[which], None)
 
     def _fill(self, which: str, pending_key: str, unscored_key: str, survey_above: bool | None) -> None:
         memo = self._memo
@@ -239,29 +244,27 @@ class Criterion:
                 cap = memo["max"] = self.max.value
             cell = self.self if which == "self" else getattr(self, which)
             value = None if cell is None else cell.value
-            if which not in memo:
-                if value is None:
-                    score = None
-                elif self.kind == "penalty":  # điểm trừ: between its bound (negative) and 0
-                    floor = self.min_score if self.min_score is not None else value
-                    score = min(ZERO, max(value, floor))
-                else:
-                    score = value if value > ZERO else ZERO
-                    if cap is not None and score > cap:
-                        score = cap
-                memo[which] = score
-            if pending_key not in memo:
-                memo[pending_key] = (cap or ZERO) if value is None and survey else ZERO
-            if unscored_key not in memo:
-                blank_ordinary = value is None and not survey and self.kind != "penalty"
-                memo[unscored_key] = (cap or ZERO) if blank_ordinary else ZERO
+            if value is None:  # pending when a survey will score it, else not scored yet
+                memo[which] = None
+                memo[pending_key] = (cap or ZERO) if survey else ZERO
+                memo[unscored_key] = (cap or ZERO) if not survey and self.kind != "penalty" else ZERO
+                return
+            if self.kind == "penalty":  # điểm trừ: between its bound (negative) and 0
+                floor = self.min_score if self.min_score is not None else value
+                score = min(ZERO, max(value, floor))
+            else:
+                score = value if value > ZERO else ZERO
+                if cap is not None and score > cap:
+                    score = cap
+            memo[which] = score
+            memo[pending_key] = memo[unscored_key] = ZERO
             return
         maxes = []
         scored = []
         pending = unscored = ZERO
         for child in children:
             known = child._memo
-            if which not in known or pending_key not in known or unscored_key not in known or "max" not in known:
+            if which not in known:
                 child._fill(which, pending_key, unscored_key, survey)
             maxes.append(known["max"])
             score = known[which]
@@ -274,12 +277,9 @@ class Criterion:
                 memo["max"] = self.max.value
             else:
                 memo["max"] = sum(maxes, ZERO) if None not in maxes else None
-        if which not in memo:
-            memo[which] = sum(scored, ZERO) if scored else None
-        if pending_key not in memo:
-            memo[pending_key] = pending
-        if unscored_key not in memo:
-            memo[unscored_key] = unscored
+        memo[which] = sum(scored, ZERO) if scored else None
+        memo[pending_key] = pending
+        memo[unscored_key] = unscored
 
     def walk(self):
         yield self

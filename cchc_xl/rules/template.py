@@ -21,6 +21,11 @@ def _same_name(a: str, b: str) -> bool:
     return a == b or _name_key(a) == _name_key(b)
 
 
+def _label(model) -> str:
+    """How a message names an official criterion: "1.2", or "phần II"."""
+    return model.code if not model.is_part else f"phần {model.part}"
+
+
 def compare_with_template(assessment: Assessment, official, known_sets=()) -> list[Finding]:
     """Findings against the official CriteriaSet. A workbook that clearly follows another known
     set gets one wrong-criteria-set error naming it, not a flood of max-changed."""
@@ -38,28 +43,28 @@ def compare_with_template(assessment: Assessment, official, known_sets=()) -> li
     findings = []
     ours = {c.key: c for c in assessment.criteria if c.code_ok}
     theirs = official.by_key()
+    official_maxes = official.sheet_max_by_key()  # built once per set, not a property per criterion
     sheet = assessment.sheet
     for key, model in theirs.items():
         crit = ours.get(key)
-        label = model.code if not model.is_part else f"phần {model.part}"
         if crit is None:
             findings.append(make(
                 "criterion-missing", sheet, "", model.part, model.code,
-                f"Thiếu mục {label} “{model.name[:80]}” (điểm tối đa {vn(model.sheet_max)}) "
+                f"Thiếu mục {_label(model)} “{model.name[:80]}” (điểm tối đa {vn(model.sheet_max)}) "
                 "so với bộ tiêu chí chính thức."))
             continue
-        official_max, max_here = model.sheet_max, crit.max.value
+        official_max, max_here = official_maxes[key], crit.max.value
         if official_max is not None and max_here is not None and official_max != max_here:
             cell = crit.max.cell
             findings.append(make(
                 "max-changed", cell.sheet, cell.address, crit.part, crit.code_written or crit.code,
-                f"Điểm tối đa của mục {label} đã bị sửa thành {vn(max_here)}; bộ tiêu chí {official.id} quy định "
-                f"{vn(official_max)}.", cell.row))
-        if model.name and not _same_name(model.name, crit.name):
+                f"Điểm tối đa của mục {_label(model)} đã bị sửa thành {vn(max_here)}; bộ tiêu chí {official.id} "
+                f"quy định {vn(official_max)}.", cell.row))
+        if model.name and model.name != crit.name and not _same_name(model.name, crit.name):
             cell = crit.name_cell or crit.code_cell
             findings.append(make(
                 "name-changed", cell.sheet, cell.address, crit.part, crit.code_written or crit.code,
-                f"Tên mục {label} khác bộ tiêu chí chính thức: đang ghi “{crit.name[:80]}”, "
+                f"Tên mục {_label(model)} khác bộ tiêu chí chính thức: đang ghi “{crit.name[:80]}”, "
                 f"chính thức là “{model.name[:80]}”.", cell.row))
     for key, crit in ours.items():
         if key not in theirs:
