@@ -1,4 +1,5 @@
 """Bulk checking for reviewers: a folder in, one summary workbook out."""
+import hashlib
 import json
 import shutil
 import subprocess
@@ -369,3 +370,87 @@ def test_streamed_rows_spliced_into_an_empty_sheet(tmp_path, empty_form):
     values = [[c.value for c in row] for row in openpyxl.load_workbook(tmp_path / "c.xlsx")["Trang"].iter_rows()]
     assert values == [["Xã A & B", 1.5, None, "<x>"], [2, "=1+1", None, None]]
     assert openpyxl.load_workbook(tmp_path / "c.xlsx")["Trang"]["B2"].data_type == "s"
+
+
+SNAPSHOT = Path(__file__).parent / "data" / "bulk_outputs.json"
+
+
+def _snapshot_folder(folder: Path) -> Path:
+    """Three communes, the model report, two edited copies (slips of several kinds) and a broken
+    download: the same files every time."""
+    folder.mkdir()
+    for source in sorted((ROOT / "examples" / "cac_xa").glob("*.xlsx"))[:3]:
+        shutil.copyfile(source, folder / source.name)
+    shutil.copyfile(EXAMPLE, folder / "ngoc_ky_6thang.xlsx")
+
+    def slips(ws):
+        ws.cell(find_row(ws, "I", "1.1.1"), 4).value = 3  # over its max
+        ws.cell(find_row(ws, "I", "1.3.1"), 4).value = None  # not scored
+        ws.cell(find_row(ws, "I", "2.1"), 5).value = "Báo cáo số 12/KH-UBND ngày 31/02/2023"  # type and date
+        ws.cell(find_row(ws, "I", "2"), 3).value = 9  # an edited max
+
+    def blanks(ws):
+        for code in ("1", "1.1", "1.1.2", "3.2"):  # parents left to the sums, a leaf not scored
+            ws.cell(find_row(ws, "I", code), 4).value = None
+
+    edited_example(folder, "sua_diem.xlsx", slips)
+    edited_example(folder, "de_trong.xlsx", blanks)
+    data = EXAMPLE.read_bytes()
+    (folder / "tai_do.xlsx").write_bytes(data[: len(data) // 2])
+    return folder
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def bulk_outputs(folder: Path, output: Path, jobs: int) -> dict:
+    """Everything a batch gives a reviewer, with the folder's path taken out: each workbook's record
+    and JSON (findings, totals, criteria), the summary's JSON, and every cell of the summary."""
+    outcome = bulk_check([folder], output=output, jobs=jobs, want_json=True)
+    for record in outcome.records:  # the criteria's texts as digests: any change shows, the file stays small
+        for criterion in (record.json or {}).get("criteria", []):
+            for key in ("name", "explanation"):
+                criterion[key] = hashlib.sha1(criterion[key].encode("utf-8")).hexdigest()[:12]
+    text = json.dumps({
+        "records": [{k: _plain(v) for k, v in vars(r).items()} for r in outcome.records],
+        "summary": outcome.summary_json(),
+        "cells": {ws.title: [[_plain(v) for v in row] for row in ws.iter_rows(values_only=True)]
+                  for ws in openpyxl.load_workbook(output).worksheets},
+    }, ensure_ascii=False, default=_plain, sort_keys=True)
+    return json.loads(text.replace(json.dumps(str(folder))[1:-1], "<thư mục>"))
+
+
+def _snapshot_text(value, depth: int = 0) -> str:
+    """JSON with one record, finding or sheet row per line: small, and its diffs readable."""
+    if depth < 3 and isinstance(value, dict):
+        items = [f"{json.dumps(k, ensure_ascii=False)}: {_snapshot_text(v, depth + 1)}" for k, v in sorted(value.items())]
+        return "{\n" + ",\n".join(items) + "\n}"
+    if depth < 3 and isinstance(value, list) and value:
+        return "[\n" + ",\n".join(json.dumps(v, ensure_ascii=False, sort_keys=True) for v in value) + "\n]"
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_bulk_outputs_are_the_recorded_ones(tmp_path, jobs):
+    """Speed work must not change a single output: the records, findings, JSON and summary cells
+    of a fixed folder equal the reviewed snapshot in tests/data (after a deliberate change to an
+    output, rewrite it with CCHC_XL_WRITE_SNAPSHOT=1 and review its diff)."""
+    import os
+
+    outputs = bulk_outputs(_snapshot_folder(tmp_path / "xa"), tmp_path / "tong_hop.xlsx", jobs)
+    if os.environ.get("CCHC_XL_WRITE_SNAPSHOT") == "1" and jobs == 1:
+        SNAPSHOT.parent.mkdir(exist_ok=True)
+        SNAPSHOT.write_text(_snapshot_text(outputs) + "\n", encoding="utf-8")
+    recorded = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    assert len(outputs["records"]) == 7 and sum(not r["readable"] for r in outputs["records"]) == 1
+    for ours, theirs in zip(outputs["records"], recorded["records"]):
+        assert ours == theirs, Path(ours["path"]).name
+    assert outputs["summary"] == recorded["summary"]
+    for sheet, rows in recorded["cells"].items():
+        assert outputs["cells"][sheet] == rows, sheet
+    assert outputs == recorded
