@@ -107,13 +107,6 @@ def decimals_of(value: Decimal) -> int:
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
-@lru_cache(maxsize=4096)  # keyed by value: asked for two cells of every criterion of every workbook
-def too_many_decimals(value: Decimal) -> bool:
-    """More than 2 decimal places (0,125). Equal values agree (1,500 is 1,5), so a cache by value is
-    right."""
-    return decimals_of(value) > 2
-
-
 def round_points(value: Decimal) -> Decimal:
     """Two decimals, half up, as people round points: 0,125 → 0,13."""
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

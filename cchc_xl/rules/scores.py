@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from ..model import Assessment, Criterion, ScoreCell
 from ..model.assessment import ZERO
-from ..text import clean_text, round_points, too_many_decimals, vn
+from ..text import clean_text, decimals_of, round_points, vn
 from .catalogue import Finding, make
 
 COLUMN_VI = {"self": "Điểm tự đánh giá", "appraised": "Điểm thẩm định", "max": "Điểm tối đa"}
@@ -62,7 +62,7 @@ def score_rules(assessment: Assessment, which: str = "self") -> list[Finding]:
                 findings.append(problem)
             elif crit.max.value is None and not crit.children:
                 findings.append(_at(crit, crit.max, "max-missing", f"Mục {crit.code} chưa có điểm tối đa."))
-            elif crit.max.value is not None and too_many_decimals(crit.max.value):
+            elif crit.max.value is not None and decimals_of(crit.max.value) > 2:
                 findings.append(_decimals(crit, crit.max, "max"))
         problem = _cell_problem(crit, cell, which) if cell.problem is not None else None
         if problem:
@@ -96,7 +96,7 @@ def score_rules(assessment: Assessment, which: str = "self") -> list[Finding]:
                         f"{column} của mục {crit.code} là {vn(value)}, vượt điểm tối đa {vn(cap)}; "
                         f"chỉ được tính tối đa {vn(cap)} điểm.")
                 )
-            if too_many_decimals(value):
+            if decimals_of(value) > 2:
                 findings.append(_decimals(crit, cell, which))
         if crit.children:
             findings.extend(_sum_rules(crit, cell, which))
