@@ -454,3 +454,15 @@ def test_bulk_outputs_are_the_recorded_ones(tmp_path, jobs):
     for sheet, rows in recorded["cells"].items():
         assert outputs["cells"][sheet] == rows, sheet
     assert outputs == recorded
+
+
+@pytest.mark.parametrize("count,jobs", [(1, 2), (7, 2), (100, 2), (404, 2), (1000, 4), (3000, 16)])
+def test_chunks_cover_every_file_once_in_order_with_a_fine_last_round(count, jobs):
+    from cchc_xl.summarise.bulk import _chunks
+
+    tasks = [f"xa_{i}.xlsx" for i in range(count)]
+    chunks = _chunks(tasks, jobs)
+    assert [t for chunk in chunks for t in chunk] == tasks and all(chunks)
+    largest = max(map(len, chunks))
+    if largest > 3:  # the last round is cut finer, so no worker waits long for the others
+        assert max(len(c) for c in chunks[-jobs:]) <= largest // 4

@@ -433,9 +433,7 @@ def bulk_check(paths, output="tong_hop.xlsx", against=None, jobs=None, reports_d
             for task in tasks:
                 arrived(*_worker([task]))
     else:
-        # small chunks: cheap to send back, and the last one leaves a worker idle for less time
-        size = max(1, min(20, len(tasks) // (jobs * 8)))
-        chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
+        chunks = _chunks(tasks, jobs)
         done = 0
         try:
             with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=shared) as pool:
@@ -458,6 +456,17 @@ def bulk_check(paths, output="tong_hop.xlsx", against=None, jobs=None, reports_d
     if writer is not None:
         outcome.output = str(writer.finish(outcome))
     return outcome
+
+
+def _chunks(tasks: list[str], jobs: int) -> list[list[str]]:
+    """Small chunks (cheap to send back), and smaller ones at the end: the last round of a batch
+    leaves a worker idle while the others finish, for a quarter of the time."""
+    size = max(1, min(20, len(tasks) // (jobs * 8)))
+    tail = min(len(tasks), jobs * size) if size > 1 else 0
+    body = len(tasks) - tail
+    small = max(1, size // 4)
+    return ([tasks[i:min(i + size, body)] for i in range(0, body, size)]
+            + [tasks[i:i + small] for i in range(body, len(tasks), small)])
 
 
 _STARTED: dict = {}
