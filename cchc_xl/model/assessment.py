@@ -348,10 +348,6 @@ class Assessment:
         for part in self.parts:
             yield from part.walk()
 
-    def cell(self, row: int, role: str) -> Cell | None:
-        col = self.columns.get(role)
-        return None if col is None else Cell(self.sheet, row, col)
-
     def unlink_tree(self) -> None:
         """Drop the child → parent links, the model's only reference cycles, for a caller that is
         done with the assessment: it is then freed at once by reference counting, instead of

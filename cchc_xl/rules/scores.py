@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from ..model import Assessment, Criterion, ScoreCell
 from ..model.assessment import ZERO
