@@ -22,18 +22,21 @@ NEEDED = ("code", "max", "self")
 _FOLDED_ROLES = {role: tuple(fold(k) for k in keys) for role, keys in HEADER_ROLES.items()}
 
 
-def _role_pattern(role: str):
-    """One regex per role, in C, instead of four startswith per synonym: letterhead texts differ in
-    every commune's workbook, so role_of's cache misses them all."""
+def _role_pattern(role: str) -> str:
+    """A role's synonyms as a regex: at the start of the folded text, as a whole word."""
     keys = sorted(_FOLDED_ROLES[role], key=len, reverse=True)
     if role == "code":  # "stt" exactly; a longer synonym may be followed by more words
         exact = "|".join(re.escape(k) for k in keys)
         longer = "|".join(re.escape(k) for k in keys if len(k) > 2)
-        return re.compile(rf"(?:{exact})$" + (rf"|(?:{longer}) " if longer else ""))
-    return re.compile("(?:" + "|".join(re.escape(k) for k in keys) + r")(?:$|[ /,(])")
+        return rf"(?:{exact})$" + (rf"|(?:{longer}) " if longer else "")
+    return "(?:" + "|".join(re.escape(k) for k in keys) + r")(?:$|[ /,(])"
 
 
-_ROLE_PATTERNS: list = []  # compiled when first needed: importing the reader stays cheap for one workbook
+# Every role in one regex, a named group each, in ROLE_ORDER: the alternation tries them in that
+# order, so the first role that matches wins, in one call in C (letterhead texts differ in every
+# commune's workbook, so role_of's cache misses them all). Compiled when first needed: importing
+# the reader stays cheap for one workbook.
+_ROLES_PATTERN: list = []
 
 
 @dataclass
@@ -51,12 +54,10 @@ def role_of(text: str) -> str | None:
     folded = fold(text).rstrip(":").strip().lstrip("(").rstrip(")")
     if not folded:
         return None
-    if not _ROLE_PATTERNS:
-        _ROLE_PATTERNS.extend((role, _role_pattern(role)) for role in ROLE_ORDER)
-    for role, pattern in _ROLE_PATTERNS:
-        if pattern.match(folded):
-            return role
-    return None
+    if not _ROLES_PATTERN:
+        _ROLES_PATTERN.append(re.compile("|".join(f"(?P<{role}>{_role_pattern(role)})" for role in ROLE_ORDER)))
+    found = _ROLES_PATTERN[0].match(folded)
+    return found.lastgroup if found else None
 
 
 class MergeIndex:
