@@ -11,8 +11,6 @@ from __future__ import annotations
 import io
 import re
 
-from lxml import etree
-
 from .package import cell_of
 
 MAX_ROWS = 100_000  # a criteria table has hundreds of rows
@@ -31,6 +29,8 @@ def needs_sparse(data: bytes) -> bool:
 def shared_strings(data: bytes | None) -> list[str]:
     if not data:
         return []
+    from lxml import etree  # imported by the rare sheet that needs it, not by every reader process
+
     strings = []
     for _, si in etree.iterparse(io.BytesIO(data), events=("end",), tag="{*}si", resolve_entities=False,
                                  no_network=True, huge_tree=False):
@@ -48,6 +48,8 @@ def _cell(match) -> tuple[int, int]:
 
 def read_sparse(data: bytes, strings: list[str]):
     """(rows, merged, stray refs): rows as lists from A1, merges as (r0, c0, r1, c1)."""
+    from lxml import etree
+
     cells: dict[int, dict[int, object]] = {}
     stray: list[str] = []
     merged = []
