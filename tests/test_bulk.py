@@ -1,6 +1,7 @@
 """Bulk checking for reviewers: a folder in, one summary workbook out."""
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -440,8 +441,6 @@ def test_bulk_outputs_are_the_recorded_ones(tmp_path, jobs, monkeypatch):
     """Speed work must not change a single output: the records, findings, JSON and summary cells
     of a fixed folder equal the reviewed snapshot in tests/data (after a deliberate change to an
     output, rewrite it with CCHC_XL_WRITE_SNAPSHOT=1 and review its diff)."""
-    import os
-
     monkeypatch.setenv("CCHC_XL_HOME", str(tmp_path / "home"))  # the bundled sets only, on any machine
     outputs = bulk_outputs(_snapshot_folder(tmp_path / "xa"), tmp_path / "tong_hop.xlsx", jobs)
     if os.environ.get("CCHC_XL_WRITE_SNAPSHOT") == "1" and jobs == 1:

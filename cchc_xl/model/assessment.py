@@ -194,21 +194,17 @@ class Criterion:
             self.fill_scores(which)
         return memo[which]
 
+    # (effective_max and computed_self test the memo themselves: they are asked for every
+    # criterion; these two only for parts and totals, so fill_scores' own test serves them)
     def pending_max(self, which: str = "self") -> Decimal:
         """Points awaiting survey results: blank survey criteria only."""
-        key = _PENDING_KEY[which]
-        memo = self._memo
-        if key not in memo:
-            self.fill_scores(which)
-        return memo[key]
+        self.fill_scores(which)
+        return self._memo[_PENDING_KEY[which]]
 
     def unscored_max(self, which: str = "self") -> Decimal:
         """Points of ordinary criteria left blank (not surveys): counted apart from pending."""
-        key = _UNSCORED_KEY[which]
-        memo = self._memo
-        if key not in memo:
-            self.fill_scores(which)
-        return memo[key]
+        self.fill_scores(which)
+        return self._memo[_UNSCORED_KEY[which]]
 
     def in_survey(self) -> bool:
         """Survey-based itself or under a survey-based criterion."""
