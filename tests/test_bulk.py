@@ -466,3 +466,36 @@ def test_chunks_cover_every_file_once_in_order_with_a_fine_last_round(count, job
     largest = max(map(len, chunks))
     if largest > 3:  # the last round is cut finer, so no worker waits long for the others
         assert max(len(c) for c in chunks[-jobs:]) <= largest // 4
+
+
+def test_earlier_summaries_found_by_the_workers_are_skipped_as_before(tmp_path):
+    """The workers, not the walk, open each file to tell an earlier summary from a commune. The
+    batch still gives what collecting them up front gives (collect_paths): the same communes,
+    the same skipped list in the same order, and names relative to the communes' own folder."""
+    from cchc_xl.summarise.bulk import SUMMARY_REASON, collect_paths
+    from cchc_xl.summarise.workbook import display_names
+
+    top = tmp_path / "tinh"
+    communes = top / "huyen_a"
+    generate(communes, 9, seed=7)
+    bulk_check([communes], output=top / "tong_hop_cu.xlsx", jobs=1)  # an earlier run, above the communes
+    (communes / "~$xa_0002.xlsx").write_bytes(b"lock")
+    with zipfile.ZipFile(top / "tong_hop_cu.xlsx") as source, \
+            zipfile.ZipFile(communes / "th_khong_dau.xlsx", "w", zipfile.ZIP_DEFLATED) as unmarked:
+        for item in source.infolist():  # an older summary, without the mark: known by its sheets
+            unmarked.writestr(item, source.read(item.filename).replace(b"cchc-xl:tong-hop", b""))
+    (communes / "lien_ket.xlsx").symlink_to(communes / "th_khong_dau.xlsx")  # two ways to one summary
+    inputs = [communes, top / "tong_hop_cu.xlsx"]  # as first listed, names would start at "tinh"
+    output = tmp_path / "tong_hop.xlsx"
+
+    outcome = bulk_check(inputs, output=output, jobs=2)
+
+    files, skipped = collect_paths(inputs, exclude=[output])
+    assert [r.path for r in outcome.records] == [str(p) for p in files] and len(files) == 9
+    assert outcome.skipped == skipped
+    reasons = {Path(p).name: why for p, why in skipped}
+    assert [name for name, why in reasons.items() if why == SUMMARY_REASON] == \
+        ["lien_ket.xlsx", "th_khong_dau.xlsx", "tong_hop_cu.xlsx"]
+    named = {row[0] for row in openpyxl.load_workbook(output)["Chi tiết lỗi"].iter_rows(min_row=2, values_only=True)}
+    assert named and named <= set(display_names([str(p) for p in files]).values())
+    assert not any(name.startswith("huyen_a") for name in named)  # not relative to the summary's folder

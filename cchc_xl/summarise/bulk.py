@@ -147,13 +147,50 @@ def _walk(folder: Path, skipped):
             yield entry
 
 
+SUMMARY_REASON = "sổ tổng hợp do cchc-xl lập (không phải sổ của xã)"
+
+
 def collect_paths(paths, exclude=()) -> tuple[list[Path], list[tuple[str, str]]]:
     """Files, folders (recursive) and globs → workbook files, plus what was skipped and why.
 
     One file reached through two paths (a link, a glob and its folder) is read once; our own
     summaries and backups are never read as communes."""
+    found = _collect(paths, exclude, look_inside=True)
+    return found.files, found.skipped
+
+
+@dataclass
+class Collected:
+    """What a walk found. With ``look_inside=False`` the files were not opened: whether one is a
+    summary of an earlier run is asked later, by the workers, which open every file anyway
+    (opening them all here, one after another, cost the batch ~0.1 s per 1,000 before any
+    worker could start). ``without_summaries`` then gives exactly what collect_paths gives."""
+
+    files: list[Path]
+    skipped: list[tuple[str, str]]
+    places: list[tuple[Path, int]] = field(default_factory=list)  # each file met, and len(skipped) then
+    twins: list[tuple[int, Path]] = field(default_factory=list)  # ("same file as", the first) in skipped
+
+    def without_summaries(self, summaries: set[str]) -> tuple[list[Path], list[tuple[str, str]]]:
+        if not summaries:
+            return self.files, self.skipped
+        skipped = list(self.skipped)
+        for index, first in self.twins:  # a second path to a summary is itself a summary
+            if str(first) in summaries:
+                skipped[index] = (skipped[index][0], SUMMARY_REASON)
+        inserted = 0
+        for path, place in self.places:  # each where the walk would have listed it
+            if str(path) in summaries:
+                skipped.insert(place + inserted, (shown(path), SUMMARY_REASON))
+                inserted += 1
+        return [p for p in self.files if str(p) not in summaries], skipped
+
+
+def _collect(paths, exclude, look_inside: bool) -> Collected:
     found: list[Path] = []
     skipped: list[tuple[str, str]] = []
+    places: list[tuple[Path, int]] = []
+    twins: list[tuple[int, Path]] = []
     excluded = {os.path.realpath(p) for p in exclude}
     seen: dict[tuple[int, int], Path] = {}
     for raw in paths:
@@ -185,8 +222,8 @@ def collect_paths(paths, exclude=()) -> tuple[list[Path], list[tuple[str, str]]]
                 skipped.append((shown(path), "không phải sổ tính Excel"))
             elif ".sao-luu-" in name:
                 skipped.append((shown(path), "bản sao lưu do cchc-xl tạo"))
-            elif is_our_summary(path):
-                skipped.append((shown(path), "sổ tổng hợp do cchc-xl lập (không phải sổ của xã)"))
+            elif look_inside and is_our_summary(path):
+                skipped.append((shown(path), SUMMARY_REASON))
             else:
                 try:
                     info = path.stat()
@@ -194,13 +231,15 @@ def collect_paths(paths, exclude=()) -> tuple[list[Path], list[tuple[str, str]]]
                 except OSError:
                     key = None
                 if key is not None and key in seen:
+                    twins.append((len(skipped), seen[key]))
                     skipped.append((shown(path), f"cùng một tệp với {shown(seen[key])} (đã đọc một lần)"))
                     continue
                 if key is not None:
                     seen[key] = path
+                places.append((path, len(skipped)))
                 found.append(path)
     unique = list(dict.fromkeys(found))
-    return unique, skipped
+    return Collected(unique, skipped, places, twins)
 
 
 def _check_one(path: str, against, want_json: bool, reports_dir: str | None, stats: dict | None = None) -> UnitRecord:
@@ -251,28 +290,43 @@ def _share(template, want_json, reports_dir) -> None:
 
 
 def _init_worker(template, want_json, reports_dir) -> None:
-    """Runs once per worker process: the template is sent once, not with every file."""
+    """Runs once per worker process: the template is sent once, not with every file. The workers
+    start before the paths are collected, so what they load here overlaps with that walk."""
     from ..criteria_sets.store import pin_sets
 
     _share(template, want_json, reports_dir)
     pin_sets()  # a set imported while the batch runs is for the next batch
+    # what the first check would import (a check imports them lazily, for the Excel button's sake)
+    import python_calamine  # noqa: F401
+    from ..criteria_sets import recognise  # noqa: F401
+    from ..rules import template as _template  # noqa: F401
+
     tune_gc_for_batch()  # a worker process only ever checks workbooks
 
 
-def _worker(paths: list[str]) -> tuple[list[UnitRecord], dict]:
-    """A chunk of files: their records plus the chunk's per-criterion sums (small to send back)."""
+def _ready() -> None:
+    """A no-op task: submitting one per worker starts them all at once (with spawn as with fork)."""
+
+
+def _worker(paths: list[str]) -> tuple[list[UnitRecord], dict, list[str]]:
+    """A chunk of files: their records, the chunk's per-criterion sums (small to send back), and
+    the files that are summaries of an earlier run (no record: bulk lists them as skipped)."""
     stats: dict = {}
-    records = [_check_one(p, _SHARED["template"], _SHARED["want_json"], _SHARED["reports_dir"], stats)
-               for p in paths]
-    return records, stats
+    records, summaries = [], []
+    for path in paths:
+        if is_our_summary(path):
+            summaries.append(path)
+        else:
+            records.append(_check_one(path, _SHARED["template"], _SHARED["want_json"], _SHARED["reports_dir"], stats))
+    return records, stats, summaries
 
 
-def _isolated(path: str, shared) -> tuple[list[UnitRecord], dict]:
+def _isolated(path: str, shared) -> tuple[list[UnitRecord], dict, list[str]]:
     try:
         with ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=shared) as single:
             return single.submit(_worker, [path]).result()
     except BrokenProcessPool:
-        return [UnitRecord(path, False, False, "tệp làm dừng đột ngột tiến trình đọc (nghi là tệp độc hại)")], {}
+        return [UnitRecord(path, False, False, "tệp làm dừng đột ngột tiến trình đọc (nghi là tệp độc hại)")], {}, []
 
 
 def rank(records: list[UnitRecord]) -> None:
@@ -394,68 +448,107 @@ def bulk_check(paths, output="tong_hop.xlsx", against=None, jobs=None, reports_d
     """Check every workbook and write the summary. ``json_sink(dict)`` receives each workbook's JSON
     as it arrives (a stream: the batch's JSON is never held whole); without it the JSON stays on
     the records (``want_json``)."""
-    from ..errors import CchcError
-
     if output:
         _refuse_output(output, overwrite)
-    files, skipped = collect_paths(paths, exclude=[output] if output else [])
-    if not files:
-        raise CchcError("không tìm thấy sổ tính .xlsx/.xlsm nào trong: " + ", ".join(shown(p) for p in paths))
     template = load_template(against) if against is not None else None
-    if reports_dir:
-        Path(reports_dir).mkdir(parents=True, exist_ok=True)
-    tasks = [str(p) for p in files]
     shared = (template, want_json or json_sink is not None, str(reports_dir) if reports_dir else None)
     jobs = max(1, jobs or available_cores())
-    records: list[UnitRecord] = []
-    totals: dict = {}
-    writer = None
-    if output:
-        from .workbook import SummaryWriter
+    batch = _Batch(output, reports_dir, progress, json_sink, shared)
+    if jobs == 1:
+        return batch.run(paths, None, 1)
+    # the workers start first: their imports and the criteria sets load while the paths are collected
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=shared) as pool:
+        for _ in range(jobs):
+            pool.submit(_ready)
+        return batch.run(paths, pool, jobs)
 
-        writer = SummaryWriter(output, tasks)
 
-    def arrived(chunk_records, chunk_stats):
-        records.extend(chunk_records)
-        merge_statistics(totals, chunk_stats)
-        for record in chunk_records:
-            if writer is not None:
-                writer.add(record)
-            if json_sink is not None and record.json is not None:
-                json_sink(record.json)
-                record.json = None
-        _progress(progress, len(records), len(tasks))
+class _Batch:
+    """One run of bulk: results arrive (in order) into the records, statistics, summary and JSON."""
 
-    _progress(progress, 0, len(tasks))  # starts the clock for files/s and the time left
-    if jobs == 1 or len(tasks) < 8:
-        _share(*shared)
-        with batch_gc():
-            for task in tasks:
-                arrived(*_worker([task]))
-    else:
-        chunks = _chunks(tasks, jobs)
-        done = 0
+    def __init__(self, output, reports_dir, progress, json_sink, shared):
+        self.output, self.reports_dir, self.progress, self.json_sink, self.shared = \
+            output, reports_dir, progress, json_sink, shared
+        self.records: list[UnitRecord] = []
+        self.summaries: set[str] = set()  # files that are summaries of an earlier run
+        self.totals: dict = {}
+        self.writer = None
+        self.count = 0
+
+    def run(self, paths, pool, jobs: int) -> BulkOutcome:
+        found = _collect(paths, [self.output] if self.output else [], look_inside=False)
+        if not found.files:
+            _nothing_found(paths)
+        reports_dir = self.reports_dir
+        made_reports_dir = bool(reports_dir) and not Path(reports_dir).exists()
+        if reports_dir:
+            Path(reports_dir).mkdir(parents=True, exist_ok=True)
+        tasks = [str(p) for p in found.files]
+        self.count = len(tasks)
+        if self.output:
+            from .workbook import SummaryWriter
+
+            self.writer = SummaryWriter(self.output, tasks)
         try:
-            with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=shared) as pool:
-                results = pool.map(_worker, chunks)  # every chunk submitted: the workers start now
-                if writer is not None:
-                    writer.prepare()  # openpyxl's import and the layout overlap with their checking
-                for chunk_records, chunk_stats in results:
-                    arrived(chunk_records, chunk_stats)
+            self._check(tasks, pool, jobs)
+            files, skipped = found.without_summaries(self.summaries)
+            if not files:  # every file was an earlier summary
+                if made_reports_dir:
+                    Path(reports_dir).rmdir()  # nothing was written into it
+                _nothing_found(paths)
+        except BaseException:
+            if self.writer is not None:
+                self.writer.discard()
+            raise
+        rank(self.records)
+        outcome = BulkOutcome(self.records, skipped, None, criteria_statistics(self.totals))
+        if self.writer is not None:
+            self.writer.keep_only(files, self.records)
+            outcome.output = str(self.writer.finish(outcome))
+        return outcome
+
+    def _check(self, tasks: list[str], pool, jobs: int) -> None:
+        _progress(self.progress, 0, len(tasks))  # starts the clock for files/s and the time left
+        if pool is None:
+            _share(*self.shared)
+            with batch_gc():
+                for task in tasks:
+                    self._arrived(*_worker([task]))
+        else:
+            chunks = _chunks(tasks, jobs)
+            done = 0
+            try:
+                results = pool.map(_worker, chunks)  # every chunk submitted at once
+                if self.writer is not None:
+                    self.writer.prepare()  # openpyxl's import and the layout overlap with their checking
+                for result in results:
+                    self._arrived(*result)
                     done += 1
-        except BrokenProcessPool:
-            # a worker died (a file crashed the reader): check the rest one by one, each in its own
-            # process, so the file that kills a reader gets a row and the batch still finishes
-            for path in [p for chunk in chunks[done:] for p in chunk]:
-                arrived(*_isolated(path, shared))
-    if progress:
-        sys.stderr.write("\n")
-    rank(records)
-    stats = criteria_statistics(totals)
-    outcome = BulkOutcome(records, skipped, None, stats)
-    if writer is not None:
-        outcome.output = str(writer.finish(outcome))
-    return outcome
+            except BrokenProcessPool:
+                # a worker died (a file crashed the reader): check the rest one by one, each in its own
+                # process, so the file that kills a reader gets a row and the batch still finishes
+                for path in [p for chunk in chunks[done:] for p in chunk]:
+                    self._arrived(*_isolated(path, self.shared))
+        if self.progress:
+            sys.stderr.write("\n")
+
+    def _arrived(self, records, stats, summaries) -> None:
+        self.records.extend(records)
+        self.summaries.update(summaries)
+        merge_statistics(self.totals, stats)
+        for record in records:
+            if self.writer is not None:
+                self.writer.add(record)
+            if self.json_sink is not None and record.json is not None:
+                self.json_sink(record.json)
+                record.json = None
+        _progress(self.progress, len(self.records) + len(self.summaries), self.count)
+
+
+def _nothing_found(paths):
+    from ..errors import CchcError
+
+    raise CchcError("không tìm thấy sổ tính .xlsx/.xlsm nào trong: " + ", ".join(shown(p) for p in paths))
 
 
 def _chunks(tasks: list[str], jobs: int) -> list[list[str]]:

@@ -198,6 +198,27 @@ class SummaryWriter:
         self.detail.freeze_panes = "A2"
         detail_out.header(["Tệp", "Đơn vị", "Trang", "Ô", "STT", "Mã", "Mức độ", "Nội dung"])
 
+    def keep_only(self, paths, records) -> None:
+        """The batch's files once earlier summaries among them are known (the workers find them):
+        names are relative to the communes' own folders, as if the summaries had never been
+        listed; the streamed rows are written again in the rare case that changes a name."""
+        kept = display_names([os.fspath(p) for p in paths])
+        if any(self.shown.get(path) != name for path, name in kept.items()):
+            self.detail_xml.file.close()
+            self.detail_xml = self.streamed["Chi tiết lỗi"] = _XmlRows()
+            self.shown = kept
+            for record in records:
+                self.add(record)
+        self.shown = kept
+
+    def discard(self) -> None:
+        """The batch stopped (or found no commune): nothing is written, temporary files are closed."""
+        for rows in self.streamed.values():
+            rows.file.close()
+        if self.wb is not None:
+            for ws in self.wb.worksheets:
+                ws.close()  # an unfinished write-only sheet would complain when collected
+
     def name(self, path: str) -> str:
         from ..console import printable
 
