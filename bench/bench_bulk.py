@@ -20,7 +20,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from _common import ROOT, peak_rss_mb, report
+from _common import ROOT, best, compile_package, peak_rss_mb, report
 
 import openpyxl
 
@@ -64,29 +64,27 @@ def command(folder: Path, jobs: int) -> tuple[float, float]:
 
 
 def run(count: int, jobs: int) -> float:
+    repeat = 3 if count <= 1000 else 1  # best of 3: a shared machine's noise does not decide the ratios
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         files = generate(folder / "xa", count)
         import resource
 
+        outcomes = []
         cpu_before = resource.getrusage(resource.RUSAGE_SELF)
-        start = time.perf_counter()
-        outcome = bulk_check([folder / "xa"], output=folder / "tong_hop.xlsx", jobs=jobs)
-        ours = time.perf_counter() - start
+        ours = best(lambda: outcomes.append(bulk_check([folder / "xa"], output=folder / "tong_hop.xlsx", jobs=jobs,
+                                                       overwrite=True)), repeat)
         cpu_after = resource.getrusage(resource.RUSAGE_SELF)
-        main_cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
+        main_cpu = ((cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)) / repeat
         # every workbook really checked: a missing dependency in a worker would otherwise give a
         # fast run of "could not read" rows (it happened once with a venv short of platformdirs)
+        outcome = outcomes[-1]
         unreadable = [r for r in outcome.records if not r.readable]
         if len(outcome.records) != count or unreadable:
             raise SystemExit(f"bench invalid: {len(unreadable)} of {len(outcome.records)} workbooks unreadable "
                              f"({unreadable[0].error if unreadable else 'count differs'})")
-        start = time.perf_counter()
-        openpyxl_loop(files)
-        base = time.perf_counter() - start
-        start = time.perf_counter()
-        calamine_floor(files, jobs)
-        floor = time.perf_counter() - start
+        base = best(lambda: openpyxl_loop(files), repeat)
+        floor = best(lambda: calamine_floor(files, jobs), repeat)
         cli_seconds, cli_mb = command(folder, jobs)
     report(f"bulk {count} workbooks, {jobs} processes (check + rank + summary workbook)", ours, base,
            "openpyxl read-only read loop")
@@ -102,6 +100,7 @@ def run(count: int, jobs: int) -> float:
 
 def main(count: int = 1000, jobs: int | None = None, scale: bool = False) -> None:
     jobs = jobs or os.cpu_count() or 1
+    compile_package()
     first = run(count, jobs)
     if scale:
         larger = run(count * 3, jobs)
