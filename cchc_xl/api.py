@@ -129,13 +129,15 @@ def check(paths, against=None, engine: str = "auto", columns: dict[str, int] | N
         return [check_file(p, template, engine, columns, sheet) for p in paths]
 
 
-def tune_gc_for_batch() -> tuple[int, int, int]:
+def tune_gc_for_batch(collect: bool = True) -> tuple[int, int, int]:
     """Checking a workbook allocates a few thousand short-lived objects; with the default
     thresholds the cyclic GC rescans them (and every imported module) hundreds of times
     per folder, about a third of the run. Freeze what is loaded and collect less often;
-    returns the previous thresholds."""
+    returns the previous thresholds. ``collect=False`` in a forked worker: a collection there
+    would walk (and copy, page by page) the whole heap it shares with its parent."""
     previous = gc.get_threshold()
-    gc.collect()
+    if collect:
+        gc.collect()
     gc.freeze()
     gc.set_threshold(100_000, 50, 100)
     return previous

@@ -160,8 +160,9 @@ def parse_date(value) -> _dt.date | None:
     return None
 
 
+@lru_cache(maxsize=1024)
 def column_letter(index: int) -> str:
-    """0-based column index → 'A', 'B', …, 'AA'."""
+    """0-based column index → 'A', 'B', …, 'AA' (cached: every cell written or cited asks it)."""
     letters = ""
     index += 1
     while index:

@@ -301,7 +301,7 @@ def _init_worker(template, want_json, reports_dir) -> None:
     from ..criteria_sets import recognise  # noqa: F401
     from ..rules import template as _template  # noqa: F401
 
-    tune_gc_for_batch()  # a worker process only ever checks workbooks
+    tune_gc_for_batch(collect=False)  # a worker process only ever checks workbooks
 
 
 def _ready() -> None:
