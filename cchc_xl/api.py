@@ -86,17 +86,18 @@ def _json_meta(value):
 
 
 def check_file(path, against=None, engine: str = "auto", columns: dict[str, int] | None = None,
-               sheet: str | None = None, compare_recognised: bool = False) -> WorkbookResult:
+               sheet: str | None = None, compare_recognised: bool = False, pass_over=None) -> WorkbookResult:
     """Read and check one workbook; an unreadable file gives a result with ``error``, never an exception.
 
     ``against``: a CriteriaSet, a set id, a set's JSON or an official table. Without it the set the
     workbook follows is recognised (and, with ``compare_recognised``, compared with, as bulk does).
+    ``pass_over(zip) → bool``: raises errors.PassedOver for a file the caller leaves aside.
     """
     from .criteria_sets.recognise import annotate
 
     path = os.fspath(path)
     try:
-        assessment = read_workbook(path, engine=engine, columns=columns, sheet=sheet)
+        assessment = read_workbook(path, engine=engine, columns=columns, sheet=sheet, pass_over=pass_over)
     except UnreadableWorkbook as exc:
         return WorkbookResult(path, error=str(exc))
     official, sets = annotate(assessment, against)

@@ -11,6 +11,11 @@ class UnreadableWorkbook(CchcError):
     """The file cannot be read as a self-assessment workbook (CLI exit 2)."""
 
 
+class PassedOver(Exception):
+    """Not an error: the caller's ``pass_over`` test said to leave this file aside (bulk: a
+    summary of an earlier run), told from the package the reader had open anyway."""
+
+
 class RefusedWrite(CchcError):
     """A write was refused before anything was written (open in Excel, read-only…)."""
 

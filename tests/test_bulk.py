@@ -499,3 +499,28 @@ def test_earlier_summaries_found_by_the_workers_are_skipped_as_before(tmp_path):
     named = {row[0] for row in openpyxl.load_workbook(output)["Chi tiết lỗi"].iter_rows(min_row=2, values_only=True)}
     assert named and named <= set(display_names([str(p) for p in files]).values())
     assert not any(name.startswith("huyen_a") for name in named)  # not relative to the summary's folder
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_damaged_core_properties_part_does_not_stop_the_batch(tmp_path, jobs):
+    """Telling an earlier summary reads docProps/core.xml; a damaged deflate stream there (which
+    zipfile reports as zlib.error) once stopped the whole batch with a traceback. Now that file is
+    checked like any other: its table is intact."""
+    folder = tmp_path / "xa"
+    generate(folder, 3, seed=11)
+    data = bytearray(EXAMPLE.read_bytes())
+    with zipfile.ZipFile(EXAMPLE) as archive:
+        info = archive.getinfo("docProps/core.xml")
+    name_length = int.from_bytes(data[info.header_offset + 26:info.header_offset + 28], "little")
+    extra_length = int.from_bytes(data[info.header_offset + 28:info.header_offset + 30], "little")
+    start = info.header_offset + 30 + name_length + extra_length
+    data[start:start + info.compress_size] = b"\xff" * info.compress_size  # an invalid deflate block
+    (folder / "hong_core.xlsx").write_bytes(bytes(data))
+    with pytest.raises(zipfile.zlib.error), zipfile.ZipFile(folder / "hong_core.xlsx") as damaged:
+        damaged.read("docProps/core.xml")  # the damage is real
+
+    outcome = bulk_check([folder], output=tmp_path / "tong_hop.xlsx", jobs=jobs)
+
+    status = {Path(r.path).name: r.status for r in outcome.records}
+    assert len(status) == 4 and status["hong_core.xlsx"] == "hợp lệ"
+    assert not outcome.skipped

@@ -20,14 +20,14 @@ FINDINGS_SHEET = "Kết quả kiểm tra"
 
 
 def read_workbook(path, engine: str = "auto", columns: dict[str, int] | None = None,
-                  sheet: str | None = None) -> Assessment:
+                  sheet: str | None = None, pass_over=None) -> Assessment:
     """Read one workbook into the model; raises UnreadableWorkbook with a Vietnamese reason.
 
     ``columns``: role → column, when the user names them (--columns); ``sheet``: which sheet
-    holds the table (--sheet), when several do.
+    holds the table (--sheet), when several do; ``pass_over``: see open_package.
     """
     path = os.fspath(path)
-    grid = read_grid(path, engine)
+    grid = read_grid(path, engine, pass_over)
     assessment = parse_workbook(grid, columns=columns, sheet=sheet)
     assessment.source = path
     chosen = next((s for s in grid.sheets if s.name == assessment.sheet), None)
@@ -39,12 +39,12 @@ def read_workbook(path, engine: str = "auto", columns: dict[str, int] | None = N
     return assessment
 
 
-def read_grid(path: str, engine: str = "auto") -> WorkbookGrid:
+def read_grid(path: str, engine: str = "auto", pass_over=None) -> WorkbookGrid:
     if engine == "auto":
         engine = "calamine" if _has_calamine() else "openpyxl"
     # python-calamine refuses XML entities itself: shared strings and styles are vetted here only
     # for openpyxl, or to explain why calamine failed (a per-workbook saving in a batch)
-    archive, info = open_package(path, vet_xml_parts=engine != "calamine")
+    archive, info = open_package(path, vet_xml_parts=engine != "calamine", pass_over=pass_over)
     try:
         formula_maps = {}
         sparse = {}

@@ -14,7 +14,7 @@ import zipfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
-from ..errors import UnreadableWorkbook
+from ..errors import PassedOver, UnreadableWorkbook
 
 MAX_TOTAL_UNCOMPRESSED = 256 * 1024 * 1024
 MAX_PART_UNCOMPRESSED = 128 * 1024 * 1024
@@ -77,11 +77,12 @@ def _ole_is_encrypted(path: str) -> bool:
 XML_PARTS = ("xl/sharedStrings.xml", "xl/styles.xml")  # parsed whole by Python readers (openpyxl, recalc)
 
 
-def open_package(path: str, vet_xml_parts: bool = True) -> tuple[zipfile.ZipFile, PackageInfo]:
+def open_package(path: str, vet_xml_parts: bool = True, pass_over=None) -> tuple[zipfile.ZipFile, PackageInfo]:
     """Open and vet the zip; the caller closes it.
 
     ``vet_xml_parts=False``: the caller reads shared strings and styles with python-calamine, whose
-    XML reader refuses entities itself; refuse_xml_parts() then explains a failure."""
+    XML reader refuses entities itself; refuse_xml_parts() then explains a failure.
+    ``pass_over(archive)``: asked first, on the open zip; True raises PassedOver."""
     check_file(path)
     try:
         archive = zipfile.ZipFile(path)
@@ -89,6 +90,9 @@ def open_package(path: str, vet_xml_parts: bool = True) -> tuple[zipfile.ZipFile
         raise UnreadableWorkbook("tệp bị hỏng hoặc chưa tải về hết (không đọc được cấu trúc zip)") from None
     except OSError as exc:
         raise UnreadableWorkbook(f"không mở được tệp ({exc.strerror or exc})") from None
+    if pass_over is not None and pass_over(archive):
+        archive.close()
+        raise PassedOver(path)
     try:
         info = PackageInfo(path)
         infos = archive.infolist()

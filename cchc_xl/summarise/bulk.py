@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..api import batch_gc, check_file, load_template, tune_gc_for_batch
+from ..errors import PassedOver
 from ..text import vn
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
@@ -121,14 +122,25 @@ def is_our_summary(path) -> bool:
     """A summary workbook of an earlier run (marked, or older ones by their sheets): never a commune."""
     import zipfile
 
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return summary_inside(archive)
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
+def summary_inside(archive) -> bool:
+    """is_our_summary() on a zip already open: the workers ask it of the zip their reader opens."""
+    import zipfile
+    import zlib
+
     from ..write.atomic import carries_mark
 
     try:
-        with zipfile.ZipFile(path) as archive:  # one open for both looks: this runs for every input
-            if carries_mark(archive, SUMMARY_MARK):
-                return True
-            book = archive.read("xl/workbook.xml")[:65536]
-    except (OSError, zipfile.BadZipFile, KeyError):
+        if carries_mark(archive, SUMMARY_MARK):
+            return True
+        book = archive.read("xl/workbook.xml")[:65536]
+    except (OSError, zipfile.BadZipFile, KeyError, zlib.error, EOFError):  # damaged: the reader says how
         return False
     return all(sheet in book for sheet in SUMMARY_SHEETS)
 
@@ -242,9 +254,13 @@ def _collect(paths, exclude, look_inside: bool) -> Collected:
     return Collected(unique, skipped, places, twins)
 
 
-def _check_one(path: str, against, want_json: bool, reports_dir: str | None, stats: dict | None = None) -> UnitRecord:
+def _check_one(path: str, against, want_json: bool, reports_dir: str | None, stats: dict | None = None,
+               pass_over=None) -> UnitRecord | None:
+    """One file's record; None when ``pass_over`` (summary_inside, in a batch) left it aside."""
     try:
-        result = check_file(path, against, compare_recognised=True)
+        result = check_file(path, against, compare_recognised=True, pass_over=pass_over)
+    except PassedOver:
+        return None
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # a reader bug (even a Rust panic) must not stop the batch either
@@ -314,10 +330,12 @@ def _worker(paths: list[str]) -> tuple[list[UnitRecord], dict, list[str]]:
     stats: dict = {}
     records, summaries = [], []
     for path in paths:
-        if is_our_summary(path):
+        record = _check_one(path, _SHARED["template"], _SHARED["want_json"], _SHARED["reports_dir"], stats,
+                            summary_inside)  # asked of the zip the reader opens: no second open per file
+        if record is None:
             summaries.append(path)
         else:
-            records.append(_check_one(path, _SHARED["template"], _SHARED["want_json"], _SHARED["reports_dir"], stats))
+            records.append(record)
     return records, stats, summaries
 
 
