@@ -160,6 +160,14 @@ def parse_date(value) -> _dt.date | None:
     return None
 
 
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text without the characters XML cannot hold (a \x01 pasted from another program)."""
+    return _ILLEGAL_XML.sub("", text)
+
+
 @lru_cache(maxsize=1024)
 def column_letter(index: int) -> str:
     """0-based column index → 'A', 'B', …, 'AA' (cached: every cell written or cited asks it)."""

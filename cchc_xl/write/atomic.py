@@ -32,6 +32,15 @@ def _umask() -> int:
     return mask
 
 
+def lock_file_for(path: Path) -> Path | None:
+    """Excel's owner file ("~$name") or LibreOffice's (".~lock.name#") when the workbook is open."""
+    for name in (f"~${path.name}", f"~${path.name[2:]}", f".~lock.{path.name}#"):
+        candidate = path.with_name(name)
+        if candidate.exists():
+            return candidate
+    return None
+
+
 def carries_mark(source, mark: bytes) -> bool:
     """An Office file that cchc-xl wrote earlier: ``mark`` in its core properties (docProps/core.xml).
     ``source``: a path, or a zipfile.ZipFile already open."""

@@ -20,7 +20,7 @@ from ..errors import RefusedWrite
 from ..read import FINDINGS_SHEET, read_workbook
 from ..read.package import NS_MAIN, NS_REL, open_package
 from ..text import cell_address, sheet_ref
-from .atomic import exclusive_copy, write_atomically
+from .atomic import exclusive_copy, lock_file_for, write_atomically
 from .package import CT_WORKSHEET, REL_WORKSHEET, R_ID, Package, q, serialise
 from .plan import MARK_COLOURS, FINDINGS_HEADERS, RecalcPlan, findings_rows, plan_recalc
 from .workbook_builder import row_height
@@ -55,15 +55,6 @@ class RecalcOutcome:
         if self.notes_skipped:
             out.append("Các ô đã có ghi chú của bạn nên không thêm ghi chú: " + ", ".join(self.notes_skipped))
         return out
-
-
-def lock_file_for(path: Path) -> Path | None:
-    """Excel's owner file ("~$name") or LibreOffice's (".~lock.name#") when the workbook is open."""
-    for name in (f"~${path.name}", f"~${path.name[2:]}", f".~lock.{path.name}#"):
-        candidate = path.with_name(name)
-        if candidate.exists():
-            return candidate
-    return None
 
 
 def _refuse_unsafe(source: Path, target: Path) -> None:

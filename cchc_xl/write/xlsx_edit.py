@@ -7,15 +7,10 @@ from decimal import Decimal
 from lxml import etree
 
 from ..read.package import NS_MAIN
-from ..text import cell_address, format_decimal, split_address
+from ..text import cell_address, format_decimal, split_address, xml_text
 from .package import CT_COMMENTS, CT_VML, REL_COMMENTS, REL_VML, R_ID, Package, q, serialise
 
 NOTE_AUTHOR = "cchc-xl"
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def xml_text(text: str) -> str:
-    return _ILLEGAL_XML.sub("", text)
 
 
 def _col_of(ref: str) -> int:
