@@ -524,3 +524,21 @@ def test_a_damaged_core_properties_part_does_not_stop_the_batch(tmp_path, jobs):
     status = {Path(r.path).name: r.status for r in outcome.records}
     assert len(status) == 4 and status["hong_core.xlsx"] == "hợp lệ"
     assert not outcome.skipped
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_folder_of_earlier_summaries_only_is_said_plainly(tmp_path, jobs):
+    """Found to be summaries only by the workers, the folder still gives the one-line error, and
+    neither a summary nor an empty reports folder is left behind."""
+    from cchc_xl.errors import CchcError
+
+    communes = tmp_path / "xa"
+    generate(communes, 2, seed=4)
+    old = tmp_path / "cu"
+    old.mkdir()
+    bulk_check([communes], output=old / "tong_hop_1.xlsx", jobs=1)
+    shutil.copyfile(old / "tong_hop_1.xlsx", old / "tong_hop_2.xlsx")
+    with pytest.raises(CchcError, match="không tìm thấy sổ tính"):
+        bulk_check([old], output=tmp_path / "moi.xlsx", jobs=jobs, reports_dir=tmp_path / "bao_cao")
+    assert not (tmp_path / "moi.xlsx").exists() and not (tmp_path / "bao_cao").exists()
+    assert sorted(p.name for p in old.iterdir()) == ["tong_hop_1.xlsx", "tong_hop_2.xlsx"]
