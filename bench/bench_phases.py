@@ -4,7 +4,7 @@ process over N and 10 generated workbooks; (I(N) - I(10)) / (N - 10) removes sta
 Seconds: CPU time over TIMED more workbooks after 10 that warm up, best of 3 processes.
 
   calamine   python-calamine reading the sheet (the floor)
-  read       + package vetting, formula/error scan (read_grid)
+  read       + package vetting (and the earlier-summary test bulk asks), formula/error scan (read_grid)
   parse      + table parse, tree, metadata (parse_workbook)
   rules      + criteria set recognition and every rule (check_file)
   bulk       + statistics and the record a worker sends back (_check_one)
@@ -39,21 +39,22 @@ from cchc_xl.api import check_file
 from cchc_xl.summarise import bulk
 bulk._init_worker(None, False, None)  # as a worker process of a batch starts
 stats = {{}}
+aside = bulk.summary_inside  # a worker asks the reader's zip whether the file is an earlier summary
 
 
 def one(path):
     if phase == "calamine":
         book = CalamineWorkbook.from_path(path); book.get_sheet_by_index(0).to_python(skip_empty_area=False); book.close()
     elif phase == "read":
-        read_grid(path)
+        read_grid(path, pass_over=aside)
     elif phase == "parse":
-        parse_workbook(read_grid(path)).unlink_tree()  # freed at once, as bulk frees every tree
+        parse_workbook(read_grid(path, pass_over=aside)).unlink_tree()  # freed at once, as bulk frees every tree
     elif phase == "rules":
-        result = check_file(path, compare_recognised=True)
+        result = check_file(path, compare_recognised=True, pass_over=aside)
         assert result.readable, path
         result.assessment.unlink_tree()
     else:
-        record = bulk._check_one(path, None, False, None, stats)
+        record = bulk._check_one(path, None, False, None, stats, aside)
         assert record.readable, (path, record.error)  # a broken install must not measure as fast
 
 
