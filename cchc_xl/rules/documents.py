@@ -39,12 +39,17 @@ _TYPE_AT_END = re.compile(r"(?:^|(?<=\W))(\w+\s+\w+)(?:\s+s[ốôo])?$", re.IGNO
 def _type_before(text: str, end: int) -> tuple[str, int] | None:
     """The type word ("Kế hoạch") just before a number, optionally followed by "số"."""
     start = end - 24 if end > 24 else 0
-    match = _TYPE_AT_END.search(text[start:end].rstrip())
+    found = _type_in(text[start:end])
+    return (found[0], start + found[1]) if found else None
+
+
+@lru_cache(maxsize=4096)  # the words before a number repeat ("… Kế hoạch số "): one regex search each
+def _type_in(window: str) -> tuple[str, int] | None:
+    match = _TYPE_AT_END.search(window.rstrip())
     if match:
         words = match.group(1)
         if " ".join(words.lower().split()) in _TYPE_WORDS_LOWER:
-            begin = start + match.start(1)
-            return words, begin
+            return words, match.start(1)
     return None
 
 
