@@ -9,6 +9,7 @@ formula: a unit named "=2+3" stays inert in the summary.
 from __future__ import annotations
 
 import os
+import re
 from decimal import Decimal
 from html import escape  # (xml.sax.saxutils' is the same three replacements, but imports urllib, ssl…: ~20 ms)
 from pathlib import Path
@@ -101,9 +102,14 @@ class _XmlRows:
         return self.next_row - self.first_row
 
 
+_NEEDS_CARE = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _xml(text: str) -> str:
     """Text for sheet XML: escaped, without the characters XML cannot hold (a \x01 pasted from
-    another program)."""
+    another program). Most texts need neither: one search tells."""
+    if _NEEDS_CARE.search(text) is None:
+        return text
     return escape(xml_text(text), quote=False)
 
 
@@ -206,6 +212,8 @@ class SummaryWriter:
         """The batch's files once earlier summaries among them are known (the workers find them):
         names are relative to the communes' own folders, as if the summaries had never been
         listed; the streamed rows are written again in the rare case that changes a name."""
+        if len(paths) == len(self.shown):  # no summary among them: the names stand
+            return
         kept = display_names([os.fspath(p) for p in paths])
         if any(self.shown.get(path) != name for path, name in kept.items()):
             self.detail_xml.file.close()
