@@ -542,3 +542,22 @@ def test_a_folder_of_earlier_summaries_only_is_said_plainly(tmp_path, jobs):
         bulk_check([old], output=tmp_path / "moi.xlsx", jobs=jobs, reports_dir=tmp_path / "bao_cao")
     assert not (tmp_path / "moi.xlsx").exists() and not (tmp_path / "bao_cao").exists()
     assert sorted(p.name for p in old.iterdir()) == ["tong_hop_1.xlsx", "tong_hop_2.xlsx"]
+
+
+def test_this_runs_summary_is_told_by_its_real_path_not_by_its_inode(tmp_path):
+    """Re-running into the folder: the summary and a link to it are "this run's summary"; a hard link
+    (same inode, another path) is an earlier summary, as before the walk compared inodes first."""
+    folder = tmp_path / "xa"
+    generate(folder, 2, seed=6)
+    output = folder / "tong_hop.xlsx"
+    bulk_check([folder], output=output, jobs=1)
+    (folder / "lien_ket.xlsx").symlink_to(output)
+    os.link(output, folder / "cung_tep.xlsx")
+
+    outcome = bulk_check([folder], output=output, jobs=2, overwrite=True)
+
+    reasons = {Path(p).name: why for p, why in outcome.skipped}
+    assert reasons == {"cung_tep.xlsx": "sổ tổng hợp do cchc-xl lập (không phải sổ của xã)",
+                       "lien_ket.xlsx": "sổ tổng hợp của lần chạy này",
+                       "tong_hop.xlsx": "sổ tổng hợp của lần chạy này"}
+    assert len(outcome.records) == 2

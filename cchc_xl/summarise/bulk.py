@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import glob
 import os
+import stat
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -146,17 +147,24 @@ def summary_inside(archive) -> bool:
 
 
 def _walk(folder: Path, skipped):
-    """Every entry below ``folder``; what is not a regular file is listed with its reason."""
+    """Every entry below ``folder`` with its status (links followed); what is not a regular file is
+    listed with its reason. One lstat per entry (a second for a link): on a network share each
+    call is a round trip."""
     for entry in sorted(folder.rglob("*")):
-        if entry.is_symlink() and not entry.exists():
+        try:
+            status = os.lstat(entry)
+            if stat.S_ISLNK(status.st_mode):
+                status = os.stat(entry)
+        except OSError:
             skipped.append((shown(entry), "liên kết hỏng (trỏ tới tệp không còn)"))
-        elif entry.is_dir():
+            continue
+        if stat.S_ISDIR(status.st_mode):
             if entry.suffix.lower() in WORKBOOK_SUFFIXES:
                 skipped.append((shown(entry), "là thư mục, không phải tệp (dù tên có đuôi Excel)"))
-        elif not entry.is_file():
+        elif not stat.S_ISREG(status.st_mode):
             skipped.append((shown(entry), "không phải tệp thường (FIFO, thiết bị…)"))
         else:
-            yield entry
+            yield entry, status
 
 
 SUMMARY_REASON = "sổ tổng hợp do cchc-xl lập (không phải sổ của xã)"
@@ -204,13 +212,17 @@ def _collect(paths, exclude, look_inside: bool) -> Collected:
     places: list[tuple[Path, int]] = []
     twins: list[tuple[int, Path]] = []
     excluded = {os.path.realpath(p) for p in exclude}
+    # a file whose realpath is an excluded one is that same file: its (device, inode) tells
+    # first, so realpath (a call per path component) is asked only of a file that matches
+    excluded_files = {_file_key(p) for p in exclude} - {None}
     seen: dict[tuple[int, int], Path] = {}
     for raw in paths:
         raw = os.fspath(raw)
         if os.path.isdir(raw):
             candidates = list(_walk(Path(raw), skipped))
         elif any(ch in raw for ch in "*?["):
-            candidates = sorted(Path(p) for p in glob.glob(raw, recursive=True) if os.path.isfile(p))
+            candidates = [(p, None) for p in sorted(Path(p) for p in glob.glob(raw, recursive=True)
+                                                    if os.path.isfile(p))]
             if not candidates:
                 skipped.append((shown(raw), "không có tệp nào khớp mẫu này"))
         elif os.path.islink(raw) and not os.path.exists(raw):
@@ -220,9 +232,10 @@ def _collect(paths, exclude, look_inside: bool) -> Collected:
             skipped.append((shown(raw), "không phải tệp thường (FIFO, thiết bị…)"))
             continue
         else:
-            candidates = [Path(raw)]
-        for path in candidates:
-            if os.path.realpath(path) in excluded:
+            candidates = [(Path(raw), None)]
+        for path, status in candidates:
+            key = _file_key(path) if status is None else (status.st_dev, status.st_ino)
+            if excluded and (key is None or key in excluded_files) and os.path.realpath(path) in excluded:
                 skipped.append((shown(path), "sổ tổng hợp của lần chạy này"))
                 continue
             name = path.name
@@ -237,11 +250,6 @@ def _collect(paths, exclude, look_inside: bool) -> Collected:
             elif look_inside and is_our_summary(path):
                 skipped.append((shown(path), SUMMARY_REASON))
             else:
-                try:
-                    info = path.stat()
-                    key = (info.st_dev, info.st_ino)
-                except OSError:
-                    key = None
                 if key is not None and key in seen:
                     twins.append((len(skipped), seen[key]))
                     skipped.append((shown(path), f"cùng một tệp với {shown(seen[key])} (đã đọc một lần)"))
@@ -252,6 +260,15 @@ def _collect(paths, exclude, look_inside: bool) -> Collected:
                 found.append(path)
     unique = list(dict.fromkeys(found))
     return Collected(unique, skipped, places, twins)
+
+
+def _file_key(path) -> tuple[int, int] | None:
+    """(device, inode) of the file a path leads to: one file reached by two paths is read once."""
+    try:
+        status = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return status.st_dev, status.st_ino
 
 
 def _check_one(path: str, against, want_json: bool, reports_dir: str | None, stats: dict | None = None,
