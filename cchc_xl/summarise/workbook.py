@@ -48,6 +48,12 @@ class _Writer:
             cell.alignment = self.wrap
         return cell
 
+    def style_id(self, alignment) -> int:
+        """The stylesheet index of a cell style, for rows streamed as XML (_XmlRows)."""
+        probe = self.cell_type(self.ws)
+        probe.alignment = alignment
+        return probe.style_id
+
     def header(self, titles):
         cells = []
         for title in titles:
@@ -74,11 +80,16 @@ class _XmlRows:
         self.file = tempfile.TemporaryFile()  # constant memory, however large the batch
         self.first_row = self.next_row = first_row
 
-    def row(self, values) -> None:
+    def row(self, values, height: float | None = None, styles: dict[int, int] | None = None) -> None:
+        """``height``: the row's height in points; ``styles``: column → a cell style id the
+        workbook's stylesheet holds (see _Writer.style_id)."""
         r = self.next_row
         self.next_row = r + 1
-        parts = [f'<row r="{r}">']
+        parts = [f'<row r="{r}">' if height is None else f'<row r="{r}" ht="{height:.16g}" customHeight="1">']
         for index, value in enumerate(values):
+            if styles is not None and index in styles:
+                parts.append(_styled_cell(f"{column_letter(index)}{r}", value, styles[index]))
+                continue
             if value is None or value == "":
                 continue
             kind = value.__class__
@@ -100,6 +111,17 @@ class _XmlRows:
     @property
     def count(self) -> int:
         return self.next_row - self.first_row
+
+
+def _styled_cell(ref: str, value, style: int) -> str:
+    """A cell carrying a style (a wrapped criterion name), written even when empty, as openpyxl does."""
+    if value is None or value == "":
+        return f'<c r="{ref}" s="{style}"/>'
+    if value.__class__ is Decimal:
+        value = int(value) if value == value.to_integral_value() else float(value)
+    if value.__class__ is int or value.__class__ is float:
+        return f'<c r="{ref}" s="{style}"><v>{value!r}</v></c>'
+    return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{_xml(str(value))}</t></is></c>'
 
 
 _NEEDS_CARE = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -351,12 +373,12 @@ class SummaryWriter:
                     "Số đơn vị chưa chấm"])
         from ..write.workbook_builder import row_height
 
-        for row, s in enumerate(criteria_stats, start=2):
-            # write-only rows take their height before they are written; a wrapped name then
-            # prints inside its row instead of over the next one
-            stats_ws.row_dimensions[row].height = row_height([(s["name"], 70)], 15)
-            out.row([s["set"], s["part"], s["code"], s["name"], s["max"], s["mean"], s["min"], s["deduction"],
-                     s["full"], s["below_max"], s["unscored"]], wrap_columns=(3,))
+        wrapped = {3: out.style_id(out.wrap)}  # the criterion's name wraps
+        rows = self.streamed["Theo tiêu chí"] = _XmlRows()
+        for s in criteria_stats:
+            # a height of its own: a wrapped name then prints inside its row, not over the next one
+            rows.row([s["set"], s["part"], s["code"], s["name"], s["max"], s["mean"], s["min"], s["deduction"],
+                      s["full"], s["below_max"], s["unscored"]], row_height([(s["name"], 70)], 15), wrapped)
 
 
 def write_summary(outcome, output) -> Path:
