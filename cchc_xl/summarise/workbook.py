@@ -48,11 +48,21 @@ class _Writer:
             cell.alignment = self.wrap
         return cell
 
-    def style_id(self, alignment) -> int:
+    def style_id(self, font=None, fill=None, alignment=None) -> int:
         """The stylesheet index of a cell style, for rows streamed as XML (_XmlRows)."""
         probe = self.cell_type(self.ws)
-        probe.alignment = alignment
+        for name, part in (("font", font), ("fill", fill), ("alignment", alignment)):
+            if part is not None:
+                setattr(probe, name, part)
         return probe.style_id
+
+    def header_xml(self, titles) -> "_XmlRows":
+        """The header row streamed as XML (its style found once, not per cell), for the sheets
+        written when the batch ends; the returned rows go on from row 2."""
+        style = self.style_id(self.bold, self.fill, self.centre)
+        rows = _XmlRows(first_row=1)
+        rows.row(titles, self.ws.row_dimensions[1].height, dict.fromkeys(range(len(titles)), style))
+        return rows
 
     def header(self, titles):
         cells = []
@@ -90,9 +100,11 @@ class _XmlRows:
             if styles is not None and index in styles:
                 parts.append(_styled_cell(f"{column_letter(index)}{r}", value, styles[index]))
                 continue
-            if value is None or value == "":
+            if value is None:
                 continue
             kind = value.__class__
+            if kind is str and not value:  # (not `value == ""`: a Decimal compared with text asks the ABCs)
+                continue
             if kind is Decimal:
                 value = int(value) if value == value.to_integral_value() else float(value)
                 kind = value.__class__
@@ -348,8 +360,7 @@ class SummaryWriter:
             chart.x_axis.delete = False
             # below the table, not beside it: beside 21 columns the printed page shrank to a strip
             ws.add_chart(chart, f"B{last + 3}")
-        out.header(headers)
-        out = self.streamed["Tổng hợp"] = _XmlRows()
+        out = self.streamed["Tổng hợp"] = out.header_xml(headers)
         for index, r in enumerate(records, start=1):
             values = [index, r.unit if r.readable else "", r.period, r.criteria_set, self.name(r.path), r.max, r.self]
             values += [r.percent] if has_percent else []
@@ -368,13 +379,12 @@ class SummaryWriter:
         stats_ws.freeze_panes = "E2"
         stats_ws.auto_filter.ref = f"A1:K{max(len(criteria_stats) + 1, 2)}"
         # one block per criteria set: criteria of different sets are never mixed
-        out.header(["Bộ tiêu chí", "Phần", "STT", "Tiêu chí", "Điểm tối đa (chính thức)", "Điểm trung bình",
-                    "Điểm thấp nhất", "Mức trừ trung bình", "Số đơn vị đạt tối đa", "Số đơn vị dưới tối đa",
-                    "Số đơn vị chưa chấm"])
+        rows = self.streamed["Theo tiêu chí"] = out.header_xml([
+            "Bộ tiêu chí", "Phần", "STT", "Tiêu chí", "Điểm tối đa (chính thức)", "Điểm trung bình", "Điểm thấp nhất",
+            "Mức trừ trung bình", "Số đơn vị đạt tối đa", "Số đơn vị dưới tối đa", "Số đơn vị chưa chấm"])
         from ..write.workbook_builder import row_height
 
-        wrapped = {3: out.style_id(out.wrap)}  # the criterion's name wraps
-        rows = self.streamed["Theo tiêu chí"] = _XmlRows()
+        wrapped = {3: out.style_id(alignment=out.wrap)}  # the criterion's name wraps
         for s in criteria_stats:
             # a height of its own: a wrapped name then prints inside its row, not over the next one
             rows.row([s["set"], s["part"], s["code"], s["name"], s["max"], s["mean"], s["min"], s["deduction"],
