@@ -41,6 +41,7 @@ def snapshot(files: list[Path], scratch: Path) -> dict:
         record = bulk._check_one(str(path), None, True, None, stats)
         text = json.dumps(vars(record), default=str, ensure_ascii=False).replace(str(scratch), "<tạm>")
         out[path.name if path.name not in out else str(path).replace(str(scratch), "<tạm>")] = json.loads(text)
+    stats = bulk.finish_statistics(stats)
     out["(thống kê)"] = {" / ".join(map(str, key)): repr(value) for key, value in stats.items()}
     return out
 

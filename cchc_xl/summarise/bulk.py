@@ -353,7 +353,7 @@ def _worker(paths: list[str]) -> tuple[list[UnitRecord], dict, list[str]]:
             summaries.append(path)
         else:
             records.append(record)
-    return records, stats, summaries
+    return records, finish_statistics(stats), summaries
 
 
 def _isolated(path: str, shared) -> tuple[list[UnitRecord], dict, list[str]]:
@@ -385,7 +385,9 @@ def _official(set_id: str) -> dict:
 
 
 def add_to_statistics(stats: dict, assessment) -> None:
-    """Accumulate one readable workbook into per-criterion sums: where communes lose points.
+    """Gather one readable workbook's scores per criterion: where communes lose points. Only
+    gathered here (a list append per criterion of every workbook); finish_statistics() sums a
+    chunk's lists in a few calls each.
 
     Kept per criteria set (never merged across sets), with the set's official max (never a
     workbook's edited one); survey criteria are scored later by the province, so they are not
@@ -403,22 +405,24 @@ def add_to_statistics(stats: dict, assessment) -> None:
             # a penalty's best is 0 (nothing deducted): its mean below 0 is points lost
             maximum = model.max if model is not None else (Decimal(0) if c.is_penalty else c.effective_max())
             entry = stats[key] = {"set": set_id, "part": c.part, "code": c.code, "name": c.name, "max": maximum,
-                                  "sum": Decimal(0), "scored": 0, "min": None, "full": 0, "below_max": 0,
-                                  "unscored": 0}
-        score = c.computed_self()
-        if score is None:
-            entry["unscored"] += 1
+                                  "scores": []}
+        entry["scores"].append(c.computed_self())  # None: not scored
+
+
+def finish_statistics(stats: dict) -> dict:
+    """The gathered scores → sum, count, minimum, how many reached the max or fell below it, how
+    many were left unscored (the form merge_statistics adds up across chunks)."""
+    for entry in stats.values():
+        scores = entry.pop("scores", None)
+        if scores is None:
             continue
-        entry["sum"] += score
-        entry["scored"] += 1
-        lowest = entry["min"]
-        if lowest is None or score < lowest:  # (min(), without the call: on every criterion of every workbook)
-            entry["min"] = score
-        if entry["max"] is not None:
-            if score >= entry["max"]:
-                entry["full"] += 1
-            else:
-                entry["below_max"] += 1
+        scored = [score for score in scores if score is not None]
+        maximum = entry["max"]
+        full = 0 if maximum is None else sum(1 for score in scored if score >= maximum)
+        entry.update(sum=sum(scored, Decimal(0)), scored=len(scored), min=min(scored) if scored else None,
+                     full=full, below_max=len(scored) - full if maximum is not None else 0,
+                     unscored=len(scores) - len(scored))
+    return stats
 
 
 def merge_statistics(total: dict, part: dict) -> None:
