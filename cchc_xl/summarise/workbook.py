@@ -202,7 +202,9 @@ def display_names(paths: list[str]) -> dict[str, str]:
         return {}
     absolute = [os.path.abspath(p) for p in paths]
     root = os.path.commonpath([os.path.dirname(p) for p in absolute])
-    return {p: os.path.relpath(a, root) for p, a in zip(paths, absolute)}
+    prefix = root + os.sep  # a path that starts with it, letter for letter, is relative by a cut
+    cut = len(prefix)
+    return {p: a[cut:] if a.startswith(prefix) else os.path.relpath(a, root) for p, a in zip(paths, absolute)}
 
 
 class SummaryWriter:
