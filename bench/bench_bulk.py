@@ -90,8 +90,9 @@ def run(count: int, jobs: int) -> float:
            "openpyxl read-only read loop")
     print(f"  main process CPU {main_cpu:.2f} s of {ours:.2f} s wall: it streams the summary while the workers "
           f"check ({'never the bottleneck' if main_cpu < ours * 0.6 else 'CLOSE TO THE BOTTLENECK'})")
-    print(f"  = {ours / base:.2f}× the openpyxl loop (target ≤ 0.15×); {ours / floor:.2f}× the python-calamine "
-          f"read floor in {jobs} processes ({floor:.2f} s; target ≤ 2.5×)")
+    print(f"  = {ours / base:.3f}× the openpyxl loop (target ≤ 0.15×: {'met' if ours / base <= 0.15 else 'NOT met'}); "
+          f"{ours / floor:.2f}× the python-calamine read floor in {jobs} processes ({floor:.2f} s; target ≤ 2.5×: "
+          f"{'met' if ours / floor <= 2.5 else 'NOT met'})")
     target = f"1,000 in < 3 s: {'met' if ours < 3 else 'NOT met'} ({ours:.2f} s); " if count == 1000 else ""
     print(f"  {target}peak RSS of the main process {peak_rss_mb():.0f} MB (target < 300 MB); `cchc-xl bulk` command {cli_seconds:.2f} s, "
           f"/usr/bin/time -v peak {cli_mb:.0f} MB")
