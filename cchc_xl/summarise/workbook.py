@@ -97,22 +97,13 @@ class _XmlRows:
         self.next_row = r + 1
         parts = [f'<row r="{r}">' if height is None else f'<row r="{r}" ht="{height:.16g}" customHeight="1">']
         for index, value in enumerate(values):
-            if styles is not None and index in styles:
-                parts.append(_styled_cell(f"{column_letter(index)}{r}", value, styles[index]))
+            style = "" if styles is None or index not in styles else f' s="{styles[index]}"'
+            # (`value.__class__ is str`, not `value == ""`: a Decimal compared with text asks the ABCs)
+            if value is None or (value.__class__ is str and not value):
+                if style:  # a styled cell is written even when empty, as openpyxl does
+                    parts.append(f'<c r="{column_letter(index)}{r}"{style}/>')
                 continue
-            if value is None:
-                continue
-            kind = value.__class__
-            if kind is str and not value:  # (not `value == ""`: a Decimal compared with text asks the ABCs)
-                continue
-            if kind is Decimal:
-                value = int(value) if value == value.to_integral_value() else float(value)
-                kind = value.__class__
-            if kind is int or kind is float:  # (not bool: True would become 1)
-                parts.append(f'<c r="{column_letter(index)}{r}"><v>{value!r}</v></c>')
-            else:
-                parts.append(f'<c r="{column_letter(index)}{r}" t="inlineStr"><is><t xml:space="preserve">'
-                             f'{_xml(str(value))}</t></is></c>')
+            parts.append(_cell(f"{column_letter(index)}{r}", value, style))
         parts.append("</row>")
         self.file.write("".join(parts).encode("utf-8", "replace"))  # a lone surrogate becomes "?"
 
@@ -125,15 +116,15 @@ class _XmlRows:
         return self.next_row - self.first_row
 
 
-def _styled_cell(ref: str, value, style: int) -> str:
-    """A cell carrying a style (a wrapped criterion name), written even when empty, as openpyxl does."""
-    if value is None or value == "":
-        return f'<c r="{ref}" s="{style}"/>'
-    if value.__class__ is Decimal:
+def _cell(ref: str, value, style: str = "") -> str:
+    """One cell as sheet XML: a number stays a number; anything else is an inline string."""
+    kind = value.__class__
+    if kind is Decimal:
         value = int(value) if value == value.to_integral_value() else float(value)
-    if value.__class__ is int or value.__class__ is float:
-        return f'<c r="{ref}" s="{style}"><v>{value!r}</v></c>'
-    return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{_xml(str(value))}</t></is></c>'
+        kind = value.__class__
+    if kind is int or kind is float:  # (not bool: True would become 1)
+        return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{_xml(str(value))}</t></is></c>'
 
 
 _NEEDS_CARE = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
