@@ -563,6 +563,7 @@ class _Batch:
                 for result in results:
                     self._arrived(*result)
                     done += 1
+                pool.shutdown(wait=False)  # the workers exit while the summary is written, not after it
             except BrokenProcessPool:
                 # a worker died (a file crashed the reader): check the rest one by one, each in its own
                 # process, so the file that kills a reader gets a row and the batch still finishes
