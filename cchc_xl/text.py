@@ -160,7 +160,8 @@ def parse_date(value) -> _dt.date | None:
     return None
 
 
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+ILLEGAL_XML_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff"  # a regex class: what XML 1.0 cannot hold
+_ILLEGAL_XML = re.compile(f"[{ILLEGAL_XML_CHARS}]")
 
 
 def xml_text(text: str) -> str:

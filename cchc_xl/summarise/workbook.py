@@ -1,7 +1,7 @@
 """The reviewer's summary workbook: Tổng hợp, Chi tiết lỗi, Theo tiêu chí (and Tệp bỏ qua).
 
-openpyxl (write-only) lays out the workbook: styles, headers, chart, conditional formats, filters,
-print setup. The rows that grow with the batch are streamed as sheet XML (_XmlRows) and spliced in.
+openpyxl (write-only) lays out the workbook: styles, chart, conditional formats, filters, panes,
+print setup. The rows are streamed as sheet XML (_XmlRows) and spliced in when it is saved.
 
 Every text taken from a commune's workbook is stored as text, never as a
 formula: a unit named "=2+3" stays inert in the summary.
@@ -16,11 +16,12 @@ from pathlib import Path
 
 from ..errors import RefusedWrite
 from ..rules.catalogue import SEVERITY_VI
-from ..text import column_letter, xml_text
+from ..text import ILLEGAL_XML_CHARS, column_letter, xml_text
 
 
 class _Writer:
-    """Rows of plain values → write-only cells; text always stays text."""
+    """A write-only sheet's styles and header; its rows are streamed as XML (_XmlRows), where a
+    number keeps Excel's General format (73.2 and 100 shown as they are) and text always stays text."""
 
     def __init__(self, ws):
         from openpyxl.cell import WriteOnlyCell
@@ -32,21 +33,6 @@ class _Writer:
         self.fill = PatternFill("solid", fgColor="FFD9E1F2")
         self.centre = Alignment(wrap_text=True, horizontal="center", vertical="center")
         self.wrap = Alignment(wrap_text=True, vertical="top")
-
-    def cell(self, value, wrap=False):
-        if isinstance(value, Decimal):
-            value = int(value) if value == value.to_integral_value() else float(value)
-        # Numbers keep Excel's General format: it shows 73.2 and 100 as they are ("0.##" would show "100.").
-        if isinstance(value, str):
-            value = xml_text(value)  # a control character would stop openpyxl (and the batch)
-        if not wrap and not (isinstance(value, str) and value.startswith("=")):
-            return value  # a plain value is much faster in write-only mode, and cannot be a formula
-        cell = self.cell_type(self.ws, value=value)
-        if isinstance(value, str):
-            cell.data_type = "s"  # never a formula, whatever the text starts with
-        if wrap:
-            cell.alignment = self.wrap
-        return cell
 
     def style_id(self, font=None, fill=None, alignment=None) -> int:
         """The stylesheet index of a cell style, for rows streamed as XML (_XmlRows)."""
@@ -71,9 +57,6 @@ class _Writer:
             cell.font, cell.fill, cell.alignment = self.bold, self.fill, self.centre
             cells.append(cell)
         self.ws.append(cells)
-
-    def row(self, values, wrap_columns=()):
-        self.ws.append([self.cell(v, i in wrap_columns) for i, v in enumerate(values)])
 
 
 class _XmlRows:
@@ -127,7 +110,7 @@ def _cell(ref: str, value, style: str = "") -> str:
     return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{_xml(str(value))}</t></is></c>'
 
 
-_NEEDS_CARE = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NEEDS_CARE = re.compile(f"[&<>{ILLEGAL_XML_CHARS}]")
 
 
 def _xml(text: str) -> str:
@@ -242,13 +225,13 @@ class SummaryWriter:
         if len(paths) == len(self.shown):  # no summary among them: the names stand
             return
         kept = display_names([os.fspath(p) for p in paths])
-        if any(self.shown.get(path) != name for path, name in kept.items()):
+        changed = any(self.shown.get(path) != name for path, name in kept.items())
+        self.shown = kept
+        if changed:
             self.detail_xml.file.close()
             self.detail_xml = self.streamed["Chi tiết lỗi"] = _XmlRows()
-            self.shown = kept
             for record in records:
                 self.add(record)
-        self.shown = kept
 
     def discard(self) -> None:
         """The batch stopped (or found no commune): nothing is written, temporary files are closed."""
@@ -282,11 +265,10 @@ class SummaryWriter:
         self._write_criteria_sheet(outcome.criteria_stats)
         if outcome.skipped:
             skipped_ws = self.wb.create_sheet("Tệp bỏ qua")
-            out = _Writer(skipped_ws)
             _widths(skipped_ws, [60, 50])
-            out.header(["Tệp", "Lý do"])
+            rows = self.streamed["Tệp bỏ qua"] = _Writer(skipped_ws).header_xml(["Tệp", "Lý do"])
             for path, why in outcome.skipped:
-                out.row([path, why])
+                rows.row([path, why])
         return write_atomically(self.output, self._save, ".xlsx")
 
     def _save(self, temp: str) -> None:
