@@ -561,3 +561,31 @@ def test_this_runs_summary_is_told_by_its_real_path_not_by_its_inode(tmp_path):
                        "lien_ket.xlsx": "sổ tổng hợp của lần chạy này",
                        "tong_hop.xlsx": "sổ tổng hợp của lần chạy này"}
     assert len(outcome.records) == 2
+
+
+def test_a_file_system_without_file_numbers_does_not_merge_the_files(tmp_path, monkeypatch):
+    """Some network shares and FAT drives on Windows give every file st_ino 0; read as an identity,
+    every file after the first would be skipped as "the same file" as the first."""
+    import cchc_xl.summarise.bulk as bulk
+
+    def unnumbered(status):
+        return os.stat_result((status.st_mode, 0, status.st_dev, status.st_nlink, status.st_uid, status.st_gid,
+                               status.st_size, status.st_atime, status.st_mtime, status.st_ctime))
+
+    class NoFileNumbers:  # the os module as such a file system shows it
+        def __getattr__(self, name):
+            return getattr(os, name)
+
+        def stat(self, path, *args, **kwargs):
+            return unnumbered(os.stat(path, *args, **kwargs))
+
+        def lstat(self, path, *args, **kwargs):
+            return unnumbered(os.lstat(path, *args, **kwargs))
+
+    folder = tmp_path / "xa"
+    generate(folder, 3, seed=12)
+    monkeypatch.setattr(bulk, "os", NoFileNumbers())
+    assert bulk.os.stat(folder / "xa_0001.xlsx").st_ino == 0
+    outcome = bulk_check([folder, folder / "xa_0002.xlsx"], output=tmp_path / "tong_hop.xlsx", jobs=1)
+    assert sorted(Path(r.path).name for r in outcome.records) == ["xa_0001.xlsx", "xa_0002.xlsx", "xa_0003.xlsx"]
+    assert not outcome.skipped  # (the second path to xa_0002 is the same Path: read once without a file number)

@@ -234,7 +234,7 @@ def _collect(paths, exclude, look_inside: bool) -> Collected:
         else:
             candidates = [(Path(raw), None)]
         for path, status in candidates:
-            key = _file_key(path) if status is None else (status.st_dev, status.st_ino)
+            key = _file_key(path) if status is None else _identity(status)
             if excluded and (key is None or key in excluded_files) and os.path.realpath(path) in excluded:
                 skipped.append((shown(path), "sổ tổng hợp của lần chạy này"))
                 continue
@@ -265,10 +265,15 @@ def _collect(paths, exclude, look_inside: bool) -> Collected:
 def _file_key(path) -> tuple[int, int] | None:
     """(device, inode) of the file a path leads to: one file reached by two paths is read once."""
     try:
-        status = os.stat(path)
+        return _identity(os.stat(path))
     except (OSError, ValueError):
         return None
-    return status.st_dev, status.st_ino
+
+
+def _identity(status) -> tuple[int, int] | None:
+    """None where the file system gives no file number (st_ino 0: some network shares and FAT
+    drives on Windows): every file there would otherwise look like one and the same file."""
+    return (status.st_dev, status.st_ino) if status.st_ino else None
 
 
 def _check_one(path: str, against, want_json: bool, reports_dir: str | None, stats: dict | None = None,
