@@ -385,3 +385,25 @@ def test_recalc_lists_every_replaced_value(tmp_path):
     assert all(str(row[5]).startswith("Trước khi tính lại:") for row in before)
     backup = next(tmp_path.glob("sai.sao-luu-*"))
     assert openpyxl.load_workbook(backup).worksheets[0].cell(i_row, 4).value == 53.7
+
+
+def test_a_shared_merge_index_answers_as_a_fresh_one():
+    """Sheets merged alike share one index (a batch builds it once); its answers equal a fresh
+    index's for every cell, with merges inside the sheet, past its last row, and large ones."""
+    import random
+
+    from cchc_xl.read.headers import MergeIndex, merge_index
+
+    rng = random.Random(5)
+    for _ in range(300):
+        merged = []
+        for _ in range(rng.randint(0, 6)):
+            r0, c0 = rng.randint(0, 30), rng.randint(0, 8)
+            merged.append((r0, c0, r0 + rng.choice([0, 1, 2, 40, 700]), c0 + rng.choice([0, 1, 3, 30])))
+        height, width = rng.randint(1, 40), rng.randint(1, 10)
+        shared, fresh = merge_index(merged, height, width), MergeIndex(merged, height, width)
+        for r in range(height + 2):
+            for c in range(width + 2):
+                assert shared.get((r, c)) == fresh.get((r, c)), (merged, height, width, r, c)
+    layout = [(0, 0, 0, 4), (5, 4, 7, 4)]
+    assert merge_index(list(layout), 120, 5) is merge_index(list(layout), 130, 5)  # rows below change nothing

@@ -97,6 +97,20 @@ class MergeIndex:
         return self.get(key) is not None
 
 
+def merge_index(merged, height: int, width: int) -> MergeIndex:
+    """A MergeIndex, shared by sheets merged alike: the communes of a province fill one template,
+    so a batch builds it once instead of twice per workbook. (The index is never changed once
+    built; the height only matters when a merge reaches past the last row.)"""
+    key = tuple(merged)
+    reaches_past = any(r1 >= height for _, _, r1, _ in key)
+    return _merge_index(key, height if reaches_past else -1, width)
+
+
+@lru_cache(maxsize=64)
+def _merge_index(merged: tuple, height: int, width: int) -> MergeIndex:
+    return MergeIndex(merged, height if height >= 0 else 1 << 62, width)
+
+
 def _texts(sheet: SheetGrid, row: int, merged: MergeIndex) -> list[str]:
     line = sheet.rows[row] if row < sheet.height else []
     texts = []
@@ -159,7 +173,7 @@ def _header_at(sheet: SheetGrid, row: int, merged: MergeIndex, needed) -> tuple[
 
 def find_header(sheet: SheetGrid, needed=NEEDED) -> tuple[Header | None, dict]:
     """The header, or None and the best partial match (for the message)."""
-    merged = MergeIndex(sheet.merged, sheet.height, max(map(len, sheet.rows[:HEADER_SCAN_ROWS]), default=0))
+    merged = merge_index(sheet.merged, sheet.height, max(map(len, sheet.rows[:HEADER_SCAN_ROWS]), default=0))
     best: dict = {}
     for row in range(min(sheet.height, HEADER_SCAN_ROWS)):
         line = sheet.rows[row]

@@ -18,7 +18,7 @@ from ..model.assessment import MAX_MAGNITUDE
 from ..text import clean_str, clean_text, fold, to_decimal_from_float
 from .codes import Code, is_list_marker, normalise_code, part_rank, read_code, sibling_key
 from .grid import SheetGrid, WorkbookGrid
-from .headers import Header, MergeIndex, find_header, missing_message, role_of
+from .headers import Header, find_header, merge_index, missing_message, role_of
 from .labels import TOTAL_WORDS
 from .meta import read_meta
 
@@ -173,7 +173,7 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
     columns = header.columns
     header_row = header.row
     width = max(columns.values()) + 1
-    merged = MergeIndex(sheet.merged, sheet.height, max(width, 1))
+    merged = merge_index(sheet.merged, sheet.height, max(width, 1))
     name = sheet.name
     rows = sheet.rows
     formulas, no_value, errors = sheet.formulas, sheet.formula_no_value, sheet.errors
