@@ -102,13 +102,12 @@ def merge_index(merged, height: int, width: int) -> MergeIndex:
     so a batch builds it once instead of twice per workbook. (The index is never changed once
     built; the height only matters when a merge reaches past the last row.)"""
     key = tuple(merged)
-    reaches_past = any(r1 >= height for _, _, r1, _ in key)
-    return _merge_index(key, height if reaches_past else -1, width)
+    if not any(r1 >= height for _, _, r1, _ in key):
+        height = 1 << 62  # nothing is cut at the last row: any height builds the same index
+    return _merge_index(key, height, width)
 
 
-@lru_cache(maxsize=64)
-def _merge_index(merged: tuple, height: int, width: int) -> MergeIndex:
-    return MergeIndex(merged, height if height >= 0 else 1 << 62, width)
+_merge_index = lru_cache(maxsize=64)(MergeIndex)
 
 
 def _texts(sheet: SheetGrid, row: int, merged: MergeIndex) -> list[str]:
