@@ -91,7 +91,8 @@ def check_file(path, against=None, engine: str = "auto", columns: dict[str, int]
 
     ``against``: a CriteriaSet, a set id, a set's JSON or an official table. Without it the set the
     workbook follows is recognised (and, with ``compare_recognised``, compared with, as bulk does).
-    ``pass_over(zip) → bool``: raises errors.PassedOver for a file the caller leaves aside.
+    ``pass_over(zip, heads) → bool``: raises errors.PassedOver for a file the caller leaves aside
+    (see read.package.open_package).
     """
     from .criteria_sets.recognise import annotate
 

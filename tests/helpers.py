@@ -236,3 +236,57 @@ def letterhead_example(tmp_path, name="letterhead.xlsx"):
     path = Path(tmp_path) / name
     wb.save(path)
     return path
+
+
+def damaged_member(source, target, member, how):
+    """A copy of the zip ``source`` whose ``member`` cannot be inflated, as the bytes are damaged
+    on disk: "deflate" (its stream garbled, as by a cut download), "method" (a compression method
+    no Office writes), "encrypted" (a zip password)."""
+    import struct
+    import zipfile
+
+    data = bytearray(Path(source).read_bytes())
+    with zipfile.ZipFile(source) as archive:
+        info = archive.getinfo(member)
+    local = info.header_offset
+    assert data[local:local + 4] == b"PK\x03\x04"
+    name_len, extra_len = struct.unpack("<HH", data[local + 26:local + 30])
+    if how == "deflate":
+        start = local + 30 + name_len + extra_len
+        for at in range(start + 2, start + min(40, info.compress_size)):
+            data[at] ^= 0xFF
+    else:  # the same flag in the local header and in the central directory
+        central = data.find(b"PK\x01\x02")
+        while central >= 0:
+            size = struct.unpack("<H", data[central + 28:central + 30])[0]
+            if data[central + 46:central + 46 + size] == member.encode():
+                break
+            central = data.find(b"PK\x01\x02", central + 4)
+        assert central > 0
+        if how == "method":
+            data[local + 8:local + 10] = data[central + 10:central + 12] = struct.pack("<H", 99)
+        else:
+            data[local + 6] |= 1
+            data[central + 8] |= 1
+    Path(target).write_bytes(bytes(data))
+    return Path(target)
+
+
+def bomb_member(source, target, member, megabytes):
+    """A copy of the zip ``source`` whose ``member`` inflates to ``megabytes`` of whitespace (before
+    its closing tag): a real zip bomb of ~1/1000 its size."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename != member:
+                zout.writestr(item.filename, data)
+                continue
+            close = data.rindex(b"</")
+            with zout.open(member, "w", force_zip64=True) as out:
+                out.write(data[:close])
+                for _ in range(megabytes):
+                    out.write(b" " * (1 << 20))
+                out.write(data[close:])
+    return Path(target)

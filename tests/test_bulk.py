@@ -15,7 +15,7 @@ import pytest
 from cchc_xl.api import check_file
 from cchc_xl.summarise.bulk import bulk_check
 
-from helpers import EXAMPLE, ROOT, edited_example, find_row
+from helpers import EXAMPLE, ROOT, bomb_member, damaged_member, edited_example, find_row
 
 sys.path.insert(0, str(ROOT))
 from bench.generate import generate  # noqa: E402
@@ -501,22 +501,17 @@ def test_earlier_summaries_found_by_the_workers_are_skipped_as_before(tmp_path):
     assert not any(name.startswith("huyen_a") for name in named)  # not relative to the summary's folder
 
 
+@pytest.mark.parametrize("how", ["deflate", "method", "encrypted"])
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_a_damaged_core_properties_part_does_not_stop_the_batch(tmp_path, jobs):
+def test_a_damaged_core_properties_part_does_not_stop_the_batch(tmp_path, jobs, how):
     """Telling an earlier summary reads docProps/core.xml; a damaged deflate stream there (which
-    zipfile reports as zlib.error) once stopped the whole batch with a traceback. Now that file is
-    checked like any other: its table is intact."""
+    zipfile reports as zlib.error) once stopped the whole batch with a traceback, and a compression
+    method or zip password no Office writes made the file "lỗi khi đọc (RuntimeError)". Now that
+    file is checked like any other, as `check` does: its table is intact."""
     folder = tmp_path / "xa"
     generate(folder, 3, seed=11)
-    data = bytearray(EXAMPLE.read_bytes())
-    with zipfile.ZipFile(EXAMPLE) as archive:
-        info = archive.getinfo("docProps/core.xml")
-    name_length = int.from_bytes(data[info.header_offset + 26:info.header_offset + 28], "little")
-    extra_length = int.from_bytes(data[info.header_offset + 28:info.header_offset + 30], "little")
-    start = info.header_offset + 30 + name_length + extra_length
-    data[start:start + info.compress_size] = b"\xff" * info.compress_size  # an invalid deflate block
-    (folder / "hong_core.xlsx").write_bytes(bytes(data))
-    with pytest.raises(zipfile.zlib.error), zipfile.ZipFile(folder / "hong_core.xlsx") as damaged:
+    damaged_member(EXAMPLE, folder / "hong_core.xlsx", "docProps/core.xml", how)
+    with pytest.raises((zipfile.zlib.error, RuntimeError)), zipfile.ZipFile(folder / "hong_core.xlsx") as damaged:
         damaged.read("docProps/core.xml")  # the damage is real
 
     outcome = bulk_check([folder], output=tmp_path / "tong_hop.xlsx", jobs=jobs)
@@ -524,6 +519,54 @@ def test_a_damaged_core_properties_part_does_not_stop_the_batch(tmp_path, jobs):
     status = {Path(r.path).name: r.status for r in outcome.records}
     assert len(status) == 4 and status["hong_core.xlsx"] == "hợp lệ"
     assert not outcome.skipped
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_part_that_cannot_be_inflated_is_named_in_the_batch(tmp_path, jobs):
+    """Damage in a part every reader needs: one Vietnamese reason naming the part, not "lỗi khi
+    đọc (error)", and the rest of the batch checked."""
+    folder = tmp_path / "xa"
+    generate(folder, 2, seed=12)
+    damaged_member(EXAMPLE, folder / "hong_workbook.xlsx", "xl/workbook.xml", "deflate")
+    damaged_member(EXAMPLE, folder / "la_rels.xlsx", "xl/_rels/workbook.xml.rels", "method")
+
+    outcome = bulk_check([folder], output=tmp_path / "tong_hop.xlsx", jobs=jobs)
+
+    errors = {Path(r.path).name: r.error for r in outcome.records if not r.readable}
+    assert errors == {
+        "hong_workbook.xlsx": "tệp bị hỏng hoặc chưa tải về hết (phần “xl/workbook.xml” không giải nén được)",
+        "la_rels.xlsx": "phần “xl/_rels/workbook.xml.rels” của tệp được nén hoặc đặt mật khẩu theo cách Excel "
+                        "không dùng: hãy mở tệp bằng Excel rồi lưu lại",
+    }
+    assert sum(r.readable for r in outcome.records) == 2
+
+
+PEAK_OF_A_BATCH = """
+import resource, sys
+from cchc_xl.summarise.bulk import bulk_check
+outcome = bulk_check([sys.argv[1]], output=sys.argv[2], jobs=1)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+for record in outcome.records:
+    print(record.error)
+"""
+
+
+@pytest.mark.parametrize("member", ["docProps/core.xml", "xl/workbook.xml"])
+def test_a_zip_bomb_in_a_part_read_before_the_checks_is_not_inflated(tmp_path, member):
+    """Whether a file is an earlier summary is asked before the zip-bomb checks: it reads only the
+    first 64 KB of these parts. It once inflated them whole: 1.25 GB for a 625 KB file."""
+    folder = tmp_path / "xa"
+    folder.mkdir()
+    bomb = bomb_member(EXAMPLE, folder / "bom.xlsx", member, 400)
+    assert bomb.stat().st_size < 2_000_000
+
+    proc = subprocess.run([sys.executable, "-c", PEAK_OF_A_BATCH, str(folder), str(tmp_path / "tong_hop.xlsx")],
+                          capture_output=True, text=True, encoding="utf-8", timeout=120)
+
+    assert proc.returncode == 0, proc.stderr
+    peak, reason = proc.stdout.splitlines()
+    assert f"phần “{member}” bung ra 400 MB (nghi là “zip bomb”)" in reason
+    assert int(peak) < 250  # MB; whole it would be over 400
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

@@ -13,7 +13,7 @@ import pytest
 from cchc_xl.api import check_file
 from cchc_xl.read import read_workbook
 
-from helpers import EXAMPLE, ROOT
+from helpers import EXAMPLE, ROOT, bomb_member, damaged_member
 
 HEADERS = ["STT", "Lĩnh vực/Tiêu chí/Tiêu chí thành phần", "Điểm tối đa", "Tài liệu kiểm chứng",
            "Hướng dẫn tự đánh giá/thẩm định"]
@@ -265,3 +265,34 @@ def test_recalc_against_the_wrong_set_names_the_right_one(tmp_path, home):
     codes = [row[3].value for row in sheet.iter_rows() if row[3].value in ("wrong-criteria-set", "max-changed",
                                                                             "criterion-missing", "criterion-extra")]
     assert codes == ["wrong-criteria-set"]
+
+
+PEAK_OF_AN_IMPORT = """
+import resource, sys
+from cchc_xl.criteria_sets.importer import import_table
+from cchc_xl.errors import CchcError
+try:
+    import_table(sys.argv[1], set_id="thu")
+except CchcError as exc:
+    print(exc)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+def test_a_bomb_or_damaged_annex_is_refused_in_one_line(tmp_path, home):
+    """python-docx reads every part of a .docx whole: a zip-bomb annex is refused from the zip
+    directory (it once took ~700 MB, then "Lỗi không mong đợi"), a damaged one is said plainly."""
+    annex = official_docx(tmp_path / "phu_luc.docx")
+    bomb = bomb_member(annex, tmp_path / "bom.docx", "word/document.xml", 300)
+    proc = subprocess.run([sys.executable, "-c", PEAK_OF_AN_IMPORT, str(bomb)], capture_output=True, text=True,
+                          encoding="utf-8", timeout=120)
+    reason, peak = proc.stdout.splitlines()
+    assert reason == "bom.docx: tệp nén bất thường: phần “word/document.xml” bung ra 300 MB (nghi là “zip bomb”), đã từ chối đọc"
+    assert int(peak) < 250  # MB
+
+    damaged = damaged_member(annex, tmp_path / "hong.docx", "word/document.xml", "deflate")
+    proc = cli("templates", "import", damaged, "--id", "thu")
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert proc.returncode == 2 and len(lines) == 1, proc.stderr
+    assert "hong.docx: tệp Word bị hỏng hoặc chưa tải về hết (không giải nén được)" in lines[0]
+    assert not (home / "bo_tieu_chi" / "thu.json").exists()

@@ -12,7 +12,7 @@ import pytest
 from cchc_xl.api import check_file
 from cchc_xl.read import read_workbook
 
-from helpers import EXAMPLE
+from helpers import EXAMPLE, damaged_member
 
 
 def rebuilt_layout(path):
@@ -189,6 +189,13 @@ BAD = [
     ("zip-bomb", _bomb, "zip bomb"),
     ("xml-entities", _entities, "DOCTYPE"),
     ("shared-strings-entities", _entities_in_shared_strings, "sharedStrings.xml” chứa khai báo DOCTYPE"),
+    # a part zipfile cannot inflate: once "Lỗi không mong đợi (error): Error -3 while decompressing…"
+    ("workbook-part-damaged", lambda p: damaged_member(EXAMPLE, p, "xl/workbook.xml", "deflate"),
+     "tệp bị hỏng hoặc chưa tải về hết (phần “xl/workbook.xml” không giải nén được)"),
+    ("relations-part-odd-method", lambda p: damaged_member(EXAMPLE, p, "xl/_rels/workbook.xml.rels", "method"),
+     "phần “xl/_rels/workbook.xml.rels” của tệp được nén hoặc đặt mật khẩu theo cách Excel không dùng"),
+    ("sheet-part-zip-password", lambda p: damaged_member(EXAMPLE, p, "xl/worksheets/sheet1.xml", "encrypted"),
+     "phần “xl/worksheets/sheet1.xml” của tệp được nén hoặc đặt mật khẩu"),
 ]
 
 

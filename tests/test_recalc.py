@@ -13,7 +13,7 @@ from cchc_xl.read import FINDINGS_SHEET, read_workbook
 from cchc_xl.write.plan import MARK_COLOURS
 from cchc_xl.write.recalc import recalc_file
 
-from helpers import EXAMPLE, MACRO, blank_parents, edited_example, find_row, make_rich_xlsm
+from helpers import EXAMPLE, MACRO, damaged_member, blank_parents, edited_example, find_row, make_rich_xlsm
 
 CHANGEABLE = {"xl/worksheets/sheet1.xml", "xl/styles.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
               "[Content_Types].xml"}
@@ -230,3 +230,16 @@ def test_workbook_xml_keeps_schema_order(tmp_path):
     assert tags.index("calcPr") > tags.index("externalReferences")
     if "definedNames" in tags:
         assert tags.index("calcPr") > tags.index("definedNames")
+
+
+@pytest.mark.parametrize("how", ["deflate", "method"])
+def test_a_part_that_cannot_be_copied_refuses_with_its_name(tmp_path, how):
+    """recalc rewrites every part of the package; a damaged one it cannot copy (here the document
+    properties, which `check` does not need) is one line naming it, and nothing is written."""
+    path = damaged_member(EXAMPLE, tmp_path / "xa.xlsx", "docProps/core.xml", how)
+    before = path.read_bytes()
+    proc = subprocess.run([sys.executable, "-m", "cchc_xl", "recalc", str(path)], capture_output=True, text=True,
+                          encoding="utf-8", timeout=120)
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert proc.returncode == 2 and len(lines) == 1 and "phần “docProps/core.xml”" in lines[0], proc.stderr
+    assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["xa.xlsx"]

@@ -14,7 +14,7 @@ from cchc_xl.render.context import place_date_line
 from cchc_xl.render.report import render_report_file
 from cchc_xl.resources import default_report_template
 
-from helpers import EXAMPLE, edited_example, find_row, report_rows, report_signature_cells, tiny_png
+from helpers import EXAMPLE, bomb_member, damaged_member, edited_example, find_row, report_rows, report_signature_cells, tiny_png
 
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
 
@@ -313,3 +313,18 @@ def test_bad_image_and_bad_template_are_clear_errors(tmp_path):
                            "--template", str(bad_template)], capture_output=True, text=True, encoding="utf-8")
     assert proc.returncode == 2 and "mau.docx" in proc.stderr and "Traceback" not in proc.stderr
     assert not out.exists() and not any(p.name.startswith(".~cchc-xl-") for p in tmp_path.iterdir())
+
+
+def test_damaged_or_bomb_template_is_one_line_and_not_inflated(tmp_path):
+    """A custom template is read whole by python-docx: a zip bomb is refused from the zip directory
+    first (it once went on to inflate it), a damaged part is said plainly."""
+    out = tmp_path / "r.docx"
+    bomb = bomb_member(default_report_template(), tmp_path / "bom.docx", "word/document.xml", 300)
+    damaged = damaged_member(default_report_template(), tmp_path / "hong.docx", "word/document.xml", "deflate")
+    for template, reason in ((bomb, "bung ra 300 MB (nghi là “zip bomb”)"), (damaged, "bị hỏng hoặc chưa tải về hết")):
+        proc = subprocess.run([sys.executable, "-m", "cchc_xl", "report", str(EXAMPLE), "-o", str(out),
+                               "--template", str(template)], capture_output=True, text=True, encoding="utf-8")
+        lines = [line for line in proc.stderr.splitlines() if line.strip()]
+        assert proc.returncode == 2 and len(lines) == 1, proc.stderr
+        assert f"mẫu báo cáo {template.name}" in lines[0] and reason in lines[0]
+    assert not out.exists()

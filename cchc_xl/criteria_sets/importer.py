@@ -10,9 +10,10 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from ..errors import CchcError
+from ..errors import CchcError, UnreadableWorkbook
 from ..read.codes import read_code
 from ..read.grid import SheetGrid
+from ..read.package import MEMBER_DAMAGE, vet_word_file
 from ..read.headers import MergeIndex, find_header, missing_message
 from ..text import NotANumber, clean_text, fold, parse_score
 from .schema import CriteriaSet, InvalidSet, SetCriterion, guess_kind
@@ -26,9 +27,16 @@ def _docx_grids(path: Path) -> list[SheetGrid]:
     from docx import Document
     from docx.oxml.ns import qn
 
+    from lxml.etree import XMLSyntaxError
+
     try:
+        vet_word_file(path)  # python-docx reads every part whole: no zip bomb gets that far
         doc = Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except UnreadableWorkbook as exc:
+        raise CchcError(f"{path.name}: {exc}") from None
+    except MEMBER_DAMAGE:
+        raise CchcError(f"{path.name}: tệp Word bị hỏng hoặc chưa tải về hết (không giải nén được)") from None
+    except (KeyError, ValueError, XMLSyntaxError) as exc:  # a zip, but not a Word document
         raise CchcError(f"không đọc được {path.name} như tệp Word (.docx) ({type(exc).__name__})") from None
     grids = []
     paragraphs: list[list] = []  # the text above a table (its title, the decision) rides along as rows

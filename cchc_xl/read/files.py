@@ -11,7 +11,7 @@ import os
 from ..errors import UnreadableWorkbook
 from ..model import Assessment
 from .grid import SheetGrid, WorkbookGrid
-from .package import open_package, read_sheet_part, refuse_xml_parts, scan_errors, scan_formulas
+from .package import open_package, read_member, read_sheet_part, refuse_xml_parts, scan_errors, scan_formulas
 from .legacy import font_hint
 from .sparse import needs_sparse, read_sparse, shared_strings
 from .table import parse_workbook
@@ -91,7 +91,7 @@ def read_grid(path: str, engine: str = "auto", pass_over=None) -> WorkbookGrid:
         import zipfile
 
         with zipfile.ZipFile(path) as again:
-            return font_hint(again.read("xl/styles.xml"))
+            return font_hint(read_member(again, "xl/styles.xml"))
 
     return WorkbookGrid(path, sheets, hint)
 

@@ -11,6 +11,7 @@ import os
 import re
 import stat
 import zipfile
+import zlib
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
@@ -74,6 +75,43 @@ def _ole_is_encrypted(path: str) -> bool:
             return "EncryptionInfo".encode("utf-16-le") in handle.read(4 * 1024 * 1024)
 
 
+# what zipfile raises for a member it cannot inflate: a damaged or cut deflate stream, a wrong CRC
+INFLATE_DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError)
+# … or a compression method or an encryption Office never writes (NotImplementedError, RuntimeError):
+# caught only around zip reads, RuntimeError being broad
+MEMBER_DAMAGE = (*INFLATE_DAMAGE, RuntimeError)
+HEAD = 65536  # what a quick test on a part (an earlier output's mark) reads of it
+
+
+def read_member(archive: zipfile.ZipFile, name: str, limit: int = -1) -> bytes:
+    """A member's bytes, or only its first ``limit`` (inflating no more: safe before the zip-bomb
+    checks); a member that cannot be inflated is one Vietnamese line naming it."""
+    try:
+        if limit < 0:
+            return archive.read(name)
+        with archive.open(name) as handle:
+            return handle.read(limit)
+    except MEMBER_DAMAGE as exc:
+        if isinstance(exc, RuntimeError):  # an unsupported method (NotImplementedError) or a zip password
+            raise UnreadableWorkbook(f"phần “{name}” của tệp được nén hoặc đặt mật khẩu theo cách Excel không "
+                                     "dùng: hãy mở tệp bằng Excel rồi lưu lại") from None
+        raise UnreadableWorkbook(f"tệp bị hỏng hoặc chưa tải về hết (phần “{name}” không giải nén được)") from None
+
+
+def read_head(archive: zipfile.ZipFile, name: str, heads: dict | None = None) -> bytes | None:
+    """The first HEAD bytes of a member, None when it is missing or damaged (the reader then says
+    how). ``heads`` keeps what was read, for open_package to reuse."""
+    if heads is not None and name in heads:
+        return heads[name]
+    try:
+        data = read_member(archive, name, HEAD)
+    except (KeyError, OSError, UnreadableWorkbook):
+        data = None
+    if heads is not None:
+        heads[name] = data
+    return data
+
+
 XML_PARTS = ("xl/sharedStrings.xml", "xl/styles.xml")  # parsed whole by Python readers (openpyxl, recalc)
 
 
@@ -82,7 +120,8 @@ def open_package(path: str, vet_xml_parts: bool = True, pass_over=None) -> tuple
 
     ``vet_xml_parts=False``: the caller reads shared strings and styles with python-calamine, whose
     XML reader refuses entities itself; refuse_xml_parts() then explains a failure.
-    ``pass_over(archive)``: asked first, on the open zip; True raises PassedOver."""
+    ``pass_over(archive, heads)``: asked first, on the open zip; True raises PassedOver. What it
+    reads through read_head(archive, name, heads) is not read again here."""
     check_file(path)
     try:
         archive = zipfile.ZipFile(path)
@@ -90,29 +129,16 @@ def open_package(path: str, vet_xml_parts: bool = True, pass_over=None) -> tuple
         raise UnreadableWorkbook("tệp bị hỏng hoặc chưa tải về hết (không đọc được cấu trúc zip)") from None
     except OSError as exc:
         raise UnreadableWorkbook(f"không mở được tệp ({exc.strerror or exc})") from None
-    if pass_over is not None and pass_over(archive):
+    heads: dict[str, bytes | None] = {}
+    if pass_over is not None and pass_over(archive, heads):
         archive.close()
         raise PassedOver(path)
     try:
         info = PackageInfo(path)
-        infos = archive.infolist()
-        if len(infos) > MAX_MEMBERS:
-            raise UnreadableWorkbook("tệp chứa quá nhiều thành phần (nghi là tệp độc hại)")
-        total = 0
-        for item in infos:
-            total += item.file_size
-            ratio = item.file_size / max(item.compress_size, 1)
-            if item.file_size > MAX_PART_UNCOMPRESSED or (item.file_size > 8 * 1024 * 1024 and ratio > MAX_RATIO):
-                raise UnreadableWorkbook(
-                    f"tệp nén bất thường: phần “{item.filename}” bung ra "
-                    f"{item.file_size // (1024 * 1024)} MB (nghi là “zip bomb”), đã từ chối đọc"
-                )
-            info.members[item.filename] = item
-        if total > MAX_TOTAL_UNCOMPRESSED:
-            raise UnreadableWorkbook("tệp bung ra quá lớn (nghi là “zip bomb”), đã từ chối đọc")
+        info.members = vet_members(archive)
         if "xl/workbook.xml" not in info.members:
             raise UnreadableWorkbook("tệp zip này không phải sổ tính Excel (thiếu xl/workbook.xml)")
-        info.sheets, info.hidden, info.strict = sheet_parts(archive)
+        info.sheets, info.hidden, info.strict = sheet_parts(archive, heads.get("xl/workbook.xml"))
         # sheet parts are checked where they are read in full (read_sheet_part)
         if vet_xml_parts:
             refuse_xml_parts(archive, info)
@@ -125,6 +151,38 @@ def open_package(path: str, vet_xml_parts: bool = True, pass_over=None) -> tuple
         raise UnreadableWorkbook("tệp bị hỏng hoặc chưa tải về hết (không đọc được nội dung)") from None
 
 
+def vet_members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
+    """The zip-bomb checks, from the zip directory alone (nothing is inflated): every Office file
+    cchc-xl opens passes them. Returns the members by name."""
+    infos = archive.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise UnreadableWorkbook("tệp chứa quá nhiều thành phần (nghi là tệp độc hại)")
+    members = {}
+    total = 0
+    for item in infos:
+        total += item.file_size
+        ratio = item.file_size / max(item.compress_size, 1)
+        if item.file_size > MAX_PART_UNCOMPRESSED or (item.file_size > 8 * 1024 * 1024 and ratio > MAX_RATIO):
+            raise UnreadableWorkbook(
+                f"tệp nén bất thường: phần “{item.filename}” bung ra "
+                f"{item.file_size // (1024 * 1024)} MB (nghi là “zip bomb”), đã từ chối đọc"
+            )
+        members[item.filename] = item
+    if total > MAX_TOTAL_UNCOMPRESSED:
+        raise UnreadableWorkbook("tệp bung ra quá lớn (nghi là “zip bomb”), đã từ chối đọc")
+    return members
+
+
+def vet_word_file(path) -> None:
+    """A .docx before python-docx reads it whole (a province's annex, a report template): a zip
+    within the zip-bomb limits. A part python-docx then cannot inflate raises MEMBER_DAMAGE."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            vet_members(archive)
+    except zipfile.BadZipFile:
+        raise UnreadableWorkbook("tệp bị hỏng hoặc không phải tệp Word .docx (không đọc được cấu trúc zip)") from None
+
+
 def refuse_xml_parts(archive: zipfile.ZipFile, info: PackageInfo) -> None:
     for name in XML_PARTS:
         if name in info.members:
@@ -134,27 +192,27 @@ def refuse_xml_parts(archive: zipfile.ZipFile, info: PackageInfo) -> None:
 def refuse_doctype(archive: zipfile.ZipFile, name: str, data: bytes | None = None) -> None:
     """XML with a DOCTYPE can expand entities (billion laughs): refused before any parser sees it."""
     if data is None:
-        with archive.open(name) as handle:
-            data = handle.read(2048)
+        data = read_member(archive, name, 2048)
     head = data[:2048]
     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
         raise UnreadableWorkbook(f"phần “{name}” chứa khai báo DOCTYPE/ENTITY (nghi là tệp độc hại), đã từ chối đọc")
 
 
 def read_sheet_part(archive: zipfile.ZipFile, name: str) -> bytes:
-    data = archive.read(name)
+    data = read_member(archive, name)
     refuse_doctype(archive, name, data)
     return data
 
 
-def sheet_parts(archive: zipfile.ZipFile) -> tuple[list[tuple[str, str]], set[str], bool]:
-    data = archive.read("xl/workbook.xml")
+def sheet_parts(archive: zipfile.ZipFile, head: bytes | None = None) -> tuple[list[tuple[str, str]], set[str], bool]:
+    """``head``: the workbook part's first HEAD bytes, already read (the whole part when shorter)."""
+    data = head if head is not None and len(head) < HEAD else read_member(archive, "xl/workbook.xml")
     refuse_doctype(archive, "xl/workbook.xml", data)
     book = ET.fromstring(data)
     rels_name = "xl/_rels/workbook.xml.rels"
     targets = {}
     if rels_name in archive.namelist():
-        rels = archive.read(rels_name)
+        rels = read_member(archive, rels_name)
         refuse_doctype(archive, rels_name, rels)
         for rel in ET.fromstring(rels):
             target = rel.get("Target", "")

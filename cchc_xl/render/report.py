@@ -13,9 +13,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import CchcError, ReportRefused
+from ..errors import CchcError, ReportRefused, UnreadableWorkbook
 from ..model import Assessment
 from ..read import read_workbook
+from ..read.package import INFLATE_DAMAGE, vet_word_file
 from ..rules import ERROR, check_assessment
 from .context import report_context
 
@@ -59,6 +60,7 @@ def render_report(assessment: Assessment, output, template=None, signature_image
         raise CchcError(f"không tìm thấy mẫu báo cáo {template}")
     stamp = compose_stamp(signature_image, seal_image) if (signature_image or seal_image) else None
     try:
+        vet_word_file(template)  # a custom template is read whole by python-docx: no zip bomb
         doc = DocxTemplate(str(template))
         context = report_context(assessment, decimal)
         if stamp is not None:
@@ -68,8 +70,12 @@ def render_report(assessment: Assessment, output, template=None, signature_image
             context["open_findings"] = open_findings
         doc.render(context, autoescape=True)
         _set_properties(doc.docx, assessment, context)
-    except CchcError:
+    except CchcError as exc:
+        if isinstance(exc, UnreadableWorkbook):  # from vet_word_file: the template's name, then why
+            raise CchcError(f"mẫu báo cáo {template.name} không dùng được: {exc}") from None
         raise
+    except INFLATE_DAMAGE:
+        raise CchcError(f"mẫu báo cáo {template.name} bị hỏng hoặc chưa tải về hết (không giải nén được)") from None
     except Exception as exc:  # a broken/foreign template: say which and why
         raise CchcError(f"mẫu báo cáo {template.name} không dùng được ({type(exc).__name__}: {exc})") from None
     from ..write.atomic import write_atomically

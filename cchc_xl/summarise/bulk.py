@@ -130,20 +130,18 @@ def is_our_summary(path) -> bool:
         return False
 
 
-def summary_inside(archive) -> bool:
-    """is_our_summary() on a zip already open: the workers ask it of the zip their reader opens."""
-    import zipfile
-    import zlib
-
+def summary_inside(archive, heads: dict | None = None) -> bool:
+    """is_our_summary() on a zip already open: the workers ask it of the zip their reader opens (as
+    its ``pass_over``: the heads read here are not read again). Only the first 64 KB of a part is
+    inflated, since this comes before the zip-bomb checks; a damaged part is not a summary (the
+    reader then says what is wrong)."""
+    from ..read.package import read_head
     from ..write.atomic import carries_mark
 
-    try:
-        if carries_mark(archive, SUMMARY_MARK):
-            return True
-        book = archive.read("xl/workbook.xml")[:65536]
-    except (OSError, zipfile.BadZipFile, KeyError, zlib.error, EOFError):  # damaged: the reader says how
-        return False
-    return all(sheet in book for sheet in SUMMARY_SHEETS)
+    if carries_mark(archive, SUMMARY_MARK, heads):
+        return True
+    book = read_head(archive, "xl/workbook.xml", heads)
+    return book is not None and all(sheet in book for sheet in SUMMARY_SHEETS)
 
 
 def _walk(folder: Path, skipped):

@@ -41,17 +41,19 @@ def lock_file_for(path: Path) -> Path | None:
     return None
 
 
-def carries_mark(source, mark: bytes) -> bool:
+def carries_mark(source, mark: bytes, heads: dict | None = None) -> bool:
     """An Office file that cchc-xl wrote earlier: ``mark`` in its core properties (docProps/core.xml).
-    ``source``: a path, or a zipfile.ZipFile already open."""
+    ``source``: a path, or a zipfile.ZipFile already open (``heads``: see read.package.read_head)."""
     import zipfile
+
+    from ..read.package import read_head  # its head only: a core part inflating to 1 GB is not read
 
     try:
         if isinstance(source, zipfile.ZipFile):
-            return mark in source.read("docProps/core.xml")[:65536]
+            return mark in (read_head(source, "docProps/core.xml", heads) or b"")
         with zipfile.ZipFile(source) as archive:
-            return mark in archive.read("docProps/core.xml")[:65536]
-    except (OSError, KeyError, zipfile.BadZipFile):
+            return mark in (read_head(archive, "docProps/core.xml") or b"")
+    except (OSError, zipfile.BadZipFile):
         return False
 
 

@@ -45,9 +45,11 @@ class Package:
 
     def __init__(self, path):
         self.path = os.fspath(path)
+        from ..read.package import read_member  # a part that cannot be inflated: one line naming it
+
         with zipfile.ZipFile(self.path) as archive:
             self.infos = archive.infolist()
-            self.data = {info.filename: archive.read(info.filename) for info in self.infos}
+            self.data = {info.filename: read_member(archive, info.filename) for info in self.infos}
         self.changed: set[str] = set()
 
     def read(self, name: str) -> bytes:
