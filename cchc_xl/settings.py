@@ -41,7 +41,7 @@ def load_settings() -> dict:
         return {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:  # as a criteria set's JSON
         raise CchcError(f"tệp cài đặt {path} hỏng ({type(exc).__name__}); hãy sửa hoặc xóa nó") from None
     if not isinstance(data, dict):
         raise CchcError(f"tệp cài đặt {path} phải là một đối tượng JSON")

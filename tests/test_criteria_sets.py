@@ -296,3 +296,28 @@ def test_a_bomb_or_damaged_annex_is_refused_in_one_line(tmp_path, home):
     assert proc.returncode == 2 and len(lines) == 1, proc.stderr
     assert "hong.docx: tệp Word bị hỏng hoặc chưa tải về hết (không giải nén được)" in lines[0]
     assert not (home / "bo_tieu_chi" / "thu.json").exists()
+
+
+HOSTILE_SETS = {
+    "long_number.json": ('{"id": "x", "criteria": [{"code": "I", "name": "A", "max": ' + "1" * 5000 + "}]}",
+                         "(ValueError)"),  # past Python's 4,300-digit limit
+    "deep.json": ("[" * 100_000 + "]" * 100_000, "(RecursionError)"),
+    "huge.json": (" " * (17 * 1024 * 1024) + "{}", "quá lớn để là một bộ tiêu chí"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_SETS))
+def test_a_hostile_set_file_is_one_line_and_left_out_of_the_folder(tmp_path, home, name):
+    """As --against: one line, exit 2 (it was "Lỗi không mong đợi (RecursionError)"). In the user
+    folder: left out like any broken set, so it cannot stop every later command."""
+    text, reason = HOSTILE_SETS[name]
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    proc = cli("check", EXAMPLE, "--against", path)
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert proc.returncode == 2 and len(lines) == 1 and name in lines[0] and reason in lines[0], proc.stderr
+
+    (home / "bo_tieu_chi").mkdir(parents=True)
+    shutil.copy(path, home / "bo_tieu_chi" / name)
+    proc = cli("check", EXAMPLE, env={"CCHC_XL_HOME": str(home)})
+    assert proc.returncode == 0 and "cap_xa_2023" in proc.stdout, proc.stderr

@@ -19,10 +19,17 @@ def user_folder() -> Path:
     return user_home() / "bo_tieu_chi"
 
 
+MAX_SET_BYTES = 16 * 1024 * 1024  # a set is ~50 KB; a larger file is not one
+
+
 def _read(path: Path, origin: str) -> CriteriaSet:
     try:
+        if path.stat().st_size > MAX_SET_BYTES:
+            raise InvalidSet(f"{path.name} quá lớn để là một bộ tiêu chí (trên 16 MB)")
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    # ValueError: not JSON (JSONDecodeError), or a number of thousands of digits; RecursionError:
+    # arrays nested thousands deep
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise InvalidSet(f"không đọc được bộ tiêu chí {path.name} ({type(exc).__name__})") from None
     return CriteriaSet.from_json(data, origin)
 
