@@ -133,3 +133,15 @@ def test_bulk_never_overwrites_a_commune_workbook(tmp_path):
     assert cli("bulk", folder, "-o", folder / "tong_hop.xlsx").returncode == 0
     again = cli("bulk", folder, "-o", folder / "tong_hop.xlsx")  # re-running replaces its own summary
     assert again.returncode == 0 and "Đã kiểm tra 2 sổ tính" in again.stdout
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000, '{"organisation": ' + "9" * 5000 + "}"])
+def test_a_hostile_settings_file_is_one_line(tmp_path, monkeypatch, text):
+    """cai_dat.json nested 100,000 deep, or with a 5,000-digit number: the same one line as a
+    broken one (it was an unexpected RecursionError / ValueError)."""
+    from cchc_xl.settings import load_settings
+
+    monkeypatch.setenv("CCHC_XL_HOME", str(tmp_path))
+    (tmp_path / "cai_dat.json").write_text(text, encoding="utf-8")
+    with pytest.raises(CchcError, match=r"cai_dat.json hỏng \((RecursionError|ValueError)\); hãy sửa hoặc xóa nó"):
+        load_settings()
