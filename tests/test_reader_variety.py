@@ -15,7 +15,7 @@ from cchc_xl.api import check_file
 from cchc_xl.read import read_workbook
 from cchc_xl.summarise.bulk import bulk_check
 
-from bench.absurd_files import empty_bordered_rows, many_merges, stray_far_cell
+from bench.absurd_files import empty_bordered_rows, many_merges, overlapping_merges, stray_far_cell
 from helpers import EXAMPLE, edited_example, find_row, letterhead_example
 
 HEADER = ["STT", "Lĩnh vực, tiêu chí", "Điểm tối đa", "Điểm tự đánh giá", "Nội dung giải trình"]
@@ -294,7 +294,11 @@ def _many_merges(tmp_path):
     return many_merges(tmp_path)
 
 
-@pytest.mark.parametrize("make", [_stray_far_cell, _empty_bordered_rows, _many_merges])
+def _overlapping_merges(tmp_path):
+    return overlapping_merges(tmp_path)
+
+
+@pytest.mark.parametrize("make", [_stray_far_cell, _empty_bordered_rows, _many_merges, _overlapping_merges])
 def test_absurd_extents_are_read_within_bounds(tmp_path, make):
     path = make(tmp_path)
     proc = cli("check", path)
@@ -407,3 +411,19 @@ def test_a_shared_merge_index_answers_as_a_fresh_one():
                 assert shared.get((r, c)) == fresh.get((r, c)), (merged, height, width, r, c)
     layout = [(0, 0, 0, 4), (5, 4, 7, 4)]
     assert merge_index(list(layout), 120, 5) is merge_index(list(layout), 130, 5)  # rows below change nothing
+
+
+def test_a_merge_index_enters_a_bounded_number_of_cells():
+    """100,000 overlapping merges: the index enters at most BUDGET cells, then keeps 64 as
+    rectangles, and still answers for the merges it kept (the first ones)."""
+    from cchc_xl.read.headers import MergeIndex
+
+    merged = [(r % 120, 0, r % 120 + 99, 4) for r in range(100_000)]
+    index = MergeIndex(merged, 300, 5)
+    assert index.entered <= MergeIndex.BUDGET and len(index.big) == 64
+    top = index.get((50, 3))  # the first cell of one of the merges entered over it
+    assert top is not None and top[1] == 0 and top[0] <= 50 <= top[0] + 99
+    assert index.get((0, 0)) is None  # a merge's own first cell holds the value
+    real = [(r * 3, 4, r * 3 + 2, 4) for r in range(400)]  # a real table: every explanation over 3 rows
+    index = MergeIndex(real, 1200, 5)
+    assert index.entered == 1200 and not index.big and index.get((1198, 4)) == (1197, 4)
