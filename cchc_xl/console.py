@@ -2,6 +2,7 @@
 the same text without diacritics where it cannot (e.g. PYTHONIOENCODING=ascii)."""
 from __future__ import annotations
 
+import re
 import sys
 import unicodedata
 
@@ -31,9 +32,14 @@ def printable(text: str) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+# control characters but the line breaks and tabs we print: an ESC or a carriage return in a file
+# name or a cell ("_x001B_" in the sheet XML) would otherwise drive the reviewer's terminal
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def say(text: str = "", stream=None) -> None:
     stream = stream or sys.stdout
-    text = printable(text)
+    text = _CONTROL.sub("?", printable(text))
     if not can_print_vietnamese(stream):
         text = plain(text)
     try:
@@ -54,13 +60,15 @@ def findings_table(result) -> None:
     if can_print_vietnamese() and sys.stdout.isatty():
         from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
 
         table = Table(show_lines=False, expand=True)
         for title in ("Ô", "STT", "Mức độ", "Mã", "Nội dung"):
             table.add_column(title, overflow="fold")
         for row in rows:
             style = "red" if row[2] == "lỗi" else "yellow" if row[2] == "cảnh báo" else None
-            table.add_row(*row, style=style)
+            # Text, not str: a cell's "[/]" is not rich markup (it was a MarkupError); control codes go
+            table.add_row(*(Text(_CONTROL.sub("?", value)) for value in row), style=style)
         Console().print(table)
         return
     for cell, crit, severity, code, message in rows:

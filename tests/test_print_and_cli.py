@@ -122,3 +122,59 @@ def test_cli_speaks_vietnamese():
                 yield action
     missing = [a.option_strings or a.dest for a in walk(_parser()) if not a.help]
     assert missing == []
+
+
+def _score_cell_with_control_codes(tmp_path):
+    """A self-score typed as text that is rich markup and carries terminal control codes (written
+    as _x001B_ in the sheet XML, as Excel escapes them): the not-a-number finding quotes it."""
+    def edit(ws):
+        ws.cell(find_row(ws, "I", "1.4.1"), 4).value = "[/] xx MARK [/x]"
+
+    typed = edited_example(tmp_path, "typed.xlsx", edit)
+    path = tmp_path / "markup.xlsx"
+    with zipfile.ZipFile(typed) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            out.writestr(item, src.read(item.filename).replace(b"MARK", b"_x001B_]0;PWNED_x0007__x000D_"))
+    return path
+
+
+def test_cell_text_cannot_drive_the_terminal_or_break_the_table(tmp_path):
+    """On a terminal (rich table) a "[/]" in a cell was a MarkupError, "Lỗi không mong đợi"; in
+    both outputs an ESC, a BEL or a carriage return from a cell reached the terminal as it was."""
+    import os
+
+    pty = pytest.importorskip("pty")  # POSIX: a pseudo-terminal, so rich draws its table
+    path = _score_cell_with_control_codes(tmp_path)
+    plain = cli("check", path)
+    assert plain.returncode == 1 and "“[/] xx ?]0;PWNED?? [/x]”, không phải là số" in plain.stdout
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f]", plain.stdout + plain.stderr)
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "cchc_xl", "check", str(path)], stdout=follower,
+                            stderr=follower, env={**os.environ, "COLUMNS": "200", "PYTHONIOENCODING": "utf-8"})
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert proc.wait(timeout=60) == 1
+    shown = b"".join(chunks).decode("utf-8", "replace")
+    assert "Lỗi không mong đợi" not in shown and "[/] xx ?]0;PWNED" in shown and "│" in shown  # rich's table
+    assert "\x1b]0;PWNED" not in shown and "\x07" not in shown
+
+
+def test_a_file_name_with_control_codes_is_printed_harmlessly(tmp_path):
+    folder = tmp_path / "xa"
+    folder.mkdir()
+    (folder / "b\x07\x1b[2Jx.xlsx").write_text("không phải Excel", encoding="utf-8")
+    shutil.copyfile(EXAMPLE, folder / "a.xlsx")
+    proc = cli("bulk", folder, "-o", tmp_path / "tong_hop.xlsx")
+    assert proc.returncode == 1, proc.stderr  # a file could not be read
+    assert "b??[2Jx.xlsx: không phải tệp Excel" in proc.stdout + proc.stderr
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f]", proc.stdout + proc.stderr)
