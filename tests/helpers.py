@@ -290,3 +290,14 @@ def bomb_member(source, target, member, megabytes):
                     out.write(b" " * (1 << 20))
                 out.write(data[close:])
     return Path(target)
+
+
+def with_control_codes(source, target, mark=b"MARK"):
+    """A copy of the workbook ``source`` with every ``mark`` in its parts turned into an ESC, a
+    BEL and a carriage return, written as Excel escapes them in sheet XML (_x001B_…)."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            out.writestr(item, src.read(item.filename).replace(mark, b"_x001B_]0;PWNED_x0007__x000D_"))
+    return Path(target)

@@ -12,7 +12,7 @@ import pytest
 from cchc_xl.summarise.bulk import bulk_check
 from cchc_xl.write.recalc import recalc_file
 
-from helpers import EXAMPLE, blank_parents, edited_example, find_row
+from helpers import EXAMPLE, blank_parents, edited_example, find_row, with_control_codes
 
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
 
@@ -130,12 +130,7 @@ def _score_cell_with_control_codes(tmp_path):
     def edit(ws):
         ws.cell(find_row(ws, "I", "1.4.1"), 4).value = "[/] xx MARK [/x]"
 
-    typed = edited_example(tmp_path, "typed.xlsx", edit)
-    path = tmp_path / "markup.xlsx"
-    with zipfile.ZipFile(typed) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        for item in src.infolist():
-            out.writestr(item, src.read(item.filename).replace(b"MARK", b"_x001B_]0;PWNED_x0007__x000D_"))
-    return path
+    return with_control_codes(edited_example(tmp_path, "typed.xlsx", edit), tmp_path / "markup.xlsx")
 
 
 def test_cell_text_cannot_drive_the_terminal_or_break_the_table(tmp_path):

@@ -14,7 +14,7 @@ from cchc_xl.render.context import place_date_line
 from cchc_xl.render.report import render_report_file
 from cchc_xl.resources import default_report_template
 
-from helpers import EXAMPLE, bomb_member, damaged_member, edited_example, find_row, report_rows, report_signature_cells, tiny_png
+from helpers import EXAMPLE, bomb_member, damaged_member, edited_example, with_control_codes, find_row, report_rows, report_signature_cells, tiny_png
 
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
 
@@ -328,3 +328,19 @@ def test_damaged_or_bomb_template_is_one_line_and_not_inflated(tmp_path):
         assert proc.returncode == 2 and len(lines) == 1, proc.stderr
         assert f"mẫu báo cáo {template.name}" in lines[0] and reason in lines[0]
     assert not out.exists()
+
+
+def test_control_codes_in_cells_are_left_out_of_the_report(tmp_path):
+    """An ESC in an explanation or the unit's name (_x001B_ in the sheet XML) made python-docx
+    refuse the text, and the report failed as "mẫu báo cáo … không dùng được (ValueError…)"."""
+    def edit(ws):
+        ws.cell(find_row(ws, "I", "1.4.2"), 5).value = "Giải trình MARK hết"
+        ws["C4"].value = "Ngọc MARK Kỳ"
+
+    path = with_control_codes(edited_example(tmp_path, "xa.xlsx", edit), tmp_path / "dieu_khien.xlsx")
+    out = render_report_file(path, tmp_path / "bc.docx").docx
+    doc = Document(out)
+    texts = [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
+    assert any("Giải trình ]0;PWNED" in t and "hết" in t for t in texts)  # (the carriage return is a line break)
+    assert doc.core_properties.author.startswith("Xã Ngọc ]0;PWNED")
+    assert not any(ch in t for t in texts for ch in "\x1b\x07")

@@ -18,6 +18,7 @@ from ..model import Assessment
 from ..read import read_workbook
 from ..read.package import INFLATE_DAMAGE, vet_word_file
 from ..rules import ERROR, check_assessment
+from ..text import xml_text
 from .context import report_context
 
 
@@ -68,7 +69,7 @@ def render_report(assessment: Assessment, output, template=None, signature_image
         if open_findings is not None:
             context["draft"] = True
             context["open_findings"] = open_findings
-        doc.render(context, autoescape=True)
+        doc.render(_xml_safe(context), autoescape=True)
         _set_properties(doc.docx, assessment, context)
     except CchcError as exc:
         if isinstance(exc, UnreadableWorkbook):  # from vet_word_file: the template's name, then why
@@ -90,17 +91,31 @@ def is_our_report(path: Path) -> bool:
     return carries_mark(path, REPORT_MARK.encode())
 
 
+def _xml_safe(value):
+    """The context as python-docx can write it: what XML cannot hold (an ESC from a cell, typed
+    as _x001B_ in the sheet XML) is dropped, instead of failing the report as if the template
+    were broken."""
+    if isinstance(value, str):
+        return xml_text(value)
+    if isinstance(value, dict):
+        return {key: _xml_safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_xml_safe(item) for item in value]
+    return value
+
+
 def _set_properties(document, assessment: Assessment, context: dict) -> None:
     """Title, author (the unit) and today's date instead of the template's own."""
     import datetime as dt
 
+    context = _xml_safe(context)
     core = document.core_properties
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
     core.title = f"Báo cáo chỉ số CCHC {context['period']} - {context['unit']}".replace("  ", " ").strip(" -")
     core.author = core.last_modified_by = context["unit"]
     core.created = core.modified = now
     core.identifier = REPORT_MARK
-    core.comments = "Lập bằng cchc-xl từ " + Path(assessment.source).name if assessment.source else ""
+    core.comments = "Lập bằng cchc-xl từ " + xml_text(Path(assessment.source).name) if assessment.source else ""
 
 
 def find_soffice() -> str | None:
