@@ -13,7 +13,7 @@ import pytest
 from cchc_xl.api import check_file
 from cchc_xl.read import read_workbook
 
-from helpers import EXAMPLE, ROOT, bomb_member, damaged_member
+from helpers import EXAMPLE, ROOT, bomb_member, damaged_member, with_control_codes
 
 HEADERS = ["STT", "Lĩnh vực/Tiêu chí/Tiêu chí thành phần", "Điểm tối đa", "Tài liệu kiểm chứng",
            "Hướng dẫn tự đánh giá/thẩm định"]
@@ -321,3 +321,22 @@ def test_a_hostile_set_file_is_one_line_and_left_out_of_the_folder(tmp_path, hom
     shutil.copy(path, home / "bo_tieu_chi" / name)
     proc = cli("check", EXAMPLE, env={"CCHC_XL_HOME": str(home)})
     assert proc.returncode == 0 and "cap_xa_2023" in proc.stdout, proc.stderr
+
+
+def test_new_from_a_set_whose_names_carry_control_codes(tmp_path, home):
+    """An annex typed with an ESC in a name (_x001B_ in its sheet XML) imports; `new` from it (or
+    with such a --unit) was "Lỗi không mong đợi (IllegalCharacterError)". The codes are left out."""
+    wb = openpyxl.Workbook()
+    for line in (["STT", "Lĩnh vực, tiêu chí", "Điểm tối đa"], ["I", "CÔNG TÁC MARK CHỈ ĐẠO", 10],
+                 ["1", "Kế hoạch MARK CCHC", 10], ["II", "THỂ CHẾ", 90], ["1", "Ban hành văn bản", 90],
+                 ["", "Tổng", 100]):
+        wb.active.append(line)
+    wb.save(tmp_path / "phu_luc0.xlsx")
+    annex = with_control_codes(tmp_path / "phu_luc0.xlsx", tmp_path / "phu_luc.xlsx")
+    assert cli("templates", "import", annex, "--id", "thu_dk").returncode == 0
+    out = tmp_path / "moi.xlsx"
+    proc = cli("new", "--template", "thu_dk", "--unit", "Xã \x07Bình", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    values = [c.value for row in openpyxl.load_workbook(out).active.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "CÔNG TÁC ]0;PWNED\r CHỈ ĐẠO" in values and "Xã Bình" in values
+    assert check_file(out).assessment.criteria_set["id"] == "thu_dk"

@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..read.labels import META_LABELS
-from ..text import parse_date
+from ..text import parse_date, xml_text
 
 HEADERS = ["STT", "Lĩnh vực, tiêu chí", "Điểm tối đa", "Điểm tự đánh giá", "Nội dung giải trình"]
 WIDTHS = [8, 58, 11, 12, 62]
@@ -28,6 +28,12 @@ def row_height(texts: list[tuple[str, float]], line_points: float = 15.75) -> fl
         per_line = max(int(width * 1.05), 10)
         lines = max(lines, sum(max(1, -(-len(part) // per_line)) for part in str(text).split("\n")))
     return round(lines * line_points + 2, 2)
+
+
+def _text(value):
+    """A set's text or a --unit as a cell can hold it: without control codes (an imported annex's
+    ESC, written _x001B_ there), on which openpyxl raises IllegalCharacterError."""
+    return xml_text(value) if isinstance(value, str) else value
 
 
 def _number(value):
@@ -65,7 +71,7 @@ def build_workbook(criteria_set, path, meta: dict | None = None, scores: dict | 
     ws.cell(1, 1, "PHIẾU TỰ ĐÁNH GIÁ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH CẤP XÃ").font = Font(name=FONT, size=14, bold=True)
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=5)
-    ws.cell(2, 1, criteria_set.title).font = Font(name=FONT, size=12, italic=True)
+    ws.cell(2, 1, _text(criteria_set.title)).font = Font(name=FONT, size=12, italic=True)
     ws.cell(2, 1).alignment = Alignment(horizontal="center")
     for offset, (key, label) in enumerate(META_LABELS.items()):
         row = FIRST_META_ROW + offset
@@ -77,7 +83,7 @@ def build_workbook(criteria_set, path, meta: dict | None = None, scores: dict | 
             value = parse_date(value) or value
             if isinstance(value, dt.date):
                 ws.cell(row, 3).number_format = "dd/mm/yyyy"
-        cell = ws.cell(row, 3, value if value != "" else None)
+        cell = ws.cell(row, 3, _text(value) if value != "" else None)
         cell.font = normal
         cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
         if key == "recipients":
@@ -105,7 +111,7 @@ def build_workbook(criteria_set, path, meta: dict | None = None, scores: dict | 
         if guidance:
             values.append(crit.guidance or None)
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row, col, value)
+            cell = ws.cell(row, col, _text(value))
             cell.border = border
             cell.font = bold if is_heading else normal
             cell.alignment = center if col in (1, 3, 4) else wrap
