@@ -1,6 +1,6 @@
 """Workbooks whose extent is absurd, made from the bundled example (used by bench_bounded and tests):
-a stray cell at XFD1048576, 200,000 empty bordered rows, 400 large merged ranges, 100,000
-overlapping small ones."""
+a stray cell at XFD1048576, text at ZZ99999, 200,000 empty bordered rows, 400 large merged ranges,
+100,000 overlapping small ones."""
 from __future__ import annotations
 
 import re
@@ -24,6 +24,12 @@ def _rewrite(out: Path, change) -> Path:
 
 def stray_far_cell(folder, name="stray.xlsx") -> Path:
     cell = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    return _rewrite(Path(folder) / name, lambda d: d.replace(b"</sheetData>", cell + b"</sheetData>"))
+
+
+def far_corner_cell(folder, name="far_corner.xlsx") -> Path:
+    """Text at ZZ99999: inside the limits, but a dense reader allocates 70 million cells."""
+    cell = b'<row r="99999"><c r="ZZ99999" t="inlineStr"><is><t>x</t></is></c></row>'
     return _rewrite(Path(folder) / name, lambda d: d.replace(b"</sheetData>", cell + b"</sheetData>"))
 
 
@@ -54,5 +60,6 @@ def overlapping_merges(folder, name="overlapping.xlsx", count=100_000) -> Path:
     return _with_merges(Path(folder) / name, merges, count)
 
 
-MAKERS = {"ô lạc ở XFD1048576": stray_far_cell, "200.000 hàng trống có viền": empty_bordered_rows,
+MAKERS = {"ô lạc ở XFD1048576": stray_far_cell, "ô có chữ ở ZZ99999": far_corner_cell,
+          "200.000 hàng trống có viền": empty_bordered_rows,
           "400 vùng gộp lớn": many_merges, "100.000 vùng gộp nhỏ chồng nhau": overlapping_merges}

@@ -15,7 +15,7 @@ from cchc_xl.api import check_file
 from cchc_xl.read import read_workbook
 from cchc_xl.summarise.bulk import bulk_check
 
-from bench.absurd_files import empty_bordered_rows, many_merges, overlapping_merges, stray_far_cell
+from bench.absurd_files import empty_bordered_rows, far_corner_cell, many_merges, overlapping_merges, stray_far_cell
 from helpers import EXAMPLE, edited_example, find_row, letterhead_example
 
 HEADER = ["STT", "Lĩnh vực, tiêu chí", "Điểm tối đa", "Điểm tự đánh giá", "Nội dung giải trình"]
@@ -298,7 +298,12 @@ def _overlapping_merges(tmp_path):
     return overlapping_merges(tmp_path)
 
 
-@pytest.mark.parametrize("make", [_stray_far_cell, _empty_bordered_rows, _many_merges, _overlapping_merges])
+def _far_corner_cell(tmp_path):
+    return far_corner_cell(tmp_path)
+
+
+@pytest.mark.parametrize("make", [_stray_far_cell, _far_corner_cell, _empty_bordered_rows, _many_merges,
+                                  _overlapping_merges])
 def test_absurd_extents_are_read_within_bounds(tmp_path, make):
     path = make(tmp_path)
     proc = cli("check", path)
@@ -427,3 +432,20 @@ def test_a_merge_index_enters_a_bounded_number_of_cells():
     real = [(r * 3, 4, r * 3 + 2, 4) for r in range(400)]  # a real table: every explanation over 3 rows
     index = MergeIndex(real, 1200, 5)
     assert index.entered == 1200 and not index.big and index.get((1198, 4)) == (1197, 4)
+
+
+def test_a_sheet_spanning_more_than_a_dense_reader_should_hold_is_read_sparse():
+    """Content at A1 and ZZ99999 (70 million cells from A1: 2.8 GB and 13 s in python-calamine) is
+    read sparse; a wide but short table (columns to AZ, 300 rows) and the usual A–E stay dense."""
+    from cchc_xl.read.sparse import MAX_DENSE_CELLS, needs_sparse
+
+    def sheet(*refs):
+        cells = "".join(f'<c r="{ref}" t="inlineStr"><is><t>x</t></is></c>' for ref in refs)
+        return f'<worksheet><sheetData><row r="1">{cells}</row></sheetData></worksheet>'.encode()
+
+    assert needs_sparse(sheet("A1", "ZZ99999"))
+    assert needs_sparse(sheet("A1", "AAA1")) and needs_sparse(sheet("A100000"))  # beyond the limits, as before
+    assert not needs_sparse(sheet("A1", "AZ300"))  # wide and short: 15,600 cells
+    assert 52 * 99_999 > MAX_DENSE_CELLS and needs_sparse(sheet("A1", "AZ300", "E99999"))  # wide and long
+    assert not needs_sparse(sheet("A1", "E120")) and not needs_sparse(sheet("A1", "Z99999"))
+    assert not needs_sparse(sheet("A1") + b'<c r="ZZ99999" s="3"/>')  # an empty styled cell costs nothing
