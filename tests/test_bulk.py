@@ -174,6 +174,31 @@ def test_reports_for_valid_workbooks(tmp_path):
     assert {Path(r.path).name: bool(r.report) for r in outcome.records} == {"ngoc_ky.xlsx": True, "sai.xlsx": False}
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_reports_of_workbooks_with_the_same_name_do_not_replace_each_other(tmp_path, jobs):
+    """Two districts' "xa_0001.xlsx" (and a "Xa_0002.xlsx" beside an "xa_0002.xlsx", the same name on
+    Windows): each commune's report was written to the one name, the last replacing the others."""
+    from docx import Document
+
+    root = tmp_path / "tinh"
+    generate(root / "huyen_a", 1, seed=1, units=["Xã An"])
+    generate(root / "huyen_b", 2, seed=2, units=["Xã Bình", "Xã Cẩm"])
+    shutil.copyfile(root / "huyen_b" / "xa_0002.xlsx", root / "huyen_b" / "Xa_0002.xlsx")
+    reports = tmp_path / "bao_cao"
+
+    outcome = bulk_check([root], output=tmp_path / "th.xlsx", reports_dir=reports, jobs=jobs)
+
+    made = {Path(r.path).relative_to(root).as_posix(): Path(r.report).name for r in outcome.records}
+    assert made == {"huyen_a/xa_0001.xlsx": "huyen_a_xa_0001_bao_cao.docx",
+                    "huyen_b/xa_0001.xlsx": "huyen_b_xa_0001_bao_cao.docx",
+                    "huyen_b/Xa_0002.xlsx": "huyen_b_Xa_0002_bao_cao.docx",
+                    "huyen_b/xa_0002.xlsx": "huyen_b_xa_0002_bao_cao (2).docx"}
+    assert len(list(reports.iterdir())) == 4
+    for record in outcome.records:  # each report is its own commune's
+        text = "\n".join(p.text for p in Document(record.report).paragraphs)
+        assert record.unit.upper() in text.upper(), (record.unit, record.report)
+
+
 def test_appraised_column_in_summary(tmp_path):
     def appraised(ws):
         ws.insert_cols(5)

@@ -275,8 +275,9 @@ def _identity(status) -> tuple[int, int] | None:
 
 
 def _check_one(path: str, against, want_json: bool, reports_dir: str | None, stats: dict | None = None,
-               pass_over=None) -> UnitRecord | None:
-    """One file's record; None when ``pass_over`` (summary_inside, in a batch) left it aside."""
+               pass_over=None, report_name: str | None = None) -> UnitRecord | None:
+    """One file's record; None when ``pass_over`` (summary_inside, in a batch) left it aside.
+    ``report_name``: the report's file name in ``reports_dir`` (see report_names)."""
     try:
         result = check_file(path, against, compare_recognised=True, pass_over=pass_over)
     except PassedOver:
@@ -309,7 +310,7 @@ def _check_one(path: str, against, want_json: bool, reports_dir: str | None, sta
         from ..errors import CchcError
         from ..render.report import render_assessment_report
 
-        target = Path(reports_dir) / f"{Path(path).stem}_bao_cao.docx"
+        target = Path(reports_dir) / (report_name or f"{Path(path).stem}_bao_cao.docx")
         try:
             record.report = render_assessment_report(a, target).docx
         except CchcError as exc:
@@ -344,14 +345,16 @@ def _ready() -> None:
     """A no-op task: submitting one per worker starts them all at once (with spawn as with fork)."""
 
 
-def _worker(paths: list[str]) -> tuple[list[UnitRecord], dict, list[str]]:
+def _worker(paths: list[str], report_names: list[str] | None = None) -> tuple[list[UnitRecord], dict, list[str]]:
     """A chunk of files: their records, the chunk's per-criterion sums (small to send back), and
-    the files that are summaries of an earlier run (no record: bulk lists them as skipped)."""
+    the files that are summaries of an earlier run (no record: bulk lists them as skipped).
+    ``report_names``: with --reports, each file's report name, in the same order."""
     stats: dict = {}
     records, summaries = [], []
-    for path in paths:
+    for index, path in enumerate(paths):
         record = _check_one(path, _SHARED["template"], _SHARED["want_json"], _SHARED["reports_dir"], stats,
-                            summary_inside)  # asked of the zip the reader opens: no second open per file
+                            summary_inside,  # asked of the zip the reader opens: no second open per file
+                            report_names[index] if report_names else None)
         if record is None:
             summaries.append(path)
         else:
@@ -359,10 +362,10 @@ def _worker(paths: list[str]) -> tuple[list[UnitRecord], dict, list[str]]:
     return records, finish_statistics(stats), summaries
 
 
-def _isolated(path: str, shared) -> tuple[list[UnitRecord], dict, list[str]]:
+def _isolated(path: str, shared, report_name: str | None) -> tuple[list[UnitRecord], dict, list[str]]:
     try:
         with ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=shared) as single:
-            return single.submit(_worker, [path]).result()
+            return single.submit(_worker, [path], [report_name] if report_name else None).result()
     except BrokenProcessPool:
         return [UnitRecord(path, False, False, "tệp làm dừng đột ngột tiến trình đọc (nghi là tệp độc hại)")], {}, []
 
@@ -516,6 +519,7 @@ class _Batch:
         self.totals: dict = {}
         self.writer = None
         self.count = 0
+        self.report_names: dict[str, str] | None = None  # path → its report's file name, with --reports
 
     def run(self, paths, pool, jobs: int) -> BulkOutcome:
         found = _collect(paths, [self.output] if self.output else [], look_inside=False)
@@ -527,6 +531,7 @@ class _Batch:
             Path(reports_dir).mkdir(parents=True, exist_ok=True)
         tasks = [str(p) for p in found.files]
         self.count = len(tasks)
+        self.report_names = report_names(tasks) if reports_dir else None
         if self.output:
             from .workbook import SummaryWriter
 
@@ -551,16 +556,19 @@ class _Batch:
 
     def _check(self, tasks: list[str], pool, jobs: int) -> None:
         _progress(self.progress, 0, len(tasks))  # starts the clock for files/s and the time left
+        names = self.report_names
         if pool is None:
             _share(*self.shared)
             with batch_gc():
                 for task in tasks:
-                    self._arrived(*_worker([task]))
+                    self._arrived(*_worker([task], [names[task]] if names else None))
         else:
             chunks = _chunks(tasks, jobs)
             done = 0
             try:
-                results = pool.map(_worker, chunks)  # every chunk submitted at once
+                # every chunk submitted at once
+                results = (pool.map(_worker, chunks, [[names[p] for p in chunk] for chunk in chunks]) if names
+                           else pool.map(_worker, chunks))
                 if self.writer is not None:
                     self.writer.prepare()  # openpyxl's import and the layout overlap with their checking
                 for result in results:
@@ -571,7 +579,7 @@ class _Batch:
                 # a worker died (a file crashed the reader): check the rest one by one, each in its own
                 # process, so the file that kills a reader gets a row and the batch still finishes
                 for path in [p for chunk in chunks[done:] for p in chunk]:
-                    self._arrived(*_isolated(path, self.shared))
+                    self._arrived(*_isolated(path, self.shared, names[path] if names else None))
         if self.progress:
             sys.stderr.write("\n")
 
@@ -586,6 +594,30 @@ class _Batch:
                 self.json_sink(record.json)
                 record.json = None
         _progress(self.progress, len(self.records) + len(self.summaries), self.count)
+
+
+def report_names(paths: list[str]) -> dict[str, str]:
+    """Each workbook's report file name: "<name>_bao_cao.docx", or, for workbooks whose names are
+    the same but for letter case or folder (two districts' "xa_0001.xlsx"), with the folders that
+    tell them apart ("huyen_a_xa_0001_bao_cao.docx"): one report never replaces another."""
+    from collections import Counter
+
+    from .workbook import display_names
+
+    stems = Counter(Path(p).stem.casefold() for p in paths)
+    shown = display_names(paths)
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for path in paths:
+        stem = Path(path).stem
+        if stems[stem.casefold()] > 1:
+            stem = os.path.splitext(shown[path])[0].replace(os.sep, "_").replace("/", "_")
+        name, number = f"{stem}_bao_cao.docx", 2
+        while name.casefold() in taken:  # still the same (a "Xa.xlsx" beside a "xa.xlsx")
+            name, number = f"{stem}_bao_cao ({number}).docx", number + 1
+        taken.add(name.casefold())
+        names[path] = name
+    return names
 
 
 def _nothing_found(paths):
