@@ -174,6 +174,24 @@ def test_reports_for_valid_workbooks(tmp_path):
     assert {Path(r.path).name: bool(r.report) for r in outcome.records} == {"ngoc_ky.xlsx": True, "sai.xlsx": False}
 
 
+def test_a_report_not_written_is_said_and_the_file_there_kept(tmp_path):
+    """A file of the reviewer's own already has a report's name: it is kept, and the batch says
+    which report was not made (it said nothing)."""
+    folder = tmp_path / "xa"
+    folder.mkdir()
+    shutil.copyfile(EXAMPLE, folder / "ngoc_ky.xlsx")
+    reports = tmp_path / "bao_cao"
+    reports.mkdir()
+    theirs = reports / "ngoc_ky_bao_cao.docx"
+    theirs.write_bytes(b"ban cua toi")
+    proc = subprocess.run([sys.executable, "-m", "cchc_xl", "bulk", str(folder), "-o", str(tmp_path / "th.xlsx"),
+                           "--reports", str(reports)], capture_output=True, text=True, encoding="utf-8")
+    assert proc.returncode == 0, proc.stderr
+    assert theirs.read_bytes() == b"ban cua toi"
+    line = next(line for line in proc.stdout.splitlines() if "chưa lập báo cáo" in line)
+    assert "ngoc_ky.xlsx" in line and "ngoc_ky_bao_cao.docx đã có" in line and "--reports khác" in line
+
+
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_reports_of_workbooks_with_the_same_name_do_not_replace_each_other(tmp_path, jobs):
     """Two districts' "xa_0001.xlsx" (and a "Xa_0002.xlsx" beside an "xa_0002.xlsx", the same name on

@@ -87,6 +87,9 @@ class BulkOutcome:
                 out.append(f"  ✗ {shown(record.path)}: {record.error}")
             elif not record.ok:
                 out.append(f"  ! {record.unit} ({shown(Path(record.path).name)}): {record.errors} lỗi")
+        for record in self.records:
+            if record.report_error:  # a valid workbook whose report was not written: said, not left to find out
+                out.append(f"  (chưa lập báo cáo) {shown(record.path)}: {record.report_error}")
         for path, why in self.skipped:
             out.append(f"  (bỏ qua) {path}: {why}")
         if self.output:
@@ -308,10 +311,13 @@ def _check_one(path: str, against, want_json: bool, reports_dir: str | None, sta
         record.json = result.to_json()
     if reports_dir and result.ok:
         from ..errors import CchcError
-        from ..render.report import render_assessment_report
+        from ..render.report import is_our_report, render_assessment_report
 
         target = Path(reports_dir) / (report_name or f"{Path(path).stem}_bao_cao.docx")
         try:
+            if target.exists() and not is_our_report(target):  # (bulk has no --overwrite for reports)
+                raise CchcError(f"{target.name} đã có trong {reports_dir} và không phải báo cáo do cchc-xl lập; "
+                                "chưa ghi gì — hãy chuyển tệp đó đi hoặc chọn thư mục --reports khác")
             record.report = render_assessment_report(a, target).docx
         except CchcError as exc:
             record.report_error = str(exc)
