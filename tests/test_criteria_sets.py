@@ -340,3 +340,25 @@ def test_new_from_a_set_whose_names_carry_control_codes(tmp_path, home):
     values = [c.value for row in openpyxl.load_workbook(out).active.iter_rows() for c in row if isinstance(c.value, str)]
     assert "CÔNG TÁC ]0;PWNED\r CHỈ ĐẠO" in values and "Xã Bình" in values
     assert check_file(out).assessment.criteria_set["id"] == "thu_dk"
+
+
+@pytest.mark.parametrize("set_id", ["../../ngoai", "a/b", "CON", "nul.txt", "com1", ".an", "x."])
+def test_a_set_id_that_cannot_name_a_file_is_refused(tmp_path, home, set_id):
+    """--id names the set's file: "../../ngoai" wrote outside the user folder (and `templates remove`
+    deleted any .json it named); CON or NUL is a device on Windows, where the officers are."""
+    annex = official_docx(tmp_path / "phu_luc.docx")
+    (tmp_path / "ngoai.json").write_text("{}", encoding="utf-8")
+    for args in (("templates", "import", annex, "--id", set_id), ("templates", "remove", set_id)):
+        proc = cli(*args)
+        lines = [line for line in proc.stderr.splitlines() if line.strip()]
+        assert proc.returncode == 2 and len(lines) == 1 and "không dùng được làm tên tệp" in lines[0], proc.stderr
+    assert (tmp_path / "ngoai.json").read_text(encoding="utf-8") == "{}"
+    assert not (home / "bo_tieu_chi").exists() or not any((home / "bo_tieu_chi").iterdir())
+    assert not (home.parent / "ngoai.json").exists() or (home.parent / "ngoai.json").read_text(encoding="utf-8") == "{}"
+
+
+def test_a_set_id_in_vietnamese_with_spaces_is_fine(tmp_path, home):
+    annex = official_docx(tmp_path / "phu_luc.docx")
+    assert cli("templates", "import", annex, "--id", "Hải Phòng 2022").returncode == 0
+    assert (home / "bo_tieu_chi" / "Hải Phòng 2022.json").is_file()
+    assert cli("templates", "remove", "Hải Phòng 2022").returncode == 0

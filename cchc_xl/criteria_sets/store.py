@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 from ..errors import CchcError
@@ -100,18 +101,32 @@ def load_set(ref) -> CriteriaSet:
     return found
 
 
+# a set's id names its file in the user folder: letters (Vietnamese too), digits, "_", "-", "." and
+# spaces inside; never a path ("../x"), nor a name Windows keeps for a device (CON, NUL, COM1…)
+_SET_ID = re.compile(r"^\w(?:[\w .-]{0,78}[\w-])?$")
+_WINDOWS_DEVICES = re.compile(r"^(?:con|prn|aux|nul|com\d|lpt\d)(?:\..*)?$", re.IGNORECASE)
+
+
+def _set_file(set_id: str) -> Path:
+    """The user folder's file of a set, for an id that can name one; else one Vietnamese line."""
+    if not _SET_ID.match(set_id) or _WINDOWS_DEVICES.match(set_id) or ".." in set_id:
+        raise CchcError(f"mã bộ tiêu chí “{set_id}” không dùng được làm tên tệp: chỉ dùng chữ, số, “_”, “-” "
+                        "(ví dụ --id hai_phong_2024)")
+    return user_folder() / f"{set_id}.json"
+
+
 def save_set(criteria_set: CriteriaSet, overwrite: bool = False) -> Path:
+    target = _set_file(criteria_set.id)
     bundled = {s.id for s in list_sets() if s.origin == "có sẵn"}
     if criteria_set.id in bundled:
         raise CchcError(f"mã “{criteria_set.id}” là của một bộ có sẵn; hãy đặt mã khác bằng --id")
-    target = user_folder() / f"{criteria_set.id}.json"
     if target.exists() and not overwrite:
         raise CchcError(f"đã có bộ “{criteria_set.id}” ({target}); thêm --overwrite để thay, hoặc đặt mã khác bằng --id")
     return criteria_set.save(target)
 
 
 def remove_set(set_id: str) -> Path:
-    target = user_folder() / f"{set_id}.json"
+    target = _set_file(set_id)
     if not target.is_file():
         if find_set(set_id) is not None:
             raise CchcError(f"“{set_id}” là bộ có sẵn, không xóa được")
