@@ -362,3 +362,13 @@ def test_a_set_id_in_vietnamese_with_spaces_is_fine(tmp_path, home):
     assert cli("templates", "import", annex, "--id", "Hải Phòng 2022").returncode == 0
     assert (home / "bo_tieu_chi" / "Hải Phòng 2022.json").is_file()
     assert cli("templates", "remove", "Hải Phòng 2022").returncode == 0
+
+
+@pytest.mark.parametrize("name,set_id", [("Phụ lục (QĐ 3793).docx", "Phụ lục _QĐ 3793"), ("con.docx", "con_"),
+                                         ("..phu..luc..docx", "phu.luc")])
+def test_without_id_the_file_name_is_made_fit(tmp_path, home, name, set_id):
+    """Without --id the set takes its file's name, which may hold what an id may not."""
+    annex = official_docx(tmp_path / name)
+    proc = cli("templates", "import", annex)
+    assert proc.returncode == 0, proc.stderr
+    assert (home / "bo_tieu_chi" / f"{set_id}.json").is_file() and f"“{set_id}”" in proc.stdout

@@ -13,10 +13,11 @@ from pathlib import Path
 from ..errors import CchcError, UnreadableWorkbook
 from ..read.codes import read_code
 from ..read.grid import SheetGrid
-from ..read.package import MEMBER_DAMAGE, vet_word_file
 from ..read.headers import MergeIndex, find_header, missing_message
+from ..read.package import MEMBER_DAMAGE, vet_word_file
 from ..text import NotANumber, clean_text, fold, parse_score
 from .schema import CriteriaSet, InvalidSet, SetCriterion, guess_kind
+from .store import set_id_from
 
 NEEDED = ("code", "max")
 
@@ -119,7 +120,7 @@ def import_table(path, set_id: str | None = None, title: str | None = None, leve
     criteria = _rows(sheet, header)
     heading = [clean_text(v) for line in sheet.rows[: header.row] for v in line if isinstance(v, str)]
     criteria_set = CriteriaSet(
-        id=set_id or path.stem, title=title or (heading[0] if heading else path.stem), criteria=criteria,
+        id=set_id or set_id_from(path.stem), title=title or (heading[0] if heading else path.stem), criteria=criteria,
         province=province, level=level or _level(" ".join(heading)), year=year or _year(" ".join(heading)),
         source=path.name, origin=str(path), decision=_decision(" ".join(heading)))
     problems = criteria_set.problems()

@@ -115,6 +115,13 @@ def _set_file(set_id: str) -> Path:
     return user_folder() / f"{set_id}.json"
 
 
+def set_id_from(name: str) -> str:
+    """The id of a set imported without --id: its file's name, made fit to name a file
+    ("Phụ lục (QĐ 3793)" → "Phụ lục _QĐ 3793")."""
+    text = re.sub(r"\.{2,}", ".", re.sub(r"[^\w .-]+", "_", name)).strip(" ._-")[:80].rstrip(" .") or "bo_tieu_chi"
+    return text + "_" if _WINDOWS_DEVICES.match(text) else text
+
+
 def save_set(criteria_set: CriteriaSet, overwrite: bool = False) -> Path:
     target = _set_file(criteria_set.id)
     bundled = {s.id for s in list_sets() if s.origin == "có sẵn"}
