@@ -335,6 +335,8 @@ def cmd_templates(args) -> int:
         return EXIT_OK
     if action == "export":
         s = load_set(args.set_id)
+        if Path(args.output).is_dir():
+            raise CchcError(f"-o {args.output} là một thư mục; hãy ghi tên tệp, ví dụ {Path(args.output) / 'bo.json'}")
         if Path(args.output).exists() and not args.overwrite:
             raise CchcError(f"tệp {args.output} đã có; hãy chọn tên khác hoặc thêm --overwrite — chưa ghi gì.")
         path = s.save(args.output)

@@ -162,6 +162,8 @@ def test_import_docx_then_new_fill_check(tmp_path, home):
     refused = cli("templates", "export", "hp_xa_2022", "-o", export, env=env)
     assert refused.returncode == 2 and "--overwrite" in refused.stderr
     assert export.read_text(encoding="utf-8") == "của cán bộ"
+    to_folder = cli("templates", "export", "hp_xa_2022", "-o", tmp_path, env=env)
+    assert to_folder.returncode == 2 and "là một thư mục; hãy ghi tên tệp" in to_folder.stderr
     assert cli("templates", "export", "hp_xa_2022", "-o", export, "--overwrite", env=env).returncode == 0
     assert json.loads(export.read_text(encoding="utf-8"))["id"] == "hp_xa_2022"
     assert cli("templates", "remove", "hp_xa_2022", env=env).returncode == 0
