@@ -135,6 +135,19 @@ def test_bulk_never_overwrites_a_commune_workbook(tmp_path):
     assert again.returncode == 0 and "Đã kiểm tra 2 sổ tính" in again.stdout
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux") or os.geteuid() != 0,
+                    reason="/proc refuses a new file even to root, who passes the early write check")
+def test_a_summary_that_cannot_be_written_at_the_end_is_one_line(tmp_path):
+    """The destination accepted at the start refuses the file at the end: one line, and not the
+    tracebacks of openpyxl's unfinished sheets at exit ("Exception ignored in: <generator …>")."""
+    folder = tmp_path / "huyen"
+    folder.mkdir()
+    shutil.copyfile(EXAMPLE, folder / "a.xlsx")
+    proc = cli("bulk", folder, "-o", "/proc/tong_hop_cchc.xlsx")
+    assert proc.returncode == 2 and "không ghi được /proc/tong_hop_cchc.xlsx" in one_line(proc)
+    assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr
+
+
 @pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000, '{"organisation": ' + "9" * 5000 + "}"])
 def test_a_hostile_settings_file_is_one_line(tmp_path, monkeypatch, text):
     """cai_dat.json nested 100,000 deep, or with a 5,000-digit number: the same one line as a

@@ -557,7 +557,11 @@ class _Batch:
         outcome = BulkOutcome(self.records, skipped, None, criteria_statistics(self.totals))
         if self.writer is not None:
             self.writer.keep_only(files, self.records)
-            outcome.output = str(self.writer.finish(outcome))
+            try:
+                outcome.output = str(self.writer.finish(outcome))
+            except BaseException:  # the summary could not be written (full disk…): said in one line, not
+                self.writer.discard()  # with openpyxl's unfinished sheets complaining at exit
+                raise
         return outcome
 
     def _check(self, tasks: list[str], pool, jobs: int) -> None:

@@ -239,7 +239,8 @@ class SummaryWriter:
             rows.file.close()
         if self.wb is not None:
             for ws in self.wb.worksheets:
-                ws.close()  # an unfinished write-only sheet would complain when collected
+                if not ws.closed:  # (one the failed save had written is closed)
+                    ws.close()  # an unfinished write-only sheet would complain when collected
 
     def name(self, path: str) -> str:
         from ..console import printable
