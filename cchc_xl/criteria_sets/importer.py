@@ -7,7 +7,6 @@ trong tháng 1 hàng năm: 0,2") are guidance of the criterion above, never crit
 """
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 from ..errors import CchcError, UnreadableWorkbook
@@ -27,7 +26,6 @@ def _docx_grids(path: Path) -> list[SheetGrid]:
     vertically merged continuation is blank (as a spreadsheet shows it)."""
     from docx import Document
     from docx.oxml.ns import qn
-
     from lxml.etree import XMLSyntaxError
 
     try:

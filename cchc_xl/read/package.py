@@ -181,6 +181,8 @@ def vet_word_file(path) -> None:
             vet_members(archive)
     except zipfile.BadZipFile:
         raise UnreadableWorkbook("tệp bị hỏng hoặc không phải tệp Word .docx (không đọc được cấu trúc zip)") from None
+    except OSError as exc:
+        raise UnreadableWorkbook(f"không mở được tệp ({exc.strerror or exc})") from None
 
 
 def refuse_xml_parts(archive: zipfile.ZipFile, info: PackageInfo) -> None:
