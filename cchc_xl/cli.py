@@ -155,7 +155,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("-o", "--output", default="tong_hop.xlsx", metavar="TỆP", help="sổ tổng hợp (mặc định tong_hop.xlsx)")
     b.add_argument("--against", metavar="MẪU", help="bộ tiêu chí chính thức để so sánh")
     b.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
-    b.add_argument("--jobs", type=int, metavar="N", help="số tiến trình (mặc định: số nhân được phép dùng)")
+    b.add_argument("--jobs", type=_positive, metavar="N",
+                   help="số tiến trình (mặc định: số nhân được phép dùng; nhiều nhất 4 tiến trình mỗi nhân và 61)")
     b.add_argument("--reports", metavar="THƯ_MỤC", help="lập báo cáo Word cho từng sổ hợp lệ vào thư mục này")
     b.add_argument("--overwrite", action="store_true", help="cho phép ghi đè tệp -o đã có không phải sổ tổng hợp")
 
@@ -166,6 +167,16 @@ def _parser() -> argparse.ArgumentParser:
     asub.add_parser("install", help="cài add-in vào Excel (Windows)")
     asub.add_parser("uninstall", help="gỡ add-in khỏi Excel")
     return p
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"“{text}” không phải số nguyên dương")
+    return value
 
 
 def _table_options(parser, against: bool = False) -> None:

@@ -675,3 +675,21 @@ def test_a_file_system_without_file_numbers_does_not_merge_the_files(tmp_path, m
     outcome = bulk_check([folder, folder / "xa_0002.xlsx"], output=tmp_path / "tong_hop.xlsx", jobs=1)
     assert sorted(Path(r.path).name for r in outcome.records) == ["xa_0001.xlsx", "xa_0002.xlsx", "xa_0003.xlsx"]
     assert not outcome.skipped  # (the second path to xa_0002 is the same Path: read once without a file number)
+
+
+def test_the_pool_is_bounded_whatever_jobs_asks(tmp_path):
+    """"--jobs 100000" forked until the machine stalled; 0 or -3 meant one process, silently."""
+    from cchc_xl.summarise.bulk import available_cores, pool_size
+
+    cores = available_cores()
+    assert pool_size(None) == min(cores, 61) and pool_size(1) == 1
+    assert pool_size(100_000) == min(4 * cores, 61)
+    folder = tmp_path / "xa"
+    generate(folder, 3, seed=4)
+    proc = subprocess.run([sys.executable, "-m", "cchc_xl", "bulk", str(folder), "-o", str(tmp_path / "th.xlsx"),
+                           "--jobs", "100000"], capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert proc.returncode == 0 and "Đã kiểm tra 3 sổ tính" in proc.stdout, proc.stderr
+    for wrong in ("0", "-3", "hai"):
+        proc = subprocess.run([sys.executable, "-m", "cchc_xl", "bulk", str(folder), "--jobs", wrong],
+                              capture_output=True, text=True, encoding="utf-8", timeout=60)
+        assert proc.returncode == 2 and f"“{wrong}” không phải số nguyên dương" in proc.stderr

@@ -474,6 +474,14 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
+def pool_size(requested: int | None = None) -> int:
+    """Worker processes for a batch: the cores by default. Never more than 4 a core (checking is CPU
+    work: more only costs memory; "--jobs 100000" once forked until the machine stalled), nor 61,
+    Windows' limit for a process pool."""
+    cores = available_cores()
+    return max(1, min(requested or cores, 4 * cores, 61))
+
+
 def _refuse_output(output, overwrite: bool) -> None:
     """The summary never replaces a commune's workbook or any file that is not ours, and an
     unwritable destination is said before the batch, not after it."""
@@ -503,7 +511,7 @@ def bulk_check(paths, output="tong_hop.xlsx", against=None, jobs=None, reports_d
         _refuse_output(output, overwrite)
     template = load_template(against) if against is not None else None
     shared = (template, want_json or json_sink is not None, str(reports_dir) if reports_dir else None)
-    jobs = max(1, jobs or available_cores())
+    jobs = pool_size(jobs)
     batch = _Batch(output, reports_dir, progress, json_sink, shared)
     if jobs == 1:
         return batch.run(paths, None, 1)
