@@ -693,3 +693,25 @@ def test_the_pool_is_bounded_whatever_jobs_asks(tmp_path):
         proc = subprocess.run([sys.executable, "-m", "cchc_xl", "bulk", str(folder), "--jobs", wrong],
                               capture_output=True, text=True, encoding="utf-8", timeout=60)
         assert proc.returncode == 2 and f"“{wrong}” không phải số nguyên dương" in proc.stderr
+
+
+def test_names_of_workbooks_on_two_windows_drives(monkeypatch):
+    """bulk C:\\xa D:\\xa on Windows: the folders share no common one, and os.path.commonpath raised
+    ValueError ("Paths don't have the same drive"). They are shown whole instead."""
+    import ntpath
+    import types
+
+    import cchc_xl.summarise.workbook as workbook
+
+    monkeypatch.setattr(workbook, "os", types.SimpleNamespace(path=ntpath, sep="\\"))
+    paths = ["C:\\huyen\\xa_1.xlsx", "D:\\huyen\\xa_1.xlsx"]
+    assert workbook.display_names(paths) == {p: p for p in paths}
+
+
+def test_report_names_are_file_names_whatever_the_folders(tmp_path):
+    """Folders told apart by a name Windows cannot hold in a file name ("a:b", as a whole path
+    shown with its drive "C:" would be) give report names without it."""
+    from cchc_xl.summarise.bulk import report_names
+
+    paths = [str(tmp_path / "a:b" / "xa_1.xlsx"), str(tmp_path / "c" / "xa_1.xlsx")]
+    assert report_names(paths) == {paths[0]: "a_b_xa_1_bao_cao.docx", paths[1]: "c_xa_1_bao_cao.docx"}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import stat
 import sys
 import time
@@ -628,8 +629,8 @@ def report_names(paths: list[str]) -> dict[str, str]:
     taken: set[str] = set()
     for path in paths:
         stem = Path(path).stem
-        if stems[stem.casefold()] > 1:
-            stem = os.path.splitext(shown[path])[0].replace(os.sep, "_").replace("/", "_")
+        if stems[stem.casefold()] > 1:  # (a path shown whole, on another drive, has a "C:" too)
+            stem = re.sub(r'[\\/:*?"<>|]+', "_", os.path.splitext(shown[path])[0]).strip("_")
         name, number = f"{stem}_bao_cao.docx", 2
         while name.casefold() in taken:  # still the same (a "Xa.xlsx" beside a "xa.xlsx")
             name, number = f"{stem}_bao_cao ({number}).docx", number + 1

@@ -175,7 +175,10 @@ def display_names(paths: list[str]) -> dict[str, str]:
     if not paths:
         return {}
     absolute = [os.path.abspath(p) for p in paths]
-    root = os.path.commonpath([os.path.dirname(p) for p in absolute])
+    try:
+        root = os.path.commonpath([os.path.dirname(p) for p in absolute])
+    except ValueError:  # Windows: folders on two drives (C:\, D:\) share none; shown whole
+        return dict(zip(paths, absolute))
     prefix = root + os.sep  # a path that starts with it, letter for letter, is relative by a cut
     cut = len(prefix)
     return {p: a[cut:] if a.startswith(prefix) else os.path.relpath(a, root) for p, a in zip(paths, absolute)}
