@@ -287,10 +287,23 @@ def print_result(result) -> None:
         findings_table(result)
 
 
+def _expand_patterns(names: list[str]) -> list[str]:
+    """Windows' cmd.exe passes *.xlsx as it is typed: a name that is no file but a pattern is
+    expanded here, as a Linux shell would (one that matches nothing stays, to be said not found)."""
+    import glob
+    import os
+
+    files = []
+    for name in names:
+        matches = [] if os.path.exists(name) or not any(ch in name for ch in "*?[") else sorted(glob.glob(name))
+        files.extend(matches or [name])
+    return files
+
+
 def cmd_check(args) -> int:
     from .api import check
 
-    results = check(args.files, against=args.against, columns=_columns(args), sheet=args.sheet)
+    results = check(_expand_patterns(args.files), against=args.against, columns=_columns(args), sheet=args.sheet)
     if args.json:
         _dump_json({"workbooks": [r.to_json() for r in results]})
     else:

@@ -173,3 +173,15 @@ def test_a_file_name_with_control_codes_is_printed_harmlessly(tmp_path):
     assert proc.returncode == 1, proc.stderr  # a file could not be read
     assert "b??[2Jx.xlsx: không phải tệp Excel" in proc.stdout + proc.stderr
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f]", proc.stdout + proc.stderr)
+
+
+def test_check_expands_a_pattern_the_shell_left_as_typed(tmp_path):
+    """cmd.exe passes "*.xlsx" to the program as typed: it was "không tìm thấy tệp"."""
+    shutil.copyfile(EXAMPLE, tmp_path / "xa_a.xlsx")
+    shutil.copyfile(EXAMPLE, tmp_path / "xa_b.xlsx")
+    proc = cli("check", str(tmp_path / "xa_*.xlsx"))
+    assert proc.returncode == 0, proc.stderr
+    assert [line.split(" — ")[0] for line in proc.stdout.splitlines() if " — Xã" in line] == \
+        [str(tmp_path / "xa_a.xlsx"), str(tmp_path / "xa_b.xlsx")]
+    nothing = cli("check", str(tmp_path / "khong_*.xlsx"))
+    assert nothing.returncode == 2 and "không tìm thấy tệp" in nothing.stdout + nothing.stderr
