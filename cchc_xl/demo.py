@@ -7,14 +7,29 @@ from pathlib import Path
 from .console import say
 
 
+EXAMPLE_NAME = "ngoc_ky_6thang_2023.xlsx"
+
+
+def _own_folder(folder: Path, example: bytes) -> Path:
+    """The demo's folder, or, when the copy of the example there was edited since (an officer
+    trying the tool on it), the next free "cchc_demo (2)"…: a demo never writes over that work.
+    The demo's other outputs are replaced only as recalc, report and bulk replace their own."""
+    candidate, number = folder, 2
+    while (candidate / EXAMPLE_NAME).exists() and (candidate / EXAMPLE_NAME).read_bytes() != example:
+        candidate, number = folder.with_name(f"{folder.name} ({number})"), number + 1
+    if candidate != folder:
+        say(f"Tệp {folder / EXAMPLE_NAME} đã được sửa nên được giữ nguyên; ví dụ chạy trong {candidate}.")
+    return candidate
+
+
 def run_demo(output_dir="cchc_demo") -> int:
     from .api import check_file
     from .cli import print_result
     from .resources import example_workbook
 
-    out = Path(output_dir)
+    out = _own_folder(Path(output_dir), example_workbook().read_bytes())
     out.mkdir(parents=True, exist_ok=True)
-    source = out / "ngoc_ky_6thang_2023.xlsx"
+    source = out / EXAMPLE_NAME
     shutil.copyfile(example_workbook(), source)
     say("1. Kiểm tra sổ tính ví dụ (xã Ngọc Kỳ, 6 tháng đầu năm 2023)")
     result = check_file(source)

@@ -249,6 +249,22 @@ def test_demo_runs_the_whole_job(tmp_path):
     assert ws["A1"].value.startswith("KẾT QUẢ KIỂM TRA")
 
 
+def test_demo_keeps_an_edited_copy_of_the_example(tmp_path):
+    """An officer tried the tool on the demo's copy of the example, then ran the demo again: the
+    copy was replaced by the bundled one. Now the demo runs in the next free folder."""
+    mine = tmp_path / "demo" / "ngoc_ky_6thang_2023.xlsx"
+    mine.parent.mkdir()
+    edited_example(tmp_path / "demo", mine.name, lambda ws: ws.cell(find_row(ws, "I", "1.2"), 4).__setattr__("value", 9))
+    before = mine.read_bytes()
+    proc = subprocess.run([sys.executable, "-m", "cchc_xl", "demo", "-o", str(tmp_path / "demo")], capture_output=True,
+                          text=True, encoding="utf-8", timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert mine.read_bytes() == before and sorted(p.name for p in (tmp_path / "demo").iterdir()) == [mine.name]
+    again = tmp_path / "demo (2)"
+    assert f"ví dụ chạy trong {again}" in proc.stdout
+    assert (again / mine.name).read_bytes() == EXAMPLE.read_bytes() and (again / "tong_hop.xlsx").is_file()
+
+
 def test_against_extra_and_renamed_criteria(tmp_path):
     def edit(ws):
         ws.cell(find_row(ws, "I", "1.7"), 2).value = "Thực hiện nhiệm vụ cấp trên giao (đã viết lại)"
