@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import __version__
 from .console import can_print_vietnamese, err, findings_table, say
-from .errors import CchcError
+from .errors import CchcError, unexpected_message
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -233,7 +233,7 @@ def main(argv=None) -> int:
         err("Đã dừng theo yêu cầu.")
         return 130
     except Exception as exc:  # last resort: one line, no traceback
-        err(f"Lỗi không mong đợi ({type(exc).__name__}): {exc}. Hãy gửi tệp và thông báo này cho bộ phận hỗ trợ.")
+        err(unexpected_message(exc))
         return EXIT_UNREADABLE
 
 

@@ -24,3 +24,8 @@ class ReportRefused(CchcError):
     """The workbook has errors: no report to sign until they are fixed (or --force)."""
 
     exit_code = 1
+
+
+def unexpected_message(exc: BaseException) -> str:
+    """The last resort's one line, for a fault no check foresaw (the command line's and Excel's)."""
+    return f"Lỗi không mong đợi ({type(exc).__name__}): {exc}. Hãy gửi tệp và thông báo này cho bộ phận hỗ trợ."

@@ -250,3 +250,24 @@ def test_report_as_pdf_from_the_live_book(tmp_path, monkeypatch):
     outcome = cchc_xl.excel.report(book, open_after=False, pdf=True)
     pdf = Path(outcome.docx).with_suffix(".pdf")
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("raised,said", [
+    (Exception("(-2146827284, 'OLE error', (0, 'Microsoft Excel', \"The cell or chart you're trying to change is "
+               "on a protected sheet.\", None, 0, -2146827284), None)"), "trang tính đang được bảo vệ"),
+    (Exception("(-2147418111, 'Call was rejected by callee.', None, None)"), "Excel đang bận"),
+    (RuntimeError("hỏng"), "Lỗi không mong đợi (RuntimeError): hỏng"),
+])
+def test_an_error_from_excel_itself_is_a_vietnamese_message_box(tmp_path, monkeypatch, raised, said):
+    """Excel refusing the write (a protected sheet, a cell being edited: COM errors, not ours) went
+    up to xlwings, which shows the officer a Python traceback."""
+    import cchc_xl.write.live as live
+
+    def refused(*args, **kwargs):
+        raise raised
+
+    monkeypatch.setattr(live, "apply_live", refused)
+    book = remote_book(edited_example(tmp_path, "xa.xlsx", blank_parents))
+    assert cchc_xl.main(book) is None
+    alerts = [a["args"][0] for a in actions(book) if a["func"] == "alert"]
+    assert len(alerts) == 1 and alerts[0].startswith("Chưa làm được: ") and said in alerts[0]

@@ -44,8 +44,25 @@ def _guarded(action):
         except CchcError as exc:
             _tell(book, f"Chưa làm được: {exc}")
             return None
+        except Exception as exc:  # Excel refusing a write, or a fault of ours: a message box, not xlwings' traceback
+            _tell(book, f"Chưa làm được: {_excel_refusal(exc)}")
+            return None
 
     return run
+
+
+def _excel_refusal(exc: Exception) -> str:
+    """What Excel's own errors mean for the officer: a protected sheet, a cell still being edited
+    (COM's "call was rejected", 0x80010001); anything else is the last resort's line."""
+    from ..errors import unexpected_message
+
+    text = str(exc).lower()
+    if "protected" in text or "bảo vệ" in text:
+        return ("trang tính đang được bảo vệ nên không ghi được: hãy bỏ bảo vệ (Review → Unprotect Sheet / "
+                "Xem lại → Bỏ bảo vệ trang tính) rồi bấm lại")
+    if "rejected" in text or "-2147418111" in text:
+        return "Excel đang bận (có ô đang được sửa dở?): nhấn Enter hoặc Esc rồi bấm lại"
+    return unexpected_message(exc)
 
 
 def _assessment(book):
