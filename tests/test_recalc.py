@@ -243,3 +243,43 @@ def test_a_part_that_cannot_be_copied_refuses_with_its_name(tmp_path, how):
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert proc.returncode == 2 and len(lines) == 1 and "phần “docProps/core.xml”" in lines[0], proc.stderr
     assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["xa.xlsx"]
+
+
+def _with_own_results_sheet(ws):
+    sheet = ws.parent.create_sheet("Kết quả kiểm tra")  # the officer's own sheet, named as ours is
+    sheet["A1"], sheet["A2"] = "Biên bản kiểm tra của xã", "Nội dung của cán bộ"
+
+
+def test_the_officers_own_sheet_named_like_ours_is_never_written_over(tmp_path):
+    """recalc replaced the content of any sheet named "Kết quả kiểm tra", and the Excel button
+    cleared it: now both refuse in one line and write nothing."""
+    import cchc_xl
+    from helpers import remote_book
+
+    path = edited_example(tmp_path, "xa.xlsx", _with_own_results_sheet)
+    before = path.read_bytes()
+    proc = subprocess.run([sys.executable, "-m", "cchc_xl", "recalc", str(path)], capture_output=True, text=True,
+                          encoding="utf-8", timeout=120)
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert proc.returncode == 2 and len(lines) == 1 and "của riêng bạn" in lines[0] and "chưa ghi gì" in lines[0]
+    assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["xa.xlsx"]
+
+    book = remote_book(path)
+    assert cchc_xl.main(book) is None
+    done = book.json()["actions"]
+    assert [a["func"] for a in done] == ["alert"] and "của riêng bạn" in done[0]["args"][0]
+
+
+@pytest.mark.skipif(not __import__("shutil").which("soffice"), reason="needs LibreOffice")
+def test_our_findings_sheet_is_known_after_libreoffice_saved_it(tmp_path, example_copy):
+    """Excel and LibreOffice keep A1 as a shared string when they save: still ours on the next run."""
+    recalc_file(example_copy, backup=False)
+    out = tmp_path / "lo"
+    subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(out), str(example_copy)],
+                   check=True, capture_output=True, timeout=180)
+    saved = out / example_copy.name
+    with zipfile.ZipFile(saved) as archive:
+        assert "KẾT QUẢ KIỂM TRA CHỈ SỐ CCHC".encode() in archive.read("xl/sharedStrings.xml")
+    outcome = recalc_file(saved, backup=False)
+    assert outcome.plan.errors == 0
+    assert openpyxl.load_workbook(saved)["Kết quả kiểm tra"]["A1"].value.startswith("KẾT QUẢ KIỂM TRA CHỈ SỐ CCHC")

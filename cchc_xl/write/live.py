@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from ..read.files import FINDINGS_SHEET
 from ..text import cell_address, sheet_ref
-from .plan import FINDINGS_HEADERS, MARKED_FILL, MARKED_NOTE, MARK_COLOURS, RecalcPlan, findings_rows
+from .plan import (FINDINGS_HEADERS, MARKED_FILL, MARKED_NOTE, MARK_COLOURS, RecalcPlan, findings_rows,
+                   refuse_foreign_findings_sheet)
 
 MAX_COLOUR_CELLS = 10_000  # xlwings' limit per set_colors call
 
@@ -57,6 +58,12 @@ def _previous_marks(book) -> dict[str, str]:
 
 
 def apply_live(book, sheet_name: str, plan: RecalcPlan, assessment, write_values: bool = True) -> LiveOutcome:
+    try:
+        findings = book.sheets[FINDINGS_SHEET]
+    except Exception:  # none yet: it is added at the end
+        findings = None
+    if findings is not None:  # before any write: the officer's own sheet of that name is left alone
+        refuse_foreign_findings_sheet(findings.range("A1").value)
     sheet = book.sheets[sheet_name]
     outcome = LiveOutcome(plan)
     previous = _previous_marks(book)

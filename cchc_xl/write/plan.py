@@ -117,6 +117,18 @@ def _round(value: Decimal | None) -> Decimal | None:
 
 
 FINDINGS_HEADERS = ["STT", "Ô", "Mức độ", "Mã", "Tiêu chí", "Nội dung", "Đánh dấu"]
+FINDINGS_TITLE = "KẾT QUẢ KIỂM TRA CHỈ SỐ CCHC"  # A1 of our findings sheet: how a rerun knows it is ours
+
+
+def refuse_foreign_findings_sheet(first_cell) -> None:
+    """A sheet named like our findings sheet whose A1 is not our title is the officer's own
+    ("Kết quả kiểm tra" is a common name): it is never cleared or written over."""
+    from ..errors import RefusedWrite
+    from ..read.files import FINDINGS_SHEET
+
+    if not (isinstance(first_cell, str) and first_cell.startswith(FINDINGS_TITLE)):
+        raise RefusedWrite(f"sổ tính đã có trang “{FINDINGS_SHEET}” của riêng bạn (ô A1 không phải “{FINDINGS_TITLE}…”), "
+                           "nơi cchc-xl ghi kết quả kiểm tra; hãy đổi tên trang đó rồi chạy lại — chưa ghi gì.")
 MARKED_FILL, MARKED_NOTE = "tô màu", "ghi chú"
 
 
@@ -132,7 +144,7 @@ def findings_rows(plan: RecalcPlan, unit: str = "", filled: set[str] = frozenset
 
     t = plan.totals
     summary = [
-        ["KẾT QUẢ KIỂM TRA CHỈ SỐ CCHC" + (f" — {unit}" if unit else "")],
+        [FINDINGS_TITLE + (f" — {unit}" if unit else "")],
         ["Thời điểm kiểm tra", plan.checked_at.strftime("%d/%m/%Y %H:%M")],
         ["Điểm tối đa", t.max],
         ["Điểm tự đánh giá (đã chấm)", t.self],

@@ -22,7 +22,8 @@ from ..read.package import NS_MAIN, NS_REL, open_package
 from ..text import cell_address, sheet_ref
 from .atomic import exclusive_copy, lock_file_for, write_atomically
 from .package import CT_WORKSHEET, REL_WORKSHEET, R_ID, Package, q, serialise
-from .plan import MARK_COLOURS, FINDINGS_HEADERS, RecalcPlan, findings_rows, plan_recalc
+from .plan import (MARK_COLOURS, FINDINGS_HEADERS, RecalcPlan, findings_rows, plan_recalc,
+                   refuse_foreign_findings_sheet)
 from .workbook_builder import row_height
 from .xlsx_edit import SheetXml, Styles, inline_cell, number_cell, write_notes
 
@@ -192,6 +193,7 @@ def _write_findings_sheet(pkg: Package, styles: Styles, plan: RecalcPlan, unit: 
     for sheet_el in sheets_el:
         if sheet_el.get("name") == FINDINGS_SHEET and sheet_el.get(R_ID) in rels:
             part = rels[sheet_el.get(R_ID)][1]
+            refuse_foreign_findings_sheet(_first_cell_text(pkg, part))
     if part is None:
         part = pkg.free_name("xl/worksheets/sheet{}.xml")
         rid = pkg.add_relationship("xl/workbook.xml", REL_WORKSHEET, part)
@@ -212,6 +214,28 @@ def _write_findings_sheet(pkg: Package, styles: Styles, plan: RecalcPlan, unit: 
     calc.set("fullCalcOnLoad", "1")  # formulas that use our totals recompute when Excel opens it
     pkg.write("xl/workbook.xml", serialise(book))
     pkg.write(part, _findings_sheet_xml(styles, plan, unit, filled, noted))
+
+
+def _first_cell_text(pkg: Package, part: str) -> str | None:
+    """A1's text: inline, as recalc writes it, or a shared string, once Excel or LibreOffice saved it."""
+    if not pkg.has(part):
+        return None
+    cell = pkg.xml(part).find(f".//{q('c')}[@r='A1']")
+    if cell is None:
+        return None
+    kind = cell.get("t")
+    if kind == "inlineStr":
+        return "".join(t.text or "" for t in cell.iter(q("t")))
+    value = cell.find(q("v"))
+    if value is None or value.text is None:
+        return None
+    if kind == "str":
+        return value.text
+    if kind == "s" and pkg.has("xl/sharedStrings.xml") and value.text.strip().isdigit():
+        strings = pkg.xml("xl/sharedStrings.xml").findall(q("si"))
+        index = int(value.text)
+        return "".join(t.text or "" for t in strings[index].iter(q("t"))) if index < len(strings) else None
+    return None
 
 
 def _findings_sheet_xml(styles: Styles, plan: RecalcPlan, unit: str, filled: set[str], noted: set[str]) -> bytes:
