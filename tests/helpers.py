@@ -301,3 +301,18 @@ def with_control_codes(source, target, mark=b"MARK"):
         for item in src.infolist():
             out.writestr(item, src.read(item.filename).replace(mark, b"_x001B_]0;PWNED_x0007__x000D_"))
     return Path(target)
+
+
+def huge_png(path, width, height):
+    """A PNG of a few hundred bytes whose header claims width × height pixels (a decompression bomb
+    at 30,000 × 30,000: 3.6 GB once decoded); only two rows of data follow."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    rows = zlib.compress(b"\x00" * (width * 4 + 1) * 2)
+    Path(path).write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b""))
+    return Path(path)

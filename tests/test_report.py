@@ -14,7 +14,7 @@ from cchc_xl.render.context import place_date_line
 from cchc_xl.render.report import render_report_file
 from cchc_xl.resources import default_report_template
 
-from helpers import EXAMPLE, bomb_member, damaged_member, edited_example, with_control_codes, find_row, report_rows, report_signature_cells, tiny_png
+from helpers import EXAMPLE, bomb_member, damaged_member, edited_example, huge_png, with_control_codes, find_row, report_rows, report_signature_cells, tiny_png
 
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
 
@@ -344,3 +344,18 @@ def test_control_codes_in_cells_are_left_out_of_the_report(tmp_path):
     assert any("Giải trình ]0;PWNED" in t and "hết" in t for t in texts)  # (the carriage return is a line break)
     assert doc.core_properties.author.startswith("Xã Ngọc ]0;PWNED")
     assert not any(ch in t for t in texts for ch in "\x1b\x07")
+
+
+@pytest.mark.parametrize("size,said", [((30_000, 30_000), "quá lớn (nghi là ảnh độc hại)"),
+                                       ((10_000, 10_000), "quá lớn (10000 × 10000 điểm ảnh)")])
+def test_a_huge_signature_picture_is_one_line(tmp_path, size, said):
+    """A PNG of a few hundred bytes claiming 30,000 × 30,000 pixels was "Lỗi không mong đợi
+    (DecompressionBombError)"; one of 10,000 × 10,000 printed Pillow's warning, then was decoded
+    (400 MB). Both are refused from the header, in one line; the PDF signature reads the same way."""
+    picture = huge_png(tmp_path / "chu_ky.png", *size)
+    out = tmp_path / "r.docx"
+    proc = subprocess.run([sys.executable, "-m", "cchc_xl", "report", str(EXAMPLE), "-o", str(out),
+                           "--signature-image", str(picture)], capture_output=True, text=True, encoding="utf-8")
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert proc.returncode == 2 and len(lines) == 1, proc.stderr
+    assert f"ảnh chữ ký chu_ky.png {said}" in lines[0] and not out.exists()

@@ -11,7 +11,7 @@ import pytest
 from cchc_xl.render.report import render_report_file
 from cchc_xl.sign.placement import MM, find_signature_block
 
-from helpers import EXAMPLE, edited_example, find_row
+from helpers import EXAMPLE, edited_example, find_row, huge_png
 from pki import make_pki, seal_png, signature_png
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdfsig") is None,
@@ -320,3 +320,14 @@ def test_excel_button_signs_with_the_token(pki, tmp_path, monkeypatch, softhsm):
     monkeypatch.delenv("CCHC_XL_PIN_ENV")  # SoftHSM has no PIN dialog of its own: the button says so
     assert cchc_xl.excel.report(book, open_after=False) is None  # refused with a message box, no traceback
     assert "không có hộp thoại mã PIN riêng" in told[-1] and "cchc-xl sign" in told[-1]
+
+
+def test_a_huge_signature_picture_is_one_line_when_signing(pki, report_pdf, tmp_path):
+    """The PDF signature reads the officer's picture through the same bounded loader as the report."""
+    picture = huge_png(tmp_path / "chu_ky.png", 30_000, 30_000)
+    out = tmp_path / "ky.pdf"
+    proc = cli("sign", report_pdf, "-o", out, "--as", "nguoi-ky", "--p12", pki["nguoi-ky"].p12, "--password-env",
+               "MAT_KHAU", "--signature-image", picture, "--signer", SIGNER, env={"MAT_KHAU": pki["password"]})
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert proc.returncode == 2 and len(lines) == 1 and "ảnh chữ ký chu_ky.png quá lớn" in lines[0], proc.stderr
+    assert not out.exists()

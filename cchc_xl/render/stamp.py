@@ -10,25 +10,10 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from ..errors import CchcError
+from ..pictures import load_picture
 
 SIGNATURE_WIDTH_MM = 40
 SEAL_WIDTH_MM = 35  # a commune's round seal is 35-36 mm across
-
-
-def _load(path, what: str):
-    from PIL import Image, UnidentifiedImageError
-
-    path = Path(path)
-    if not path.is_file():
-        raise CchcError(f"không tìm thấy ảnh {what} {path}")
-    try:
-        with Image.open(path) as image:
-            image.load()
-            return image.convert("RGBA")
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise CchcError(f"không đọc được ảnh {what} {path.name} ({type(exc).__name__}); "
-                        "hãy dùng tệp PNG (nền trong suốt) hoặc JPG") from None
 
 
 def seal_offset_mm(signature_mm: float = SIGNATURE_WIDTH_MM, seal_mm: float = SEAL_WIDTH_MM) -> float:
@@ -41,8 +26,8 @@ def compose_stamp(signature=None, seal=None) -> tuple[bytes, float]:
     """PNG bytes and width in mm of the picture for the signature block (either image may be None)."""
     from PIL import Image
 
-    sig = _load(signature, "chữ ký") if signature else None
-    stamp = _load(seal, "con dấu") if seal else None
+    sig = load_picture(signature, "chữ ký") if signature else None
+    stamp = load_picture(seal, "con dấu") if seal else None
     px_per_mm = 12  # about 300 dpi
     sig_w = round(SIGNATURE_WIDTH_MM * px_per_mm)
     seal_w = round(SEAL_WIDTH_MM * px_per_mm)

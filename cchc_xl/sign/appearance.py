@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import CchcError
+from ..pictures import load_picture
 
 VIETNAM = dt.timezone(dt.timedelta(hours=7), "ICT")  # no daylight saving time in Vietnam
 
@@ -46,7 +47,7 @@ def _image(path, what: str, width_mm: float):
 
     from .placement import MM
 
-    picture = _picture(path, what)
+    picture = load_picture(path, what)
     width = width_mm * MM
     return PdfImage(picture, box=BoxConstraints(width=width, height=width * picture.height / picture.width))
 
@@ -85,7 +86,7 @@ def organisation_appearance(seal_image, lines: list[str], box, seal_box, text_to
     width, height = round(box.width * scale), round(box.height * scale)
     canvas = Image.new("RGBA", (width, height), (255, 255, 255, 0))
     if seal_image:
-        seal = _picture(seal_image, "con dấu")
+        seal = load_picture(seal_image, "con dấu")
         size = round(seal_box.width * scale)
         seal = seal.resize((size, max(1, round(seal.height * size / seal.width))))
         canvas.alpha_composite(seal, (round((seal_box.x0 - box.x0) * scale), round((box.y1 - seal_box.y1) * scale)))
@@ -105,14 +106,3 @@ def text_width(lines: list[str]) -> float:
 
     font = ImageFont.truetype(str(times_font()), 100)
     return max(font.getlength(line) for line in lines) / 10 if lines else 0.0
-
-
-def _picture(path, what: str):
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(path) as image:
-            image.load()
-            return image.convert("RGBA")
-    except (OSError, UnidentifiedImageError, ValueError):
-        raise CchcError(f"không đọc được ảnh {what} {path}; hãy dùng PNG nền trong suốt") from None
