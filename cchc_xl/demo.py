@@ -1,7 +1,6 @@
 """`cchc-xl demo`: the whole job on the bundled Ngọc Kỳ example, no arguments needed."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from .console import say
@@ -27,10 +26,11 @@ def run_demo(output_dir="cchc_demo") -> int:
     from .cli import print_result
     from .resources import example_workbook
 
-    out = _own_folder(Path(output_dir), example_workbook().read_bytes())
+    example = example_workbook().read_bytes()
+    out = _own_folder(Path(output_dir), example)
     out.mkdir(parents=True, exist_ok=True)
     source = out / EXAMPLE_NAME
-    shutil.copyfile(example_workbook(), source)
+    source.write_bytes(example)
     say("1. Kiểm tra sổ tính ví dụ (xã Ngọc Kỳ, 6 tháng đầu năm 2023)")
     result = check_file(source)
     print_result(result)

@@ -69,7 +69,8 @@ def render_report(assessment: Assessment, output, template=None, signature_image
         if open_findings is not None:
             context["draft"] = True
             context["open_findings"] = open_findings
-        doc.render(_xml_safe(context), autoescape=True)
+        context = _xml_safe(context)  # once, for the text and the document properties
+        doc.render(context, autoescape=True)
         _set_properties(doc.docx, assessment, context)
     except CchcError as exc:
         if isinstance(exc, UnreadableWorkbook):  # from vet_word_file: the template's name, then why
@@ -105,10 +106,10 @@ def _xml_safe(value):
 
 
 def _set_properties(document, assessment: Assessment, context: dict) -> None:
-    """Title, author (the unit) and today's date instead of the template's own."""
+    """Title, author (the unit) and today's date instead of the template's own (``context``: as
+    _xml_safe left it)."""
     import datetime as dt
 
-    context = _xml_safe(context)
     core = document.core_properties
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
     core.title = f"Báo cáo chỉ số CCHC {context['period']} - {context['unit']}".replace("  ", " ").strip(" -")
@@ -198,9 +199,12 @@ def render_report_file(path, output=None, template=None, pdf=False, signature_im
 
 def render_assessment_report(assessment, output: Path, template=None, pdf=False, signature_image=None,
                              seal_image=None, decimal="comma", force=False, sign: SignRequest | None = None,
-                             overwrite: bool = False, sign_ready: bool = False) -> ReportOutcome:
+                             overwrite: bool = False, sign_ready: bool = False,
+                             not_ours_hint: str = "hãy chọn tên khác hoặc thêm --overwrite") -> ReportOutcome:
     """``sign_ready``: the caller signs the PDF afterwards (the Excel button with a token): refused
-    with errors like ``sign``, and the handwriting stays off the page for the digital signature."""
+    with errors like ``sign``, and the handwriting stays off the page for the digital signature.
+    ``not_ours_hint``: what to do when ``output`` is a file cchc-xl did not write (bulk has no
+    --overwrite for reports)."""
     findings = check_assessment(assessment)
     errors = [f for f in findings if f.severity == ERROR]
     lines = []
@@ -227,8 +231,7 @@ def render_assessment_report(assessment, output: Path, template=None, pdf=False,
     if output.is_dir():
         raise CchcError(f"-o {output} là một thư mục; hãy ghi tên tệp, ví dụ {output / 'bao_cao.docx'}")
     if output.exists() and not overwrite and not is_our_report(output):
-        raise CchcError(f"tệp {output} đã có và không phải báo cáo do cchc-xl lập; hãy chọn tên khác hoặc thêm "
-                        "--overwrite — chưa ghi gì.")
+        raise CchcError(f"tệp {output} đã có và không phải báo cáo do cchc-xl lập; {not_ours_hint} — chưa ghi gì.")
     docx = render_report(assessment, output, template, signature_image, seal_image, decimal, open_findings)
     lines.insert(0, f"Đã lập báo cáo {docx}")
     outcome = ReportOutcome(str(docx), lines=lines)

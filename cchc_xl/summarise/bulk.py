@@ -312,14 +312,12 @@ def _check_one(path: str, against, want_json: bool, reports_dir: str | None, sta
         record.json = result.to_json()
     if reports_dir and result.ok:
         from ..errors import CchcError
-        from ..render.report import is_our_report, render_assessment_report
+        from ..render.report import render_assessment_report
 
         target = Path(reports_dir) / (report_name or f"{Path(path).stem}_bao_cao.docx")
         try:
-            if target.exists() and not is_our_report(target):  # (bulk has no --overwrite for reports)
-                raise CchcError(f"{target.name} đã có trong {reports_dir} và không phải báo cáo do cchc-xl lập; "
-                                "chưa ghi gì — hãy chuyển tệp đó đi hoặc chọn thư mục --reports khác")
-            record.report = render_assessment_report(a, target).docx
+            record.report = render_assessment_report(  # bulk has no --overwrite for reports
+                a, target, not_ours_hint="hãy chuyển tệp đó đi hoặc chọn thư mục --reports khác").docx
         except CchcError as exc:
             record.report_error = str(exc)
     a.unlink_tree()  # the record holds what the batch needs; the tree is freed now, not by the GC
