@@ -145,6 +145,37 @@ def test_each_finding_at_its_cell(tmp_path, code, edit, where):
     assert any(ch in hit.message for ch in "ạảấầẩậắằẳặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđ")
 
 
+def test_cited_documents_read_once_are_judged_per_criterion_and_per_report(tmp_path):
+    """A text read once in a batch (a template's note, an explanation copied between communes) is
+    still judged against each workbook's own report date and named by each criterion's own code."""
+    import datetime as dt
+
+    from cchc_xl.rules.documents import document_rules
+
+    text = "Kế hoạch số 52/KH-UBND ngày 30/12/2023; Báo cáo số 7/KH-UBND; đạt 3/4 hồ sơ = 80%"
+
+    def edit(ws):
+        clean(ws)
+        for code in ("1.1.1", "3.4.1"):
+            ws.cell(find_row(ws, "I", code), 5).value = text
+
+    a = read_workbook(edited_example(tmp_path, "same_text.xlsx", edit))
+    for report_date, expected in ((dt.date(2023, 12, 1), 1), (dt.date(2024, 1, 5), 0), (dt.date(2023, 12, 29), 1)):
+        a.meta["report_date"] = report_date
+        findings = document_rules(a)
+        by_code = {}
+        for f in findings:
+            by_code.setdefault(f.code, []).append(f.message)
+        for code in ("1.1.1", "3.4.1"):
+            assert sum(m.startswith(f"Mục {code}: ") for m in by_code["doc-type-mismatch"]) == 1
+            assert sum(m.startswith(f"Mục {code}: ") for m in by_code["ratio-mismatch"]) == 1
+            after = [m for m in by_code.get("doc-after-report", []) if m.startswith(f"Mục {code}: ")]
+            assert len(after) == expected
+            if expected:
+                assert f"sau ngày báo cáo {report_date:%d/%m/%Y}" in after[0]
+        assert "3/4 = 75%, không phải 80%" in by_code["ratio-mismatch"][0]
+
+
 def test_over_max_counts_only_max_and_keeps_typed_value(tmp_path):
     path = edited_example(tmp_path, "over.xlsx", _set("I", "1.2", 4, 3))
     a = read_workbook(path)

@@ -130,6 +130,50 @@ def _date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
+class _Cited:
+    """A cited document of one text, with what the rules say of it that the text alone decides."""
+
+    __slots__ = ("text", "mismatch", "bad_date", "date", "day", "month", "year")
+
+    def __init__(self, match: _DocMatch):
+        self.text = match.text
+        advice = _symbol_advice(match.type, match.sym)
+        self.mismatch = (f"“{_cited(match)}” — loại văn bản “{match.type}” không khớp ký hiệu “{match.sym}” "
+                         f"({advice}); hãy kiểm tra lại tên hoặc số ký hiệu văn bản.") if advice else None
+        self.bad_date, self.date = None, None
+        self.day = self.month = self.year = 0
+        if match.d:
+            self.day, self.month, self.year = int(match.d), int(match.m), int(match.y)
+            self.date = _date(self.year, self.month, self.day)
+            if self.date is None:
+                self.bad_date = (f"“{_cited(match)}” ghi ngày {self.day}/{self.month}/{self.year}, không có ngày "
+                                 "này; hãy kiểm tra lại ngày ban hành.")
+
+    def after_report(self, report_date: dt.date) -> str:
+        return (f"“{_cited_text(self.text)}” ghi ngày {self.day:02d}/{self.month:02d}/{self.year}, sau ngày báo cáo "
+                f"{report_date:%d/%m/%Y}; văn bản viện dẫn không thể ban hành sau báo cáo.")
+
+
+@lru_cache(maxsize=4096)
+def _read_text(text: str) -> tuple[tuple[_Cited, ...], tuple[str, ...]]:
+    """An explanation's or note's cited documents and its wrong ratios (the messages, without the
+    criterion's code). Read once per distinct text in a process: a province's template repeats its
+    rubric notes (which cite documents) in every commune's workbook, and officers copy phrasing."""
+    documents = tuple(_Cited(match) for match in find_documents(text))
+    ratios = []
+    for match in (RATIO_RE.finditer(text) if "%" in text else ()):
+        a, b = int(match["a"]), int(match["b"])
+        if b == 0:
+            continue
+        stated = Decimal(match["pct"].replace(",", "."))
+        places = -stated.as_tuple().exponent if stated.as_tuple().exponent < 0 else 0
+        actual = Decimal(a) * 100 / Decimal(b)
+        if abs(actual - stated) > Decimal(5) / (Decimal(10) ** (places + 1)):
+            shown = actual.quantize(Decimal(1) / (Decimal(10) ** max(places, 2)))
+            ratios.append(f"“{match.group(0).strip()}” không đúng: {a}/{b} = {vn(shown)}%, không phải {vn(stated)}%.")
+    return documents, tuple(ratios)
+
+
 def document_rules(assessment: Assessment) -> list[Finding]:
     findings = []
     report_date = assessment.meta.get("report_date")
@@ -137,53 +181,28 @@ def document_rules(assessment: Assessment) -> list[Finding]:
         report_date = None
     seen = set()
     for crit, text in _texts(assessment):
-        if "/" not in text:
+        if "/" not in text:  # (no document number, no ratio)
             continue
-        for match in find_documents(text):
-            key = (crit.row, match.text)
+        documents, ratios = _read_text(text)
+        for cited in documents:
+            key = (crit.row, cited.text)
             if key in seen:
                 continue
             seen.add(key)
-            advice = _symbol_advice(match.type, match.sym)
-            if advice:
-                findings.append(
-                    _loc(crit, "doc-type-mismatch",
-                         f"Mục {crit.code}: “{_cited(match)}” — loại văn bản “{match.type}” không khớp ký hiệu "
-                         f"“{match.sym}” ({advice}); hãy kiểm tra lại tên hoặc số ký hiệu văn bản.")
-                )
-            if match.d:
-                day, month, year = int(match.d), int(match.m), int(match.y)
-                date = _date(year, month, day)
-                if date is None:
-                    cited = _cited(match)
-                    findings.append(
-                        _loc(crit, "doc-bad-date",
-                             f"Mục {crit.code}: “{cited}” ghi ngày {day}/{month}/{year}, không có ngày này; "
-                             "hãy kiểm tra lại ngày ban hành.")
-                    )
-                    continue
-                if report_date and date > report_date:
-                    findings.append(
-                        _loc(crit, "doc-after-report",
-                             f"Mục {crit.code}: “{_cited(match)}” ghi ngày {day:02d}/{month:02d}/{year}, sau ngày báo cáo "
-                             f"{report_date:%d/%m/%Y}; văn bản viện dẫn không thể ban hành sau báo cáo.")
-                    )
-        for match in (RATIO_RE.finditer(text) if "%" in text else ()):
-            a, b = int(match["a"]), int(match["b"])
-            if b == 0:
-                continue
-            stated = Decimal(match["pct"].replace(",", "."))
-            places = -stated.as_tuple().exponent if stated.as_tuple().exponent < 0 else 0
-            actual = Decimal(a) * 100 / Decimal(b)
-            if abs(actual - stated) > Decimal(5) / (Decimal(10) ** (places + 1)):
-                shown = actual.quantize(Decimal(1) / (Decimal(10) ** max(places, 2)))
-                findings.append(
-                    _loc(crit, "ratio-mismatch",
-                         f"Mục {crit.code}: “{match.group(0).strip()}” không đúng: {a}/{b} = {vn(shown)}%, "
-                         f"không phải {vn(stated)}%.")
-                )
+            if cited.mismatch:
+                findings.append(_loc(crit, "doc-type-mismatch", f"Mục {crit.code}: {cited.mismatch}"))
+            if cited.bad_date:
+                findings.append(_loc(crit, "doc-bad-date", f"Mục {crit.code}: {cited.bad_date}"))
+            elif report_date and cited.date is not None and cited.date > report_date:
+                findings.append(_loc(crit, "doc-after-report", f"Mục {crit.code}: {cited.after_report(report_date)}"))
+        for message in ratios:
+            findings.append(_loc(crit, "ratio-mismatch", f"Mục {crit.code}: {message}"))
     return findings
 
 
 def _cited(match: _DocMatch) -> str:
-    return " ".join(match.text.split())
+    return _cited_text(match.text)
+
+
+def _cited_text(text: str) -> str:
+    return " ".join(text.split())
