@@ -90,6 +90,19 @@ class _XmlRows:
         parts.append("</row>")
         self.file.write("".join(parts).encode("utf-8", "replace"))  # a lone surrogate becomes "?"
 
+    def texts(self, cells) -> None:
+        """A row of texts (``cells``: the text of columns A, B, … already made fit by _xml; an empty
+        one is left out), as row() writes it: the findings detail's thousands of rows, in the main
+        process, without row()'s test of every value's type."""
+        r = self.next_row
+        self.next_row = r + 1
+        parts = [f'<row r="{r}">']
+        for letter, text in zip(_LETTERS, cells):
+            if text:
+                parts.append(f'<c r="{letter}{r}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
+        parts.append("</row>")
+        self.file.write("".join(parts).encode("utf-8", "replace"))
+
     @property
     def last_row(self) -> int:
         return self.next_row - 1
@@ -110,6 +123,7 @@ def _cell(ref: str, value, style: str = "") -> str:
     return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{_xml(str(value))}</t></is></c>'
 
 
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _NEEDS_CARE = re.compile(f"[&<>{ILLEGAL_XML_CHARS}]")
 
 
@@ -119,6 +133,9 @@ def _xml(text: str) -> str:
     if _NEEDS_CARE.search(text) is None:
         return text
     return escape(xml_text(text), quote=False)
+
+
+_SEVERITY_XML = {key: _xml(text) for key, text in SEVERITY_VI.items()}
 
 
 def _splice_rows(source: str, target: str, rows: dict[str, _XmlRows]) -> None:
@@ -255,10 +272,12 @@ class SummaryWriter:
         if not r.readable:
             self.detail_xml.row([name, "", "", "", "", "unreadable", "lỗi", r.error])
             return
+        rows = self.detail_xml
+        name, unit = _xml(name), _xml(r.unit or "")  # once for the workbook's every finding
         for f in r.findings:
             # no wrapped cells here: thousands of styled cells cost a reviewer's batch real seconds
-            self.detail_xml.row([name, r.unit, f["sheet"], f["cell"], f"{f['part']} / {f['criterion']}".strip(" /"),
-                                 f["code"], SEVERITY_VI[f["severity"]], f["message"]])
+            rows.texts((name, unit, _xml(f["sheet"]), f["cell"], _xml(f"{f['part']} / {f['criterion']}".strip(" /")),
+                        f["code"], _SEVERITY_XML[f["severity"]], _xml(f["message"])))
 
     def finish(self, outcome) -> Path:
         from ..write.atomic import write_atomically
