@@ -290,3 +290,85 @@ def test_new_and_templates(tmp_path):
     assert again.returncode == 2  # never overwrite an officer's file
     listing = subprocess.run([sys.executable, "-m", "cchc_xl", "templates"], capture_output=True, text=True, encoding="utf-8")
     assert "cap_xa_2023" in listing.stdout
+
+
+def _outcome(read):
+    from cchc_xl.errors import UnreadableWorkbook
+
+    try:
+        return "bytes", read()
+    except UnreadableWorkbook as exc:
+        return "refused", str(exc)
+
+
+def test_members_read_from_memory_as_zipfile_reads_them(tmp_path):
+    """A small workbook is read in one go and its parts inflated straight from the bytes; on every
+    damage (a garbled stream, a wrong CRC or size in the directory, a zip password, another
+    method, a stored part, a header that disagrees) each part reads, or is refused with the same
+    line, exactly as through zipfile."""
+    import random
+    import struct
+
+    from cchc_xl.read.package import HEAD, InMemoryZip, read_member
+
+    source = tmp_path / "goc.xlsx"
+    with zipfile.ZipFile(EXAMPLE) as original, zipfile.ZipFile(source, "w") as out:
+        for info in original.infolist():  # one part stored, the others deflated
+            method = zipfile.ZIP_STORED if info.filename == "xl/styles.xml" else zipfile.ZIP_DEFLATED
+            out.writestr(info.filename, original.read(info.filename), compress_type=method)
+    good = source.read_bytes()
+    with zipfile.ZipFile(source) as archive:
+        infos = archive.infolist()
+    rng = random.Random(13)
+    variants = [good]
+    for _ in range(300):
+        data = bytearray(good)
+        info = rng.choice(infos)
+        local = info.header_offset
+        start = local + 30 + sum(struct.unpack_from("<HH", data, local + 26))
+        central = good.find(b"PK\x01\x02")  # the part's entry in the central directory
+        while good[central + 46:central + 46 + struct.unpack_from("<H", good, central + 28)[0]] != \
+                info.filename.encode():
+            central = good.find(b"PK\x01\x02", central + 4)
+        how = rng.choice(["stream", "stream", "crc", "size", "compressed", "password", "method", "name", "header"])
+        if how == "stream":  # bytes of the compressed data garbled
+            for _ in range(rng.randint(1, 4)):
+                data[start + rng.randrange(max(info.compress_size, 1))] ^= rng.randint(1, 255)
+        elif how == "crc":
+            data[central + 16] ^= 0x5A
+        elif how == "size":  # the directory's uncompressed size
+            struct.pack_into("<I", data, central + 24, max(0, info.file_size + rng.choice([-5, -1, 1, 300])))
+        elif how == "compressed":
+            struct.pack_into("<I", data, central + 20, max(0, info.compress_size + rng.choice([-3, 7])))
+        elif how == "password":
+            data[local + 6] |= 1
+            data[central + 8] |= 1
+        elif how == "method":
+            struct.pack_into("<H", data, local + 8, 99)
+            struct.pack_into("<H", data, central + 10, 99)
+        elif how == "name":  # the local header names another part
+            data[local + 30] ^= 0x20
+        else:  # the local header's signature
+            data[local + 1] = 0
+        variants.append(bytes(data))
+    from cchc_xl.read.package import _inflate
+
+    with zipfile.ZipFile(source) as archive:  # the normal case takes the path from memory
+        assert all(_inflate(InMemoryZip(good), info.filename, -1) == archive.read(info.filename) for info in infos)
+    compared = 0
+    for number, data in enumerate(variants):
+        path = tmp_path / f"v{number}.xlsx"
+        path.write_bytes(data)
+        try:
+            from_file = zipfile.ZipFile(path)
+        except zipfile.BadZipFile:
+            continue
+        in_memory = InMemoryZip(data)
+        with from_file, in_memory:
+            for info in from_file.infolist():
+                for limit in (-1, HEAD, 100):
+                    expected = _outcome(lambda: read_member(from_file, info.filename, limit))
+                    assert _outcome(lambda: read_member(in_memory, info.filename, limit)) == expected, \
+                        (number, info.filename, limit)
+                    compared += 1
+    assert compared > 3000

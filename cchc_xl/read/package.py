@@ -7,9 +7,11 @@ formulas without a cached value, which neither reader reports.
 """
 from __future__ import annotations
 
+import io
 import os
 import re
 import stat
+import struct
 import zipfile
 import zlib
 import xml.etree.ElementTree as ET
@@ -40,7 +42,12 @@ class PackageInfo:
     members: dict[str, zipfile.ZipInfo] = field(default_factory=dict)
 
 
-def check_file(path: str) -> None:
+IN_MEMORY = 32 * 1024 * 1024  # a workbook up to this size is read in one go (a commune's: ~10-500 KB)
+
+
+def check_file(path: str) -> bytes | None:
+    """Refuse what is no .xlsx/.xlsm in one line; returns the whole file when it is small enough
+    to be read in one go (IN_MEMORY), else None."""
     try:
         status = os.stat(path)  # one call for what exists(), isdir(), isfile() and getsize() ask
     except (OSError, ValueError):  # as os.path.exists: not there, not reachable, or not a path
@@ -53,7 +60,8 @@ def check_file(path: str) -> None:
         raise UnreadableWorkbook("tệp rỗng (0 byte)")
     try:
         with open(path, "rb") as handle:
-            head = handle.read(8)
+            data = handle.read() if status.st_size <= IN_MEMORY else None
+            head = data[:8] if data is not None else handle.read(8)
     except OSError as exc:
         raise UnreadableWorkbook(f"không mở được tệp ({'không có quyền đọc' if exc.errno == 13 else exc.strerror})") from None
     if head == OLE_MAGIC:
@@ -62,6 +70,53 @@ def check_file(path: str) -> None:
         raise UnreadableWorkbook("tệp Excel cũ (.xls): hãy mở bằng Excel và lưu lại dạng .xlsx")
     if head[:2] != b"PK":
         raise UnreadableWorkbook("không phải tệp Excel .xlsx/.xlsm (nội dung không phải dạng zip)")
+    return data
+
+
+class InMemoryZip(zipfile.ZipFile):
+    """A zip read from the file's bytes: one read of the file, no handle left open while it is
+    checked (Windows keeps an open file locked), and members inflated straight from the bytes
+    (read_member), without zipfile's file object for each one."""
+
+    def __init__(self, data: bytes):
+        super().__init__(io.BytesIO(data))  # (BytesIO shares the bytes: no copy)
+        self.data = data
+
+
+def _inflate(archive: InMemoryZip, name: str, limit: int) -> bytes | None:
+    """A whole member of an InMemoryZip as zipfile would read it, or None for anything out of the
+    ordinary (missing, encrypted, another method, a header, size or CRC that does not agree, a
+    damaged stream) and for a part's head only (zipfile's read-ahead decides what damage it
+    meets there): zipfile then reads it and says what is wrong. Never more than the directory's
+    size (vetted by vet_members) is inflated."""
+    info = archive.NameToInfo.get(name)
+    if info is None or 0 <= limit < info.file_size or info.flag_bits & 1 or \
+            info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return None
+    data, offset = archive.data, info.header_offset
+    if data[offset:offset + 4] != b"PK\x03\x04":
+        return None
+    name_length, extra_length = _LOCAL_LENGTHS.unpack_from(data, offset + 26)
+    written = info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437", "replace")
+    if data[offset + 30:offset + 30 + name_length] != written:
+        return None
+    start = offset + 30 + name_length + extra_length
+    raw = data[start:start + info.compress_size]
+    if len(raw) != info.compress_size:
+        return None
+    if info.compress_type == zipfile.ZIP_STORED:
+        out = raw
+    else:
+        try:  # one byte more than the directory says: a longer stream is not this path's case
+            out = zlib.decompressobj(-15).decompress(raw, info.file_size + 1)
+        except zlib.error:
+            return None
+    if len(out) != info.file_size or zlib.crc32(out) != info.CRC:
+        return None
+    return out
+
+
+_LOCAL_LENGTHS = struct.Struct("<HH")  # a local file header's name and extra field lengths
 
 
 def _ole_is_encrypted(path: str) -> bool:
@@ -86,6 +141,10 @@ HEAD = 65536  # what a quick test on a part (an earlier output's mark) reads of 
 def read_member(archive: zipfile.ZipFile, name: str, limit: int = -1) -> bytes:
     """A member's bytes, or only its first ``limit`` (inflating no more: safe before the zip-bomb
     checks); a member that cannot be inflated is one Vietnamese line naming it."""
+    if isinstance(archive, InMemoryZip):
+        data = _inflate(archive, name, limit)
+        if data is not None:
+            return data
     try:
         if limit < 0:
             return archive.read(name)
@@ -122,9 +181,9 @@ def open_package(path: str, vet_xml_parts: bool = True, pass_over=None) -> tuple
     XML reader refuses entities itself; refuse_xml_parts() then explains a failure.
     ``pass_over(archive, heads)``: asked first, on the open zip; True raises PassedOver. What it
     reads through read_head(archive, name, heads) is not read again here."""
-    check_file(path)
+    data = check_file(path)
     try:
-        archive = zipfile.ZipFile(path)
+        archive = InMemoryZip(data) if data is not None else zipfile.ZipFile(path)
     except zipfile.BadZipFile:
         raise UnreadableWorkbook("tệp bị hỏng hoặc chưa tải về hết (không đọc được cấu trúc zip)") from None
     except OSError as exc:
