@@ -731,3 +731,32 @@ def test_report_names_are_file_names_whatever_the_folders(tmp_path):
 
     paths = [str(tmp_path / "a:b" / "xa_1.xlsx"), str(tmp_path / "c" / "xa_1.xlsx")]
     assert report_names(paths) == {paths[0]: "a_b_xa_1_bao_cao.docx", paths[1]: "c_xa_1_bao_cao.docx"}
+
+
+def test_the_summary_does_not_load_numpy_for_openpyxl(tmp_path):
+    """openpyxl imports numpy whenever it is installed (~150 ms of the main process's CPU while the
+    workers check); cchc-xl's own openpyxl goes without it, and numpy still loads when asked later.
+    A stand-in numpy on the path says when it is imported."""
+    fake = tmp_path / "site" / "numpy"
+    fake.mkdir(parents=True)
+    names = ["short", "ushort", "intc", "uintc", "int_", "uint", "longlong", "ulonglong", "half", "float16",
+             "single", "double", "longdouble", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
+             "uint64", "intp", "uintp", "float32", "float64", "bool_", "floating", "integer"]
+    (fake / "__init__.py").write_text("import sys\nsys.stderr.write('NUMPY-LOADED\\n')\n"
+                                      + "".join(f"class {name}: pass\n" for name in names))
+    folder = tmp_path / "xa"
+    folder.mkdir()
+    shutil.copy(EXAMPLE, folder / "xa_a.xlsx")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path / "site"), str(ROOT)])}
+    plain = subprocess.run([sys.executable, "-c", "import openpyxl"], capture_output=True, text=True, env=env)
+    assert "NUMPY-LOADED" in plain.stderr  # the stand-in is what openpyxl finds
+    script = ("import sys; from cchc_xl.summarise.bulk import bulk_check\n"
+              f"bulk_check([{str(folder)!r}], output={str(tmp_path / 'tong_hop.xlsx')!r}, jobs=1)\n"
+              "print('numpy' in sys.modules)\n"
+              "import openpyxl.compat.numbers as n; print(n.NUMPY)\n"
+              "import numpy; print('later', numpy.__name__)\n")
+    ours = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
+    assert ours.returncode == 0, ours.stderr
+    assert ours.stdout.split("\n")[:3] == ["False", "False", "later numpy"]
+    assert ours.stderr.count("NUMPY-LOADED") == 1  # by the script's own import, at the end
+    assert openpyxl.load_workbook(tmp_path / "tong_hop.xlsx")["Tổng hợp"]["B2"].value

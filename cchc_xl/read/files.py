@@ -147,7 +147,9 @@ def _read_calamine(path: str, formula_maps) -> list[SheetGrid]:
 
 
 def _read_openpyxl(path: str, formula_maps) -> list[SheetGrid]:
-    import openpyxl
+    from ..openpyxl_without_numpy import load_openpyxl
+
+    openpyxl = load_openpyxl()
 
     book = openpyxl.load_workbook(path, data_only=True)
     sheets = []

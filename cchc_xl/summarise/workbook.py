@@ -219,10 +219,13 @@ class SummaryWriter:
         self.wb = None  # laid out by prepare(): openpyxl is not needed to stream rows
 
     def prepare(self) -> None:
-        """Lay out the workbook with openpyxl (importing it takes ~0.1 s): bulk calls this once
+        """Lay out the workbook with openpyxl (importing it takes ~70 ms): bulk calls this once
         the workers are busy, so it overlaps with their checking instead of delaying it."""
         if self.wb is not None:
             return
+        from ..openpyxl_without_numpy import load_openpyxl
+
+        load_openpyxl()
         from openpyxl import Workbook
         # what finish() uses, imported now too (~30 ms, here overlapping with the checking)
         import openpyxl.chart  # noqa: F401

@@ -51,6 +51,9 @@ def build_workbook(criteria_set, path, meta: dict | None = None, scores: dict | 
 
     if isinstance(criteria_set, dict):
         criteria_set = CriteriaSet.from_json(criteria_set)
+    from ..openpyxl_without_numpy import load_openpyxl
+
+    load_openpyxl()
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.worksheet.datavalidation import DataValidation
