@@ -59,21 +59,11 @@ _AFTER_SLASH = re.compile(
 )
 
 
-class _DocMatch:
-    """A cited document: type word + number/symbol + optional date."""
-
-    __slots__ = ("type", "num", "sym", "d", "m", "y", "text")
-
-    def __init__(self, text, type_word, begin, number, after):
-        self.type, self.num = type_word, number
-        self.sym, self.d, self.m, self.y = after.group("sym", "d", "m", "y")
-        self.text = text[begin:after.end()]
-
-
 def find_documents(text: str):
-    """Cited documents, found from each "/" that a symbol follows rather than by trying a
-    regex at every character of long explanations. A number must stand right before the "/",
-    not after another "/" or digit (so dates are not documents)."""
+    """Cited documents as (type word, where the citation starts, the match from its "/"), found
+    from each "/" that a symbol follows rather than by trying a regex at every character of long
+    explanations. A number must stand right before the "/", not after another "/" or digit (so
+    dates are not documents)."""
     # the regex jumps, in C, to the next "/" that a symbol follows: the slashes of dates are passed over
     after = _AFTER_SLASH.search(text)
     while after:
@@ -87,7 +77,7 @@ def find_documents(text: str):
         if start < end and (start == 0 or text[start - 1] != "/"):
             found = _type_before(text, start)
             if found:
-                yield _DocMatch(text, found[0], found[1], text[start:end], after)
+                yield found[0], found[1], after
                 after = _AFTER_SLASH.search(text, after.end())
                 continue
         after = _AFTER_SLASH.search(text, pos + 1)
@@ -130,36 +120,25 @@ def _date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-class _Cited:
-    """A cited document of one text, with what the rules say of it that the text alone decides."""
-
-    __slots__ = ("text", "mismatch", "bad_date", "date", "day", "month", "year")
-
-    def __init__(self, match: _DocMatch):
-        self.text = match.text
-        advice = _symbol_advice(match.type, match.sym)
-        self.mismatch = (f"“{_cited(match)}” — loại văn bản “{match.type}” không khớp ký hiệu “{match.sym}” "
-                         f"({advice}); hãy kiểm tra lại tên hoặc số ký hiệu văn bản.") if advice else None
-        self.bad_date, self.date = None, None
-        self.day = self.month = self.year = 0
-        if match.d:
-            self.day, self.month, self.year = int(match.d), int(match.m), int(match.y)
-            self.date = _date(self.year, self.month, self.day)
-            if self.date is None:
-                self.bad_date = (f"“{_cited(match)}” ghi ngày {self.day}/{self.month}/{self.year}, không có ngày "
-                                 "này; hãy kiểm tra lại ngày ban hành.")
-
-    def after_report(self, report_date: dt.date) -> str:
-        return (f"“{_cited_text(self.text)}” ghi ngày {self.day:02d}/{self.month:02d}/{self.year}, sau ngày báo cáo "
-                f"{report_date:%d/%m/%Y}; văn bản viện dẫn không thể ban hành sau báo cáo.")
-
-
 @lru_cache(maxsize=4096)
-def _read_text(text: str) -> tuple[tuple[_Cited, ...], tuple[str, ...]]:
+def _read_text(text: str) -> tuple[tuple[tuple, ...], tuple[str, ...]]:
     """An explanation's or note's cited documents and its wrong ratios (the messages, without the
     criterion's code). Read once per distinct text in a process: a province's template repeats its
     rubric notes (which cite documents) in every commune's workbook, and officers copy phrasing."""
-    documents = tuple(_Cited(match) for match in find_documents(text))
+    documents = []  # (the citation, a type mismatch, a date that does not exist, the date)
+    for type_word, begin, after in find_documents(text):
+        symbol, day, month, year = after.group("sym", "d", "m", "y")
+        citation = text[begin:after.end()]
+        advice = _symbol_advice(type_word, symbol)
+        mismatch = (f"“{_cited(citation)}” — loại văn bản “{type_word}” không khớp ký hiệu “{symbol}” ({advice}); "
+                    "hãy kiểm tra lại tên hoặc số ký hiệu văn bản.") if advice else None
+        date = bad_date = None
+        if day:
+            date = _date(int(year), int(month), int(day))
+            if date is None:
+                bad_date = (f"“{_cited(citation)}” ghi ngày {int(day)}/{int(month)}/{int(year)}, không có ngày này; "
+                            "hãy kiểm tra lại ngày ban hành.")
+        documents.append((citation, mismatch, bad_date, date))
     ratios = []
     for match in (RATIO_RE.finditer(text) if "%" in text else ()):
         a, b = int(match["a"]), int(match["b"])
@@ -171,7 +150,7 @@ def _read_text(text: str) -> tuple[tuple[_Cited, ...], tuple[str, ...]]:
         if abs(actual - stated) > Decimal(5) / (Decimal(10) ** (places + 1)):
             shown = actual.quantize(Decimal(1) / (Decimal(10) ** max(places, 2)))
             ratios.append(f"“{match.group(0).strip()}” không đúng: {a}/{b} = {vn(shown)}%, không phải {vn(stated)}%.")
-    return documents, tuple(ratios)
+    return tuple(documents), tuple(ratios)
 
 
 def document_rules(assessment: Assessment) -> list[Finding]:
@@ -184,25 +163,23 @@ def document_rules(assessment: Assessment) -> list[Finding]:
         if "/" not in text:  # (no document number, no ratio)
             continue
         documents, ratios = _read_text(text)
-        for cited in documents:
-            key = (crit.row, cited.text)
+        for citation, mismatch, bad_date, date in documents:
+            key = (crit.row, citation)
             if key in seen:
                 continue
             seen.add(key)
-            if cited.mismatch:
-                findings.append(_loc(crit, "doc-type-mismatch", f"Mục {crit.code}: {cited.mismatch}"))
-            if cited.bad_date:
-                findings.append(_loc(crit, "doc-bad-date", f"Mục {crit.code}: {cited.bad_date}"))
-            elif report_date and cited.date is not None and cited.date > report_date:
-                findings.append(_loc(crit, "doc-after-report", f"Mục {crit.code}: {cited.after_report(report_date)}"))
+            if mismatch:
+                findings.append(_loc(crit, "doc-type-mismatch", f"Mục {crit.code}: {mismatch}"))
+            if bad_date:
+                findings.append(_loc(crit, "doc-bad-date", f"Mục {crit.code}: {bad_date}"))
+            elif report_date and date is not None and date > report_date:
+                findings.append(_loc(crit, "doc-after-report", f"Mục {crit.code}: “{_cited(citation)}” ghi ngày "
+                                     f"{date.day:02d}/{date.month:02d}/{date.year}, sau ngày báo cáo "
+                                     f"{report_date:%d/%m/%Y}; văn bản viện dẫn không thể ban hành sau báo cáo."))
         for message in ratios:
             findings.append(_loc(crit, "ratio-mismatch", f"Mục {crit.code}: {message}"))
     return findings
 
 
-def _cited(match: _DocMatch) -> str:
-    return _cited_text(match.text)
-
-
-def _cited_text(text: str) -> str:
-    return " ".join(text.split())
+def _cited(citation: str) -> str:
+    return " ".join(citation.split())
