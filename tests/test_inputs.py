@@ -372,3 +372,26 @@ def test_members_read_from_memory_as_zipfile_reads_them(tmp_path):
                         (number, info.filename, limit)
                     compared += 1
     assert compared > 3000
+
+
+def test_a_workbook_too_large_for_memory_reads_from_its_file_the_same(monkeypatch):
+    """Above IN_MEMORY a workbook is read through zipfile from the file itself: the same result."""
+    from cchc_xl.read import package
+
+    in_memory = check_file(EXAMPLE).to_json()
+    opened = []
+    real_open = package.open_package
+
+    def spy(*args, **kwargs):
+        archive, info = real_open(*args, **kwargs)
+        opened.append(type(archive))
+        return archive, info
+
+    monkeypatch.setattr("cchc_xl.read.files.open_package", spy)
+    monkeypatch.setattr(package, "IN_MEMORY", 100)
+    from_file = check_file(EXAMPLE).to_json()
+    assert opened == [zipfile.ZipFile]
+    assert from_file == in_memory and in_memory["totals"]["self"] is not None
+    monkeypatch.setattr(package, "IN_MEMORY", 1 << 30)
+    check_file(EXAMPLE)
+    assert opened[-1] is package.InMemoryZip

@@ -42,7 +42,8 @@ class PackageInfo:
     members: dict[str, zipfile.ZipInfo] = field(default_factory=dict)
 
 
-IN_MEMORY = 32 * 1024 * 1024  # a workbook up to this size is read in one go (a commune's: ~10-500 KB)
+IN_MEMORY = 4 * 1024 * 1024  # read in one go up to this size (a commune's workbook: ~10-500 KB); a larger
+# one gains little from it, and a batch's workers each holding one would add up
 
 
 def check_file(path: str) -> bytes | None:
