@@ -86,7 +86,7 @@ class _XmlRows:
                 if style:  # a styled cell is written even when empty, as openpyxl does
                     parts.append(f'<c r="{column_letter(index)}{r}"{style}/>')
                 continue
-            parts.append(_cell(f"{column_letter(index)}{r}", value, style))
+            parts.append(f'<c r="{column_letter(index)}{r}"{style}{_cell_rest(value)}')
         parts.append("</row>")
         self.file.write("".join(parts).encode("utf-8", "replace"))  # a lone surrogate becomes "?"
 
@@ -112,15 +112,26 @@ class _XmlRows:
         return self.next_row - self.first_row
 
 
-def _cell(ref: str, value, style: str = "") -> str:
-    """One cell as sheet XML: a number stays a number; anything else is an inline string."""
+def _cell_rest(value) -> str:
+    """A cell's XML after its reference and style: a number stays a number; anything else is an
+    inline string."""
     kind = value.__class__
     if kind is Decimal:
-        value = int(value) if value == value.to_integral_value() else float(value)
-        kind = value.__class__
+        try:  # a summary repeats the same scores thousands of times: each is written out once
+            return _DECIMALS[value]
+        except (KeyError, TypeError):  # (TypeError: a signalling NaN has no hash)
+            pass
+        number = int(value) if value == value.to_integral_value() else float(value)
+        text = f"><v>{number!r}</v></c>"
+        if len(_DECIMALS) < 50_000:
+            _DECIMALS[value] = text  # (equal Decimals, 13.25 and 13.250, are written alike)
+        return text
     if kind is int or kind is float:  # (not bool: True would become 1)
-        return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
-    return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{_xml(str(value))}</t></is></c>'
+        return f"><v>{value!r}</v></c>"
+    return f' t="inlineStr"><is><t xml:space="preserve">{_xml(str(value))}</t></is></c>'
+
+
+_DECIMALS: dict[Decimal, str] = {}
 
 
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -213,10 +224,19 @@ class SummaryWriter:
             raise RefusedWrite("sổ tổng hợp phải có đuôi .xlsx")
         if lock_file_for(self.output):
             raise RefusedWrite(f"sổ tổng hợp {self.output.name} đang mở trong Excel; hãy đóng lại rồi chạy lại")
-        self.shown = display_names([os.fspath(p) for p in paths])
+        self.paths = paths
+        self._shown: dict[str, str] | None = None
         self.detail_xml = _XmlRows()  # streamed while the workers check: see _XmlRows
         self.streamed = {"Chi tiết lỗi": self.detail_xml}
         self.wb = None  # laid out by prepare(): openpyxl is not needed to stream rows
+
+    @property
+    def shown(self) -> dict[str, str]:
+        """Each path → its name in the summary; made when the first result arrives, not before the
+        batch's files are sent to the workers."""
+        if self._shown is None:
+            self._shown = display_names([os.fspath(p) for p in self.paths])
+        return self._shown
 
     def prepare(self) -> None:
         """Lay out the workbook with openpyxl (importing it takes ~70 ms): bulk calls this once
@@ -249,7 +269,7 @@ class SummaryWriter:
             return
         kept = display_names([os.fspath(p) for p in paths])
         changed = any(self.shown.get(path) != name for path, name in kept.items())
-        self.shown = kept
+        self._shown = kept
         if changed:
             self.detail_xml.file.close()
             self.detail_xml = self.streamed["Chi tiết lỗi"] = _XmlRows()
