@@ -788,3 +788,16 @@ def test_a_folder_is_listed_in_the_order_of_its_sorted_paths(tmp_path):
     reasons = {Path(p).relative_to(tmp_path).as_posix(): why for p, why in skipped}
     assert "liên kết hỏng" in reasons["hong.xlsx"] and "là thư mục" in reasons["a/b.xlsx"]
     assert reasons["a/b/ghi_chu.txt"] == "không phải sổ tính Excel"
+
+
+def test_criteria_statistics_are_the_same_in_any_number_of_processes(summary, reviewer_folder):
+    """Each worker describes a criterion (set, part, name, official max) only in the first chunk it
+    sends with it: whatever the number of processes, and so whichever chunks each one takes, the
+    statistics per criterion are those of a batch checked in one process."""
+    outcome, _ = summary  # 2 processes
+    one = bulk_check([reviewer_folder], output=None, jobs=1)
+    three = bulk_check([reviewer_folder], output=None, jobs=3)
+    assert len(one.criteria_stats) > 100
+    assert one.criteria_stats == outcome.criteria_stats == three.criteria_stats
+    first = next(s for s in one.criteria_stats if s["code"] == "3.5.3")
+    assert first["name"] and first["max"] > 0 and first["full"] + first["below_max"] + first["unscored"] == 401

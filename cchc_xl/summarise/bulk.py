@@ -355,7 +355,7 @@ _SHARED: dict = {}
 
 
 def _share(template, want_json, reports_dir) -> None:
-    _SHARED.update(template=template, want_json=want_json, reports_dir=reports_dir)
+    _SHARED.update(template=template, want_json=want_json, reports_dir=reports_dir, described=set())
 
 
 def _init_worker(template, want_json, reports_dir) -> None:
@@ -382,14 +382,18 @@ def _load_for_forked_workers() -> None:
 
     if multiprocessing.get_start_method() != "fork":
         return
+    import encodings.cp437  # noqa: F401  (zipfile's codec for names not marked UTF-8)
+
     import python_calamine  # noqa: F401
 
     from ..criteria_sets import recognise  # noqa: F401
     from ..criteria_sets.store import list_sets
+    from ..read.headers import roles_pattern
     from ..rules import template as _template  # noqa: F401
     from ..write import atomic  # noqa: F401
 
     list_sets()  # read now, cached; each worker's pin_sets then only checks the user folder is unchanged
+    roles_pattern()
 
 
 def _ready() -> None:
@@ -410,7 +414,25 @@ def _worker(paths: list[str], report_names: list[str] | None = None) -> tuple[li
             summaries.append(path)
         else:
             records.append(record)
-    return records, finish_statistics(stats), summaries
+    return records, _sendable(finish_statistics(stats)), summaries
+
+
+def _sendable(stats: dict) -> dict:
+    """A chunk's statistics as sent to the main process: (sum, scored, min, full, below_max,
+    unscored), followed by (set, part, code, name, max) only the first time this process sends
+    the criterion. The main process merges chunks in their order, and a worker takes them in
+    that order, so the first chunk it merges with a criterion is the one that describes it.
+    (The names and Decimals of every criterion in every chunk were half of all that was sent.)"""
+    described = _SHARED["described"]
+    out = {}
+    for key, e in stats.items():
+        numbers = (e["sum"], e["scored"], e["min"], e["full"], e["below_max"], e["unscored"])
+        if key in described:
+            out[key] = numbers
+        else:
+            described.add(key)
+            out[key] = numbers + (e["set"], e["part"], e["code"], e["name"], e["max"])
+    return out
 
 
 def _isolated(path: str, shared, report_name: str | None) -> tuple[list[UnitRecord], dict, list[str]]:
@@ -483,15 +505,22 @@ def finish_statistics(stats: dict) -> dict:
 
 
 def merge_statistics(total: dict, part: dict) -> None:
-    for key, entry in part.items():
+    """Add a chunk's statistics (as _sendable gives them) to the batch's."""
+    for key, values in part.items():
         mine = total.get(key)
         if mine is None:
-            total[key] = dict(entry)
+            total_sum, scored, low, full, below_max, unscored, set_id, area, code, name, maximum = values
+            total[key] = {"set": set_id, "part": area, "code": code, "name": name, "max": maximum, "sum": total_sum,
+                          "scored": scored, "min": low, "full": full, "below_max": below_max, "unscored": unscored}
             continue
-        for field_name in ("sum", "scored", "full", "below_max", "unscored"):
-            mine[field_name] += entry[field_name]
-        if entry["min"] is not None:
-            mine["min"] = entry["min"] if mine["min"] is None else min(mine["min"], entry["min"])
+        mine["sum"] += values[0]
+        mine["scored"] += values[1]
+        low = values[2]
+        if low is not None:
+            mine["min"] = low if mine["min"] is None else min(mine["min"], low)
+        mine["full"] += values[3]
+        mine["below_max"] += values[4]
+        mine["unscored"] += values[5]
 
 
 def criteria_statistics(stats: dict) -> list[dict]:
