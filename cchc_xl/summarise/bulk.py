@@ -373,7 +373,7 @@ def _init_worker(template, want_json, reports_dir) -> None:
     tune_gc_for_batch(collect=False)  # a worker process only ever checks workbooks
 
 
-def _load_for_forked_workers() -> None:
+def _load_for_forked_workers() -> bool:
     """Forked workers (Linux, macOS before 3.14's forkserver… where the pool forks) inherit what is
     loaded here: the modules and criteria sets each worker would load again (~7 ms apiece, with
     the cores shared at the start of a batch), loaded once. Spawned workers (Windows) load them in
@@ -381,7 +381,7 @@ def _load_for_forked_workers() -> None:
     import multiprocessing
 
     if multiprocessing.get_start_method() != "fork":
-        return
+        return False
     import encodings.cp437  # noqa: F401  (zipfile's codec for names not marked UTF-8)
 
     import python_calamine  # noqa: F401
@@ -394,6 +394,7 @@ def _load_for_forked_workers() -> None:
 
     list_sets()  # read now, cached; each worker's pin_sets then only checks the user folder is unchanged
     roles_pattern()
+    return True
 
 
 def _ready() -> None:
@@ -588,13 +589,19 @@ def bulk_check(paths, output="tong_hop.xlsx", against=None, jobs=None, reports_d
     jobs = pool_size(jobs)
     batch = _Batch(output, reports_dir, progress, json_sink, shared)
     if jobs == 1:
-        return batch.run(paths, None, 1)
-    _load_for_forked_workers()
-    # the workers start first: they get ready while the paths are collected
+        return batch.run(batch.collect(paths), None, 1)
+    if _load_for_forked_workers():
+        # forked workers start ready: the paths are collected first (after the fork, the process's
+        # every new object would copy a page it shares with them), and sent as soon as they start
+        found = batch.collect(paths)
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=shared) as pool:
+            return batch.run(found, pool, jobs)
+    # spawned workers (Windows) take a while to start: they start first, and get ready while the
+    # paths are collected
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=shared) as pool:
         for _ in range(jobs):
             pool.submit(_ready)
-        return batch.run(paths, pool, jobs)
+        return batch.run(batch.collect(paths), pool, jobs)
 
 
 class _Batch:
@@ -610,10 +617,15 @@ class _Batch:
         self.count = 0
         self.report_names: dict[str, str] | None = None  # path → its report's file name, with --reports
 
-    def run(self, paths, pool, jobs: int) -> BulkOutcome:
+    def collect(self, paths) -> Collected:
+        self.paths = paths
         found = _collect(paths, [self.output] if self.output else [], look_inside=False)
         if not found.files:
             _nothing_found(paths)
+        return found
+
+    def run(self, found: Collected, pool, jobs: int) -> BulkOutcome:
+        paths = self.paths
         reports_dir = self.reports_dir
         made_reports_dir = bool(reports_dir) and not Path(reports_dir).exists()
         if reports_dir:
@@ -662,11 +674,14 @@ class _Batch:
                 # every chunk submitted at once
                 results = (pool.map(_worker, chunks, [[names[p] for p in chunk] for chunk in chunks]) if names
                            else pool.map(_worker, chunks))
-                if self.writer is not None:
-                    self.writer.prepare()  # openpyxl's import and the layout overlap with their checking
                 for result in results:
                     self._arrived(*result)
                     done += 1
+                    if done == 1 and self.writer is not None:
+                        # openpyxl's import and the layout overlap with the checking; not before the
+                        # first result: the pool's threads in this process, which send the files to
+                        # the workers, would wait for this one's turn (5 ms) before the first file
+                        self.writer.prepare()
                 pool.shutdown(wait=False)  # the workers exit while the summary is written, not after it
             except BrokenProcessPool:
                 # a worker died (a file crashed the reader): check the rest one by one, each in its own
