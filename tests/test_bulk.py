@@ -801,3 +801,36 @@ def test_criteria_statistics_are_the_same_in_any_number_of_processes(summary, re
     assert one.criteria_stats == outcome.criteria_stats == three.criteria_stats
     first = next(s for s in one.criteria_stats if s["code"] == "3.5.3")
     assert first["name"] and first["max"] > 0 and first["full"] + first["below_max"] + first["unscored"] == 401
+
+
+def test_summary_rows_made_on_arrival_follow_columns_a_later_workbook_adds(tmp_path):
+    """The summary sheet's rows are made as results arrive, before the batch's columns are all
+    known: a workbook that brings an area, an appraisal or a percent later makes the earlier rows
+    again, with every value under its own header, and the rank is added at the end."""
+    from cchc_xl.summarise.bulk import BulkOutcome, UnitRecord, rank
+    from cchc_xl.summarise.workbook import write_summary
+
+    d = Decimal
+    records = [
+        UnitRecord("/x/a.xlsx", True, True, unit="Xã A", max=d(100), self=d("80.5"), pending=d(0),
+                   areas={"I": d(40)}),
+        UnitRecord("/x/b.xlsx", False, False, error="tệp bị hỏng"),
+        UnitRecord("/x/c.xlsx", True, True, unit="Xã C", max=d(100), self=d("91.25"), pending=d(2),
+                   areas={"I": d(45), "II": d("46.25")}, appraised=d(90), percent=d("91.3")),
+        UnitRecord("/x/e.xlsx", True, False, unit="Xã E", max=d(100), self=d(70), pending=d(0),
+                   areas={"II": d(30), "III": d(40)}, errors=2, warnings=1),
+    ]
+    rank(records)
+    out = write_summary(BulkOutcome(records, [], None, []), tmp_path / "tong_hop.xlsx")
+    headers, rows = sheet_rows(out, "Tổng hợp")
+    assert headers[-9:] == ["Lĩnh vực I", "Lĩnh vực II", "Lĩnh vực III", "Điểm thẩm định",
+                            "Chênh lệch (thẩm định - tự đánh giá)", "Số lỗi", "Số cảnh báo", "Trạng thái", "Xếp hạng"]
+    assert "Tỷ lệ (%)" in headers
+    by_unit = {row["Tệp"]: row for row in rows}
+    a, b, c, e = (by_unit[n] for n in ("a.xlsx", "b.xlsx", "c.xlsx", "e.xlsx"))
+    assert (a["STT"], a["Lĩnh vực I"], a["Lĩnh vực II"], a["Điểm thẩm định"], a["Tỷ lệ (%)"]) == (1, 40, None, None, None)
+    assert (a["Điểm tự đánh giá"], a["Trạng thái"], a["Xếp hạng"]) == (80.5, "hợp lệ", 2)
+    assert (b["STT"], b["Trạng thái"], b["Xếp hạng"], b["Số lỗi"]) == (2, "không đọc được: tệp bị hỏng", None, None)
+    assert (c["Lĩnh vực II"], c["Điểm thẩm định"], c["Chênh lệch (thẩm định - tự đánh giá)"]) == (46.25, 90, -1.25)
+    assert (c["Tỷ lệ (%)"], c["Xếp hạng"]) == (91.3, 1)
+    assert (e["Lĩnh vực I"], e["Lĩnh vực III"], e["Số lỗi"], e["Số cảnh báo"], e["Xếp hạng"]) == (None, 40, 2, 1, None)

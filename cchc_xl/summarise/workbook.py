@@ -79,16 +79,14 @@ class _XmlRows:
         r = self.next_row
         self.next_row = r + 1
         parts = [f'<row r="{r}">' if height is None else f'<row r="{r}" ht="{height:.16g}" customHeight="1">']
-        for index, value in enumerate(values):
-            style = "" if styles is None or index not in styles else f' s="{styles[index]}"'
-            # (`value.__class__ is str`, not `value == ""`: a Decimal compared with text asks the ABCs)
-            if value is None or (value.__class__ is str and not value):
-                if style:  # a styled cell is written even when empty, as openpyxl does
-                    parts.append(f'<c r="{column_letter(index)}{r}"{style}/>')
-                continue
-            parts.append(f'<c r="{column_letter(index)}{r}"{style}{_cell_rest(value)}')
+        parts += cells_xml(values, r, styles)
         parts.append("</row>")
         self.file.write("".join(parts).encode("utf-8", "replace"))  # a lone surrogate becomes "?"
+
+    def written(self, row_xml: str) -> None:
+        """A row made by cells_xml for this row number (the next one)."""
+        self.next_row += 1
+        self.file.write(row_xml.encode("utf-8", "replace"))
 
     def texts(self, cells) -> None:
         """A row of texts (``cells``: the text of columns A, B, … already made fit by _xml; an empty
@@ -110,6 +108,20 @@ class _XmlRows:
     @property
     def count(self) -> int:
         return self.next_row - self.first_row
+
+
+def cells_xml(values, r: int, styles: dict[int, int] | None = None, first: int = 0) -> list[str]:
+    """Row ``r``'s cells from column ``first`` on, as sheet XML (see _XmlRows.row)."""
+    parts = []
+    for index, value in enumerate(values, first):
+        style = "" if styles is None or index not in styles else f' s="{styles[index]}"'
+        # (`value.__class__ is str`, not `value == ""`: a Decimal compared with text asks the ABCs)
+        if value is None or (value.__class__ is str and not value):
+            if style:  # a styled cell is written even when empty, as openpyxl does
+                parts.append(f'<c r="{column_letter(index)}{r}"{style}/>')
+            continue
+        parts.append(f'<c r="{column_letter(index)}{r}"{style}{_cell_rest(value)}')
+    return parts
 
 
 def _cell_rest(value) -> str:
@@ -227,6 +239,10 @@ class SummaryWriter:
         self.paths = paths
         self._shown: dict[str, str] | None = None
         self.detail_xml = _XmlRows()  # streamed while the workers check: see _XmlRows
+        # the summary sheet's rows, made as the results arrive (all but the rank, known at the end):
+        # (record, layout they were made for, the row's XML without its rank cell)
+        self.summary_rows: list[tuple] = []
+        self.layout = _Layout()
         self.streamed = {"Chi tiết lỗi": self.detail_xml}
         self.wb = None  # laid out by prepare(): openpyxl is not needed to stream rows
 
@@ -273,6 +289,7 @@ class SummaryWriter:
         if changed:
             self.detail_xml.file.close()
             self.detail_xml = self.streamed["Chi tiết lỗi"] = _XmlRows()
+            self.summary_rows, self.layout = [], _Layout()
             for record in records:
                 self.add(record)
 
@@ -292,6 +309,7 @@ class SummaryWriter:
 
     def add(self, r) -> None:
         name = self.name(r.path)
+        self._summary_row(r, name)
         if not r.readable:
             self.detail_xml.row([name, "", "", "", "", "unreadable", "lỗi", r.error])
             return
@@ -301,6 +319,29 @@ class SummaryWriter:
             # no wrapped cells here: thousands of styled cells cost a reviewer's batch real seconds
             rows.texts((name, unit, _xml(f["sheet"]), f["cell"], _xml(f"{f['part']} / {f['criterion']}".strip(" /")),
                         f["code"], _SEVERITY_XML[f["severity"]], _xml(f["message"])))
+
+    def _summary_row(self, r, name: str | None = None) -> None:
+        """The summary sheet's row of a record as it arrives: made now, while the workers check, so
+        that the end of the batch, when one core waits, only adds the ranks."""
+        layout = self.layout
+        layout.add(r)
+        index = len(self.summary_rows) + 1
+        values = self._summary_values(r, index, name if name is not None else self.name(r.path), layout)
+        row = index + 1
+        self.summary_rows.append((r, layout.version, f'<row r="{row}">' + "".join(cells_xml(values, row))))
+
+    @staticmethod
+    def _summary_values(r, index: int, name: str, layout: "_Layout") -> list:
+        """The summary sheet's cells of a record but its rank (the last column)."""
+        values = [index, r.unit if r.readable else "", r.period, r.criteria_set, name, r.max, r.self]
+        values += [r.percent] if layout.has_percent else []
+        values += [r.pending]
+        values += [r.areas.get(key) for key in layout.areas]
+        if layout.has_appraisal:
+            diff = (r.appraised - r.self) if (r.appraised is not None and r.self is not None) else None
+            values += [r.appraised, diff]
+        values += [r.errors if r.readable else None, r.warnings if r.readable else None, r.status]
+        return values
 
     def finish(self, outcome) -> Path:
         from ..write.atomic import write_atomically
@@ -338,9 +379,12 @@ class SummaryWriter:
 
         ws = self.summary
         out = _Writer(ws)
-        areas = list(dict.fromkeys(key for r in records for key in r.areas))
-        has_appraisal = any(r.appraised is not None for r in records)
-        has_percent = any(r.percent is not None for r in records)
+        if len(self.summary_rows) != len(records) or any(made[0] is not r for made, r in zip(self.summary_rows, records)):
+            self.summary_rows, self.layout = [], _Layout()  # not the records added: made again
+            for r in records:
+                self._summary_row(r)
+        layout = self.layout
+        areas, has_appraisal, has_percent = list(layout.areas), layout.has_appraisal, layout.has_percent
         headers = ["STT", "Đơn vị", "Kỳ đánh giá", "Bộ tiêu chí", "Tệp", "Điểm tối đa", "Điểm tự đánh giá"]
         headers += ["Tỷ lệ (%)"] if has_percent else []
         headers += ["Điểm chờ"]
@@ -382,16 +426,12 @@ class SummaryWriter:
             # below the table, not beside it: beside 21 columns the printed page shrank to a strip
             ws.add_chart(chart, f"B{last + 3}")
         out = self.streamed["Tổng hợp"] = out.header_xml(headers)
-        for index, r in enumerate(records, start=1):
-            values = [index, r.unit if r.readable else "", r.period, r.criteria_set, self.name(r.path), r.max, r.self]
-            values += [r.percent] if has_percent else []
-            values += [r.pending]
-            values += [r.areas.get(key) for key in areas]
-            if has_appraisal:
-                diff = (r.appraised - r.self) if (r.appraised is not None and r.self is not None) else None
-                values += [r.appraised, diff]
-            values += [r.errors if r.readable else None, r.warnings if r.readable else None, r.status, r.rank]
-            out.row(values)
+        rank_column = len(headers) - 1
+        for index, (r, version, made) in enumerate(self.summary_rows, start=1):
+            if version != layout.version:  # made before a later workbook added a column
+                made = f'<row r="{index + 1}">' + "".join(cells_xml(self._summary_values(
+                    r, index, self.name(r.path), layout), index + 1))
+            out.written(made + "".join(cells_xml([r.rank], index + 1, first=rank_column)) + "</row>")
 
     def _write_criteria_sheet(self, criteria_stats) -> None:
         stats_ws = self.wb.create_sheet("Theo tiêu chí")
@@ -410,6 +450,24 @@ class SummaryWriter:
             # a height of its own: a wrapped name then prints inside its row, not over the next one
             rows.row([s["set"], s["part"], s["code"], s["name"], s["max"], s["mean"], s["min"], s["deduction"],
                       s["full"], s["below_max"], s["unscored"]], row_height([(s["name"], 70)], 15), wrapped)
+
+
+class _Layout:
+    """The summary sheet's columns that depend on the batch: a percent column, one per area (in the
+    order workbooks bring them), the appraisal's two. ``version`` changes with them."""
+
+    def __init__(self):
+        self.has_percent = self.has_appraisal = False
+        self.areas: dict[str, None] = {}
+        self.version = 0
+
+    def add(self, r) -> None:
+        if (r.percent is not None and not self.has_percent) or (r.appraised is not None and not self.has_appraisal) \
+                or any(key not in self.areas for key in r.areas):
+            self.has_percent = self.has_percent or r.percent is not None
+            self.has_appraisal = self.has_appraisal or r.appraised is not None
+            self.areas.update(dict.fromkeys(r.areas))
+            self.version += 1
 
 
 def write_summary(outcome, output) -> Path:
