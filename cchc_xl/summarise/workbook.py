@@ -88,17 +88,23 @@ class _XmlRows:
         self.next_row += 1
         self.file.write(row_xml.encode("utf-8", "replace"))
 
-    def texts(self, cells) -> None:
-        """A row of texts (``cells``: the text of columns A, B, … already made fit by _xml; an empty
-        one is left out), as row() writes it: the findings detail's thousands of rows, in the main
-        process, without row()'s test of every value's type."""
+    def text_rows(self, rows) -> None:
+        """Rows of texts (each: the texts of columns A, B, … already made fit by _xml; an empty one
+        is left out), as row() writes them: the findings detail's thousands of rows, in the main
+        process, without row()'s test of every value's type, one write for them all."""
         r = self.next_row
-        self.next_row = r + 1
-        parts = [f'<row r="{r}">']
-        for letter, text in zip(_LETTERS, cells):
-            if text:
-                parts.append(f'<c r="{letter}{r}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
-        parts.append("</row>")
+        parts = []
+        for cells in rows:
+            if len(cells) == 8 and all(cells):  # most findings: all eight columns, one format in C
+                parts.append(_EIGHT_TEXTS.format(r, *cells))
+            else:
+                parts.append(f'<row r="{r}">')
+                for letter, text in zip(_LETTERS, cells):
+                    if text:
+                        parts.append(f'<c r="{letter}{r}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
+                parts.append("</row>")
+            r += 1
+        self.next_row = r
         self.file.write("".join(parts).encode("utf-8", "replace"))
 
     @property
@@ -147,6 +153,8 @@ _DECIMALS: dict[Decimal, str] = {}
 
 
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_EIGHT_TEXTS = ('<row r="{0}">' + "".join(f'<c r="{letter}{{0}}" t="inlineStr"><is><t xml:space="preserve">{{{i}}}</t></is></c>'
+                                           for i, letter in enumerate("ABCDEFGH", 1)) + "</row>")
 _NEEDS_CARE = re.compile(f"[&<>{ILLEGAL_XML_CHARS}]")
 
 
@@ -313,12 +321,16 @@ class SummaryWriter:
         if not r.readable:
             self.detail_xml.row([name, "", "", "", "", "unreadable", "lỗi", r.error])
             return
-        rows = self.detail_xml
+        if not r.findings:
+            return
         name, unit = _xml(name), _xml(r.unit or "")  # once for the workbook's every finding
-        for f in r.findings:
-            # no wrapped cells here: thousands of styled cells cost a reviewer's batch real seconds
-            rows.texts((name, unit, _xml(f["sheet"]), f["cell"], _xml(f"{f['part']} / {f['criterion']}".strip(" /")),
-                        f["code"], _SEVERITY_XML[f["severity"]], _xml(f["message"])))
+        sheets: dict[str, str] = {}  # its findings are on one or two sheets
+        # no wrapped cells here: thousands of styled cells cost a reviewer's batch real seconds
+        self.detail_xml.text_rows([
+            (name, unit, sheets.get(f["sheet"]) or sheets.setdefault(f["sheet"], _xml(f["sheet"])), f["cell"],
+             _xml(f"{f['part']} / {f['criterion']}".strip(" /")), f["code"], _SEVERITY_XML[f["severity"]],
+             _xml(f["message"]))
+            for f in r.findings])
 
     def _summary_row(self, r, name: str | None = None) -> None:
         """The summary sheet's row of a record as it arrives: made now, while the workers check, so
