@@ -146,9 +146,9 @@ def tune_gc_for_batch(collect: bool = True) -> tuple[int, int, int]:
 
 
 @contextmanager
-def batch_gc():
+def batch_gc(collect: bool = True):
     """tune_gc_for_batch() for the length of a with-block, then the previous settings."""
-    previous = tune_gc_for_batch()
+    previous = tune_gc_for_batch(collect)
     try:
         yield
     finally:
