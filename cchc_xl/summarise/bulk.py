@@ -374,10 +374,9 @@ def _init_worker(template, want_json, reports_dir) -> None:
 
 
 def _load_for_forked_workers() -> bool:
-    """Forked workers (Linux, macOS before 3.14's forkserver… where the pool forks) inherit what is
-    loaded here: the modules and criteria sets each worker would load again (~7 ms apiece, with
-    the cores shared at the start of a batch), loaded once. Spawned workers (Windows) load them in
-    _init_worker."""
+    """Forked workers (Linux up to Python 3.13: where the pool forks) inherit what is loaded here:
+    the modules and criteria sets each worker would load again (~7 ms apiece, with the cores shared
+    at the start of a batch), loaded once. Spawned workers (Windows) load them in _init_worker."""
     import multiprocessing
 
     if multiprocessing.get_start_method() != "fork":

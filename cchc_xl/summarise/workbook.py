@@ -338,13 +338,12 @@ class SummaryWriter:
         layout = self.layout
         layout.add(r)
         index = len(self.summary_rows) + 1
-        values = self._summary_values(r, index, name if name is not None else self.name(r.path), layout)
-        row = index + 1
-        self.summary_rows.append((r, layout.version, f'<row r="{row}">' + "".join(cells_xml(values, row))))
+        made = self._summary_row_xml(r, index, name if name is not None else self.name(r.path), layout)
+        self.summary_rows.append((r, layout.version, made))
 
     @staticmethod
-    def _summary_values(r, index: int, name: str, layout: "_Layout") -> list:
-        """The summary sheet's cells of a record but its rank (the last column)."""
+    def _summary_row_xml(r, index: int, name: str, layout: "_Layout") -> str:
+        """The summary sheet's row of a record, all but its rank (the last column) and the row's end."""
         values = [index, r.unit if r.readable else "", r.period, r.criteria_set, name, r.max, r.self]
         values += [r.percent] if layout.has_percent else []
         values += [r.pending]
@@ -353,7 +352,7 @@ class SummaryWriter:
             diff = (r.appraised - r.self) if (r.appraised is not None and r.self is not None) else None
             values += [r.appraised, diff]
         values += [r.errors if r.readable else None, r.warnings if r.readable else None, r.status]
-        return values
+        return f'<row r="{index + 1}">' + "".join(cells_xml(values, index + 1))
 
     def finish(self, outcome) -> Path:
         from ..write.atomic import write_atomically
@@ -441,8 +440,7 @@ class SummaryWriter:
         rank_column = len(headers) - 1
         for index, (r, version, made) in enumerate(self.summary_rows, start=1):
             if version != layout.version:  # made before a later workbook added a column
-                made = f'<row r="{index + 1}">' + "".join(cells_xml(self._summary_values(
-                    r, index, self.name(r.path), layout), index + 1))
+                made = self._summary_row_xml(r, index, self.name(r.path), layout)
             out.written(made + "".join(cells_xml([r.rank], index + 1, first=rank_column)) + "</row>")
 
     def _write_criteria_sheet(self, criteria_stats) -> None:
