@@ -123,3 +123,27 @@ def test_unwritable_folder_is_one_line_and_leaves_nothing(tmp_path, workbook):
     proc = cli("report", workbook, "-o", locked / "bc.docx")
     assert proc.returncode == 2 and "không có quyền ghi" in proc.stderr and "Traceback" not in proc.stderr
     assert list(locked.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", ["report", "recalc", "new", "templates export", "bulk -o", "bulk --reports"])
+def test_a_file_where_the_output_folder_should_be_is_one_vietnamese_line(tmp_path, workbook, command):
+    """-o (or --reports) below a file ("xa.xlsx/bc.docx", a typo of a folder): the operating system
+    says "File exists" or "Not a directory"; the officer reads which file stands in the way, in
+    Vietnamese, exit 2, and nothing is written."""
+    before = workbook.read_bytes()
+    target = workbook / "moi" / "ra.xlsx"
+    args = {
+        "report": ["report", workbook, "-o", workbook / "bc.docx"],
+        "recalc": ["recalc", workbook, "-o", target],
+        "new": ["new", "-o", target],
+        "templates export": ["templates", "export", "cap_xa_2023", "-o", workbook / "bo.json"],
+        "bulk -o": ["bulk", workbook, "-o", target, "--jobs", "1"],
+        "bulk --reports": ["bulk", workbook, "-o", tmp_path / "tong_hop.xlsx", "--reports", workbook / "bao_cao",
+                           "--jobs", "1"],
+    }[command]
+    proc = cli(*args)
+    assert proc.returncode == 2, proc.stderr
+    line = proc.stderr.strip()
+    assert "\n" not in line and "Traceback" not in line and "File exists" not in line and "Not a directory" not in line
+    assert f"{workbook} là một tệp" in line or f"nằm trong {workbook}, mà đó là một tệp" in line, line
+    assert workbook.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == [workbook.name]

@@ -572,8 +572,25 @@ def _refuse_output(output, overwrite: bool) -> None:
     folder = target.parent if str(target.parent) else Path(".")
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
+    if folder.exists() and not folder.is_dir():
+        raise RefusedWrite(f"-o {shown(target)} nằm trong {shown(folder)}, mà đó là một tệp, không phải thư mục "
+                           "— chưa kiểm tra, chưa ghi gì.")
     if not os.access(folder, os.W_OK):
         raise RefusedWrite(f"không có quyền ghi vào thư mục {shown(folder)} — chưa kiểm tra, chưa ghi gì.")
+
+
+def _refuse_reports_dir(folder: Path) -> None:
+    """--reports names a folder (made if missing): a file there, or a file on the way to it, is said
+    before the batch, not as the operating system's words after it."""
+    from ..errors import RefusedWrite
+
+    place = folder
+    while not place.exists() and place != place.parent:
+        place = place.parent
+    if place.exists() and not place.is_dir():
+        what = "là một tệp" if place == folder else f"nằm trong {shown(place)}, mà đó là một tệp"
+        raise RefusedWrite(f"--reports {shown(folder)} {what}, không phải thư mục; hãy chọn một thư mục để ghi báo cáo "
+                           "— chưa kiểm tra, chưa ghi gì.")
 
 
 def bulk_check(paths, output="tong_hop.xlsx", against=None, jobs=None, reports_dir=None, progress=False,
@@ -583,6 +600,8 @@ def bulk_check(paths, output="tong_hop.xlsx", against=None, jobs=None, reports_d
     the records (``want_json``)."""
     if output:
         _refuse_output(output, overwrite)
+    if reports_dir is not None:
+        _refuse_reports_dir(Path(reports_dir))
     template = load_template(against) if against is not None else None
     shared = (template, want_json or json_sink is not None, str(reports_dir) if reports_dir else None)
     jobs = pool_size(jobs)

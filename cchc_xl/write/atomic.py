@@ -73,6 +73,11 @@ def write_failure(exc: OSError, target: Path, writing: bool = True) -> RefusedWr
         why = "đó là một thư mục"
     elif code == errno.ENAMETOOLONG:
         why = "tên tệp quá dài"
+    elif code in (errno.EEXIST, errno.ENOTDIR):  # a file where a folder of the path should be
+        blocking = next((p for p in (target.parent, *target.parent.parents) if p.exists() and not p.is_dir()), None)
+        why = (f"{blocking} là một tệp, không phải thư mục" if blocking is not None
+               else "ở đó đã có một tệp hoặc thư mục cùng tên" if code == errno.EEXIST
+               else "một phần của đường dẫn là tệp, không phải thư mục")
     else:
         why = exc.strerror or type(exc).__name__
     from ..console import printable
