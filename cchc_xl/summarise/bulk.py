@@ -560,6 +560,7 @@ def _refuse_output(output, overwrite: bool) -> None:
     """The summary never replaces a commune's workbook or any file that is not ours, and an
     unwritable destination is said before the batch, not after it."""
     from ..errors import RefusedWrite
+    from ..write.atomic import nearest_existing
 
     target = Path(output)
     if target.is_dir():
@@ -569,9 +570,7 @@ def _refuse_output(output, overwrite: bool) -> None:
     if target.exists() and not overwrite and not is_our_summary(target):
         raise RefusedWrite(f"tệp {shown(target)} đã có và không phải sổ tổng hợp của cchc-xl (có thể là sổ của một xã); "
                            "hãy chọn tên khác hoặc thêm --overwrite — chưa ghi gì.")
-    folder = target.parent if str(target.parent) else Path(".")
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
+    folder = nearest_existing(target.parent if str(target.parent) else Path("."))
     if folder.exists() and not folder.is_dir():
         raise RefusedWrite(f"-o {shown(target)} nằm trong {shown(folder)}, mà đó là một tệp, không phải thư mục "
                            "— chưa kiểm tra, chưa ghi gì.")
@@ -583,10 +582,9 @@ def _refuse_reports_dir(folder: Path) -> None:
     """--reports names a folder (made if missing): a file there, or a file on the way to it, is said
     before the batch, not as the operating system's words after it."""
     from ..errors import RefusedWrite
+    from ..write.atomic import nearest_existing
 
-    place = folder
-    while not place.exists() and place != place.parent:
-        place = place.parent
+    place = nearest_existing(folder)
     if place.exists() and not place.is_dir():
         what = "là một tệp" if place == folder else f"nằm trong {shown(place)}, mà đó là một tệp"
         raise RefusedWrite(f"--reports {shown(folder)} {what}, không phải thư mục; hãy chọn một thư mục để ghi báo cáo "

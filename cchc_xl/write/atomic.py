@@ -57,6 +57,14 @@ def carries_mark(source, mark: bytes, heads: dict | None = None) -> bool:
         return False
 
 
+def nearest_existing(path: Path) -> Path:
+    """``path`` or its nearest ancestor that exists: where a missing output folder would be made, or
+    the file that stands in its way."""
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
 def write_failure(exc: OSError, target: Path, writing: bool = True) -> RefusedWrite:
     """One Vietnamese line for an OSError met on ``target`` (while writing it, unless ``writing``
     is False: an error whose operation is not known, as at the command line's last resort)."""
@@ -74,8 +82,8 @@ def write_failure(exc: OSError, target: Path, writing: bool = True) -> RefusedWr
     elif code == errno.ENAMETOOLONG:
         why = "tên tệp quá dài"
     elif code in (errno.EEXIST, errno.ENOTDIR):  # a file where a folder of the path should be
-        blocking = next((p for p in (target.parent, *target.parent.parents) if p.exists() and not p.is_dir()), None)
-        why = (f"{blocking} là một tệp, không phải thư mục" if blocking is not None
+        blocking = nearest_existing(target.parent)
+        why = (f"{blocking} là một tệp, không phải thư mục" if blocking.exists() and not blocking.is_dir()
                else "ở đó đã có một tệp hoặc thư mục cùng tên" if code == errno.EEXIST
                else "một phần của đường dẫn là tệp, không phải thư mục")
     else:

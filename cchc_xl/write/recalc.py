@@ -20,7 +20,7 @@ from ..errors import RefusedWrite
 from ..read import FINDINGS_SHEET, read_workbook
 from ..read.package import NS_MAIN, NS_REL, open_package
 from ..text import cell_address, sheet_ref
-from .atomic import exclusive_copy, lock_file_for, write_atomically
+from .atomic import exclusive_copy, lock_file_for, nearest_existing, write_atomically
 from .package import CT_WORKSHEET, REL_WORKSHEET, R_ID, Package, q, serialise
 from .plan import (MARK_COLOURS, FINDINGS_HEADERS, RecalcPlan, findings_rows, plan_recalc,
                    refuse_foreign_findings_sheet)
@@ -67,9 +67,7 @@ def _refuse_unsafe(source: Path, target: Path) -> None:
                                f"hãy đóng {app} rồi chạy lại — chưa ghi gì.")
     if target.exists() and (not os.access(target, os.W_OK) or not target.stat().st_mode & stat.S_IWUSR):
         raise RefusedWrite(f"tệp {target} chỉ cho phép đọc (read-only); không ghi được — chưa ghi gì.")
-    folder = target.parent
-    while not folder.exists() and folder != folder.parent:  # a missing folder is created: check its parent
-        folder = folder.parent
+    folder = nearest_existing(target.parent)  # a missing folder is created: check its parent
     if not os.access(folder, os.W_OK):
         raise RefusedWrite(f"không có quyền ghi vào thư mục {folder} — chưa ghi gì.")
 
