@@ -88,7 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     ti.add_argument("--level", metavar="CẤP", help="xã, phường, đặc khu…")
     ti.add_argument("--year", type=int, metavar="NĂM", help="năm áp dụng")
     ti.add_argument("--province", default="", metavar="TỈNH", help="tỉnh/thành phố ban hành")
-    ti.add_argument("--percent", action="store_true", help="kết quả công bố theo % điểm tối đa")
+    ti.add_argument("--percent", action="store_true", help="kết quả công bố theo %% điểm tối đa")
     ti.add_argument("--force", action="store_true", help="vẫn lưu khi bảng còn vấn đề (tổng không khớp…)")
     ti.add_argument("--overwrite", action="store_true", help="thay bộ đã nhập cùng mã")
     te = tsub.add_parser("export", help="xuất một bộ ra tệp JSON")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-from .errors import CchcError
+from .errors import CchcError, os_reason
 
 # a signature or seal scanned at 600 dpi is ~1,000 × 1,000 pixels; far more is no such picture
 MAX_PIXELS = 25_000_000
@@ -34,5 +34,8 @@ def load_picture(path, what: str):
     except Image.DecompressionBombError:  # Pillow's own refusal, past twice its limit
         raise CchcError(f"ảnh {what} {path.name} quá lớn (nghi là ảnh độc hại); {smaller}") from None
     except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise CchcError(f"không đọc được ảnh {what} {path.name} ({type(exc).__name__}); "
+        why = ("không phải tệp ảnh" if isinstance(exc, UnidentifiedImageError)
+               else os_reason(exc) if isinstance(exc, OSError) and exc.errno  # (Pillow's own OSErrors: no errno)
+               else "ảnh bị hỏng hoặc chưa tải về hết")
+        raise CchcError(f"không đọc được ảnh {what} {path.name}: {why}; "
                         "hãy dùng tệp PNG (nền trong suốt) hoặc JPG") from None

@@ -158,3 +158,44 @@ def test_a_hostile_settings_file_is_one_line(tmp_path, monkeypatch, text):
     (tmp_path / "cai_dat.json").write_text(text, encoding="utf-8")
     with pytest.raises(CchcError, match=r"cai_dat.json hỏng \((RecursionError|ValueError)\); hãy sửa hoặc xóa nó"):
         load_settings()
+
+
+def test_a_file_of_the_wrong_kind_or_not_there_is_said_in_vietnamese(tmp_path):
+    """What the system or a library says in English ("No such file or directory", "is not a Word
+    file, content type is …", "(PdfReadError)") is said in Vietnamese, naming the file."""
+    from cchc_xl.resources import default_report_template
+
+    not_pdf = tmp_path / "bao_cao.pdf"
+    not_pdf.write_text("không phải PDF", encoding="utf-8")
+    workbook_as_template = tmp_path / "mau.docx"
+    shutil.copyfile(EXAMPLE, workbook_as_template)  # a workbook renamed .docx
+    text_as_picture = tmp_path / "chu_ky.png"
+    text_as_picture.write_text("không phải ảnh", encoding="utf-8")
+    dotx = tmp_path / "mau_word.dotx"  # a Word template (.dotx), which python-docx does not open
+    import zipfile
+
+    with zipfile.ZipFile(default_report_template()) as src, zipfile.ZipFile(dotx, "w") as out:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"wordprocessingml.document.main+xml", b"wordprocessingml.template.main+xml")
+            out.writestr(info, data)
+    out = tmp_path / "bc.docx"
+    cases = [
+        (("verify", tmp_path / "khong_co.pdf"), "không mở được", "không tìm thấy tệp"),
+        (("verify", tmp_path), "không mở được", "đây là thư mục, không phải tệp"),
+        (("verify", not_pdf), "bao_cao.pdf", "(không phải PDF, hoặc tệp bị hỏng)"),
+        (("report", EXAMPLE, "-o", out, "--template", workbook_as_template), "mẫu báo cáo mau.docx",
+         "đây là sổ tính Excel, không phải tệp Word .docx"),
+        (("report", EXAMPLE, "-o", out, "--template", dotx), "mẫu báo cáo mau_word.dotx",
+         "đây là mẫu Word .dotx, không phải tệp Word .docx; hãy mở bằng Word rồi lưu thành .docx"),
+        (("report", EXAMPLE, "-o", out, "--signature-image", text_as_picture), "ảnh chữ ký chu_ky.png",
+         "không phải tệp ảnh"),
+        (("templates", "import", workbook_as_template), "mau.docx", "đây là sổ tính Excel, không phải tệp Word .docx"),
+    ]
+    for args, names, says in cases:
+        proc = cli(*args)
+        line = one_line(proc)
+        assert proc.returncode == 2 and names in line and says in line, (args, line)
+        assert not any(word in line for word in ("Error", "such file", "content type", "directory")), line
+    assert not out.exists()

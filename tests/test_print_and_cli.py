@@ -124,6 +124,25 @@ def test_cli_speaks_vietnamese():
     assert missing == []
 
 
+def test_every_command_prints_its_help():
+    # argparse expands "%" in help texts: a bare "theo % điểm" made `templates import --help` a traceback
+    from cchc_xl.cli import _parser
+
+    def parsers(parser, path=()):
+        yield path, parser
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    yield from parsers(sub, path + (name,))
+    seen = []
+    for path, parser in parsers(_parser()):
+        text = parser.format_help()
+        assert "tùy chọn:" in text and "in hướng dẫn này rồi thoát" in text, path
+        seen.append(" ".join(path))
+    assert {"templates import", "addin build", "bulk", "sign"} <= set(seen)
+    assert "theo % điểm tối đa" in cli("templates", "import", "--help").stdout
+
+
 def _score_cell_with_control_codes(tmp_path):
     """A self-score typed as text that is rich markup and carries terminal control codes (written
     as _x001B_ in the sheet XML, as Excel escapes them): the not-a-number finding quotes it."""

@@ -289,6 +289,18 @@ def test_default_recipients_and_properties(tmp_path):
     assert core.created >= before and core.identifier == "cchc-xl:bao-cao"
 
 
+def test_a_workbook_name_that_is_not_utf8_still_gets_its_report(tmp_path):
+    # a Windows zip unpacked on Linux: the name reaches Python with lone surrogates, which the
+    # report's properties (XML) cannot hold; the report said its template was unusable
+    import os
+
+    odd = os.fsdecode(os.fsencode(str(tmp_path)) + b"/x\xe3_c.xlsx")
+    shutil.copyfile(EXAMPLE, odd)
+    out = tmp_path / "bc.docx"
+    render_report_file(odd, out)
+    assert Document(out).core_properties.comments == "Lập bằng cchc-xl từ x\ufffd_c.xlsx"
+
+
 def test_pdf_without_libreoffice_says_so(tmp_path, monkeypatch):
     import cchc_xl.render.report as report_module
 

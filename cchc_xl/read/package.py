@@ -17,7 +17,7 @@ import zlib
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
-from ..errors import PassedOver, UnreadableWorkbook
+from ..errors import PassedOver, UnreadableWorkbook, os_reason
 
 MAX_TOTAL_UNCOMPRESSED = 256 * 1024 * 1024
 MAX_PART_UNCOMPRESSED = 128 * 1024 * 1024
@@ -64,7 +64,7 @@ def check_file(path: str) -> bytes | None:
             data = handle.read() if status.st_size <= IN_MEMORY else None
             head = data[:8] if data is not None else handle.read(8)
     except OSError as exc:
-        raise UnreadableWorkbook(f"không mở được tệp ({'không có quyền đọc' if exc.errno == 13 else exc.strerror})") from None
+        raise UnreadableWorkbook(f"không mở được tệp ({os_reason(exc)})") from None
     if head == OLE_MAGIC:
         if _ole_is_encrypted(path):
             raise UnreadableWorkbook("tệp được đặt mật khẩu: hãy gỡ mật khẩu trong Excel rồi gửi lại")
@@ -188,7 +188,7 @@ def open_package(path: str, vet_xml_parts: bool = True, pass_over=None) -> tuple
     except zipfile.BadZipFile:
         raise UnreadableWorkbook("tệp bị hỏng hoặc chưa tải về hết (không đọc được cấu trúc zip)") from None
     except OSError as exc:
-        raise UnreadableWorkbook(f"không mở được tệp ({exc.strerror or exc})") from None
+        raise UnreadableWorkbook(f"không mở được tệp ({os_reason(exc)})") from None
     heads: dict[str, bytes | None] = {}
     if pass_over is not None and pass_over(archive, heads):
         archive.close()
@@ -239,10 +239,22 @@ def vet_word_file(path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             vet_members(archive)
+            types = read_head(archive, "[Content_Types].xml") or b""
     except zipfile.BadZipFile:
         raise UnreadableWorkbook("tệp bị hỏng hoặc không phải tệp Word .docx (không đọc được cấu trúc zip)") from None
     except OSError as exc:
-        raise UnreadableWorkbook(f"không mở được tệp ({exc.strerror or exc})") from None
+        raise UnreadableWorkbook(f"không mở được tệp ({os_reason(exc)})") from None
+    if _WORD_DOCUMENT not in types:  # python-docx would say it in English, naming the content type
+        kind = next((name for mark, name in _OTHER_OFFICE_FILES if mark in types), None)
+        raise UnreadableWorkbook(f"đây là {kind}, không phải tệp Word .docx; hãy mở bằng Word rồi lưu thành .docx"
+                                 if kind else "không phải tệp Word .docx")
+
+
+_WORD_DOCUMENT = b"wordprocessingml.document.main+xml"  # a .docx's main part ([Content_Types].xml)
+_OTHER_OFFICE_FILES = ((b"wordprocessingml.template.main+xml", "mẫu Word .dotx"),
+                       (b"ms-word.document.macroEnabled.main+xml", "tệp Word có macro .docm"),
+                       (b"ms-word.template.macroEnabledTemplate.main+xml", "mẫu Word có macro .dotm"),
+                       (b"spreadsheetml", "sổ tính Excel"), (b"presentationml", "tệp PowerPoint"))
 
 
 def refuse_xml_parts(archive: zipfile.ZipFile, info: PackageInfo) -> None:

@@ -13,11 +13,12 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import CchcError, ReportRefused, UnreadableWorkbook
+from ..errors import CchcError, ReportRefused, UnreadableWorkbook, os_reason
 from ..model import Assessment
 from ..read import read_workbook
 from ..read.package import INFLATE_DAMAGE, vet_word_file
 from ..rules import ERROR, check_assessment
+from ..console import printable
 from ..text import xml_text
 from .context import report_context
 
@@ -116,7 +117,10 @@ def _set_properties(document, assessment: Assessment, context: dict) -> None:
     core.author = core.last_modified_by = context["unit"]
     core.created = core.modified = now
     core.identifier = REPORT_MARK
-    core.comments = "Lập bằng cchc-xl từ " + xml_text(Path(assessment.source).name) if assessment.source else ""
+    # (a file name with bytes that are not UTF-8, from a Windows zip unpacked on Linux, as the
+    # console shows it: XML cannot hold its lone surrogates)
+    core.comments = "Lập bằng cchc-xl từ " + xml_text(printable(Path(assessment.source).name)) \
+        if assessment.source else ""
 
 
 def find_soffice() -> str | None:
@@ -156,7 +160,7 @@ def run_office(cmd: list[str], timeout: int) -> None:
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 start_new_session=(os.name != "nt"))
     except OSError as exc:
-        raise CchcError(f"không chạy được LibreOffice ({exc.strerror or exc})") from None
+        raise CchcError(f"không chạy được LibreOffice ({os_reason(exc)})") from None
     try:
         code = proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:

@@ -9,7 +9,7 @@ import getpass
 import os
 from dataclasses import dataclass
 
-from ..errors import CchcError
+from ..errors import CchcError, os_reason
 
 
 class SigningRefused(CchcError):
@@ -45,7 +45,7 @@ def p12_signer(path: str, password_env: str | None = None):
     try:
         data = open(path, "rb").read()
     except OSError as exc:
-        raise SigningRefused(f"không mở được tệp khóa {path} ({exc.strerror or exc})") from None
+        raise SigningRefused(f"không mở được tệp khóa {path}: {os_reason(exc)}") from None
     password = _secret(password_env, "Mật khẩu tệp .p12: ")
     try:
         return SimpleSigner.load_pkcs12_data(data, other_certs=[], passphrase=password.encode("utf-8"))

@@ -112,7 +112,7 @@ def sign_pdf(pdf, output=None, role: str = "nguoi-ky", keys: KeySource | None = 
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     except (PdfReadError, ValueError, KeyError, IndexError) as exc:
-        raise CchcError(f"không đọc được {pdf.name} như một tệp PDF ({type(exc).__name__})") from None
+        raise CchcError(f"không đọc được {pdf.name} như một tệp PDF (không phải PDF, hoặc tệp bị hỏng)") from None
     # one moment for the signature's signing time and the time shown on the page
     signing_time = dt.datetime.now(VIETNAM).replace(microsecond=0)
     pages = _page_count(writer.prev)

@@ -10,7 +10,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import CchcError
+from ..errors import CchcError, os_reason
 
 
 @dataclass
@@ -70,9 +70,9 @@ def read_signatures(pdf, trust: list[str] | None = None) -> list[SignatureReport
         reader = PdfFileReader(io.BytesIO(path.read_bytes()), strict=False)
         signatures = reader.embedded_signatures
     except OSError as exc:
-        raise CchcError(f"không mở được {path} ({exc.strerror or exc})") from None
+        raise CchcError(f"không mở được {path}: {os_reason(exc)}") from None
     except Exception as exc:
-        raise CchcError(f"không đọc được {path.name} như một tệp PDF ({type(exc).__name__})") from None
+        raise CchcError(f"không đọc được {path.name} như một tệp PDF (không phải PDF, hoặc tệp bị hỏng)") from None
     roots = [_load_cert(p) for p in (trust or [])]
     reports = []
     for embedded in signatures:
