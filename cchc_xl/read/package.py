@@ -238,8 +238,9 @@ def vet_word_file(path) -> None:
     within the zip-bomb limits. A part python-docx then cannot inflate raises MEMBER_DAMAGE."""
     try:
         with zipfile.ZipFile(path) as archive:
-            vet_members(archive)
-            types = read_head(archive, "[Content_Types].xml") or b""
+            members = vet_members(archive)
+            # (read whole, within the limits just vetted: a document of many parts lists them all)
+            types = read_member(archive, "[Content_Types].xml") if "[Content_Types].xml" in members else b""
     except zipfile.BadZipFile:
         raise UnreadableWorkbook("tệp bị hỏng hoặc không phải tệp Word .docx (không đọc được cấu trúc zip)") from None
     except OSError as exc:
