@@ -199,3 +199,43 @@ def test_a_file_of_the_wrong_kind_or_not_there_is_said_in_vietnamese(tmp_path):
         assert proc.returncode == 2 and names in line and says in line, (args, line)
         assert not any(word in line for word in ("Error", "such file", "content type", "directory")), line
     assert not out.exists()
+
+
+@pytest.mark.parametrize("command,name,lock,app", [
+    (["report", EXAMPLE, "-o"], "bao_cao_xa.docx", "~$o_cao_xa.docx", "Word"),  # Word replaces two letters
+    (["report", EXAMPLE, "-o"], "bc.docx", "~$bc.docx", "Word"),
+    (["bulk", EXAMPLE, "-o"], "tong_hop.xlsx", "~$tong_hop.xlsx", "Excel"),
+    (["recalc", EXAMPLE, "-o"], "xa_moi.xlsx", ".~lock.xa_moi.xlsx#", "LibreOffice"),
+    (["templates", "export", "cap_xa_2023", "-o"], "bo.xlsx", "~$bo.xlsx", "Excel"),
+])
+def test_an_output_open_in_office_is_refused_before_anything_is_written(tmp_path, command, name, lock, app):
+    """On Windows a file open in Excel or Word is locked: replacing it failed at the very end, as
+    'không có quyền ghi'. Its owner file says it is open: refused first, in one line."""
+    target = tmp_path / name
+    target.write_bytes(b"the officer's own, open")
+    (tmp_path / lock).write_bytes(b"owner")
+    proc = cli(*command, target, "--overwrite")
+    line = one_line(proc)
+    assert proc.returncode == 2 and f"tệp {name} đang mở trong {app} (có tệp khóa {lock})" in line, line
+    assert target.read_bytes() == b"the officer's own, open"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, lock])
+
+
+def test_an_excel_lock_of_another_name_does_not_refuse(tmp_path):
+    # Excel keeps the whole name in its owner file: "~$ng_hop.xlsx" is ng_hop.xlsx's, not tong_hop.xlsx's
+    (tmp_path / "~$ng_hop.xlsx").write_bytes(b"owner")
+    proc = cli("bulk", EXAMPLE, "-o", tmp_path / "tong_hop.xlsx")
+    assert proc.returncode == 0 and (tmp_path / "tong_hop.xlsx").exists(), proc.stderr
+
+
+@pytest.mark.parametrize("winerror,says", [
+    (32, "tệp đang mở trong một chương trình khác (Excel, Word, trình đọc PDF…); hãy đóng tệp rồi chạy lại"),
+    (5, "không có quyền ghi (hoặc tệp đang mở trong một chương trình khác)"),
+])
+def test_windows_says_a_file_is_in_use_and_so_do_we(tmp_path, winerror, says):
+    from cchc_xl.write.atomic import write_failure
+
+    exc = PermissionError(errno.EACCES, "The process cannot access the file")
+    exc.winerror = winerror  # what Windows adds to the error (no such attribute on Linux)
+    message = str(write_failure(exc, tmp_path / "bc.pdf"))
+    assert message == f"không ghi được {tmp_path / 'bc.pdf'}: {says} — không có tệp nào bị ghi dở."

@@ -237,13 +237,12 @@ class SummaryWriter:
     workers are still checking, so only the ranked sheets are left for the end."""
 
     def __init__(self, output, paths: list[str]):
-        from ..write.atomic import lock_file_for
+        from ..write.atomic import refuse_if_open
 
         self.output = Path(output)
         if self.output.suffix.lower() != ".xlsx":
             raise RefusedWrite("sổ tổng hợp phải có đuôi .xlsx")
-        if lock_file_for(self.output):
-            raise RefusedWrite(f"sổ tổng hợp {self.output.name} đang mở trong Excel; hãy đóng lại rồi chạy lại")
+        refuse_if_open(self.output)  # before the batch, not after it
         self.paths = paths
         self._shown: dict[str, str] | None = None
         self.detail_xml = _XmlRows()  # streamed while the workers check: see _XmlRows

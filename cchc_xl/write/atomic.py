@@ -32,13 +32,31 @@ def _umask() -> int:
     return mask
 
 
+_WORD_FILES = (".docx", ".docm", ".doc", ".dotx")
+
+
 def lock_file_for(path: Path) -> Path | None:
-    """Excel's owner file ("~$name") or LibreOffice's (".~lock.name#") when the workbook is open."""
-    for name in (f"~${path.name}", f"~${path.name[2:]}", f".~lock.{path.name}#"):
+    """Excel's owner file ("~$name"), Word's ("~$me.docx" for a longer name: its first two letters
+    replaced) or LibreOffice's (".~lock.name#") when the file is open."""
+    word = path.suffix.lower() in _WORD_FILES  # (Excel keeps the whole name: "~$me.xlsx" is not name.xlsx's)
+    for name in (f"~${path.name}", *([f"~${path.name[2:]}"] if word else []), f".~lock.{path.name}#"):
         candidate = path.with_name(name)
         if candidate.exists():
             return candidate
     return None
+
+
+def refuse_if_open(path: Path) -> None:
+    """Refuse, before anything is written, a file open in Excel, Word or LibreOffice (its owner
+    file "~$…" or ".~lock.…#" is beside it): on Windows the file is locked, and replacing it would
+    fail at the very end, or, for an unsaved workbook, lose the officer's edits when it is saved."""
+    lock = lock_file_for(path)
+    if lock is None:
+        return
+    app = ("LibreOffice" if lock.name.startswith(".~lock.")
+           else "Word" if path.suffix.lower() in _WORD_FILES else "Excel")
+    raise RefusedWrite(f"tệp {path.name} đang mở trong {app} (có tệp khóa {lock.name}); hãy đóng {app} rồi chạy "
+                       f"lại — chưa ghi gì. ({app} đã đóng mà vẫn báo vậy: hãy xóa tệp khóa đó.)")
 
 
 def carries_mark(source, mark: bytes, heads: dict | None = None) -> bool:
@@ -71,8 +89,12 @@ def write_failure(exc: OSError, target: Path, writing: bool = True) -> RefusedWr
     code = exc.errno
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
         why = "đĩa đã đầy"
+    elif getattr(exc, "winerror", None) in (32, 33):  # Windows: a sharing or lock violation
+        why = "tệp đang mở trong một chương trình khác (Excel, Word, trình đọc PDF…); hãy đóng tệp rồi chạy lại"
     elif code in (errno.EACCES, errno.EPERM):
         why = "không có quyền ghi" if writing else "không có quyền truy cập"
+        if getattr(exc, "winerror", None) == 5:  # Windows says "access denied" for a file open elsewhere too
+            why += " (hoặc tệp đang mở trong một chương trình khác)"
     elif code == errno.EROFS:
         why = "ổ đĩa chỉ cho phép đọc"
     elif code == errno.ENOENT:
@@ -102,6 +124,7 @@ def write_atomically(target, save: Callable[[str], None], suffix: str = ".tmp") 
         target = Path(os.path.realpath(target))  # write the file the link points to; keep the link
     if target.is_dir():
         raise RefusedWrite(f"không ghi được {target}: đó là một thư mục, hãy ghi tên tệp.")
+    refuse_if_open(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(prefix=".~cchc-xl-", suffix=suffix, dir=target.parent)

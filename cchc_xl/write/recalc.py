@@ -20,7 +20,7 @@ from ..errors import RefusedWrite
 from ..read import FINDINGS_SHEET, read_workbook
 from ..read.package import NS_MAIN, NS_REL, open_package
 from ..text import cell_address, sheet_ref
-from .atomic import exclusive_copy, lock_file_for, nearest_existing, write_atomically
+from .atomic import exclusive_copy, lock_file_for, nearest_existing, refuse_if_open, write_atomically
 from .package import CT_WORKSHEET, REL_WORKSHEET, R_ID, Package, q, serialise
 from .plan import (MARK_COLOURS, FINDINGS_HEADERS, RecalcPlan, findings_rows, plan_recalc,
                    refuse_foreign_findings_sheet)
@@ -60,11 +60,7 @@ class RecalcOutcome:
 
 def _refuse_unsafe(source: Path, target: Path) -> None:
     for path in {source, target}:
-        lock = lock_file_for(path)
-        if lock is not None:
-            app = "LibreOffice" if lock.name.startswith(".~lock.") else "Excel"
-            raise RefusedWrite(f"tệp {path.name} đang mở trong {app} (có tệp khóa {lock.name}); "
-                               f"hãy đóng {app} rồi chạy lại — chưa ghi gì.")
+        refuse_if_open(path)
     if target.exists() and (not os.access(target, os.W_OK) or not target.stat().st_mode & stat.S_IWUSR):
         raise RefusedWrite(f"tệp {target} chỉ cho phép đọc (read-only); không ghi được — chưa ghi gì.")
     folder = nearest_existing(target.parent)  # a missing folder is created: check its parent
