@@ -239,3 +239,13 @@ def test_windows_says_a_file_is_in_use_and_so_do_we(tmp_path, winerror, says):
     exc.winerror = winerror  # what Windows adds to the error (no such attribute on Linux)
     message = str(write_failure(exc, tmp_path / "bc.pdf"))
     assert message == f"không ghi được {tmp_path / 'bc.pdf'}: {says} — không có tệp nào bị ghi dở."
+
+
+def test_a_workbook_that_cannot_be_reached_says_why(tmp_path):
+    # every OSError of the first look at the file was "không tìm thấy tệp"
+    cases = [(tmp_path / ("a" * 300 + ".xlsx"), "tên tệp quá dài"),
+             (Path(EXAMPLE) / "x.xlsx", "một phần của đường dẫn là tệp, không phải thư mục"),
+             (tmp_path / "khong_co.xlsx", "không tìm thấy tệp")]
+    for path, says in cases:
+        proc = cli("check", path)
+        assert proc.returncode == 2 and one_line(proc).endswith(f"không đọc được — {says}"), proc.stderr

@@ -51,7 +51,9 @@ def check_file(path: str) -> bytes | None:
     to be read in one go (IN_MEMORY), else None."""
     try:
         status = os.stat(path)  # one call for what exists(), isdir(), isfile() and getsize() ask
-    except (OSError, ValueError):  # as os.path.exists: not there, not reachable, or not a path
+    except OSError as exc:  # not there, not reachable (a name too long, a file where a folder should be)
+        raise UnreadableWorkbook(os_reason(exc) if exc.errno else "không tìm thấy tệp") from None
+    except ValueError:  # not a path (a NUL byte in it)
         raise UnreadableWorkbook("không tìm thấy tệp") from None
     if stat.S_ISDIR(status.st_mode):
         raise UnreadableWorkbook("đây là thư mục, không phải tệp Excel")
