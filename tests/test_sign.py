@@ -331,3 +331,27 @@ def test_a_huge_signature_picture_is_one_line_when_signing(pki, report_pdf, tmp_
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert proc.returncode == 2 and len(lines) == 1 and "ảnh chữ ký chu_ky.png quá lớn" in lines[0], proc.stderr
     assert not out.exists()
+
+
+def test_a_password_protected_pdf_is_one_line_for_sign_and_verify(pki, report_pdf, tmp_path):
+    # it was "Lỗi không mong đợi (PDFPasswordIncorrect)" for sign, "không có chữ ký số nào" for verify
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.pdf_utils.writer import copy_into_new_writer
+
+    locked = tmp_path / "mat_khau.pdf"
+    with open(report_pdf, "rb") as handle:
+        writer = copy_into_new_writer(PdfFileReader(handle))
+        writer.encrypt("chu-so-huu", "nguoi-doc")
+        with open(locked, "wb") as out:
+            writer.write(out)
+    env = {"MAT_KHAU": pki["password"]}
+    signed = tmp_path / "ky.pdf"
+    proc = cli("sign", locked, "-o", signed, "--as", "nguoi-ky", "--p12", pki["nguoi-ky"].p12, "--password-env",
+               "MAT_KHAU", "--signature-image", pki["signature"], "--signer", SIGNER, env=env)
+    assert proc.returncode == 2 and proc.stderr.strip() == (
+        "Lỗi: mat_khau.pdf được đặt mật khẩu (mã hóa): hãy lưu lại bản không mật khẩu rồi ký")
+    assert not signed.exists()
+    proc = cli("verify", locked)
+    assert proc.returncode == 2 and proc.stderr.strip() == (
+        "Lỗi: mat_khau.pdf được đặt mật khẩu (mã hóa): không kiểm tra được chữ ký; hãy mở bằng trình đọc PDF "
+        "với mật khẩu")

@@ -113,6 +113,8 @@ def sign_pdf(pdf, output=None, role: str = "nguoi-ky", keys: KeySource | None = 
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     except (PdfReadError, ValueError, KeyError, IndexError) as exc:
         raise CchcError(f"không đọc được {pdf.name} như một tệp PDF (không phải PDF, hoặc tệp bị hỏng)") from None
+    if writer.prev.encrypted:  # (pyhanko would fail deep inside, on the first object it must decrypt)
+        raise CchcError(f"{pdf.name} được đặt mật khẩu (mã hóa): hãy lưu lại bản không mật khẩu rồi ký")
     # one moment for the signature's signing time and the time shown on the page
     signing_time = dt.datetime.now(VIETNAM).replace(microsecond=0)
     pages = _page_count(writer.prev)

@@ -68,11 +68,15 @@ def read_signatures(pdf, trust: list[str] | None = None) -> list[SignatureReport
     path = Path(pdf)
     try:
         reader = PdfFileReader(io.BytesIO(path.read_bytes()), strict=False)
-        signatures = reader.embedded_signatures
+        encrypted = reader.encrypted
+        signatures = [] if encrypted else reader.embedded_signatures
     except OSError as exc:
         raise CchcError(f"không mở được {path}: {os_reason(exc)}") from None
-    except Exception as exc:
+    except Exception:
         raise CchcError(f"không đọc được {path.name} như một tệp PDF (không phải PDF, hoặc tệp bị hỏng)") from None
+    if encrypted:  # its signatures cannot be read without the password
+        raise CchcError(f"{path.name} được đặt mật khẩu (mã hóa): không kiểm tra được chữ ký; hãy mở bằng trình "
+                        "đọc PDF với mật khẩu")
     roots = [_load_cert(p) for p in (trust or [])]
     reports = []
     for embedded in signatures:
