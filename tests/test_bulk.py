@@ -834,3 +834,22 @@ def test_summary_rows_made_on_arrival_follow_columns_a_later_workbook_adds(tmp_p
     assert (c["Lĩnh vực II"], c["Điểm thẩm định"], c["Chênh lệch (thẩm định - tự đánh giá)"]) == (46.25, 90, -1.25)
     assert (c["Tỷ lệ (%)"], c["Xếp hạng"]) == (91.3, 1)
     assert (e["Lĩnh vực I"], e["Lĩnh vực III"], e["Số lỗi"], e["Số cảnh báo"], e["Xếp hạng"]) == (None, 40, 2, 1, None)
+
+
+def test_excel_style_workbooks_read_as_their_inline_twins(tmp_path):
+    """The bench's Excel-style folder (texts in a shared-strings part, as Excel saves them) holds the
+    same workbooks as the inline one: both readers give the same result for each, and the texts
+    really moved (an unknown shared string would be a blank cell, no longer its unit)."""
+    inline = generate(tmp_path / "inline", 3, seed=9, units=["Xã A & B", "Phường Đông", "Xã <Tây>"])
+    shared = generate(tmp_path / "excel", 3, seed=9, units=["Xã A & B", "Phường Đông", "Xã <Tây>"],
+                      shared_strings=True)
+    for one, twin, unit in zip(inline, shared, ["Xã A & B", "Phường Đông", "Xã <Tây>"]):
+        with zipfile.ZipFile(twin) as archive:
+            sheet = archive.read("xl/worksheets/sheet1.xml")
+            assert b"inlineStr" not in sheet and b't="s"' in sheet
+            assert unit.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode() in \
+                archive.read("xl/sharedStrings.xml")
+        for engine in ("calamine", "openpyxl"):
+            a, b = check_file(one, engine=engine).to_json(), check_file(twin, engine=engine).to_json()
+            assert a.pop("path") != b.pop("path") and a == b, engine
+            assert b["meta"]["Tên đơn vị"] == unit and b["findings"], engine
