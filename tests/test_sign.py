@@ -355,3 +355,32 @@ def test_a_password_protected_pdf_is_one_line_for_sign_and_verify(pki, report_pd
     assert proc.returncode == 2 and proc.stderr.strip() == (
         "Lỗi: mat_khau.pdf được đặt mật khẩu (mã hóa): không kiểm tra được chữ ký; hãy mở bằng trình đọc PDF "
         "với mật khẩu")
+
+
+def test_signatures_come_in_the_order_of_decree_30(pki, report_pdf, signed_twice, tmp_path):
+    """The person with authority signs first, once; the organisation then issues the document,
+    once. Each of these was signed without a word (two signatures drawn one over the other, or a
+    seal with no signature under it)."""
+    first, second = signed_twice  # signed by the Chairman; then by the office too
+    env = {"MAT_KHAU": pki["password"]}
+    person = ("--as", "nguoi-ky", "--p12", pki["nguoi-ky"].p12, "--password-env", "MAT_KHAU",
+              "--signature-image", pki["signature"], "--signer", SIGNER)
+    office = ("--as", "co-quan", "--p12", pki["co-quan"].p12, "--password-env", "MAT_KHAU",
+              "--seal-image", pki["seal"], "--organisation", ORG, "--signer", SIGNER)
+    cases = [
+        (report_pdf, office, "chưa có chữ ký số của người có thẩm quyền: người ký ký trước (--as nguoi-ky), "
+                             "cơ quan ký sau"),
+        (first, person, "đã có chữ ký số của người có thẩm quyền: ký lần nữa sẽ chồng hai chữ ký"),
+        (second, office, "đã có chữ ký số của cơ quan: ký lần nữa sẽ chồng hai con dấu"),
+        (second, person, "đã có chữ ký số của cơ quan (văn bản đã ban hành): người có thẩm quyền ký trước"),
+    ]
+    for pdf, role, says in cases:
+        out = tmp_path / "ky_them.pdf"
+        proc = cli("sign", pdf, "-o", out, *role, env=env)
+        lines = [line for line in proc.stderr.splitlines() if line.strip()]
+        assert proc.returncode == 2 and len(lines) == 1 and f"Lỗi: {pdf.name} {says}" in lines[0], proc.stderr
+        assert not out.exists()
+    # an attachment in the same file is still signed by the office after both signatures
+    proc = cli("sign", second, "-o", tmp_path / "phu_luc.pdf", "--as", "co-quan", "--p12", pki["co-quan"].p12,
+               "--password-env", "MAT_KHAU", "--attachment-page", "1", "--doc-number", "86/BC-UBND", env=env)
+    assert proc.returncode == 0, proc.stderr

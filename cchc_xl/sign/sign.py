@@ -59,6 +59,34 @@ def _field_name(reader, role: str) -> str:
     return name
 
 
+REASONS = {"nguoi-ky": "Người có thẩm quyền ký", "co-quan": "Cơ quan ban hành ký số",
+           "phu-luc": "Cơ quan ban hành ký số (phụ lục)"}
+
+
+def _refuse_out_of_order(reader, role: str, attachment: bool, name: str) -> None:
+    """ND 30/2020: the person with authority signs first, once; the organisation then issues the
+    document with its own signature, once (an attachment's signatures are not counted). Signatures
+    of other programs count as signed by someone, of no known role."""
+    from pyhanko.sign.fields import enumerate_sig_fields
+
+    reasons = [value.get_object().get("/Reason") for _, value, _ in enumerate_sig_fields(reader, filled_status=True)]
+    issued = REASONS["co-quan"] in reasons
+    if attachment:
+        return
+    if role == "nguoi-ky" and issued:
+        raise CchcError(f"{name} đã có chữ ký số của cơ quan (văn bản đã ban hành): người có thẩm quyền ký trước, cơ "
+                        "quan ký sau; hãy ký lại từ bản PDF chưa ký")
+    if role == "nguoi-ky" and REASONS["nguoi-ky"] in reasons:
+        raise CchcError(f"{name} đã có chữ ký số của người có thẩm quyền: ký lần nữa sẽ chồng hai chữ ký; cần ký lại "
+                        "thì ký từ bản PDF chưa ký")
+    if role == "co-quan" and issued:
+        raise CchcError(f"{name} đã có chữ ký số của cơ quan: ký lần nữa sẽ chồng hai con dấu; cần ký lại thì ký từ "
+                        "bản PDF chưa ký")
+    if role == "co-quan" and not reasons:
+        raise CchcError(f"{name} chưa có chữ ký số của người có thẩm quyền: người ký ký trước (--as nguoi-ky), cơ "
+                        "quan ký sau")
+
+
 def sign_pdf(pdf, output=None, role: str = "nguoi-ky", keys: KeySource | None = None, signature_image=None,
              seal_image=None, organisation: str = "", title: str = "CHỦ TỊCH", signer_name: str = "",
              tsa: str | None = None, long_term: bool = False, overwrite: bool = False,
@@ -115,6 +143,7 @@ def sign_pdf(pdf, output=None, role: str = "nguoi-ky", keys: KeySource | None = 
         raise CchcError(f"không đọc được {pdf.name} như một tệp PDF (không phải PDF, hoặc tệp bị hỏng)") from None
     if writer.prev.encrypted:  # (pyhanko would fail deep inside, on the first object it must decrypt)
         raise CchcError(f"{pdf.name} được đặt mật khẩu (mã hóa): hãy lưu lại bản không mật khẩu rồi ký")
+    _refuse_out_of_order(writer.prev, role, attachment_page is not None, pdf.name)
     # one moment for the signature's signing time and the time shown on the page
     signing_time = dt.datetime.now(VIETNAM).replace(microsecond=0)
     pages = _page_count(writer.prev)
@@ -128,13 +157,13 @@ def sign_pdf(pdf, output=None, role: str = "nguoi-ky", keys: KeySource | None = 
         box = attachment_box(media[2] - media[0], media[3] - media[1], text_width(lines) + 4, 12 * len(lines) + 4)
         appearance = organisation_appearance(None, lines, box, None, box.y1)
         block_page = attachment_page - 1
-        reason = "Cơ quan ban hành ký số (phụ lục)"
+        reason = REASONS["phu-luc"]
     elif role == "nguoi-ky":
         block = find_signature_block(str(pdf), pages, title, signer_name)
         block_page = block.page
         appearance = signer_appearance(signature_image)
         box = block.signer_box()
-        reason = "Người có thẩm quyền ký"
+        reason = REASONS["nguoi-ky"]
     else:
         block = find_signature_block(str(pdf), pages, title, signer_name)
         block_page = block.page
@@ -145,7 +174,7 @@ def sign_pdf(pdf, output=None, role: str = "nguoi-ky", keys: KeySource | None = 
         top = block.text_top()
         box = Box(seal.x0, top - 12 * len(lines) - 2, max(seal.x1, seal.x0 + text_width(lines) + 2), seal.y1)
         appearance = organisation_appearance(seal_image, lines, box, seal, top)
-        reason = "Cơ quan ban hành ký số"
+        reason = REASONS["co-quan"]
     name = _field_name(writer.prev, role)
     timestamper = None
     if tsa:
