@@ -69,10 +69,10 @@ def _refuse_out_of_order(reader, role: str, attachment: bool, name: str) -> None
     of other programs count as signed by someone, of no known role."""
     from pyhanko.sign.fields import enumerate_sig_fields
 
-    reasons = [value.get_object().get("/Reason") for _, value, _ in enumerate_sig_fields(reader, filled_status=True)]
-    issued = REASONS["co-quan"] in reasons
     if attachment:
         return
+    reasons = [value.get_object().get("/Reason") for _, value, _ in enumerate_sig_fields(reader, filled_status=True)]
+    issued = REASONS["co-quan"] in reasons
     if role == "nguoi-ky" and issued:
         raise CchcError(f"{name} đã có chữ ký số của cơ quan (văn bản đã ban hành): người có thẩm quyền ký trước, cơ "
                         "quan ký sau; hãy ký lại từ bản PDF chưa ký")
