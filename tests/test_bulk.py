@@ -853,3 +853,35 @@ def test_excel_style_workbooks_read_as_their_inline_twins(tmp_path):
             a, b = check_file(one, engine=engine).to_json(), check_file(twin, engine=engine).to_json()
             assert a.pop("path") != b.pop("path") and a == b, engine
             assert b["meta"]["Tên đơn vị"] == unit and b["findings"], engine
+
+
+def test_other_office_files_a_commune_may_send_are_named_with_how_to_save_them(tmp_path):
+    """A commune's sheet saved from LibreOffice (.ods) or as Excel's binary .xlsb was left aside as
+    "không phải sổ tính Excel" (the commune missing from the ranking without a row); a Word file
+    renamed .xlsx was "thiếu xl/workbook.xml". Each is now a row the reviewer can act on."""
+    import zipfile
+
+    folder = tmp_path / "huyen"
+    folder.mkdir()
+    shutil.copyfile(EXAMPLE, folder / "xa_a.xlsx")
+    with zipfile.ZipFile(folder / "xa_b.ods", "w") as ods:  # as LibreOffice writes one: mimetype first, stored
+        ods.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        ods.writestr("content.xml", "<office:document-content/>")
+        ods.writestr("META-INF/manifest.xml", "<manifest/>")
+    with zipfile.ZipFile(folder / "xa_c.xlsb", "w") as xlsb:
+        xlsb.writestr("[Content_Types].xml", "<Types/>")
+        xlsb.writestr("xl/workbook.bin", b"\x83\x01\x00")
+    with zipfile.ZipFile(folder / "xa_d.xlsx", "w") as word:
+        word.writestr("[Content_Types].xml", "<Types/>")
+        word.writestr("word/document.xml", "<w:document/>")
+    outcome = bulk_check([folder], output=tmp_path / "tong_hop.xlsx", jobs=1)
+    errors = {Path(r.path).name: r.error for r in outcome.records if not r.readable}
+    save_again = "hãy mở bằng Excel hoặc LibreOffice rồi lưu lại dạng .xlsx"
+    assert errors == {
+        "xa_b.ods": f"đây là bảng tính LibreOffice/OpenOffice (.ods): {save_again}",
+        "xa_c.xlsb": f"đây là sổ tính Excel dạng nhị phân (.xlsb): {save_again}",
+        "xa_d.xlsx": "đây là tệp Word (.docx), không phải sổ tính Excel",
+    }
+    assert [r.unit for r in outcome.records if r.ok] == ["Xã Ngọc Kỳ"] and not outcome.skipped
+    _, rows = sheet_rows(tmp_path / "tong_hop.xlsx", "Tổng hợp")
+    assert len(rows) == 4  # a row for each, the reviewer sees who must send again

@@ -199,7 +199,7 @@ def open_package(path: str, vet_xml_parts: bool = True, pass_over=None) -> tuple
         info = PackageInfo(path)
         info.members = vet_members(archive)
         if "xl/workbook.xml" not in info.members:
-            raise UnreadableWorkbook("tệp zip này không phải sổ tính Excel (thiếu xl/workbook.xml)")
+            raise UnreadableWorkbook(_not_a_workbook(archive, info.members))
         info.sheets, info.hidden, info.strict = sheet_parts(archive, heads.get("xl/workbook.xml"))
         # sheet parts are checked where they are read in full (read_sheet_part)
         if vet_xml_parts:
@@ -211,6 +211,22 @@ def open_package(path: str, vet_xml_parts: bool = True, pass_over=None) -> tuple
     except (zipfile.BadZipFile, EOFError, ET.ParseError, KeyError, OSError, ValueError):
         archive.close()
         raise UnreadableWorkbook("tệp bị hỏng hoặc chưa tải về hết (không đọc được nội dung)") from None
+
+
+def _not_a_workbook(archive: zipfile.ZipFile, members) -> str:
+    """Why a zip without xl/workbook.xml is no .xlsx/.xlsm: another office file (a commune may save
+    its sheet from LibreOffice as .ods, or from Excel as .xlsb), said so that it can be saved again."""
+    if "xl/workbook.bin" in members:
+        kind = "sổ tính Excel dạng nhị phân (.xlsb)"
+    elif "content.xml" in members and b"opendocument.spreadsheet" in (read_head(archive, "mimetype") or b""):
+        kind = "bảng tính LibreOffice/OpenOffice (.ods)"
+    elif "word/document.xml" in members:
+        return "đây là tệp Word (.docx), không phải sổ tính Excel"
+    elif "ppt/presentation.xml" in members:
+        return "đây là tệp PowerPoint, không phải sổ tính Excel"
+    else:
+        return "tệp zip này không phải sổ tính Excel (thiếu xl/workbook.xml)"
+    return f"đây là {kind}: hãy mở bằng Excel hoặc LibreOffice rồi lưu lại dạng .xlsx"
 
 
 def vet_members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:

@@ -22,7 +22,9 @@ from ..api import batch_gc, check_file, load_template, tune_gc_for_batch
 from ..errors import PassedOver
 from ..text import vn
 
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+# what a commune may send as its workbook: the ones that cannot be read (an old .xls, a LibreOffice
+# .ods, a binary .xlsb) are listed as such, with how to save them again, not left aside unnamed
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
 
 
 @dataclass
