@@ -249,3 +249,13 @@ def test_a_workbook_that_cannot_be_reached_says_why(tmp_path):
     for path, says in cases:
         proc = cli("check", path)
         assert proc.returncode == 2 and one_line(proc).endswith(f"không đọc được — {says}"), proc.stderr
+
+
+@pytest.mark.parametrize("code,says", [(errno.ENAMETOOLONG, "tên tệp quá dài"), (errno.EIO, "lỗi đọc đĩa"),
+                                       (errno.ELOOP, "liên kết vòng quanh, không trỏ tới tệp nào")])
+def test_a_write_failure_the_writer_has_no_words_for_is_said_as_the_reader_says_it(tmp_path, code, says):
+    # its last resort was the system's English text ("Input/output error")
+    from cchc_xl.write.atomic import write_failure
+
+    message = str(write_failure(OSError(code, os.strerror(code)), tmp_path / "bc.docx"))
+    assert message == f"không ghi được {tmp_path / 'bc.docx'}: {says} — không có tệp nào bị ghi dở."

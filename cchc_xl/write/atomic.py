@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from ..errors import RefusedWrite
+from ..errors import RefusedWrite, os_reason
 
 
 def _umask() -> int:
@@ -101,15 +101,13 @@ def write_failure(exc: OSError, target: Path, writing: bool = True) -> RefusedWr
         why = f"thư mục {target.parent} không tồn tại"
     elif code == errno.EISDIR:
         why = "đó là một thư mục"
-    elif code == errno.ENAMETOOLONG:
-        why = "tên tệp quá dài"
     elif code in (errno.EEXIST, errno.ENOTDIR):  # a file where a folder of the path should be
         blocking = nearest_existing(target.parent)
         why = (f"{blocking} là một tệp, không phải thư mục" if blocking.exists() and not blocking.is_dir()
                else "ở đó đã có một tệp hoặc thư mục cùng tên" if code == errno.EEXIST
                else "một phần của đường dẫn là tệp, không phải thư mục")
-    else:
-        why = exc.strerror or type(exc).__name__
+    else:  # a name too long, a link loop, a disk error…: the reader's wording (the system's is English)
+        why = os_reason(exc)
     from ..console import printable
 
     if not writing:
