@@ -374,3 +374,36 @@ def test_without_id_the_file_name_is_made_fit(tmp_path, home, name, set_id):
     proc = cli("templates", "import", annex)
     assert proc.returncode == 0, proc.stderr
     assert (home / "bo_tieu_chi" / f"{set_id}.json").is_file() and f"“{set_id}”" in proc.stdout
+
+
+def test_an_official_table_without_stt_column_imports_alike(tmp_path):
+    """A province's table typed with the numbering inside the names ("1.1 Ban hành …"), no STT
+    column: the same set as the published layout."""
+    from cchc_xl.criteria_sets.importer import import_table
+
+    sample = ROOT.parent / "shared" / "samples" / "haiphong_3793_2022_official.xlsx"
+    if not sample.exists():
+        pytest.skip("needs ../shared/samples")
+    wb = openpyxl.load_workbook(sample)
+    ws = wb.worksheets[0]
+    for row in range(4, ws.max_row + 1):
+        code, name = ws.cell(row, 1).value, ws.cell(row, 2).value
+        if code is not None and name:
+            ws.cell(row, 2).value = f"{code}. {name}"
+    merges = [m.coord for m in ws.merged_cells.ranges]
+    for coord in merges:
+        ws.unmerge_cells(coord)
+    ws.delete_cols(1)  # openpyxl leaves merges where they were: moved by hand, one column left
+    for coord in merges:
+        first, last = coord.split(":")
+        if not first.startswith("A"):
+            ws.merge_cells(f"{chr(ord(first[0]) - 1)}{first[1:]}:{chr(ord(last[0]) - 1)}{last[1:]}")
+    moved = tmp_path / "khong_cot_stt.xlsx"
+    wb.save(moved)
+
+    def criteria(path):
+        return [(c.part, c.code, c.name, c.max, c.guidance, c.kind) for c in import_table(path, "hp", force=True).criteria]
+
+    published = criteria(sample)
+    assert criteria(moved) == published and len(published) == 7
+    assert ("II", "1.1", "Ban hành và thực hiện Kế hoạch CCHC hàng năm") in [c[:3] for c in published]

@@ -14,6 +14,7 @@ import pytest
 from cchc_xl.api import check_file
 from cchc_xl.read import read_workbook
 from cchc_xl.summarise.bulk import bulk_check
+from cchc_xl.write.recalc import recalc_file
 
 from bench.absurd_files import empty_bordered_rows, far_corner_cell, many_merges, overlapping_merges, stray_far_cell
 from helpers import EXAMPLE, edited_example, find_row, letterhead_example
@@ -449,3 +450,87 @@ def test_a_sheet_spanning_more_than_a_dense_reader_should_hold_is_read_sparse():
     assert 52 * 99_999 > MAX_DENSE_CELLS and needs_sparse(sheet("A1", "AZ300", "E99999"))  # wide and long
     assert not needs_sparse(sheet("A1", "E120")) and not needs_sparse(sheet("A1", "Z99999"))
     assert not needs_sparse(sheet("A1") + b'<c r="ZZ99999" s="3"/>')  # an empty styled cell costs nothing
+
+
+def _codes_into_names(ws, header_row=17, dot=True, drop_column=False):
+    """The officer's way of numbering inside the names: "1.1. Kế hoạch CCHC năm", STT left empty
+    (or no STT column at all)."""
+    for r in range(header_row + 1, ws.max_row + 1):
+        code, name = ws.cell(r, 1).value, ws.cell(r, 2).value
+        if code is not None and name:
+            ws.cell(r, 2).value = f"{code}{'.' if dot else ''} {name}"
+            ws.cell(r, 1).value = None
+    if drop_column:
+        ws.delete_cols(1)
+
+
+def _row_named(ws, name, column=2):
+    """1-based row whose name cell ends with ``name`` (with or without a code before it)."""
+    return next(r for r in range(1, ws.max_row + 1) if str(ws.cell(r, column).value or "").endswith(name))
+
+
+def _tree(assessment):
+    return [(c.part, c.code, c.name, c.max.value, c.self.value, c.explanation, c.parent.code if c.parent else None)
+            for c in assessment.criteria]
+
+
+@pytest.mark.parametrize("dot, drop_column", [(True, False), (False, False), (True, True)],
+                         ids=["stt-empty", "no-dots", "no-stt-column"])
+def test_codes_typed_at_the_start_of_the_names(tmp_path, dot, drop_column):
+    path = edited_example(tmp_path, "ten_co_stt.xlsx", lambda ws: _codes_into_names(ws, dot=dot, drop_column=drop_column))
+    example, read = read_workbook(EXAMPLE), read_workbook(path)
+    assert _tree(read) == _tree(example)  # the codes left the names: "Kế hoạch CCHC năm", not "1.1. Kế hoạch…"
+    assert next(c for c in read.criteria if c.code == "1.1").code_written == ("1.1." if dot else "1.1")
+    result = check_file(path)
+    assert [(f.code, f.message) for f in result.findings] == [(f.code, f.message) for f in check_file(EXAMPLE).findings]
+    assert result.assessment.criteria_set["id"] == "cap_xa_2023"
+    # a finding about a code points at the cell where the code is written: the name cell
+    def wrong_parent(ws):
+        _codes_into_names(ws, dot=dot, drop_column=drop_column)
+        row = _row_named(ws, "Kế hoạch CCHC năm", column=1 if drop_column else 2)
+        ws.cell(row + 1, 1 if drop_column else 2).value = "1.7.1. Ban hành kế hoạch CCHC năm"
+    misplaced = next(f for f in check_file(edited_example(tmp_path, "sai.xlsx", wrong_parent)).findings
+                     if f.code == "misplaced-code")
+    assert misplaced.cell == ("A21" if drop_column else "B21") and "STT 1.7.1 đặt sai chỗ" in misplaced.message
+
+
+def test_recalc_and_report_of_a_table_numbered_in_its_names(tmp_path):
+    def edit(ws):
+        _codes_into_names(ws, drop_column=True)
+        ws.cell(_row_named(ws, "Kế hoạch CCHC năm", column=1), 3).value = 9  # the parent's self: recalculated
+    path = edited_example(tmp_path, "khong_cot_stt.xlsx", edit)
+    out = tmp_path / "tinh_lai.xlsx"
+    recalc_file(path, out)
+    ws = openpyxl.load_workbook(out).worksheets[0]
+    row = _row_named(ws, "Kế hoạch CCHC năm", column=1)
+    assert ws.cell(row, 3).value == 2.5 and ws.cell(row, 1).value == "1.1. Kế hoạch CCHC năm"
+    docx = tmp_path / "bao_cao.docx"
+    assert cli("report", out, "-o", docx).returncode == 0
+    from docx import Document
+    rows = [[cell.text for cell in row.cells[:2]] for table in Document(docx).tables for row in table.rows]
+    assert ["1.1.", "Kế hoạch CCHC năm"] in rows
+
+
+def test_one_row_numbered_in_its_name_is_named_in_the_message(tmp_path):
+    def edit(ws):
+        row = _row_named(ws, "Kế hoạch CCHC năm")
+        ws.cell(row, 2).value, ws.cell(row, 1).value = "1.1. Kế hoạch CCHC năm", None
+    finding = next(f for f in check_file(edited_example(tmp_path, "mot_hang.xlsx", edit)).findings
+                   if f.code == "missing-code")
+    assert "số thứ tự “1.1.” đang viết ở đầu tên" in finding.message and "chuyển số đó sang cột STT" in finding.message
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("1.1. Kế hoạch CCHC năm", ("1.1", "1.1.", "Kế hoạch CCHC năm")),
+    ("I ĐÁNH GIÁ KẾT QUẢ", ("I", "I", "ĐÁNH GIÁ KẾT QUẢ")),
+    ("Tiêu chí thành phần 1.2 - Ban hành", ("1.2", "Tiêu chí thành phần 1.2", "Ban hành")),
+    ("1.1.Kế hoạch", ("1.1", "1.1.", "Kế hoạch")),
+    ("a) đúng hạn", ("a", "a)", "đúng hạn")),
+    ("1.1.1.a) Tiết", ("1.1.1.a", "1.1.1.a)", "Tiết")),
+    ("2023 là năm", None), ("100% hồ sơ", None), ("Văn bản số 5", None), ("a bc", None), ("C Hello", None),
+    ("Phần mềm một cửa", None), ("1.1", None), ("- ghi chú", None),
+])
+def test_what_counts_as_a_code_at_the_start_of_a_name(name, expected):
+    from cchc_xl.read.codes import split_code_prefix
+    found = split_code_prefix(name)
+    assert (None if found is None else (found[0].value, found[1], found[2])) == expected

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import CchcError, UnreadableWorkbook
-from ..read.codes import read_code
+from ..read.codes import read_code, split_code_prefix
 from ..read.grid import SheetGrid
 from ..read.headers import MergeIndex, find_header, missing_message
 from ..read.package import MEMBER_DAMAGE, vet_word_file
@@ -143,8 +143,12 @@ def _rows(sheet: SheetGrid, header) -> list[SetCriterion]:
             value = sheet.value(r, col)
             return None if (r, col) in merged else value  # below a merge's first row: blank
 
-        code = read_code(cell(col_code))
         name = clean_text(cell(col_name)) if col_name is not None else ""
+        if col_code == col_name:  # no STT column: "1.1. Kế hoạch CCHC năm", the code starts the name
+            split = split_code_prefix(name) if name else None
+            code, name = (split[0], split[2]) if split is not None else (None, name)
+        else:
+            code = read_code(cell(col_code))
         guidance = clean_text(cell(col_guidance)) if col_guidance is not None else ""
         evidence = clean_text(cell(col_evidence)) if col_evidence is not None else ""
         if code is None or code.kind == "bullet":

@@ -77,6 +77,44 @@ def _read_code_text(raw: str) -> Code | None:
     return None
 
 
+# "1.1.Kế hoạch", "I.ĐÁNH GIÁ": a code glued to the name by its dot
+_GLUED_PREFIX = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*[.)]|[IVX]+\.)(?=[^\W\d_])")
+_NAME_SEPARATORS = " .:-–—"
+
+
+@lru_cache(maxsize=4096)
+def split_code_prefix(text: str) -> tuple[Code, str, str] | None:
+    """A code written at the start of a name, for tables that keep no STT column (or leave it
+    empty): "1.1. Kế hoạch CCHC năm" → (1.1, "1.1.", "Kế hoạch CCHC năm"); "Tiêu chí 2: …",
+    "I ĐÁNH GIÁ …", "a) …". None when the name does not start with a code, or is nothing else.
+    A lone letter needs its "." or ")" and a Roman part without one is I, V, X only, so a name's
+    first word is never taken for a code."""
+    head = text.strip()
+    tokens = head.split(None, 5)
+    for count in range(min(5, len(tokens) - 1), 0, -1):  # the longest prefix first: "Tiêu chí thành phần 1"
+        last = tokens[count - 1]
+        code = read_code(" ".join(tokens[:count]))
+        if code is None or code.kind == "bullet" or (count > 1 and not code.word):
+            continue
+        marked = last[-1] in ".):"
+        if code.kind == "letter" and not marked:
+            continue
+        if code.kind == "part" and not code.word and not marked and not set(code.value) <= set("IVX"):
+            continue
+        if code.kind == "number" and any(len(piece) > 2 for piece in code.value.split(".")):
+            continue  # "2023 …", "100 …": a year or a count, not an STT
+        rest = head.split(None, count)[count].lstrip(_NAME_SEPARATORS).strip()
+        if rest:
+            return code, " ".join(tokens[:count]), rest
+    glued = _GLUED_PREFIX.match(head)
+    if glued is not None:
+        code = read_code(glued.group(1))
+        rest = head[glued.end():].strip()
+        if code is not None and rest:
+            return code, glued.group(1), rest
+    return None
+
+
 def _strip_words(text: str, count: int) -> str:
     parts = text.split()
     return " ".join(parts[count:])

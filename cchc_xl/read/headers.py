@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from ..errors import UnreadableWorkbook
 from ..text import clean_text, column_letter, fold
-from .codes import read_code
+from .codes import read_code, split_code_prefix
 from .grid import SheetGrid
 from .labels import HEADER_ROLES, ROLE_NAMES, ROLE_ORDER
 
@@ -150,7 +150,17 @@ def roles_of(texts: list[str]) -> dict[str, list[int]]:
 def _infer_code_column(sheet: SheetGrid, row: int, roles: dict[str, list[int]]) -> None:
     """No "STT" header, but two text columns ("Tiêu chí, chỉ tiêu" | "Nội dung"): the one whose
     cells below read as codes is the code column."""
-    if "code" in roles or len(roles.get("name", [])) < 2:
+    if "code" in roles:
+        return
+    names = roles.get("name", [])
+    if len(names) == 1:  # one text column, its names starting with codes: "1.1. Kế hoạch CCHC năm"
+        col = names[0]
+        hits = sum(1 for r in range(row + 1, min(sheet.height, row + 16))
+                   if (value := sheet.value(r, col)).__class__ is str and split_code_prefix(value) is not None)
+        if hits >= 3:
+            roles["code"] = [col]  # the same column: the table parser splits code and name
+        return
+    if len(names) < 2:
         return
     best, hits_best = None, 1
     for col in roles["name"]:

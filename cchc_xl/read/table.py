@@ -16,7 +16,7 @@ from ..errors import UnreadableWorkbook
 from ..model import Assessment, Criterion, ScoreCell, TableColumns
 from ..model.assessment import MAX_MAGNITUDE
 from ..text import clean_str, clean_text, fold, to_decimal_from_float
-from .codes import Code, is_list_marker, normalise_code, part_rank, read_code, sibling_key
+from .codes import Code, is_list_marker, normalise_code, part_rank, read_code, sibling_key, split_code_prefix
 from .grid import SheetGrid, WorkbookGrid
 from .headers import Header, find_header, merge_index, missing_message, role_of
 from .labels import TOTAL_WORDS
@@ -82,6 +82,22 @@ def _is_title(line) -> bool:
     text = texts[0].strip()
     letters = [ch for ch in text if ch.isalpha()]
     return len(letters) >= 12 and all(ch.isupper() for ch in letters)
+
+
+def _codes_only_in_names(rows, header_row: int, col_code: int, col_name: int) -> bool:
+    """The STT column is empty all the way down while names start with codes ("1.1. Kế hoạch
+    CCHC năm"): the officer typed the numbering into the names. A table that uses its STT
+    column stops this at its first row."""
+    prefixed = 0
+    for line in rows[header_row + 1:]:
+        if col_code < len(line):
+            code = read_code(line[col_code])
+            if code is not None and code.kind != "bullet":
+                return False
+        name = line[col_name] if col_name < len(line) else None
+        if name.__class__ is str and split_code_prefix(name) is not None:
+            prefixed += 1
+    return prefixed >= 2
 
 
 def parse_workbook(grid: WorkbookGrid, columns: dict[str, int] | None = None, sheet: str | None = None
@@ -182,9 +198,14 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
     col_expl = columns.get("explanation")
     col_comment = columns.get("appraisal_comment")
     col_max, col_self, col_appraised = columns["max"], columns["self"], columns.get("appraised")
-    core_columns = [columns[r] for r in _CORE_ROLES if r in columns]
-    table_columns = TableColumns(name, col_code, col_name, col_expl)
-    orphan_columns = TableColumns(name, col_code, col_name)  # a row without a code explains nothing
+    core_columns = list(dict.fromkeys(columns[r] for r in _CORE_ROLES if r in columns))
+    # no STT column, or an empty one: the codes are read from the start of the names, and a
+    # finding about a code points at the name cell, where the code is written
+    codes_in_names = col_name is not None and (
+        col_code == col_name or _codes_only_in_names(rows, header_row, col_code, col_name))
+    code_at = col_name if codes_in_names else col_code
+    table_columns = TableColumns(name, code_at, col_name, col_expl)
+    orphan_columns = TableColumns(name, code_at, col_name)  # a row without a code explains nothing
 
     def text_at(r, line, col):
         """Text of a cell; a merged explanation belongs to every row it covers."""
@@ -251,7 +272,13 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
         else:
             text = line[col_name]
             text = clean_str(text) if text.__class__ is str else clean_text(text)
-        if code_raw.__class__ is str:
+        if codes_in_names and (code_raw is None or col_code == col_name):
+            split = split_code_prefix(text) if text else None
+            if split is None:
+                code, written = None, ""
+            else:
+                code, written, text = split
+        elif code_raw.__class__ is str:
             code, written = _code_cell(code_raw)
         else:
             code, written = read_code(code_raw), clean_text(code_raw)

@@ -113,12 +113,18 @@ def score_rules(assessment: Assessment, which: str = "self") -> list[Finding]:
                      "lý do bị trừ điểm.", target.row)
             )
     findings.extend(_total_rules(assessment, which))
-    if which == "self":
+    if which == "self" and assessment.orphans:
+        from ..read.codes import split_code_prefix  # what the STT cell would have said
+
         for orphan in assessment.orphans:
             if orphan.code_written:  # something is written there, but not a code that can be placed
                 message = (f"Hàng {orphan.row + 1} (“{orphan.name[:60]}”) có điểm nhưng ô STT ghi "
                            f"“{orphan.code_written[:30]}” — không đọc được là số thứ tự (dạng 1, 1.1, 1.1.1, I, a)), "
                            "nên không được cộng vào mục nào; hãy sửa STT cho hàng này.")
+            elif (prefix := split_code_prefix(orphan.name)) is not None:  # numbered in the name, here only
+                message = (f"Hàng {orphan.row + 1} (“{orphan.name[:60]}”) có điểm nhưng ô STT để trống: số thứ tự "
+                           f"“{prefix[1]}” đang viết ở đầu tên, nên hàng không được cộng vào mục nào; hãy chuyển "
+                           "số đó sang cột STT như các hàng khác.")
             else:
                 message = (f"Hàng {orphan.row + 1} (“{orphan.name[:60]}”) có điểm nhưng không có STT, "
                            "nên không được cộng vào mục nào; hãy ghi STT cho hàng này.")
