@@ -511,13 +511,15 @@ def test_recalc_and_report_of_a_table_numbered_in_its_names(tmp_path):
     assert ["1.1.", "Kế hoạch CCHC năm"] in rows
 
 
-def test_one_row_numbered_in_its_name_is_named_in_the_message(tmp_path):
+@pytest.mark.parametrize("name, code", [("Kế hoạch CCHC năm", "1.1."), ("CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CCHC", "1.")])
+def test_one_row_numbered_in_its_name_is_named_in_the_message(tmp_path, name, code):
+    # "1. CÔNG TÁC …" reads like a scoring option ("1. …"), but it has its own self score: not a note
     def edit(ws):
-        row = _row_named(ws, "Kế hoạch CCHC năm")
-        ws.cell(row, 2).value, ws.cell(row, 1).value = "1.1. Kế hoạch CCHC năm", None
-    finding = next(f for f in check_file(edited_example(tmp_path, "mot_hang.xlsx", edit)).findings
-                   if f.code == "missing-code")
-    assert "số thứ tự “1.1.” đang viết ở đầu tên" in finding.message and "chuyển số đó sang cột STT" in finding.message
+        row = _row_named(ws, name)
+        ws.cell(row, 2).value, ws.cell(row, 1).value = f"{code} {name}", None
+    findings = check_file(edited_example(tmp_path, "mot_hang.xlsx", edit)).findings
+    finding = next(f for f in findings if f.code == "missing-code")
+    assert f"số thứ tự “{code}” đang viết ở đầu tên" in finding.message and "chuyển số đó sang cột STT" in finding.message
 
 
 @pytest.mark.parametrize("name, expected", [

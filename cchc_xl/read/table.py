@@ -304,7 +304,10 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
             max_cell, self_cell = score(r, line, col_max), score(r, line, col_self)
             explanation = text_at(r, line, col_expl) if col_expl is not None else ""
             has_points = not max_cell.blank or not self_cell.blank
-            rubric = code is None and not written and text and is_list_marker(text)
+            # a scoring option typed under a criterion ("a) …: 1", "- …"); a numbered line that has
+            # its own self score is a criterion whose STT went into its name, reported as such
+            rubric = code is None and not written and text and is_list_marker(text) and (
+                self_cell.blank or not text.lstrip()[:1].isdigit())
             if has_points and not rubric:
                 # points without a code that can be placed: reported, quoting what is written
                 assessment.orphans.append(
