@@ -55,6 +55,8 @@ def to_decimal_from_float(value: float) -> Decimal:
 
 
 _NUMBER_TEXT = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+# "0,5 điểm", "1đ": the unit an officer types after the number (NFC or NFD, any case)
+_POINTS_UNIT = re.compile(r"(?<=\d)\s*(?:điểm|đ)\.?$", re.IGNORECASE)
 
 
 class NotANumber(ValueError):
@@ -87,10 +89,13 @@ def parse_score(value) -> Decimal | None:
     text = str(value).replace("\u00a0", " ").strip()
     if not text:
         return None
-    if not _NUMBER_TEXT.match(text.replace(" ", "")):
-        raise NotANumber(text)
+    digits = text.replace(" ", "")
+    if not _NUMBER_TEXT.match(digits):
+        digits = _POINTS_UNIT.sub("", unicodedata.normalize("NFC", digits))
+        if not _NUMBER_TEXT.match(digits):
+            raise NotANumber(text)
     try:
-        number = Decimal(text.replace(" ", "").replace(",", "."))
+        number = Decimal(digits.replace(",", "."))
     except InvalidOperation as exc:  # pragma: no cover - regex guards this
         raise NotANumber(text) from exc
     if abs(number) > 10**6:

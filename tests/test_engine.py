@@ -309,3 +309,25 @@ def test_scores_do_not_depend_on_which_criterion_is_asked_first(tmp_path):
     assert by_key["I.1.3.1"][1] == Decimal(1)
     assert by_key["I.1.5.2"][1] == Decimal(-1)
     assert by_key["II.3"][2] == by_key["II.3"][0] > 0
+
+
+@pytest.mark.parametrize("engine", ["calamine", "openpyxl"])
+def test_scores_typed_with_their_unit_count(tmp_path, engine):
+    """'0,5 điểm', '1đ', '2 ĐIỂM': the number is read; the cell itself is never rewritten."""
+    import unicodedata
+
+    def edit(ws):
+        for row in range(18, ws.max_row + 1):
+            value, code = ws.cell(row, 4).value, ws.cell(row, 1).value
+            if isinstance(value, (int, float)):
+                text = f"{value:g}".replace(".", ",")
+                ws.cell(row, 4).value = [f"{text} điểm", f"{text}đ", f"{text} ĐIỂM",
+                                         unicodedata.normalize("NFD", f"{text} Điểm.")][row % 4]
+    path = edited_example(tmp_path, "don_vi.xlsx", edit)
+    assert totals_of(path, engine) == EXPECTED
+    assert not [f for f in check_file(path).findings if f.code == "not-a-number"]
+    assert openpyxl.load_workbook(path).worksheets[0].cell(21, 4).value.endswith(("điểm", "đ", "ĐIỂM", "Điểm."))
+    for text in ("0,5 điểm thưởng", "1/2 điểm", "điểm"):
+        result = check_file(edited_example(tmp_path, "khong_so.xlsx", _set("I", "1.2", 4, text)))
+        assert [f.message for f in result.findings if f.code == "not-a-number"] == [
+            f"Điểm tự đánh giá của mục 1.2 là “{text}”, không phải là số; hãy nhập số, ví dụ 0,5 hoặc 1."]

@@ -381,17 +381,22 @@ def test_recalc_lists_every_replaced_value(tmp_path):
     def edit(ws):
         ws.cell(find_row(ws, "I", "I"), 4).value = 53.7  # a typed part total that disagrees
         ws.cell(find_row(ws, "I", "3"), 4).value = 20
+        ws.cell(find_row(ws, "I", "1"), 4).value = "14 điểm"  # the right number, with words of the officer's
+        ws.cell(find_row(ws, "I", "1.1"), 4).value = "chưa chấm"  # no number at all
     path = edited_example(tmp_path, "sai.xlsx", edit)
-    i_row, area_row = (find_row(openpyxl.load_workbook(path).worksheets[0], "I", c) for c in ("I", "3"))
+    rows = {c: find_row(openpyxl.load_workbook(path).worksheets[0], "I", c) for c in ("I", "3", "1", "1.1")}
+    expected = [f"D{rows['I']}: 53,7 → 71,2", f"D{rows['3']}: 20 → 17,1", f"D{rows['1']}: “14 điểm” → 14",
+                f"D{rows['1.1']}: “chưa chấm” → 2,5"]
     proc = cli("recalc", path)
     assert proc.returncode == 0, proc.stderr
-    assert f"D{i_row}: 53,7 → 71,2" in proc.stdout and f"D{area_row}: 20 → 17,1" in proc.stdout
+    assert all(line in proc.stdout for line in expected), proc.stdout
     sheet = openpyxl.load_workbook(path)["Kết quả kiểm tra"]
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     replaced = [row[1] for row in values if row[0] == "Ô đã thay (cũ → mới)"]
-    assert f"D{i_row}: 53,7 → 71,2" in replaced and f"D{area_row}: 20 → 17,1" in replaced
+    assert sorted(replaced) == sorted(expected)
+    i_row = rows["I"]
     before = [row for row in values if row[3] == "self-sum-mismatch"]
-    assert {row[1] for row in before} >= {f"D{i_row}", f"D{area_row}"}
+    assert {row[1] for row in before} >= {f"D{i_row}", f"D{rows['3']}"}
     assert all(str(row[5]).startswith("Trước khi tính lại:") for row in before)
     backup = next(tmp_path.glob("sai.sao-luu-*"))
     assert openpyxl.load_workbook(backup).worksheets[0].cell(i_row, 4).value == 53.7

@@ -40,14 +40,15 @@ class RecalcPlan:
     totals: Totals
     checked_at: dt.datetime
     skipped_formulas: list[str] = field(default_factory=list)
-    # cells whose typed value recalc replaced: (address, old, new), so nothing changes untraced
-    replaced: list[tuple[str, Decimal, Decimal | None]] = field(default_factory=list)
+    # cells whose typed value recalc replaced: (address, old, new), so nothing changes untraced;
+    # old is the text as typed when it was text ("71,2 điểm", "chưa chấm"), else its number
+    replaced: list[tuple[str, Decimal | str, Decimal | None]] = field(default_factory=list)
 
     def replaced_text(self) -> list[str]:
         from ..text import vn
 
-        return [f"{address}: {vn(old)} → {vn(new) if new is not None else '(trống)'}"
-                for address, old, new in self.replaced]
+        return [f"{address}: {vn(old) if isinstance(old, Decimal) else f'“{old}”'} → "
+                f"{vn(new) if new is not None else '(trống)'}" for address, old, new in self.replaced]
 
     @property
     def errors(self) -> int:
@@ -74,8 +75,8 @@ def plan_recalc(assessment: Assessment, against=None, known_sets=()) -> RecalcPl
             continue
         computed = crit.computed_self()
         new = _round(computed)
-        if crit.self.value is not None and crit.self.value != new:
-            replaced.append((cell.address, crit.self.value, new))
+        if _typed_differently(crit.self, new):
+            replaced.append((cell.address, _as_typed(crit.self), new))
         values[(cell.row, cell.col)] = new
         crit.self = ScoreCell.at(cell, computed, new)
     totals = assessment.totals()
@@ -85,9 +86,8 @@ def plan_recalc(assessment: Assessment, against=None, known_sets=()) -> RecalcPl
             skipped.append(cell.address)
         else:
             new = _round(totals.self)
-            old = assessment.total_self.value
-            if old is not None and old != new:
-                replaced.append((cell.address, old, new))
+            if _typed_differently(assessment.total_self, new):
+                replaced.append((cell.address, _as_typed(assessment.total_self), new))
             values[(cell.row, cell.col)] = new
             assessment.total_self = ScoreCell.at(cell, totals.self, _round(totals.self))
     findings = check_assessment(assessment, against, known_sets)
@@ -105,6 +105,18 @@ def plan_recalc(assessment: Assessment, against=None, known_sets=()) -> RecalcPl
         mark.messages.append(finding.message)
     return RecalcPlan(assessment.sheet, values, marks, findings, totals, dt.datetime.now().replace(microsecond=0),
                       skipped, replaced)
+
+
+def _typed_differently(typed: ScoreCell, new: Decimal | None) -> bool:
+    """The cell holds something other than the number recalc writes: another number, or text
+    (“71,2 điểm”, “chưa chấm”: the number may agree, the words are still the officer's)."""
+    if typed.raw.__class__ is str and typed.raw.strip():
+        return True
+    return typed.value is not None and typed.value != new
+
+
+def _as_typed(typed: ScoreCell) -> Decimal | str:
+    return typed.raw.strip() if typed.raw.__class__ is str else typed.value
 
 
 def _round(value: Decimal | None) -> Decimal | None:
