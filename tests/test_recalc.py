@@ -283,3 +283,40 @@ def test_our_findings_sheet_is_known_after_libreoffice_saved_it(tmp_path, exampl
     outcome = recalc_file(saved, backup=False)
     assert outcome.plan.errors == 0
     assert openpyxl.load_workbook(saved)["Kết quả kiểm tra"]["A1"].value.startswith("KẾT QUẢ KIỂM TRA CHỈ SỐ CCHC")
+
+
+def test_a_sum_with_an_unreadable_cell_below_is_never_written(tmp_path):
+    """A leaf typed 'abc': its parents' sum is unknown. check says so instead of offering a
+    'right value'; recalc keeps what the officer typed in those parents (and the total) and says
+    which cells it held; once the leaf is fixed, the next recalc computes them."""
+    from cchc_xl.api import check_file
+    from cchc_xl.write.recalc import recalc_file
+    from helpers import edited_example, find_row
+
+    def edit(ws):
+        ws.cell(find_row(ws, "I", "1.1.1"), 4).value = "abc"
+        ws.cell(find_row(ws, "I", "1.1"), 4).value = 2  # typed wrong: its finding stays, once
+    path = edited_example(tmp_path, "abc.xlsx", edit)
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    rows = {code: find_row(ws, "I", code) for code in ("I", "1", "1.1", "1.1.1", "1.2")}
+    leaf = f"D{rows['1.1.1']}"
+    messages = {f.cell: f.message for f in check_file(path).findings if f.code == "self-sum-mismatch"}
+    assert messages[f"D{rows['1']}"] == (
+        "Điểm tự đánh giá của mục 1 ghi 14 nhưng tổng các mục con (1.1 … 1.7) là 13,5 nếu bỏ qua ô "
+        f"{leaf}, nơi chưa đọc được điểm; hãy sửa ô đó trước rồi so lại.")
+    out = tmp_path / "ra.xlsx"
+    outcome = recalc_file(path, out)
+    held = [f"D{rows[c]}" for c in ("I", "1", "1.1")]
+    assert outcome.plan.held[:3] == held
+    assert any(line.startswith("Chưa tính lại các ô") and ", ".join(held) in line for line in outcome.lines())
+    book = openpyxl.load_workbook(out)
+    assert [book.worksheets[0].cell(rows[c], 4).value for c in ("I", "1", "1.1", "1.1.1")] == [71.2, 14, 2, "abc"]
+    listed = [[c.value for c in row] for row in book["Kết quả kiểm tra"].iter_rows()]
+    assert ["Chưa tính lại (mục con chưa đọc được điểm)", ", ".join(outcome.plan.held)] == listed[9][:2]
+    cells = [row[1] for row in listed if row[3] == "self-sum-mismatch"]
+    assert sorted(cells) == sorted(set(cells))  # each held parent's finding once, not before and after
+    book.worksheets[0].cell(rows["1.1.1"], 4).value = 0.5  # fixed
+    book.save(out)
+    again = recalc_file(out)
+    assert again.plan.held == [] and again.plan.errors == 0
+    assert openpyxl.load_workbook(out).worksheets[0].cell(rows["1.1"], 4).value == 2.5

@@ -159,12 +159,36 @@ def _sum_rules(crit: Criterion, cell: ScoreCell, which: str) -> list[Finding]:
     computed = crit.computed_self(which)
     if cell.value is not None and computed != cell.value:
         right = vn(computed) if computed is not None else "để trống (các mục con chưa chấm)"
+        unread = unreadable_below(crit, which)
+        if unread:  # the sum is not known until those cells are fixed: no "right value" to offer
+            if len(unread) == 1:
+                advice = f"là {right} nếu bỏ qua ô {unread[0]}, nơi chưa đọc được điểm; hãy sửa ô đó trước rồi so lại."
+            else:
+                shown = ", ".join(unread[:3]) + (f" và {len(unread) - 3} ô khác" if len(unread) > 3 else "")
+                advice = (f"là {right} nếu bỏ qua các ô {shown}, nơi chưa đọc được điểm; hãy sửa các ô đó "
+                          "trước rồi so lại.")
+        else:
+            advice = f"là {right}; giá trị đúng là {right}."
         findings.append(
             _at(crit, cell, "self-sum-mismatch",
                 f"{COLUMN_VI[which]} của mục {crit.code} ghi {vn(cell.value)} nhưng tổng các mục con "
-                f"({_children_list(crit)}) là {right}; giá trị đúng là {right}.")
+                f"({_children_list(crit)}) {advice}")
         )
     return findings
+
+
+def unreadable_below(crit: Criterion, which: str = "self") -> list[str]:
+    """Cells under ``crit`` whose score could not be read (text, an error value, a formula with no
+    value): the sum of the children leaves them out, so it is not the criterion's score yet."""
+    found, stack = [], list(reversed(crit.children))
+    while stack:
+        child = stack.pop()
+        score = getattr(child, which)
+        if child.children:
+            stack.extend(reversed(child.children))
+        elif score is not None and score.problem is not None and score.sheet is not None:
+            found.append(score.cell.address)
+    return found
 
 
 def _total_rules(assessment: Assessment, which: str) -> list[Finding]:

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from ..model import Assessment, ScoreCell, Totals
 from ..rules import ERROR, WARNING, Finding, check_assessment, count
+from ..rules.scores import unreadable_below
 from ..text import round_points, split_address
 
 MARK_COLOURS = {ERROR: "FFFFC7C7", WARNING: "FFFFF2B0"}  # ARGB; distinctive, so a re-run knows its own marks
@@ -43,6 +44,8 @@ class RecalcPlan:
     # cells whose typed value recalc replaced: (address, old, new), so nothing changes untraced;
     # old is the text as typed when it was text ("71,2 điểm", "chưa chấm"), else its number
     replaced: list[tuple[str, Decimal | str, Decimal | None]] = field(default_factory=list)
+    # parent cells left as typed: a cell below them holds no readable score, so their sum is unknown
+    held: list[str] = field(default_factory=list)
 
     def replaced_text(self) -> list[str]:
         from ..text import vn
@@ -62,7 +65,7 @@ class RecalcPlan:
 def plan_recalc(assessment: Assessment, against=None, known_sets=()) -> RecalcPlan:
     """Compute parents and total, apply them to the model, then check what results."""
     values: dict[tuple[int, int], Decimal | None] = {}
-    skipped = []
+    skipped, held = [], []
     replaced: list[tuple[str, Decimal, Decimal | None]] = []
     # what was wrong in the typed subtotals before they are replaced stays on the record
     before = [f for f in check_assessment(assessment, against, known_sets) if f.code == "self-sum-mismatch"]
@@ -72,6 +75,9 @@ def plan_recalc(assessment: Assessment, against=None, known_sets=()) -> RecalcPl
             continue
         if crit.self.is_formula:  # the officer's own formula: theirs, Excel recomputes it
             skipped.append(cell.address)
+            continue
+        if unreadable_below(crit):  # a sum known to be short is never written over what was typed
+            held.append(cell.address)
             continue
         computed = crit.computed_self()
         new = _round(computed)
@@ -84,6 +90,8 @@ def plan_recalc(assessment: Assessment, against=None, known_sets=()) -> RecalcPl
         cell = assessment.total_self.cell
         if assessment.total_self.is_formula:
             skipped.append(cell.address)
+        elif any(unreadable_below(part) for part in assessment.parts):
+            held.append(cell.address)
         else:
             new = _round(totals.self)
             if _typed_differently(assessment.total_self, new):
@@ -91,6 +99,7 @@ def plan_recalc(assessment: Assessment, against=None, known_sets=()) -> RecalcPl
             values[(cell.row, cell.col)] = new
             assessment.total_self = ScoreCell.at(cell, totals.self, _round(totals.self))
     findings = check_assessment(assessment, against, known_sets)
+    before = [f for f in before if f.cell not in held]  # a held cell keeps its typed value, and its finding
     for finding in before:
         finding.message = f"Trước khi tính lại: {finding.message} Đã ghi giá trị đúng; giá trị cũ có trong bản sao lưu."
     findings = sorted(findings + before, key=lambda f: (f.row if f.row >= 0 else 10**9, f.cell, f.code))
@@ -104,7 +113,7 @@ def plan_recalc(assessment: Assessment, against=None, known_sets=()) -> RecalcPl
             mark.severity = ERROR
         mark.messages.append(finding.message)
     return RecalcPlan(assessment.sheet, values, marks, findings, totals, dt.datetime.now().replace(microsecond=0),
-                      skipped, replaced)
+                      skipped, replaced, held)
 
 
 def _typed_differently(typed: ScoreCell, new: Decimal | None) -> bool:
@@ -167,6 +176,7 @@ def findings_rows(plan: RecalcPlan, unit: str = "", filled: set[str] = frozenset
         *[[f"Phần {part}", v["self"] if v["self"] is not None else "", f"/ {v['max']}"] for part, v in t.by_part.items()],
         ["Số lỗi / cảnh báo", f"{plan.errors} lỗi, {plan.warnings} cảnh báo"],
         *[["Ô đã thay (cũ → mới)", line] for line in plan.replaced_text()],
+        *([["Chưa tính lại (mục con chưa đọc được điểm)", ", ".join(plan.held)]] if plan.held else []),
     ]
     table = [
         [index, f.cell, SEVERITY_VI[f.severity], f.code, f"{f.part} / {f.criterion}".strip(" /"), f.message,

@@ -51,6 +51,9 @@ class RecalcOutcome:
             out.append("Đã thay giá trị bạn gõ ở các ô (cũ → mới): " + "; ".join(self.plan.replaced_text()))
         if self.backup:
             out.append(f"Bản sao lưu tệp gốc: {self.backup}")
+        if self.plan.held:
+            out.append("Chưa tính lại các ô (có mục con chưa đọc được điểm; sửa lỗi rồi tính lại): "
+                       + ", ".join(self.plan.held))
         if self.plan.skipped_formulas:
             out.append("Giữ nguyên công thức của bạn ở các ô: " + ", ".join(self.plan.skipped_formulas))
         if self.notes_skipped:
