@@ -271,3 +271,23 @@ def test_an_error_from_excel_itself_is_a_vietnamese_message_box(tmp_path, monkey
     assert cchc_xl.main(book) is None
     alerts = [a["args"][0] for a in actions(book) if a["func"] == "alert"]
     assert len(alerts) == 1 and alerts[0].startswith("Chưa làm được: ") and said in alerts[0]
+
+
+def test_the_button_keeps_a_parent_whose_sum_is_unknown(tmp_path):
+    """A leaf typed 'abc' under 1.1: the button writes the other parents' sums, and leaves 1.1, 1
+    and I as the officer typed them (not a sum short of that leaf)."""
+    import openpyxl
+
+    def edit(ws):
+        blank_parents(ws)  # parents blank: the button fills those it can
+        ws.cell(find_row(ws, "I", "1.1.1"), 4).value = "abc"
+        ws.cell(find_row(ws, "I", "1"), 4).value = 14
+    path = edited_example(tmp_path, "abc.xlsx", edit)
+    book = remote_book(path)
+    outcome = cchc_xl.main(book)
+    written = score_writes(book)
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    assert written[find_row(ws, "I", "1")] == 14 and written[find_row(ws, "I", "1.1.1")] == "abc"
+    assert written[find_row(ws, "I", "1.1")] in (None, "") and written[find_row(ws, "I", "I")] in (None, "")
+    assert written[find_row(ws, "I", "3")] == 17.1  # a parent with every cell readable is written
+    assert f"D{find_row(ws, 'I', '1')}" in outcome.plan.held
