@@ -541,3 +541,50 @@ def test_what_counts_as_a_code_at_the_start_of_a_name(name, expected):
     from cchc_xl.read.codes import split_code_prefix
     found = split_code_prefix(name)
     assert (None if found is None else (found[0].value, found[1], found[2])) == expected
+
+
+@pytest.mark.parametrize("label", ["Tổng phần I", "Cộng phần I", "Cộng mục I", "TONG PHAN I", "Tổng kết"])
+def test_a_subtotal_between_parts_does_not_end_the_table(tmp_path, label):
+    """A "Tổng phần I" row under part I ended the table: part II was dropped without a word."""
+    def edit(ws):
+        row = find_row(ws, "II", "II")
+        ws.insert_rows(row)
+        ws.cell(row, 2).value, ws.cell(row, 3).value, ws.cell(row, 4).value = label, 74, 71.2
+    path = edited_example(tmp_path, "tong_phan.xlsx", edit)
+    assert totals(path) == (Decimal(100), Decimal("73.2"), Decimal(24))
+    result = check_file(path)
+    assert [(f.code, f.criterion) for f in result.findings] == [(f.code, f.criterion) for f in check_file(EXAMPLE).findings]
+    assert result.assessment.total_row == openpyxl.load_workbook(path).worksheets[0].max_row - 1
+
+
+@pytest.mark.parametrize("label", ["Tổng cộng (I+II)", "TỔNG ĐIỂM TỰ ĐÁNH GIÁ CỦA XÃ", "Tổng số điểm (I + II)", "Cộng",
+                                   "TONG CONG"])
+def test_total_rows_as_officers_label_them(tmp_path, label):
+    def edit(ws):
+        ws.cell(ws.max_row, 2).value, ws.cell(ws.max_row, 4).value = label, 70
+    path = edited_example(tmp_path, "tong.xlsx", edit)
+    result = check_file(path)
+    assert result.assessment.total_row == openpyxl.load_workbook(path).worksheets[0].max_row - 1
+    assert not [f for f in result.findings if f.code == "missing-code"]
+    total = next(f for f in result.findings if f.code == "self-sum-mismatch")
+    assert total.criterion == "Tổng" and "Dòng Tổng ghi 70 điểm tự đánh giá" in total.message
+
+
+def test_a_total_typed_above_the_table_and_a_row_named_cong_tac(tmp_path):
+    """The total on top, right under the header, is the total (it ended the table before any
+    criterion); "Công tác …" without STT is a criterion missing its code, not "Cộng"."""
+    def edit(ws):
+        total = [ws.cell(ws.max_row, col).value for col in range(1, 6)]
+        ws.delete_rows(ws.max_row)
+        ws.insert_rows(18)
+        for col, value in enumerate(total, start=1):
+            ws.cell(18, col).value = value
+        ws.cell(find_row(ws, "I", "1"), 1).value = None  # "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CCHC", its STT lost
+    path = edited_example(tmp_path, "tong_tren.xlsx", edit)
+    result = check_file(path)
+    assert result.assessment.total_row == 17 and len(result.assessment.criteria) == 104
+    orphan = next(f for f in result.findings if f.code == "missing-code")
+    assert "CÔNG TÁC CHỈ ĐẠO" in orphan.message
+    out = tmp_path / "ra.xlsx"
+    recalc_file(path, out)
+    assert openpyxl.load_workbook(out).worksheets[0].cell(18, 4).value == 59.2  # part I without area 1 (14), + 2

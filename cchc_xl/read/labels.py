@@ -43,5 +43,3 @@ META_LABELS = {
     "signer": "Người ký",
     "recipients": "Nơi nhận",
 }
-
-TOTAL_WORDS = ("tong", "tong cong", "tong diem", "tong so")

@@ -19,7 +19,6 @@ from ..text import clean_str, clean_text, fold, to_decimal_from_float
 from .codes import Code, is_list_marker, normalise_code, part_rank, read_code, sibling_key, split_code_prefix
 from .grid import SheetGrid, WorkbookGrid
 from .headers import Header, find_header, merge_index, missing_message, role_of
-from .labels import TOTAL_WORDS
 from .meta import read_meta
 
 __all__ = ["parse_workbook", "build_tree", "read_meta", "normalise_code", "find_header"]
@@ -34,10 +33,50 @@ def _code_cell(raw: str) -> tuple[Code | None, str]:
     return read_code(raw), clean_str(raw)
 
 
-def _is_total(*texts: str) -> bool:
+_PARENTHESES = re.compile(r"\([^)]*\)")
+# what follows "Tổng"/"Cộng" on a total row ("Tổng điểm tự đánh giá của xã", "Cộng (I + II)");
+# "phần"/"mục" make it a part's subtotal ("Tổng phần I", "Cộng mục II")
+_TOTAL_NEXT = {"cong", "diem", "so", "chung"}
+_SUBTOTAL_NEXT = {"phan", "muc"}
+
+
+def _total_kind(*texts: str) -> str | None:
+    """"total" for the table's total row, "subtotal" for a part's, None for anything else.
+    "Cộng" is told from "Công" (công tác…) by its mark; a text typed without marks ("TONG
+    CONG") is read folded."""
     for text in texts:
-        folded = fold(text).rstrip(":").strip()
-        if folded in TOTAL_WORDS or (folded.startswith("tong ") and len(folded) <= 20):
+        if not text:
+            continue
+        lowered = _PARENTHESES.sub(" ", text.lower()).replace(":", " ").split()
+        if not lowered:
+            continue
+        first = lowered[0]
+        if not (first in ("tổng", "cộng") or (first in ("tong", "cong") and text.isascii())):
+            continue  # "công tác…", "tống đạt…": other words
+        following = fold(lowered[1]) if len(lowered) > 1 else ""
+        if not following:
+            return "total"
+        if following in _SUBTOTAL_NEXT:
+            return "subtotal"
+        if following in _TOTAL_NEXT or (fold(first) == "tong" and len(" ".join(lowered)) <= 20):
+            return "total"
+    return None
+
+
+def _criteria_below(rows, start: int, col_code: int, col_name: int | None, col_max: int, codes_in_names: bool
+                    ) -> bool:
+    """A row below ``start`` holds a criterion (a code and a max): a "Tổng" row there is not the
+    end of the table (a total typed on top, or a part's subtotal)."""
+    for line in rows[start + 1:]:
+        value = line[col_max] if col_max < len(line) else None
+        if value is None or value == "" or isinstance(value, bool):
+            continue
+        if codes_in_names:
+            name = line[col_name] if col_name is not None and col_name < len(line) else None
+            code = split_code_prefix(name)[0] if name.__class__ is str and split_code_prefix(name) else None
+        else:
+            code = read_code(line[col_code]) if col_code < len(line) else None
+        if code is not None and code.kind in ("part", "number"):
             return True
     return False
 
@@ -245,6 +284,7 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
     word_levels: dict[str, int] = {}  # "tieu chi" → 1, "chi tieu" → 2, in the order the table uses them
     level_codes: dict[int, str] = {}
     title_notes: list[tuple[Criterion, str]] = []
+    ended = None  # the total row that ends the table
     for r in range(header_row + 1, len(rows)):
         line = rows[r]
         if len(line) < width:  # one padding instead of a bounds check per cell
@@ -296,11 +336,19 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
             for deeper in [lv for lv in level_codes if lv > level]:
                 del level_codes[deeper]
         if code is None or code.kind == "bullet":
-            if code is None and _is_total(written if code_raw.__class__ is str else "", text):
-                assessment.total_row = r
-                assessment.total_max = score(r, line, col_max)
-                assessment.total_self = score(r, line, col_self)
-                break
+            kind = _total_kind(written if code_raw.__class__ is str else "", text) if code is None else None
+            if kind == "subtotal":  # "Tổng phần I": the part's own row holds these numbers
+                continue
+            if kind == "total":
+                more = _criteria_below(rows, r, col_code, col_name, col_max, codes_in_names)
+                if assessment.total_row is None or not more:
+                    assessment.total_row = r
+                    assessment.total_max = score(r, line, col_max)
+                    assessment.total_self = score(r, line, col_self)
+                if not more:
+                    ended = r
+                    break
+                continue
             max_cell, self_cell = score(r, line, col_max), score(r, line, col_self)
             explanation = text_at(r, line, col_expl) if col_expl is not None else ""
             has_points = not max_cell.blank or not self_cell.blank
@@ -345,7 +393,7 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
             last_number = criterion
         elif code.kind == "part":
             last_number, level_codes = None, {}
-    end = assessment.total_row if assessment.total_row is not None else len(rows) - 1
+    end = ended if ended is not None else len(rows) - 1
     assessment.meta = read_meta(grid, (name, header_row + 1, end))
     build_tree(assessment)
     return assessment
