@@ -37,19 +37,19 @@ OFFICIAL = [
 ]
 
 
-def official_docx(path: Path) -> Path:
+def official_docx(path: Path, official=OFFICIAL) -> Path:
     """The annex of the decision as a Word table, the way such annexes are typed."""
     from docx import Document
 
     doc = Document()
     doc.add_paragraph("PHỤ LỤC: BỘ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH ỦY BAN NHÂN DÂN CÁC XÃ, PHƯỜNG NĂM 2022 "
                       "(kèm theo Quyết định số 3793/QĐ-UBND năm 2022 của UBND thành phố Hải Phòng)")
-    rows = 1 + sum(1 + len(options) for *_, options in OFFICIAL) + 1
+    rows = 1 + sum(1 + len(options) for *_, options in official) + 1
     table = doc.add_table(rows=rows, cols=5)
     for cell, text in zip(table.rows[0].cells, HEADERS):
         cell.text = text
     r = 1
-    for code, name, maximum, evidence, guidance, options in OFFICIAL:
+    for code, name, maximum, evidence, guidance, options in official:
         cells = table.rows[r].cells
         for cell, text in zip(cells, (code, name, maximum, evidence, guidance)):
             cell.text = text
@@ -407,3 +407,18 @@ def test_an_official_table_without_stt_column_imports_alike(tmp_path):
     published = criteria(sample)
     assert criteria(moved) == published and len(published) == 7
     assert ("II", "1.1", "Ban hành và thực hiện Kế hoạch CCHC hàng năm") in [c[:3] for c in published]
+
+
+def test_a_subtotal_row_in_the_annex_does_not_end_the_set(tmp_path):
+    """"Tổng phần I" under the survey part ended the import there: parts II and III were lost."""
+    from cchc_xl.criteria_sets.importer import import_table
+
+    with_subtotal = list(OFFICIAL)
+    with_subtotal.insert(1, ("", "Tổng phần I", "35", "", "", []))
+    with_subtotal.insert(-2, ("", "Cộng phần II", "65", "", "", []))
+
+    def criteria(path):
+        return [(c.part, c.code, c.name, c.max, c.guidance) for c in import_table(path, "hp").criteria]
+
+    plain = criteria(official_docx(tmp_path / "a.docx"))
+    assert criteria(official_docx(tmp_path / "b.docx", with_subtotal)) == plain and len(plain) == len(OFFICIAL)

@@ -13,6 +13,7 @@ from ..errors import CchcError, UnreadableWorkbook
 from ..read.codes import read_code, split_code_prefix
 from ..read.grid import SheetGrid
 from ..read.headers import MergeIndex, find_header, missing_message
+from ..read.table import criteria_below, total_kind
 from ..read.package import MEMBER_DAMAGE, vet_word_file
 from ..text import NotANumber, clean_text, fold, parse_score
 from .schema import CriteriaSet, InvalidSet, SetCriterion, guess_kind
@@ -152,8 +153,12 @@ def _rows(sheet: SheetGrid, header) -> list[SetCriterion]:
         guidance = clean_text(cell(col_guidance)) if col_guidance is not None else ""
         evidence = clean_text(cell(col_evidence)) if col_evidence is not None else ""
         if code is None or code.kind == "bullet":
-            if fold(name).startswith("tong") and last is not None:
-                break  # the total row
+            kind = total_kind(name)
+            if kind == "subtotal":  # "Tổng phần I"
+                continue
+            if kind == "total" and last is not None and not criteria_below(
+                    sheet.rows, r, col_code, col_name, col_max, col_code == col_name):
+                break  # the total row: nothing below it is a criterion
             text = " ".join(t for t in (name, guidance) if t)
             if last is not None and text:  # a scoring option or a note: guidance of the criterion above
                 last.guidance = "\n".join(t for t in (last.guidance, text) if t)

@@ -40,7 +40,7 @@ _TOTAL_NEXT = {"cong", "diem", "so", "chung"}
 _SUBTOTAL_NEXT = {"phan", "muc"}
 
 
-def _total_kind(*texts: str) -> str | None:
+def total_kind(*texts: str) -> str | None:
     """"total" for the table's total row, "subtotal" for a part's, None for anything else.
     "Cộng" is told from "Công" (công tác…) by its mark; a text typed without marks ("TONG
     CONG") is read folded."""
@@ -63,7 +63,7 @@ def _total_kind(*texts: str) -> str | None:
     return None
 
 
-def _criteria_below(rows, start: int, col_code: int, col_name: int | None, col_max: int, codes_in_names: bool
+def criteria_below(rows, start: int, col_code: int, col_name: int | None, col_max: int, codes_in_names: bool
                     ) -> bool:
     """A row below ``start`` holds a criterion (a code and a max): a "Tổng" row there is not the
     end of the table (a total typed on top, or a part's subtotal)."""
@@ -336,11 +336,11 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
             for deeper in [lv for lv in level_codes if lv > level]:
                 del level_codes[deeper]
         if code is None or code.kind == "bullet":
-            kind = _total_kind(written if code_raw.__class__ is str else "", text) if code is None else None
+            kind = total_kind(written if code_raw.__class__ is str else "", text) if code is None else None
             if kind == "subtotal":  # "Tổng phần I": the part's own row holds these numbers
                 continue
             if kind == "total":
-                more = _criteria_below(rows, r, col_code, col_name, col_max, codes_in_names)
+                more = criteria_below(rows, r, col_code, col_name, col_max, codes_in_names)
                 if assessment.total_row is None or not more:
                     assessment.total_row = r
                     assessment.total_max = score(r, line, col_max)
