@@ -146,7 +146,11 @@ def test_cli_bulk_json_and_exit_code(tmp_path):
     folder = tmp_path / "xa"
     folder.mkdir()
     shutil.copyfile(EXAMPLE, folder / "ngoc_ky.xlsx")
-    edited_example(folder, "an_diem.xlsx", lowered_max)
+
+    def another_unit(ws):  # two communes, not one sent twice
+        lowered_max(ws)
+        ws["C4"] = "Xã An Điền"
+    edited_example(folder, "an_diem.xlsx", another_unit)
     out = tmp_path / "th.xlsx"
     proc = subprocess.run([sys.executable, "-m", "cchc_xl", "bulk", str(folder), "-o", str(out), "--against",
                            "cap_xa_2023", "--json", "--jobs", "1"], capture_output=True, text=True, encoding="utf-8")
@@ -457,6 +461,10 @@ def _snapshot_folder(folder: Path) -> Path:
     edited_example(folder, "de_trong.xlsx", blanks)
     data = EXAMPLE.read_bytes()
     (folder / "tai_do.xlsx").write_bytes(data[: len(data) // 2])
+    # four workbooks of Xã Ngọc Kỳ: the newest stands for it in the ranking; fixed times (noon
+    # UTC, a day apart) so the snapshot does not follow the file system's clock
+    for day, name in enumerate(sorted(p.name for p in folder.iterdir())):
+        os.utime(folder / name, (1_600_000_000 + 86_400 * day,) * 2)
     return folder
 
 
@@ -500,8 +508,16 @@ def test_bulk_outputs_are_the_recorded_ones(tmp_path, jobs, monkeypatch):
     """Speed work must not change a single output: the records, findings, JSON and summary cells
     of a fixed folder equal the reviewed snapshot in tests/data (after a deliberate change to an
     output, rewrite it with CCHC_XL_WRITE_SNAPSHOT=1 and review its diff)."""
+    import time
+
     monkeypatch.setenv("CCHC_XL_HOME", str(tmp_path / "home"))  # the bundled sets only, on any machine
-    outputs = bulk_outputs(_snapshot_folder(tmp_path / "xa"), tmp_path / "tong_hop.xlsx", jobs)
+    monkeypatch.setenv("TZ", "UTC")  # "Sửa lúc" of the files is shown in local time
+    time.tzset()
+    try:
+        outputs = bulk_outputs(_snapshot_folder(tmp_path / "xa"), tmp_path / "tong_hop.xlsx", jobs)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
     if os.environ.get("CCHC_XL_WRITE_SNAPSHOT") == "1" and jobs == 1:
         SNAPSHOT.parent.mkdir(exist_ok=True)
         SNAPSHOT.write_text(_snapshot_text(outputs) + "\n", encoding="utf-8")
@@ -885,3 +901,32 @@ def test_other_office_files_a_commune_may_send_are_named_with_how_to_save_them(t
     assert [r.unit for r in outcome.records if r.ok] == ["Xã Ngọc Kỳ"] and not outcome.skipped
     _, rows = sheet_rows(tmp_path / "tong_hop.xlsx", "Tổng hợp")
     assert len(rows) == 4  # a row for each, the reviewer sees who must send again
+
+
+def test_a_unit_sent_twice_is_ranked_once_and_named(tmp_path):
+    """A corrected copy sent again ("ngoc_ky (1).xlsx"): the unit was ranked twice, pushing the
+    others down. Now the newest file stands for it; the batch says so in every output."""
+    folder = tmp_path / "nhan"
+    shutil.copytree(ROOT / "examples" / "cac_xa", folder)
+    again = folder / "ngoc_ky (1).xlsx"
+    shutil.copy(folder / "ngoc_ky.xlsx", again)
+    os.utime(folder / "ngoc_ky.xlsx", (1_600_000_000, 1_600_000_000))  # the first one sent, older
+    out = tmp_path / "tong_hop.xlsx"
+    proc = subprocess.run([sys.executable, "-m", "cchc_xl", "bulk", str(folder), "-o", str(out), "--jobs", "2"],
+                          capture_output=True, text=True, encoding="utf-8")
+    assert proc.returncode == 1, proc.stderr  # two of the six communes have errors, as before
+    assert ("⚠ Xã Ngọc Kỳ (6 tháng đầu năm 2023) có 2 sổ: ngoc_ky (1).xlsx, ngoc_ky.xlsx — chỉ tệp sửa sau cùng, "
+            "ngoc_ky (1).xlsx, được xếp hạng; tệp kia không") in proc.stdout
+    ranking = [line.strip() for line in proc.stdout.splitlines() if line.strip()[:2] in ("1.", "2.", "3.", "4.")]
+    assert ranking == ["1. Xã Quang Phục — 74,65 điểm", "2. Xã Ngọc Kỳ — 73,2 điểm", "2. Xã Nguyên Giáp — 73,2 điểm",
+                       "4. Xã Hà Kỳ — 72,3 điểm"]
+    book = openpyxl.load_workbook(out)
+    ranks = {row[4]: row[-1] for row in book["Tổng hợp"].iter_rows(min_row=2, values_only=True) if row[4]}
+    assert ranks["ngoc_ky (1).xlsx"] == 2 and ranks["ngoc_ky.xlsx"] == "trùng"
+    listed = list(book["Đơn vị nhiều sổ"].iter_rows(values_only=True))
+    assert [(r[2], r[6]) for r in listed[1:]] == [("ngoc_ky (1).xlsx", 2), ("ngoc_ky.xlsx", "không")]
+    assert listed[2][3].startswith("13/09/2020")  # when the older one was last saved, as the reviewer's clock says
+    summary = bulk_check([folder], output=None, jobs=1).summary_json()
+    assert summary["duplicates"] == [{"unit": "Xã Ngọc Kỳ", "period": "6 tháng đầu năm 2023",
+                                      "ranked": str(again), "not_ranked": [str(folder / "ngoc_ky.xlsx")]}]
+    assert [r["rank"] for r in summary["ranking"]] == [1, 2, 2, 4]

@@ -51,6 +51,8 @@ class UnitRecord:
     report: str | None = None
     report_error: str | None = None
     rank: int | None = None
+    # another workbook of the same unit and period that stands for the unit in the ranking
+    duplicate_of: str | None = None
 
     @property
     def status(self) -> str:
@@ -65,6 +67,8 @@ class BulkOutcome:
     skipped: list[tuple[str, str]]
     output: str | None
     criteria_stats: list[dict]
+    # units that sent more than one workbook for a period: [kept, *others], kept = the newest file
+    duplicates: list[list[UnitRecord]] = field(default_factory=list)
 
     @property
     def ranked(self) -> list[UnitRecord]:
@@ -85,6 +89,13 @@ class BulkOutcome:
             out.extend(f"  {r.rank:>3}. {r.unit} — {vn(r.self)} điểm" for r in ranked[:10])
             if len(ranked) > 10:
                 out.append(f"  … và {len(ranked) - 10} đơn vị khác (xem sổ tổng hợp)")
+        for group in self.duplicates:
+            kept, others = group[0], group[1:]
+            names = ", ".join(shown(Path(r.path).name) for r in group)
+            rest = "tệp kia" if len(others) == 1 else "các tệp kia"
+            out.append(f"  ⚠ {kept.unit}{f' ({kept.period})' if kept.period else ''} có {len(group)} sổ: {names} — "
+                       f"chỉ tệp sửa sau cùng, {shown(Path(kept.path).name)}, được xếp hạng; {rest} không "
+                       "(thống kê theo tiêu chí vẫn gồm mọi sổ). Hãy giữ một sổ cho mỗi đơn vị.")
         for record in self.records:
             if not record.readable:
                 out.append(f"  ✗ {shown(record.path)}: {record.error}")
@@ -111,6 +122,8 @@ class BulkOutcome:
                 "criteria": [{k: (json_number(v) if isinstance(v, Decimal) else v) for k, v in s.items()}
                              for s in self.criteria_stats],
                 "skipped": [{"path": p, "reason": why} for p, why in self.skipped],
+                "duplicates": [{"unit": g[0].unit, "period": g[0].period, "ranked": shown(g[0].path),
+                                "not_ranked": [shown(r.path) for r in g[1:]]} for g in self.duplicates],
         }
 
 
@@ -445,9 +458,36 @@ def _isolated(path: str, shared, report_name: str | None) -> tuple[list[UnitReco
         return [UnitRecord(path, False, False, "tệp làm dừng đột ngột tiến trình đọc (nghi là tệp độc hại)")], {}, []
 
 
+def same_unit_groups(records: list[UnitRecord]) -> list[list[UnitRecord]]:
+    """Units that sent more than one readable workbook for the same period (a corrected copy sent
+    again, "xa_a (1).xlsx"): each group newest file first, which alone stands for the unit in the
+    ranking; the others are marked duplicate_of it. A unit ranked twice pushed the others down."""
+    from ..text import fold
+
+    by_unit: dict[tuple[str, str], list[UnitRecord]] = {}
+    for record in records:
+        if record.readable and record.unit:
+            by_unit.setdefault((fold(record.unit), fold(record.period)), []).append(record)
+    groups = []
+    for group in by_unit.values():
+        if len(group) < 2:
+            continue
+
+        def modified(record):
+            try:
+                return os.stat(record.path).st_mtime_ns
+            except OSError:
+                return 0
+        group.sort(key=lambda r: (modified(r), r.path), reverse=True)
+        for record in group[1:]:
+            record.duplicate_of = group[0].path
+        groups.append(group)
+    return groups
+
+
 def rank(records: list[UnitRecord]) -> None:
-    """Only valid workbooks are ranked; equal scores share a rank (1, 2, 2, 4)."""
-    valid = sorted((r for r in records if r.ok), key=lambda r: r.self, reverse=True)
+    """Only valid workbooks are ranked, one per unit; equal scores share a rank (1, 2, 2, 4)."""
+    valid = sorted((r for r in records if r.ok and r.duplicate_of is None), key=lambda r: r.self, reverse=True)
     previous, previous_rank = None, 0
     for position, record in enumerate(valid, start=1):
         record.rank = previous_rank if record.self == previous else position
@@ -670,8 +710,9 @@ class _Batch:
             if self.writer is not None:
                 self.writer.discard()
             raise
+        duplicates = same_unit_groups(self.records)
         rank(self.records)
-        outcome = BulkOutcome(self.records, skipped, None, criteria_statistics(self.totals))
+        outcome = BulkOutcome(self.records, skipped, None, criteria_statistics(self.totals), duplicates)
         if self.writer is not None:
             self.writer.keep_only(files, self.records)
             try:

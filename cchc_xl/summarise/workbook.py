@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from decimal import Decimal
 from html import escape  # (xml.sax.saxutils' is the same three replacements, but imports urllib, ssl…: ~20 ms)
 from pathlib import Path
@@ -114,6 +115,13 @@ class _XmlRows:
     @property
     def count(self) -> int:
         return self.next_row - self.first_row
+
+
+def _modified(path: str) -> str:
+    try:
+        return time.strftime("%d/%m/%Y %H:%M", time.localtime(os.stat(path).st_mtime))
+    except OSError:
+        return ""
 
 
 def cells_xml(values, r: int, styles: dict[int, int] | None = None, first: int = 0) -> list[str]:
@@ -360,6 +368,15 @@ class SummaryWriter:
         self.detail.auto_filter.ref = f"A1:H{max(self.detail_xml.last_row, 2)}"
         self._write_summary_sheet(outcome.records)
         self._write_criteria_sheet(outcome.criteria_stats)
+        if outcome.duplicates:  # a unit that sent several workbooks: which one was ranked
+            twice_ws = self.wb.create_sheet("Đơn vị nhiều sổ")
+            _widths(twice_ws, [28, 24, 40, 18, 14, 14, 18])
+            rows = self.streamed["Đơn vị nhiều sổ"] = _Writer(twice_ws).header_xml(
+                ["Đơn vị", "Kỳ đánh giá", "Tệp", "Sửa lúc", "Điểm tự đánh giá", "Trạng thái", "Xếp hạng"])
+            for group in outcome.duplicates:
+                for r in group:
+                    rows.row([r.unit, r.period, self.name(r.path), _modified(r.path), r.self, r.status,
+                              r.rank if r.duplicate_of is None else "không"])
         if outcome.skipped:
             skipped_ws = self.wb.create_sheet("Tệp bỏ qua")
             _widths(skipped_ws, [60, 50])
@@ -440,7 +457,9 @@ class SummaryWriter:
         for index, (r, version, made) in enumerate(self.summary_rows, start=1):
             if version != layout.version:  # made before a later workbook added a column
                 made = self._summary_row_xml(r, index, self.name(r.path), layout)
-            out.written(made + "".join(cells_xml([r.rank], index + 1, first=rank_column)) + "</row>")
+            # short, so the printed page keeps its size; which file stands for the unit: "Đơn vị nhiều sổ"
+            ranked = r.rank if r.duplicate_of is None else "trùng"
+            out.written(made + "".join(cells_xml([ranked], index + 1, first=rank_column)) + "</row>")
 
     def _write_criteria_sheet(self, criteria_stats) -> None:
         stats_ws = self.wb.create_sheet("Theo tiêu chí")
