@@ -291,3 +291,14 @@ def test_the_button_keeps_a_parent_whose_sum_is_unknown(tmp_path):
     assert written[find_row(ws, "I", "1.1")] in (None, "") and written[find_row(ws, "I", "I")] in (None, "")
     assert written[find_row(ws, "I", "3")] == 17.1  # a parent with every cell readable is written
     assert f"D{find_row(ws, 'I', '1')}" in outcome.plan.held
+
+
+def test_the_button_names_what_the_report_left_blank(tmp_path, monkeypatch):
+    from test_report import _bare_table
+
+    monkeypatch.chdir(tmp_path)
+    book = remote_book(_bare_table(tmp_path / "tran.xlsx"))
+    outcome = cchc_xl.excel.report(book, open_after=False)
+    assert outcome.blanks[0] == "Tên đơn vị"
+    said = [str(a["args"]) for a in actions(book) if a["func"] in ("alert", "setStatusBar", "set_status_bar")]
+    assert any("còn để trống: Tên đơn vị, Kỳ đánh giá" in text for text in said), actions(book)

@@ -371,3 +371,26 @@ def test_a_huge_signature_picture_is_one_line(tmp_path, size, said):
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert proc.returncode == 2 and len(lines) == 1, proc.stderr
     assert f"ảnh chữ ký chu_ky.png {said}" in lines[0] and not out.exists()
+
+
+def _bare_table(path):
+    """A table and nothing else: no unit, period, number, date or signer above or below it."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["STT", "Lĩnh vực, tiêu chí", "Điểm tối đa", "Điểm tự đánh giá", "Nội dung giải trình"])
+    for row in (["I", "PHẦN MỘT", 3, 3], ["1", "Một", 1, 1, "có"], ["2", "Hai", 2, 2, "có"], [None, "Tổng", 3, 3]):
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def test_the_facts_a_report_leaves_blank_are_named(tmp_path):
+    outcome = render_report_file(_bare_table(tmp_path / "tran.xlsx"), tmp_path / "tran.docx")
+    assert outcome.blanks == ["Tên đơn vị", "Kỳ đánh giá", "Số văn bản", "Ngày báo cáo", "Người ký"]
+    assert outcome.lines[1].startswith("Còn để trống: Tên đơn vị, Kỳ đánh giá, Số văn bản, Ngày báo cáo, Người ký "
+                                       "(sổ tính chưa ghi).")
+    assert "XÃ ……" in Document(tmp_path / "tran.docx").tables[0].rows[0].cells[0].text  # what was left blank
+    full = render_report_file(EXAMPLE, tmp_path / "du.docx")
+    assert full.blanks == [] and not any(line.startswith("Còn để trống") for line in full.lines)

@@ -145,7 +145,8 @@ def report(book=None, open_after: bool = True, pdf: bool | None = None):
         opened = str(word_to_pdf(Path(outcome.docx)))
         if sign:
             opened = sign_with_token(assessment, opened, settings)
-    _say(book, f"CCHC: đã lập báo cáo {opened}")
+    blanks = f" (còn để trống: {', '.join(outcome.blanks)})" if outcome.blanks else ""
+    _say(book, f"CCHC: đã lập báo cáo {opened}{blanks}")
     if open_after and hasattr(os, "startfile"):
         os.startfile(opened)  # Windows: opens in Word / the PDF reader
     return outcome

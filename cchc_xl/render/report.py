@@ -38,6 +38,12 @@ class ReportOutcome:
     pdf: str | None = None
     lines: list[str] = field(default_factory=list)
     signed_pdf: str | None = None
+    blanks: list[str] = field(default_factory=list)  # facts the workbook does not state, left blank
+
+
+# what a report cannot do without, and leaves blank ("Xã ……", "Số:      /BC-UBND") when the
+# workbook does not say it: the officer is told, not left to find the gaps on paper
+NEEDED_FACTS = ("unit", "period", "doc_number", "report_date", "signer")
 
 
 REPORT_MARK = "cchc-xl:bao-cao"  # core property "identifier": this .docx was made by cchc-xl
@@ -177,6 +183,12 @@ def run_office(cmd: list[str], timeout: int) -> None:
         raise CchcError(f"LibreOffice không chuyển được sang PDF (mã thoát {code})")
 
 
+def blank_facts(assessment: Assessment) -> list[str]:
+    from ..read.labels import META_LABELS
+
+    return [META_LABELS[key] for key in NEEDED_FACTS if not str(assessment.meta.get(key) or "").strip()]
+
+
 def default_output(workbook: Path) -> Path:
     """Next to the workbook; never over a report the officer may have edited by hand."""
     candidate = workbook.with_name(f"{workbook.stem}_bao_cao.docx")
@@ -238,7 +250,10 @@ def render_assessment_report(assessment, output: Path, template=None, pdf=False,
         raise CchcError(f"tệp {output} đã có và không phải báo cáo do cchc-xl lập; {not_ours_hint} — chưa ghi gì.")
     docx = render_report(assessment, output, template, signature_image, seal_image, decimal, open_findings)
     lines.insert(0, f"Đã lập báo cáo {docx}")
-    outcome = ReportOutcome(str(docx), lines=lines)
+    outcome = ReportOutcome(str(docx), lines=lines, blanks=blank_facts(assessment))
+    if outcome.blanks:
+        lines.insert(1, f"Còn để trống: {', '.join(outcome.blanks)} (sổ tính chưa ghi). Ghi vào sổ tính, "
+                        f"cạnh nhãn “{outcome.blanks[0]}:” phía trên bảng, rồi lập lại; hoặc điền trong Word.")
     if pdf:
         soffice = find_soffice()
         if soffice is None and pdf == "auto":
