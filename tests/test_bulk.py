@@ -159,8 +159,8 @@ def test_cli_bulk_json_and_exit_code(tmp_path):
     assert len(data["workbooks"]) == 2
     by_name = {Path(w["path"]).name: w for w in data["workbooks"]}
     assert by_name["ngoc_ky.xlsx"]["ok"] is True and by_name["an_diem.xlsx"]["ok"] is False
-    assert data["summary"]["ranking"] == [{"rank": 1, "unit": "Xã Ngọc Kỳ", "path": str(folder / "ngoc_ky.xlsx"),
-                                           "self": 73.2}]
+    assert data["summary"]["ranking"] == [{"rank": 1, "unit": "Xã Ngọc Kỳ", "period": "6 tháng đầu năm 2023",
+                                           "path": str(folder / "ngoc_ky.xlsx"), "self": 73.2}]
     assert out.exists()
     good = subprocess.run([sys.executable, "-m", "cchc_xl", "bulk", str(folder / "ngoc_ky.xlsx"), "-o",
                            str(tmp_path / "one.xlsx")], capture_output=True, text=True, encoding="utf-8")
@@ -930,3 +930,32 @@ def test_a_unit_sent_twice_is_ranked_once_and_named(tmp_path):
     assert summary["duplicates"] == [{"unit": "Xã Ngọc Kỳ", "period": "6 tháng đầu năm 2023",
                                       "ranked": str(again), "not_ranked": [str(folder / "ngoc_ky.xlsx")]}]
     assert [r["rank"] for r in summary["ranking"]] == [1, 2, 2, 4]
+
+
+def test_each_period_is_ranked_on_its_own(tmp_path):
+    """A year's workbook in a folder of 6-month ones was ranked among them. Spellings of one
+    period ("Sáu tháng đầu năm 2023") rank together."""
+    folder = tmp_path / "nhan"
+    shutil.copytree(ROOT / "examples" / "cac_xa", folder)
+
+    def set_period(name, text):
+        wb = openpyxl.load_workbook(folder / name)
+        ws = wb.worksheets[0]
+        row = next(r for r in range(1, 20) if ws.cell(r, 2).value == "Kỳ đánh giá:")
+        ws.cell(row, 3).value = text
+        wb.save(folder / name)
+    set_period("ha_ky.xlsx", "Năm 2022")
+    set_period("nguyen_giap.xlsx", "Sáu tháng đầu năm 2023")
+    out = tmp_path / "tong_hop.xlsx"
+    outcome = bulk_check([folder], output=out, jobs=2)
+    lines = outcome.lines()
+    assert "  ⚠ Các sổ thuộc 2 kỳ đánh giá khác nhau: xếp hạng riêng từng kỳ." in lines
+    first = lines.index("Xếp hạng — 6 tháng đầu năm 2023 (chỉ các sổ hợp lệ):")
+    assert lines[first + 1:first + 4] == ["    1. Xã Quang Phục — 74,65 điểm", "    2. Xã Ngọc Kỳ — 73,2 điểm",
+                                          "    2. Xã Nguyên Giáp — 73,2 điểm"]
+    assert lines[first + 4:first + 6] == ["Xếp hạng — Năm 2022 (chỉ các sổ hợp lệ):", "    1. Xã Hà Kỳ — 72,3 điểm"]
+    ranks = {row[4]: row[-1] for row in openpyxl.load_workbook(out)["Tổng hợp"].iter_rows(min_row=2, values_only=True)
+             if row[4]}
+    assert ranks["ha_ky.xlsx"] == 1 and ranks["quang_phuc.xlsx"] == 1 and ranks["nguyen_giap.xlsx"] == 2
+    assert [(r["period"], r["rank"]) for r in outcome.summary_json()["ranking"]] == [
+        ("6 tháng đầu năm 2023", 1), ("6 tháng đầu năm 2023", 2), ("Sáu tháng đầu năm 2023", 2), ("Năm 2022", 1)]

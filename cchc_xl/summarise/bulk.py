@@ -72,7 +72,15 @@ class BulkOutcome:
 
     @property
     def ranked(self) -> list[UnitRecord]:
-        return sorted((r for r in self.records if r.rank), key=lambda r: r.rank)
+        """Ranked records, period by period (latest first), each period by rank."""
+        return sorted((r for r in self.records if r.rank), key=lambda r: (period_order(r.period), r.rank))
+
+    def ranked_by_period(self) -> list[tuple[str, list[UnitRecord]]]:
+        """[(the period as the first of its workbooks states it, its ranked records)]"""
+        groups: dict[tuple, list[UnitRecord]] = {}
+        for record in self.ranked:
+            groups.setdefault(period_key(record.period), []).append(record)
+        return [(group[0].period, group) for group in groups.values()]
 
     @property
     def all_valid(self) -> bool:
@@ -83,9 +91,12 @@ class BulkOutcome:
         broken = sum(1 for r in self.records if not r.readable)
         out = [f"Đã kiểm tra {len(self.records)} sổ tính: {valid} hợp lệ, "
                f"{len(self.records) - valid - broken} có lỗi, {broken} không đọc được."]
-        ranked = self.ranked
-        if ranked:
-            out.append("Xếp hạng (chỉ các sổ hợp lệ):")
+        periods = self.ranked_by_period()
+        if len(periods) > 1:  # a 6-month score is not ranked against a year's
+            out.append(f"  ⚠ Các sổ thuộc {len(periods)} kỳ đánh giá khác nhau: xếp hạng riêng từng kỳ.")
+        for period, ranked in periods:
+            heading = f" — {period or '(sổ không ghi kỳ đánh giá)'}" if len(periods) > 1 else ""
+            out.append(f"Xếp hạng{heading} (chỉ các sổ hợp lệ):")
             out.extend(f"  {r.rank:>3}. {r.unit} — {vn(r.self)} điểm" for r in ranked[:10])
             if len(ranked) > 10:
                 out.append(f"  … và {len(ranked) - 10} đơn vị khác (xem sổ tổng hợp)")
@@ -117,8 +128,8 @@ class BulkOutcome:
         from ..text import json_number
 
         return {
-                "ranking": [{"rank": r.rank, "unit": r.unit, "path": shown(r.path), "self": json_number(r.self)}
-                            for r in self.ranked],
+                "ranking": [{"rank": r.rank, "unit": r.unit, "period": r.period, "path": shown(r.path),
+                             "self": json_number(r.self)} for r in self.ranked],
                 "criteria": [{k: (json_number(v) if isinstance(v, Decimal) else v) for k, v in s.items()}
                              for s in self.criteria_stats],
                 "skipped": [{"path": p, "reason": why} for p, why in self.skipped],
@@ -458,6 +469,32 @@ def _isolated(path: str, shared, report_name: str | None) -> tuple[list[UnitReco
         return [UnitRecord(path, False, False, "tệp làm dừng đột ngột tiến trình đọc (nghi là tệp độc hại)")], {}, []
 
 
+_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+
+
+def period_key(period: str) -> tuple[str, str]:
+    """The period a workbook states, as a key that spellings of the same period share: "6 tháng
+    đầu năm 2023", "Sáu tháng đầu năm 2023", "6 THÁNG NĂM 2023" → ("2023", "6 thang dau");
+    "Năm 2023", "cả năm 2023" → ("2023", "nam"). A text without a year stays as written."""
+    from ..text import fold
+
+    folded = fold(period)
+    years = _YEAR.findall(folded)
+    if not years:
+        return ("", folded)
+    if "6 thang" in folded or "sau thang" in folded:
+        return (years[-1], "6 thang cuoi" if "cuoi" in folded else "6 thang dau")
+    if re.search(r"\b(9 thang|chin thang|quy)\b", folded):
+        return (years[-1], _YEAR.sub("", folded).strip())
+    return (years[-1], "nam")
+
+
+def period_order(period: str) -> tuple:
+    """Latest year first; in a year, the whole year before its first half."""
+    year, kind = period_key(period)
+    return (-int(year) if year else 1, kind != "nam", kind)
+
+
 def same_unit_groups(records: list[UnitRecord]) -> list[list[UnitRecord]]:
     """Units that sent more than one readable workbook for the same period (a corrected copy sent
     again, "xa_a (1).xlsx"): each group newest file first, which alone stands for the unit in the
@@ -467,7 +504,7 @@ def same_unit_groups(records: list[UnitRecord]) -> list[list[UnitRecord]]:
     by_unit: dict[tuple[str, str], list[UnitRecord]] = {}
     for record in records:
         if record.readable and record.unit:
-            by_unit.setdefault((fold(record.unit), fold(record.period)), []).append(record)
+            by_unit.setdefault((fold(record.unit), period_key(record.period)), []).append(record)
     groups = []
     for group in by_unit.values():
         if len(group) < 2:
@@ -486,12 +523,17 @@ def same_unit_groups(records: list[UnitRecord]) -> list[list[UnitRecord]]:
 
 
 def rank(records: list[UnitRecord]) -> None:
-    """Only valid workbooks are ranked, one per unit; equal scores share a rank (1, 2, 2, 4)."""
-    valid = sorted((r for r in records if r.ok and r.duplicate_of is None), key=lambda r: r.self, reverse=True)
-    previous, previous_rank = None, 0
-    for position, record in enumerate(valid, start=1):
-        record.rank = previous_rank if record.self == previous else position
-        previous, previous_rank = record.self, record.rank
+    """Only valid workbooks are ranked, one per unit, each period on its own (a 6-month score is
+    never ranked against a year's); equal scores share a rank (1, 2, 2, 4)."""
+    by_period: dict[tuple, list[UnitRecord]] = {}
+    for record in records:
+        if record.ok and record.duplicate_of is None:
+            by_period.setdefault(period_key(record.period), []).append(record)
+    for group in by_period.values():
+        previous, previous_rank = None, 0
+        for position, record in enumerate(sorted(group, key=lambda r: r.self, reverse=True), start=1):
+            record.rank = previous_rank if record.self == previous else position
+            previous, previous_rank = record.self, record.rank
 
 
 UNKNOWN_SET = "(không theo bộ nào đã biết)"
