@@ -588,3 +588,25 @@ def test_a_total_typed_above_the_table_and_a_row_named_cong_tac(tmp_path):
     out = tmp_path / "ra.xlsx"
     recalc_file(path, out)
     assert openpyxl.load_workbook(out).worksheets[0].cell(18, 4).value == 59.2  # part I without area 1 (14), + 2
+
+
+def test_a_run_of_total_rows_is_scanned_once(tmp_path, monkeypatch):
+    """30,000 "Tổng" rows above a criterion: each looked for a criterion below it (a quadratic
+    walk, minutes for a small hostile file); now one scan serves the whole run."""
+    import cchc_xl.read.table as table
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEADER[:4])
+    ws.append(["I", "PHẦN MỘT", 2, 2])
+    for _ in range(30_000):
+        ws.append([None, "Tổng", 1, 1])
+    ws.append(["1", "Một", 2, 2])
+    path = tmp_path / "nhieu_tong.xlsx"
+    wb.save(path)
+    scans = []
+    real = table.next_criterion
+    monkeypatch.setattr(table, "next_criterion", lambda rows, start, *rest: scans.append(start) or real(rows, start, *rest))
+    result = check_file(path)
+    assert scans == [2]  # the first "Tổng" row's scan found row 30,002's criterion for all of them
+    assert [c.code for c in result.assessment.criteria] == ["I", "1"] and result.assessment.total_row == 2

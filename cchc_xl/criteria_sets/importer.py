@@ -13,7 +13,7 @@ from ..errors import CchcError, UnreadableWorkbook
 from ..read.codes import read_code, split_code_prefix
 from ..read.grid import SheetGrid
 from ..read.headers import MergeIndex, find_header, missing_message
-from ..read.table import criteria_below, total_kind
+from ..read.table import next_criterion, total_kind
 from ..read.package import MEMBER_DAMAGE, vet_word_file
 from ..text import NotANumber, clean_text, fold, parse_score
 from .schema import CriteriaSet, InvalidSet, SetCriterion, guess_kind
@@ -137,6 +137,7 @@ def _rows(sheet: SheetGrid, header) -> list[SetCriterion]:
     criteria: list[SetCriterion] = []
     part = ""
     last: SetCriterion | None = None
+    criterion_ahead = -1  # the next criterion row below the latest "Tổng" row (sheet.height: none)
     for r in range(header.row + 1, sheet.height):
         def cell(col):
             if col is None:
@@ -156,9 +157,12 @@ def _rows(sheet: SheetGrid, header) -> list[SetCriterion]:
             kind = total_kind(name)
             if kind == "subtotal":  # "Tổng phần I"
                 continue
-            if kind == "total" and last is not None and not criteria_below(
-                    sheet.rows, r, col_code, col_name, col_max, col_code == col_name):
-                break  # the total row: nothing below it is a criterion
+            if kind == "total" and last is not None:
+                if r >= criterion_ahead:  # one scan for a run of "Tổng" rows
+                    ahead = next_criterion(sheet.rows, r, col_code, col_name, col_max, col_code == col_name)
+                    criterion_ahead = sheet.height if ahead is None else ahead
+                if criterion_ahead >= sheet.height:
+                    break  # the total row: nothing below it is a criterion
             text = " ".join(t for t in (name, guidance) if t)
             if last is not None and text:  # a scoring option or a note: guidance of the criterion above
                 last.guidance = "\n".join(t for t in (last.guidance, text) if t)

@@ -63,22 +63,25 @@ def total_kind(*texts: str) -> str | None:
     return None
 
 
-def criteria_below(rows, start: int, col_code: int, col_name: int | None, col_max: int, codes_in_names: bool
-                    ) -> bool:
-    """A row below ``start`` holds a criterion (a code and a max): a "Tổng" row there is not the
-    end of the table (a total typed on top, or a part's subtotal)."""
-    for line in rows[start + 1:]:
+def next_criterion(rows, start: int, col_code: int, col_name: int | None, col_max: int, codes_in_names: bool
+                   ) -> int | None:
+    """The first row below ``start`` that holds a criterion (a code and a max), or None: a "Tổng"
+    row with criteria below it is not the end of the table (a total typed on top, a subtotal)."""
+    for index in range(start + 1, len(rows)):
+        line = rows[index]
         value = line[col_max] if col_max < len(line) else None
         if value is None or value == "" or isinstance(value, bool):
             continue
         if codes_in_names:
             name = line[col_name] if col_name is not None and col_name < len(line) else None
-            code = split_code_prefix(name)[0] if name.__class__ is str and split_code_prefix(name) else None
+            split = split_code_prefix(name) if name.__class__ is str else None
+            code = split[0] if split is not None else None
         else:
             code = read_code(line[col_code]) if col_code < len(line) else None
         if code is not None and code.kind in ("part", "number"):
-            return True
-    return False
+            return index
+    return None
+
 
 
 def _is_repeated_header(line, core_columns) -> bool:
@@ -285,6 +288,7 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
     level_codes: dict[int, str] = {}
     title_notes: list[tuple[Criterion, str]] = []
     ended = None  # the total row that ends the table
+    criterion_ahead = -1  # the next criterion row below the latest "Tổng" row (len(rows): none)
     for r in range(header_row + 1, len(rows)):
         line = rows[r]
         if len(line) < width:  # one padding instead of a bounds check per cell
@@ -340,7 +344,10 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
             if kind == "subtotal":  # "Tổng phần I": the part's own row holds these numbers
                 continue
             if kind == "total":
-                more = criteria_below(rows, r, col_code, col_name, col_max, codes_in_names)
+                if r >= criterion_ahead:  # (one scan for a run of "Tổng" rows, not one each)
+                    ahead = next_criterion(rows, r, col_code, col_name, col_max, codes_in_names)
+                    criterion_ahead = len(rows) if ahead is None else ahead
+                more = criterion_ahead < len(rows)
                 if assessment.total_row is None or not more:
                     assessment.total_row = r
                     assessment.total_max = score(r, line, col_max)
