@@ -302,3 +302,29 @@ def test_the_button_names_what_the_report_left_blank(tmp_path, monkeypatch):
     assert outcome.blanks[0] == "Tên đơn vị"
     said = [str(a["args"]) for a in actions(book) if a["func"] in ("alert", "setStatusBar", "set_status_bar")]
     assert any("còn để trống: Tên đơn vị, Kỳ đánh giá" in text for text in said), actions(book)
+
+
+def test_the_button_writes_subtotals_and_keeps_a_held_total(tmp_path):
+    """Part subtotals ("Tổng phần II") are written like the total; a total held back (a cell
+    below it unreadable) keeps the officer's value on an engine that gives no formulas back
+    (it was written blank)."""
+    import openpyxl
+
+    def edit(ws):
+        ws.cell(find_row(ws, "I", "1.1.1"), 4).value = "abc"
+        total = ws.max_row
+        ws.cell(total, 4).value = 73.2
+        ws.insert_rows(total)
+        ws.cell(total, 2).value, ws.cell(total, 3).value, ws.cell(total, 4).value = "Tổng phần II", 26, 5
+        ws.insert_rows(find_row(ws, "II", "II"))
+        row = find_row(ws, "II", "II") - 1
+        ws.cell(row, 2).value, ws.cell(row, 3).value, ws.cell(row, 4).value = "Cộng phần I", 74, 71.2
+    path = edited_example(tmp_path, "tong_phan.xlsx", edit)
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    total, part_two, part_one = ws.max_row, ws.max_row - 1, find_row(ws, "II", "II") - 1
+    book = remote_book(path)
+    outcome = cchc_xl.main(book)
+    written = score_writes(book)
+    assert written[part_two] == 2  # part II's sum, over the typed 5
+    assert written[part_one] == 71.2 and written[total] == 73.2  # held: part I has "abc" in it
+    assert {f"D{part_one}", f"D{total}"} <= set(outcome.plan.held)

@@ -610,3 +610,28 @@ def test_a_run_of_total_rows_is_scanned_once(tmp_path, monkeypatch):
     result = check_file(path)
     assert scans == [2]  # the first "Tổng" row's scan found row 30,002's criterion for all of them
     assert [c.code for c in result.assessment.criteria] == ["I", "1"] and result.assessment.total_row == 2
+
+
+def test_a_part_subtotal_is_checked_and_recalculated(tmp_path):
+    def edit(ws):
+        row = find_row(ws, "II", "II")
+        ws.insert_rows(row)
+        ws.cell(row, 2).value, ws.cell(row, 3).value, ws.cell(row, 4).value = "Cộng phần I:", 74, 70
+        total = ws.max_row
+        ws.insert_rows(total)
+        ws.cell(total, 2).value, ws.cell(total, 3).value, ws.cell(total, 4).value = "Tổng phần II", 25, 2
+    path = edited_example(tmp_path, "cong_phan.xlsx", edit)
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    one, two = find_row(ws, "II", "II") - 1, ws.max_row - 1
+    a = read_workbook(path)
+    assert [(s.row + 1, s.part, s.label) for s in a.subtotals] == [(one, "I", "Cộng phần I:"), (two, "II", "Tổng phần II")]
+    found = {(f.code, f.cell): f for f in check_file(path).findings if f.criterion.startswith(("Cộng", "Tổng"))}
+    assert set(found) == {("self-sum-mismatch", f"D{one}"), ("max-sum-mismatch", f"C{two}")}
+    assert found[("self-sum-mismatch", f"D{one}")].message == (
+        "Dòng “Cộng phần I:” ghi điểm tự đánh giá 70 nhưng phần I có 71,2; giá trị đúng là 71,2.")
+    assert found[("max-sum-mismatch", f"C{two}")].severity == "error"
+    out = tmp_path / "ra.xlsx"
+    outcome = recalc_file(path, out)
+    assert f"D{one}: 70 → 71,2" in outcome.plan.replaced_text()
+    sheet = openpyxl.load_workbook(out).worksheets[0]
+    assert (sheet.cell(one, 4).value, sheet.cell(two, 4).value, sheet.cell(two, 3).value) == (71.2, 2, 25)

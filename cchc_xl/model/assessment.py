@@ -320,6 +320,18 @@ class Totals:
 
 
 @dataclass
+class Subtotal:
+    """A part's subtotal row between the parts ("Tổng phần I | 74 | 71,2"): not a criterion, but
+    numbers the officer typed, checked against the part and written by recalc like a total."""
+
+    row: int  # 0-based
+    part: str  # the part it sums: named in its label, else the part above it
+    label: str
+    max: ScoreCell
+    self: ScoreCell
+
+
+@dataclass
 class Assessment:
     """One commune's self-assessment as read from one workbook."""
 
@@ -339,6 +351,7 @@ class Assessment:
     criteria_set: dict | None = None  # {"id", "title", "agreement"} of the set it follows, when known
     result_in_percent: bool = False
     read_problems: list[tuple[str, Cell | None, str]] = field(default_factory=list)
+    subtotals: list[Subtotal] = field(default_factory=list)
 
     def tree(self):
         for part in self.parts:

@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 from ..errors import UnreadableWorkbook
-from ..model import Assessment, Criterion, ScoreCell, TableColumns
+from ..model import Assessment, Criterion, ScoreCell, Subtotal, TableColumns
 from ..model.assessment import MAX_MAGNITUDE
 from ..text import clean_str, clean_text, fold, to_decimal_from_float
 from .codes import Code, is_list_marker, normalise_code, part_rank, read_code, sibling_key, split_code_prefix
@@ -61,6 +61,16 @@ def total_kind(*texts: str) -> str | None:
         if following in _TOTAL_NEXT or (fold(first) == "tong" and len(" ".join(lowered)) <= 20):
             return "total"
     return None
+
+
+def _subtotal_part(label: str, current: str) -> str:
+    """The part a subtotal names ("Tổng phần II", "Cộng mục B"), else the part above it."""
+    words = _PARENTHESES.sub(" ", label).replace(":", " ").split()
+    for word in words[2:3]:
+        code = read_code(word)
+        if code is not None and code.kind == "part":
+            return code.value
+    return current
 
 
 def next_criterion(rows, start: int, col_code: int, col_name: int | None, col_max: int, codes_in_names: bool
@@ -288,6 +298,7 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
     level_codes: dict[int, str] = {}
     title_notes: list[tuple[Criterion, str]] = []
     ended = None  # the total row that ends the table
+    current_part = "I"  # a table without parts is one implicit part I
     criterion_ahead = -1  # the next criterion row below the latest "Tổng" row (len(rows): none)
     for r in range(header_row + 1, len(rows)):
         line = rows[r]
@@ -341,7 +352,9 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
                 del level_codes[deeper]
         if code is None or code.kind == "bullet":
             kind = total_kind(written if code_raw.__class__ is str else "", text) if code is None else None
-            if kind == "subtotal":  # "Tổng phần I": the part's own row holds these numbers
+            if kind == "subtotal":  # "Tổng phần I": checked against the part, written by recalc
+                assessment.subtotals.append(Subtotal(r, _subtotal_part(text or written, current_part), text or written,
+                                                     score(r, line, col_max), score(r, line, col_self)))
                 continue
             if kind == "total":
                 if r >= criterion_ahead:  # (one scan for a run of "Tổng" rows, not one each)
@@ -400,6 +413,7 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
             last_number = criterion
         elif code.kind == "part":
             last_number, level_codes = None, {}
+            current_part = code.value
     end = ended if ended is not None else len(rows) - 1
     assessment.meta = read_meta(grid, (name, header_row + 1, end))
     build_tree(assessment)

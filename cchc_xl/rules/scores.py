@@ -177,6 +177,26 @@ def _sum_rules(crit: Criterion, cell: ScoreCell, which: str) -> list[Finding]:
     return findings
 
 
+def _subtotal_rules(assessment: Assessment, totals) -> list[Finding]:
+    """A part's subtotal row ("Tổng phần I") agrees with the part it sums."""
+    findings = []
+    for sub in assessment.subtotals:
+        part = totals.by_part.get(sub.part)
+        if part is None:
+            continue
+        label = sub.label[:40]
+        for typed, which, what in ((sub.max, "max", "điểm tối đa"), (sub.self, "self", "điểm tự đánh giá")):
+            right = part[which]
+            if typed.value is None or right is None or typed.value == right or typed.cell is None:
+                continue
+            cell = typed.cell
+            findings.append(make(
+                "max-sum-mismatch" if which == "max" else "self-sum-mismatch", cell.sheet, cell.address, sub.part,
+                label, f"Dòng “{label}” ghi {what} {vn(typed.value)} nhưng phần {sub.part} có {vn(right)}; "
+                f"giá trị đúng là {vn(right)}.", cell.row))
+    return findings
+
+
 def unreadable_below(crit: Criterion, which: str = "self") -> list[str]:
     """Cells under ``crit`` whose score could not be read (text, an error value, a formula with no
     value): the sum of the children leaves them out, so it is not the criterion's score yet."""
@@ -207,6 +227,8 @@ def _total_rules(assessment: Assessment, which: str) -> list[Finding]:
                 make("max-sum-mismatch", cell.sheet, cell.address, "", label,
                      f"Dòng Tổng ghi điểm tối đa {vn(typed)} nhưng tổng các phần là {vn(totals.max)}.", cell.row)
             )
+    if which == "self":
+        findings.extend(_subtotal_rules(assessment, totals))
     if total_cell is not None and total_cell.value is not None and total_cell.value != totals.self:
         cell = total_cell.cell
         findings.append(

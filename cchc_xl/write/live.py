@@ -84,7 +84,10 @@ def _write_score_column(sheet, assessment, plan, first, last) -> None:
     col = assessment.columns["self"]
     current = formulas_of(sheet, first, last, col)
     # what was read, for engines that cannot give formulas back (rows without points are blank)
-    as_read = {c.row: c.self.raw for c in [*assessment.criteria, *assessment.orphans] if c.self is not None}
+    as_read = {c.row: c.self.raw for c in [*assessment.criteria, *assessment.orphans, *assessment.subtotals]
+               if c.self is not None}
+    if assessment.total_row is not None and assessment.total_self is not None:  # a held total keeps its value
+        as_read[assessment.total_row] = assessment.total_self.raw
     values = []
     for r in range(first, last + 1):
         if (r, col) in plan.values:

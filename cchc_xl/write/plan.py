@@ -86,6 +86,21 @@ def plan_recalc(assessment: Assessment, against=None, known_sets=()) -> RecalcPl
         values[(cell.row, cell.col)] = new
         crit.self = ScoreCell.at(cell, computed, new)
     totals = assessment.totals()
+    for sub in assessment.subtotals:  # "Tổng phần I": the part's sum, like the total
+        part = next((p for p in assessment.parts if p.part == sub.part), None)
+        cell = sub.self.cell
+        if part is None or cell is None:
+            continue
+        if sub.self.is_formula:
+            skipped.append(cell.address)
+        elif unreadable_below(part):
+            held.append(cell.address)
+        else:
+            new = _round(totals.by_part[sub.part]["self"])
+            if _typed_differently(sub.self, new):
+                replaced.append((cell.address, _as_typed(sub.self), new))
+            values[(cell.row, cell.col)] = new
+            sub.self = ScoreCell.at(cell, new, new)
     if assessment.total_self is not None and assessment.total_self.cell is not None:
         cell = assessment.total_self.cell
         if assessment.total_self.is_formula:
