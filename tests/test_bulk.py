@@ -959,3 +959,23 @@ def test_each_period_is_ranked_on_its_own(tmp_path):
     assert ranks["ha_ky.xlsx"] == 1 and ranks["quang_phuc.xlsx"] == 1 and ranks["nguyen_giap.xlsx"] == 2
     assert [(r["period"], r["rank"]) for r in outcome.summary_json()["ranking"]] == [
         ("6 tháng đầu năm 2023", 1), ("6 tháng đầu năm 2023", 2), ("Sáu tháng đầu năm 2023", 2), ("Năm 2022", 1)]
+
+
+def test_units_are_told_apart_by_their_marks_not_by_where_the_mark_sits(tmp_path):
+    """"Xã Tân Hòa" and "xã Tân Hoà" (the old place of the mark) are one unit sent twice; "Xã Tân
+    Hóa" is another commune and is ranked (folding the marks away made it a duplicate)."""
+    from cchc_xl.summarise.bulk import UnitRecord, rank, same_unit_groups
+
+    def record(name, unit, self):
+        path = tmp_path / name
+        path.write_bytes(b"")
+        return UnitRecord(str(path), True, True, unit=unit, period="6 tháng đầu năm 2023", self=Decimal(self))
+    records = [record("a.xlsx", "Xã Tân Hòa", 70), record("b.xlsx", "xã Tân Hoà", 71),
+               record("c.xlsx", "Xã Tân Hóa", 72), record("d.xlsx", "UBND xã Tân Hóa ", 72)]
+    os.utime(records[0].path, (1_600_000_000,) * 2)
+    os.utime(records[2].path, (1_600_000_000,) * 2)
+    groups = same_unit_groups(records)
+    assert [[Path(r.path).name for r in group] for group in groups] == [["b.xlsx", "a.xlsx"], ["d.xlsx", "c.xlsx"]]
+    rank(records)
+    assert [(Path(r.path).name, r.rank) for r in records] == [("a.xlsx", None), ("b.xlsx", 2), ("c.xlsx", None),
+                                                             ("d.xlsx", 1)]

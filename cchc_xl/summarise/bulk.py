@@ -495,16 +495,33 @@ def period_order(period: str) -> tuple:
     return (-int(year) if year else 1, kind != "nam", kind)
 
 
+_TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng (NFD combining marks)
+
+
+def unit_key(unit: str) -> str:
+    """A unit's name as a key that its spellings share: case, spacing, "UBND" before it, and the
+    old or new place of the tone mark ("Hoà"/"Hòa") aside, but never the marks themselves: "Xã
+    Tân Hòa" and "Xã Tân Hóa" are two communes."""
+    import unicodedata
+
+    words = unicodedata.normalize("NFD", unit.lower()).split()
+    if words[:1] == ["ubnd"]:
+        words = words[1:]
+    keyed = []
+    for word in words:
+        tones = "".join(ch for ch in word if ch in _TONES)
+        keyed.append("".join(ch for ch in word if ch not in _TONES) + tones)
+    return unicodedata.normalize("NFC", " ".join(keyed))
+
+
 def same_unit_groups(records: list[UnitRecord]) -> list[list[UnitRecord]]:
     """Units that sent more than one readable workbook for the same period (a corrected copy sent
     again, "xa_a (1).xlsx"): each group newest file first, which alone stands for the unit in the
     ranking; the others are marked duplicate_of it. A unit ranked twice pushed the others down."""
-    from ..text import fold
-
     by_unit: dict[tuple[str, str], list[UnitRecord]] = {}
     for record in records:
         if record.readable and record.unit:
-            by_unit.setdefault((fold(record.unit), period_key(record.period)), []).append(record)
+            by_unit.setdefault((unit_key(record.unit), period_key(record.period)), []).append(record)
     groups = []
     for group in by_unit.values():
         if len(group) < 2:
