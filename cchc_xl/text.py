@@ -63,6 +63,26 @@ class NotANumber(ValueError):
     pass
 
 
+_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+
+
+def period_key(period: str) -> tuple[str, str]:
+    """The period a text states, as a key that spellings of one period share: "6 tháng đầu năm
+    2023", "Sáu tháng đầu năm 2023", "6 THÁNG NĂM 2023" → ("2023", "6 thang dau"); "Năm 2023",
+    "cả năm 2023" → ("2023", "nam"); its latest year when it names several. A text without a
+    year is its folded self: ("", "ky i")."""
+    folded = fold(period)
+    years = _YEAR.findall(folded)
+    if not years:
+        return ("", folded)
+    year = max(years)
+    if "6 thang" in folded or "sau thang" in folded:
+        return (year, "6 thang cuoi" if "cuoi" in folded else "6 thang dau")
+    if re.search(r"\b(9 thang|chin thang|quy)\b", folded):
+        return (year, _YEAR.sub("", folded).strip())
+    return (year, "nam")
+
+
 def parse_score(value) -> Decimal | None:
     """Parse a score cell: number, '0,75' / ' 1 ' text, or blank (None).
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 from ..errors import UnreadableWorkbook
 from ..model import Assessment, Criterion, ScoreCell, Subtotal, TableColumns
 from ..model.assessment import MAX_MAGNITUDE
-from ..text import clean_str, clean_text, fold, to_decimal_from_float
+from ..text import clean_str, clean_text, fold, period_key, to_decimal_from_float
 from .codes import Code, is_list_marker, normalise_code, part_rank, read_code, sibling_key, split_code_prefix
 from .grid import SheetGrid, WorkbookGrid
 from .headers import Header, find_header, merge_index, missing_message, role_of
@@ -216,11 +216,9 @@ def _period_rank(sheet: SheetGrid, header: Header) -> tuple[int, int]:
     texts = [clean_text(v) for line in sheet.rows[: header.row + 1] for v in line if v.__class__ is str]
     year, half = 0, 0
     for text in texts:
-        folded = fold(text)
-        for match in re.finditer(r"(?<!\d)(20\d\d)(?!\d)", folded):
-            if int(match.group(1)) > year:
-                year = int(match.group(1))
-                half = 0 if "6 thang" in folded or "sau thang" in folded else 1
+        stated, kind = period_key(text)
+        if stated and int(stated) > year:
+            year, half = int(stated), 0 if kind.startswith("6 thang") else 1
     return year, half
 
 

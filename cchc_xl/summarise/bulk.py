@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..api import batch_gc, check_file, load_template, tune_gc_for_batch
 from ..errors import PassedOver
-from ..text import vn
+from ..text import period_key, vn
 
 # what a commune may send as its workbook: the ones that cannot be read (an old .xls, a LibreOffice
 # .ods, a binary .xlsb) are listed as such, with how to save them again, not left aside unnamed
@@ -469,26 +469,6 @@ def _isolated(path: str, shared, report_name: str | None) -> tuple[list[UnitReco
         return [UnitRecord(path, False, False, "tệp làm dừng đột ngột tiến trình đọc (nghi là tệp độc hại)")], {}, []
 
 
-_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
-
-
-def period_key(period: str) -> tuple[str, str]:
-    """The period a workbook states, as a key that spellings of the same period share: "6 tháng
-    đầu năm 2023", "Sáu tháng đầu năm 2023", "6 THÁNG NĂM 2023" → ("2023", "6 thang dau");
-    "Năm 2023", "cả năm 2023" → ("2023", "nam"). A text without a year stays as written."""
-    from ..text import fold
-
-    folded = fold(period)
-    years = _YEAR.findall(folded)
-    if not years:
-        return ("", folded)
-    if "6 thang" in folded or "sau thang" in folded:
-        return (years[-1], "6 thang cuoi" if "cuoi" in folded else "6 thang dau")
-    if re.search(r"\b(9 thang|chin thang|quy)\b", folded):
-        return (years[-1], _YEAR.sub("", folded).strip())
-    return (years[-1], "nam")
-
-
 def period_order(period: str) -> tuple:
     """Latest year first; in a year, the whole year before its first half."""
     year, kind = period_key(period)
@@ -514,6 +494,13 @@ def unit_key(unit: str) -> str:
     return unicodedata.normalize("NFC", " ".join(keyed))
 
 
+def _modified_ns(path: str) -> int:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:  # gone since it was checked: the oldest
+        return 0
+
+
 def same_unit_groups(records: list[UnitRecord]) -> list[list[UnitRecord]]:
     """Units that sent more than one readable workbook for the same period (a corrected copy sent
     again, "xa_a (1).xlsx"): each group newest file first, which alone stands for the unit in the
@@ -526,13 +513,7 @@ def same_unit_groups(records: list[UnitRecord]) -> list[list[UnitRecord]]:
     for group in by_unit.values():
         if len(group) < 2:
             continue
-
-        def modified(record):
-            try:
-                return os.stat(record.path).st_mtime_ns
-            except OSError:
-                return 0
-        group.sort(key=lambda r: (modified(r), r.path), reverse=True)
+        group.sort(key=lambda r: (_modified_ns(r.path), r.path), reverse=True)
         for record in group[1:]:
             record.duplicate_of = group[0].path
         groups.append(group)
