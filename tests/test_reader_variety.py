@@ -635,3 +635,15 @@ def test_a_part_subtotal_is_checked_and_recalculated(tmp_path):
     assert f"D{one}: 70 → 71,2" in outcome.plan.replaced_text()
     sheet = openpyxl.load_workbook(out).worksheets[0]
     assert (sheet.cell(one, 4).value, sheet.cell(two, 4).value, sheet.cell(two, 3).value) == (71.2, 2, 25)
+
+
+def test_the_missing_column_message_lists_every_column_found(tmp_path):
+    """A header row with five known columns but no self-score: the message named four (the row
+    read with the one below it, which lost the name column, replaced the better reading)."""
+    sample = Path(__file__).resolve().parents[1].parent / "shared" / "samples" / "haiphong_3793_2022_official.xlsx"
+    if not sample.exists():
+        pytest.skip("needs ../shared/samples")
+    proc = cli("check", sample)
+    assert proc.returncode == 2
+    assert ("có STT (A), Lĩnh vực, tiêu chí (B), Điểm tối đa (C), Tài liệu kiểm chứng (D), Hướng dẫn chấm điểm (E) "
+            "nhưng thiếu cột “Điểm tự đánh giá”") in proc.stderr

@@ -185,7 +185,7 @@ def _header_at(sheet: SheetGrid, row: int, merged: MergeIndex, needed) -> tuple[
     for last_row, cand in candidates:
         roles = roles_of(cand)
         _infer_code_column(sheet, last_row, roles)
-        if len(roles) > len(best_partial):
+        if len(roles) > len(best_partial.get("roles", {})):
             best_partial = {"row": row, "roles": roles}
         if all(r in roles for r in needed):
             columns = {role: cols[0] for role, cols in roles.items()}
