@@ -639,11 +639,17 @@ def test_a_part_subtotal_is_checked_and_recalculated(tmp_path):
 
 def test_the_missing_column_message_lists_every_column_found(tmp_path):
     """A header row with five known columns but no self-score: the message named four (the row
-    read with the one below it, which lost the name column, replaced the better reading)."""
+    read with the one below it, which lost the name column, replaced the better reading). It is
+    the province's official table: the message says how to score against it."""
     sample = Path(__file__).resolve().parents[1].parent / "shared" / "samples" / "haiphong_3793_2022_official.xlsx"
     if not sample.exists():
         pytest.skip("needs ../shared/samples")
     proc = cli("check", sample)
     assert proc.returncode == 2
     assert ("có STT (A), Lĩnh vực, tiêu chí (B), Điểm tối đa (C), Tài liệu kiểm chứng (D), Hướng dẫn chấm điểm (E) "
-            "nhưng thiếu cột “Điểm tự đánh giá”") in proc.stderr
+            "nhưng không có cột “Điểm tự đánh giá”: đây giống bảng tiêu chí chính thức của tỉnh.") in proc.stderr
+    # what it says to do works: a self-assessment workbook made from that very table
+    assert "`cchc-xl new -o so_tu_danh_gia.xlsx --template TỆP_NÀY`" in proc.stderr
+    made = tmp_path / "so_tu_danh_gia.xlsx"
+    assert cli("new", "-o", made, "--template", sample).returncode == 0
+    assert [c.code for c in read_workbook(made).criteria][:4] == ["I", "II", "1", "1.1"]

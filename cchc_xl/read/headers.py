@@ -223,6 +223,13 @@ def missing_message(best: dict, needed=NEEDED) -> str:
         return f"không tìm thấy bảng tiêu chí (cần hàng tiêu đề có các cột {wanted})"
     found = ", ".join(f"{ROLE_NAMES[r]} ({column_letter(cols[0])})" for r, cols in best["roles"].items())
     missing = ", ".join(f"“{ROLE_NAMES[r]}”" for r in needed if r not in best["roles"])
+    roles = best["roles"]
+    if "self" in needed and "self" not in roles and "max" in roles and ("guidance" in roles or "evidence" in roles):
+        # the province's official table (guidance, evidence, no self-score): nothing to check yet
+        return (f"hàng tiêu đề ở hàng {best['row'] + 1} trang “{best['sheet']}” có {found} nhưng không có cột "
+                "“Điểm tự đánh giá”: đây giống bảng tiêu chí chính thức của tỉnh. Để tự chấm, tạo sổ từ bảng này bằng "
+                "`cchc-xl new -o so_tu_danh_gia.xlsx --template TỆP_NÀY`; để dùng làm bộ tiêu chí, "
+                "`cchc-xl templates import TỆP_NÀY`")
     return (f"hàng tiêu đề ở hàng {best['row'] + 1} trang “{best['sheet']}” có {found} nhưng thiếu cột {missing}; "
             "hãy đặt tên cột cho đúng hoặc chỉ rõ bằng --columns (ví dụ --columns stt=A,name=B,max=C,self=D)")
 
