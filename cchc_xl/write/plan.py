@@ -66,7 +66,7 @@ def plan_recalc(assessment: Assessment, against=None, known_sets=()) -> RecalcPl
     """Compute parents and total, apply them to the model, then check what results."""
     values: dict[tuple[int, int], Decimal | None] = {}
     skipped, held = [], []
-    replaced: list[tuple[str, Decimal, Decimal | None]] = []
+    replaced: list[tuple[str, Decimal | str, Decimal | None]] = []
     # what was wrong in the typed subtotals before they are replaced stays on the record
     before = [f for f in check_assessment(assessment, against, known_sets) if f.code == "self-sum-mismatch"]
     for crit in assessment.tree():
