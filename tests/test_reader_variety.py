@@ -653,3 +653,26 @@ def test_the_missing_column_message_lists_every_column_found(tmp_path):
     made = tmp_path / "so_tu_danh_gia.xlsx"
     assert cli("new", "-o", made, "--template", sample).returncode == 0
     assert [c.code for c in read_workbook(made).criteria][:4] == ["I", "II", "1", "1.1"]
+
+
+def test_a_criterion_on_two_rows_reads_as_one(tmp_path):
+    """Pasted from Word, a criterion takes two rows: STT, max and self merged down over both, the
+    name and the explanation going on in the second. That second line is the criterion's own
+    (it was a note): its explanation answers "missing-explanation"."""
+    def edit(ws):
+        for code, more_name, more_explanation in (("1.1.2", "(tiếp) và bố trí kinh phí thực hiện", "Dòng thứ hai"),
+                                                  ("3.6.4", None, "Bị trừ vì chậm 2 ngày so với kế hoạch")):
+            row = find_row(ws, "I", code)
+            ws.insert_rows(row + 1)
+            ws.cell(row + 1, 2).value, ws.cell(row + 1, 5).value = more_name, more_explanation
+            for col in "ACD":
+                ws.merge_cells(f"{col}{row}:{col}{row + 1}")
+    path = edited_example(tmp_path, "hai_dong.xlsx", edit)
+    by_code = {c.code: c for c in read_workbook(path).criteria if c.part == "I"}
+    first = by_code["1.1.2"]
+    assert first.name.endswith("bố trí kinh phí (tiếp) và bố trí kinh phí thực hiện") and first.notes == []
+    assert first.explanation.endswith("\nDòng thứ hai")
+    assert by_code["3.6.4"].explanation == "Bị trừ vì chậm 2 ngày so với kế hoạch"
+    codes = [f.code for f in check_file(path).findings]
+    assert "missing-explanation" not in codes and len(codes) == len(BASE_FINDINGS) - 1
+    assert totals(path) == (Decimal(100), Decimal("73.2"), Decimal(24))

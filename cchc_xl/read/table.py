@@ -382,6 +382,16 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
                         columns=orphan_columns, max=max_cell, self=self_cell, explanation=explanation,
                     )
                 )
+            elif last is not None and code_raw is None and not codes_in_names and (
+                    merged.get((r, col_code)) == (last.row, col_code)):
+                # the criterion's second line: its STT merged down over this row, the name or the
+                # explanation going on below (text pasted from Word); part of it, not a note
+                if text and not is_list_marker(text):
+                    last.name = f"{last.name} {text}" if last.name else text
+                elif text and text not in last.notes:
+                    last.notes.append(text)
+                if explanation and explanation != last.explanation and explanation not in last.notes:
+                    last.explanation = f"{last.explanation}\n{explanation}" if last.explanation else explanation
             elif last is not None:
                 # note, bullet, rubric option: its text belongs to the criterion above
                 if rubric and not max_cell.blank:
