@@ -40,6 +40,11 @@ _TOTAL_NEXT = {"cong", "diem", "so", "chung"}
 _SUBTOTAL_NEXT = {"phan", "muc"}
 
 
+def _label_words(text: str) -> list[str]:
+    """A total row's label as words, without what it puts in brackets or after colons."""
+    return _PARENTHESES.sub(" ", text).replace(":", " ").split()
+
+
 def total_kind(*texts: str) -> str | None:
     """"total" for the table's total row, "subtotal" for a part's, None for anything else.
     "Cộng" is told from "Công" (công tác…) by its mark; a text typed without marks ("TONG
@@ -47,7 +52,7 @@ def total_kind(*texts: str) -> str | None:
     for text in texts:
         if not text:
             continue
-        lowered = _PARENTHESES.sub(" ", text.lower()).replace(":", " ").split()
+        lowered = _label_words(text.lower())
         if not lowered:
             continue
         first = lowered[0]
@@ -65,8 +70,7 @@ def total_kind(*texts: str) -> str | None:
 
 def _subtotal_part(label: str, current: str) -> str:
     """The part a subtotal names ("Tổng phần II", "Cộng mục B"), else the part above it."""
-    words = _PARENTHESES.sub(" ", label).replace(":", " ").split()
-    for word in words[2:3]:
+    for word in _label_words(label)[2:3]:
         code = read_code(word)
         if code is not None and code.kind == "part":
             return code.value
@@ -91,7 +95,6 @@ def next_criterion(rows, start: int, col_code: int, col_name: int | None, col_ma
         if code is not None and code.kind in ("part", "number"):
             return index
     return None
-
 
 
 def _is_repeated_header(line, core_columns) -> bool:
