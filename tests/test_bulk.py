@@ -916,7 +916,7 @@ def test_a_unit_sent_twice_is_ranked_once_and_named(tmp_path):
                           capture_output=True, text=True, encoding="utf-8")
     assert proc.returncode == 1, proc.stderr  # two of the six communes have errors, as before
     assert ("⚠ Xã Ngọc Kỳ (6 tháng đầu năm 2023) có 2 sổ: ngoc_ky (1).xlsx, ngoc_ky.xlsx — chỉ tệp sửa sau cùng, "
-            "ngoc_ky (1).xlsx, được xếp hạng; tệp kia không") in proc.stdout
+            "ngoc_ky (1).xlsx, được xếp hạng và tính vào thống kê theo tiêu chí; tệp kia không.") in proc.stdout
     ranking = [line.strip() for line in proc.stdout.splitlines() if line.strip()[:2] in ("1.", "2.", "3.", "4.")]
     assert ranking == ["1. Xã Quang Phục — 74,65 điểm", "2. Xã Ngọc Kỳ — 73,2 điểm", "2. Xã Nguyên Giáp — 73,2 điểm",
                        "4. Xã Hà Kỳ — 72,3 điểm"]
@@ -930,6 +930,39 @@ def test_a_unit_sent_twice_is_ranked_once_and_named(tmp_path):
     assert summary["duplicates"] == [{"unit": "Xã Ngọc Kỳ", "period": "6 tháng đầu năm 2023",
                                       "ranked": str(again), "not_ranked": [str(folder / "ngoc_ky.xlsx")]}]
     assert [r["rank"] for r in summary["ranking"]] == [1, 2, 2, 4]
+
+
+def test_a_unit_sent_twice_counts_once_in_the_criteria_statistics(tmp_path):
+    """The older copy of a unit's workbook (here scored lower on 1.1.1) was counted in "Theo tiêu
+    chí" beside the newer one: the statistics now equal those of the folder without it."""
+    folder = tmp_path / "nhan"
+    shutil.copytree(ROOT / "examples" / "cac_xa", folder)
+    older = folder / "ngoc_ky (cũ).xlsx"
+    wb = openpyxl.load_workbook(folder / "ngoc_ky.xlsx")
+    ws = wb.worksheets[0]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "1.1.1")
+    ws.cell(row, 4).value = 0
+    wb.save(older)
+    os.utime(older, (1_600_000_000, 1_600_000_000))
+    alone = tmp_path / "cu"
+    alone.mkdir()
+    shutil.copy(older, alone / older.name)
+
+    def criterion(summary, code="1.1.1"):
+        return next(s for s in summary["criteria"] if s["code"] == code)
+    with_copy = bulk_check([folder], output=tmp_path / "tong_hop.xlsx", jobs=2)
+    assert [Path(r.path).name for r in with_copy.duplicates[0]] == ["ngoc_ky.xlsx", "ngoc_ky (cũ).xlsx"]
+    assert criterion(bulk_check([alone], output=None, jobs=1).summary_json())["min"] == 0  # what it would add
+    older.unlink()
+    without = bulk_check([folder], output=None, jobs=1).summary_json()
+    assert with_copy.summary_json()["criteria"] == without["criteria"]
+    assert criterion(without)["min"] == 0.5 and criterion(without)["full"] == 6
+    _, rows = sheet_rows(tmp_path / "tong_hop.xlsx", "Theo tiêu chí")
+    row = next(r for r in rows if r["STT"] == "1.1.1")
+    # lowest, reached the max, below it: the copy not counted
+    assert (row["Điểm thấp nhất"], row["Số đơn vị đạt tối đa"], row["Số đơn vị dưới tối đa"]) == (0.5, 6, 0)
+    assert any("được xếp hạng và tính vào thống kê theo tiêu chí; tệp kia không." in line
+               for line in with_copy.lines())
 
 
 def test_each_period_is_ranked_on_its_own(tmp_path):
@@ -949,7 +982,7 @@ def test_each_period_is_ranked_on_its_own(tmp_path):
     out = tmp_path / "tong_hop.xlsx"
     outcome = bulk_check([folder], output=out, jobs=2)
     lines = outcome.lines()
-    assert "  ⚠ Các sổ thuộc 2 kỳ đánh giá khác nhau: xếp hạng riêng từng kỳ." in lines
+    assert "  ⚠ Các sổ thuộc 2 kỳ đánh giá khác nhau: xếp hạng và thống kê theo tiêu chí riêng từng kỳ." in lines
     first = lines.index("Xếp hạng — 6 tháng đầu năm 2023 (chỉ các sổ hợp lệ):")
     assert lines[first + 1:first + 4] == ["    1. Xã Quang Phục — 74,65 điểm", "    2. Xã Ngọc Kỳ — 73,2 điểm",
                                           "    2. Xã Nguyên Giáp — 73,2 điểm"]
@@ -959,6 +992,13 @@ def test_each_period_is_ranked_on_its_own(tmp_path):
     assert ranks["ha_ky.xlsx"] == 1 and ranks["quang_phuc.xlsx"] == 1 and ranks["nguyen_giap.xlsx"] == 2
     assert [(r["period"], r["rank"]) for r in outcome.summary_json()["ranking"]] == [
         ("6 tháng đầu năm 2023", 1), ("6 tháng đầu năm 2023", 2), ("Sáu tháng đầu năm 2023", 2), ("Năm 2022", 1)]
+    # the criteria statistics too: a year's scores are not averaged with 6 months' (five workbooks)
+    counted = {(s["period"], s["code"]): s["full"] + s["below_max"] + s["unscored"]
+               for s in outcome.summary_json()["criteria"] if s["set"] == "cap_xa_2023"}
+    assert counted[("6 tháng đầu năm 2023", "1.1.1")] == 5 and counted[("Năm 2022", "1.1.1")] == 1
+    titles, rows = sheet_rows(out, "Theo tiêu chí")
+    assert titles[:3] == ["Bộ tiêu chí", "Kỳ đánh giá", "Phần"]
+    assert [r["Kỳ đánh giá"] for r in rows if r["STT"] == "1.1.1"] == ["6 tháng đầu năm 2023", "Năm 2022"]  # latest first
 
 
 def test_units_are_told_apart_by_their_marks_not_by_where_the_mark_sits(tmp_path):

@@ -12,6 +12,7 @@ import re
 import stat
 import sys
 import time
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -93,7 +94,8 @@ class BulkOutcome:
                f"{len(self.records) - valid - broken} có lỗi, {broken} không đọc được."]
         periods = self.ranked_by_period()
         if len(periods) > 1:  # a 6-month score is not ranked against a year's
-            out.append(f"  ⚠ Các sổ thuộc {len(periods)} kỳ đánh giá khác nhau: xếp hạng riêng từng kỳ.")
+            out.append(f"  ⚠ Các sổ thuộc {len(periods)} kỳ đánh giá khác nhau: xếp hạng và thống kê theo tiêu chí "
+                       "riêng từng kỳ.")
         for period, ranked in periods:
             heading = f" — {period or '(sổ không ghi kỳ đánh giá)'}" if len(periods) > 1 else ""
             out.append(f"Xếp hạng{heading} (chỉ các sổ hợp lệ):")
@@ -105,8 +107,8 @@ class BulkOutcome:
             names = ", ".join(shown(Path(r.path).name) for r in group)
             rest = "tệp kia" if len(others) == 1 else "các tệp kia"
             out.append(f"  ⚠ {kept.unit}{f' ({kept.period})' if kept.period else ''} có {len(group)} sổ: {names} — "
-                       f"chỉ tệp sửa sau cùng, {shown(Path(kept.path).name)}, được xếp hạng; {rest} không "
-                       "(thống kê theo tiêu chí vẫn gồm mọi sổ). Hãy giữ một sổ cho mỗi đơn vị.")
+                       f"chỉ tệp sửa sau cùng, {shown(Path(kept.path).name)}, được xếp hạng và tính vào thống kê "
+                       f"theo tiêu chí; {rest} không. Hãy giữ một sổ cho mỗi đơn vị.")
         for record in self.records:
             if not record.readable:
                 out.append(f"  ✗ {shown(record.path)}: {record.error}")
@@ -444,20 +446,20 @@ def _worker(paths: list[str], report_names: list[str] | None = None) -> tuple[li
 
 
 def _sendable(stats: dict) -> dict:
-    """A chunk's statistics as sent to the main process: (sum, scored, min, full, below_max,
-    unscored), followed by (set, part, code, name, max) only the first time this process sends
+    """A chunk's statistics as sent to the main process: (counts,), followed by (set, period, part,
+    code, name, max) only the first time this process sends
     the criterion. The main process merges chunks in their order, and a worker takes them in
     that order, so the first chunk it merges with a criterion is the one that describes it.
     (The names and Decimals of every criterion in every chunk were half of all that was sent.)"""
     described = _SHARED["described"]
     out = {}
     for key, e in stats.items():
-        numbers = (e["sum"], e["scored"], e["min"], e["full"], e["below_max"], e["unscored"])
+        counts = dict(e["counts"])
         if key in described:
-            out[key] = numbers
+            out[key] = (counts,)
         else:
             described.add(key)
-            out[key] = numbers + (e["set"], e["part"], e["code"], e["name"], e["max"])
+            out[key] = (counts, e["set"], e["period"], e["part"], e["code"], e["name"], e["max"])
     return out
 
 
@@ -547,42 +549,40 @@ def _official(set_id: str) -> dict:
 
 def add_to_statistics(stats: dict, assessment) -> None:
     """Gather one readable workbook's scores per criterion: where communes lose points. Only
-    gathered here (a list append per criterion of every workbook); finish_statistics() sums a
-    chunk's lists in a few calls each.
+    gathered here (a list append per criterion of every workbook); finish_statistics() counts a
+    chunk's lists in one call each.
 
-    Kept per criteria set (never merged across sets), with the set's official max (never a
-    workbook's edited one); survey criteria are scored later by the province, so they are not
-    points a commune lost."""
+    Kept per criteria set (never merged across sets) and per period (a 6-month score is never
+    averaged with a year's), with the set's official max (never a workbook's edited one); survey
+    criteria are scored later by the province, so they are not points a commune lost."""
     followed = assessment.criteria_set
     set_id = followed["id"] if followed else UNKNOWN_SET
     official = _official(set_id) if followed else {}
+    period = assessment.period
+    when = period_key(period)
     for c in assessment.criteria:
         if not c.code_ok or (c.kind == "survey" if c.kind is not None else c.survey_based):  # c.survey_based
             continue
-        key = (set_id, c.key)
+        key = (set_id, when, c.key)
         entry = stats.get(key)
         if entry is None:
             model = official.get(c.key)
             # a penalty's best is 0 (nothing deducted): its mean below 0 is points lost
             maximum = model.max if model is not None else (Decimal(0) if c.is_penalty else c.effective_max())
-            entry = stats[key] = {"set": set_id, "part": c.part, "code": c.code, "name": c.name, "max": maximum,
-                                  "scores": []}
+            entry = stats[key] = {"set": set_id, "period": period, "part": c.part, "code": c.code, "name": c.name,
+                                  "max": maximum, "scores": []}
         entry["scores"].append(c.computed_self())  # None: not scored
 
 
 def finish_statistics(stats: dict) -> dict:
-    """The gathered scores → sum, count, minimum, how many reached the max or fell below it, how
-    many were left unscored (the form merge_statistics adds up across chunks)."""
+    """The gathered scores → how many workbooks gave each score (None: left unscored). Counts add
+    up across chunks (merge_statistics) and are taken back for a workbook that does not count
+    (forget_statistics: a unit's older copy), which a sum and a minimum could not be; a criterion
+    has a handful of distinct scores, so they stay small."""
     for entry in stats.values():
         scores = entry.pop("scores", None)
-        if scores is None:
-            continue
-        scored = [score for score in scores if score is not None]
-        maximum = entry["max"]
-        full = 0 if maximum is None else sum(1 for score in scored if score >= maximum)
-        entry.update(sum=sum(scored, Decimal(0)), scored=len(scored), min=min(scored) if scored else None,
-                     full=full, below_max=len(scored) - full if maximum is not None else 0,
-                     unscored=len(scores) - len(scored))
+        if scores is not None:
+            entry["counts"] = Counter(scores)
     return stats
 
 
@@ -591,34 +591,59 @@ def merge_statistics(total: dict, part: dict) -> None:
     for key, values in part.items():
         mine = total.get(key)
         if mine is None:
-            total_sum, scored, low, full, below_max, unscored, set_id, area, code, name, maximum = values
-            total[key] = {"set": set_id, "part": area, "code": code, "name": name, "max": maximum, "sum": total_sum,
-                          "scored": scored, "min": low, "full": full, "below_max": below_max, "unscored": unscored}
+            counts, set_id, period, area, code, name, maximum = values
+            total[key] = {"set": set_id, "period": period, "part": area, "code": code, "name": name,
+                          "max": maximum, "counts": Counter(counts)}
+        else:
+            mine["counts"].update(values[0])
+
+
+def forget_statistics(total: dict, part: dict) -> None:
+    """Take a workbook's statistics (finish_statistics' form) back out of the batch's. Only what
+    was added is taken: a file changed since it was checked cannot make a count negative."""
+    for key, entry in part.items():
+        mine = total.get(key)
+        if mine is None:
             continue
-        mine["sum"] += values[0]
-        mine["scored"] += values[1]
-        low = values[2]
-        if low is not None:
-            mine["min"] = low if mine["min"] is None else min(mine["min"], low)
-        mine["full"] += values[3]
-        mine["below_max"] += values[4]
-        mine["unscored"] += values[5]
+        counts = mine["counts"]
+        for score, number in entry["counts"].items():
+            if counts.get(score, 0) >= number:
+                counts[score] -= number
+                if not counts[score]:
+                    del counts[score]
+        if not counts:  # a criterion only that workbook had
+            del total[key]
+
+
+def statistics_of(path: str, against) -> dict:
+    """One workbook's statistics, checked again (only a unit's older copies are: a few files, and
+    the batch sends no workbook's scores back, only each chunk's counts)."""
+    stats: dict = {}
+    _check_one(path, against, False, None, stats)
+    return finish_statistics(stats)
 
 
 def criteria_statistics(stats: dict) -> list[dict]:
-    """Mean, minimum and counts per criterion, largest average deduction first."""
+    """Mean, minimum and counts per criterion (and period), largest average deduction first."""
     out = []
     for entry in stats.values():
-        mean = (entry["sum"] / entry["scored"]).quantize(Decimal("0.01")) if entry["scored"] else None
+        counts = entry["counts"]
+        scored = [(score, number) for score, number in counts.items() if score is not None]
+        number_scored = sum(number for _, number in scored)
         max_points = entry["max"]
+        mean = (sum((score * number for score, number in scored), Decimal(0)) / number_scored).quantize(
+            Decimal("0.01")) if number_scored else None
+        full = 0 if max_points is None else sum(number for score, number in scored if score >= max_points)
         out.append({
-            "set": entry["set"], "part": entry["part"], "code": entry["code"], "name": entry["name"],
-            "max": max_points, "mean": mean,
-            "min": entry["min"], "full": entry["full"], "below_max": entry["below_max"],
-            "unscored": entry["unscored"],
+            "set": entry["set"], "period": entry["period"], "part": entry["part"], "code": entry["code"],
+            "name": entry["name"], "max": max_points, "mean": mean,
+            "min": min((score for score, _ in scored), default=None), "full": full,
+            "below_max": number_scored - full if max_points is not None else 0,
+            "unscored": counts.get(None, 0),
             "deduction": (max_points - mean) if (max_points is not None and mean is not None) else None,
         })
-    out.sort(key=lambda s: (s["set"], -(s["deduction"] or Decimal(0)), s["part"], s["code"]))
+    out.sort(key=lambda s: (s["set"], period_order(s["period"]), -(s["deduction"] or Decimal(0)), s["part"],
+                            s["code"]))
     return out
 
 
@@ -751,6 +776,9 @@ class _Batch:
                 self.writer.discard()
             raise
         duplicates = same_unit_groups(self.records)
+        for group in duplicates:  # a unit's older copies: counted once, like the ranking
+            for record in group[1:]:
+                forget_statistics(self.totals, statistics_of(record.path, self.shared[0]))
         rank(self.records)
         outcome = BulkOutcome(self.records, skipped, None, criteria_statistics(self.totals), duplicates)
         if self.writer is not None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..errors import RefusedWrite
 from ..rules.catalogue import SEVERITY_VI
-from ..text import ILLEGAL_XML_CHARS, column_letter, xml_text
+from ..text import ILLEGAL_XML_CHARS, column_letter, period_key, xml_text
 
 
 class _Writer:
@@ -464,20 +464,25 @@ class SummaryWriter:
     def _write_criteria_sheet(self, criteria_stats) -> None:
         stats_ws = self.wb.create_sheet("Theo tiêu chí")
         out = _Writer(stats_ws)
-        _widths(stats_ws, [14, 6, 8, 70, 10, 11, 11, 11, 11, 11, 11])
-        stats_ws.freeze_panes = "E2"
-        stats_ws.auto_filter.ref = f"A1:K{max(len(criteria_stats) + 1, 2)}"
-        # one block per criteria set: criteria of different sets are never mixed
-        rows = self.streamed["Theo tiêu chí"] = out.header_xml([
-            "Bộ tiêu chí", "Phần", "STT", "Tiêu chí", "Điểm tối đa (chính thức)", "Điểm trung bình", "Điểm thấp nhất",
-            "Mức trừ trung bình", "Số đơn vị đạt tối đa", "Số đơn vị dưới tối đa", "Số đơn vị chưa chấm"])
+        # one block per criteria set (criteria of different sets are never mixed), and per period when
+        # the batch holds several: then a column says which
+        periods = len({period_key(s["period"]) for s in criteria_stats}) > 1
+        titles = ["Bộ tiêu chí", *(["Kỳ đánh giá"] if periods else []), "Phần", "STT", "Tiêu chí",
+                  "Điểm tối đa (chính thức)", "Điểm trung bình", "Điểm thấp nhất", "Mức trừ trung bình",
+                  "Số đơn vị đạt tối đa", "Số đơn vị dưới tối đa", "Số đơn vị chưa chấm"]
+        _widths(stats_ws, [14, *([22] if periods else []), 6, 8, 70, 10, 11, 11, 11, 11, 11, 11])
+        stats_ws.freeze_panes = "F2" if periods else "E2"
+        stats_ws.auto_filter.ref = f"A1:{column_letter(len(titles))}{max(len(criteria_stats) + 1, 2)}"
+        rows = self.streamed["Theo tiêu chí"] = out.header_xml(titles)
         from ..write.workbook_builder import row_height
 
-        wrapped = {3: out.style_id(alignment=out.wrap)}  # the criterion's name wraps
+        name = titles.index("Tiêu chí")
+        wrapped = {name: out.style_id(alignment=out.wrap)}  # the criterion's name wraps
         for s in criteria_stats:
             # a height of its own: a wrapped name then prints inside its row, not over the next one
-            rows.row([s["set"], s["part"], s["code"], s["name"], s["max"], s["mean"], s["min"], s["deduction"],
-                      s["full"], s["below_max"], s["unscored"]], row_height([(s["name"], 70)], 15), wrapped)
+            rows.row([s["set"], *([s["period"]] if periods else []), s["part"], s["code"], s["name"], s["max"],
+                      s["mean"], s["min"], s["deduction"], s["full"], s["below_max"], s["unscored"]],
+                     row_height([(s["name"], 70)], 15), wrapped)
 
 
 class _Layout:
