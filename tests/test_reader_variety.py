@@ -676,3 +676,86 @@ def test_a_criterion_on_two_rows_reads_as_one(tmp_path):
     codes = [f.code for f in check_file(path).findings]
     assert "missing-explanation" not in codes and len(codes) == len(BASE_FINDINGS) - 1
     assert totals(path) == (Decimal(100), Decimal("73.2"), Decimal(24))
+
+
+def _two_self_columns(tmp_path, name, left, right, this_year_left=False):
+    """The example with last year's self-scores kept beside this year's: the same scores, except
+    that last year 1.1.3 (and its parents, the part and the total) had 1 point less."""
+    def edit(ws):
+        header = find_row(ws, "I", "I") - 1
+        ws.insert_cols(4)
+        ws.cell(header, 4).value, ws.cell(header, 5).value = left, right
+        last_year = 5 if this_year_left else 4
+        for r in range(header + 1, ws.max_row + 1):
+            value = ws.cell(r, 5).value
+            if isinstance(value, (int, float)):
+                ws.cell(r, 4).value = value
+        for code in ("I", "1", "1.1", "1.1.3"):
+            cell = ws.cell(find_row(ws, "I", code), last_year)
+            cell.value = cell.value - 1
+    return edited_example(tmp_path, name, edit)
+
+
+@pytest.mark.parametrize("left, right, this_year_left, used", [
+    ("Điểm tự đánh giá năm 2022", "Điểm tự đánh giá năm 2023", False, "E"),
+    ("Điểm tự đánh giá năm 2023", "Điểm tự đánh giá năm 2022", True, "D"),
+    # the workbook's period is the first half of 2023 (its title also says "năm 2023")
+    ("Điểm tự đánh giá cả năm 2023", "Điểm tự đánh giá 6 tháng đầu năm 2023", False, "E"),
+])
+def test_the_self_score_column_of_the_workbooks_period_is_used_and_named(tmp_path, left, right, this_year_left, used):
+    """Last year's self-scores kept beside this year's: the first column was used without a word,
+    so this year's scores were never checked. The column naming the workbook's period is used."""
+    path = _two_self_columns(tmp_path, "hai_cot.xlsx", left, right, this_year_left)
+    result = check_file(path)
+    assert result.assessment.columns["self"] == "DE".index(used) + 3
+    assert result.assessment.totals().self == Decimal("73.2")  # this year's; last year's read 72.2
+    [note] = [f for f in result.findings if f.code == "several-score-columns"]
+    assert note.severity == "warning"
+    assert note.message.startswith(f"Bảng có 2 cột “Điểm tự đánh giá”: D (“{left}”), E (“{right}”); đã dùng cột {used} "
+                                   "(khớp kỳ đánh giá của sổ).")
+    other = "DE".replace(used, "")
+    assert note.message.endswith(f"(ví dụ --columns stt=A,name=B,max=C,self={other}).")
+    # the other column stays an extra column; the findings of this year's scores are the example's
+    assert result.assessment.extra_columns[left if used == "E" else right] == "DE".index(other) + 3
+    assert {f.code for f in result.findings} - {"several-score-columns"} == {code for code, _ in BASE_FINDINGS}
+    # the suggested --columns picks the other one
+    mapped = read_workbook(path, columns={"code": 0, "name": 1, "max": 2, "self": "DE".index(other) + 3})
+    assert mapped.totals().self == Decimal("72.2")
+
+
+def test_two_self_columns_without_a_period_keep_the_first_and_say_so(tmp_path):
+    path = _two_self_columns(tmp_path, "lan2.xlsx", "Điểm tự đánh giá", "Điểm tự đánh giá lần 2", this_year_left=True)
+    result = check_file(path)
+    assert result.assessment.columns["self"] == 3 and result.assessment.totals().self == Decimal("73.2")
+    [note] = [f.message for f in result.findings if f.code == "several-score-columns"]
+    assert "đã dùng cột D. Nếu điểm cần kiểm tra ở cột khác" in note
+
+
+def test_a_self_header_over_a_score_and_its_explanation_is_one_score_column(tmp_path):
+    """"Điểm tự đánh giá" merged over two columns, "Điểm" | "Giải trình" below: both read as self
+    by their words, only the first holds numbers: no choice to report."""
+    header = [["STT", "Tiêu chí", "Điểm tối đa", "Điểm tự đánh giá", None], [None, None, None, "Điểm", "Giải trình"]]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for line in header + [["1", "Một", 2, 1.5, "thiếu một văn bản"], ["2", "Hai", 3, 3, None]]:
+        ws.append(line)
+    ws.merge_cells("D1:E1")
+    wb.save(tmp_path / "gop.xlsx")
+    result = check_file(tmp_path / "gop.xlsx")
+    assert result.assessment.columns["self"] == 3 and result.assessment.totals().self == Decimal("4.5")
+    assert not [f for f in result.findings if f.code == "several-score-columns"]
+
+
+@pytest.mark.parametrize("words, role", [
+    ("Điểm UBND xã tự đánh giá", "self"), ("Xã tự chấm điểm", "self"), ("Điểm do xã tự chấm", "self"),
+    ("Điểm phường tự đánh giá năm 2025", "self"), ("Điểm Sở Nội vụ thẩm định", "appraised"),
+    ("Kết quả Hội đồng thẩm định", "appraised"), ("Xã Ngọc Kỳ", None), ("Điểm xã", None),
+])
+def test_who_scored_may_stand_between_the_word_and_the_verb(tmp_path, words, role):
+    from cchc_xl.read.headers import role_of
+
+    assert role_of(words) == role
+    if role == "self":  # the whole table reads with it (it was "thiếu cột Điểm tự đánh giá")
+        path = _styled_table(tmp_path / "ten.xlsx", [["1", "Một", 2, 1.5, "thiếu"]],
+                             ["STT", "Tiêu chí", "Điểm tối đa", words, "Giải trình"])
+        assert read_workbook(path).totals().self == Decimal("1.5")

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..errors import UnreadableWorkbook
-from ..text import clean_text, column_letter, fold
+from ..text import clean_text, column_letter, fold, period_key
 from .codes import read_code, split_code_prefix
 from .grid import SheetGrid
-from .labels import HEADER_ROLES, ROLE_NAMES, ROLE_ORDER
+from .labels import HEADER_ROLES, ROLE_NAMES, ROLE_ORDER, SCORER_VERBS, SCORERS
 
 HEADER_SCAN_ROWS = 500
 CORE = ("code", "name", "max", "self", "explanation", "appraised", "appraisal_comment")
@@ -29,7 +29,12 @@ def _role_pattern(role: str) -> str:
         exact = "|".join(re.escape(k) for k in keys)
         longer = "|".join(re.escape(k) for k in keys if len(k) > 2)
         return rf"(?:{exact})$" + (rf"|(?:{longer}) " if longer else "")
-    return "(?:" + "|".join(re.escape(k) for k in keys) + r")(?:$|[ /,(])"
+    words = "|".join(re.escape(k) for k in keys)
+    if role in SCORER_VERBS:  # "Điểm UBND xã tự đánh giá": who scored, between "Điểm" and the verb
+        scorers = "|".join(re.escape(k) for k in sorted(SCORERS, key=len, reverse=True))
+        verbs = "|".join(re.escape(k) for k in SCORER_VERBS[role])
+        words += rf"|(?:(?:diem|ket qua) )?(?:(?:do|cua) )?(?:{scorers}) (?:{verbs})"
+    return "(?:" + words + r")(?:$|[ /,(])"
 
 
 # Every role in one regex, a named group each, in ROLE_ORDER: the alternation tries them in that
@@ -45,6 +50,9 @@ class Header:
     columns: dict[str, int]  # role → 0-based column
     extras: dict[str, int] = field(default_factory=dict)  # other header texts → column
     texts: list[str] = field(default_factory=list)  # the header texts, joined over two rows
+    # a score role named by several columns (last year's self-scores kept beside this year's):
+    # role → columns, the one to use chosen by choose_score_column once the period is known
+    several: dict[str, list[int]] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=8192)
@@ -192,7 +200,8 @@ def _header_at(sheet: SheetGrid, row: int, merged: MergeIndex, needed) -> tuple[
             # evidence, guidance, notes… are kept as they are: listed with the other extra columns
             used = {col for role, col in columns.items() if role in CORE}
             extras = {text: col for col, text in enumerate(cand) if text and col not in used}
-            return Header(last_row, columns, extras, cand), best_partial
+            several = {role: roles[role] for role in SCORE_ROLES if len(roles.get(role, ())) > 1}
+            return Header(last_row, columns, extras, cand, several), best_partial
     return None, best_partial
 
 
@@ -215,6 +224,50 @@ def find_header(sheet: SheetGrid, needed=NEEDED) -> tuple[Header | None, dict]:
         if len(partial.get("roles", {})) > len(best.get("roles", {})):
             best = {**partial, "sheet": sheet.name}
     return None, best
+
+
+SCORE_ROLES = ("self", "appraised")
+
+
+def choose_score_column(sheet: SheetGrid, header: Header, period: tuple[str, str]) -> list[str]:
+    """A score role named by several columns: the one whose header names the workbook's period
+    ("Điểm tự đánh giá năm 2023" in a 2023 workbook), else the first, as before. A column with no
+    number below is no score column ("Điểm tự đánh giá" merged over a score and its explanation).
+    Returns a message for each choice made among columns that do hold numbers, never silent: the
+    officer's scores may be in the other one."""
+    messages = []
+    for role, columns in header.several.items():
+        last = min(sheet.height, header.row + 301)
+        scored = [c for c in columns if any(
+            sheet.rows[r][c].__class__ in (float, int) for r in range(header.row + 1, last) if c < len(sheet.rows[r]))]
+        if len(scored) < 2:
+            continue
+        exact = [c for c in scored if period_key(header.texts[c]) == period] if period[0] else []
+        matching = exact if len(exact) == 1 else [c for c in scored if _names_period(header.texts[c], *period)]
+        chosen = matching[0] if len(matching) == 1 else scored[0]
+        if header.columns[role] != chosen:
+            before = header.columns[role]
+            header.extras.pop(header.texts[chosen], None)
+            header.extras[header.texts[before]] = before
+            header.columns[role] = chosen
+        listed = ", ".join(f"{column_letter(c)} (“{header.texts[c]}”)" for c in scored)
+        why = " (khớp kỳ đánh giá của sổ)" if len(matching) == 1 else ""
+        other = next(c for c in scored if c != chosen)
+        named = {"stt": "code", "name": "name", "max": "max"}
+        example = ",".join(f"{key}={column_letter(header.columns[r])}" for key, r in named.items() if r in header.columns)
+        messages.append(f"Bảng có {len(scored)} cột “{ROLE_NAMES[role]}”: {listed}; đã dùng cột {column_letter(chosen)}"
+                        f"{why}. Nếu điểm cần kiểm tra ở cột khác, hãy xóa hoặc đổi tên cột kia, hoặc chỉ rõ bằng "
+                        f"--columns (ví dụ --columns {example},{role}={column_letter(other)}).")
+    return messages
+
+
+def _names_period(text: str, year: str, kind: str) -> bool:
+    """A column header names the workbook's period: its year, and its half when both state one."""
+    stated_year, stated_kind = period_key(text)
+    if stated_year != year:
+        return False
+    halves = ("6 thang dau", "6 thang cuoi")
+    return not (stated_kind in halves and kind in halves and stated_kind != kind)
 
 
 def missing_message(best: dict, needed=NEEDED) -> str:

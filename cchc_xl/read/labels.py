@@ -18,6 +18,12 @@ HEADER_ROLES = {
     "appraised": ("diem tham dinh", "ket qua tham dinh", "tham dinh"),
     "appraisal_comment": ("y kien tham dinh", "nhan xet tham dinh", "nhan xet cua co quan tham dinh"),
 }
+# Who scored, typed between "Điểm" and the verb: "Điểm UBND xã tự đánh giá", "Xã tự chấm điểm",
+# "Điểm Sở Nội vụ thẩm định" (folded: any of these, then one of the role's verbs).
+SCORERS = ("ubnd xa", "ubnd cap xa", "uy ban nhan dan xa", "xa", "cap xa", "phuong", "thi tran", "dac khu", "don vi",
+           "co quan", "huyen", "ubnd huyen", "phong noi vu", "so noi vu", "tinh", "ubnd tinh", "cap tren", "hoi dong",
+           "hoi dong tham dinh", "doan tham dinh", "to tham dinh")
+SCORER_VERBS = {"self": ("tu danh gia", "tu cham", "tu dg"), "appraised": ("tham dinh",)}
 ROLE_ORDER = ("code", "self", "appraisal_comment", "appraised", "max", "explanation", "evidence", "guidance",
               "notes", "name")
 ROLE_NAMES = {  # Vietnamese names of the roles, for messages and README

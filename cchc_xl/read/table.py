@@ -18,7 +18,7 @@ from ..model.assessment import MAX_MAGNITUDE
 from ..text import clean_str, clean_text, fold, period_key, to_decimal_from_float
 from .codes import Code, is_list_marker, normalise_code, part_rank, read_code, sibling_key, split_code_prefix
 from .grid import SheetGrid, WorkbookGrid
-from .headers import Header, find_header, merge_index, missing_message, role_of
+from .headers import Header, choose_score_column, find_header, merge_index, missing_message, role_of
 from .meta import read_meta
 
 __all__ = ["parse_workbook", "build_tree", "read_meta", "normalise_code", "find_header"]
@@ -186,7 +186,9 @@ def parse_workbook(grid: WorkbookGrid, columns: dict[str, int] | None = None, sh
     if not found:
         raise UnreadableWorkbook(missing_message(best))
     chosen, header = _choose_table(found, explicit=sheet is not None)
+    choices = choose_score_column(chosen, header, _stated_period(chosen, header)) if header.several else []
     assessment = _parse_table(grid, chosen, header)
+    assessment.read_problems.extend(("several-score-columns", None, message) for message in choices)
     if converted:
         assessment.read_problems.append((
             "legacy-encoding", None,
@@ -223,6 +225,18 @@ def _period_rank(sheet: SheetGrid, header: Header) -> tuple[int, int]:
         if stated and int(stated) > year:
             year, half = int(stated), 0 if kind.startswith("6 thang") else 1
     return year, half
+
+
+def _stated_period(sheet: SheetGrid, header: Header) -> tuple[str, str]:
+    """The period stated above the table, as period_key gives it: its latest year, six months when
+    a text of that year says so (the title's "năm 2023" beside "6 tháng đầu năm 2023")."""
+    stated = [period_key(clean_text(v)) for line in sheet.rows[: header.row] for v in line if v.__class__ is str]
+    stated = [key for key in stated if key[0]]
+    if not stated:
+        return ("", "")
+    year = max(key[0] for key in stated)
+    of_year = [key for key in stated if key[0] == year]
+    return next((key for key in of_year if key[1].startswith("6 thang")), of_year[0])
 
 
 def _choose_table(found, explicit: bool):

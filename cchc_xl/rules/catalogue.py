@@ -47,6 +47,8 @@ CATALOGUE: dict[str, Rule] = {
         Rule("other-tables", INFO, "Sổ tính có nhiều bảng tiêu chí; cho biết bảng nào đã được dùng"),
         Rule("legacy-encoding", INFO, "Chữ mã cũ (TCVN3/VNI) đã được đọc thành Unicode"),
         Rule("stray-cells", INFO, "Ô lạc ở xa bảng bị bỏ qua khi đọc"),
+        Rule("several-score-columns", WARNING, "Bảng có nhiều cột điểm tự đánh giá (hoặc thẩm định); cho biết cột nào "
+             "đã được dùng"),
     ]
 }
 
