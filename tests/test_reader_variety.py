@@ -759,3 +759,19 @@ def test_who_scored_may_stand_between_the_word_and_the_verb(tmp_path, words, rol
         path = _styled_table(tmp_path / "ten.xlsx", [["1", "Một", 2, 1.5, "thiếu"]],
                              ["STT", "Tiêu chí", "Điểm tối đa", words, "Giải trình"])
         assert read_workbook(path).totals().self == Decimal("1.5")
+
+
+def test_codes_typed_with_the_decimal_comma_read_as_the_example(tmp_path):
+    """In a Vietnamese Excel "1,1" typed in the STT column is the number 1.1 (shown "1,1"), so
+    officers type "1,1,1" alike: every such row was a 'missing-code' error (93 in the example)."""
+    def edit(ws):
+        for r in range(1, ws.max_row + 1):
+            value = ws.cell(r, 1).value
+            if isinstance(value, str) and value[:1].isdigit() and "." in value:
+                ws.cell(r, 1).value = value.replace(".", ",")
+    path = edited_example(tmp_path, "phay.xlsx", edit)
+    result = check_file(path)
+    assert result.assessment.criteria_set["id"] == "cap_xa_2023"
+    assert {(f.code, f.cell) for f in result.findings} == BASE_FINDINGS
+    assert next(c for c in result.assessment.criteria if c.code == "3.6.4").code_written == "3,6,4"
+    assert result.assessment.totals().self == Decimal("73.2")

@@ -18,6 +18,7 @@ from .labels import CODE_WORDS
 
 _ARABIC = re.compile(r"^\d+(\.\d+)*(\.[a-z])?$")
 _LETTER_ITEM = re.compile(r"^([a-zđ])[).]?$")
+_COMMA_CODE = re.compile(r"^\d+([.,]\d+)+(\.[a-z])?$")
 _BULLETS = {"-", "+", "*", "•", "–", "—", "·", "o"}
 _FOLDED_WORDS = sorted(CODE_WORDS, key=len, reverse=True)
 
@@ -74,6 +75,8 @@ def _read_code_text(raw: str) -> Code | None:
     lowered = text.lower()
     if _ARABIC.match(lowered):
         return Code("number", lowered, word)
+    if _COMMA_CODE.match(lowered):  # "1,1,1": the decimal comma of a Vietnamese Excel, typed as the STT's dot
+        return Code("number", lowered.replace(",", "."), word)
     return None
 
 
