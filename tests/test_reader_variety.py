@@ -775,3 +775,32 @@ def test_codes_typed_with_the_decimal_comma_read_as_the_example(tmp_path):
     assert {(f.code, f.cell) for f in result.findings} == BASE_FINDINGS
     assert next(c for c in result.assessment.criteria if c.code == "3.6.4").code_written == "3,6,4"
     assert result.assessment.totals().self == Decimal("73.2")
+
+
+def test_a_part_on_a_sheet_of_its_own_is_an_error_at_its_cell(tmp_path):
+    """Part II moved to a sheet of its own: the table read as 71,2/74 with no error, its 26 points
+    gone without a word. Now each such part is an error at its STT cell on the other sheet."""
+    def edit(ws):
+        start = find_row(ws, "II", "II")
+        header = find_row(ws, "I", "I") - 1
+        other = ws.parent.create_sheet("Phần II")
+        other.append([ws.cell(header, c).value for c in range(1, 6)])
+        for r in range(start, ws.max_row + 1):
+            other.append([ws.cell(r, c).value for c in range(1, 6)])
+        ws.delete_rows(start, ws.max_row - start + 1)
+    path = edited_example(tmp_path, "tach.xlsx", edit)
+    result = check_file(path)
+    assert result.assessment.sheet == "Tự đánh giá" and result.assessment.totals().max == Decimal(74)
+    [split] = [f for f in result.findings if f.code == "parts-on-other-sheet"]
+    assert (split.severity, split.sheet, split.cell, split.criterion) == ("error", "Phần II", "A2", "II")
+    assert split.message == ("Phần II (“ĐÁNH GIÁ TÁC ĐỘNG CỦA CCHC”), tối đa 26 điểm, nằm ở trang “Phần II” nên chưa được "
+                             "tính: bảng tiêu chí chỉ được đọc trên một trang (trang “Tự đánh giá”). Hãy chép phần này "
+                             "về nối tiếp bảng ở trang “Tự đánh giá” rồi kiểm tra lại.")
+    assert not [f for f in result.findings if f.code == "other-tables"]  # said once, as the error
+    assert not result.ok
+    # recalc writes the sheet it read and lists the error, linked to the other sheet's cell
+    proc = cli("recalc", path, "-o", tmp_path / "tinh.xlsx")
+    assert proc.returncode == 1, proc.stderr
+    listed = openpyxl.load_workbook(tmp_path / "tinh.xlsx")["Kết quả kiểm tra"]
+    row = next(r for r in listed.iter_rows() if any(c.value == "parts-on-other-sheet" for c in r))
+    assert any(c.hyperlink is not None and "Phần II" in (c.hyperlink.location or "") for c in row)

@@ -15,7 +15,7 @@ from functools import lru_cache
 from ..errors import UnreadableWorkbook
 from ..model import Assessment, Criterion, ScoreCell, Subtotal, TableColumns
 from ..model.assessment import MAX_MAGNITUDE
-from ..text import clean_str, clean_text, fold, period_key, to_decimal_from_float
+from ..text import clean_str, clean_text, fold, period_key, to_decimal_from_float, vn
 from .codes import Code, is_list_marker, normalise_code, part_rank, read_code, sibling_key, split_code_prefix
 from .grid import SheetGrid, WorkbookGrid
 from .headers import Header, choose_score_column, find_header, merge_index, missing_message, role_of
@@ -194,7 +194,8 @@ def parse_workbook(grid: WorkbookGrid, columns: dict[str, int] | None = None, sh
             "legacy-encoding", None,
             f"Chữ trong sổ tính viết bằng mã cũ {ENCODING_NAMES[encoding]}: đã đọc thành Unicode ở trang "
             f"{', '.join(converted)}; sổ tính không bị sửa. Lệnh `cchc-xl convert` tạo bản Unicode."))
-    others = [s.name + (" (ẩn)" if s.hidden else "") for s, _ in found if s is not chosen]
+    split = _parts_elsewhere(grid, found, chosen, assessment)
+    others = [s.name + (" (ẩn)" if s.hidden else "") for s, _ in found if s is not chosen and s.name not in split]
     if others:
         assessment.read_problems.append((
             "other-tables", None,
@@ -202,6 +203,30 @@ def parse_workbook(grid: WorkbookGrid, columns: dict[str, int] | None = None, sh
             f"{' (trang ẩn, theo --sheet)' if chosen.hidden else ''}. Các trang khác: {', '.join(others)}. "
             "Chọn trang khác bằng --sheet TÊN."))
     return assessment
+
+
+def _parts_elsewhere(grid, found, chosen: SheetGrid, assessment: Assessment) -> set[str]:
+    """Visible sheets that hold only parts the table read lacks: an officer who put part II on a
+    sheet of its own. Its points were left out without a word (a 74-point table, 0 errors); each
+    such part is now an error at its cell. Returns those sheets' names."""
+    mine = {part.code for part in assessment.parts}
+    split = set()
+    for sheet, header in found:
+        if sheet is chosen or sheet.hidden:
+            continue
+        theirs = _parse_table(grid, sheet, header).parts
+        if not theirs or any(part.code in mine for part in theirs):
+            continue  # another copy of the table (or of one of its parts): other-tables says so
+        split.add(sheet.name)
+        for part in theirs:
+            maximum = part.effective_max()
+            assessment.read_problems.append((
+                "parts-on-other-sheet", part,
+                f"Phần {part.code}{f' (“{part.name[:60]}”)' if part.name else ''}"
+                f"{f', tối đa {vn(maximum)} điểm,' if maximum is not None else ''} nằm ở trang “{sheet.name}” nên chưa "
+                f"được tính: bảng tiêu chí chỉ được đọc trên một trang (trang “{chosen.name}”). Hãy chép phần này về "
+                f"nối tiếp bảng ở trang “{chosen.name}” rồi kiểm tra lại."))
+    return split
 
 
 def _explicit_header(sheet: SheetGrid, columns: dict[str, int]) -> Header | None:

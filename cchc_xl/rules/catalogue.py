@@ -44,6 +44,7 @@ CATALOGUE: dict[str, Rule] = {
         Rule("criterion-extra", ERROR, "Tiêu chí không có trong bộ tiêu chí chính thức"),
         Rule("name-changed", WARNING, "Tên tiêu chí khác với bộ tiêu chí chính thức"),
         Rule("wrong-criteria-set", ERROR, "Sổ tính theo một bộ tiêu chí khác với bộ dùng để so sánh"),
+        Rule("parts-on-other-sheet", ERROR, "Một phần của bảng tiêu chí nằm ở trang khác nên chưa được tính"),
         Rule("other-tables", INFO, "Sổ tính có nhiều bảng tiêu chí; cho biết bảng nào đã được dùng"),
         Rule("legacy-encoding", INFO, "Chữ mã cũ (TCVN3/VNI) đã được đọc thành Unicode"),
         Rule("stray-cells", INFO, "Ô lạc ở xa bảng bị bỏ qua khi đọc"),
