@@ -422,3 +422,61 @@ def test_a_subtotal_row_in_the_annex_does_not_end_the_set(tmp_path):
 
     plain = criteria(official_docx(tmp_path / "a.docx"))
     assert criteria(official_docx(tmp_path / "b.docx", with_subtotal)) == plain and len(plain) == len(OFFICIAL)
+
+
+@pytest.mark.parametrize("at, repeat_header", [(7, True), (7, False), (2, True), (11, False)])
+def test_an_annex_table_split_in_several_word_tables_imports_whole(tmp_path, at, repeat_header):
+    """A Word annex whose table goes on in a second table ("(tiếp theo)", the header repeated or
+    not): only the first table was read, so the set lost the rest (silently when it ended with a
+    part). The tables that follow with the same columns are the rest of it; one that does not
+    start with criteria (a signature table) is not."""
+    from docx import Document
+
+    from cchc_xl.criteria_sets.importer import import_table
+
+    def criteria(path):
+        return [(c.part, c.code, c.name, c.max, c.guidance, c.evidence) for c in import_table(path, "hp").criteria]
+
+    whole = criteria(official_docx(tmp_path / "mot.docx"))
+    doc = Document(str(official_docx(tmp_path / "hai.docx")))
+    table = doc.tables[0]
+    rows = table._tbl.tr_lst
+    first_option_rows = sum(1 + len(options) for *_, options in OFFICIAL[:at])
+    moved = rows[1 + first_option_rows:]  # after the header and the first `at` criteria
+    title = doc.add_paragraph("(tiếp theo)")
+    second = doc.add_table(rows=1 if repeat_header else 0, cols=5)
+    if repeat_header:
+        for cell, text in zip(second.rows[0].cells, HEADERS):
+            cell.text = text
+    for tr in moved:
+        second._tbl.append(tr)  # (moved, not copied: the first table ends where the second begins)
+    signatures = doc.add_table(rows=2, cols=5)  # a table below the annex with as many columns
+    signatures.rows[0].cells[0].text, signatures.rows[1].cells[0].text = "NGƯỜI LẬP BIỂU", "Nguyễn Văn A"
+    assert title is not None and len(doc.tables) == 3
+    doc.save(tmp_path / "hai.docx")
+    assert len(Document(str(tmp_path / "hai.docx")).tables[0].rows) == 1 + first_option_rows
+    assert criteria(tmp_path / "hai.docx") == whole and len(whole) == len(OFFICIAL)
+
+
+@pytest.mark.parametrize("numbers", [["(1)", "(2)", "(3)", "(4)", "(5)"], ["1", "2", "3", "4", "5"]])
+def test_the_column_numbers_under_the_annex_header_are_no_criterion(tmp_path, numbers):
+    """"(1) | (2) | (3)…" under the header stopped the import ("điểm tối đa “(3)” không phải là
+    số"); "1 | 2 | 3…" made a criterion "1" worth 3 points, without a word."""
+    from copy import deepcopy
+
+    from docx import Document
+
+    from cchc_xl.criteria_sets.importer import import_table
+
+    def criteria(path):
+        return [(c.part, c.code, c.name, c.max, c.guidance) for c in import_table(path, "hp").criteria]
+
+    whole = criteria(official_docx(tmp_path / "mot.docx"))
+    doc = Document(str(official_docx(tmp_path / "so.docx")))
+    table = doc.tables[0]
+    table.rows[0]._tr.addnext(deepcopy(table.rows[1]._tr))
+    for cell, text in zip(table.rows[1].cells, numbers):
+        cell.text = text
+    doc.save(tmp_path / "so.docx")
+    assert [c.text for c in Document(str(tmp_path / "so.docx")).tables[0].rows[1].cells] == numbers
+    assert criteria(tmp_path / "so.docx") == whole

@@ -13,7 +13,7 @@ from ..errors import CchcError, UnreadableWorkbook
 from ..read.codes import read_code, split_code_prefix
 from ..read.grid import SheetGrid
 from ..read.headers import MergeIndex, find_header, missing_message
-from ..read.table import next_criterion, total_kind
+from ..read.table import is_column_numbers, is_repeated_header, next_criterion, total_kind
 from ..read.package import MEMBER_DAMAGE, vet_word_file
 from ..text import NotANumber, clean_text, fold, parse_score
 from .schema import CriteriaSet, InvalidSet, SetCriterion, guess_kind
@@ -22,9 +22,10 @@ from .store import set_id_from
 NEEDED = ("code", "max")
 
 
-def _docx_grids(path: Path) -> list[SheetGrid]:
+def _docx_grids(path: Path) -> list[tuple[SheetGrid, int]]:
     """Every table of a .docx as a grid: a horizontally merged cell fills its first column, a
-    vertically merged continuation is blank (as a spreadsheet shows it)."""
+    vertically merged continuation is blank (as a spreadsheet shows it). Each with how many of its
+    first rows are the paragraphs above the table (its title), one cell each."""
     from docx import Document
     from docx.oxml.ns import qn
     from lxml.etree import XMLSyntaxError
@@ -53,6 +54,7 @@ def _docx_grids(path: Path) -> list[SheetGrid]:
         table = next(tables)
         number += 1
         rows = paragraphs[-5:]
+        lead = len(rows)
         paragraphs = []
         for tr in table._tbl.tr_lst:
             line = []
@@ -70,7 +72,7 @@ def _docx_grids(path: Path) -> list[SheetGrid]:
                 line.append(text.strip() or None)
                 line.extend([None] * (span - 1))
             rows.append(line)
-        grids.append(SheetGrid(f"Bảng {number}", rows))
+        grids.append((SheetGrid(f"Bảng {number}", rows), lead))
     return grids
 
 
@@ -83,12 +85,38 @@ class _Para:
         self.text = "".join(t.text or "" for t in p.iter(qn("w:t")))
 
 
-def _grids(path: Path) -> list[SheetGrid]:
+def _grids(path: Path) -> list[tuple[SheetGrid, int | None]]:
+    """The grids to look for the table in, each with its paragraph rows (Word) or None (a sheet)."""
     if path.suffix.lower() == ".docx":
         return _docx_grids(path)
     from ..read.files import read_grid
 
-    return read_grid(str(path)).sheets
+    return [(sheet, None) for sheet in read_grid(str(path)).sheets]
+
+
+def _with_continuations(grids, index: int, header) -> SheetGrid:
+    """A Word annex's table split in several (at a page break, one table per part, "(tiếp theo)"
+    between them): the tables that follow with as many columns are the rest of it, their repeated
+    header row (the same columns) skipped. It stops at the first table that is not, or that does
+    not start with criteria. (Read alone, the first table lost the rest without a word when it ended
+    with a part; or the sums said only that parents missed children.)"""
+    first, _ = grids[index]
+    rows = list(first.rows)
+    width = max(map(len, first.rows[header.row:]), default=0)
+    col_code = header.columns["code"]
+    for grid, lead in grids[index + 1:]:
+        body = grid.rows[lead:]
+        if not body or max(map(len, body)) != width:
+            break
+        again, _ = find_header(SheetGrid(grid.name, body[:3]), NEEDED)
+        if again is not None:
+            if again.columns != header.columns:
+                break
+            body = body[again.row + 1:]
+        elif not any(read_code(line[col_code]) is not None for line in body[:5] if col_code < len(line)):
+            break
+        rows.extend(body)
+    return SheetGrid(first.name, rows, list(first.merged))
 
 
 def _number(value, where: str) -> object:
@@ -108,7 +136,7 @@ def import_table(path, set_id: str | None = None, title: str | None = None, leve
         raise CchcError(f"{path.name}: bảng chính thức phải là tệp .xlsx hoặc .docx")
     grids = _grids(path)
     best: dict = {}
-    for sheet in grids:
+    for index, (sheet, lead) in enumerate(grids):
         header, partial = find_header(sheet, NEEDED)
         if header is not None:
             break
@@ -116,6 +144,8 @@ def import_table(path, set_id: str | None = None, title: str | None = None, leve
             best = {**partial, "sheet": sheet.name}
     else:
         raise CchcError(missing_message(best, NEEDED))
+    if lead is not None:  # a Word table continued in the tables after it
+        sheet = _with_continuations(grids, index, header)
     criteria = _rows(sheet, header)
     heading = [clean_text(v) for line in sheet.rows[: header.row] for v in line if isinstance(v, str)]
     criteria_set = CriteriaSet(
@@ -138,7 +168,18 @@ def _rows(sheet: SheetGrid, header) -> list[SetCriterion]:
     part = ""
     last: SetCriterion | None = None
     criterion_ahead = -1  # the next criterion row below the latest "Tổng" row (sheet.height: none)
+    width = max(columns.values()) + 1
+    core_columns = list(dict.fromkeys(col for col in (col_code, col_name, col_max) if col is not None))
     for r in range(header.row + 1, sheet.height):
+        line = sheet.rows[r]
+        if len(line) < width:
+            line = list(line) + [None] * (width - len(line))
+        # not criteria, as the reader skips them: the column numbers under the header ("(1) | (2) | (3)"
+        # made "hàng 3: điểm tối đa “(3)” không phải là số"; "1 | 2 | 3" a criterion "1" worth 3
+        # points), and the header repeated where the table goes on
+        if is_column_numbers(line, col_name if col_name != col_code else None) or is_repeated_header(line, core_columns):
+            continue
+
         def cell(col):
             if col is None:
                 return None

@@ -97,7 +97,7 @@ def next_criterion(rows, start: int, col_code: int, col_name: int | None, col_ma
     return None
 
 
-def _is_repeated_header(line, core_columns) -> bool:
+def is_repeated_header(line, core_columns) -> bool:
     """A header row repeated at a page break ("STT | Lĩnh vực, tiêu chí | Điểm tối đa …"): two of
     the table's own columns hold header words (a criterion's max is a number: rejected at once)."""
     hits = 0
@@ -110,7 +110,7 @@ def _is_repeated_header(line, core_columns) -> bool:
     return False
 
 
-def _is_column_numbers(line, name_col) -> bool:
+def is_column_numbers(line, name_col) -> bool:
     """A row of column numbers under the header: "1 | 2 | 3 | 4 | 5" or "(1) | (2) …"."""
     if name_col is not None:  # a criterion has a name: the common case is rejected here
         name = line[name_col]
@@ -350,7 +350,7 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
         if (code_raw is None or code_raw.__class__ is str) and line[col_max].__class__ is not float:
             # rows that are not criteria: a header repeated at a page break, its column numbers,
             # a page title pasted with it (a criterion row's max is a number: skipped at once)
-            if _is_repeated_header(line, core_columns) or _is_column_numbers(line, col_name):
+            if is_repeated_header(line, core_columns) or is_column_numbers(line, col_name):
                 for crit, note in title_notes:
                     if note in crit.notes:
                         crit.notes.remove(note)
@@ -360,7 +360,7 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
                 not line[col_name][:1].isalpha() and _COLUMN_NUMBER.match(line[col_name].strip()))):
             # (a criterion's name that is text starting with a letter, so not a number: the common
             # case, decided here without stripping it)
-            if _is_column_numbers(line, col_name):
+            if is_column_numbers(line, col_name):
                 continue
         if col_name is None:
             text = ""
