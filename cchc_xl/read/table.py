@@ -220,9 +220,10 @@ def _parts_elsewhere(grid, found, chosen: SheetGrid, assessment: Assessment) -> 
         split.add(sheet.name)
         for part in theirs:
             maximum = part.effective_max()
+            name = part.name if len(part.name) <= 60 else part.name[:59] + "…"
             assessment.read_problems.append((
                 "parts-on-other-sheet", part,
-                f"Phần {part.code}{f' (“{part.name[:60]}”)' if part.name else ''}"
+                f"Phần {part.code}{f' (“{name}”)' if name else ''}"
                 f"{f', tối đa {vn(maximum)} điểm,' if maximum is not None else ''} nằm ở trang “{sheet.name}” nên chưa "
                 f"được tính: bảng tiêu chí chỉ được đọc trên một trang (trang “{chosen.name}”). Hãy chép phần này về "
                 f"nối tiếp bảng ở trang “{chosen.name}” rồi kiểm tra lại."))
