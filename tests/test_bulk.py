@@ -1019,3 +1019,32 @@ def test_units_are_told_apart_by_their_marks_not_by_where_the_mark_sits(tmp_path
     rank(records)
     assert [(Path(r.path).name, r.rank) for r in records] == [("a.xlsx", None), ("b.xlsx", 2), ("c.xlsx", None),
                                                              ("d.xlsx", 1)]
+
+
+def test_forgetting_a_workbook_takes_back_exactly_what_it_added():
+    """The counts that make an older copy's statistics removable: a criterion only it had goes,
+    the minimum comes back up, and a file changed since (a score never added) takes nothing."""
+    from cchc_xl.summarise.bulk import criteria_statistics, finish_statistics, forget_statistics, merge_statistics
+
+    def stats(scores):
+        gathered = {("s", ("2023", "nam"), code): {"set": "s", "period": "Năm 2023", "part": "I", "code": code,
+                                                    "name": code, "max": Decimal(2), "scores": list(values)}
+                    for code, values in scores.items()}
+        return finish_statistics(gathered)
+
+    def sendable(finished):
+        return {key: (dict(e["counts"]), e["set"], e["period"], e["part"], e["code"], e["name"], e["max"])
+                for key, e in finished.items()}
+    total: dict = {}
+    merge_statistics(total, sendable(stats({"1": [Decimal(2), Decimal(1), None]})))
+    older = stats({"1": [Decimal("0.5")], "9": [Decimal(1)]})
+    merge_statistics(total, sendable(older))
+    one = next(s for s in criteria_statistics(total) if s["code"] == "1")
+    assert (one["min"], one["unscored"], one["below_max"]) == (Decimal("0.5"), 1, 2)
+    forget_statistics(total, older)
+    assert [s["code"] for s in criteria_statistics(total)] == ["1"]
+    one = criteria_statistics(total)[0]
+    assert (one["min"], one["mean"], one["full"], one["below_max"], one["unscored"]) == (
+        Decimal(1), Decimal("1.50"), 1, 1, 1)
+    forget_statistics(total, stats({"1": [Decimal("1.75")]}))  # never added: nothing taken
+    assert criteria_statistics(total)[0]["mean"] == Decimal("1.50")
