@@ -328,3 +328,19 @@ def test_the_button_writes_subtotals_and_keeps_a_held_total(tmp_path):
     assert written[part_two] == 2  # part II's sum, over the typed 5
     assert written[part_one] == 71.2 and written[total] == 73.2  # held: part I has "abc" in it
     assert {f"D{part_one}", f"D{total}"} <= set(outcome.plan.held)
+
+
+def test_the_button_writes_this_years_self_column_of_two(tmp_path):
+    """Last year's self-scores kept in D beside this year's in E: the button computes and writes
+    E, the column the workbook's period names, and its findings say which column was used."""
+    from test_reader_variety import _two_self_columns
+
+    path = _two_self_columns(tmp_path, "hai.xlsx", "Điểm tự đánh giá năm 2022", "Điểm tự đánh giá năm 2023")
+    book = remote_book(path)
+    outcome = cchc_xl.main(book)
+    [write] = [a for a in actions(book) if a["func"] == "setValues" and a["sheet_position"] == 0]
+    assert write["start_column"] == 4 and write["column_count"] == 1  # column E
+    assert outcome.plan.totals.self == Decimal("73.2")  # this year's (last year's: 72,2)
+    [note] = [f.message for f in outcome.plan.findings if f.code == "several-score-columns"]
+    assert note.startswith("Bảng có 2 cột “Điểm tự đánh giá”: D (“Điểm tự đánh giá năm 2022”), E (“Điểm tự đánh giá "
+                           "năm 2023”); đã dùng cột E (khớp kỳ đánh giá của sổ).")
