@@ -1048,3 +1048,29 @@ def test_forgetting_a_workbook_takes_back_exactly_what_it_added():
         Decimal(1), Decimal("1.50"), 1, 1, 1)
     forget_statistics(total, stats({"1": [Decimal("1.75")]}))  # never added: nothing taken
     assert criteria_statistics(total)[0]["mean"] == Decimal("1.50")
+
+
+def test_who_edited_the_official_max_points_reads_along_the_units_row(tmp_path):
+    """A reviewer's first question ("who edited the official max points") had its answer only among
+    all findings in "Chi tiết lỗi": the summary now names the edited criteria on each unit's row,
+    part by part, in a column that appears only when some workbook edited them."""
+    folder = tmp_path / "nhan"
+    shutil.copytree(ROOT / "examples" / "cac_xa", folder)
+    wb = openpyxl.load_workbook(folder / "ha_ky.xlsx")
+    ws = wb.worksheets[0]
+    ws.cell(find_row(ws, "II", "2"), 3).value = 9  # part II's criterion 2 (not part I's)
+    wb.save(folder / "ha_ky.xlsx")
+    out = tmp_path / "tong_hop.xlsx"
+    bulk_check([folder], output=out, jobs=2)
+    titles, rows = sheet_rows(out, "Tổng hợp")
+    assert titles.index("Mục bị sửa điểm tối đa") == titles.index("Số lỗi") - 1
+    edited = {r["Tệp"]: r["Mục bị sửa điểm tối đa"] for r in rows}
+    assert edited == {"dai_hop.xlsx": "I: I, 3, 3.5, 3.5.3", "ha_ky.xlsx": "II: 2", "ngoc_ky.xlsx": None,
+                      "nguyen_giap.xlsx": None, "quang_phuc.xlsx": None, "tan_ky.xlsx": None}
+    _, details = sheet_rows(out, "Chi tiết lỗi")
+    assert sorted(r["STT"] for r in details if r["Mã"] == "max-changed" and r["Tệp"] == "ha_ky.xlsx") == [
+        "II / 2"]
+    (folder / "dai_hop.xlsx").unlink()
+    (folder / "ha_ky.xlsx").unlink()
+    bulk_check([folder], output=out, jobs=1, overwrite=True)
+    assert "Mục bị sửa điểm tối đa" not in sheet_rows(out, "Tổng hợp")[0]

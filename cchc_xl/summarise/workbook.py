@@ -358,6 +358,7 @@ class SummaryWriter:
         if layout.has_appraisal:
             diff = (r.appraised - r.self) if (r.appraised is not None and r.self is not None) else None
             values += [r.appraised, diff]
+        values += [edited_max(r)] if layout.has_edited_max else []
         values += [r.errors if r.readable else None, r.warnings if r.readable else None, r.status]
         return f'<row r="{index + 1}">' + "".join(cells_xml(values, index + 1))
 
@@ -418,9 +419,11 @@ class SummaryWriter:
         headers += [f"Lĩnh vực {key}" for key in areas]
         if has_appraisal:
             headers += ["Điểm thẩm định", "Chênh lệch (thẩm định - tự đánh giá)"]
+        headers += [EDITED_MAX] if layout.has_edited_max else []
         headers += ["Số lỗi", "Số cảnh báo", "Trạng thái", "Xếp hạng"]
         # narrow columns (headers wrap): the whole table fits A4 landscape at a readable size
-        widths = [5, 22, 14, 11, 14, 8, 8] + ([7] if has_percent else []) + [7] + [7] * len(areas) + ([9, 11] if has_appraisal else []) + [6, 8, 22, 7]
+        widths = [5, 22, 14, 11, 14, 8, 8] + ([7] if has_percent else []) + [7] + [7] * len(areas) + \
+            ([9, 11] if has_appraisal else []) + ([12] if layout.has_edited_max else []) + [6, 8, 22, 7]
         _widths(ws, widths)
         ws.freeze_panes = "C2"
         last = len(records) + 1
@@ -485,20 +488,38 @@ class SummaryWriter:
                      row_height([(s["name"], 70)], 15), wrapped)
 
 
+EDITED_MAX = "Mục bị sửa điểm tối đa"
+
+
+def edited_max(r) -> str | None:
+    """Which criteria a unit's workbook gives another max than the official set, part by part (codes
+    restart in every part): "I: I, 3, 3.5; II: 2". Who edited the official max points, read along
+    the unit's row (each is also in "Chi tiết lỗi")."""
+    by_part: dict[str, list[str]] = {}
+    for f in r.findings:
+        if f["code"] == "max-changed":
+            by_part.setdefault(f["part"], []).append(f["criterion"])
+    return "; ".join(f"{part}: {', '.join(codes)}" if part else ", ".join(codes)
+                     for part, codes in by_part.items()) or None
+
+
 class _Layout:
     """The summary sheet's columns that depend on the batch: a percent column, one per area (in the
-    order workbooks bring them), the appraisal's two. ``version`` changes with them."""
+    order workbooks bring them), the appraisal's two, the edited max points'. ``version`` changes
+    with them."""
 
     def __init__(self):
-        self.has_percent = self.has_appraisal = False
+        self.has_percent = self.has_appraisal = self.has_edited_max = False
         self.areas: dict[str, None] = {}
         self.version = 0
 
     def add(self, r) -> None:
+        edited = not self.has_edited_max and any(f["code"] == "max-changed" for f in r.findings)
         if (r.percent is not None and not self.has_percent) or (r.appraised is not None and not self.has_appraisal) \
-                or any(key not in self.areas for key in r.areas):
+                or any(key not in self.areas for key in r.areas) or edited:
             self.has_percent = self.has_percent or r.percent is not None
             self.has_appraisal = self.has_appraisal or r.appraised is not None
+            self.has_edited_max = self.has_edited_max or edited
             self.areas.update(dict.fromkeys(r.areas))
             self.version += 1
 
