@@ -344,3 +344,22 @@ def test_the_button_writes_this_years_self_column_of_two(tmp_path):
     [note] = [f.message for f in outcome.plan.findings if f.code == "several-score-columns"]
     assert note.startswith("Bảng có 2 cột “Điểm tự đánh giá”: D (“Điểm tự đánh giá năm 2022”), E (“Điểm tự đánh giá "
                            "năm 2023”); đã dùng cột E (khớp kỳ đánh giá của sổ).")
+
+
+def test_the_button_keeps_a_parent_scored_on_its_own(tmp_path):
+    """1.1 scored 2,5 with its sub-criteria blank: the button blanked it and lowered 1 and I. It
+    now writes them back as typed and names them; the parts with scored children are computed."""
+    import openpyxl
+
+    def edit(ws):
+        for code in ("1.1.1", "1.1.2", "1.1.3"):
+            ws.cell(find_row(ws, "I", code), 4).value = None
+        ws.cell(find_row(ws, "I", "3"), 4).value = None  # a parent left blank, its children scored
+    path = edited_example(tmp_path, "cha.xlsx", edit)
+    book = remote_book(path)
+    outcome = cchc_xl.main(book)
+    written = score_writes(book)
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    assert [written[find_row(ws, "I", code)] for code in ("I", "1", "1.1")] == [71.2, 14, 2.5]
+    assert written[find_row(ws, "I", "3")] == 17.1
+    assert [f"D{find_row(ws, 'I', code)}" for code in ("I", "1", "1.1")] == outcome.plan.held[:3]

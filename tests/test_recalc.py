@@ -312,7 +312,8 @@ def test_a_sum_with_an_unreadable_cell_below_is_never_written(tmp_path):
     book = openpyxl.load_workbook(out)
     assert [book.worksheets[0].cell(rows[c], 4).value for c in ("I", "1", "1.1", "1.1.1")] == [71.2, 14, 2, "abc"]
     listed = [[c.value for c in row] for row in book["Kết quả kiểm tra"].iter_rows()]
-    assert ["Chưa tính lại (mục con chưa đọc được điểm)", ", ".join(outcome.plan.held)] == listed[9][:2]
+    assert ["Chưa tính lại (mục con chưa đọc được điểm, hoặc chỉ mục cha có điểm)", ", ".join(outcome.plan.held)] == \
+        listed[9][:2]
     cells = [row[1] for row in listed if row[3] == "self-sum-mismatch"]
     assert sorted(cells) == sorted(set(cells))  # each held parent's finding once, not before and after
     book.worksheets[0].cell(rows["1.1.1"], 4).value = 0.5  # fixed
@@ -320,3 +321,42 @@ def test_a_sum_with_an_unreadable_cell_below_is_never_written(tmp_path):
     again = recalc_file(out)
     assert again.plan.held == [] and again.plan.errors == 0
     assert openpyxl.load_workbook(out).worksheets[0].cell(rows["1.1"], 4).value == 2.5
+
+
+def test_a_parent_scored_on_its_own_is_kept_until_its_children_are_scored(tmp_path):
+    """2,5 typed for 1.1 and its sub-criteria left blank: recalc blanked 1.1 (2,5 → trống) and
+    lowered 1 and I, and check offered 'để trống' as the right value. The children's sum is no
+    score of 1.1 yet: check says to score them, recalc keeps 1.1, its parents and the total as
+    typed and lists them; once the children are scored, the next recalc computes them."""
+    from decimal import Decimal
+
+    from cchc_xl.api import check_file
+    from cchc_xl.write.recalc import recalc_file
+    from helpers import edited_example, find_row
+
+    def edit(ws):
+        for code in ("1.1.1", "1.1.2", "1.1.3"):
+            ws.cell(find_row(ws, "I", code), 4).value = None
+    path = edited_example(tmp_path, "cha.xlsx", edit)
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    rows = {code: find_row(ws, "I", code) for code in ("I", "1", "1.1", "1.1.1", "1.1.2", "1.1.3")}
+    messages = {f.cell: f.message for f in check_file(path).findings if f.code == "self-sum-mismatch"}
+    assert messages[f"D{rows['1.1']}"] == (
+        "Điểm tự đánh giá của mục 1.1 ghi 2,5 nhưng các mục con (1.1.1, 1.1.2, 1.1.3) đều chưa được chấm. "
+        "Điểm của mục 1.1 là tổng điểm các mục con: hãy chấm từng mục con.")
+    assert messages[f"D{rows['1']}"] == (
+        "Điểm tự đánh giá của mục 1 ghi 14 nhưng tổng các mục con (1.1 … 1.7) là 11,5 nếu bỏ qua mục 1.1 "
+        f"(ô D{rows['1.1']}: có điểm nhưng các mục con chưa chấm); hãy sửa chỗ đó trước rồi so lại.")
+    out = tmp_path / "ra.xlsx"
+    outcome = recalc_file(path, out)
+    assert outcome.plan.replaced == []  # nothing typed was replaced
+    assert outcome.plan.held[:3] == [f"D{rows[c]}" for c in ("I", "1", "1.1")] and len(outcome.plan.held) == 4
+    book = openpyxl.load_workbook(out)
+    assert [book.worksheets[0].cell(rows[c], 4).value for c in ("I", "1", "1.1")] == [71.2, 14, 2.5]
+    for code, score in (("1.1.1", 0.5), ("1.1.2", 1), ("1.1.3", 0.5)):
+        book.worksheets[0].cell(rows[code], 4).value = score
+    book.save(out)
+    again = recalc_file(out)
+    assert again.plan.held == [] and again.plan.replaced_text() == [
+        f"D{rows['I']}: 71,2 → 70,7", f"D{rows['1']}: 14 → 13,5", f"D{rows['1.1']}: 2,5 → 2"]
+    assert again.plan.totals.self == Decimal("72.7")

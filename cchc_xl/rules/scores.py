@@ -157,10 +157,25 @@ def _sum_rules(crit: Criterion, cell: ScoreCell, which: str) -> list[Finding]:
                         f"các mục con ({_children_list(crit)}) là {vn(total)}; hai số phải bằng nhau.")
                 )
     computed = crit.computed_self(which)
-    if cell.value is not None and computed != cell.value:
+    if cell.value is not None and computed is None and not unreadable_below(crit, which):
+        # scored on the parent only: no sum to offer, the children are to be scored (recalc keeps it)
+        findings.append(
+            _at(crit, cell, "self-sum-mismatch",
+                f"{COLUMN_VI[which]} của mục {crit.code} ghi {vn(cell.value)} nhưng các mục con "
+                f"({_children_list(crit)}) đều chưa được chấm. Điểm của mục {crit.code} là tổng điểm các mục "
+                "con: hãy chấm từng mục con.")
+        )
+    elif cell.value is not None and computed != cell.value:
         right = vn(computed) if computed is not None else "để trống (các mục con chưa chấm)"
         unread = unreadable_below(crit, which)
-        if unread:  # the sum is not known until those cells are fixed: no "right value" to offer
+        above = scored_only_above(crit, which)
+        if above:  # a parent below scored on its own: its points are not in the children's sum
+            named = [f"ô {address} (chưa đọc được điểm)" for address in unread] + [
+                f"mục {code} (ô {address}: có điểm nhưng các mục con chưa chấm)" for code, address in above]
+            shown = ", ".join(named[:3]) + (f" và {len(named) - 3} ô khác" if len(named) > 3 else "")
+            advice = f"là {right} nếu bỏ qua {shown}; hãy sửa {'chỗ đó' if len(named) == 1 else 'các chỗ đó'} " \
+                     "trước rồi so lại."
+        elif unread:  # the sum is not known until those cells are fixed: no "right value" to offer
             if len(unread) == 1:
                 advice = f"là {right} nếu bỏ qua ô {unread[0]}, nơi chưa đọc được điểm; hãy sửa ô đó trước rồi so lại."
             else:
@@ -175,6 +190,24 @@ def _sum_rules(crit: Criterion, cell: ScoreCell, which: str) -> list[Finding]:
                 f"({_children_list(crit)}) {advice}")
         )
     return findings
+
+
+def scored_only_above(crit: Criterion, which: str = "self") -> list[tuple[str, str]]:
+    """Parents under ``crit`` scored on their own while their children are all unscored (the
+    officer typed 2,5 for 1.1 and left 1.1.1–1.1.3 blank): (code, cell) of each. Their points are
+    not in the sum of the children, so that sum is no score of ``crit`` yet."""
+    found, stack = [], list(reversed(crit.children))
+    while stack:
+        child = stack.pop()
+        if not child.children:
+            continue
+        score = getattr(child, which)
+        if score is not None and score.value is not None and score.cell is not None \
+                and child.computed_self(which) is None:
+            found.append((child.code, score.cell.address))
+        else:
+            stack.extend(reversed(child.children))
+    return found
 
 
 def _subtotal_rules(assessment: Assessment, totals) -> list[Finding]:

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from ..model import Assessment, ScoreCell, Totals
 from ..rules import ERROR, WARNING, Finding, check_assessment, count
-from ..rules.scores import unreadable_below
+from ..rules.scores import scored_only_above, unreadable_below
 from ..text import round_points, split_address
 
 MARK_COLOURS = {ERROR: "FFFFC7C7", WARNING: "FFFFF2B0"}  # ARGB; distinctive, so a re-run knows its own marks
@@ -76,10 +76,12 @@ def plan_recalc(assessment: Assessment, against=None, known_sets=()) -> RecalcPl
         if crit.self.is_formula:  # the officer's own formula: theirs, Excel recomputes it
             skipped.append(cell.address)
             continue
-        if unreadable_below(crit):  # a sum known to be short is never written over what was typed
+        computed = crit.computed_self()
+        # a sum known to be short is never written over what was typed: a cell below is unreadable,
+        # or a parent (this one or one below) is scored while its children are not
+        if unreadable_below(crit) or scored_only_above(crit) or (computed is None and crit.self.value is not None):
             held.append(cell.address)
             continue
-        computed = crit.computed_self()
         new = _round(computed)
         if _typed_differently(crit.self, new):
             replaced.append((cell.address, _as_typed(crit.self), new))
@@ -93,7 +95,7 @@ def plan_recalc(assessment: Assessment, against=None, known_sets=()) -> RecalcPl
             continue
         if sub.self.is_formula:
             skipped.append(cell.address)
-        elif unreadable_below(part):
+        elif _held_below(part):
             held.append(cell.address)
         else:
             new = _round(totals.by_part[sub.part]["self"])
@@ -105,7 +107,7 @@ def plan_recalc(assessment: Assessment, against=None, known_sets=()) -> RecalcPl
         cell = assessment.total_self.cell
         if assessment.total_self.is_formula:
             skipped.append(cell.address)
-        elif any(unreadable_below(part) for part in assessment.parts):
+        elif any(_held_below(part) for part in assessment.parts):
             held.append(cell.address)
         else:
             new = _round(totals.self)
@@ -129,6 +131,12 @@ def plan_recalc(assessment: Assessment, against=None, known_sets=()) -> RecalcPl
         mark.messages.append(finding.message)
     return RecalcPlan(assessment.sheet, values, marks, findings, totals, dt.datetime.now().replace(microsecond=0),
                       skipped, replaced, held)
+
+
+def _held_below(part) -> bool:
+    """A part whose sum is not known yet (see plan_recalc): its subtotal and the total are held."""
+    return bool(unreadable_below(part) or scored_only_above(part) or (
+        part.children and part.self.value is not None and part.computed_self() is None))
 
 
 def _typed_differently(typed: ScoreCell, new: Decimal | None) -> bool:
@@ -191,7 +199,8 @@ def findings_rows(plan: RecalcPlan, unit: str = "", filled: set[str] = frozenset
         *[[f"Phần {part}", v["self"] if v["self"] is not None else "", f"/ {v['max']}"] for part, v in t.by_part.items()],
         ["Số lỗi / cảnh báo", f"{plan.errors} lỗi, {plan.warnings} cảnh báo"],
         *[["Ô đã thay (cũ → mới)", line] for line in plan.replaced_text()],
-        *([["Chưa tính lại (mục con chưa đọc được điểm)", ", ".join(plan.held)]] if plan.held else []),
+        *([["Chưa tính lại (mục con chưa đọc được điểm, hoặc chỉ mục cha có điểm)", ", ".join(plan.held)]]
+          if plan.held else []),
     ]
     table = [
         [index, f.cell, SEVERITY_VI[f.severity], f.code, f"{f.part} / {f.criterion}".strip(" /"), f.message,

@@ -52,7 +52,8 @@ class RecalcOutcome:
         if self.backup:
             out.append(f"Bản sao lưu tệp gốc: {self.backup}")
         if self.plan.held:
-            out.append("Chưa tính lại các ô (có mục con chưa đọc được điểm; sửa lỗi rồi tính lại): "
+            out.append("Chưa tính lại các ô (có mục con chưa đọc được điểm, hoặc mục cha có điểm mà các mục con chưa "
+                       "chấm; xem cảnh báo ở các ô đó, sửa rồi tính lại): "
                        + ", ".join(self.plan.held))
         if self.plan.skipped_formulas:
             out.append("Giữ nguyên công thức của bạn ở các ô: " + ", ".join(self.plan.skipped_formulas))
