@@ -83,6 +83,9 @@ def period_key(period: str) -> tuple[str, str]:
     return (year, "nam")
 
 
+_INVISIBLE_OR_MINUS = {**dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff")), ord("\u2212"): "-", ord("\u2013"): "-"}
+
+
 def parse_score(value) -> Decimal | None:
     """Parse a score cell: number, '0,75' / ' 1 ' text, or blank (None).
 
@@ -111,7 +114,9 @@ def parse_score(value) -> Decimal | None:
         return None
     digits = text.replace(" ", "")
     if not _NUMBER_TEXT.match(digits):
-        digits = _POINTS_UNIT.sub("", unicodedata.normalize("NFC", digits))
+        # "0,5 điểm"; an invisible space pasted from a web page ("\u200b2" looked like 2 in the
+        # message); a minus sign or dash for the minus of a penalty ("–1", as Word autocorrects it)
+        digits = _POINTS_UNIT.sub("", unicodedata.normalize("NFC", digits.translate(_INVISIBLE_OR_MINUS)))
         if not _NUMBER_TEXT.match(digits):
             raise NotANumber(text)
     try:

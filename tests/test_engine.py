@@ -331,3 +331,25 @@ def test_scores_typed_with_their_unit_count(tmp_path, engine):
         result = check_file(edited_example(tmp_path, "khong_so.xlsx", _set("I", "1.2", 4, text)))
         assert [f.message for f in result.findings if f.code == "not-a-number"] == [
             f"Điểm tự đánh giá của mục 1.2 là “{text}”, không phải là số; hãy nhập số, ví dụ 0,5 hoặc 1."]
+
+
+@pytest.mark.parametrize("engine", ["calamine", "openpyxl"])
+def test_scores_pasted_with_invisible_spaces_or_a_dash_for_minus(tmp_path, engine):
+    """A score pasted from a web page carries a zero-width space ("\u200b2"): it was 'not a
+    number' in a message that showed “2”. A penalty typed "–1" (a dash, as Word autocorrects the
+    minus) or "−1" (the minus sign) is -1. A dash between numbers is still no number."""
+    from cchc_xl.text import NotANumber, parse_score
+
+    def edit(ws):
+        for row in range(18, ws.max_row + 1):
+            value = ws.cell(row, 4).value
+            if isinstance(value, (int, float)):
+                ws.cell(row, 4).value = ["\u200b", "\ufeff", "\u2060"][row % 3] + f"{value:g}".replace(".", ",")
+    path = edited_example(tmp_path, "an.xlsx", edit)
+    assert totals_of(path, engine) == EXPECTED
+    assert not [f for f in check_file(path).findings if f.code == "not-a-number"]
+    assert [parse_score(text) for text in ("–1", "\u22121,5", " – 0,5 điểm")] == [
+        Decimal(-1), Decimal("-1.5"), Decimal("-0.5")]
+    for text in ("2–1", "1–", "–"):
+        with pytest.raises(NotANumber):
+            parse_score(text)
