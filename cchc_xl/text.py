@@ -15,10 +15,15 @@ from functools import lru_cache
 _SPACES = re.compile(r"\s+")
 
 
-# Vietnamese marks after NFD (U+0300–U+036F) and đ/Đ, removed by one str.translate in C; a text
-# that still holds other non-ASCII characters takes the general path (every combining mark)
+# zero-width characters a text pasted from a web page carries ("\u200bSTT", "1.1\u200b", "Tổng\u200b"):
+# invisible in a message, they made a header, a code or a total row differ from the same one typed
+ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+# Vietnamese marks after NFD (U+0300–U+036F) and đ/Đ (and the zero-width characters), removed by one
+# str.translate in C; a text that still holds other non-ASCII characters takes the general path
+# (every combining mark)
 _MARKS = {code: None for code in range(0x300, 0x370)}
 _MARKS.update({ord("đ"): "d", ord("Đ"): "D"})
+_MARKS.update(ZERO_WIDTH)
 
 
 @lru_cache(maxsize=65536)
@@ -45,6 +50,8 @@ def clean_text(value) -> str:
 @lru_cache(maxsize=16384)  # criterion names repeat across a reviewer's hundreds of workbooks
 def clean_str(value: str) -> str:
     """clean_text for a value known to be text (the parser's hot path calls it directly)."""
+    if "\u200b" in value or "\ufeff" in value:  # pasted from a web page: "Tổng\u200b" is "Tổng"
+        value = value.translate(ZERO_WIDTH)
     return unicodedata.normalize("NFC", value).strip()
 
 
@@ -83,7 +90,7 @@ def period_key(period: str) -> tuple[str, str]:
     return (year, "nam")
 
 
-_INVISIBLE_OR_MINUS = {**dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff")), ord("\u2212"): "-", ord("\u2013"): "-"}
+_INVISIBLE_OR_MINUS = {**ZERO_WIDTH, ord("\u2212"): "-", ord("\u2013"): "-"}
 
 
 def parse_score(value) -> Decimal | None:

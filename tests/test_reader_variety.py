@@ -804,3 +804,24 @@ def test_a_part_on_a_sheet_of_its_own_is_an_error_at_its_cell(tmp_path):
     listed = openpyxl.load_workbook(tmp_path / "tinh.xlsx")["Kết quả kiểm tra"]
     row = next(r for r in listed.iter_rows() if any(c.value == "parts-on-other-sheet" for c in r))
     assert any(c.hyperlink is not None and "Phần II" in (c.hyperlink.location or "") for c in row)
+
+
+def test_text_pasted_with_zero_width_spaces_reads_as_typed(tmp_path):
+    """A table pasted from a web page carries zero-width spaces: the header "\u200bSTT" was no
+    header, "1.1\u200b" no code and "Tổng\u200b" no total row; a name with one is still the
+    official name."""
+    def edit(ws):
+        header = find_row(ws, "I", "I") - 1
+        for col in (1, 3, 4):
+            ws.cell(header, col).value = "\u200b" + ws.cell(header, col).value
+        for r in range(header + 1, ws.max_row + 1):
+            code, name = ws.cell(r, 1).value, ws.cell(r, 2).value
+            if isinstance(code, str) and code.strip():
+                ws.cell(r, 1).value = code + ["\u200b", "\ufeff", "\u2060"][r % 3]
+            if isinstance(name, str) and r % 2:
+                ws.cell(r, 2).value = name + "\u200b"
+    path = edited_example(tmp_path, "web.xlsx", edit)
+    result = check_file(path, against="cap_xa_2023")
+    assert {(f.code, f.cell) for f in result.findings} == BASE_FINDINGS
+    assert result.assessment.totals().self == Decimal("73.2")
+    assert not [f for f in result.findings if f.code == "name-changed"]  # (names are compared folded)

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..model import CODE_ROMAN
-from ..text import fold, format_decimal, to_decimal_from_float
+from ..text import ZERO_WIDTH, fold, format_decimal, to_decimal_from_float
 from .labels import CODE_WORDS
 
 _ARABIC = re.compile(r"^\d+(\.\d+)*(\.[a-z])?$")
@@ -48,7 +48,8 @@ def read_code(value: Any) -> Code | None:
 @lru_cache(maxsize=4096)
 def _read_code_text(raw: str) -> Code | None:
     # NFKC turns the Unicode Roman numerals (Ⅱ, U+2161) into letters (II)
-    text = unicodedata.normalize("NFKC", raw).strip()
+    text = unicodedata.normalize("NFKC", raw)
+    text = (text if text.isascii() else text.translate(ZERO_WIDTH)).strip()
     if not text or len(text) > 40:
         return None
     if text in _BULLETS:
