@@ -825,3 +825,34 @@ def test_text_pasted_with_zero_width_spaces_reads_as_typed(tmp_path):
     assert {(f.code, f.cell) for f in result.findings} == BASE_FINDINGS
     assert result.assessment.totals().self == Decimal("73.2")
     assert not [f for f in result.findings if f.code == "name-changed"]  # (names are compared folded)
+
+
+@pytest.mark.parametrize("left_out", [("II",), ("I", "II")])
+def test_numbering_that_starts_again_at_1_without_a_part_row_is_the_next_part(tmp_path, left_out):
+    """The "II" row left out (or both part rows): part II's 1, 2, 3 were duplicates of part I's,
+    their 26 points left out of a 74-point table. They now read as part II, and an info says so."""
+    def edit(ws):
+        for code in left_out:
+            ws.delete_rows(find_row(ws, code, code))
+    path = edited_example(tmp_path, "khong_phan.xlsx", edit)
+    result = check_file(path)
+    totals = result.assessment.totals()
+    assert (totals.max, totals.self, totals.pending_max) == (Decimal(100), Decimal("73.2"), Decimal(24))
+    assert result.assessment.criteria_set["id"] == "cap_xa_2023"
+    [note] = [f for f in result.findings if f.code == "part-inferred"]
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    row = [r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "1"][1]  # part II's 1
+    assert (note.severity, note.cell, note.criterion) == ("info", f"A{row}", "1")
+    assert note.message == (f"STT bắt đầu lại từ 1 ở hàng {row} mà phía trên không có dòng phần: đã đọc từ hàng này "
+                            "là phần II. Hãy thêm dòng “II” (tên phần, điểm tối đa) phía trên cho rõ.")
+    assert {f.code for f in result.findings} - {"part-inferred"} == {code for code, _ in BASE_FINDINGS}
+
+
+def test_a_restart_at_1_is_no_new_part_when_that_part_has_its_row_below(tmp_path):
+    """"1" typed again inside part I, part II's row further down: a duplicate, as before, not a
+    part II read twice."""
+    def edit(ws):
+        ws.cell(find_row(ws, "I", "7"), 1).value = "1"
+    result = check_file(edited_example(tmp_path, "trung.xlsx", edit))
+    assert not [f for f in result.findings if f.code == "part-inferred"]
+    assert [f.code for f in result.findings if f.code == "duplicate-code"] == ["duplicate-code"]

@@ -471,6 +471,28 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
     return assessment
 
 
+def _implicit_part(code: str, first: Criterion) -> Criterion:
+    """A part no row of the table names: its cell is the code cell of the row it starts at; it has
+    no name, max or explanation of its own."""
+    part = Criterion(part=code, code=code, code_written="", name="", row=first.row,
+                     columns=TableColumns(first.columns.sheet, first.columns.code),
+                     max=ScoreCell(None), self=ScoreCell(None))
+    part.place(code)
+    return part
+
+
+_ROMAN_NUMERALS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+
+
+def _next_part(code: str, lettered: bool) -> str | None:
+    """The part after ``code``: II after I, C after B (lettered parts); None past X or Z."""
+    if lettered and len(code) == 1:
+        return chr(ord(code) + 1) if code < "Z" else None
+    if code in _ROMAN_NUMERALS[:-1]:
+        return _ROMAN_NUMERALS[_ROMAN_NUMERALS.index(code) + 1]
+    return None
+
+
 def build_tree(assessment: Assessment) -> None:
     """Attach criteria to parents by STT; flag duplicates and misplaced codes.
 
@@ -502,15 +524,21 @@ def build_tree(assessment: Assessment) -> None:
             continue
         if part is None:
             # a table without Roman parts: everything belongs to one implicit part I
-            part = Criterion(
-                # its cell is the code cell of the row it starts at; it has no name or explanation
-                part="I", code="I", code_written="", name="", row=crit.row,
-                columns=TableColumns(crit.columns.sheet, crit.columns.code),
-                max=ScoreCell(None), self=ScoreCell(None),
-            )
-            part.place("I")
+            part = _implicit_part("I", crit)
             assessment.parts.append(part)
             latest = {0: part}
+        elif crit.code == "1" and "1" in by_code and len(part.children) > 1:
+            # the numbering starts again at 1 with no part row above it: the next part (an officer who
+            # left out the "II" row); its criteria were duplicates of part I's, their points left out
+            following = _next_part(part.code, lettered)
+            if following and not any(c.code == following for c in assessment.criteria):  # (no such row below)
+                part = _implicit_part(following, crit)
+                assessment.parts.append(part)
+                by_code, latest = {}, {0: part}
+                problems.append((
+                    "part-inferred", crit,
+                    f"STT bắt đầu lại từ 1 ở hàng {crit.row + 1} mà phía trên không có dòng phần: đã đọc từ hàng "
+                    f"này là phần {following}. Hãy thêm dòng “{following}” (tên phần, điểm tối đa) phía trên cho rõ."))
         # crit.place(part.part), inlined: an Arabic code is never a part, so its key is "II.1.2"
         crit.part = part.part
         crit.key = f"{part.part}.{crit.code}"
