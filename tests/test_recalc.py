@@ -360,3 +360,21 @@ def test_a_parent_scored_on_its_own_is_kept_until_its_children_are_scored(tmp_pa
     assert again.plan.held == [] and again.plan.replaced_text() == [
         f"D{rows['I']}: 71,2 → 70,7", f"D{rows['1']}: 14 → 13,5", f"D{rows['1.1']}: 2,5 → 2"]
     assert again.plan.totals.self == Decimal("72.7")
+
+
+def test_a_parent_over_survey_criteria_only_is_blank_until_the_survey(tmp_path):
+    """A part of survey criteria only (scored by the province later), 15 typed on its row: check
+    says it stays blank until the survey results (it said 'giá trị đúng là để trống (các mục con
+    chưa chấm)'), and recalc writes it blank, as before, listing what it replaced."""
+    from cchc_xl.api import check_file
+    from cchc_xl.write.recalc import recalc_file
+    from test_reader_variety import _styled_table
+
+    rows = [["I", "ĐIỂM ĐIỀU TRA", 15, 15], ["1", "Mức độ hài lòng (qua điều tra XHH)", 10, None],
+            ["2", "Chỉ số SIPAS", 5, None], ["II", "ĐIỂM CHẤM", 5, 4], ["1", "Kế hoạch", 5, 4], ["Tổng", None, 20, 19]]
+    path = _styled_table(tmp_path / "dieu_tra.xlsx", rows)
+    [message] = [f.message for f in check_file(path).findings if f.code == "self-sum-mismatch" and f.cell == "D2"]
+    assert message == ("Điểm tự đánh giá của mục I ghi 15 nhưng các mục con (1, 2) là điểm điều tra, tỉnh chấm sau "
+                       "(điểm chờ): mục I để trống cho đến khi có kết quả điều tra.")
+    outcome = recalc_file(path, tmp_path / "ra.xlsx")
+    assert outcome.plan.held == [] and outcome.plan.replaced_text() == ["D2: 15 → (trống)", "D7: 19 → 4"]

@@ -158,12 +158,17 @@ def _sum_rules(crit: Criterion, cell: ScoreCell, which: str) -> list[Finding]:
                 )
     computed = crit.computed_self(which)
     if cell.value is not None and computed is None and not unreadable_below(crit, which):
-        # scored on the parent only: no sum to offer, the children are to be scored (recalc keeps it)
+        # scored on the parent only: no sum to offer (recalc keeps it); the children are to be scored,
+        # or, survey criteria, are scored by the province later
+        if not scored_on_its_own(crit, which):  # surveys only below: pending, as the parent is
+            advice = (f"là điểm điều tra, tỉnh chấm sau (điểm chờ): mục {crit.code} để trống cho đến khi có kết quả "
+                      "điều tra.")
+        else:
+            advice = f"đều chưa được chấm. Điểm của mục {crit.code} là tổng điểm các mục con: hãy chấm từng mục con."
         findings.append(
             _at(crit, cell, "self-sum-mismatch",
                 f"{COLUMN_VI[which]} của mục {crit.code} ghi {vn(cell.value)} nhưng các mục con "
-                f"({_children_list(crit)}) đều chưa được chấm. Điểm của mục {crit.code} là tổng điểm các mục "
-                "con: hãy chấm từng mục con.")
+                f"({_children_list(crit)}) {advice}")
         )
     elif cell.value is not None and computed != cell.value:
         right = vn(computed) if computed is not None else "để trống (các mục con chưa chấm)"
@@ -192,19 +197,26 @@ def _sum_rules(crit: Criterion, cell: ScoreCell, which: str) -> list[Finding]:
     return findings
 
 
+def scored_on_its_own(crit: Criterion, which: str = "self") -> bool:
+    """A parent scored while its children are all blank, ordinary criteria among them (the officer
+    typed 2,5 for 1.1 and left 1.1.1–1.1.3 blank): the children's sum is no score of it yet. (When
+    the blank children are all surveys, scored by the province later, the sum is pending and the
+    parent is blank until then.)"""
+    score = getattr(crit, which)
+    return bool(crit.children) and score is not None and score.value is not None and score.cell is not None \
+        and crit.computed_self(which) is None and crit.unscored_max(which) > 0
+
+
 def scored_only_above(crit: Criterion, which: str = "self") -> list[tuple[str, str]]:
-    """Parents under ``crit`` scored on their own while their children are all unscored (the
-    officer typed 2,5 for 1.1 and left 1.1.1–1.1.3 blank): (code, cell) of each. Their points are
-    not in the sum of the children, so that sum is no score of ``crit`` yet."""
+    """Parents under ``crit`` scored on their own (scored_on_its_own): (code, cell) of each. Their
+    points are not in the sum of the children, so that sum is no score of ``crit`` yet."""
     found, stack = [], list(reversed(crit.children))
     while stack:
         child = stack.pop()
         if not child.children:
             continue
-        score = getattr(child, which)
-        if score is not None and score.value is not None and score.cell is not None \
-                and child.computed_self(which) is None:
-            found.append((child.code, score.cell.address))
+        if scored_on_its_own(child, which):
+            found.append((child.code, getattr(child, which).cell.address))
         else:
             stack.extend(reversed(child.children))
     return found

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from ..model import Assessment, ScoreCell, Totals
 from ..rules import ERROR, WARNING, Finding, check_assessment, count
-from ..rules.scores import scored_only_above, unreadable_below
+from ..rules.scores import scored_on_its_own, scored_only_above, unreadable_below
 from ..text import round_points, split_address
 
 MARK_COLOURS = {ERROR: "FFFFC7C7", WARNING: "FFFFF2B0"}  # ARGB; distinctive, so a re-run knows its own marks
@@ -79,7 +79,7 @@ def plan_recalc(assessment: Assessment, against=None, known_sets=()) -> RecalcPl
         computed = crit.computed_self()
         # a sum known to be short is never written over what was typed: a cell below is unreadable,
         # or a parent (this one or one below) is scored while its children are not
-        if unreadable_below(crit) or scored_only_above(crit) or (computed is None and crit.self.value is not None):
+        if unreadable_below(crit) or scored_only_above(crit) or scored_on_its_own(crit):
             held.append(cell.address)
             continue
         new = _round(computed)
@@ -135,8 +135,7 @@ def plan_recalc(assessment: Assessment, against=None, known_sets=()) -> RecalcPl
 
 def _held_below(part) -> bool:
     """A part whose sum is not known yet (see plan_recalc): its subtotal and the total are held."""
-    return bool(unreadable_below(part) or scored_only_above(part) or (
-        part.children and part.self.value is not None and part.computed_self() is None))
+    return bool(unreadable_below(part) or scored_only_above(part) or scored_on_its_own(part))
 
 
 def _typed_differently(typed: ScoreCell, new: Decimal | None) -> bool:
