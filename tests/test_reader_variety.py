@@ -856,3 +856,28 @@ def test_a_restart_at_1_is_no_new_part_when_that_part_has_its_row_below(tmp_path
     result = check_file(edited_example(tmp_path, "trung.xlsx", edit))
     assert not [f for f in result.findings if f.code == "part-inferred"]
     assert [f.code for f in result.findings if f.code == "duplicate-code"] == ["duplicate-code"]
+
+
+def test_a_ghi_chu_column_holds_the_explanations_when_there_is_no_other(tmp_path):
+    """Many officers' tables end with "Ghi chú", where they explain deductions. It was read as
+    notes: every deduction was 'missing-explanation', the explanation rules never ran, and the
+    report's "Nội dung giải trình" column was empty. With both columns, "Ghi chú" stays a note."""
+    import docx
+
+    from cchc_xl.render.report import render_report_file
+
+    def edit(ws):
+        ws.cell(find_row(ws, "I", "I") - 1, 5).value = "Ghi chú"
+    path = edited_example(tmp_path, "ghi_chu.xlsx", edit)
+    result = check_file(path)
+    assert result.assessment.columns["explanation"] == 4
+    assert {(f.code, f.cell) for f in result.findings} == BASE_FINDINGS
+    render_report_file(path, tmp_path / "bc.docx")
+    text = "\n".join(cell.text for table in docx.Document(str(tmp_path / "bc.docx")).tables
+                     for row in table.rows for cell in row.cells)
+    assert "7/671 = 0,89%" in text
+
+    def both(ws):
+        ws.cell(find_row(ws, "I", "I") - 1, 6).value = "Ghi chú"
+    kept = check_file(edited_example(tmp_path, "ca_hai.xlsx", both)).assessment
+    assert kept.columns["explanation"] == 4 and kept.extra_columns == {"Ghi chú": 5}
