@@ -157,22 +157,21 @@ def _sum_rules(crit: Criterion, cell: ScoreCell, which: str) -> list[Finding]:
                         f"các mục con ({_children_list(crit)}) là {vn(total)}; hai số phải bằng nhau.")
                 )
     computed = crit.computed_self(which)
-    if cell.value is not None and computed is None and not unreadable_below(crit, which):
+    if cell.value is None or computed == cell.value:
+        return findings
+    unread = unreadable_below(crit, which)
+    if computed is None and not unread:
         # scored on the parent only: no sum to offer (recalc keeps it); the children are to be scored,
         # or, survey criteria, are scored by the province later
+        summed = "các mục con"
         if not scored_on_its_own(crit, which):  # surveys only below: pending, as the parent is
             advice = (f"là điểm điều tra, tỉnh chấm sau (điểm chờ): mục {crit.code} để trống cho đến khi có kết quả "
                       "điều tra.")
         else:
             advice = f"đều chưa được chấm. Điểm của mục {crit.code} là tổng điểm các mục con: hãy chấm từng mục con."
-        findings.append(
-            _at(crit, cell, "self-sum-mismatch",
-                f"{COLUMN_VI[which]} của mục {crit.code} ghi {vn(cell.value)} nhưng các mục con "
-                f"({_children_list(crit)}) {advice}")
-        )
-    elif cell.value is not None and computed != cell.value:
+    else:
+        summed = "tổng các mục con"
         right = vn(computed) if computed is not None else "để trống (các mục con chưa chấm)"
-        unread = unreadable_below(crit, which)
         above = scored_only_above(crit, which)
         if above:  # a parent below scored on its own: its points are not in the children's sum
             named = [f"ô {address} (chưa đọc được điểm)" for address in unread] + [
@@ -189,11 +188,11 @@ def _sum_rules(crit: Criterion, cell: ScoreCell, which: str) -> list[Finding]:
                           "trước rồi so lại.")
         else:
             advice = f"là {right}; giá trị đúng là {right}."
-        findings.append(
-            _at(crit, cell, "self-sum-mismatch",
-                f"{COLUMN_VI[which]} của mục {crit.code} ghi {vn(cell.value)} nhưng tổng các mục con "
-                f"({_children_list(crit)}) {advice}")
-        )
+    findings.append(
+        _at(crit, cell, "self-sum-mismatch",
+            f"{COLUMN_VI[which]} của mục {crit.code} ghi {vn(cell.value)} nhưng {summed} ({_children_list(crit)}) "
+            f"{advice}")
+    )
     return findings
 
 
