@@ -958,6 +958,8 @@ def test_a_unit_sent_twice_counts_once_in_the_criteria_statistics(tmp_path):
     assert with_copy.summary_json()["criteria"] == without["criteria"]
     assert criterion(without)["min"] == 0.5 and criterion(without)["full"] == 6
     _, rows = sheet_rows(tmp_path / "tong_hop.xlsx", "Theo tiêu chí")
+    assert openpyxl.load_workbook(tmp_path / "tong_hop.xlsx")["Theo tiêu chí"].auto_filter.ref == \
+        f"A1:K{len(rows) + 1}"  # one period: 11 columns
     row = next(r for r in rows if r["STT"] == "1.1.1")
     # lowest, reached the max, below it: the copy not counted
     assert (row["Điểm thấp nhất"], row["Số đơn vị đạt tối đa"], row["Số đơn vị dưới tối đa"]) == (0.5, 6, 0)
@@ -998,6 +1000,7 @@ def test_each_period_is_ranked_on_its_own(tmp_path):
     assert counted[("6 tháng đầu năm 2023", "1.1.1")] == 5 and counted[("Năm 2022", "1.1.1")] == 1
     titles, rows = sheet_rows(out, "Theo tiêu chí")
     assert titles[:3] == ["Bộ tiêu chí", "Kỳ đánh giá", "Phần"]
+    assert openpyxl.load_workbook(out)["Theo tiêu chí"].auto_filter.ref == f"A1:L{len(rows) + 1}"  # 12 columns
     assert [r["Kỳ đánh giá"] for r in rows if r["STT"] == "1.1.1"] == ["6 tháng đầu năm 2023", "Năm 2022"]  # latest first
 
 

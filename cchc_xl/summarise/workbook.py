@@ -475,7 +475,7 @@ class SummaryWriter:
                   "Số đơn vị đạt tối đa", "Số đơn vị dưới tối đa", "Số đơn vị chưa chấm"]
         _widths(stats_ws, [14, *([22] if periods else []), 6, 8, 70, 10, 11, 11, 11, 11, 11, 11])
         stats_ws.freeze_panes = "F2" if periods else "E2"
-        stats_ws.auto_filter.ref = f"A1:{column_letter(len(titles))}{max(len(criteria_stats) + 1, 2)}"
+        stats_ws.auto_filter.ref = f"A1:{column_letter(len(titles) - 1)}{max(len(criteria_stats) + 1, 2)}"
         rows = self.streamed["Theo tiêu chí"] = out.header_xml(titles)
         from ..write.workbook_builder import row_height
 
