@@ -339,6 +339,8 @@ def test_hidden_old_table_and_visible_current_table(tmp_path):
     wb.save(path)
     result = check_file(path)
     assert result.assessment.sheet == current.title
+    # the period is the table's own, not the hidden sheet's above it (it read 2022: the report said so)
+    assert result.assessment.period == "6 tháng đầu năm 2023"
     info = [f for f in result.findings if f.code == "other-tables"]
     assert len(info) == 1 and "Kỳ trước (ẩn)" in info[0].message and current.title in info[0].message
     proc = cli("recalc", path, "-o", tmp_path / "ra.xlsx")
@@ -346,7 +348,7 @@ def test_hidden_old_table_and_visible_current_table(tmp_path):
     out = openpyxl.load_workbook(tmp_path / "ra.xlsx")
     assert out["Kỳ trước"].cell(find_row(old, "I", "1.2"), 4).value == 1  # the hidden sheet is untouched
     picked = check_file(path, sheet="Kỳ trước")
-    assert picked.assessment.sheet == "Kỳ trước"
+    assert picked.assessment.sheet == "Kỳ trước" and picked.assessment.period == "6 tháng đầu năm 2022"
 
 
 def test_recalc_never_writes_a_hidden_sheet_unasked(tmp_path):
@@ -881,3 +883,21 @@ def test_a_ghi_chu_column_holds_the_explanations_when_there_is_no_other(tmp_path
         ws.cell(find_row(ws, "I", "I") - 1, 6).value = "Ghi chú"
     kept = check_file(edited_example(tmp_path, "ca_hai.xlsx", both)).assessment
     assert kept.columns["explanation"] == 4 and kept.extra_columns == {"Ghi chú": 5}
+
+
+def test_of_a_6_month_table_and_the_years_the_years_is_read(tmp_path):
+    """Two visible tables, the first half of 2023 and the whole of 2023: the latest period is read.
+    The 6-month sheet's title ("Bộ tiêu chí … năm 2023") made it rank as a whole year too, and the
+    first sheet won the tie; and the period (unit, signer…) was read from the first sheet's
+    "Kỳ đánh giá:" whichever table was read."""
+    wb = openpyxl.load_workbook(EXAMPLE)
+    year = wb.copy_worksheet(wb.worksheets[0])
+    year.title = "Cả năm"
+    row = next(r for r in range(1, 20) if year.cell(r, 2).value == "Kỳ đánh giá:")
+    year.cell(row, 3).value = "Năm 2023"
+    wb.save(tmp_path / "hai_ky.xlsx")
+    result = check_file(tmp_path / "hai_ky.xlsx")
+    assert result.assessment.sheet == "Cả năm" and result.assessment.period == "Năm 2023"
+    assert [f.message for f in result.findings if f.code == "other-tables"] == [
+        "Sổ tính có 2 bảng tiêu chí; đã dùng trang “Cả năm”. Các trang khác: Tự đánh giá. Chọn trang khác bằng "
+        "--sheet TÊN."]

@@ -7,7 +7,8 @@ Three sources, in this order of precedence (the first that states a fact wins):
    ("UBND HUYỆN TỨ KỲ / UBND XÃ NGỌC KỲ", "Số: 86/BC-UBND", "Ngọc Kỳ, ngày 26 tháng 6 năm 2023"),
    the title ("… 6 THÁNG ĐẦU NĂM 2023 CỦA UBND XÃ NGỌC KỲ") and the signature block below it
    ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", the signer's name).
-Only the criteria sheet's letterhead and signature block are read as a document; pairs anywhere.
+Only the criteria sheet's letterhead and signature block are read as a document; pairs anywhere,
+the criteria sheet's first (a workbook with a 6-month and a year table states two periods).
 """
 from __future__ import annotations
 
@@ -31,7 +32,10 @@ _TITLES = ("chu tich", "pho chu tich", "q. chu tich", "truong ban", "cong chuc",
 
 def _pairs(grid: WorkbookGrid, table) -> dict[str, Any]:
     meta: dict[str, Any] = {}
-    for sheet in grid.sheets:
+    sheets = grid.sheets
+    if table and len(sheets) > 1:  # the table's own sheet first: its "Kỳ đánh giá" is the table's
+        sheets = sorted(sheets, key=lambda sheet: sheet.name != table[0])
+    for sheet in sheets:
         rows = sheet.rows
         if table and sheet.name == table[0]:  # the criteria rows are skipped, not visited
             lines = (*range(min(table[1], len(rows))), *range(table[2] + 1, len(rows)))

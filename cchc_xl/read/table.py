@@ -244,13 +244,8 @@ def _explicit_header(sheet: SheetGrid, columns: dict[str, int]) -> Header | None
 
 def _period_rank(sheet: SheetGrid, header: Header) -> tuple[int, int]:
     """(year, 1 for a whole year / 0 for six months) stated above the table; (0, 0) if none."""
-    texts = [clean_text(v) for line in sheet.rows[: header.row + 1] for v in line if v.__class__ is str]
-    year, half = 0, 0
-    for text in texts:
-        stated, kind = period_key(text)
-        if stated and int(stated) > year:
-            year, half = int(stated), 0 if kind.startswith("6 thang") else 1
-    return year, half
+    year, kind = _stated_period(sheet, header)
+    return (int(year), 0 if kind.startswith("6 thang") else 1) if year else (0, 0)
 
 
 def _stated_period(sheet: SheetGrid, header: Header) -> tuple[str, str]:

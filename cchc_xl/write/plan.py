@@ -76,12 +76,10 @@ def plan_recalc(assessment: Assessment, against=None, known_sets=()) -> RecalcPl
         if crit.self.is_formula:  # the officer's own formula: theirs, Excel recomputes it
             skipped.append(cell.address)
             continue
-        computed = crit.computed_self()
-        # a sum known to be short is never written over what was typed: a cell below is unreadable,
-        # or a parent (this one or one below) is scored while its children are not
-        if unreadable_below(crit) or scored_only_above(crit) or scored_on_its_own(crit):
+        if _sum_unknown(crit):  # a sum known to be short is never written over what was typed
             held.append(cell.address)
             continue
+        computed = crit.computed_self()
         new = _round(computed)
         if _typed_differently(crit.self, new):
             replaced.append((cell.address, _as_typed(crit.self), new))
@@ -95,7 +93,7 @@ def plan_recalc(assessment: Assessment, against=None, known_sets=()) -> RecalcPl
             continue
         if sub.self.is_formula:
             skipped.append(cell.address)
-        elif _held_below(part):
+        elif _sum_unknown(part):
             held.append(cell.address)
         else:
             new = _round(totals.by_part[sub.part]["self"])
@@ -107,7 +105,7 @@ def plan_recalc(assessment: Assessment, against=None, known_sets=()) -> RecalcPl
         cell = assessment.total_self.cell
         if assessment.total_self.is_formula:
             skipped.append(cell.address)
-        elif any(_held_below(part) for part in assessment.parts):
+        elif any(_sum_unknown(part) for part in assessment.parts):
             held.append(cell.address)
         else:
             new = _round(totals.self)
@@ -133,9 +131,11 @@ def plan_recalc(assessment: Assessment, against=None, known_sets=()) -> RecalcPl
                       skipped, replaced, held)
 
 
-def _held_below(part) -> bool:
-    """A part whose sum is not known yet (see plan_recalc): its subtotal and the total are held."""
-    return bool(unreadable_below(part) or scored_only_above(part) or scored_on_its_own(part))
+def _sum_unknown(crit) -> bool:
+    """The sum of a criterion's (or a part's) children is not its score yet: a cell below is
+    unreadable, or a parent (this one or one below) is scored while its children are not. Recalc
+    then keeps what was typed there, and in the subtotal and total above."""
+    return bool(unreadable_below(crit) or scored_only_above(crit) or scored_on_its_own(crit))
 
 
 def _typed_differently(typed: ScoreCell, new: Decimal | None) -> bool:
