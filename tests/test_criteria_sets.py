@@ -480,3 +480,66 @@ def test_the_column_numbers_under_the_annex_header_are_no_criterion(tmp_path, nu
     doc.save(tmp_path / "so.docx")
     assert [c.text for c in Document(str(tmp_path / "so.docx")).tables[0].rows[1].cells] == numbers
     assert criteria(tmp_path / "so.docx") == whole
+
+
+def official_xlsx(path: Path, sheets: dict[str, list]) -> Path:
+    """The annex as a workbook: each sheet its title, the header and its rows of OFFICIAL (scoring
+    options on rows of their own, STT, name, max and evidence merged down over them)."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, official in sheets.items():
+        ws = wb.create_sheet(title)
+        ws.append(["BỘ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH CÁC XÃ, PHƯỜNG NĂM 2022"])
+        ws.append(HEADERS)
+        for code, name, maximum, evidence, guidance, options in official:
+            ws.append([code, name, maximum, evidence, guidance])
+            top = ws.max_row
+            for option in options:
+                ws.append([None, None, None, None, option])
+            if options:
+                for col in "ABCD":
+                    ws.merge_cells(f"{col}{top}:{col}{ws.max_row}")
+    wb.save(path)
+    return Path(path)
+
+
+def test_an_xlsx_annex_with_its_parts_on_sheets_of_their_own_imports_whole(tmp_path, home):
+    """An annex workbook typing part I on one sheet and parts II and III on others: only the first
+    sheet was read, and the set saved without the other parts, without a word. Sheets that repeat
+    a part already read (last year's copy) or hide are not joined; a fault on a joined sheet is
+    named with its sheet."""
+    from cchc_xl.criteria_sets.importer import import_table
+    from cchc_xl.criteria_sets.schema import InvalidSet
+
+    def criteria(path):
+        return [(c.part, c.code, c.name, c.max, c.guidance, c.evidence) for c in import_table(path, "hp").criteria]
+
+    whole = criteria(official_xlsx(tmp_path / "mot.xlsx", {"Phụ lục": OFFICIAL}))
+    assert whole == criteria(official_docx(tmp_path / "mot.docx")) and len(whole) == len(OFFICIAL)
+    part_two, part_three = 1, len(OFFICIAL) - 2  # where parts II and III start
+    split = {"Phần I": OFFICIAL[:part_two], "Phần II": OFFICIAL[part_two:part_three],
+             "Phần III": OFFICIAL[part_three:]}
+    assert criteria(official_xlsx(tmp_path / "ba.xlsx", split)) == whole
+
+    # a copy of part II beside it (last year's), a hidden sheet, a guidance sheet without parts
+    path = official_xlsx(tmp_path / "ban_sao.xlsx", {**split, "Phần II (2021)": OFFICIAL[part_two:part_three],
+                                                       "Ẩn": [("IV", "ĐIỂM THƯỞNG", "5", "", "", [])],
+                                                       "Hướng dẫn": OFFICIAL[2:4]})
+    wb = openpyxl.load_workbook(path)
+    wb["Ẩn"].sheet_state = "hidden"
+    wb.save(path)
+    assert criteria(path) == whole
+
+    broken = [list(row) for row in OFFICIAL[part_two:part_three]]
+    broken[2][2] = "bảy rưỡi"
+    with pytest.raises(InvalidSet, match="trang “Phần II”, hàng 5: điểm tối đa “bảy rưỡi” không phải là số"):
+        import_table(official_xlsx(tmp_path / "loi.xlsx", {**split, "Phần II": [tuple(r) for r in broken]}), "hp")
+    unsound = [list(row) for row in OFFICIAL[part_two:part_three]]
+    unsound[3][2] = "6"  # 1.1.1 of 0,2 → 6: 1.1 is no longer the sum of its children
+    with pytest.raises(InvalidSet, match="trang “Phần II”, hàng 5: mục II.1.1: điểm tối đa 7,5 khác tổng"):
+        import_table(official_xlsx(tmp_path / "sai.xlsx", {**split, "Phần II": [tuple(r) for r in unsound]}), "hp")
+    # the command says it too, and saves nothing
+    proc = cli("templates", "import", tmp_path / "ba.xlsx", "--id", "hp_ba_trang")
+    assert proc.returncode == 0, proc.stderr
+    saved = json.loads((home / "bo_tieu_chi" / "hp_ba_trang.json").read_text(encoding="utf-8"))
+    assert [c["part"] for c in saved["criteria"] if c["part"] == c["code"]] == ["I", "II", "III"]

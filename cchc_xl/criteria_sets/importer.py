@@ -119,6 +119,47 @@ def _with_continuations(grids, index: int, header) -> SheetGrid:
     return SheetGrid(first.name, rows, list(first.merged))
 
 
+def _parts_on_later_sheets(later, first_name: str, criteria: list[SetCriterion]) -> list[SetCriterion]:
+    """The parts of an .xlsx annex typed on sheets of their own ("Phần I", "Phần II"): each later
+    visible sheet whose table starts with a part the set does not have yet goes on after it, in
+    sheet order. (Only the first sheet was read: the set lost the other parts without a word.) A
+    sheet repeating a part already read (a copy, last year's table) or not starting with a part (a
+    guidance sheet) is not the annex's."""
+    joined: list[SetCriterion] = []
+    parts = {c.part for c in criteria}
+    for grid, _ in later:
+        if grid.hidden:
+            continue
+        header, _ = find_header(grid, NEEDED)
+        if header is None or _first_part(grid, header) in (None, *parts):
+            continue
+        more = _rows(grid, header, grid.name)
+        theirs = {c.part for c in more}
+        if theirs & parts:  # its parts go on to one already read: not a part of its own
+            continue
+        if not joined:  # the rows of the first sheet are named by their sheet too: "hàng 5" is no longer clear
+            for crit in criteria:
+                crit.sheet_name = first_name
+        joined.extend(more)
+        parts |= theirs
+    return joined
+
+
+def _first_part(grid: SheetGrid, header) -> str | None:
+    """The part the table below the header starts with, or None when its first code is not a part."""
+    col_code, col_name = header.columns["code"], header.columns.get("name")
+    for line in grid.rows[header.row + 1:]:
+        if col_code == col_name:  # the code starts the name
+            name = clean_text(line[col_name]) if col_name < len(line) else ""
+            split = split_code_prefix(name) if name else None
+            code = split[0] if split is not None else None
+        else:
+            code = read_code(line[col_code]) if col_code < len(line) else None
+        if code is not None and code.kind != "bullet":
+            return code.value if code.kind == "part" else None
+    return None
+
+
 def _number(value, where: str) -> object:
     try:
         return parse_score(value)
@@ -147,6 +188,8 @@ def import_table(path, set_id: str | None = None, title: str | None = None, leve
     if lead is not None:  # a Word table continued in the tables after it
         sheet = _with_continuations(grids, index, header)
     criteria = _rows(sheet, header)
+    if lead is None:  # a workbook annex with its parts on sheets of their own
+        criteria.extend(_parts_on_later_sheets(grids[index + 1:], sheet.name, criteria))
     heading = [clean_text(v) for line in sheet.rows[: header.row] for v in line if isinstance(v, str)]
     criteria_set = CriteriaSet(
         id=set_id or set_id_from(path.stem), title=title or (heading[0] if heading else path.stem), criteria=criteria,
@@ -159,7 +202,8 @@ def import_table(path, set_id: str | None = None, title: str | None = None, leve
     return criteria_set
 
 
-def _rows(sheet: SheetGrid, header) -> list[SetCriterion]:
+def _rows(sheet: SheetGrid, header, sheet_name: str = "") -> list[SetCriterion]:
+    """``sheet_name``: said in messages, for a set read from several sheets."""
     columns = header.columns
     merged = MergeIndex(sheet.merged, sheet.height, max(columns.values()) + 1)
     col_code, col_name, col_max = columns["code"], columns.get("name"), columns["max"]
@@ -217,10 +261,10 @@ def _rows(sheet: SheetGrid, header) -> list[SetCriterion]:
             value = f"{last.code}.{value}"
         if not part:
             part = "I"
-        where = f"hàng {r + 1}"
+        where = f"trang “{sheet_name}”, hàng {r + 1}" if sheet_name else f"hàng {r + 1}"
         maximum = _number(cell(col_max), where)
         crit = SetCriterion(part=part, code=value if code.kind != "part" else part, name=name, max=maximum,
-                            guidance=guidance, evidence=evidence, row=r + 1)
+                            guidance=guidance, evidence=evidence, row=r + 1, sheet_name=sheet_name)
         crit.kind = guess_kind(name, crit.is_part)
         criteria.append(crit)
         last = crit

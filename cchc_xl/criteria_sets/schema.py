@@ -51,6 +51,7 @@ class SetCriterion:
     guidance: str = ""
     evidence: str = ""
     row: int | None = None  # where the importer read it (1-based), for messages
+    sheet_name: str = ""  # … and on which sheet, when the annex's table goes on over several
 
     @property
     def key(self) -> str:
@@ -138,7 +139,7 @@ class CriteriaSet:
         out = []
         seen = set()
         for crit in self.criteria:
-            where = f"hàng {crit.row}: " if crit.row else ""
+            where = (f"trang “{crit.sheet_name}”, " if crit.sheet_name else "") + (f"hàng {crit.row}: " if crit.row else "")
             if crit.key in seen:
                 out.append(f"{where}mục {crit.key} xuất hiện hai lần")
             seen.add(crit.key)
