@@ -543,3 +543,17 @@ def test_an_xlsx_annex_with_its_parts_on_sheets_of_their_own_imports_whole(tmp_p
     assert proc.returncode == 0, proc.stderr
     saved = json.loads((home / "bo_tieu_chi" / "hp_ba_trang.json").read_text(encoding="utf-8"))
     assert [c["part"] for c in saved["criteria"] if c["part"] == c["code"]] == ["I", "II", "III"]
+
+
+def test_new_from_a_set_without_criteria_is_one_line_and_writes_nothing(tmp_path, home):
+    """A table with its header only, saved with --force: `new --template` ended in openpyxl's
+    "17 must be greater than 18" (a validation range over no rows)."""
+    annex = official_xlsx(tmp_path / "trong.xlsx", {"Phụ lục": []})
+    proc = cli("templates", "import", annex, "--id", "trong", "--force")
+    assert proc.returncode == 0, proc.stderr
+    for template in ("trong", annex):
+        out = tmp_path / "moi.xlsx"
+        proc = cli("new", "-o", out, "--template", template)
+        lines = [line for line in proc.stderr.splitlines() if line.strip()]
+        assert proc.returncode == 2 and len(lines) == 1 and "không có tiêu chí nào" in lines[0], proc.stderr
+        assert not out.exists()

@@ -51,6 +51,10 @@ def build_workbook(criteria_set, path, meta: dict | None = None, scores: dict | 
 
     if isinstance(criteria_set, dict):
         criteria_set = CriteriaSet.from_json(criteria_set)
+    if not criteria_set.criteria:  # (a set saved with --force from a table that had none)
+        from ..errors import CchcError
+
+        raise CchcError(f"bộ tiêu chí “{criteria_set.id}” không có tiêu chí nào: không có gì để lập sổ tự đánh giá")
     from ..openpyxl_without_numpy import load_openpyxl
 
     load_openpyxl()
