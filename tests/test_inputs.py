@@ -223,17 +223,6 @@ def test_unreadable_inputs_exit_2_with_reason(tmp_path, name, make, reason):
     assert len(lines) == 1 and reason in lines[0] and str(path) in lines[0]
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is needed to make a real .xls")
-def test_old_xls_is_refused(tmp_path):
-    subprocess.run(
-        ["soffice", "--headless", "--convert-to", "xls", "--outdir", str(tmp_path), str(EXAMPLE)],
-        check=True, capture_output=True, timeout=180,
-    )
-    xls = tmp_path / "ngoc_ky_6thang_2023.xls"
-    result = check_file(xls)
-    assert not result.readable and ".xls" in result.error
-
-
 def test_ascii_console_does_not_crash():
     import os
 

@@ -17,7 +17,7 @@ from ..read.table import is_column_numbers, is_repeated_header, next_criterion, 
 from ..read.package import MEMBER_DAMAGE, vet_word_file
 from ..text import NotANumber, clean_text, fold, parse_score
 from .schema import CriteriaSet, InvalidSet, SetCriterion, guess_kind
-from .store import set_id_from
+from .store import OFFICIAL_TABLE_SUFFIXES, set_id_from
 
 NEEDED = ("code", "max")
 
@@ -173,8 +173,8 @@ def import_table(path, set_id: str | None = None, title: str | None = None, leve
     path = Path(path)
     if not path.is_file():
         raise CchcError(f"không tìm thấy tệp {path}")
-    if path.suffix.lower() not in (".xlsx", ".xlsm", ".docx"):
-        raise CchcError(f"{path.name}: bảng chính thức phải là tệp .xlsx hoặc .docx")
+    if path.suffix.lower() not in OFFICIAL_TABLE_SUFFIXES:
+        raise CchcError(f"{path.name}: bảng chính thức phải là tệp .xlsx, .xls hoặc .docx")
     grids = _grids(path)
     best: dict = {}
     for index, (sheet, lead) in enumerate(grids):

@@ -11,7 +11,7 @@ import os
 from ..errors import UnreadableWorkbook
 from ..model import Assessment
 from .grid import SheetGrid, WorkbookGrid
-from .package import open_package, read_member, read_sheet_part, refuse_xml_parts, scan_errors, scan_formulas
+from .package import OldExcelFile, open_package, read_member, read_sheet_part, refuse_xml_parts, scan_errors, scan_formulas
 from .legacy import font_hint
 from .sparse import needs_sparse, read_sparse, shared_strings
 from .table import parse_workbook
@@ -44,7 +44,12 @@ def read_grid(path: str, engine: str = "auto", pass_over=None) -> WorkbookGrid:
         engine = "calamine" if _has_calamine() else "openpyxl"
     # python-calamine refuses XML entities itself: shared strings and styles are vetted here only
     # for openpyxl, or to explain why calamine failed (a per-workbook saving in a batch)
-    archive, info = open_package(path, vet_xml_parts=engine != "calamine", pass_over=pass_over)
+    try:
+        archive, info = open_package(path, vet_xml_parts=engine != "calamine", pass_over=pass_over)
+    except OldExcelFile:  # an Excel 97–2003 file: read as it is (old TCVN3 workbooks often are)
+        from .xls import read_xls_grid
+
+        return read_xls_grid(path)
     try:
         formula_maps = {}
         sparse = {}

@@ -39,3 +39,4 @@ class WorkbookGrid:
     sheets: list[SheetGrid]
     # "tcvn3" / "vni" when the workbook's fonts say so, or a function that reads them when asked
     encoding_hint: object = None
+    kind: str = "xlsx"  # "xls": an old Excel 97–2003 file, read but never written

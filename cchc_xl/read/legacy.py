@@ -28,6 +28,15 @@ def font_hint(styles_xml: bytes | None) -> str | None:
     return None
 
 
+def font_name_hint(names) -> str | None:
+    """The same from a list of font names (an old .xls names its fonts in its own records)."""
+    if any(name.startswith(".Vn") for name in names):
+        return "tcvn3"
+    if any(name.upper().startswith("VNI") for name in names):
+        return "vni"
+    return None
+
+
 def detect(texts, hint: str | None = None) -> str | None:
     """"tcvn3", "vni" or None, from the cell texts (an iterable of str)."""
     suspicious, unicode_hits = [], 0

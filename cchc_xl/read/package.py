@@ -42,6 +42,11 @@ class PackageInfo:
     members: dict[str, zipfile.ZipInfo] = field(default_factory=dict)
 
 
+class OldExcelFile(UnreadableWorkbook):
+    """An Excel 97–2003 file (.xls, OLE), not password-protected: the reader reads it (read.xls);
+    what writes into a package (recalc, convert) says this message."""
+
+
 IN_MEMORY = 4 * 1024 * 1024  # read in one go up to this size (a commune's workbook: ~10-500 KB); a larger
 # one gains little from it, and a batch's workers each holding one would add up
 
@@ -70,7 +75,7 @@ def check_file(path: str) -> bytes | None:
     if head == OLE_MAGIC:
         if _ole_is_encrypted(path):
             raise UnreadableWorkbook("tệp được đặt mật khẩu: hãy gỡ mật khẩu trong Excel rồi gửi lại")
-        raise UnreadableWorkbook("tệp Excel cũ (.xls): hãy mở bằng Excel và lưu lại dạng .xlsx")
+        raise OldExcelFile("tệp Excel cũ (.xls): hãy mở bằng Excel và lưu lại dạng .xlsx")
     if head[:2] != b"PK":
         raise UnreadableWorkbook("không phải tệp Excel .xlsx/.xlsm (nội dung không phải dạng zip)")
     return data

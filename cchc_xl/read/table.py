@@ -193,7 +193,8 @@ def parse_workbook(grid: WorkbookGrid, columns: dict[str, int] | None = None, sh
         assessment.read_problems.append((
             "legacy-encoding", None,
             f"Chữ trong sổ tính viết bằng mã cũ {ENCODING_NAMES[encoding]}: đã đọc thành Unicode ở trang "
-            f"{', '.join(converted)}; sổ tính không bị sửa. Lệnh `cchc-xl convert` tạo bản Unicode."))
+            f"{', '.join(converted)}; sổ tính không bị sửa. Lệnh `cchc-xl convert` tạo bản Unicode"
+            f"{' (sau khi sổ được mở bằng Excel và lưu lại dạng .xlsx)' if grid.kind == 'xls' else ''}."))
     split = _parts_elsewhere(grid, found, chosen, assessment)
     others = [s.name + (" (ẩn)" if s.hidden else "") for s, _ in found if s is not chosen and s.name not in split]
     if others:

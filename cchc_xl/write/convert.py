@@ -35,6 +35,11 @@ class ConvertOutcome:
 def convert_file(path, output, encoding: str | None = None, overwrite: bool = False) -> ConvertOutcome:
     source = Path(path)
     target = Path(output)
+    if source.suffix.lower() == ".xls":
+        from ..read.xls import SAVE_AS_XLSX
+
+        raise RefusedWrite(f"{source.name} là sổ Excel cũ (.xls): convert viết lại các phần chữ của sổ .xlsx — "
+                           f"{SAVE_AS_XLSX}. (`check`, `report` đọc được chữ TCVN3/VNI trong tệp .xls như nó là.)")
     if target.suffix.lower() != source.suffix.lower():
         raise RefusedWrite(f"tệp ra phải có cùng đuôi {source.suffix} với tệp gốc")
     if target.exists() and (os.path.realpath(target) == os.path.realpath(source) or not overwrite):

@@ -81,6 +81,11 @@ def recalc_file(path, output=None, backup: bool = True, against=None, overwrite:
     ``overwrite`` or when it is an earlier recalc output (it has our findings sheet).
     """
     source = Path(os.path.realpath(path))  # a symlink: the file it points to is recalculated
+    if source.suffix.lower() == ".xls":
+        from ..read.xls import SAVE_AS_XLSX
+
+        raise RefusedWrite(f"{Path(path).name} là sổ Excel cũ (.xls): `check` và `report` đọc được, nhưng recalc ghi "
+                           f"vào tệp nên cần dạng .xlsx — {SAVE_AS_XLSX}. Chưa ghi gì.")
     if source.suffix.lower() not in (".xlsx", ".xlsm"):
         raise RefusedWrite(f"{Path(path).name}: recalc chỉ làm việc với sổ tính .xlsx/.xlsm")
     target = Path(os.path.realpath(output)) if output else source

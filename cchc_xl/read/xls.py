@@ -1,0 +1,88 @@
+"""File adapter for old Excel 97–2003 workbooks (.xls, BIFF) → WorkbookGrid, through xlrd.
+
+Communes that still type in TCVN3 (.VnTime fonts) often still save in the old format too. A
+reviewer's batch or an officer's check reads them as they are; only recalc, which writes into the
+file, asks for the workbook to be saved as .xlsx first. xlrd (pure Python, read-only, .xls only)
+gives what python-calamine does not for this format: the cells holding an error value ("#REF!",
+which calamine turns into blanks), and the fonts, which say whether the text is TCVN3 or VNI.
+Formulas themselves are not read: a .xls keeps the value Excel last computed for each.
+"""
+from __future__ import annotations
+
+import io
+import os
+
+from ..errors import UnreadableWorkbook
+from .grid import SheetGrid, WorkbookGrid
+from .files import FINDINGS_SHEET
+from .legacy import font_name_hint
+
+# what recalc and convert, which write into the file, tell of a .xls
+SAVE_AS_XLSX = "hãy mở bằng Excel, chọn Lưu thành (Save As) → “Excel Workbook (*.xlsx)” rồi chạy lại"
+MAX_XLS_BYTES = 64 * 1024 * 1024  # a commune's workbook: 50 KB – 2 MB; xlrd holds the whole file
+
+
+def read_xls_grid(path: str) -> WorkbookGrid:
+    """Every sheet of a .xls file as a grid; raises UnreadableWorkbook with a Vietnamese reason."""
+    import xlrd
+    from xlrd.biffh import XL_CELL_BOOLEAN, XL_CELL_DATE, XL_CELL_EMPTY, XL_CELL_ERROR, error_text_from_code
+
+    try:
+        size = os.path.getsize(path)
+    except OSError:
+        raise UnreadableWorkbook("không mở được tệp") from None
+    if size > MAX_XLS_BYTES:
+        raise UnreadableWorkbook(f"tệp .xls quá lớn ({size // (1024 * 1024)} MB) để là sổ tự đánh giá; hãy mở bằng "
+                                 "Excel và lưu lại dạng .xlsx")
+    try:
+        # ragged rows: each row as long as its content (a stray cell at IV65536 costs one row, not a
+        # 256-column rectangle); xlrd's warnings go nowhere (it prints to stdout by default)
+        book = xlrd.open_workbook(path, formatting_info=True, on_demand=True, ragged_rows=True,
+                                  logfile=io.StringIO())
+    except MemoryError:
+        raise UnreadableWorkbook("tệp quá lớn để đọc") from None
+    except Exception as exc:  # xlrd's own errors on damaged or unusual files
+        text = str(exc).lower()
+        if "encrypt" in text or "password" in text:
+            raise UnreadableWorkbook("tệp được đặt mật khẩu: hãy gỡ mật khẩu trong Excel rồi gửi lại") from None
+        raise UnreadableWorkbook("tệp Excel cũ (.xls) bị hỏng, không đọc được; hãy mở bằng Excel và lưu lại dạng "
+                                 ".xlsx") from None
+    try:
+        sheets = []
+        for index in range(book.nsheets):
+            sheet = book.sheet_by_index(index)
+            if sheet.name == FINDINGS_SHEET:
+                continue
+            rows: list[list] = []
+            errors: dict[tuple[int, int], str] = {}
+            for r in range(sheet.nrows):
+                types, values = sheet.row_types(r), sheet.row_values(r)
+                line = list(values)
+                for c, kind in enumerate(types):
+                    if kind == XL_CELL_EMPTY:
+                        continue
+                    if kind == XL_CELL_DATE:  # as the other readers give dates: a datetime
+                        try:
+                            line[c] = xlrd.xldate_as_datetime(values[c], book.datemode)
+                        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+                            pass  # a number formatted as a date that is none: the number
+                    elif kind == XL_CELL_BOOLEAN:
+                        line[c] = bool(values[c])
+                    elif kind == XL_CELL_ERROR:
+                        errors[(r, c)] = error_text_from_code.get(values[c], "#ERROR")
+                        line[c] = None
+                rows.append(line)
+            # xlrd's merges are half-open (rlo, rhi, clo, chi); the grids' are inclusive (r0, c0, r1, c1)
+            merged = [(rlo, clo, rhi - 1, chi - 1) for rlo, rhi, clo, chi in sheet.merged_cells
+                      if rhi > rlo and chi > clo]
+            sheets.append(SheetGrid(sheet.name, rows, merged, errors=errors, hidden=sheet.visibility != 0))
+            book.unload_sheet(index)
+        fonts = [font.name for font in book.font_list]
+    except MemoryError:
+        raise UnreadableWorkbook("tệp quá lớn để đọc") from None
+    except Exception:
+        raise UnreadableWorkbook("tệp Excel cũ (.xls) bị hỏng, không đọc được; hãy mở bằng Excel và lưu lại dạng "
+                                 ".xlsx") from None
+    finally:
+        book.release_resources()
+    return WorkbookGrid(path, sheets, font_name_hint(fonts), kind="xls")

@@ -1,0 +1,129 @@
+"""Old Excel 97–2003 workbooks (.xls), made by LibreOffice from our own files: read as they are
+(check, report, bulk, templates import), refused with the way out by what writes into the file
+(recalc, convert). They used to be refused everywhere ("hãy lưu lại dạng .xlsx"), so a
+reviewer had to send them back and an old TCVN3 workbook could not even be checked."""
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from docx import Document
+
+from cchc_xl.api import check_file
+from cchc_xl.criteria_sets.importer import import_table
+from cchc_xl.read import read_workbook
+from cchc_xl.summarise.bulk import bulk_check
+
+from helpers import EXAMPLE, edited_example, find_row, report_rows
+from test_criteria_sets import OFFICIAL, official_xlsx
+from test_reader_variety import _legacy_copy, _to_tcvn3
+
+pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice makes the real .xls files")
+
+
+def cli(*args):
+    return subprocess.run([sys.executable, "-m", "cchc_xl", *map(str, args)], capture_output=True, text=True,
+                          encoding="utf-8", timeout=120)
+
+
+def _libreoffice(to: str, folder: Path, *paths: Path) -> None:
+    subprocess.run(["soffice", "--headless", "--convert-to", to, "--outdir", str(folder), *map(str, paths)],
+                   check=True, capture_output=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    """The same workbooks as .xls and, saved by the same LibreOffice, as .xlsx (both then hold the
+    values LibreOffice computed, error values included)."""
+    folder = tmp_path_factory.mktemp("old_excel")
+    source = folder / "source"
+    source.mkdir()
+
+    def broken_cell(ws):
+        ws[f"D{find_row(ws, 'I', '3.5.3')}"] = "=1/0"  # a formula gone wrong: #DIV/0!
+
+    edited_example(source, "loi.xlsx", broken_cell)
+    _legacy_copy(source, "tcvn3.xlsx", _to_tcvn3, ".VnTime")
+    half = 1, len(OFFICIAL) - 2
+    official_xlsx(source / "phu_luc.xlsx", {"Phần I": OFFICIAL[:half[0]], "Phần II": OFFICIAL[half[0]:half[1]],
+                                           "Phần III": OFFICIAL[half[1]:]})
+    inputs = [source / name for name in ("loi.xlsx", "tcvn3.xlsx", "phu_luc.xlsx")]
+    (folder / "xls").mkdir()
+    (folder / "xlsx").mkdir()
+    _libreoffice("xls", folder / "xls", *inputs)
+    _libreoffice("xlsx", folder / "xlsx", *inputs)
+    return folder
+
+
+def _findings(path):
+    result = check_file(path)
+    assert result.readable, result.error
+    return result, [(f.code, f.sheet, f.cell, f.message) for f in result.findings]
+
+
+def test_an_xls_is_checked_as_the_same_workbook_saved_as_xlsx(made):
+    xls, xlsx = made / "xls" / "loi.xls", made / "xlsx" / "loi.xlsx"
+    assert xls.read_bytes()[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # really the old OLE format
+    old, old_findings = _findings(xls)
+    new, new_findings = _findings(xlsx)
+    assert old_findings == new_findings
+    assert old.assessment.totals().self == new.assessment.totals().self
+    assert [(c.code, c.name, c.max.value, c.self.value, c.explanation) for c in old.assessment.criteria] == \
+           [(c.code, c.name, c.max.value, c.self.value, c.explanation) for c in new.assessment.criteria]
+    ws = openpyxl.load_workbook(EXAMPLE).worksheets[0]
+    broken = f"D{find_row(ws, 'I', '3.5.3')}"
+    assert ("cell-error", broken) in {(f.code, f.cell) for f in old.findings}  # not read as a blank
+    assert any("#DIV/0!" in message for code, _, cell, message in old_findings if cell == broken)
+    assert old.assessment.meta["unit"] == "Xã Ngọc Kỳ"
+
+
+def test_an_old_tcvn3_xls_reads_in_unicode(made):
+    original, legacy = read_workbook(EXAMPLE), read_workbook(made / "xls" / "tcvn3.xls")
+    assert [c.name.lower() for c in legacy.criteria] == [c.name.lower() for c in original.criteria]
+    assert legacy.meta["unit"] == "Xã Ngọc Kỳ" and legacy.totals().self == original.totals().self
+    info = [f for f in check_file(made / "xls" / "tcvn3.xls").findings if f.code == "legacy-encoding"]
+    assert len(info) == 1 and "TCVN3" in info[0].message and "lưu lại dạng .xlsx" in info[0].message
+
+
+def test_report_and_bulk_read_an_xls(made, tmp_path):
+    report = tmp_path / "bao_cao.docx"
+    proc = cli("report", made / "xlsx" / "loi.xlsx", "-o", tmp_path / "ref.docx", "--force")
+    assert proc.returncode == 0, proc.stderr
+    proc = cli("report", made / "xls" / "loi.xls", "-o", report, "--force")
+    assert proc.returncode == 0, proc.stderr
+    rows = [[cell.text for cell in row.cells] for row in report_rows(Document(str(report)))]
+    assert rows == [[cell.text for cell in row.cells] for row in report_rows(Document(str(tmp_path / "ref.docx")))]
+    assert any("Ban hành kế hoạch CCHC" in " ".join(row) for row in rows)
+
+    folder = tmp_path / "xa"
+    folder.mkdir()
+    shutil.copy(made / "xls" / "tcvn3.xls", folder / "xa_cu.xls")
+    shutil.copy(EXAMPLE, folder / "xa_moi.xlsx")
+    outcome = bulk_check([folder], output=tmp_path / "tong_hop.xlsx", jobs=1)
+    by_file = {Path(r.path).name: r for r in outcome.records}
+    assert by_file["xa_cu.xls"].readable and by_file["xa_cu.xls"].unit == "Xã Ngọc Kỳ"
+    assert (by_file["xa_cu.xls"].self, by_file["xa_cu.xls"].max) == (by_file["xa_moi.xlsx"].self, by_file["xa_moi.xlsx"].max)
+    assert by_file["xa_cu.xls"].areas == by_file["xa_moi.xlsx"].areas and by_file["xa_cu.xls"].self is not None
+
+
+@pytest.mark.parametrize("command", ["recalc", "convert"])
+def test_what_writes_into_the_file_asks_for_xlsx_and_writes_nothing(made, tmp_path, command):
+    path = tmp_path / "tcvn3.xls"
+    shutil.copy(made / "xls" / "tcvn3.xls", path)
+    before = path.read_bytes()
+    args = [command, path] + (["-o", tmp_path / "ra.xlsx"] if command == "convert" else [])
+    proc = cli(*args)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "sổ Excel cũ (.xls)" in lines[0] and "Excel Workbook (*.xlsx)" in lines[0]
+    assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["tcvn3.xls"]
+
+
+def test_an_official_annex_in_xls_imports_as_its_xlsx(made):
+    def criteria(path):
+        return [(c.part, c.code, c.name, c.max, c.guidance) for c in import_table(path, "hp").criteria]
+
+    old = criteria(made / "xls" / "phu_luc.xls")
+    assert old == criteria(made / "xlsx" / "phu_luc.xlsx") and len(old) == len(OFFICIAL)
