@@ -106,6 +106,16 @@ def _not_zip(path):
     path.write_text("Đây không phải tệp Excel", encoding="utf-8")
 
 
+def _web_page(path):  # what software exporting "Excel" often writes, under an .xls name
+    path.write_bytes(b'\xef\xbb\xbf<html xmlns:x="urn:schemas-microsoft-com:office:excel"><body><table>'
+                     b"<tr><td>STT</td><td>Ti\xc3\xaau ch\xc3\xad</td></tr></table></body></html>")
+
+
+def _xml_spreadsheet(path):  # Excel 2003's XML Spreadsheet
+    path.write_bytes(b'<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+                     b'<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet/></Workbook>')
+
+
 def _empty(path):
     path.write_bytes(b"")
 
@@ -184,6 +194,9 @@ BAD = [
     ("truncated", _truncated, "hỏng"),
     ("not-zip", _not_zip, "không phải tệp Excel"),
     ("empty", _empty, "rỗng"),
+    ("web-page-named-xls", _web_page, "tệp là trang web (HTML) mang tên sổ Excel, thường do phần mềm xuất ra: hãy mở "
+                                      "bằng Excel, chọn Lưu thành (Save As) → “Excel Workbook (*.xlsx)”"),
+    ("xml-spreadsheet-2003", _xml_spreadsheet, "bảng tính XML của Excel 2003 (XML Spreadsheet)"),
     ("password", _password, "mật khẩu"),
     ("no-table", _no_table, "không tìm thấy bảng tiêu chí"),
     ("zip-bomb", _bomb, "zip bomb"),

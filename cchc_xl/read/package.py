@@ -42,6 +42,9 @@ class PackageInfo:
     members: dict[str, zipfile.ZipInfo] = field(default_factory=dict)
 
 
+SAVE_AS = "hãy mở bằng Excel, chọn Lưu thành (Save As) → “Excel Workbook (*.xlsx)”"
+
+
 class OldExcelFile(UnreadableWorkbook):
     """An Excel 97–2003 file (.xls, OLE), not password-protected: the reader reads it (read.xls);
     what writes into a package (recalc, convert) says this message."""
@@ -77,8 +80,23 @@ def check_file(path: str) -> bytes | None:
             raise UnreadableWorkbook("tệp được đặt mật khẩu: hãy gỡ mật khẩu trong Excel rồi gửi lại")
         raise OldExcelFile("tệp Excel cũ (.xls): hãy mở bằng Excel và lưu lại dạng .xlsx")
     if head[:2] != b"PK":
-        raise UnreadableWorkbook("không phải tệp Excel .xlsx/.xlsm (nội dung không phải dạng zip)")
+        raise UnreadableWorkbook(_what_it_is(path, data))
     return data
+
+
+def _what_it_is(path: str, data: bytes | None) -> str:
+    """Why a file that is no zip is no workbook. Software that exports "Excel" often writes a web
+    page or Excel 2003's XML under an .xls name; Excel opens both, so the officer sees a workbook."""
+    if data is None:
+        with open(path, "rb") as handle:
+            data = handle.read(4096)
+    start = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    saved = f"{SAVE_AS} rồi gửi lại tệp .xlsx"
+    if start.startswith(b"<") and b"urn:schemas-microsoft-com:office:spreadsheet" in start:
+        return f"tệp là bảng tính XML của Excel 2003 (XML Spreadsheet), không phải sổ .xlsx: {saved}"
+    if start.startswith(b"<") and (b"<html" in start or b"<table" in start or b"<!doctype html" in start):
+        return f"tệp là trang web (HTML) mang tên sổ Excel, thường do phần mềm xuất ra: {saved}"
+    return "không phải tệp Excel .xlsx/.xlsm (nội dung không phải dạng zip)"
 
 
 class InMemoryZip(zipfile.ZipFile):
