@@ -62,11 +62,8 @@ def read_xls_grid(path: str) -> WorkbookGrid:
                 for c, kind in enumerate(types):
                     if kind == XL_CELL_EMPTY:
                         continue
-                    if kind == XL_CELL_DATE:  # as the other readers give dates: a datetime
-                        try:
-                            line[c] = xlrd.xldate_as_datetime(values[c], book.datemode)
-                        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
-                            pass  # a number formatted as a date that is none: the number
+                    if kind == XL_CELL_DATE:
+                        line[c] = _date_value(values[c], book.datemode)
                     elif kind == XL_CELL_BOOLEAN:
                         line[c] = bool(values[c])
                     elif kind == XL_CELL_ERROR:
@@ -87,3 +84,18 @@ def read_xls_grid(path: str) -> WorkbookGrid:
     finally:
         book.release_resources()
     return WorkbookGrid(path, sheets, font_name_hint(fonts), kind="xls")
+
+
+def _date_value(serial: float, datemode: int):
+    """A date-formatted cell as python-calamine gives it from an .xlsx, so both formats read and
+    word alike: a time of day below 1, a date when whole, else a datetime; the number itself when
+    it is no date (negative, past year 9999)."""
+    import xlrd
+
+    try:
+        moment = xlrd.xldate_as_datetime(serial, datemode)
+    except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+        return serial
+    if 0 <= serial < 1:
+        return moment.time()
+    return moment.date() if serial == int(serial) else moment
