@@ -557,3 +557,23 @@ def test_new_from_a_set_without_criteria_is_one_line_and_writes_nothing(tmp_path
         lines = [line for line in proc.stderr.splitlines() if line.strip()]
         assert proc.returncode == 2 and len(lines) == 1 and "không có tiêu chí nào" in lines[0], proc.stderr
         assert not out.exists()
+
+
+def test_an_annex_stt_1_10_stored_as_the_number_1_1_imports_as_1_10(tmp_path):
+    """The annex typed where "." is the decimal point: "2.10" became the number 2.1, and the
+    import stopped at "mục II.2.1 xuất hiện hai lần"."""
+    from cchc_xl.criteria_sets.importer import import_table
+
+    rows = [("II", "CHỈ SỐ", "11", "", "", []), ("2", "CẢI CÁCH THỂ CHẾ", "11", "", "", [])]
+    rows += [(f"2.{n}", f"Tiêu chí {n}", "1" if n != 10 else "2", "", "", []) for n in range(1, 11)]
+    typed = official_xlsx(tmp_path / "chu.xlsx", {"Phụ lục": rows})
+    wb = openpyxl.load_workbook(typed)
+    for row in wb.active.iter_rows(min_col=1, max_col=1):
+        if isinstance(row[0].value, str) and row[0].value.startswith("2."):
+            row[0].value = float(row[0].value)
+    wb.save(tmp_path / "so.xlsx")
+
+    def keys(path):
+        return [(c.key, c.max) for c in import_table(path, "muoi").criteria]
+
+    assert keys(tmp_path / "so.xlsx") == keys(typed) and ("II.2.10", Decimal(2)) in keys(typed)

@@ -901,3 +901,47 @@ def test_of_a_6_month_table_and_the_years_the_years_is_read(tmp_path):
     assert [f.message for f in result.findings if f.code == "other-tables"] == [
         "Sổ tính có 2 bảng tiêu chí; đã dùng trang “Cả năm”. Các trang khác: Tự đánh giá. Chọn trang khác bằng "
         "--sheet TÊN."]
+
+
+def test_an_stt_1_10_that_excel_stored_as_the_number_1_1_reads_as_1_10(tmp_path):
+    """Where "." is the decimal point (Windows set to English), Excel keeps a typed "1.10" as the
+    number 1.1 (shown "1.1"), "1.20" as 1.2: such an area's tenth and twentieth criteria were
+    `duplicate-code` errors and their points out of the total. Read after 1.9 (or a row below
+    it), 1.1 is 1.10, with an info saying how to keep the STT as typed."""
+    from cchc_xl.write.workbook_builder import build_workbook
+
+    criteria = [{"part": "I", "code": "I", "name": "CHỈ SỐ", "max": 22, "kind": "scored"},
+                {"part": "I", "code": "1", "name": "Công tác chỉ đạo", "max": 22, "kind": "scored"}]
+    for n in range(1, 21):
+        criteria.append({"part": "I", "code": f"1.{n}", "name": f"Tiêu chí thứ {n}", "max": 1 if n != 9 else 2,
+                         "kind": "scored"})
+        if n == 9:  # 1.9 has children: 1.10 follows a row below it
+            criteria += [{"part": "I", "code": "1.9.1", "name": "Ý thứ nhất", "max": 1, "kind": "scored"},
+                         {"part": "I", "code": "1.9.2", "name": "Ý thứ hai", "max": 1, "kind": "scored"}]
+    the_set = {"schema": "cchc-xl/criteria-set/1", "id": "muoi", "title": "Bộ thử", "criteria": criteria}
+    scores = {f"I.1.{n}": [1, ""] for n in range(1, 21) if n != 9}
+    scores.update({"I.1.9.1": [1, ""], "I.1.9.2": [0.5, "Thiếu một văn bản"]})
+    typed = build_workbook(the_set, tmp_path / "chu.xlsx", {"unit": "Xã Thử"}, scores)
+    wb = openpyxl.load_workbook(typed)
+    ws = wb.worksheets[0]
+    numbers = []
+    for row in ws.iter_rows(min_col=1, max_col=1):
+        cell = row[0]
+        if isinstance(cell.value, str) and cell.value.count(".") == 1 and cell.value.startswith("1."):
+            cell.value = float(cell.value)  # what Excel keeps of "1.10": 1.1
+            cell.number_format = "General"
+            numbers.append(cell.coordinate)
+    wb.save(tmp_path / "so.xlsx")
+    assert len(numbers) == 20
+
+    as_text, as_numbers = read_workbook(typed), read_workbook(tmp_path / "so.xlsx")
+    assert [c.key for c in as_numbers.criteria] == [c.key for c in as_text.criteria]
+    assert "I.1.10" in [c.key for c in as_numbers.criteria] and "I.1.20" in [c.key for c in as_numbers.criteria]
+    assert as_numbers.totals().self == as_text.totals().self == Decimal("20.5")
+    findings = check_file(tmp_path / "so.xlsx").findings
+    assert not [f for f in findings if f.code == "duplicate-code"]
+    tenth = [f for f in findings if f.code == "code-number-tenth"]
+    assert [(f.criterion, f.cell) for f in tenth] == [("1.10", numbers[9]), ("1.20", numbers[19])]
+    assert "số 1,1, nối tiếp mục 1.9.2" in tenth[0].message and "gõ lại “1.10”" in tenth[0].message
+    # a number that reads as it is stays so: 1.1 first, then 1.2 after 1.1
+    assert [c.code for c in as_numbers.criteria[2:4]] == ["1.1", "1.2"]

@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import CchcError, UnreadableWorkbook
-from ..read.codes import read_code, split_code_prefix
+from ..read.codes import Code, read_code, split_code_prefix
 from ..read.grid import SheetGrid
 from ..read.headers import MergeIndex, find_header, missing_message
-from ..read.table import is_column_numbers, is_repeated_header, next_criterion, total_kind
+from ..read.table import is_column_numbers, is_repeated_header, next_criterion, tenth_sibling, total_kind
 from ..read.package import MEMBER_DAMAGE, vet_word_file
 from ..text import NotANumber, clean_text, fold, parse_score
 from .schema import CriteriaSet, InvalidSet, SetCriterion, guess_kind
@@ -235,7 +235,12 @@ def _rows(sheet: SheetGrid, header, sheet_name: str = "") -> list[SetCriterion]:
             split = split_code_prefix(name) if name else None
             code, name = (split[0], split[2]) if split is not None else (None, name)
         else:
-            code = read_code(cell(col_code))
+            raw = cell(col_code)
+            code = read_code(raw)
+            if raw.__class__ is float and code is not None and last is not None and not last.is_part:
+                tenth = tenth_sibling(code.value, last.code)  # "1.10" that Excel stored as 1.1
+                if tenth is not None:
+                    code = Code("number", tenth)
         guidance = clean_text(cell(col_guidance)) if col_guidance is not None else ""
         evidence = clean_text(cell(col_evidence)) if col_evidence is not None else ""
         if code is None or code.kind == "bullet":

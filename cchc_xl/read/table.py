@@ -15,7 +15,7 @@ from functools import lru_cache
 from ..errors import UnreadableWorkbook
 from ..model import Assessment, Criterion, ScoreCell, Subtotal, TableColumns
 from ..model.assessment import MAX_MAGNITUDE
-from ..text import clean_str, clean_text, fold, period_key, to_decimal_from_float, vn
+from ..text import cell_address, clean_str, clean_text, fold, period_key, to_decimal_from_float, vn
 from .codes import Code, is_list_marker, normalise_code, part_rank, read_code, sibling_key, split_code_prefix
 from .grid import SheetGrid, WorkbookGrid
 from .headers import Header, choose_score_column, find_header, merge_index, missing_message, role_of
@@ -337,6 +337,7 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
     ended = None  # the total row that ends the table
     current_part = "I"  # a table without parts is one implicit part I
     criterion_ahead = -1  # the next criterion row below the latest "Tổng" row (len(rows): none)
+    number_problem = ""  # an STT "1.10" that Excel stored as the number 1.1: said once the row is read
     for r in range(header_row + 1, len(rows)):
         line = rows[r]
         if len(line) < width:  # one padding instead of a bounds check per cell
@@ -374,6 +375,14 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
             code, written = _code_cell(code_raw)
         else:
             code, written = read_code(code_raw), clean_text(code_raw)
+            if code_raw.__class__ is float and last_number is not None and code is not None:
+                tenth = tenth_sibling(code.value, last_number.code)
+                if tenth is not None:
+                    number_problem = (
+                        f"STT ở ô {cell_address(r, col_code)} là số {vn(to_decimal_from_float(code_raw))}, nối tiếp mục "
+                        f"{last_number.code}: Excel đã đổi “{tenth}” gõ vào thành số (bỏ số 0 cuối), nên đã đọc là {tenth}. "
+                        f"Hãy định dạng cột STT là Văn bản (Text) rồi gõ lại “{tenth}”.")
+                    code, written = Code("number", tenth), tenth
         if code is not None and code.kind == "letter":
             if last_number is None:
                 code = None
@@ -456,6 +465,9 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
         )
         assessment.criteria.append(criterion)
         last = criterion
+        if number_problem:
+            assessment.read_problems.append(("code-number-tenth", criterion, number_problem))
+            number_problem = ""
         if code.kind == "number" and not code.value[-1:].isalpha():
             last_number = criterion
         elif code.kind == "part":
@@ -465,6 +477,19 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
     assessment.meta = read_meta(grid, (name, header_row + 1, end))
     build_tree(assessment)
     return assessment
+
+
+def tenth_sibling(read: str, previous: str) -> str | None:
+    """ "1.10" when an STT cell holds the number 1.1 right after criterion 1.9 (or a row below it):
+    where "." is the decimal point (Windows set to English), Excel stores a typed "1.10" as the
+    number 1.1, and "1.20" as 1.2. None when the number reads as it is."""
+    head, dot, last = read.partition(".")
+    if not dot or len(last) != 1 or last == "0":
+        return None
+    before = f"{head}.{int(last) * 10 - 1}"
+    if previous == before or previous.startswith(before + "."):
+        return f"{head}.{int(last) * 10}"
+    return None
 
 
 def _implicit_part(code: str, first: Criterion) -> Criterion:
