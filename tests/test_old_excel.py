@@ -2,6 +2,7 @@
 (check, report, bulk, templates import), refused with the way out by what writes into the file
 (recalc, convert). They used to be refused everywhere ("hãy lưu lại dạng .xlsx"), so a
 reviewer had to send them back and an old TCVN3 workbook could not even be checked."""
+import datetime as dt
 import shutil
 import subprocess
 import sys
@@ -43,6 +44,10 @@ def made(tmp_path_factory):
 
     def broken_cell(ws):
         ws[f"D{find_row(ws, 'I', '3.5.3')}"] = "=1/0"  # a formula gone wrong: #DIV/0!
+        ws[f"D{find_row(ws, 'I', '1.1.3')}"] = dt.datetime(2023, 12, 31)  # "31.12" that Excel took for a date
+        ws[f"D{find_row(ws, 'I', '1.1.3')}"].number_format = "dd/mm/yyyy"
+        ws[f"D{find_row(ws, 'I', '1.1.2')}"] = dt.time(1, 2)  # "1:02", a time of day
+        ws[f"D{find_row(ws, 'I', '1.1.2')}"].number_format = "hh:mm"
 
     edited_example(source, "loi.xlsx", broken_cell)
     _legacy_copy(source, "tcvn3.xlsx", _to_tcvn3, ".VnTime")
@@ -77,6 +82,10 @@ def test_an_xls_is_checked_as_the_same_workbook_saved_as_xlsx(made):
     assert ("cell-error", broken) in {(f.code, f.cell) for f in old.findings}  # not read as a blank
     assert any("#DIV/0!" in message for code, _, cell, message in old_findings if cell == broken)
     assert old.assessment.meta["unit"] == "Xã Ngọc Kỳ"
+    # dates and times read as from the .xlsx (a time was a datetime on 31/12/1899: another message)
+    said = {cell: message for code, _, cell, message in old_findings if code == "not-a-number"}
+    assert "đang là ngày tháng (31/12/2023)" in said[f"D{find_row(ws, 'I', '1.1.3')}"]
+    assert "“01:02:00”, không phải là số" in said[f"D{find_row(ws, 'I', '1.1.2')}"]
 
 
 def test_an_old_tcvn3_xls_reads_in_unicode(made):
