@@ -63,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="LỆNH", title="các lệnh")
 
     c = sub.add_parser("check", help="kiểm tra một hay nhiều sổ tính")
-    c.add_argument("files", nargs="+", metavar="TỆP", help="sổ tính .xlsx/.xlsm (hay .xls cũ) cần kiểm tra")
+    c.add_argument("files", nargs="+", metavar="TỆP", help="sổ tính .xlsx/.xlsm (hay .xls cũ, .ods) cần kiểm tra")
     c.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     c.add_argument("--against", metavar="MẪU", help="bộ tiêu chí chính thức (tệp .xlsx hoặc mã bộ có sẵn) để so sánh")
     _table_options(c)
@@ -82,7 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     ts = tsub.add_parser("show", help="xem một bộ tiêu chí")
     ts.add_argument("set_id", metavar="MÃ", help="mã bộ tiêu chí")
     ti = tsub.add_parser("import", help="nhập bộ tiêu chí từ bảng chính thức (.xlsx hoặc phụ lục Word .docx)")
-    ti.add_argument("official", metavar="BẢNG", help="bảng chính thức của Quyết định (.xlsx/.xls/.docx)")
+    ti.add_argument("official", metavar="BẢNG", help="bảng chính thức của Quyết định (.xlsx/.xls/.ods/.docx)")
     ti.add_argument("--id", dest="set_id", metavar="MÃ", help="mã đặt cho bộ (mặc định: tên tệp)")
     ti.add_argument("--title", metavar="TÊN", help="tên bộ tiêu chí")
     ti.add_argument("--level", metavar="CẤP", help="xã, phường, đặc khu…")
@@ -182,7 +182,7 @@ def _positive(text: str) -> int:
 def _table_options(parser, against: bool = False) -> None:
     if against:
         parser.add_argument("--against", metavar="MẪU",
-                            help="bộ tiêu chí (mã, tệp .json, hoặc bảng chính thức .xlsx/.xls/.docx)")
+                            help="bộ tiêu chí (mã, tệp .json, hoặc bảng chính thức .xlsx/.xls/.ods/.docx)")
     parser.add_argument("--columns", metavar="VAI_TRÒ=CỘT,…", help="chỉ rõ cột, ví dụ stt=A,name=B,max=C,self=D,explanation=F")
     parser.add_argument("--sheet", metavar="TRANG", help="tên trang chứa bảng tiêu chí (khi sổ có nhiều bảng)")
 

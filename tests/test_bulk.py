@@ -874,7 +874,8 @@ def test_excel_style_workbooks_read_as_their_inline_twins(tmp_path):
 def test_other_office_files_a_commune_may_send_are_named_with_how_to_save_them(tmp_path):
     """A commune's sheet saved from LibreOffice (.ods) or as Excel's binary .xlsb was left aside as
     "không phải sổ tính Excel" (the commune missing from the ranking without a row); a Word file
-    renamed .xlsx was "thiếu xl/workbook.xml". Each is now a row the reviewer can act on."""
+    renamed .xlsx was "thiếu xl/workbook.xml". Each is now a row the reviewer can act on. (An .ods
+    is now read; this one's content is no spreadsheet.)"""
     import zipfile
 
     folder = tmp_path / "huyen"
@@ -894,7 +895,7 @@ def test_other_office_files_a_commune_may_send_are_named_with_how_to_save_them(t
     errors = {Path(r.path).name: r.error for r in outcome.records if not r.readable}
     save_again = "hãy mở bằng Excel hoặc LibreOffice rồi lưu lại dạng .xlsx"
     assert errors == {
-        "xa_b.ods": f"đây là bảng tính LibreOffice/OpenOffice (.ods): {save_again}",
+        "xa_b.ods": "bảng tính .ods bị hỏng, không đọc được nội dung",  # (a real one is read: test_read_only_formats)
         "xa_c.xlsb": f"đây là sổ tính Excel dạng nhị phân (.xlsb): {save_again}",
         "xa_d.xlsx": "đây là tệp Word (.docx), không phải sổ tính Excel",
     }

@@ -174,7 +174,7 @@ def import_table(path, set_id: str | None = None, title: str | None = None, leve
     if not path.is_file():
         raise CchcError(f"không tìm thấy tệp {path}")
     if path.suffix.lower() not in OFFICIAL_TABLE_SUFFIXES:
-        raise CchcError(f"{path.name}: bảng chính thức phải là tệp .xlsx, .xls hoặc .docx")
+        raise CchcError(f"{path.name}: bảng chính thức phải là tệp .xlsx, .xls, .ods hoặc .docx")
     grids = _grids(path)
     best: dict = {}
     for index, (sheet, lead) in enumerate(grids):

@@ -11,7 +11,7 @@ from pathlib import Path
 from ..errors import CchcError
 from .schema import CriteriaSet, InvalidSet
 
-OFFICIAL_TABLE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".docx")
+OFFICIAL_TABLE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".docx")
 
 
 def user_folder() -> Path:
@@ -93,7 +93,7 @@ def load_set(ref) -> CriteriaSet:
             from .importer import import_table
 
             return import_table(path, set_id=path.stem, force=True)
-        raise CchcError(f"{path.name}: cần mã bộ tiêu chí, tệp .json của bộ, hoặc bảng chính thức .xlsx/.xls/.docx")
+        raise CchcError(f"{path.name}: cần mã bộ tiêu chí, tệp .json của bộ, hoặc bảng chính thức .xlsx/.xls/.ods/.docx")
     found = find_set(ref)
     if found is None:
         ids = ", ".join(s.id for s in list_sets())

@@ -11,7 +11,7 @@ import os
 from ..errors import UnreadableWorkbook
 from ..model import Assessment
 from .grid import SheetGrid, WorkbookGrid
-from .package import OldExcelFile, open_package, read_member, read_sheet_part, refuse_xml_parts, scan_errors, scan_formulas
+from .package import OldExcelFile, OpenDocumentFile, open_package, read_member, read_sheet_part, refuse_xml_parts, scan_errors, scan_formulas
 from .legacy import font_hint
 from .sparse import needs_sparse, read_sparse, shared_strings
 from .table import parse_workbook
@@ -50,6 +50,10 @@ def read_grid(path: str, engine: str = "auto", pass_over=None) -> WorkbookGrid:
         from .xls import read_xls_grid
 
         return read_xls_grid(path)
+    except OpenDocumentFile:  # a LibreOffice/OpenOffice spreadsheet
+        from .ods import read_ods_grid
+
+        return read_ods_grid(path)
     try:
         formula_maps = {}
         sparse = {}

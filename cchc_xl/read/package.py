@@ -45,6 +45,19 @@ class PackageInfo:
 SAVE_AS = "hãy mở bằng Excel, chọn Lưu thành (Save As) → “Excel Workbook (*.xlsx)”"
 
 
+# formats the reader reads but nothing writes into (recalc, convert): what each is, how to save it again
+READ_ONLY_FORMATS = {
+    ".xls": ("sổ Excel cũ (.xls)", f"{SAVE_AS} rồi chạy lại"),
+    ".ods": ("bảng tính LibreOffice (.ods)", "hãy mở bằng LibreOffice (hoặc Excel), chọn Lưu thành (Save As) → "
+                                              "“Excel 2007-365 (.xlsx)” rồi chạy lại"),
+}
+
+
+class OpenDocumentFile(UnreadableWorkbook):
+    """A LibreOffice/OpenOffice spreadsheet (.ods): the reader reads it (read.ods); what writes into
+    a package (recalc, convert) says this message."""
+
+
 class OldExcelFile(UnreadableWorkbook):
     """An Excel 97–2003 file (.xls, OLE), not password-protected: the reader reads it (read.xls);
     what writes into a package (recalc, convert) says this message."""
@@ -200,6 +213,17 @@ def read_head(archive: zipfile.ZipFile, name: str, heads: dict | None = None) ->
 XML_PARTS = ("xl/sharedStrings.xml", "xl/styles.xml")  # parsed whole by Python readers (openpyxl, recalc)
 
 
+def open_zip(path: str) -> zipfile.ZipFile:
+    """The file as a zip, after check_file; nothing is vetted yet (vet_members). The caller closes it."""
+    data = check_file(path)
+    try:
+        return InMemoryZip(data) if data is not None else zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise UnreadableWorkbook("tệp bị hỏng hoặc chưa tải về hết (không đọc được cấu trúc zip)") from None
+    except OSError as exc:
+        raise UnreadableWorkbook(f"không mở được tệp ({os_reason(exc)})") from None
+
+
 def open_package(path: str, vet_xml_parts: bool = True, pass_over=None) -> tuple[zipfile.ZipFile, PackageInfo]:
     """Open and vet the zip; the caller closes it.
 
@@ -207,13 +231,7 @@ def open_package(path: str, vet_xml_parts: bool = True, pass_over=None) -> tuple
     XML reader refuses entities itself; refuse_xml_parts() then explains a failure.
     ``pass_over(archive, heads)``: asked first, on the open zip; True raises PassedOver. What it
     reads through read_head(archive, name, heads) is not read again here."""
-    data = check_file(path)
-    try:
-        archive = InMemoryZip(data) if data is not None else zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
-        raise UnreadableWorkbook("tệp bị hỏng hoặc chưa tải về hết (không đọc được cấu trúc zip)") from None
-    except OSError as exc:
-        raise UnreadableWorkbook(f"không mở được tệp ({os_reason(exc)})") from None
+    archive = open_zip(path)
     heads: dict[str, bytes | None] = {}
     if pass_over is not None and pass_over(archive, heads):
         archive.close()
@@ -222,7 +240,10 @@ def open_package(path: str, vet_xml_parts: bool = True, pass_over=None) -> tuple
         info = PackageInfo(path)
         info.members = vet_members(archive)
         if "xl/workbook.xml" not in info.members:
-            raise UnreadableWorkbook(_not_a_workbook(archive, info.members))
+            reason = _not_a_workbook(archive, info.members)
+            if ".ods)" in reason:  # read by read.ods; what writes into a package says this
+                raise OpenDocumentFile(reason)
+            raise UnreadableWorkbook(reason)
         info.sheets, info.hidden, info.strict = sheet_parts(archive, heads.get("xl/workbook.xml"))
         # sheet parts are checked where they are read in full (read_sheet_part)
         if vet_xml_parts:

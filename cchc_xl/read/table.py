@@ -194,7 +194,7 @@ def parse_workbook(grid: WorkbookGrid, columns: dict[str, int] | None = None, sh
             "legacy-encoding", None,
             f"Chữ trong sổ tính viết bằng mã cũ {ENCODING_NAMES[encoding]}: đã đọc thành Unicode ở trang "
             f"{', '.join(converted)}; sổ tính không bị sửa. Lệnh `cchc-xl convert` tạo bản Unicode"
-            f"{' (sau khi sổ được mở bằng Excel và lưu lại dạng .xlsx)' if grid.kind == 'xls' else ''}."))
+            f"{' (sau khi sổ được mở bằng Excel và lưu lại dạng .xlsx)' if grid.kind in ('xls', 'ods') else ''}."))
     split = _parts_elsewhere(grid, found, chosen, assessment)
     others = [s.name + (" (ẩn)" if s.hidden else "") for s, _ in found if s is not chosen and s.name not in split]
     if others:

@@ -16,10 +16,7 @@ from ..errors import UnreadableWorkbook
 from .grid import SheetGrid, WorkbookGrid
 from .files import FINDINGS_SHEET
 from .legacy import font_name_hint
-from .package import SAVE_AS
 
-# what recalc and convert, which write into the file, tell of a .xls
-SAVE_AS_XLSX = f"{SAVE_AS} rồi chạy lại"
 MAX_XLS_BYTES = 64 * 1024 * 1024  # a commune's workbook: 50 KB – 2 MB; xlrd holds the whole file
 
 

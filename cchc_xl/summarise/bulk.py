@@ -862,7 +862,7 @@ def report_names(paths: list[str]) -> dict[str, str]:
 def _nothing_found(paths):
     from ..errors import CchcError
 
-    raise CchcError("không tìm thấy sổ tính .xlsx/.xlsm/.xls nào trong: " + ", ".join(shown(p) for p in paths))
+    raise CchcError("không tìm thấy sổ tính .xlsx/.xlsm/.xls/.ods nào trong: " + ", ".join(shown(p) for p in paths))
 
 
 def _chunks(tasks: list[str], jobs: int) -> list[list[str]]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..errors import CchcError, RefusedWrite
 from ..read import read_grid
 from ..read.legacy import ENCODING_NAMES, convert, detect, font_hint, texts_of
-from ..read.package import open_package
+from ..read.package import READ_ONLY_FORMATS, open_package
 from .atomic import write_atomically
 from .package import Package, parse, serialise
 
@@ -35,11 +35,10 @@ class ConvertOutcome:
 def convert_file(path, output, encoding: str | None = None, overwrite: bool = False) -> ConvertOutcome:
     source = Path(path)
     target = Path(output)
-    if source.suffix.lower() == ".xls":
-        from ..read.xls import SAVE_AS_XLSX
-
-        raise RefusedWrite(f"{source.name} là sổ Excel cũ (.xls): convert viết lại các phần chữ của sổ .xlsx — "
-                           f"{SAVE_AS_XLSX}. (`check`, `report` đọc được chữ TCVN3/VNI trong tệp .xls như nó là.)")
+    if source.suffix.lower() in READ_ONLY_FORMATS:
+        what, how = READ_ONLY_FORMATS[source.suffix.lower()]
+        raise RefusedWrite(f"{source.name} là {what}: convert viết lại các phần chữ của sổ .xlsx — {how}. "
+                           "(`check`, `report` đọc được chữ TCVN3/VNI trong tệp như nó là.)")
     if target.suffix.lower() != source.suffix.lower():
         raise RefusedWrite(f"tệp ra phải có cùng đuôi {source.suffix} với tệp gốc")
     if target.exists() and (os.path.realpath(target) == os.path.realpath(source) or not overwrite):

@@ -1,7 +1,8 @@
-"""Old Excel 97–2003 workbooks (.xls), made by LibreOffice from our own files: read as they are
-(check, report, bulk, templates import), refused with the way out by what writes into the file
-(recalc, convert). They used to be refused everywhere ("hãy lưu lại dạng .xlsx"), so a
-reviewer had to send them back and an old TCVN3 workbook could not even be checked."""
+"""Old Excel 97–2003 workbooks (.xls) and LibreOffice spreadsheets (.ods), made by LibreOffice from
+our own files: read as they are (check, report, bulk, templates import), refused with the way out
+by what writes into the file (recalc, convert). They used to be refused everywhere ("hãy lưu lại
+dạng .xlsx"), so a reviewer had to send them back and an old TCVN3 workbook could not even be
+checked. Each is compared with the same workbook saved as .xlsx by the same LibreOffice."""
 import datetime as dt
 import shutil
 import subprocess
@@ -21,6 +22,8 @@ from helpers import EXAMPLE, edited_example, find_row, report_rows
 from test_criteria_sets import OFFICIAL, official_xlsx
 from test_reader_variety import _legacy_copy, _to_tcvn3
 
+FORMATS = ("xls", "ods")
+OLE, ZIP = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"PK\x03\x04"
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice makes the real .xls files")
 
 
@@ -55,10 +58,9 @@ def made(tmp_path_factory):
     official_xlsx(source / "phu_luc.xlsx", {"Phần I": OFFICIAL[:half[0]], "Phần II": OFFICIAL[half[0]:half[1]],
                                            "Phần III": OFFICIAL[half[1]:]})
     inputs = [source / name for name in ("loi.xlsx", "tcvn3.xlsx", "phu_luc.xlsx")]
-    (folder / "xls").mkdir()
-    (folder / "xlsx").mkdir()
-    _libreoffice("xls", folder / "xls", *inputs)
-    _libreoffice("xlsx", folder / "xlsx", *inputs)
+    for kind in FORMATS + ("xlsx",):
+        (folder / kind).mkdir()
+        _libreoffice(kind, folder / kind, *inputs)
     return folder
 
 
@@ -68,9 +70,11 @@ def _findings(path):
     return result, [(f.code, f.sheet, f.cell, f.message) for f in result.findings]
 
 
-def test_an_xls_is_checked_as_the_same_workbook_saved_as_xlsx(made):
-    xls, xlsx = made / "xls" / "loi.xls", made / "xlsx" / "loi.xlsx"
-    assert xls.read_bytes()[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # really the old OLE format
+@pytest.mark.parametrize("kind", FORMATS)
+def test_a_workbook_is_checked_as_the_same_workbook_saved_as_xlsx(made, kind):
+    xls, xlsx = made / kind / f"loi.{kind}", made / "xlsx" / "loi.xlsx"
+    magic = OLE if kind == "xls" else ZIP
+    assert xls.read_bytes()[:len(magic)] == magic  # really that format, not an .xlsx renamed
     old, old_findings = _findings(xls)
     new, new_findings = _findings(xlsx)
     assert old_findings == new_findings
@@ -88,19 +92,21 @@ def test_an_xls_is_checked_as_the_same_workbook_saved_as_xlsx(made):
     assert "“01:02:00”, không phải là số" in said[f"D{find_row(ws, 'I', '1.1.2')}"]
 
 
-def test_an_old_tcvn3_xls_reads_in_unicode(made):
-    original, legacy = read_workbook(EXAMPLE), read_workbook(made / "xls" / "tcvn3.xls")
+@pytest.mark.parametrize("kind", FORMATS)
+def test_an_old_tcvn3_workbook_reads_in_unicode(made, kind):
+    original, legacy = read_workbook(EXAMPLE), read_workbook(made / kind / f"tcvn3.{kind}")
     assert [c.name.lower() for c in legacy.criteria] == [c.name.lower() for c in original.criteria]
     assert legacy.meta["unit"] == "Xã Ngọc Kỳ" and legacy.totals().self == original.totals().self
-    info = [f for f in check_file(made / "xls" / "tcvn3.xls").findings if f.code == "legacy-encoding"]
+    info = [f for f in check_file(made / kind / f"tcvn3.{kind}").findings if f.code == "legacy-encoding"]
     assert len(info) == 1 and "TCVN3" in info[0].message and "lưu lại dạng .xlsx" in info[0].message
 
 
-def test_report_and_bulk_read_an_xls(made, tmp_path):
+@pytest.mark.parametrize("kind", FORMATS)
+def test_report_and_bulk_read_it(made, tmp_path, kind):
     report = tmp_path / "bao_cao.docx"
     proc = cli("report", made / "xlsx" / "loi.xlsx", "-o", tmp_path / "ref.docx", "--force")
     assert proc.returncode == 0, proc.stderr
-    proc = cli("report", made / "xls" / "loi.xls", "-o", report, "--force")
+    proc = cli("report", made / kind / f"loi.{kind}", "-o", report, "--force")
     assert proc.returncode == 0, proc.stderr
     rows = [[cell.text for cell in row.cells] for row in report_rows(Document(str(report)))]
     assert rows == [[cell.text for cell in row.cells] for row in report_rows(Document(str(tmp_path / "ref.docx")))]
@@ -108,31 +114,33 @@ def test_report_and_bulk_read_an_xls(made, tmp_path):
 
     folder = tmp_path / "xa"
     folder.mkdir()
-    shutil.copy(made / "xls" / "tcvn3.xls", folder / "xa_cu.xls")
+    shutil.copy(made / kind / f"tcvn3.{kind}", folder / f"xa_cu.{kind}")
     shutil.copy(EXAMPLE, folder / "xa_moi.xlsx")
     outcome = bulk_check([folder], output=tmp_path / "tong_hop.xlsx", jobs=1)
     by_file = {Path(r.path).name: r for r in outcome.records}
-    assert by_file["xa_cu.xls"].readable and by_file["xa_cu.xls"].unit == "Xã Ngọc Kỳ"
-    assert (by_file["xa_cu.xls"].self, by_file["xa_cu.xls"].max) == (by_file["xa_moi.xlsx"].self, by_file["xa_moi.xlsx"].max)
-    assert by_file["xa_cu.xls"].areas == by_file["xa_moi.xlsx"].areas and by_file["xa_cu.xls"].self is not None
+    assert by_file[f"xa_cu.{kind}"].readable and by_file[f"xa_cu.{kind}"].unit == "Xã Ngọc Kỳ"
+    assert (by_file[f"xa_cu.{kind}"].self, by_file[f"xa_cu.{kind}"].max) == (by_file["xa_moi.xlsx"].self, by_file["xa_moi.xlsx"].max)
+    assert by_file[f"xa_cu.{kind}"].areas == by_file["xa_moi.xlsx"].areas and by_file[f"xa_cu.{kind}"].self is not None
 
 
+@pytest.mark.parametrize("kind, said", [("xls", "sổ Excel cũ (.xls)"), ("ods", "bảng tính LibreOffice (.ods)")])
 @pytest.mark.parametrize("command", ["recalc", "convert"])
-def test_what_writes_into_the_file_asks_for_xlsx_and_writes_nothing(made, tmp_path, command):
-    path = tmp_path / "tcvn3.xls"
-    shutil.copy(made / "xls" / "tcvn3.xls", path)
+def test_what_writes_into_the_file_asks_for_xlsx_and_writes_nothing(made, tmp_path, command, kind, said):
+    path = tmp_path / f"tcvn3.{kind}"
+    shutil.copy(made / kind / f"tcvn3.{kind}", path)
     before = path.read_bytes()
     args = [command, path] + (["-o", tmp_path / "ra.xlsx"] if command == "convert" else [])
     proc = cli(*args)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and "sổ Excel cũ (.xls)" in lines[0] and "Excel Workbook (*.xlsx)" in lines[0]
-    assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["tcvn3.xls"]
+    assert len(lines) == 1 and said in lines[0] and "Lưu thành (Save As)" in lines[0] and ".xlsx)”" in lines[0]
+    assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == [path.name]
 
 
-def test_an_official_annex_in_xls_imports_as_its_xlsx(made):
+@pytest.mark.parametrize("kind", FORMATS)
+def test_an_official_annex_imports_as_its_xlsx(made, kind):
     def criteria(path):
         return [(c.part, c.code, c.name, c.max, c.guidance) for c in import_table(path, "hp").criteria]
 
-    old = criteria(made / "xls" / "phu_luc.xls")
+    old = criteria(made / kind / f"phu_luc.{kind}")
     assert old == criteria(made / "xlsx" / "phu_luc.xlsx") and len(old) == len(OFFICIAL)
