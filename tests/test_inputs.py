@@ -116,6 +116,37 @@ def _xml_spreadsheet(path):  # Excel 2003's XML Spreadsheet
                      b'<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet/></Workbook>')
 
 
+ODS_CONTENT = (
+    '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3"><office:body>'
+    '<office:spreadsheet><table:table table:name="Tự đánh giá">{rows}</table:table></office:spreadsheet>'
+    '</office:body></office:document-content>')
+ODS_CELL = '<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>'
+
+
+def _ods(path, content: str):
+    """An .ods as LibreOffice writes one (mimetype first, stored), whatever its name says."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as ods:
+        ods.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        ods.writestr("META-INF/manifest.xml", "<manifest/>")
+        ods.writestr("content.xml", content)
+
+
+def _ods_far_cell(path):
+    """A cell 1,000,000 rows down, written as .ods writes it (the empty rows repeated, not typed):
+    python-calamine would allocate the whole rectangle."""
+    row = "<table:table-row>" + "".join(ODS_CELL.format(t) for t in ("STT", "Điểm tối đa")) + "</table:table-row>"
+    gap = '<table:table-row table:number-rows-repeated="1000000"><table:table-cell/></table:table-row>'
+    far = '<table:table-row><table:table-cell table:number-columns-repeated="3"/>' + ODS_CELL.format("x") + "</table:table-row>"
+    _ods(path, ODS_CONTENT.format(rows=row + gap + far))
+
+
+def _ods_entities(path):
+    _ods(path, '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+         + ODS_CONTENT.format(rows="<table:table-row>" + ODS_CELL.format("&b;") + "</table:table-row>"))
+
+
 def _empty(path):
     path.write_bytes(b"")
 
@@ -197,6 +228,8 @@ BAD = [
     ("web-page-named-xls", _web_page, "tệp là trang web (HTML) mang tên sổ Excel, thường do phần mềm xuất ra: hãy mở "
                                       "bằng Excel, chọn Lưu thành (Save As) → “Excel Workbook (*.xlsx)”"),
     ("xml-spreadsheet-2003", _xml_spreadsheet, "bảng tính XML của Excel 2003 (XML Spreadsheet)"),
+    ("ods-far-cell", _ods_far_cell, "của bảng tính .ods có ô rất xa bảng (tới hàng 1000002, cột 4)"),
+    ("ods-entities", _ods_entities, "phần “content.xml” chứa khai báo DOCTYPE/ENTITY"),
     ("password", _password, "mật khẩu"),
     ("no-table", _no_table, "không tìm thấy bảng tiêu chí"),
     ("zip-bomb", _bomb, "zip bomb"),
