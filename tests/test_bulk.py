@@ -1078,3 +1078,105 @@ def test_who_edited_the_official_max_points_reads_along_the_units_row(tmp_path):
     (folder / "ha_ky.xlsx").unlink()
     bulk_check([folder], output=out, jobs=1, overwrite=True)
     assert "Mục bị sửa điểm tối đa" not in sheet_rows(out, "Tổng hợp")[0]
+
+
+def _zip_of(path, members):
+    """A .zip as a mail program or Windows' "Compressed folder" makes it: ``members`` are (name, bytes,
+    date); a name written without zip's UTF-8 flag (the maker's code page, as older tools do) when it
+    starts with "legacy:"; one marked "locked:" carries zip's password flag."""
+    patches = []
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data, date in members:
+            legacy, locked = name.startswith("legacy:"), name.startswith("locked:")
+            name = name.split(":", 1)[1] if legacy or locked else name
+            written = name
+            if legacy:  # an ASCII stand-in of the same length, its bytes replaced below
+                written = "Q" * len(name.encode("utf-8"))
+                patches.append((written.encode(), name.encode("utf-8")))
+            info = zipfile.ZipInfo(written, date_time=date)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+            if locked:
+                patches.append(("flag", written.encode()))
+    raw = bytearray(Path(path).read_bytes())
+    for old, new in patches:
+        if old == "flag":  # the password bit, in the local header (+6) and the central directory (+8)
+            for signature, at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+                start = raw.find(signature)
+                while start >= 0:
+                    name_at = start + (30 if at == 6 else 46)
+                    if raw[name_at:name_at + len(new)] == new:
+                        raw[start + at] |= 1
+                    start = raw.find(signature, start + 4)
+        else:
+            raw = bytearray(bytes(raw).replace(old, new))
+    Path(path).write_bytes(bytes(raw))
+    return Path(path)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_workbooks_inside_a_zip_are_checked_and_named_by_their_place_in_it(tmp_path, jobs, monkeypatch):
+    """A mail's attachments downloaded at once come as one .zip: it was "không phải sổ tính Excel" and
+    its communes were missing from the ranking. They are read from copies in a temporary folder of
+    bulk's own (removed after), named "thu.zip/…" in every output; a member's "../" reaches nothing."""
+    import tempfile
+
+    folder = tmp_path / "so_noi_vu"
+    folder.mkdir()
+    example = EXAMPLE.read_bytes()
+    other = edited_example(tmp_path, "b.xlsx", lambda ws: ws.cell(4, 3, "Xã An Lư")).read_bytes()
+    _zip_of(folder / "thu.zip", [
+        ("legacy:huyện A/Xã An Lư.xlsx", other, (2023, 6, 20, 8, 0, 0)),  # a name without the UTF-8 flag
+        ("../../ngoai.xlsx", example, (2023, 6, 1, 8, 0, 0)),  # Ngọc Kỳ, sent first …
+        ("__MACOSX/huyện A/._Xã An Lư.xlsx", b"\x00\x05\x16\x07", (2023, 6, 20, 8, 0, 0)),
+        ("bao_cao_ky_so.pdf", b"%PDF-1.7", (2023, 6, 20, 8, 0, 0)),
+        ("lan_truoc.zip", b"PK\x05\x06" + bytes(18), (2023, 6, 20, 8, 0, 0)),
+        ("locked:mat_khau.xlsx", example, (2023, 6, 20, 8, 0, 0)),
+    ])
+    shutil.copyfile(EXAMPLE, folder / "ngoc_ky_sua.xlsx")  # … and its corrected copy, saved later
+    os.utime(folder / "ngoc_ky_sua.xlsx", (1_700_000_000, 1_700_000_000))  # 14/11/2023
+    (folder / "khac.rar").write_bytes(b"Rar!\x1a\x07\x00")
+    temporary = tmp_path / "tam"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    sink = []
+    outcome = bulk_check([folder], output=tmp_path / "tong_hop.xlsx", jobs=jobs, reports_dir=tmp_path / "bc",
+                         json_sink=sink.append)
+    assert list(temporary.iterdir()) == []  # the copies are gone
+    inside = str(folder / "thu.zip")
+    names = {r.path: r for r in outcome.records}
+    assert sorted(names) == sorted([str(folder / "ngoc_ky_sua.xlsx"), os.path.join(inside, "ngoai.xlsx"),
+                                    os.path.join(inside, "huyện A", "Xã An Lư.xlsx")])
+    assert all(r.readable for r in outcome.records) and sorted(j["path"] for j in sink) == sorted(names)
+    an_lu = names[os.path.join(inside, "huyện A", "Xã An Lư.xlsx")]
+    assert an_lu.unit == "Xã An Lư" and an_lu.rank == 1  # (the same score: both rank 1)
+    # the newest copy of Ngọc Kỳ stands for it, by the date the .zip keeps for its member
+    assert names[os.path.join(inside, "ngoai.xlsx")].duplicate_of == str(folder / "ngoc_ky_sua.xlsx")
+    skipped = dict(outcome.skipped)
+    assert skipped == {
+        str(folder / "khac.rar"): "tệp nén .rar: hãy giải nén rồi chạy lại (cchc-xl đọc được bên trong tệp .zip)",
+        os.path.join(inside, "bao_cao_ky_so.pdf"): "không phải sổ tính Excel",
+        os.path.join(inside, "lan_truoc.zip"): "tệp nén nằm trong tệp nén: hãy giải nén rồi chạy lại",
+        os.path.join(inside, "mat_khau.xlsx"): "tệp trong tệp nén có mật khẩu: hãy giải nén bằng mật khẩu rồi chạy lại",
+    }
+    assert not (tmp_path / "ngoai.xlsx").exists() and not (folder.parent.parent / "ngoai.xlsx").exists()
+    _, rows = sheet_rows(tmp_path / "tong_hop.xlsx", "Tổng hợp")
+    assert {row["Tệp"] for row in rows} == {"ngoc_ky_sua.xlsx", os.path.join("thu.zip", "ngoai.xlsx"),
+                                           os.path.join("thu.zip", "huyện A", "Xã An Lư.xlsx")}
+    assert sorted(p.name for p in (tmp_path / "bc").iterdir()) == [
+        "Xã An Lư_bao_cao.docx", "ngoai_bao_cao.docx", "ngoc_ky_sua_bao_cao.docx"]
+
+
+def test_a_zip_bomb_among_the_attachments_is_one_row_and_the_batch_goes_on(tmp_path):
+    folder = tmp_path / "thu"
+    folder.mkdir()
+    shutil.copyfile(EXAMPLE, folder / "xa.xlsx")
+    with zipfile.ZipFile(folder / "bom.zip", "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        with archive.open("xa_b.xlsx", "w", force_zip64=True) as member:
+            chunk = bytes(1 << 24)
+            for _ in range(20):  # 320 MB of zeros in ~300 KB
+                member.write(chunk)
+    outcome = bulk_check([folder], output=tmp_path / "tong_hop.xlsx", jobs=1)
+    assert [r.unit for r in outcome.records] == ["Xã Ngọc Kỳ"]
+    assert outcome.skipped == [(str(folder / "bom.zip"),
+                                "tệp nén bất thường: phần “xa_b.xlsx” bung ra 320 MB (nghi là “zip bomb”), đã từ chối đọc")]

@@ -247,6 +247,9 @@ class Collected:
     skipped: list[tuple[str, str]]
     places: list[tuple[Path, int]] = field(default_factory=list)  # each file met, and len(skipped) then
     twins: list[tuple[int, Path]] = field(default_factory=list)  # ("same file as", the first) in skipped
+    # a workbook unpacked from a .zip: its temporary copy → its name ("…/thu.zip/xa_a.xlsx"), shown
+    # and saved in every output instead of the copy (see archives)
+    shown_as: dict[str, str] = field(default_factory=dict)
 
     def without_summaries(self, summaries: set[str]) -> tuple[list[Path], list[tuple[str, str]]]:
         if not summaries:
@@ -263,11 +266,19 @@ class Collected:
         return [p for p in self.files if str(p) not in summaries], skipped
 
 
-def _collect(paths, exclude, look_inside: bool) -> Collected:
+def _collect(paths, exclude, look_inside: bool, unpacker=None) -> Collected:
+    """``unpacker`` (archives.Unpacker): the workbooks inside .zip files are read too, from copies
+    in its temporary folder; without it a .zip is listed as skipped."""
+    from .archives import ARCHIVE_SUFFIXES, OTHER_ARCHIVES, unpack
+
     found: list[Path] = []
     skipped: list[tuple[str, str]] = []
     places: list[tuple[Path, int]] = []
     twins: list[tuple[int, Path]] = []
+    shown_as: dict[str, str] = {}
+
+    def label(path) -> str:
+        return shown(shown_as.get(str(path), path))
     excluded = {os.path.realpath(p) for p in exclude}
     # a file whose realpath is an excluded one is that same file: its (device, inode) tells
     # first, so realpath (a call per path component) is asked only of a file that matches
@@ -290,33 +301,61 @@ def _collect(paths, exclude, look_inside: bool) -> Collected:
             continue
         else:
             candidates = [(Path(raw), None)]
+        candidates = _with_archives(candidates, unpacker, skipped, shown_as, unpack, ARCHIVE_SUFFIXES, OTHER_ARCHIVES)
         for path, status in candidates:
             key = _file_key(path) if status is None else _identity(status)
             if excluded and (key is None or key in excluded_files) and os.path.realpath(path) in excluded:
-                skipped.append((shown(path), "sổ tổng hợp của lần chạy này"))
+                skipped.append((label(path), "sổ tổng hợp của lần chạy này"))
                 continue
-            name = path.name
-            if name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#")):
-                skipped.append((shown(path), "tệp khóa (sổ tính đang mở trong Excel/LibreOffice)"))
-            elif name.startswith(".~cchc-xl-"):
-                skipped.append((shown(path), "tệp tạm của cchc-xl"))
-            elif path.suffix.lower() not in WORKBOOK_SUFFIXES:
-                skipped.append((shown(path), "không phải sổ tính Excel"))
-            elif ".sao-luu-" in name:
-                skipped.append((shown(path), "bản sao lưu do cchc-xl tạo"))
+            refused = _name_refused(path.name)
+            if refused is not None:
+                skipped.append((label(path), refused))
             elif look_inside and is_our_summary(path):
-                skipped.append((shown(path), SUMMARY_REASON))
+                skipped.append((label(path), SUMMARY_REASON))
             else:
                 if key is not None and key in seen:
                     twins.append((len(skipped), seen[key]))
-                    skipped.append((shown(path), f"cùng một tệp với {shown(seen[key])} (đã đọc một lần)"))
+                    skipped.append((label(path), f"cùng một tệp với {label(seen[key])} (đã đọc một lần)"))
                     continue
                 if key is not None:
                     seen[key] = path
                 places.append((path, len(skipped)))
                 found.append(path)
     unique = list(dict.fromkeys(found))
-    return Collected(unique, skipped, places, twins)
+    return Collected(unique, skipped, places, twins, shown_as)
+
+
+def _name_refused(name: str) -> str | None:
+    """Why a file is not read as a commune's workbook, by its name alone; None to read it."""
+    if name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#")):
+        return "tệp khóa (sổ tính đang mở trong Excel/LibreOffice)"
+    if name.startswith(".~cchc-xl-"):
+        return "tệp tạm của cchc-xl"
+    if Path(name).suffix.lower() not in WORKBOOK_SUFFIXES:
+        return "không phải sổ tính Excel"
+    if ".sao-luu-" in name:
+        return "bản sao lưu do cchc-xl tạo"
+    return None
+
+
+def _with_archives(candidates, unpacker, skipped, shown_as, unpack, archive_suffixes, other_archives):
+    """The candidates with each .zip replaced by copies of the workbooks inside it (see archives);
+    another archive format is skipped with how to unpack it."""
+    out = []
+    for path, status in candidates:
+        suffix = path.suffix.lower()
+        if suffix in other_archives:
+            skipped.append((shown(path), f"tệp nén {suffix}: hãy giải nén rồi chạy lại (cchc-xl đọc được bên trong "
+                                         "tệp .zip)"))
+        elif suffix in archive_suffixes and unpacker is not None:
+            files, not_read = unpack(str(path), unpacker, _name_refused)
+            skipped.extend(not_read)
+            for copy, name in files:
+                shown_as[copy] = name
+                out.append((Path(copy), None))
+        else:
+            out.append((path, status))
+    return out
 
 
 def _file_key(path) -> tuple[int, int] | None:
@@ -503,10 +542,11 @@ def _modified_ns(path: str) -> int:
         return 0
 
 
-def same_unit_groups(records: list[UnitRecord]) -> list[list[UnitRecord]]:
+def same_unit_groups(records: list[UnitRecord], file_of=None) -> list[list[UnitRecord]]:
     """Units that sent more than one readable workbook for the same period (a corrected copy sent
     again, "xa_a (1).xlsx"): each group newest file first, which alone stands for the unit in the
-    ranking; the others are marked duplicate_of it. A unit ranked twice pushed the others down."""
+    ranking; the others are marked duplicate_of it. A unit ranked twice pushed the others down.
+    ``file_of(path)``: where a record's file is, when elsewhere (a copy unpacked from a .zip)."""
     by_unit: dict[tuple[str, str], list[UnitRecord]] = {}
     for record in records:
         if record.readable and record.unit:
@@ -515,7 +555,7 @@ def same_unit_groups(records: list[UnitRecord]) -> list[list[UnitRecord]]:
     for group in by_unit.values():
         if len(group) < 2:
             continue
-        group.sort(key=lambda r: (_modified_ns(r.path), r.path), reverse=True)
+        group.sort(key=lambda r: (_modified_ns(file_of(r.path) if file_of else r.path), r.path), reverse=True)
         for record in group[1:]:
             record.duplicate_of = group[0].path
         groups.append(group)
@@ -710,7 +750,16 @@ def bulk_check(paths, output="tong_hop.xlsx", against=None, jobs=None, reports_d
     template = load_template(against) if against is not None else None
     shared = (template, want_json or json_sink is not None, str(reports_dir) if reports_dir else None)
     jobs = pool_size(jobs)
-    batch = _Batch(output, reports_dir, progress, json_sink, shared)
+    from .archives import Unpacker
+
+    unpacker = Unpacker()  # the workbooks inside .zip files: copies in a folder of its own, removed at the end
+    try:
+        return _run_batch(_Batch(output, reports_dir, progress, json_sink, shared, unpacker), paths, jobs, shared)
+    finally:
+        unpacker.cleanup()
+
+
+def _run_batch(batch: "_Batch", paths, jobs: int, shared) -> BulkOutcome:
     if jobs == 1:
         return batch.run(batch.collect(paths), None, 1)
     # the main process receives, records and writes while the workers check: none of what it holds
@@ -734,9 +783,12 @@ def bulk_check(paths, output="tong_hop.xlsx", against=None, jobs=None, reports_d
 class _Batch:
     """One run of bulk: results arrive (in order) into the records, statistics, summary and JSON."""
 
-    def __init__(self, output, reports_dir, progress, json_sink, shared):
+    def __init__(self, output, reports_dir, progress, json_sink, shared, unpacker=None):
         self.output, self.reports_dir, self.progress, self.json_sink, self.shared = \
             output, reports_dir, progress, json_sink, shared
+        self.unpacker = unpacker
+        self.shown_as: dict[str, str] = {}  # a copy unpacked from a .zip → its name (see archives)
+        self.copies: dict[str, str] = {}  # … and back: where the file is, for what must open it again
         self.records: list[UnitRecord] = []
         self.summaries: set[str] = set()  # files that are summaries of an earlier run
         self.totals: dict = {}
@@ -746,10 +798,21 @@ class _Batch:
 
     def collect(self, paths) -> Collected:
         self.paths = paths
-        found = _collect(paths, [self.output] if self.output else [], look_inside=False)
+        found = _collect(paths, [self.output] if self.output else [], look_inside=False, unpacker=self.unpacker)
         if not found.files:
             _nothing_found(paths)
+        self.shown_as = found.shown_as
+        self.copies = {name: copy for copy, name in found.shown_as.items()}
         return found
+
+    def named(self, path) -> str:
+        """A task's path as outputs name it: a copy unpacked from a .zip by its place in the .zip."""
+        path = os.fspath(path)
+        return self.shown_as.get(path, path)
+
+    def file_of(self, path: str) -> str:
+        """The file a record's path names, to open again (its copy, for one from a .zip)."""
+        return self.copies.get(path, path)
 
     def run(self, found: Collected, pool, jobs: int) -> BulkOutcome:
         paths = self.paths
@@ -759,11 +822,13 @@ class _Batch:
             Path(reports_dir).mkdir(parents=True, exist_ok=True)
         tasks = [str(p) for p in found.files]
         self.count = len(tasks)
-        self.report_names = report_names(tasks) if reports_dir else None
+        if reports_dir:  # named after the workbooks' own names (a copy from a .zip: its name in the .zip)
+            by_name = report_names([self.named(t) for t in tasks])
+            self.report_names = {t: by_name[self.named(t)] for t in tasks}
         if self.output:
             from .workbook import SummaryWriter
 
-            self.writer = SummaryWriter(self.output, tasks)
+            self.writer = SummaryWriter(self.output, [self.named(t) for t in tasks], self.file_of)
         try:
             self._check(tasks, pool, jobs)
             files, skipped = found.without_summaries(self.summaries)
@@ -775,14 +840,14 @@ class _Batch:
             if self.writer is not None:
                 self.writer.discard()
             raise
-        duplicates = same_unit_groups(self.records)
+        duplicates = same_unit_groups(self.records, self.file_of)
         for group in duplicates:  # a unit's older copies: counted once, like the ranking
             for record in group[1:]:
-                forget_statistics(self.totals, statistics_of(record.path, self.shared[0]))
+                forget_statistics(self.totals, statistics_of(self.file_of(record.path), self.shared[0]))
         rank(self.records)
         outcome = BulkOutcome(self.records, skipped, None, criteria_statistics(self.totals), duplicates)
         if self.writer is not None:
-            self.writer.keep_only(files, self.records)
+            self.writer.keep_only([self.named(f) for f in files], self.records)
             try:
                 outcome.output = str(self.writer.finish(outcome))
             except BaseException:  # the summary could not be written (full disk…): said in one line, not
@@ -823,6 +888,11 @@ class _Batch:
             sys.stderr.write("\n")
 
     def _arrived(self, records, stats, summaries) -> None:
+        if self.shown_as:  # copies unpacked from a .zip are named by their place in it, in every output
+            for record in records:
+                record.path = self.named(record.path)
+                if record.json is not None:
+                    record.json["path"] = record.path
         self.records.extend(records)
         self.summaries.update(summaries)
         merge_statistics(self.totals, stats)

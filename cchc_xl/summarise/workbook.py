@@ -244,7 +244,9 @@ class SummaryWriter:
     """Writes the summary as results arrive: the findings detail is streamed while the
     workers are still checking, so only the ranked sheets are left for the end."""
 
-    def __init__(self, output, paths: list[str]):
+    def __init__(self, output, paths: list[str], file_of=None):
+        """``paths``: the workbooks as outputs name them; ``file_of(name)``: the file itself, when it
+        is elsewhere (a copy unpacked from a .zip)."""
         from ..write.atomic import refuse_if_open
 
         self.output = Path(output)
@@ -252,6 +254,7 @@ class SummaryWriter:
             raise RefusedWrite("sổ tổng hợp phải có đuôi .xlsx")
         refuse_if_open(self.output)  # before the batch, not after it
         self.paths = paths
+        self.file_of = file_of or (lambda path: path)
         self._shown: dict[str, str] | None = None
         self.detail_xml = _XmlRows()  # streamed while the workers check: see _XmlRows
         # the summary sheet's rows, made as the results arrive (all but the rank, known at the end):
@@ -376,7 +379,7 @@ class SummaryWriter:
                 ["Đơn vị", "Kỳ đánh giá", "Tệp", "Sửa lúc", "Điểm tự đánh giá", "Trạng thái", "Xếp hạng"])
             for group in outcome.duplicates:
                 for r in group:
-                    rows.row([r.unit, r.period, self.name(r.path), _modified(r.path), r.self, r.status,
+                    rows.row([r.unit, r.period, self.name(r.path), _modified(self.file_of(r.path)), r.self, r.status,
                               r.rank if r.duplicate_of is None else "không"])
         if outcome.skipped:
             skipped_ws = self.wb.create_sheet("Tệp bỏ qua")
