@@ -147,6 +147,18 @@ def _ods_entities(path):
          + ODS_CONTENT.format(rows="<table:table-row>" + ODS_CELL.format("&b;") + "</table:table-row>"))
 
 
+def _name_not_utf8(path):
+    """A member's name flagged UTF-8 whose bytes are not: zipfile raised UnicodeDecodeError opening
+    the directory ("Lỗi không mong đợi")."""
+    with zipfile.ZipFile(EXAMPLE) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            name = "docProps/ápp.xml" if item.filename == "docProps/app.xml" else item.filename
+            zout.writestr(name, zin.read(item.filename))
+    data = path.read_bytes()
+    assert data.count("ápp".encode("utf-8")) == 2  # the local header and the directory
+    path.write_bytes(data.replace("ápp".encode("utf-8"), b"\xe1\xffpp"))
+
+
 def _empty(path):
     path.write_bytes(b"")
 
@@ -225,6 +237,7 @@ BAD = [
     ("truncated", _truncated, "hỏng"),
     ("not-zip", _not_zip, "không phải tệp Excel"),
     ("empty", _empty, "rỗng"),
+    ("zip-name-not-utf8", _name_not_utf8, "tệp bị hỏng hoặc chưa tải về hết (không đọc được cấu trúc zip)"),
     ("web-page-named-xls", _web_page, "tệp là trang web (HTML) mang tên sổ Excel, thường do phần mềm xuất ra: hãy mở "
                                       "bằng Excel, chọn Lưu thành (Save As) → “Excel Workbook (*.xlsx)”"),
     ("xml-spreadsheet-2003", _xml_spreadsheet, "bảng tính XML của Excel 2003 (XML Spreadsheet)"),

@@ -170,7 +170,10 @@ def _ole_is_encrypted(path: str) -> bool:
 
 
 # what zipfile raises for a member it cannot inflate: a damaged or cut deflate stream, a wrong CRC
-INFLATE_DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError)
+INFLATE_DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, UnicodeDecodeError)
+# what zipfile raises opening a damaged directory: a name flagged UTF-8 that is not ("Lỗi không mong
+# đợi (UnicodeDecodeError)" once), a record cut short
+BAD_ZIP = (zipfile.BadZipFile, UnicodeDecodeError, EOFError, struct.error)
 # … or a compression method or an encryption Office never writes (NotImplementedError, RuntimeError):
 # caught only around zip reads, RuntimeError being broad
 MEMBER_DAMAGE = (*INFLATE_DAMAGE, RuntimeError)
@@ -218,7 +221,7 @@ def open_zip(path: str) -> zipfile.ZipFile:
     data = check_file(path)
     try:
         return InMemoryZip(data) if data is not None else zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
+    except BAD_ZIP:
         raise UnreadableWorkbook("tệp bị hỏng hoặc chưa tải về hết (không đọc được cấu trúc zip)") from None
     except OSError as exc:
         raise UnreadableWorkbook(f"không mở được tệp ({os_reason(exc)})") from None
@@ -303,7 +306,7 @@ def vet_word_file(path) -> None:
             members = vet_members(archive)
             # (read whole, within the limits just vetted: a document of many parts lists them all)
             types = read_member(archive, "[Content_Types].xml") if "[Content_Types].xml" in members else b""
-    except zipfile.BadZipFile:
+    except BAD_ZIP:
         raise UnreadableWorkbook("tệp bị hỏng hoặc không phải tệp Word .docx (không đọc được cấu trúc zip)") from None
     except OSError as exc:
         raise UnreadableWorkbook(f"không mở được tệp ({os_reason(exc)})") from None

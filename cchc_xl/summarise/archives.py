@@ -18,7 +18,7 @@ import zipfile
 from pathlib import Path
 
 from ..errors import UnreadableWorkbook, os_reason
-from ..read.package import MEMBER_DAMAGE, vet_members
+from ..read.package import BAD_ZIP, MEMBER_DAMAGE, vet_members
 
 ARCHIVE_SUFFIXES = {".zip"}
 OTHER_ARCHIVES = {".rar", ".7z", ".tar", ".gz", ".tgz"}  # not read: said how to unpack
@@ -71,7 +71,7 @@ def unpack(archive_path: str, unpacker: Unpacker, wanted) -> tuple[list[tuple[st
     skipped: list[tuple[str, str]] = []
     try:
         archive = zipfile.ZipFile(archive_path)
-    except zipfile.BadZipFile:
+    except BAD_ZIP:
         return [], [(shown_archive, "tệp nén .zip bị hỏng hoặc chưa tải về hết, không mở được")]
     except OSError as exc:
         return [], [(shown_archive, f"không mở được tệp nén ({os_reason(exc)})")]

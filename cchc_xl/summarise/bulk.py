@@ -155,10 +155,12 @@ def is_our_summary(path) -> bool:
     """A summary workbook of an earlier run (marked, or older ones by their sheets): never a commune."""
     import zipfile
 
+    from ..read.package import BAD_ZIP
+
     try:
         with zipfile.ZipFile(path) as archive:
             return summary_inside(archive)
-    except (OSError, zipfile.BadZipFile):
+    except (OSError, *BAD_ZIP):
         return False
 
 

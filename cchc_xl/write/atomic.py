@@ -64,14 +64,14 @@ def carries_mark(source, mark: bytes, heads: dict | None = None) -> bool:
     ``source``: a path, or a zipfile.ZipFile already open (``heads``: see read.package.read_head)."""
     import zipfile
 
-    from ..read.package import read_head  # its head only: a core part inflating to 1 GB is not read
+    from ..read.package import BAD_ZIP, read_head  # its head only: a core part inflating to 1 GB is not read
 
     try:
         if isinstance(source, zipfile.ZipFile):
             return mark in (read_head(source, "docProps/core.xml", heads) or b"")
         with zipfile.ZipFile(source) as archive:
             return mark in (read_head(archive, "docProps/core.xml") or b"")
-    except (OSError, zipfile.BadZipFile):
+    except (OSError, *BAD_ZIP):
         return False
 
 
