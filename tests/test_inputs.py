@@ -159,6 +159,15 @@ def _name_not_utf8(path):
     path.write_bytes(data.replace("ápp".encode("utf-8"), b"\xe1\xffpp"))
 
 
+def _zip_version_unknown(path):
+    """A directory entry asking for a zip "version 8.0" (damage: no Office writes one): zipfile raised
+    NotImplementedError while opening it."""
+    data = bytearray(EXAMPLE.read_bytes())
+    at = data.find(b"PK\x01\x02")
+    data[at + 6] = 80  # "version needed to extract"
+    path.write_bytes(bytes(data))
+
+
 def _empty(path):
     path.write_bytes(b"")
 
@@ -238,6 +247,7 @@ BAD = [
     ("not-zip", _not_zip, "không phải tệp Excel"),
     ("empty", _empty, "rỗng"),
     ("zip-name-not-utf8", _name_not_utf8, "tệp bị hỏng hoặc chưa tải về hết (không đọc được cấu trúc zip)"),
+    ("zip-version-unknown", _zip_version_unknown, "tệp bị hỏng hoặc chưa tải về hết (không đọc được cấu trúc zip)"),
     ("web-page-named-xls", _web_page, "tệp là trang web (HTML) mang tên sổ Excel, thường do phần mềm xuất ra: hãy mở "
                                       "bằng Excel, chọn Lưu thành (Save As) → “Excel Workbook (*.xlsx)”"),
     ("xml-spreadsheet-2003", _xml_spreadsheet, "bảng tính XML của Excel 2003 (XML Spreadsheet)"),

@@ -172,8 +172,8 @@ def _ole_is_encrypted(path: str) -> bool:
 # what zipfile raises for a member it cannot inflate: a damaged or cut deflate stream, a wrong CRC
 INFLATE_DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, UnicodeDecodeError)
 # what zipfile raises opening a damaged directory: a name flagged UTF-8 that is not ("Lỗi không mong
-# đợi (UnicodeDecodeError)" once), a record cut short
-BAD_ZIP = (zipfile.BadZipFile, UnicodeDecodeError, EOFError, struct.error)
+# đợi (UnicodeDecodeError)" once), a record cut short, a zip "version" from no real maker
+BAD_ZIP = (zipfile.BadZipFile, UnicodeDecodeError, EOFError, struct.error, NotImplementedError)
 # … or a compression method or an encryption Office never writes (NotImplementedError, RuntimeError):
 # caught only around zip reads, RuntimeError being broad
 MEMBER_DAMAGE = (*INFLATE_DAMAGE, RuntimeError)
