@@ -93,6 +93,15 @@ def test_a_workbook_is_checked_as_the_same_workbook_saved_as_xlsx(made, kind):
 
 
 @pytest.mark.parametrize("kind", FORMATS)
+def test_one_renamed_xlsx_reads_by_what_it_is(made, tmp_path, kind):
+    """A commune that renamed its file to .xlsx: read by its content (python-calamine's from_path
+    goes by the name: an .ods named .xlsx was "bảng tính .ods bị hỏng")."""
+    renamed = tmp_path / "xa.xlsx"
+    shutil.copy(made / kind / f"loi.{kind}", renamed)
+    assert _findings(renamed)[1] == _findings(made / kind / f"loi.{kind}")[1]
+
+
+@pytest.mark.parametrize("kind", FORMATS)
 def test_an_old_tcvn3_workbook_reads_in_unicode(made, kind):
     original, legacy = read_workbook(EXAMPLE), read_workbook(made / kind / f"tcvn3.{kind}")
     assert [c.name.lower() for c in legacy.criteria] == [c.name.lower() for c in original.criteria]

@@ -125,7 +125,8 @@ def read_ods_grid(path: str) -> WorkbookGrid:
 
     sheets = []
     try:
-        book = CalamineWorkbook.from_path(path)
+        with open(path, "rb") as handle:  # from the content: from_path goes by the name (an .ods named .xlsx)
+            book = CalamineWorkbook.from_filelike(handle)
         try:
             hidden = {m.name for m in book.sheets_metadata if m.visible != SheetVisibleEnum.Visible}
             for name in book.sheet_names:
