@@ -93,7 +93,7 @@ def test_a_workbook_is_checked_as_the_same_workbook_saved_as_xlsx(made, kind):
 
 
 @pytest.mark.parametrize("kind", FORMATS)
-def test_one_renamed_xlsx_reads_by_what_it_is(made, tmp_path, kind):
+def test_a_renamed_file_reads_by_what_it_is(made, tmp_path, kind):
     """A commune that renamed its file to .xlsx: read by its content (python-calamine's from_path
     goes by the name: an .ods named .xlsx was "bảng tính .ods bị hỏng")."""
     renamed = tmp_path / "xa.xlsx"
@@ -153,3 +153,26 @@ def test_an_official_annex_imports_as_its_xlsx(made, kind):
 
     old = criteria(made / kind / f"phu_luc.{kind}")
     assert old == criteria(made / "xlsx" / "phu_luc.xlsx") and len(old) == len(OFFICIAL)
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".ods"])
+def test_an_xlsx_renamed_xls_reads_and_recalc_asks_for_its_real_name(tmp_path, suffix):
+    """An .xlsx sent named .xls (or .ods): python-calamine went by the name and failed ("tệp bị hỏng
+    (CalamineError)"), as openpyxl refused it. It reads as what it is; recalc writes it only under
+    an .xlsx name, since Excel warns of a name that does not match the content."""
+    renamed = tmp_path / f"xa{suffix}"
+    shutil.copy(EXAMPLE, renamed)
+    expected = _findings(EXAMPLE)[1]
+    for engine in ("calamine", "openpyxl"):
+        result = check_file(renamed, engine=engine)
+        assert result.readable, (engine, result.error)
+        assert [(f.code, f.sheet, f.cell, f.message) for f in result.findings] == expected
+    before = renamed.read_bytes()
+    for args in ([], ["-o", tmp_path / f"ra{suffix}"]):
+        proc = cli("recalc", renamed, *args)
+        assert proc.returncode == 2 and f"thực ra là sổ .xlsx mang đuôi {suffix}" in proc.stderr
+    assert renamed.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == [renamed.name]
+    proc = cli("recalc", renamed, "-o", tmp_path / "ra.xlsx")
+    assert proc.returncode == 0, proc.stderr
+    assert read_workbook(tmp_path / "ra.xlsx").totals().self == read_workbook(EXAMPLE).totals().self
+    assert cli("report", renamed, "-o", tmp_path / "bc.docx").returncode == 0

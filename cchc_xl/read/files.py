@@ -135,10 +135,11 @@ def _read_calamine(path: str, formula_maps) -> list[SheetGrid]:
     from python_calamine import CalamineWorkbook
 
     sheets = []
-    try:
-        path.encode("utf-8")
+    if path.lower().endswith((".xlsx", ".xlsm")) and _utf8(path):
         book = CalamineWorkbook.from_path(path)  # faster than from_filelike (reads in Rust)
-    except UnicodeEncodeError:  # a name with bytes that are not UTF-8: Rust takes no such path
+    else:
+        # a name with bytes that are not UTF-8 (Rust takes no such path), or one python-calamine's
+        # from_path would go by (an .xlsx renamed .xls was read as an old .xls, and failed): by content
         with open(path, "rb") as handle:
             book = CalamineWorkbook.from_filelike(handle)
     try:
@@ -155,12 +156,21 @@ def _read_calamine(path: str, formula_maps) -> list[SheetGrid]:
     return sheets
 
 
+def _utf8(path: str) -> bool:
+    try:
+        path.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
 def _read_openpyxl(path: str, formula_maps) -> list[SheetGrid]:
     from ..openpyxl_without_numpy import load_openpyxl
 
     openpyxl = load_openpyxl()
 
-    book = openpyxl.load_workbook(path, data_only=True)
+    with open(path, "rb") as handle:  # (a file, not a name: openpyxl refuses an .xlsx named .xls by its name)
+        book = openpyxl.load_workbook(handle, data_only=True)
     sheets = []
     try:
         for ws in book.worksheets:

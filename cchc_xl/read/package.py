@@ -53,6 +53,16 @@ READ_ONLY_FORMATS = {
 }
 
 
+def misnamed_xlsx(path) -> bool:
+    """An Excel 2007+ workbook whose name says otherwise (an .xlsx renamed .xls, as some send them):
+    read as what it is; what writes asks for its real name."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "xl/workbook.xml" in archive.NameToInfo
+    except (OSError, *BAD_ZIP):
+        return False
+
+
 class OpenDocumentFile(UnreadableWorkbook):
     """A LibreOffice/OpenOffice spreadsheet (.ods): the reader reads it (read.ods); what writes into
     a package (recalc, convert) says this message."""

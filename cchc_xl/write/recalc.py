@@ -18,7 +18,7 @@ from lxml import etree
 
 from ..errors import RefusedWrite
 from ..read import FINDINGS_SHEET, read_workbook
-from ..read.package import NS_MAIN, NS_REL, READ_ONLY_FORMATS, open_package
+from ..read.package import NS_MAIN, NS_REL, READ_ONLY_FORMATS, misnamed_xlsx, open_package
 from ..text import cell_address, sheet_ref
 from .atomic import exclusive_copy, lock_file_for, nearest_existing, refuse_if_open, write_atomically
 from .package import CT_WORKSHEET, REL_WORKSHEET, R_ID, Package, q, serialise
@@ -81,13 +81,18 @@ def recalc_file(path, output=None, backup: bool = True, against=None, overwrite:
     ``overwrite`` or when it is an earlier recalc output (it has our findings sheet).
     """
     source = Path(os.path.realpath(path))  # a symlink: the file it points to is recalculated
-    if source.suffix.lower() in READ_ONLY_FORMATS:
-        what, how = READ_ONLY_FORMATS[source.suffix.lower()]
+    target = Path(os.path.realpath(output)) if output else source
+    suffix = source.suffix.lower()
+    if suffix not in (".xlsx", ".xlsm") and misnamed_xlsx(source):
+        if target == source or target.suffix.lower() not in (".xlsx", ".xlsm"):  # (Excel warns of such a name)
+            raise RefusedWrite(f"{Path(path).name} thực ra là sổ .xlsx mang đuôi {source.suffix}: hãy đổi đuôi tệp thành "
+                               ".xlsx rồi chạy lại, hoặc ghi ra tệp khác (-o TÊN.xlsx). Chưa ghi gì.")
+    elif suffix in READ_ONLY_FORMATS:
+        what, how = READ_ONLY_FORMATS[suffix]
         raise RefusedWrite(f"{Path(path).name} là {what}: `check` và `report` đọc được, nhưng recalc ghi vào tệp nên "
                            f"cần dạng .xlsx — {how}. Chưa ghi gì.")
-    if source.suffix.lower() not in (".xlsx", ".xlsm"):
+    elif suffix not in (".xlsx", ".xlsm"):
         raise RefusedWrite(f"{Path(path).name}: recalc chỉ làm việc với sổ tính .xlsx/.xlsm")
-    target = Path(os.path.realpath(output)) if output else source
     if target.suffix.lower() not in (".xlsx", ".xlsm"):
         raise RefusedWrite("tệp ra phải có đuôi .xlsx hoặc .xlsm")
     if target != source and target.exists() and not overwrite and not _our_output(target):
