@@ -168,6 +168,12 @@ def _zip_version_unknown(path):
     path.write_bytes(bytes(data))
 
 
+def _zip_of_workbooks(path):
+    """What a mail program gives for "download all": a .zip holding the workbooks."""
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.write(EXAMPLE, "xa_a.xlsx")
+
+
 def _empty(path):
     path.write_bytes(b"")
 
@@ -246,6 +252,8 @@ BAD = [
     ("truncated", _truncated, "hỏng"),
     ("not-zip", _not_zip, "không phải tệp Excel"),
     ("empty", _empty, "rỗng"),
+    ("zip-of-workbooks", _zip_of_workbooks, "đây là tệp nén chứa sổ tính, không phải một sổ tính: `cchc-xl bulk` "
+                                            "đọc các sổ bên trong tệp .zip"),
     ("zip-name-not-utf8", _name_not_utf8, "tệp bị hỏng hoặc chưa tải về hết (không đọc được cấu trúc zip)"),
     ("zip-version-unknown", _zip_version_unknown, "tệp bị hỏng hoặc chưa tải về hết (không đọc được cấu trúc zip)"),
     ("web-page-named-xls", _web_page, "tệp là trang web (HTML) mang tên sổ Excel, thường do phần mềm xuất ra: hãy mở "

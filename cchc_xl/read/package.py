@@ -281,6 +281,9 @@ def _not_a_workbook(archive: zipfile.ZipFile, members) -> str:
         return "đây là tệp Word (.docx), không phải sổ tính Excel"
     elif "ppt/presentation.xml" in members:
         return "đây là tệp PowerPoint, không phải sổ tính Excel"
+    elif any(name.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods")) for name in members):
+        return ("đây là tệp nén chứa sổ tính, không phải một sổ tính: `cchc-xl bulk` đọc các sổ bên trong tệp .zip "
+                "(hoặc hãy giải nén rồi chạy lại)")
     else:
         return "tệp zip này không phải sổ tính Excel (thiếu xl/workbook.xml)"
     return f"đây là {kind}: hãy mở bằng Excel hoặc LibreOffice rồi lưu lại dạng .xlsx"
