@@ -1,6 +1,7 @@
 """Workbooks whose extent is absurd, made from the bundled example (used by bench_bounded and tests):
 a stray cell at XFD1048576, text at ZZ99999, 200,000 empty bordered rows, 400 large merged ranges,
-100,000 overlapping small ones."""
+100,000 overlapping small ones; and a damaged sheet that stalled the byte scans run before any XML
+parser (unclosed cell tags)."""
 from __future__ import annotations
 
 import re
@@ -60,6 +61,15 @@ def overlapping_merges(folder, name="overlapping.xlsx", count=100_000) -> Path:
     return _with_merges(Path(folder) / name, merges, count)
 
 
+def unclosed_cell_tags(folder, name="unclosed.xlsx", count=20_000) -> Path:
+    """20,000 cell tags never closed ("<c r=\"AB1\" " …, 220 KB of sheet) before an empty cell and an
+    error value: the extent scan, which let a tag run on over the next "<", took 27 s on 1,000 of
+    them, and hours on 20,000."""
+    tags = b'<row r="200">' + b'<c r="AB1" ' * count + b'/><c r="A200" t="e"><v>#N/A</v></c></row>'
+    return _rewrite(Path(folder) / name, lambda d: d.replace(b"</sheetData>", tags + b"</sheetData>"))
+
+
 MAKERS = {"ô lạc ở XFD1048576": stray_far_cell, "ô có chữ ở ZZ99999": far_corner_cell,
           "200.000 hàng trống có viền": empty_bordered_rows,
-          "400 vùng gộp lớn": many_merges, "100.000 vùng gộp nhỏ chồng nhau": overlapping_merges}
+          "400 vùng gộp lớn": many_merges, "100.000 vùng gộp nhỏ chồng nhau": overlapping_merges,
+          "20.000 thẻ ô không đóng": unclosed_cell_tags}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import re
 
-from .package import cell_of
+from .package import CELL_TAG, cell_of
 
 MAX_ROWS = 100_000  # a criteria table has hundreds of rows
 MAX_COLS = 702  # A…ZZ
@@ -23,9 +23,7 @@ MAX_DENSE_CELLS = 26 * MAX_ROWS
 # sheet to the exact test below); two letters or more, or one and six digits, spelt as a tree so
 # "B12" fails without backtracking. Sheets of columns A–Z, the usual ones, stop here.
 _WIDE_OR_FAR_REF = re.compile(rb'r="[A-Z](?:[A-Z]|\d{6})')
-# a cell that holds something (not self-closing); empty styled cells (borders drawn down 200,000
-# rows) cost a dense reader nothing and do not count
-_CONTENT_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?r="([A-Z]+)(\d+)"[^>]*?(?<!/)>')
+_TAG_REF = re.compile(rb'\sr="([A-Z]+)(\d+)"')
 
 
 def needs_sparse(data: bytes) -> bool:
@@ -34,7 +32,15 @@ def needs_sparse(data: bytes) -> bool:
     if _WIDE_OR_FAR_REF.search(data) is None:
         return False
     height = width = 0
-    for match in _CONTENT_CELL.finditer(data):
+    for tag in CELL_TAG.finditer(data):  # (linear on any input: see CELL_TAG)
+        attributes = tag.group(1)
+        # a cell that holds something: not self-closing; empty styled cells (borders drawn down
+        # 200,000 rows) cost a dense reader nothing and do not count
+        if attributes.endswith(b"/"):
+            continue
+        match = _TAG_REF.search(attributes)
+        if match is None:
+            continue
         letters, digits = match.groups()
         if len(letters) > 2 or len(digits) > 5:  # beyond ZZ or 99,999
             return True
