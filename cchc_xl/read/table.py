@@ -33,7 +33,7 @@ def _code_cell(raw: str) -> tuple[Code | None, str]:
     return read_code(raw), clean_str(raw)
 
 
-_PARENTHESES = re.compile(r"\([^)]*\)")
+_PARENTHESES = re.compile(r"\([^()]*\)")  # innermost only: "\([^)]*\)" scanned to the end from every unclosed "("
 # what follows "Tổng"/"Cộng" on a total row ("Tổng điểm tự đánh giá của xã", "Cộng (I + II)");
 # "phần"/"mục" make it a part's subtotal ("Tổng phần I", "Cộng mục II")
 _TOTAL_NEXT = {"cong", "diem", "so", "chung"}

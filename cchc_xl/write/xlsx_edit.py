@@ -221,7 +221,10 @@ class Styles:
 
 
 # ---------------------------------------------------------------- notes ----
-_SHAPE = re.compile(r"<v:shape\b.*?</v:shape>", re.S)
+# a shape, up to its end or the next shape's start: "<v:shape\b.*?</v:shape>" scanned to the end of
+# the part from every unclosed shape (quadratic on a damaged drawing of an officer's notes)
+_SHAPE = re.compile(r"<v:shape\b(?:(?!<v:shape\b).)*?</v:shape>", re.S)
+_IDMAP = re.compile(r'<o:idmap\b[^<>]*?\bdata="(\d+)')  # (within its tag: linear on any part)
 _SHAPETYPE_202 = (
     '<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe">'
     '<v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
@@ -312,12 +315,12 @@ def write_notes(pkg: Package, sheet_part: str, sheet_root, notes: dict[tuple[int
         vml = pkg.read(vml_part).decode("utf-8", "replace")
     else:
         blocks = [int(m) for name in pkg.data if name.endswith(".vml")
-                  for m in re.findall(r'idmap[^>]*data="(\d+)', pkg.data[name].decode("utf-8", "replace"))]
+                  for m in _IDMAP.findall(pkg.data[name].decode("utf-8", "replace"))]
         vml = _VML_HEAD.format(block=max(blocks, default=0) + 1) + "</xml>"
     vml = _SHAPE.sub(lambda m: "" if _shape_cell(m.group(0)) in removed else m.group(0), vml)
     if wanted and "_x0000_t202" not in vml:
         vml = vml.replace("</xml>", _SHAPETYPE_202 + "</xml>")
-    block = re.search(r'idmap[^>]*data="(\d+)', vml)
+    block = _IDMAP.search(vml)
     start = int(block.group(1)) * 1024 if block else 1024
     used = [int(n) for n in re.findall(r"_x0000_s(\d+)", vml)]
     next_id = max(used + [start]) + 1
