@@ -159,6 +159,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="số tiến trình (mặc định: số nhân được phép dùng; nhiều nhất 4 tiến trình mỗi nhân và 61)")
     b.add_argument("--reports", metavar="THƯ_MỤC", help="lập báo cáo Word cho từng sổ hợp lệ vào thư mục này")
     b.add_argument("--overwrite", action="store_true", help="cho phép ghi đè tệp -o đã có không phải sổ tổng hợp")
+    b.add_argument("--timeout", type=_seconds, default=None, metavar="GIÂY",
+                   help="quá chừng này giây mà không sổ nào đọc xong thì sổ đang kẹt được ghi “đọc quá … giây” và "
+                        "lượt kiểm tra đi tiếp (mặc định 120; khi chạy từ 2 tiến trình)")
 
     a = sub.add_parser("addin", help="add-in Excel (xlwings)")
     asub = a.add_subparsers(dest="addin_command", required=True)
@@ -176,6 +179,16 @@ def _positive(text: str) -> int:
         value = 0
     if value < 1:
         raise argparse.ArgumentTypeError(f"“{text}” không phải số nguyên dương")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        value = 0.0
+    if not 0 < value < 10**6:
+        raise argparse.ArgumentTypeError(f"“{text}” không phải số giây dương")
     return value
 
 
@@ -457,6 +470,7 @@ def cmd_bulk(args) -> int:
         args.paths, output=args.output, against=args.against, jobs=args.jobs, reports_dir=args.reports,
         progress=sys.stderr.isatty() and not args.json, overwrite=args.overwrite,
         json_sink=stream.workbook if stream else None,
+        **({"stuck_after": args.timeout} if args.timeout else {}),
     )
     if stream:
         stream.finish(outcome.summary_json())

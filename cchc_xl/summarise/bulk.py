@@ -504,12 +504,52 @@ def _sendable(stats: dict) -> dict:
     return out
 
 
-def _isolated(path: str, shared, report_name: str | None) -> tuple[list[UnitRecord], dict, list[str]]:
+STUCK_AFTER = 120.0  # seconds without a finished file: a worker is stuck on one (a few ms each, 0.5 s the worst seen)
+
+
+class _Stuck(Exception):
+    """No worker finished anything for the time limit."""
+
+
+def _result_or_stuck(future, futures, limit: float):
+    """``future``'s result, waiting while any of ``futures`` still finishes within ``limit`` seconds
+    (the others' progress means the pool still moves); _Stuck when none does."""
+    from concurrent.futures import TimeoutError as Late
+
+    while True:
+        finished = sum(1 for f in futures if f.done())
+        try:
+            return future.result(timeout=limit)
+        except Late:
+            if sum(1 for f in futures if f.done()) == finished:
+                raise _Stuck() from None
+
+
+def _stop_workers(pool) -> None:
+    """End a pool whose worker is stuck in a file: its processes are stopped (a stuck one would never
+    take the shutdown), what was queued is dropped."""
+    for process in list(getattr(pool, "_processes", {}).values()):
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _isolated(path: str, shared, report_name: str | None, limit: float = STUCK_AFTER
+              ) -> tuple[list[UnitRecord], dict, list[str]]:
+    """One file in a process of its own, within ``limit`` seconds (the process's start not counted)."""
+    from concurrent.futures import TimeoutError as Late
+
+    single = ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=shared)
     try:
-        with ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=shared) as single:
-            return single.submit(_worker, [path], [report_name] if report_name else None).result()
+        single.submit(_ready).result()  # started and ready (a spawned process takes a while)
+        return single.submit(_worker, [path], [report_name] if report_name else None).result(timeout=limit)
+    except Late:
+        _stop_workers(single)
+        return [UnitRecord(path, False, False, f"đọc quá {vn(Decimal(f'{limit:g}'))} giây mà chưa xong, đã dừng (tệp có thể "
+                                               "bị hỏng hoặc độc hại; mở bằng Excel và lưu lại rồi gửi lại)")], {}, []
     except BrokenProcessPool:
         return [UnitRecord(path, False, False, "tệp làm dừng đột ngột tiến trình đọc (nghi là tệp độc hại)")], {}, []
+    finally:
+        single.shutdown(wait=False, cancel_futures=True)
 
 
 def period_order(period: str) -> tuple:
@@ -741,10 +781,13 @@ def _refuse_reports_dir(folder: Path) -> None:
 
 
 def bulk_check(paths, output="tong_hop.xlsx", against=None, jobs=None, reports_dir=None, progress=False,
-               want_json=False, overwrite: bool = False, json_sink=None) -> BulkOutcome:
+               want_json=False, overwrite: bool = False, json_sink=None, stuck_after: float = STUCK_AFTER
+               ) -> BulkOutcome:
     """Check every workbook and write the summary. ``json_sink(dict)`` receives each workbook's JSON
     as it arrives (a stream: the batch's JSON is never held whole); without it the JSON stays on
-    the records (``want_json``)."""
+    the records (``want_json``). ``stuck_after``: seconds in which no worker finished a file, after
+    which the file a worker is stuck in gets a row of its own and the batch goes on (with 2 or more
+    processes: a single one checks in this process)."""
     if output:
         _refuse_output(output, overwrite)
     if reports_dir is not None:
@@ -756,7 +799,9 @@ def bulk_check(paths, output="tong_hop.xlsx", against=None, jobs=None, reports_d
 
     unpacker = Unpacker()  # the workbooks inside .zip files: copies in a folder of its own, removed at the end
     try:
-        return _run_batch(_Batch(output, reports_dir, progress, json_sink, shared, unpacker), paths, jobs, shared)
+        batch = _Batch(output, reports_dir, progress, json_sink, shared, unpacker)
+        batch.stuck_after = stuck_after
+        return _run_batch(batch, paths, jobs, shared)
     finally:
         unpacker.cleanup()
 
@@ -789,6 +834,7 @@ class _Batch:
         self.output, self.reports_dir, self.progress, self.json_sink, self.shared = \
             output, reports_dir, progress, json_sink, shared
         self.unpacker = unpacker
+        self.stuck_after = STUCK_AFTER
         self.shown_as: dict[str, str] = {}  # a copy unpacked from a .zip → its name (see archives)
         self.copies: dict[str, str] = {}  # … and back: where the file is, for what must open it again
         self.records: list[UnitRecord] = []
@@ -869,10 +915,11 @@ class _Batch:
             chunks = _chunks(tasks, jobs)
             done = 0
             try:
-                # every chunk submitted at once
-                results = (pool.map(_worker, chunks, [[names[p] for p in chunk] for chunk in chunks]) if names
-                           else pool.map(_worker, chunks))
-                for result in results:
+                # every chunk submitted at once; results taken in order (the outputs follow it)
+                futures = [pool.submit(_worker, chunk, [names[p] for p in chunk] if names else None)
+                           for chunk in chunks]
+                for future in futures:
+                    result = _result_or_stuck(future, futures, self.stuck_after)
                     self._arrived(*result)
                     done += 1
                     if done == 1 and self.writer is not None:
@@ -881,20 +928,27 @@ class _Batch:
                         # the workers, would wait for this one's turn (5 ms) before the first file
                         self.writer.prepare()
                 pool.shutdown(wait=False)  # the workers exit while the summary is written, not after it
-            except BrokenProcessPool:
-                # a worker died (a file crashed the reader): check the rest one by one, each in its own
-                # process, so the file that kills a reader gets a row and the batch still finishes
+            except (BrokenProcessPool, _Stuck) as stop:
+                # a worker died (a file crashed the reader) or stopped moving (a file it cannot finish):
+                # check the rest one by one, each in its own process and within the time limit, so the
+                # file at fault gets a row and the batch still finishes
+                if isinstance(stop, _Stuck):
+                    _stop_workers(pool)
                 for path in [p for chunk in chunks[done:] for p in chunk]:
-                    self._arrived(*_isolated(path, self.shared, names[path] if names else None))
+                    self._arrived(*_isolated(path, self.shared, names[path] if names else None, self.stuck_after))
         if self.progress:
             sys.stderr.write("\n")
 
     def _arrived(self, records, stats, summaries) -> None:
-        if self.shown_as:  # copies unpacked from a .zip are named by their place in it, in every output
-            for record in records:
+        for record in records:
+            if self.shown_as:  # copies unpacked from a .zip are named by their place in it, in every output
                 record.path = self.named(record.path)
                 if record.json is not None:
                     record.json["path"] = record.path
+            if record.json is None and self.shared[1] and not record.readable:
+                # a row made here for a file no worker could finish (a crash, the time limit): in the
+                # JSON too, as check_file words an unreadable file
+                record.json = {"path": record.path, "ok": False, "error": record.error}
         self.records.extend(records)
         self.summaries.update(summaries)
         merge_statistics(self.totals, stats)
