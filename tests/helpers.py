@@ -316,3 +316,17 @@ def huge_png(path, width, height):
     rows = zlib.compress(b"\x00" * (width * 4 + 1) * 2)
     Path(path).write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b""))
     return Path(path)
+
+
+# for a child process's script: prints its own peak memory in MB (ru_maxrss alone also counts what
+# the parent held when it started the child, so a big test process made small children look big)
+PRINT_OWN_PEAK_MB = '''
+import resource
+def own_peak_mb():  # this process's own peak: ru_maxrss also counts what the parent held when it started it
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) // 1024
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+print(own_peak_mb())
+'''

@@ -15,7 +15,7 @@ import pytest
 from cchc_xl.api import check_file
 from cchc_xl.summarise.bulk import bulk_check
 
-from helpers import EXAMPLE, ROOT, bomb_member, damaged_member, edited_example, find_row
+from helpers import PRINT_OWN_PEAK_MB, EXAMPLE, ROOT, bomb_member, damaged_member, edited_example, find_row
 
 sys.path.insert(0, str(ROOT))
 from bench.generate import generate  # noqa: E402
@@ -620,13 +620,7 @@ PEAK_OF_A_BATCH = """
 import resource, sys
 from cchc_xl.summarise.bulk import bulk_check
 outcome = bulk_check([sys.argv[1]], output=sys.argv[2], jobs=1)
-def own_peak_mb():  # this process's own peak: ru_maxrss also counts what the parent held when it started it
-    try:
-        with open("/proc/self/status") as status:
-            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) // 1024
-    except (OSError, StopIteration):
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-print(own_peak_mb())
+""" + PRINT_OWN_PEAK_MB + """
 for record in outcome.records:
     print(record.error)
 """

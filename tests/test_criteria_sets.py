@@ -13,7 +13,7 @@ import pytest
 from cchc_xl.api import check_file
 from cchc_xl.read import read_workbook
 
-from helpers import EXAMPLE, ROOT, bomb_member, damaged_member, with_control_codes
+from helpers import PRINT_OWN_PEAK_MB, EXAMPLE, ROOT, bomb_member, damaged_member, with_control_codes
 
 HEADERS = ["STT", "Lĩnh vực/Tiêu chí/Tiêu chí thành phần", "Điểm tối đa", "Tài liệu kiểm chứng",
            "Hướng dẫn tự đánh giá/thẩm định"]
@@ -277,13 +277,7 @@ try:
     import_table(sys.argv[1], set_id="thu")
 except CchcError as exc:
     print(exc)
-def own_peak_mb():  # this process's own peak: ru_maxrss also counts what the parent held when it started it
-    try:
-        with open("/proc/self/status") as status:
-            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) // 1024
-    except (OSError, StopIteration):
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-print(own_peak_mb())
+""" + PRINT_OWN_PEAK_MB + """
 """
 
 
