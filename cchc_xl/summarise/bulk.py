@@ -22,6 +22,7 @@ from pathlib import Path
 from ..api import batch_gc, check_file, load_template, tune_gc_for_batch
 from ..errors import PassedOver
 from ..text import period_key, vn
+from .archives import ARCHIVE_SUFFIXES, OTHER_ARCHIVES, Unpacker, unpack
 
 # what a commune may send as its workbook: the ones that cannot be read (an old .xls, a LibreOffice
 # .ods, a binary .xlsb) are listed as such, with how to save them again, not left aside unnamed
@@ -271,8 +272,6 @@ class Collected:
 def _collect(paths, exclude, look_inside: bool, unpacker=None) -> Collected:
     """``unpacker`` (archives.Unpacker): the workbooks inside .zip files are read too, from copies
     in its temporary folder; without it a .zip is listed as skipped."""
-    from .archives import ARCHIVE_SUFFIXES, OTHER_ARCHIVES, unpack
-
     found: list[Path] = []
     skipped: list[tuple[str, str]] = []
     places: list[tuple[Path, int]] = []
@@ -281,6 +280,7 @@ def _collect(paths, exclude, look_inside: bool, unpacker=None) -> Collected:
 
     def label(path) -> str:
         return shown(shown_as.get(str(path), path))
+
     excluded = {os.path.realpath(p) for p in exclude}
     # a file whose realpath is an excluded one is that same file: its (device, inode) tells
     # first, so realpath (a call per path component) is asked only of a file that matches
@@ -303,7 +303,7 @@ def _collect(paths, exclude, look_inside: bool, unpacker=None) -> Collected:
             continue
         else:
             candidates = [(Path(raw), None)]
-        candidates = _with_archives(candidates, unpacker, skipped, shown_as, unpack, ARCHIVE_SUFFIXES, OTHER_ARCHIVES)
+        candidates = _with_archives(candidates, unpacker, skipped, shown_as)
         for path, status in candidates:
             key = _file_key(path) if status is None else _identity(status)
             if excluded and (key is None or key in excluded_files) and os.path.realpath(path) in excluded:
@@ -340,16 +340,16 @@ def _name_refused(name: str) -> str | None:
     return None
 
 
-def _with_archives(candidates, unpacker, skipped, shown_as, unpack, archive_suffixes, other_archives):
+def _with_archives(candidates, unpacker, skipped, shown_as):
     """The candidates with each .zip replaced by copies of the workbooks inside it (see archives);
     another archive format is skipped with how to unpack it."""
     out = []
     for path, status in candidates:
         suffix = path.suffix.lower()
-        if suffix in other_archives:
+        if suffix in OTHER_ARCHIVES:
             skipped.append((shown(path), f"tệp nén {suffix}: hãy giải nén rồi chạy lại (cchc-xl đọc được bên trong "
                                          "tệp .zip)"))
-        elif suffix in archive_suffixes and unpacker is not None:
+        elif suffix in ARCHIVE_SUFFIXES and unpacker is not None:
             files, not_read = unpack(str(path), unpacker, _name_refused)
             skipped.extend(not_read)
             for copy, name in files:
@@ -795,8 +795,6 @@ def bulk_check(paths, output="tong_hop.xlsx", against=None, jobs=None, reports_d
     template = load_template(against) if against is not None else None
     shared = (template, want_json or json_sink is not None, str(reports_dir) if reports_dir else None)
     jobs = pool_size(jobs)
-    from .archives import Unpacker
-
     unpacker = Unpacker()  # the workbooks inside .zip files: copies in a folder of its own, removed at the end
     try:
         batch = _Batch(output, reports_dir, progress, json_sink, shared, unpacker)
