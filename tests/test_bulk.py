@@ -1167,6 +1167,24 @@ def test_workbooks_inside_a_zip_are_checked_and_named_by_their_place_in_it(tmp_p
         "Xã An Lư_bao_cao.docx", "ngoai_bao_cao.docx", "ngoc_ky_sua_bao_cao.docx"]
 
 
+def test_an_earlier_summary_inside_a_zip_is_named_by_its_place_in_it(tmp_path):
+    """A reviewer who zips last period's folder, summary included: the summary is left out as
+    always, and named "thu.zip/tong_hop.xlsx", not by its temporary copy."""
+    first = tmp_path / "lan_truoc"
+    first.mkdir()
+    shutil.copyfile(EXAMPLE, first / "xa.xlsx")
+    bulk_check([first], output=first / "tong_hop.xlsx", jobs=1)
+    folder = tmp_path / "thu"
+    folder.mkdir()
+    date = (2023, 7, 1, 8, 0, 0)
+    _zip_of(folder / "thu.zip", [("xa.xlsx", EXAMPLE.read_bytes(), date),
+                                 ("tong_hop.xlsx", (first / "tong_hop.xlsx").read_bytes(), date)])
+    outcome = bulk_check([folder], output=tmp_path / "moi.xlsx", jobs=1)
+    assert [r.path for r in outcome.records] == [os.path.join(str(folder / "thu.zip"), "xa.xlsx")]
+    assert outcome.skipped == [(os.path.join(str(folder / "thu.zip"), "tong_hop.xlsx"),
+                                "sổ tổng hợp do cchc-xl lập (không phải sổ của xã)")]
+
+
 def test_a_zip_bomb_among_the_attachments_is_one_row_and_the_batch_goes_on(tmp_path):
     folder = tmp_path / "thu"
     folder.mkdir()

@@ -264,7 +264,7 @@ class Collected:
         inserted = 0
         for path, place in self.places:  # each where the walk would have listed it
             if str(path) in summaries:
-                skipped.insert(place + inserted, (shown(path), SUMMARY_REASON))
+                skipped.insert(place + inserted, (shown(self.shown_as.get(str(path), path)), SUMMARY_REASON))
                 inserted += 1
         return [p for p in self.files if str(p) not in summaries], skipped
 
