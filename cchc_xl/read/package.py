@@ -254,9 +254,8 @@ def open_package(path: str, vet_xml_parts: bool = True, pass_over=None) -> tuple
         info.members = vet_members(archive)
         if "xl/workbook.xml" not in info.members:
             reason = _not_a_workbook(archive, info.members)
-            if ".ods)" in reason:  # read by read.ods; what writes into a package says this
-                raise OpenDocumentFile(reason)
-            raise UnreadableWorkbook(reason)
+            # an .ods is read by read.ods; what writes into a package says the reason
+            raise (OpenDocumentFile if _is_ods(archive, info.members) else UnreadableWorkbook)(reason)
         info.sheets, info.hidden, info.strict = sheet_parts(archive, heads.get("xl/workbook.xml"))
         # sheet parts are checked where they are read in full (read_sheet_part)
         if vet_xml_parts:
@@ -270,12 +269,16 @@ def open_package(path: str, vet_xml_parts: bool = True, pass_over=None) -> tuple
         raise UnreadableWorkbook("tệp bị hỏng hoặc chưa tải về hết (không đọc được nội dung)") from None
 
 
+def _is_ods(archive: zipfile.ZipFile, members) -> bool:
+    return "content.xml" in members and b"opendocument.spreadsheet" in (read_head(archive, "mimetype") or b"")
+
+
 def _not_a_workbook(archive: zipfile.ZipFile, members) -> str:
     """Why a zip without xl/workbook.xml is no .xlsx/.xlsm: another office file (a commune may save
     its sheet from LibreOffice as .ods, or from Excel as .xlsb), said so that it can be saved again."""
     if "xl/workbook.bin" in members:
         kind = "sổ tính Excel dạng nhị phân (.xlsb)"
-    elif "content.xml" in members and b"opendocument.spreadsheet" in (read_head(archive, "mimetype") or b""):
+    elif _is_ods(archive, members):
         kind = "bảng tính LibreOffice/OpenOffice (.ods)"
     elif "word/document.xml" in members:
         return "đây là tệp Word (.docx), không phải sổ tính Excel"
