@@ -16,6 +16,7 @@ import zipfile
 import zlib
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..errors import PassedOver, UnreadableWorkbook, os_reason
 
@@ -51,6 +52,12 @@ READ_ONLY_FORMATS = {
     ".ods": ("bảng tính LibreOffice (.ods)", "hãy mở bằng LibreOffice (hoặc Excel), chọn Lưu thành (Save As) → "
                                               "“Excel 2007-365 (.xlsx)” rồi chạy lại"),
 }
+
+
+def misnamed_advice(path) -> str:
+    """What recalc and convert say of a misnamed .xlsx (they write it only under its real name)."""
+    path = Path(path)
+    return f"{path.name} thực ra là sổ .xlsx mang đuôi {path.suffix}: hãy đổi đuôi tệp thành .xlsx rồi chạy lại"
 
 
 def misnamed_xlsx(path) -> bool:

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..errors import CchcError, RefusedWrite
 from ..read import read_grid
 from ..read.legacy import ENCODING_NAMES, convert, detect, font_hint, texts_of
-from ..read.package import READ_ONLY_FORMATS, misnamed_xlsx, open_package
+from ..read.package import READ_ONLY_FORMATS, misnamed_advice, misnamed_xlsx, open_package
 from .atomic import write_atomically
 from .package import Package, parse, serialise
 
@@ -36,8 +36,7 @@ def convert_file(path, output, encoding: str | None = None, overwrite: bool = Fa
     source = Path(path)
     target = Path(output)
     if source.suffix.lower() in READ_ONLY_FORMATS and misnamed_xlsx(source):
-        raise RefusedWrite(f"{source.name} thực ra là sổ .xlsx mang đuôi {source.suffix}: hãy đổi đuôi tệp thành .xlsx "
-                           "rồi chạy lại")
+        raise RefusedWrite(misnamed_advice(source))
     if source.suffix.lower() in READ_ONLY_FORMATS:
         what, how = READ_ONLY_FORMATS[source.suffix.lower()]
         raise RefusedWrite(f"{source.name} là {what}: convert viết lại các phần chữ của sổ .xlsx — {how}. "

@@ -18,7 +18,7 @@ from lxml import etree
 
 from ..errors import RefusedWrite
 from ..read import FINDINGS_SHEET, read_workbook
-from ..read.package import NS_MAIN, NS_REL, READ_ONLY_FORMATS, misnamed_xlsx, open_package
+from ..read.package import NS_MAIN, NS_REL, READ_ONLY_FORMATS, misnamed_advice, misnamed_xlsx, open_package
 from ..text import cell_address, sheet_ref
 from .atomic import exclusive_copy, lock_file_for, nearest_existing, refuse_if_open, write_atomically
 from .package import CT_WORKSHEET, REL_WORKSHEET, R_ID, Package, q, serialise
@@ -85,8 +85,7 @@ def recalc_file(path, output=None, backup: bool = True, against=None, overwrite:
     suffix = source.suffix.lower()
     if suffix not in (".xlsx", ".xlsm") and misnamed_xlsx(source):
         if target == source or target.suffix.lower() not in (".xlsx", ".xlsm"):  # (Excel warns of such a name)
-            raise RefusedWrite(f"{Path(path).name} thực ra là sổ .xlsx mang đuôi {source.suffix}: hãy đổi đuôi tệp thành "
-                               ".xlsx rồi chạy lại, hoặc ghi ra tệp khác (-o TÊN.xlsx). Chưa ghi gì.")
+            raise RefusedWrite(f"{misnamed_advice(path)}, hoặc ghi ra tệp khác (-o TÊN.xlsx). Chưa ghi gì.")
     elif suffix in READ_ONLY_FORMATS:
         what, how = READ_ONLY_FORMATS[suffix]
         raise RefusedWrite(f"{Path(path).name} là {what}: `check` và `report` đọc được, nhưng recalc ghi vào tệp nên "
