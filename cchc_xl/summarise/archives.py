@@ -107,8 +107,11 @@ def unpack(archive_path: str, unpacker: Unpacker, wanted) -> tuple[list[tuple[st
             except OSError as exc:
                 skipped.append((shown, f"không giải nén được ({os_reason(exc)})"))
                 continue
-            stamp = time.mktime(info.date_time + (0, 0, -1))  # when the commune saved it: the newest copy wins
-            os.utime(copy, (stamp, stamp))
+            try:  # when the commune saved it: the newest copy wins
+                stamp = time.mktime(info.date_time + (0, 0, -1))
+                os.utime(copy, (stamp, stamp))
+            except (OverflowError, ValueError, OSError):
+                pass  # a damaged date: the copy's own time stands
             files.append((copy, os.path.join(archive_path, *parts)))
     return files, skipped
 
