@@ -68,25 +68,21 @@ def _scan(content: bytes) -> dict[str, _Table]:
             continue
         if tag in (f"{_T}table-cell", f"{_T}covered-table-cell"):
             repeat = _count(element, COLUMNS_REPEATED)
-            holds = element.get(VALUE_TYPE) is not None or len(element) > 0
-            if holds and tag == f"{_T}table-cell":
-                table.height = max(table.height, row + row_repeat)
-                table.width = max(table.width, col + repeat)
-                if row < MAX_ROWS and col < MAX_COLS:
-                    rows, cols = _count(element, ROWS_SPANNED), _count(element, COLUMNS_SPANNED)
-                    if rows > 1 or cols > 1:
-                        table.merged.append((row, col, min(row + rows, MAX_ROWS) - 1, min(col + cols, MAX_COLS) - 1))
-                    if element.get(ERROR_TYPE) == "error":
-                        table.errors[(row, col)] = ("".join(element.itertext()).strip() or "#ERROR")[:20]
-                    if element.get(FORMULA) is not None:
-                        table.formulas.add((row, col))
-                    if element.get(VALUE_TYPE) == "boolean":  # TRUE typed in a score cell is no 1 point
-                        table.booleans[(row, col)] = element.get(BOOLEAN_VALUE, "").lower() == "true"
-            elif tag == f"{_T}table-cell" and (element.get(ROWS_SPANNED) or element.get(COLUMNS_SPANNED)):
-                # an empty merged cell (a blank spanning several): a merge all the same
+            if tag == f"{_T}table-cell":  # (a covered cell, under a merge, holds nothing of its own)
+                inside = row < MAX_ROWS and col < MAX_COLS
                 rows, cols = _count(element, ROWS_SPANNED), _count(element, COLUMNS_SPANNED)
-                if (rows > 1 or cols > 1) and row < MAX_ROWS and col < MAX_COLS:
+                if (rows > 1 or cols > 1) and inside:  # a merge, also of a blank spanning several cells
                     table.merged.append((row, col, min(row + rows, MAX_ROWS) - 1, min(col + cols, MAX_COLS) - 1))
+                if element.get(VALUE_TYPE) is not None or len(element) > 0:  # it holds something
+                    table.height = max(table.height, row + row_repeat)
+                    table.width = max(table.width, col + repeat)
+                    if inside:
+                        if element.get(ERROR_TYPE) == "error":
+                            table.errors[(row, col)] = ("".join(element.itertext()).strip() or "#ERROR")[:20]
+                        if element.get(FORMULA) is not None:
+                            table.formulas.add((row, col))
+                        if element.get(VALUE_TYPE) == "boolean":  # TRUE typed in a score cell is no 1 point
+                            table.booleans[(row, col)] = element.get(BOOLEAN_VALUE, "").lower() == "true"
             col += repeat
             element.clear()
         elif tag == f"{_T}table-row":

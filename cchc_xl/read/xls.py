@@ -17,6 +17,7 @@ from .grid import SheetGrid, WorkbookGrid
 from .files import FINDINGS_SHEET
 from .legacy import font_name_hint
 
+DAMAGED = "tệp Excel cũ (.xls) bị hỏng, không đọc được; hãy mở bằng Excel và lưu lại dạng .xlsx"
 MAX_XLS_BYTES = 64 * 1024 * 1024  # a commune's workbook: 50 KB – 2 MB; xlrd holds the whole file
 
 
@@ -43,8 +44,7 @@ def read_xls_grid(path: str) -> WorkbookGrid:
         text = str(exc).lower()
         if "encrypt" in text or "password" in text:
             raise UnreadableWorkbook("tệp được đặt mật khẩu: hãy gỡ mật khẩu trong Excel rồi gửi lại") from None
-        raise UnreadableWorkbook("tệp Excel cũ (.xls) bị hỏng, không đọc được; hãy mở bằng Excel và lưu lại dạng "
-                                 ".xlsx") from None
+        raise UnreadableWorkbook(DAMAGED) from None
     try:
         sheets = []
         for index in range(book.nsheets):
@@ -76,8 +76,7 @@ def read_xls_grid(path: str) -> WorkbookGrid:
     except MemoryError:
         raise UnreadableWorkbook("tệp quá lớn để đọc") from None
     except Exception:
-        raise UnreadableWorkbook("tệp Excel cũ (.xls) bị hỏng, không đọc được; hãy mở bằng Excel và lưu lại dạng "
-                                 ".xlsx") from None
+        raise UnreadableWorkbook(DAMAGED) from None
     finally:
         book.release_resources()
     return WorkbookGrid(path, sheets, font_name_hint(fonts), kind="xls")

@@ -85,7 +85,8 @@ def unpack(archive_path: str, unpacker: Unpacker, wanted) -> tuple[list[tuple[st
             parts = [p for p in name.split("/") if p not in ("", ".", "..")]
             if info.is_dir() or not parts or "__MACOSX" in parts or parts[-1].startswith("._"):
                 continue  # folders, and what macOS adds beside each file
-            shown = printable(os.path.join(archive_path, *parts))
+            placed = os.path.join(archive_path, *parts)  # its name in every output
+            shown = printable(placed)
             suffix = Path(parts[-1]).suffix.lower()
             if suffix in ARCHIVE_SUFFIXES | OTHER_ARCHIVES:
                 skipped.append((shown, "tệp nén nằm trong tệp nén: hãy giải nén rồi chạy lại"))
@@ -112,7 +113,7 @@ def unpack(archive_path: str, unpacker: Unpacker, wanted) -> tuple[list[tuple[st
                 os.utime(copy, (stamp, stamp))
             except (OverflowError, ValueError, OSError):
                 pass  # a damaged date: the copy's own time stands
-            files.append((copy, os.path.join(archive_path, *parts)))
+            files.append((copy, placed))
     return files, skipped
 
 
