@@ -363,3 +363,91 @@ def test_the_button_keeps_a_parent_scored_on_its_own(tmp_path):
     assert [written[find_row(ws, "I", code)] for code in ("I", "1", "1.1")] == [71.2, 14, 2.5]
     assert written[find_row(ws, "I", "3")] == 17.1
     assert [f"D{find_row(ws, 'I', code)}" for code in ("I", "1", "1.1")] == outcome.plan.held[:3]
+
+
+def _merged_explanation(ws):
+    """1.6.1–1.6.3 lose their points; one explanation, merged over the three rows (as officers write)."""
+    first, last = find_row(ws, "I", "1.6.1"), find_row(ws, "I", "1.6.3")
+    for row in range(first, last + 1):
+        ws.cell(row, 4).value = 0
+        ws.cell(row, 5).value = None
+    ws.cell(first, 5).value = "Chưa tổ chức đối thoại trong kỳ"
+    ws.merge_cells(start_row=first, start_column=5, end_row=last, end_column=5)
+
+
+def _findings(assessment):
+    from cchc_xl.criteria_sets.recognise import annotate
+    from cchc_xl.rules import check_assessment
+
+    annotate(assessment)
+    return sorted((f.code, f.cell) for f in check_assessment(assessment))
+
+
+def test_live_book_reads_an_explanation_merged_over_rows_as_the_file_does(tmp_path):
+    """The button read no merges: a criterion under a merged explanation was "bị trừ điểm nhưng không
+    có nội dung giải trình", marked in the officer's sheet, though the file read found it explained.
+    The book here is opened by xlwings' own file engine (calamine), which, like Excel, gives values
+    only; the merges come from the book's saved file."""
+    import xlwings as xw
+
+    from cchc_xl.read.files import read_workbook
+    from cchc_xl.read.live import read_book
+    from cchc_xl.read.table import parse_workbook
+
+    path = edited_example(tmp_path, "gop_o.xlsx", _merged_explanation)
+    with xw.Book(path, mode="r") as book:
+        live = parse_workbook(read_book(book))
+    by_code = {c.key: c for c in live.criteria}
+    for code in ("1.6.1", "1.6.2", "1.6.3"):
+        assert by_code[f"I.{code}"].explanation == "Chưa tổ chức đối thoại trong kỳ"
+    rows = [by_code[f"I.{code}"].row + 1 for code in ("1.6.1", "1.6.2", "1.6.3")]
+    found = _findings(live)
+    assert not [f for f in found if f[0] == "missing-explanation" and int(f[1][1:]) in rows]
+    assert ("missing-explanation", "E76") in found  # (the example's own unexplained deduction: still said)
+    assert found == _findings(read_workbook(path))
+
+
+def test_live_book_checks_the_visible_table_not_a_hidden_copy(tmp_path):
+    """Last period's copy kept on a hidden sheet before the officer's: the file read checks the
+    visible one; the button took the first sheet and would have written into the hidden copy."""
+    import openpyxl
+    import xlwings as xw
+
+    from cchc_xl.read.live import read_book
+    from cchc_xl.read.table import parse_workbook
+
+    from helpers import EXAMPLE
+
+    wb = openpyxl.load_workbook(EXAMPLE)
+    copy = wb.copy_worksheet(wb.worksheets[0])
+    copy.title = "Kỳ trước"
+    copy.sheet_state = "hidden"
+    wb.move_sheet(copy, offset=-1)  # first in the book
+    copy.cell(find_row(copy, "I", "1.2"), 4).value = 0
+    path = tmp_path / "an_ky_truoc.xlsx"
+    wb.save(path)
+    with xw.Book(path, mode="r") as book:
+        live = parse_workbook(read_book(book))
+    assert live.sheet == "Tự đánh giá"
+    assert [s.name for s in read_book(xw.Book(path, mode="r")).sheets if s.hidden] == ["Kỳ trước"]
+
+
+def test_a_merge_typed_over_since_the_last_save_is_not_spread():
+    """Merges come from the saved file; one undone and typed over since is dropped, so no first cell's
+    text is spread over the officer's new entries."""
+    from cchc_xl.read.live import still_merged
+
+    rows = [["STT", "x"], ["1", "giải trình"], ["2", None], ["3", "mới gõ"], ["4", ""]]
+    assert still_merged([(1, 1, 2, 1), (2, 1, 3, 1), (3, 1, 4, 1), (3, 1, 9, 5)], rows) == \
+        [(1, 1, 2, 1), (3, 1, 4, 1), (3, 1, 9, 5)]
+
+
+def test_a_remote_book_named_like_a_file_here_reads_no_file(tmp_path, monkeypatch):
+    """xlwings' remote engine gives the book's name only: a file of that name in the current folder
+    is another workbook, never read for its layout."""
+    from cchc_xl.read.live import saved_layout
+
+    path = edited_example(tmp_path, "gop_o.xlsx", _merged_explanation)
+    monkeypatch.chdir(tmp_path)
+    book = remote_book(path)
+    assert book.fullname == "gop_o.xlsx" and saved_layout(book) is None

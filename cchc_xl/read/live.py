@@ -1,10 +1,15 @@
 """xlwings adapter: an open Excel book (or xlwings' remote book) → WorkbookGrid.
 
 One range read per sheet (plus one formula read where the engine offers it),
-never a per-cell loop: every Excel call is a round trip.
+never a per-cell loop: every Excel call is a round trip. What the engines do not
+give in one call (merged cells: Excel tells them cell by cell; hidden sheets on
+some engines) is taken from the book's file as last saved (saved_layout).
 """
 from __future__ import annotations
 
+import os
+
+from ..errors import UnreadableWorkbook
 from .files import FINDINGS_SHEET
 from .grid import SheetGrid, WorkbookGrid
 
@@ -40,8 +45,76 @@ def read_sheet(sheet) -> SheetGrid:
 
 
 def read_book(book) -> WorkbookGrid:
-    sheets = [read_sheet(sheet) for sheet in book.sheets if sheet.name not in SKIP_SHEETS]
-    return WorkbookGrid(book.name, sheets)
+    saved = saved_layout(book)
+    sheets = []
+    for sheet in book.sheets:
+        if sheet.name in SKIP_SHEETS:
+            continue
+        grid = read_sheet(sheet)
+        on_disk = saved.sheets.get(grid.name) if saved else None
+        if on_disk is not None:
+            # an explanation merged over several criteria belongs to each of them, as in the file
+            # read (without the merges the button warned "chưa giải trình" for all but the first)
+            grid.merged = still_merged(on_disk.merged, grid.rows)
+        grid.hidden = _hidden(sheet, on_disk)
+        sheets.append(grid)
+    return WorkbookGrid(book.name, sheets, saved.encoding_hint if saved else None)
+
+
+class SavedLayout:
+    def __init__(self, grid: WorkbookGrid):
+        self.sheets = {s.name: s for s in grid.sheets}
+        self.encoding_hint = grid.encoding_hint  # the fonts (.VnTime: TCVN3), read only when asked
+
+
+def saved_layout(book) -> SavedLayout | None:
+    """The book's file as last saved, read by the file reader, or None: a book never saved, one
+    not on this computer's disk (OneDrive/SharePoint give a web address; the remote engine only a
+    name), or a file the reader refuses. The live values are still read; only the layout is lost."""
+    try:
+        path = book.fullname
+    except Exception:  # an engine that cannot say
+        return None
+    # (a bare name is no path: a file of that name in the current folder is another file)
+    if not isinstance(path, str) or not os.path.isabs(path) or not os.path.isfile(path):
+        return None
+    from .files import read_grid
+
+    try:
+        return SavedLayout(read_grid(path))
+    except (UnreadableWorkbook, OSError):
+        return None
+
+
+def still_merged(merged, rows) -> list[tuple[int, int, int, int]]:
+    """The saved file's merges that still hold in the live values: every cell of a merge but its
+    first is blank (Excel keeps them so). A merge undone and typed over since the last save is
+    dropped rather than spreading its first cell's text over the new ones."""
+    kept = []
+    for r0, c0, r1, c1 in merged:
+        blank = True
+        for r in range(r0, min(r1 + 1, len(rows))):  # (cells past the live grid are blank)
+            line = rows[r]
+            for c in range(c0, min(c1 + 1, len(line))):
+                if (r, c) != (r0, c0) and line[c] is not None and line[c] != "":
+                    blank = False
+                    break
+            if not blank:
+                break
+        if blank:
+            kept.append((r0, c0, r1, c1))
+    return kept
+
+
+def _hidden(sheet, on_disk: SheetGrid | None) -> bool:
+    """A hidden sheet (last period's copy kept out of sight) is not the table to check, as in the
+    file read. Excel says it (COM's Visible: -1 shown, 0 hidden, 2 very hidden; other engines a
+    bool); an engine that cannot, the saved file."""
+    try:
+        visible = sheet.visible
+    except (NotImplementedError, AttributeError, KeyError):
+        return on_disk.hidden if on_disk is not None else False
+    return visible is not True and visible != -1
 
 
 def formulas_of(sheet, first_row: int, last_row: int, col: int):
