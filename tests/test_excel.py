@@ -451,3 +451,45 @@ def test_a_remote_book_named_like_a_file_here_reads_no_file(tmp_path, monkeypatc
     monkeypatch.chdir(tmp_path)
     book = remote_book(path)
     assert book.fullname == "gop_o.xlsx" and saved_layout(book) is None
+
+
+@pytest.mark.parametrize("error", ["#REF!", "#DIV/0!", "#SPILL!"])
+def test_an_error_in_a_score_cell_is_said_at_the_button_as_in_the_file_read(tmp_path, error):
+    """A score cell showing an Excel error: the file read says "cell-error" at it; the button read it
+    as blank ("chưa chấm điểm"). The payload is what xlwings' JavaScript client sends for such a cell."""
+    import os
+
+    import xlwings
+
+    from cchc_xl.read.live import read_book
+    from cchc_xl.read.table import parse_workbook
+
+    from helpers import EXAMPLE, xlwings_payload
+
+    import openpyxl
+
+    row = find_row(openpyxl.load_workbook(EXAMPLE).worksheets[0], "I", "1.2")
+    payload = xlwings_payload(EXAMPLE)
+    payload["sheets"][0]["values"][row - 1][3] = error
+    os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+    live = parse_workbook(read_book(xlwings.Book(json=payload)))
+    found = [f for f in _findings(live) if f[1] == f"D{row}"]
+    assert found == [("cell-error", f"D{row}")]
+    outcome = cchc_xl.main(xlwings.Book(json=payload))
+    assert outcome.plan.errors >= 1
+
+
+def test_excel_errors_as_com_hands_them_over():
+    """COM gives an error cell as Excel's HRESULT; xlwings names seven of them, the newer ones (#SPILL!,
+    #CALC!) stay numbers, which would have read as -2 billion points. (COM itself cannot run here: the
+    codes are Excel's documented CVErr values, 2000–2050.)"""
+    from cchc_xl.read.live import error_text
+
+    # xlwings' own table of the seven (xlwings._xlwindows.cell_errors, which imports pywin32 on loading)
+    cell_errors = {-2146826281: "#DIV/0!", -2146826246: "#N/A", -2146826259: "#NAME?", -2146826288: "#NULL!",
+                   -2146826252: "#NUM!", -2146826265: "#REF!", -2146826273: "#VALUE!"}
+    for code, text in cell_errors.items():
+        assert error_text(code) == text
+    assert error_text(-2146828288 + 2045) == "#SPILL!" and error_text(-2146828288 + 2050) == "#CALC!"
+    assert error_text(-2146828288 + 2044) == "#ERROR"
+    assert error_text(3) is None and error_text("#REF") is None and error_text("#N/A") == "#N/A"

@@ -26,10 +26,40 @@ def _matrix(value) -> list[list]:
     return [list(row) for row in value]
 
 
+# Excel's error values, as xlwings gives them with err_to_str (a blank without it: a score cell showing
+# #REF! was "chưa chấm điểm" at the button, a "cell-error" in the file read)
+EXCEL_ERRORS = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                          "#SPILL!", "#CONNECT!", "#BLOCKED!", "#UNKNOWN!", "#FIELD!", "#CALC!", "#BUSY!",
+                          "#PYTHON!", "#DATA!"))
+# … and those COM hands over as numbers that xlwings' table leaves out (the newer ones: #SPILL!, #CALC!…):
+# CVErr codes 2000–2050 as Excel's HRESULTs; without this a #SPILL! score read as -2146826243 points
+_CVERR_BASE = -2146828288
+_CVERR_NAMES = {2000: "#NULL!", 2007: "#DIV/0!", 2015: "#VALUE!", 2023: "#REF!", 2029: "#NAME?", 2036: "#NUM!",
+                2042: "#N/A", 2043: "#GETTING_DATA", 2045: "#SPILL!", 2046: "#CONNECT!", 2047: "#BLOCKED!",
+                2048: "#UNKNOWN!", 2049: "#FIELD!", 2050: "#CALC!"}
+
+
+def error_text(value) -> str | None:
+    """The error a live cell's value stands for, or None for a value."""
+    if value.__class__ is str:
+        return value if value in EXCEL_ERRORS else None
+    if value.__class__ is int and _CVERR_BASE + 2000 <= value <= _CVERR_BASE + 2050:
+        return _CVERR_NAMES.get(value - _CVERR_BASE, "#ERROR")
+    return None
+
+
 def read_sheet(sheet) -> SheetGrid:
     used = sheet.used_range
-    values = _matrix(used.options(ndim=2).value)
+    values = _matrix(used.options(ndim=2, err_to_str=True).value)
     top, left = used.row - 1, used.column - 1
+    errors: dict[tuple[int, int], str] = {}
+    for r, line in enumerate(values):
+        for c, value in enumerate(line):
+            if value.__class__ is str or value.__class__ is int:
+                error = error_text(value)
+                if error is not None:  # a blank with its error said apart, as the file readers give it
+                    errors[(top + r, left + c)] = error
+                    line[c] = None
     rows = [[] for _ in range(top)] + [[None] * left + row for row in values]
     formulas: set[tuple[int, int]] = set()
     try:
@@ -41,7 +71,7 @@ def read_sheet(sheet) -> SheetGrid:
             if isinstance(text, str) and text.startswith("="):
                 formulas.add((top + r, left + c))
     # Live Excel has already calculated every formula, so none lacks a value.
-    return SheetGrid(sheet.name, rows, merged=[], formula_no_value=set(), formulas=formulas)
+    return SheetGrid(sheet.name, rows, merged=[], formula_no_value=set(), formulas=formulas, errors=errors)
 
 
 def read_book(book) -> WorkbookGrid:
