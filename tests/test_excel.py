@@ -493,3 +493,29 @@ def test_excel_errors_as_com_hands_them_over():
     assert error_text(-2146828288 + 2045) == "#SPILL!" and error_text(-2146828288 + 2050) == "#CALC!"
     assert error_text(-2146828288 + 2044) == "#ERROR"
     assert error_text(3) is None and error_text("#REF") is None and error_text("#N/A") == "#N/A"
+
+
+def test_dates_and_times_read_at_the_button_as_in_the_file(tmp_path):
+    """Excel hands every date cell over as a datetime; the file readers give a date when whole and a
+    time of day alone as a time. An STT that Excel turned into a date was worded differently at the
+    button ("2023-05-01 00:00:00") and in the file read ("2023-05-01")."""
+    import datetime as dt
+
+    import openpyxl
+    import xlwings as xw
+
+    from cchc_xl.read.files import read_grid
+    from cchc_xl.read.live import file_like_date, read_book
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    cells = [dt.date(2023, 5, 1), dt.time(8, 30), dt.datetime(2023, 5, 1, 14, 5), dt.datetime(2023, 5, 1)]
+    for row, value in enumerate(cells, start=1):
+        ws.cell(row, 1).value = value
+    path = tmp_path / "ngay.xlsx"
+    wb.save(path)
+    from_file = [line[0] for line in read_grid(str(path)).sheets[0].rows]
+    with xw.Book(path, mode="r") as book:  # xlwings' own file engine: datetimes, as Excel gives them
+        live = [line[0] for line in read_book(book).sheets[0].rows]
+    assert from_file == live == [dt.date(2023, 5, 1), dt.time(8, 30), dt.datetime(2023, 5, 1, 14, 5), dt.date(2023, 5, 1)]
+    assert file_like_date(dt.datetime(1899, 12, 30, 8, 30)) == dt.time(8, 30)  # COM's day zero

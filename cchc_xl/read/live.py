@@ -7,6 +7,7 @@ some engines) is taken from the book's file as last saved (saved_layout).
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 from ..errors import UnreadableWorkbook
@@ -48,6 +49,22 @@ def error_text(value) -> str | None:
     return None
 
 
+# where Excel's serial 0 falls, on which a time of day alone comes: COM counts from 1899-12-30, xlwings'
+# file engine from 1899-12-31 (Excel's 1900 leap-year bug)
+_EXCEL_DAY_ZERO = (dt.date(1899, 12, 30), dt.date(1899, 12, 31))
+
+
+def file_like_date(moment: dt.datetime):
+    """A date cell as the file readers give it (python-calamine): a date when whole, a time of day
+    alone as a time, else the datetime. Excel hands every one over as a datetime; a date in an STT
+    cell was then said as "2023-05-01 00:00:00" at the button, "2023-05-01" in the file read."""
+    if moment.date() in _EXCEL_DAY_ZERO:
+        return moment.time()
+    if moment.hour == moment.minute == moment.second == moment.microsecond == 0:
+        return moment.date()
+    return moment
+
+
 def read_sheet(sheet) -> SheetGrid:
     used = sheet.used_range
     values = _matrix(used.options(ndim=2, err_to_str=True).value)
@@ -60,6 +77,8 @@ def read_sheet(sheet) -> SheetGrid:
                 if error is not None:  # a blank with its error said apart, as the file readers give it
                     errors[(top + r, left + c)] = error
                     line[c] = None
+            elif value.__class__ is dt.datetime:
+                line[c] = file_like_date(value)
     rows = [[] for _ in range(top)] + [[None] * left + row for row in values]
     formulas: set[tuple[int, int]] = set()
     try:
