@@ -1245,3 +1245,23 @@ def test_a_file_a_worker_is_stuck_in_gets_its_row_and_the_batch_goes_on(tmp_path
     # without the limit the same file is read (seconds, not a fault)
     outcome = bulk_check([folder / "a_nang.xlsx", folder / "b.xlsx"], output=None, jobs=2)
     assert all(r.readable for r in outcome.records)
+
+
+@pytest.mark.parametrize("refusal", ["mktime", "utime"])
+def test_a_member_date_the_platform_refuses_leaves_the_copy_read(tmp_path, monkeypatch, refusal):
+    """A damaged member date (DOS date month 0, day 0), which Windows' C library refuses where Linux's
+    carries it over: the copy keeps its own time and is read, the archive is not lost. (Linux takes
+    every such date, so the refusal is the platform's call made to fail.)"""
+    import time
+
+    folder = tmp_path / "thu"
+    folder.mkdir()
+    _zip_of(folder / "thu.zip", [("xa.xlsx", EXAMPLE.read_bytes(), (1980, 1, 1, 0, 0, 0))])
+
+    def refuses(*args, **kwargs):
+        raise OverflowError("mktime argument out of range") if refusal == "mktime" else OSError(22, "Invalid argument")
+
+    monkeypatch.setattr(time if refusal == "mktime" else os, refusal, refuses)
+    outcome = bulk_check([folder], output=tmp_path / "tong_hop.xlsx", jobs=1)
+    assert [(r.unit, r.readable) for r in outcome.records] == [("Xã Ngọc Kỳ", True)]
+    assert outcome.skipped == []
