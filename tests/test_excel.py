@@ -519,3 +519,31 @@ def test_dates_and_times_read_at_the_button_as_in_the_file(tmp_path):
         live = [line[0] for line in read_book(book).sheets[0].rows]
     assert from_file == live == [dt.date(2023, 5, 1), dt.time(8, 30), dt.datetime(2023, 5, 1, 14, 5), dt.date(2023, 5, 1)]
     assert file_like_date(dt.datetime(1899, 12, 30, 8, 30)) == dt.time(8, 30)  # COM's day zero
+
+
+def test_the_button_on_the_remote_engine_keeps_what_the_score_column_holds_between_criteria(tmp_path):
+    """xlwings' remote engine gives no formulas, so the score column was written back from what the
+    criteria read: the column numbers' "(4)" under the header and a header repeated at a page break
+    ("Điểm tự đánh giá") were written over with blanks. Only the computed cells change now."""
+    import openpyxl
+
+    def repeated_header_and_numbers(ws):
+        header = [ws.cell(17, c).value for c in range(1, 6)]
+        at = find_row(ws, "I", "3")
+        ws.insert_rows(at)
+        for c, value in enumerate(header, start=1):
+            ws.cell(at, c).value = value
+        ws.insert_rows(18)
+        for c in range(1, 6):
+            ws.cell(18, c).value = f"({c})"
+        blank_parents(ws)
+
+    path = edited_example(tmp_path, "trang_moi.xlsx", repeated_header_and_numbers)
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    book = remote_book(path)
+    outcome = cchc_xl.main(book)
+    written = score_writes(book)
+    changed = {row: value for row, value in written.items() if value not in ("", None) and ws.cell(row, 4).value != value}
+    assert written[18] == "(4)" and written[find_row(ws, "I", "3") - 1] == "Điểm tự đánh giá"
+    assert changed and set(changed) <= {row + 1 for row, _ in outcome.plan.values}  # computed cells only
+    assert written[find_row(ws, "I", "3.5.3")] == 0.3  # the officer's entry, as it was

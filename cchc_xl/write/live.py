@@ -79,26 +79,25 @@ def apply_live(book, sheet_name: str, plan: RecalcPlan, assessment, write_values
 
 
 def _write_score_column(sheet, assessment, plan, first, last) -> None:
-    from ..read.live import formulas_of
+    from ..read.live import _matrix, formulas_of
 
     col = assessment.columns["self"]
+    rng = sheet.range((first + 1, col + 1), (last + 1, col + 1))
     current = formulas_of(sheet, first, last, col)
-    # what was read, for engines that cannot give formulas back (rows without points are blank)
-    as_read = {c.row: c.self.raw for c in [*assessment.criteria, *assessment.orphans, *assessment.subtotals]
-               if c.self is not None}
-    if assessment.total_row is not None and assessment.total_self is not None:  # a held total keeps its value
-        as_read[assessment.total_row] = assessment.total_self.raw
+    as_formulas = current is not None
+    if not as_formulas:
+        # an engine that cannot give formulas (the remote one): the column's values as it holds them,
+        # every row of the range (a column-number "(4)" or a header repeated at a page break is the
+        # officer's too: writing only what the criteria read left those rows blank)
+        current = [row[0] if row else None for row in _matrix(rng.options(ndim=2, err_to_str=True).value)]
     values = []
     for r in range(first, last + 1):
         if (r, col) in plan.values:
             value = plan.values[(r, col)]
             values.append([float(value) if value is not None else None])
-        elif current is not None:
-            values.append([current[r - first]])  # the officer's entry or formula, as Excel holds it
         else:
-            values.append([as_read.get(r)])
-    rng = sheet.range((first + 1, col + 1), (last + 1, col + 1))
-    if current is not None:
+            values.append([current[r - first] if r - first < len(current) else None])  # as Excel holds it
+    if as_formulas:
         rng.formula = values
     else:
         rng.value = values
