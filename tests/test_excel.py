@@ -547,3 +547,27 @@ def test_the_button_on_the_remote_engine_keeps_what_the_score_column_holds_betwe
     assert written[18] == "(4)" and written[find_row(ws, "I", "3") - 1] == "Điểm tự đánh giá"
     assert changed and set(changed) <= {row + 1 for row, _ in outcome.plan.values}  # computed cells only
     assert written[find_row(ws, "I", "3.5.3")] == 0.3  # the officer's entry, as it was
+
+
+def test_the_button_writes_a_last_part_subtotal_below_the_last_criterion(tmp_path):
+    """A table that ends with "Tổng phần II" and no grand total: the button wrote the score column
+    down to the last criterion only, so that subtotal's sum was computed and never written (the file
+    path wrote it)."""
+    def subtotals_without_total(ws):
+        blank_parents(ws)
+        first_of_two = find_row(ws, "II", "II")
+        ws.insert_rows(first_of_two)
+        ws.cell(first_of_two, 2).value, ws.cell(first_of_two, 3).value = "Tổng phần I", 74
+        total = ws.max_row
+        assert ws.cell(total, 2).value == "Tổng"
+        ws.cell(total, 2).value, ws.cell(total, 3).value = "Tổng phần II", 26
+
+    path = edited_example(tmp_path, "tong_phan.xlsx", subtotals_without_total)
+    import openpyxl
+
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    book = remote_book(path)
+    cchc_xl.main(book)
+    written = score_writes(book)
+    assert written[find_row(ws, "II", "II") - 1] == 71.2
+    assert written[ws.max_row] == 2  # part II: 2 points scored, 24 await the surveys

@@ -68,7 +68,11 @@ def apply_live(book, sheet_name: str, plan: RecalcPlan, assessment, write_values
     outcome = LiveOutcome(plan)
     previous = _previous_marks(book)
     first = assessment.header_row + 1
-    last = assessment.total_row if assessment.total_row is not None else max(c.row for c in assessment.criteria)
+    # down to the last row recalc writes or marks: a "Tổng phần II" below the last criterion, with no
+    # grand total, was left out of the range (its sum computed, never written)
+    last = max([assessment.total_row if assessment.total_row is not None else -1,
+                *(c.row for c in assessment.criteria), *(s.row for s in assessment.subtotals),
+                *(row for row, _ in plan.values), *(row for row, _ in plan.marks)])
     if write_values and plan.values:
         _write_score_column(sheet, assessment, plan, first, last)
     _write_colours(sheet, assessment, plan, previous, first, last, outcome)
