@@ -571,3 +571,25 @@ def test_the_button_writes_a_last_part_subtotal_below_the_last_criterion(tmp_pat
     written = score_writes(book)
     assert written[find_row(ws, "II", "II") - 1] == 71.2
     assert written[ws.max_row] == 2  # part II: 2 points scored, 24 await the surveys
+
+
+def test_the_button_writes_nothing_into_a_table_on_a_hidden_sheet(tmp_path, monkeypatch):
+    """The only table on a hidden sheet: the file recalc refuses to write there unasked; the button
+    now knows the sheet is hidden (from the saved file here, from Excel on Windows) and says how to
+    show it, in a message box, instead of changing what the officer cannot see."""
+    import openpyxl
+    import xlwings as xw
+
+    from helpers import EXAMPLE
+
+    wb = openpyxl.load_workbook(EXAMPLE)
+    wb.worksheets[0].sheet_state = "hidden"
+    wb.create_sheet("Ghi chú").cell(1, 1).value = "Bản của xã"
+    wb.active = 1
+    path = tmp_path / "an.xlsx"
+    wb.save(path)
+    alerts = []
+    monkeypatch.setattr(cchc_xl.excel, "_tell", lambda book, text: alerts.append(text))  # the message box
+    with xw.Book(path, mode="r") as book:  # xlwings' file engine: read-only, so any write would fail loudly
+        assert cchc_xl.main(book) is None and cchc_xl.excel.check(book) is None
+    assert len(alerts) == 2 and all("trang ẩn “Tự đánh giá”" in text and "Bỏ ẩn" in text for text in alerts)

@@ -75,13 +75,24 @@ def _assessment(book):
     return assessment
 
 
+def _writable(assessment):
+    """The table the button writes into (scores, colours, notes): never one on a hidden sheet that
+    the officer cannot see being changed, as the file recalc refuses it."""
+    if assessment.sheet_hidden:
+        from ..errors import CchcError
+
+        raise CchcError(f"bảng tiêu chí chỉ có trên trang ẩn “{assessment.sheet}”, nên chưa ghi gì: hãy hiện trang đó "
+                        "(nhấp chuột phải vào tên một trang → Bỏ ẩn / Unhide) rồi bấm lại")
+    return assessment
+
+
 @_guarded
 def recalc(book=None):
     """Recalculate parents and total, mark findings, write the findings sheet."""
     from ..write.live import apply_live
     from ..write.plan import plan_recalc
 
-    assessment = _assessment(book)
+    assessment = _writable(_assessment(book))
     plan = plan_recalc(assessment)
     outcome = apply_live(book, assessment.sheet, plan, assessment)
     if plan.errors == 0:
@@ -114,7 +125,7 @@ def check(book=None):
     from ..write.live import apply_live
     from ..write.plan import plan_recalc
 
-    assessment = _assessment(book)
+    assessment = _writable(_assessment(book))
     plan = plan_recalc(assessment)
     plan.values.clear()
     return apply_live(book, assessment.sheet, plan, assessment, write_values=False)
