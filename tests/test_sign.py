@@ -117,6 +117,27 @@ def _rects(pdf):
         return rects
 
 
+@pytest.mark.parametrize("damage", [b"J", b"R"])
+def test_a_damaged_signing_date_is_said_for_that_signature_only(pki, signed_twice, tmp_path, damage):
+    """The second signature's /M date damaged ("D:202J…", or its time zone): pyHanko raised
+    PdfReadError out of verify ("Lỗi không mong đợi", exit 2), hiding that the first signature
+    still holds. Now each signature has its line; the damaged one is invalid, its time unknown."""
+    data = bytearray(signed_twice[1].read_bytes())
+    start = data.rindex(b"/M (D\\072") + len(b"/M (D\\072")  # (pyHanko writes the ":" as \072)
+    assert data[start:start + 14].isdigit() and data[start + 14:start + 18] == b"\\053"  # "20261129032505+"
+    at = start + (3 if damage == b"J" else 19)  # a digit of the year, or of the time zone's hours
+    data[at:at + 1] = damage
+    broken = tmp_path / "ngay_hong.pdf"
+    broken.write_bytes(bytes(data))
+    proc = cli("verify", broken, "--trust", pki["ca"], "--json")
+    assert proc.returncode == 1 and proc.stderr == ""
+    first, second = json.loads(proc.stdout)["signatures"]
+    assert first["ok"] is True and first["field"] == "ChuKyNguoiKy"
+    assert second["ok"] is False and second["signing_time"] is None and second["field"] == "ChuKyCoQuan"
+    text = cli("verify", broken, "--trust", pki["ca"]).stdout
+    assert "→ HỢP LỆ" in text and "thời điểm ký: không rõ" in text and "KHÔNG HỢP LỆ" in text
+
+
 def test_appearances_sit_on_the_signature_block(report_pdf, signed_twice):
     rects = _rects(signed_twice[1])
     pages = int(next(line.split()[-1] for line in subprocess.run(["pdfinfo", str(report_pdf)], capture_output=True,

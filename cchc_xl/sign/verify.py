@@ -81,14 +81,17 @@ def read_signatures(pdf, trust: list[str] | None = None) -> list[SignatureReport
     reports = []
     for embedded in signatures:
         context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
-        cert = embedded.signer_cert
-        subject = cert.subject
+        # each part of a damaged signature dictionary is said as unknown, never a traceback: pyHanko reads
+        # them when asked (a /M date "D:202J9…" raised PdfReadError out of verify)
         report = SignatureReport(
-            field=embedded.field_name, signer=_name_part(subject, "2.5.4.3"),
-            organisation=_name_part(subject, "2.5.4.10"), signing_time=embedded.self_reported_timestamp,
+            field=_or_unknown(lambda: embedded.field_name), signer=_or_unknown(lambda: _name_part(
+                embedded.signer_cert.subject, "2.5.4.3")), organisation=_or_unknown(lambda: _name_part(
+                embedded.signer_cert.subject, "2.5.4.10"), ""),
+            signing_time=_or_unknown(lambda: embedded.self_reported_timestamp, None),
             intact=False, covers_document=False, trusted=False, level="")
         try:
             status = validate_pdf_signature(embedded, context)
+            report.level = _level(embedded, status)
         except Exception as exc:
             report.problem = f"không kiểm tra được ({type(exc).__name__})"
             reports.append(report)
@@ -99,7 +102,6 @@ def read_signatures(pdf, trust: list[str] | None = None) -> list[SignatureReport
             status.modification_level is None or status.modification_level.name in ("NONE", "LTA_UPDATES",
                                                                                      "FORM_FILLING"))
         report.trusted = bool(status.trusted)
-        report.level = _level(embedded, status)
         if not report.intact:
             report.problem = "nội dung đã ký bị thay đổi hoặc chữ ký không đúng"
         elif not report.covers_document:
@@ -108,6 +110,17 @@ def read_signatures(pdf, trust: list[str] | None = None) -> list[SignatureReport
             report.problem = "chứng thư số không dẫn tới gốc tin cậy (--trust)"
         reports.append(report)
     return reports
+
+
+UNKNOWN = "(không đọc được)"
+
+
+def _or_unknown(read, unknown=UNKNOWN):
+    """A part of a signature as pyHanko reads it, or ``unknown`` when that part is damaged."""
+    try:
+        return read()
+    except Exception:
+        return unknown
 
 
 def _load_cert(path):
