@@ -195,6 +195,29 @@ def test_wrong_password_is_one_line(pki, report_pdf, tmp_path):
     assert len(proc.stderr.strip().splitlines()) == 1 and not (tmp_path / "x.pdf").exists()
 
 
+@pytest.mark.parametrize("damage", ["no-pages", "unknown-filter"])
+def test_a_damaged_pdf_to_sign_is_one_line_and_nothing_written(pki, signed_twice, tmp_path, damage):
+    """The chairman's signed PDF, damaged on the way to the clerk who signs for the office: the steps
+    that read it before signing (its page count, the signature block's text) raised pyHanko's and
+    pdfminer's own errors ("Lỗi không mong đợi (KeyError)", "(PDFNotImplementedError)")."""
+    data = signed_twice[0].read_bytes()
+    if damage == "no-pages":  # the catalogue loses its page tree (same length: offsets hold)
+        catalogue = data.index(b"/Type /Catalog")
+        at = data.index(b"/Pages", catalogue - 200)
+        data = data[:at] + b"/Pagez" + data[at + 6:]
+    else:  # a filter name no reader knows, in every stream
+        data = data.replace(b"/FlateDecode", b"/FlatLDecode")
+    broken = tmp_path / "hong.pdf"
+    broken.write_bytes(data)
+    proc = cli("sign", broken, "-o", tmp_path / "ky.pdf", "--as", "co-quan", "--p12", pki["co-quan"].p12,
+               "--password-env", "MAT_KHAU", "--seal-image", pki["seal"], "--organisation", ORG, "--signer", SIGNER,
+               env={"MAT_KHAU": pki["password"]})
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.strip().splitlines() == [
+        "Lỗi: không đọc được hong.pdf như một tệp PDF (không phải PDF, hoặc tệp bị hỏng)"]
+    assert not (tmp_path / "ky.pdf").exists()
+
+
 def test_report_sign_in_one_go_and_refused_with_errors(pki, tmp_path):
     env = {"MAT_KHAU": pki["password"]}
     wb = tmp_path / "xa.xlsx"

@@ -106,7 +106,6 @@ def sign_pdf(pdf, output=None, role: str = "nguoi-ky", keys: KeySource | None = 
         keys.token_label = keys.token_label or setting(None, "token_label")
         keys.key_label = keys.key_label or setting(None, "key_label")
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.sign import signers
     from pyhanko.sign.fields import SigFieldSpec, SigSeedSubFilter
 
@@ -137,45 +136,52 @@ def sign_pdf(pdf, output=None, role: str = "nguoi-ky", keys: KeySource | None = 
     data = pdf.read_bytes()
     import io
 
+    # everything read from the PDF before signing (its signatures, pages, the signature block, the
+    # fields) in one guard: a damaged file raised pdfminer's and pyHanko's own errors from any step
+    # (PSSyntaxError, KeyError '/Pages', "Unsupported filter"…), "Lỗi không mong đợi" each
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-    except (PdfReadError, ValueError, KeyError, IndexError) as exc:
-        raise CchcError(f"không đọc được {pdf.name} như một tệp PDF (không phải PDF, hoặc tệp bị hỏng)") from None
-    if writer.prev.encrypted:  # (pyhanko would fail deep inside, on the first object it must decrypt)
-        raise CchcError(f"{pdf.name} được đặt mật khẩu (mã hóa): hãy lưu lại bản không mật khẩu rồi ký")
-    _refuse_out_of_order(writer.prev, role, attachment_page is not None, pdf.name)
-    # one moment for the signature's signing time and the time shown on the page
-    signing_time = dt.datetime.now(VIETNAM).replace(microsecond=0)
-    pages = _page_count(writer.prev)
-    if attachment_page is not None:
-        if not 1 <= attachment_page <= pages:
-            raise CchcError(f"--attachment-page {attachment_page}: tệp chỉ có {pages} trang")
-        from .placement import attachment_box
+        if writer.prev.encrypted:  # (pyhanko would fail deep inside, on the first object it must decrypt)
+            raise CchcError(f"{pdf.name} được đặt mật khẩu (mã hóa): hãy lưu lại bản không mật khẩu rồi ký")
+        _refuse_out_of_order(writer.prev, role, attachment_page is not None, pdf.name)
+        # one moment for the signature's signing time and the time shown on the page
+        signing_time = dt.datetime.now(VIETNAM).replace(microsecond=0)
+        pages = _page_count(writer.prev)
+        if attachment_page is not None:
+            if not 1 <= attachment_page <= pages:
+                raise CchcError(f"--attachment-page {attachment_page}: tệp chỉ có {pages} trang")
+            from .placement import attachment_box
 
-        media = [float(v) for v in _page_object(writer.prev, attachment_page - 1)["/MediaBox"]]
-        lines = [doc_number, vietnam_time(signing_time)]
-        box = attachment_box(media[2] - media[0], media[3] - media[1], text_width(lines) + 4, 12 * len(lines) + 4)
-        appearance = organisation_appearance(None, lines, box, None, box.y1)
-        block_page = attachment_page - 1
-        reason = REASONS["phu-luc"]
-    elif role == "nguoi-ky":
-        block = find_signature_block(str(pdf), pages, title, signer_name)
-        block_page = block.page
-        appearance = signer_appearance(signature_image)
-        box = block.signer_box()
-        reason = REASONS["nguoi-ky"]
-    else:
-        block = find_signature_block(str(pdf), pages, title, signer_name)
-        block_page = block.page
-        if not organisation:
-            raise CchcError("cần tên cơ quan (--organisation) cho chữ ký số của cơ quan")
-        lines = [organisation, vietnam_time(signing_time)]
-        seal = block.seal_box()
-        top = block.text_top()
-        box = Box(seal.x0, top - 12 * len(lines) - 2, max(seal.x1, seal.x0 + text_width(lines) + 2), seal.y1)
-        appearance = organisation_appearance(seal_image, lines, box, seal, top)
-        reason = REASONS["co-quan"]
-    name = _field_name(writer.prev, role)
+            media = [float(v) for v in _page_object(writer.prev, attachment_page - 1)["/MediaBox"]]
+            lines = [doc_number, vietnam_time(signing_time)]
+            box = attachment_box(media[2] - media[0], media[3] - media[1], text_width(lines) + 4, 12 * len(lines) + 4)
+            drawn = (None, lines, box, None, box.y1)
+            block_page = attachment_page - 1
+            reason = REASONS["phu-luc"]
+        elif role == "nguoi-ky":
+            block = find_signature_block(str(pdf), pages, title, signer_name)
+            block_page = block.page
+            drawn = None  # the signature picture alone
+            box = block.signer_box()
+            reason = REASONS["nguoi-ky"]
+        else:
+            block = find_signature_block(str(pdf), pages, title, signer_name)
+            block_page = block.page
+            if not organisation:
+                raise CchcError("cần tên cơ quan (--organisation) cho chữ ký số của cơ quan")
+            lines = [organisation, vietnam_time(signing_time)]
+            seal = block.seal_box()
+            top = block.text_top()
+            box = Box(seal.x0, top - 12 * len(lines) - 2, max(seal.x1, seal.x0 + text_width(lines) + 2), seal.y1)
+            drawn = (seal_image, lines, box, seal, top)
+            reason = REASONS["co-quan"]
+        name = _field_name(writer.prev, role)
+    except CchcError:
+        raise
+    except Exception:
+        raise CchcError(f"không đọc được {pdf.name} như một tệp PDF (không phải PDF, hoặc tệp bị hỏng)") from None
+    # (the pictures outside that guard: a picture's own problem is said as the picture's)
+    appearance = signer_appearance(signature_image) if drawn is None else organisation_appearance(*drawn)
     timestamper = None
     if tsa:
         from pyhanko.sign.timestamps import HTTPTimeStamper
