@@ -95,28 +95,23 @@ def read_sheet(sheet) -> SheetGrid:
 
 def read_book(book) -> WorkbookGrid:
     saved = saved_layout(book)
+    on_disk = {s.name: s for s in saved.sheets} if saved else {}
     sheets = []
     for sheet in book.sheets:
         if sheet.name in SKIP_SHEETS:
             continue
         grid = read_sheet(sheet)
-        on_disk = saved.sheets.get(grid.name) if saved else None
-        if on_disk is not None:
+        if grid.name in on_disk:
             # an explanation merged over several criteria belongs to each of them, as in the file
             # read (without the merges the button warned "chưa giải trình" for all but the first)
-            grid.merged = still_merged(on_disk.merged, grid.rows)
-        grid.hidden = _hidden(sheet, on_disk)
+            grid.merged = still_merged(on_disk[grid.name].merged, grid.rows)
+        grid.hidden = _hidden(sheet, on_disk.get(grid.name))
         sheets.append(grid)
+    # (the fonts, .VnTime for TCVN3, as the saved file has them: read only when asked)
     return WorkbookGrid(book.name, sheets, saved.encoding_hint if saved else None)
 
 
-class SavedLayout:
-    def __init__(self, grid: WorkbookGrid):
-        self.sheets = {s.name: s for s in grid.sheets}
-        self.encoding_hint = grid.encoding_hint  # the fonts (.VnTime: TCVN3), read only when asked
-
-
-def saved_layout(book) -> SavedLayout | None:
+def saved_layout(book) -> WorkbookGrid | None:
     """The book's file as last saved, read by the file reader, or None: a book never saved, one
     not on this computer's disk (OneDrive/SharePoint give a web address; the remote engine only a
     name), or a file the reader refuses. The live values are still read; only the layout is lost."""
@@ -130,7 +125,7 @@ def saved_layout(book) -> SavedLayout | None:
     from .files import read_grid
 
     try:
-        return SavedLayout(read_grid(path))
+        return read_grid(path)
     except (UnreadableWorkbook, OSError):
         return None
 
@@ -139,20 +134,10 @@ def still_merged(merged, rows) -> list[tuple[int, int, int, int]]:
     """The saved file's merges that still hold in the live values: every cell of a merge but its
     first is blank (Excel keeps them so). A merge undone and typed over since the last save is
     dropped rather than spreading its first cell's text over the new ones."""
-    kept = []
-    for r0, c0, r1, c1 in merged:
-        blank = True
-        for r in range(r0, min(r1 + 1, len(rows))):  # (cells past the live grid are blank)
-            line = rows[r]
-            for c in range(c0, min(c1 + 1, len(line))):
-                if (r, c) != (r0, c0) and line[c] is not None and line[c] != "":
-                    blank = False
-                    break
-            if not blank:
-                break
-        if blank:
-            kept.append((r0, c0, r1, c1))
-    return kept
+    return [(r0, c0, r1, c1) for r0, c0, r1, c1 in merged
+            if not any(rows[r][c] not in (None, "")  # (cells past the live grid are blank)
+                       for r in range(r0, min(r1 + 1, len(rows)))
+                       for c in range(c0, min(c1 + 1, len(rows[r]))) if (r, c) != (r0, c0))]
 
 
 def _hidden(sheet, on_disk: SheetGrid | None) -> bool:
@@ -164,6 +149,12 @@ def _hidden(sheet, on_disk: SheetGrid | None) -> bool:
     except (NotImplementedError, AttributeError, KeyError):
         return on_disk.hidden if on_disk is not None else False
     return visible is not True and visible != -1
+
+
+def values_of(sheet, first_row: int, last_row: int, col: int) -> list:
+    """Values of one column as Excel holds them (an error as its text, so it is written back as it was)."""
+    rng = sheet.range((first_row + 1, col + 1), (last_row + 1, col + 1))
+    return [row[0] if row else None for row in _matrix(rng.options(ndim=2, err_to_str=True).value)]
 
 
 def formulas_of(sheet, first_row: int, last_row: int, col: int):

@@ -83,10 +83,11 @@ def read_signatures(pdf, trust: list[str] | None = None) -> list[SignatureReport
         context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
         # each part of a damaged signature dictionary is said as unknown, never a traceback: pyHanko reads
         # them when asked (a /M date "D:202J9…" raised PdfReadError out of verify)
+        cert = _or_unknown(lambda: embedded.signer_cert, None)  # (None: each name below is then unknown)
         report = SignatureReport(
-            field=_or_unknown(lambda: embedded.field_name), signer=_or_unknown(lambda: _name_part(
-                embedded.signer_cert.subject, "2.5.4.3")), organisation=_or_unknown(lambda: _name_part(
-                embedded.signer_cert.subject, "2.5.4.10"), ""),
+            field=_or_unknown(lambda: embedded.field_name),
+            signer=_or_unknown(lambda: _name_part(cert.subject, "2.5.4.3")),
+            organisation=_or_unknown(lambda: _name_part(cert.subject, "2.5.4.10"), ""),
             signing_time=_or_unknown(lambda: embedded.self_reported_timestamp, None),
             intact=False, covers_document=False, trusted=False, level="")
         try:

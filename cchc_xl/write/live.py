@@ -83,7 +83,7 @@ def apply_live(book, sheet_name: str, plan: RecalcPlan, assessment, write_values
 
 
 def _write_score_column(sheet, assessment, plan, first, last) -> None:
-    from ..read.live import _matrix, formulas_of
+    from ..read.live import formulas_of, values_of
 
     col = assessment.columns["self"]
     rng = sheet.range((first + 1, col + 1), (last + 1, col + 1))
@@ -93,7 +93,7 @@ def _write_score_column(sheet, assessment, plan, first, last) -> None:
         # an engine that cannot give formulas (the remote one): the column's values as it holds them,
         # every row of the range (a column-number "(4)" or a header repeated at a page break is the
         # officer's too: writing only what the criteria read left those rows blank)
-        current = [row[0] if row else None for row in _matrix(rng.options(ndim=2, err_to_str=True).value)]
+        current = values_of(sheet, first, last, col)
     values = []
     for r in range(first, last + 1):
         if (r, col) in plan.values:
