@@ -237,10 +237,12 @@ def main(argv=None) -> int:
     except BrokenPipeError:  # `cchc-xl check … | head`
         return EXIT_OK
     except OSError as exc:  # permission, full disk, read-only medium, missing folder… on any command
-        from .write.atomic import write_failure
+        from .write.atomic import failure_reason, write_failure
 
-        target = exc.filename if exc.filename is not None else "tệp"
-        err(f"Lỗi: {write_failure(exc, Path(str(target)), writing=False).args[0]}")
+        if exc.filename is None:  # no file named: what the command printed (stdout sent to a full disk)
+            err(f"Lỗi: không ghi được kết quả ra đầu ra (stdout): {failure_reason(exc, Path('.'))}.")
+        else:
+            err(f"Lỗi: {write_failure(exc, Path(str(exc.filename)), writing=False).args[0]}")
         return EXIT_UNREADABLE
     except KeyboardInterrupt:
         err("Đã dừng theo yêu cầu.")

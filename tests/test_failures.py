@@ -259,3 +259,20 @@ def test_a_write_failure_the_writer_has_no_words_for_is_said_as_the_reader_says_
 
     message = str(write_failure(OSError(code, os.strerror(code)), tmp_path / "bc.docx"))
     assert message == f"không ghi được {tmp_path / 'bc.docx'}: {says} — không có tệp nào bị ghi dở."
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux): a device that is always full")
+@pytest.mark.parametrize("command", [["check", EXAMPLE, "--json"], ["check", EXAMPLE], ["templates", "list"],
+                                     ["bulk", EXAMPLE, "--json", "-o", "{tmp}/tong_hop.xlsx"]])
+def test_output_sent_to_a_full_disk_is_one_line(tmp_path, command):
+    """`cchc-xl check … > ket_qua.json` on a full disk: the line said "không dùng được tệp tệp" (no file
+    named, and "tệp" put in its place). Now it says it is the command's output, and bulk leaves no
+    summary half-written."""
+    args = [str(a).replace("{tmp}", str(tmp_path)) for a in command]
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-m", "cchc_xl", *args], stdout=full, stderr=subprocess.PIPE,
+                              text=True, encoding="utf-8", stdin=subprocess.DEVNULL)
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr
+    assert lines == ["Lỗi: không ghi được kết quả ra đầu ra (stdout): đĩa đã đầy."]
+    assert list(tmp_path.iterdir()) == []

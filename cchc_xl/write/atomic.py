@@ -86,6 +86,16 @@ def nearest_existing(path: Path) -> Path:
 def write_failure(exc: OSError, target: Path, writing: bool = True) -> RefusedWrite:
     """One Vietnamese line for an OSError met on ``target`` (while writing it, unless ``writing``
     is False: an error whose operation is not known, as at the command line's last resort)."""
+    from ..console import printable
+
+    why = failure_reason(exc, target, writing)
+    if not writing:
+        return RefusedWrite(printable(f"không dùng được tệp {target}: {why}."))
+    return RefusedWrite(printable(f"không ghi được {target}: {why} — không có tệp nào bị ghi dở."))
+
+
+def failure_reason(exc: OSError, target: Path, writing: bool = True) -> str:
+    """Why an OSError met on ``target`` happened, in Vietnamese (the system's words are English)."""
     code = exc.errno
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
         why = "đĩa đã đầy"
@@ -108,11 +118,7 @@ def write_failure(exc: OSError, target: Path, writing: bool = True) -> RefusedWr
                else "một phần của đường dẫn là tệp, không phải thư mục")
     else:  # a name too long, a link loop, a disk error…: the reader's wording (the system's is English)
         why = os_reason(exc)
-    from ..console import printable
-
-    if not writing:
-        return RefusedWrite(printable(f"không dùng được tệp {target}: {why}."))
-    return RefusedWrite(printable(f"không ghi được {target}: {why} — không có tệp nào bị ghi dở."))
+    return why
 
 
 def write_atomically(target, save: Callable[[str], None], suffix: str = ".tmp") -> Path:
