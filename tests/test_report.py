@@ -342,6 +342,38 @@ def test_damaged_or_bomb_template_is_one_line_and_not_inflated(tmp_path):
     assert not out.exists()
 
 
+@pytest.mark.parametrize("tag", ["{{{{ cycler.__init__.__globals__.os.popen('touch {mark}').read() }}}}",
+                                 "{{% for c in ''.__class__.__mro__[1].__subclasses__() %}}{{% if c.__name__ == 'Popen' %}}"
+                                 "{{{{ c(['touch', '{mark}']) }}}}{{% endif %}}{{% endfor %}}"])
+def test_a_hostile_report_template_runs_nothing(tmp_path, tag):
+    """A report template is a .docx provinces send round, and its docxtpl tags are Jinja: rendered as
+    they were, a tag could reach Python and run a program in the officer's name. It is refused in
+    one line now, nothing written, and the program never runs; the province's usual tags still work."""
+    from docx import Document
+
+    mark = tmp_path / "da_chay"
+    template = tmp_path / "mau_tinh.docx"
+    document = Document()
+    document.add_paragraph("Báo cáo của {{ unit }}")
+    document.add_paragraph(tag.format(mark=mark))
+    document.save(template)
+    out = tmp_path / "r.docx"
+    proc = subprocess.run([sys.executable, "-m", "cchc_xl", "report", str(EXAMPLE), "-o", str(out),
+                           "--template", str(template)], capture_output=True, text=True, encoding="utf-8")
+    assert not mark.exists()
+    assert proc.returncode == 2 and proc.stderr.strip().splitlines() == [
+        "Lỗi: mẫu báo cáo mau_tinh.docx có thẻ đòi truy cập vào bên trong chương trình, không phải số liệu của báo cáo "
+        "(nghi là mẫu độc hại): đã từ chối, chưa ghi gì"]
+    assert not out.exists()
+    document.paragraphs[1].text = "{% for r in rows %}{{ r.code }} {% endfor %}"
+    document.save(template)
+    proc = subprocess.run([sys.executable, "-m", "cchc_xl", "report", str(EXAMPLE), "-o", str(out),
+                           "--template", str(template)], capture_output=True, text=True, encoding="utf-8")
+    assert proc.returncode == 0, proc.stderr
+    texts = [p.text for p in Document(out).paragraphs]
+    assert texts[0] == "Báo cáo của Xã Ngọc Kỳ" and texts[1].startswith("I 1 1.1 1.1.1 1.1.2 1.1.3 1.2 ")
+
+
 def test_control_codes_in_cells_are_left_out_of_the_report(tmp_path):
     """An ESC in an explanation or the unit's name (_x001B_ in the sheet XML) made python-docx
     refuse the text, and the report failed as "mẫu báo cáo … không dùng được (ValueError…)"."""

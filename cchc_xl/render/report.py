@@ -63,6 +63,9 @@ def render_report(assessment: Assessment, output, template=None, signature_image
     from ..resources import default_report_template
     from .stamp import compose_stamp
 
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import SandboxedEnvironment
+
     template = Path(template) if template else default_report_template()
     if not template.is_file():
         raise CchcError(f"không tìm thấy mẫu báo cáo {template}")
@@ -77,7 +80,10 @@ def render_report(assessment: Assessment, output, template=None, signature_image
             context["draft"] = True
             context["open_findings"] = open_findings
         context = _xml_safe(context)  # once, for the text and the document properties
-        doc.render(context, autoescape=True)
+        # a template is a file provinces send round: rendered in Jinja's sandbox, its tags read the
+        # report's values and never reach Python ({{ ''.__class__.__mro__[1].__subclasses__() }} and
+        # on to subprocess.Popen ran in the officer's name)
+        doc.render(context, jinja_env=SandboxedEnvironment(autoescape=True), autoescape=True)
         _set_properties(doc.docx, assessment, context)
     except CchcError as exc:
         if isinstance(exc, UnreadableWorkbook):  # from vet_word_file: the template's name, then why
@@ -85,6 +91,9 @@ def render_report(assessment: Assessment, output, template=None, signature_image
         raise
     except INFLATE_DAMAGE:
         raise CchcError(f"mẫu báo cáo {template.name} bị hỏng hoặc chưa tải về hết (không giải nén được)") from None
+    except SecurityError:
+        raise CchcError(f"mẫu báo cáo {template.name} có thẻ đòi truy cập vào bên trong chương trình, không phải số liệu "
+                        "của báo cáo (nghi là mẫu độc hại): đã từ chối, chưa ghi gì") from None
     except Exception as exc:  # a broken/foreign template: say which and why
         raise CchcError(f"mẫu báo cáo {template.name} không dùng được ({type(exc).__name__}: {exc})") from None
     from ..write.atomic import write_atomically
