@@ -218,6 +218,45 @@ def test_a_damaged_pdf_to_sign_is_one_line_and_nothing_written(pki, signed_twice
     assert not (tmp_path / "ky.pdf").exists()
 
 
+def _page_content_bomb(source, target, megabytes):
+    """``source`` with its last page's content replaced, in an update, by a stream that inflates to
+    ``megabytes`` MB of drawing operators from a few tens of KB."""
+    import io
+    import zlib
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    packer, block = zlib.compressobj(9), b"0 0 m\n" * ((1 << 20) // 6)
+    encoded = b"".join(packer.compress(block) for _ in range(megabytes)) + packer.flush()
+    writer = IncrementalPdfFileWriter(io.BytesIO(Path(source).read_bytes()), strict=False)
+    content = writer.add_object(generic.StreamObject(
+        {generic.NameObject("/Filter"): generic.NameObject("/FlateDecode")}, encoded_data=encoded))
+    page = writer.root["/Pages"]["/Kids"][-1].get_object()
+    page["/Contents"] = content
+    writer.update_container(page)
+    out = io.BytesIO()
+    writer.write(out)
+    Path(target).write_bytes(out.getvalue())
+    return Path(target)
+
+
+def test_a_pdf_whose_page_inflates_beyond_bounds_is_refused_at_once(pki, report_pdf, tmp_path):
+    """pdfminer, which reads the page's text to find where to sign, decodes without bounds: a 600 KB
+    PDF whose page content inflates to 400 MB took it past 8 GB of memory. The page's streams are now
+    decoded first within pyHanko's bounds, and such a file is refused in one line, nothing written."""
+    bomb = _page_content_bomb(report_pdf, tmp_path / "bom.pdf", 48)
+    assert bomb.stat().st_size < 400_000
+    proc = subprocess.run([sys.executable, "-m", "cchc_xl", "sign", str(bomb), "-o", str(tmp_path / "ky.pdf"),
+                           "--as", "nguoi-ky", "--p12", str(pki["nguoi-ky"].p12), "--password-env", "MAT_KHAU",
+                           "--signature-image", str(pki["signature"]), "--signer", SIGNER],
+                          capture_output=True, text=True, encoding="utf-8", stdin=subprocess.DEVNULL,
+                          env={**os.environ, "MAT_KHAU": pki["password"]}, timeout=60)
+    assert proc.returncode == 2 and proc.stderr.strip().splitlines() == [
+        "Lỗi: PDF có phần nội dung bung ra quá lớn khi giải nén (nghi là tệp độc hại), đã từ chối ký"]
+    assert not (tmp_path / "ky.pdf").exists()
+
+
 def test_report_sign_in_one_go_and_refused_with_errors(pki, tmp_path):
     env = {"MAT_KHAU": pki["password"]}
     wb = tmp_path / "xa.xlsx"

@@ -3,6 +3,7 @@ signer's name below it. Signatures are placed from these, never from fixed coord
 province's own template, other fonts or a longer table still put them in the right place."""
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 from ..errors import CchcError
@@ -63,6 +64,77 @@ def attachment_box(page_width: float, page_height: float, width: float, height: 
                page_height - top_margin)
 
 
+def page_count(reader) -> int:
+    return int(reader.root["/Pages"]["/Count"])
+
+
+def page_object(reader, index: int):
+    """The index-th page dictionary (walking the page tree)."""
+    def walk(node):
+        if node.get("/Type") == "/Pages":
+            for kid in node["/Kids"]:
+                yield from walk(kid.get_object())
+        else:
+            yield node
+
+    for i, page in enumerate(walk(reader.root["/Pages"])):
+        if i == index:
+            return page
+    raise CchcError(f"không có trang {index + 1}")
+
+
+def untrusted_pdf():
+    """pyHanko's bounds on decoding, tighter than its defaults: a report's page draws tens of KB, its
+    fonts a few MB. The PDF to sign may have come from elsewhere (the chairman's, for the clerk)."""
+    from pyhanko.pdf_utils.decode_limits import DecodeLimits, DocumentDecodeBudget, StreamDecodeLimits
+
+    mib = 1024 * 1024
+    return DecodeLimits(per_stream=StreamDecodeLimits(max_output_size=32 * mib),
+                        document_budget=DocumentDecodeBudget(base_allowance=128 * mib, max_ratio=50))
+
+
+MAX_PAGE_OBJECTS = 20_000  # objects a page's resources may reach (a report page: a few dozen)
+
+
+def vet_page_streams(reader, page_index: int) -> None:
+    """Decode, within pyHanko's bounds, every stream pdfminer reads to find a page's text (its
+    contents, forms, fonts, their /ToUnicode maps) before pdfminer, which has no bounds, reads it:
+    a 600 KB PDF whose page content inflates to 400 MB took pdfminer past 8 GB of memory. Pictures
+    are left out: pdfminer does not decode them to read text."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.misc import PdfDecodeLimitError
+
+    page = page_object(reader, page_index)
+    resources = page.get("/Resources")
+    node = page
+    while resources is None and "/Parent" in node:  # inherited from the page tree
+        node = node["/Parent"]
+        resources = node.get("/Resources")
+    pending = [page.raw_get("/Contents") if "/Contents" in page else None, resources]
+    seen: set = set()
+    try:
+        while pending:
+            item = pending.pop()
+            if isinstance(item, generic.IndirectObject):
+                key = (item.idnum, item.generation)
+                if key in seen:
+                    continue
+                seen.add(key)
+                if len(seen) > MAX_PAGE_OBJECTS:
+                    raise CchcError("trang ký của PDF trỏ tới quá nhiều đối tượng (nghi là tệp độc hại), đã từ chối")
+                item = item.get_object()
+            if isinstance(item, generic.StreamObject):
+                if item.get("/Subtype") == "/Image":
+                    continue
+                item.data  # noqa: B018  (decoded within the limits, or PdfDecodeLimitError)
+            if isinstance(item, dict):
+                pending.extend(value for name, value in item.items() if name != "/Parent")
+            elif isinstance(item, list):
+                pending.extend(item)
+    except PdfDecodeLimitError:
+        raise CchcError("PDF có phần nội dung bung ra quá lớn khi giải nén (nghi là tệp độc hại), đã từ chối ký") from None
+
+
 def _lines(pdf_path: str, page_index: int):
     """(text, box) of each line segment on a page, rebuilt from single characters: PDF writers
     place a Vietnamese letter's stacked marks as separate glyphs, which pdfminer's own line
@@ -109,10 +181,17 @@ def _key(text: str) -> str:
     return "".join(ch for ch in fold(text) if ch.isalnum())
 
 
-def find_signature_block(pdf_path: str, page_count: int, title: str, signer: str) -> SignatureBlock:
-    """The last page holding the title line with the signer's name below it."""
+def find_signature_block(pdf_path: str, pages: int, title: str, signer: str, reader=None) -> SignatureBlock:
+    """The last page holding the title line with the signer's name below it. ``reader``: the PDF as
+    pyHanko opened it (within untrusted_pdf()'s limits), else it is opened here."""
+    if reader is None:
+        from pyhanko.pdf_utils.reader import PdfFileReader
+
+        with open(pdf_path, "rb") as handle:
+            reader = PdfFileReader(io.BytesIO(handle.read()), strict=False, decode_limits=untrusted_pdf())
     want_title, want_name = _key(title), _key(signer)
-    for page_index in range(page_count - 1, -1, -1):
+    for page_index in range(pages - 1, -1, -1):
+        vet_page_streams(reader, page_index)
         lines, width = _lines(pdf_path, page_index)
         titles = [box for text, box in lines if _key(text) == want_title]
         names = [box for text, box in lines if want_name and _key(text) == want_name]

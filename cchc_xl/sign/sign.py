@@ -27,25 +27,6 @@ class SignOutcome:
     lines: list[str] = field(default_factory=list)
 
 
-def _page_count(reader) -> int:
-    return int(reader.root["/Pages"]["/Count"])
-
-
-def _page_object(reader, index: int):
-    """The index-th page dictionary (walking the page tree)."""
-    def walk(node):
-        if node.get("/Type") == "/Pages":
-            for kid in node["/Kids"]:
-                yield from walk(kid.get_object())
-        else:
-            yield node
-
-    for i, page in enumerate(walk(reader.root["/Pages"])):
-        if i == index:
-            return page
-    raise CchcError(f"không có trang {index + 1}")
-
-
 def _field_name(reader, role: str) -> str:
     """A fresh field name: a document may carry several signatures of one role (attachments)."""
     from pyhanko.sign.fields import enumerate_sig_fields
@@ -113,7 +94,7 @@ def sign_pdf(pdf, output=None, role: str = "nguoi-ky", keys: KeySource | None = 
     import datetime as dt
 
     from .appearance import VIETNAM, organisation_appearance, signer_appearance, text_width, vietnam_time
-    from .placement import Box, find_signature_block
+    from .placement import Box, find_signature_block, page_count, page_object, untrusted_pdf
 
     if role not in ROLES:
         raise CchcError(f"--as phải là một trong: {', '.join(ROLES)}")
@@ -140,32 +121,32 @@ def sign_pdf(pdf, output=None, role: str = "nguoi-ky", keys: KeySource | None = 
     # fields) in one guard: a damaged file raised pdfminer's and pyHanko's own errors from any step
     # (PSSyntaxError, KeyError '/Pages', "Unsupported filter"…), "Lỗi không mong đợi" each
     try:
-        writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+        writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False, decode_limits=untrusted_pdf())
         if writer.prev.encrypted:  # (pyhanko would fail deep inside, on the first object it must decrypt)
             raise CchcError(f"{pdf.name} được đặt mật khẩu (mã hóa): hãy lưu lại bản không mật khẩu rồi ký")
         _refuse_out_of_order(writer.prev, role, attachment_page is not None, pdf.name)
         # one moment for the signature's signing time and the time shown on the page
         signing_time = dt.datetime.now(VIETNAM).replace(microsecond=0)
-        pages = _page_count(writer.prev)
+        pages = page_count(writer.prev)
         if attachment_page is not None:
             if not 1 <= attachment_page <= pages:
                 raise CchcError(f"--attachment-page {attachment_page}: tệp chỉ có {pages} trang")
             from .placement import attachment_box
 
-            media = [float(v) for v in _page_object(writer.prev, attachment_page - 1)["/MediaBox"]]
+            media = [float(v) for v in page_object(writer.prev, attachment_page - 1)["/MediaBox"]]
             lines = [doc_number, vietnam_time(signing_time)]
             box = attachment_box(media[2] - media[0], media[3] - media[1], text_width(lines) + 4, 12 * len(lines) + 4)
             drawn = (None, lines, box, None, box.y1)
             block_page = attachment_page - 1
             reason = REASONS["phu-luc"]
         elif role == "nguoi-ky":
-            block = find_signature_block(str(pdf), pages, title, signer_name)
+            block = find_signature_block(str(pdf), pages, title, signer_name, writer.prev)
             block_page = block.page
             drawn = None  # the signature picture alone
             box = block.signer_box()
             reason = REASONS["nguoi-ky"]
         else:
-            block = find_signature_block(str(pdf), pages, title, signer_name)
+            block = find_signature_block(str(pdf), pages, title, signer_name, writer.prev)
             block_page = block.page
             if not organisation:
                 raise CchcError("cần tên cơ quan (--organisation) cho chữ ký số của cơ quan")
