@@ -1,6 +1,7 @@
 """Criteria sets as data: import the official table, build and check workbooks of any set,
 recognise the set a workbook follows, bonus/penalty/percent, bulk across sets."""
 import json
+import zipfile
 import shutil
 import subprocess
 import sys
@@ -342,6 +343,29 @@ def test_new_from_a_set_whose_names_carry_control_codes(tmp_path, home):
     values = [c.value for row in openpyxl.load_workbook(out).active.iter_rows() for c in row if isinstance(c.value, str)]
     assert "CÔNG TÁC ]0;PWNED\r CHỈ ĐẠO" in values and "Xã Bình" in values
     assert check_file(out).assessment.criteria_set["id"] == "thu_dk"
+
+
+def test_new_writes_texts_that_start_with_equals_as_text(tmp_path, home):
+    """openpyxl makes a string that starts with "=" a formula: an annex's criterion name
+    "=HYPERLINK(…)" (or a --unit so typed) became a live formula in every commune's workbook made
+    from it, which Excel would run when opened. They are text now, and read back as typed."""
+    wb = openpyxl.Workbook()
+    for line in (["STT", "Lĩnh vực, tiêu chí", "Điểm tối đa"], ["I", "CÔNG TÁC CHỈ ĐẠO", 10],
+                 ["1", '=HYPERLINK("http://vi-du.invalid/x","Kế hoạch CCHC")', 10], ["II", "THỂ CHẾ", 90],
+                 ["1", "Ban hành văn bản", 90], ["", "Tổng", 100]):
+        wb.active.append(line)
+    wb.active["B3"].data_type = "s"  # a name typed so, as text, in the province's annex
+    wb.save(tmp_path / "phu_luc.xlsx")
+    assert cli("templates", "import", tmp_path / "phu_luc.xlsx", "--id", "thu_bang").returncode == 0
+    out = tmp_path / "moi.xlsx"
+    proc = cli("new", "--template", "thu_bang", "--unit", "=1+2", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    with zipfile.ZipFile(out) as package:
+        assert b"<f>" not in package.read("xl/worksheets/sheet1.xml")
+    cells = {c.value: c.data_type for row in openpyxl.load_workbook(out).active.iter_rows() for c in row
+             if isinstance(c.value, str) and c.value.startswith("=")}
+    assert cells == {"=1+2": "s", '=HYPERLINK("http://vi-du.invalid/x","Kế hoạch CCHC")': "s"}
+    assert [c.name for c in check_file(out).assessment.criteria][1] == '=HYPERLINK("http://vi-du.invalid/x","Kế hoạch CCHC")'
 
 
 @pytest.mark.parametrize("set_id", ["../../ngoai", "a/b", "CON", "nul.txt", "com1", ".an", "x."])

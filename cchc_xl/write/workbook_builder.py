@@ -36,6 +36,16 @@ def _text(value):
     return xml_text(value) if isinstance(value, str) else value
 
 
+def _put(ws, row: int, col: int, value):
+    """Write a text as text: openpyxl makes any string that starts with "=" a formula, so a --unit
+    or an imported annex's criterion name "=HYPERLINK(…)" became a live formula in every commune's
+    workbook made from it."""
+    cell = ws.cell(row, col, _text(value))
+    if cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
+
+
 def _number(value):
     if value is None or value == "":
         return None
@@ -78,7 +88,7 @@ def build_workbook(criteria_set, path, meta: dict | None = None, scores: dict | 
     ws.cell(1, 1, "PHIẾU TỰ ĐÁNH GIÁ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH CẤP XÃ").font = Font(name=FONT, size=14, bold=True)
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=5)
-    ws.cell(2, 1, _text(criteria_set.title)).font = Font(name=FONT, size=12, italic=True)
+    _put(ws, 2, 1, criteria_set.title).font = Font(name=FONT, size=12, italic=True)
     ws.cell(2, 1).alignment = Alignment(horizontal="center")
     for offset, (key, label) in enumerate(META_LABELS.items()):
         row = FIRST_META_ROW + offset
@@ -90,7 +100,7 @@ def build_workbook(criteria_set, path, meta: dict | None = None, scores: dict | 
             value = parse_date(value) or value
             if isinstance(value, dt.date):
                 ws.cell(row, 3).number_format = "dd/mm/yyyy"
-        cell = ws.cell(row, 3, _text(value) if value != "" else None)
+        cell = _put(ws, row, 3, value if value != "" else None)
         cell.font = normal
         cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
         if key == "recipients":
@@ -118,7 +128,7 @@ def build_workbook(criteria_set, path, meta: dict | None = None, scores: dict | 
         if guidance:
             values.append(crit.guidance or None)
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row, col, _text(value))
+            cell = _put(ws, row, col, value)
             cell.border = border
             cell.font = bold if is_heading else normal
             cell.alignment = center if col in (1, 3, 4) else wrap
