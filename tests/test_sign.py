@@ -257,6 +257,31 @@ def test_a_pdf_whose_page_inflates_beyond_bounds_is_refused_at_once(pki, report_
     assert not (tmp_path / "ky.pdf").exists()
 
 
+def test_a_page_tree_that_loops_ends_in_one_line(pki, tmp_path):
+    """A page without resources of its own inherits them up its /Parent chain; in a damaged PDF the
+    chain loops back on itself, and the walk up it must end."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 /Parent 5 0 R >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+               b"<< /Length 11 >>\nstream\n0 0 m 1 1 l\nendstream", b"<< /Type /Pages /Parent 2 0 R /Kids [] /Count 0 >>"]
+    data, offsets = bytearray(b"%PDF-1.7\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(data))
+        data += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    table = len(data)
+    data += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    data += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    data += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, table)
+    looped = tmp_path / "vong.pdf"
+    looped.write_bytes(bytes(data))
+    proc = subprocess.run([sys.executable, "-m", "cchc_xl", "sign", str(looped), "-o", str(tmp_path / "ky.pdf"),
+                           "--as", "nguoi-ky", "--p12", str(pki["nguoi-ky"].p12), "--password-env", "MAT_KHAU",
+                           "--signature-image", str(pki["signature"]), "--signer", SIGNER],
+                          capture_output=True, text=True, encoding="utf-8", stdin=subprocess.DEVNULL,
+                          env={**os.environ, "MAT_KHAU": pki["password"]}, timeout=60)
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
+    assert "không tìm thấy khối chữ ký" in proc.stderr and not (tmp_path / "ky.pdf").exists()
+
+
 def test_report_sign_in_one_go_and_refused_with_errors(pki, tmp_path):
     env = {"MAT_KHAU": pki["password"]}
     wb = tmp_path / "xa.xlsx"

@@ -106,9 +106,9 @@ def vet_page_streams(reader, page_index: int) -> None:
 
     page = page_object(reader, page_index)
     resources = page.get("/Resources")
-    node = page
-    while resources is None and "/Parent" in node:  # inherited from the page tree
-        node = node["/Parent"]
+    node, depth = page, 0
+    while resources is None and "/Parent" in node and depth < 64:  # inherited from the page tree (a
+        node, depth = node["/Parent"], depth + 1                    # damaged one may loop: 64 levels)
         resources = node.get("/Resources")
     pending = [page.raw_get("/Contents") if "/Contents" in page else None, resources]
     seen: set = set()
