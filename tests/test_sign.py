@@ -257,6 +257,35 @@ def test_a_pdf_whose_page_inflates_beyond_bounds_is_refused_at_once(pki, report_
     assert not (tmp_path / "ky.pdf").exists()
 
 
+def test_a_page_in_a_filter_pyhanko_lacks_still_signs(pki, report_pdf, tmp_path):
+    """The bounds are checked through pyHanko, which lacks some old filters pdfminer reads
+    (RunLengthDecode, LZWDecode): such a page is left to pdfminer as before, not refused."""
+    import io
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(report_pdf.read_bytes()), strict=False)
+    page = writer.root["/Pages"]["/Kids"][-1].get_object()
+    contents = page["/Contents"]
+    parts = contents if isinstance(contents, list) else [contents]
+    drawn = b"\n".join(part.get_object().data for part in parts)
+    # RunLengthDecode: literal runs of up to 128 bytes (a length byte n - 1, then n bytes), 128 to end
+    runs = b"".join(bytes([len(drawn[i:i + 128]) - 1]) + drawn[i:i + 128] for i in range(0, len(drawn), 128))
+    page["/Contents"] = writer.add_object(generic.StreamObject(
+        {generic.NameObject("/Filter"): generic.NameObject("/RunLengthDecode")}, encoded_data=runs + b"\x80"))
+    writer.update_container(page)
+    out = io.BytesIO()
+    writer.write(out)
+    old_filter = tmp_path / "loc_cu.pdf"
+    old_filter.write_bytes(out.getvalue())
+    proc = cli("sign", old_filter, "-o", tmp_path / "ky.pdf", "--as", "nguoi-ky", "--p12", pki["nguoi-ky"].p12,
+               "--password-env", "MAT_KHAU", "--signature-image", pki["signature"], "--signer", SIGNER,
+               env={"MAT_KHAU": pki["password"]})
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "ky.pdf").exists() and "Đã ký số (người ký, B-B)" in proc.stdout
+
+
 def test_a_page_tree_that_loops_ends_in_one_line(pki, tmp_path):
     """A page without resources of its own inherits them up its /Parent chain; in a damaged PDF the
     chain loops back on itself, and the walk up it must end."""

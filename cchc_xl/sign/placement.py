@@ -102,7 +102,7 @@ def vet_page_streams(reader, page_index: int) -> None:
     a 600 KB PDF whose page content inflates to 400 MB took pdfminer past 8 GB of memory. Pictures
     are left out: pdfminer does not decode them to read text."""
     from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.misc import PdfDecodeLimitError
+    from pyhanko.pdf_utils.misc import PdfDecodeLimitError, PdfStreamError
 
     page = page_object(reader, page_index)
     resources = page.get("/Resources")
@@ -126,7 +126,12 @@ def vet_page_streams(reader, page_index: int) -> None:
             if isinstance(item, generic.StreamObject):
                 if item.get("/Subtype") == "/Image":
                     continue
-                item.data  # noqa: B018  (decoded within the limits, or PdfDecodeLimitError)
+                try:
+                    item.data  # noqa: B018  (decoded within the limits, or PdfDecodeLimitError)
+                except PdfDecodeLimitError:
+                    raise
+                except (PdfStreamError, NotImplementedError):
+                    pass  # a filter pyHanko lacks (LZW, RunLength) or a damaged stream: pdfminer's to judge
             if isinstance(item, dict):
                 pending.extend(value for name, value in item.items() if name != "/Parent")
             elif isinstance(item, list):
