@@ -167,6 +167,7 @@ def _parser() -> argparse.ArgumentParser:
     asub = a.add_subparsers(dest="addin_command", required=True)
     ab = asub.add_parser("build", help="tạo tệp add-in cchc_xl.xlam")
     ab.add_argument("-o", "--output", default="cchc_xl.xlam", metavar="TỆP", help="tên tệp add-in")
+    ab.add_argument("--overwrite", action="store_true", help="ghi đè tệp cùng tên không phải add-in do cchc-xl tạo")
     asub.add_parser("install", help="cài add-in vào Excel (Windows)")
     asub.add_parser("uninstall", help="gỡ add-in khỏi Excel")
     return p
@@ -486,7 +487,7 @@ def cmd_addin(args) -> int:
     from .excel import addin
 
     if args.addin_command == "build":
-        path = addin.build_addin(args.output)
+        path = addin.build_addin(args.output, overwrite=args.overwrite)
         say(f"Đã tạo add-in {path}")
         return EXIT_OK
     if args.addin_command == "install":

@@ -202,6 +202,27 @@ def test_addin_build_ribbon_calls_a_macro_of_its_vba_project(tmp_path):
     assert out.name == "cchc_xl.xlam"
 
 
+def test_addin_build_never_replaces_a_file_it_did_not_make(tmp_path):
+    """`addin build -o` over a file of that name that is not an add-in built here wrote over it without
+    a word; every other command refuses. An earlier build is still replaced (a rebuild, an upgrade)."""
+    out = tmp_path / "cchc_xl.xlam"
+    out.write_text("ghi chú của tôi", encoding="utf-8")
+
+    def build(*extra):
+        return subprocess.run([sys.executable, "-m", "cchc_xl", "addin", "build", "-o", str(out), *extra],
+                              capture_output=True, text=True, encoding="utf-8")
+
+    proc = build()
+    assert proc.returncode == 2 and out.read_text(encoding="utf-8") == "ghi chú của tôi"
+    assert proc.stderr.strip().splitlines() == [
+        f"Lỗi: tệp {out} đã có và không phải add-in do cchc-xl tạo; hãy chọn thư mục khác hoặc thêm --overwrite "
+        "— chưa ghi gì"]
+    assert build("--overwrite").returncode == 0 and zipfile.is_zipfile(out)
+    before = out.stat().st_mtime_ns
+    proc = build()  # our own add-in: rebuilt
+    assert proc.returncode == 0 and out.stat().st_mtime_ns >= before and zipfile.is_zipfile(out)
+
+
 def test_addin_install_without_excel_explains(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "cchc_xl", "addin", "install"], capture_output=True, text=True,
                           encoding="utf-8")
