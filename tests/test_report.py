@@ -374,6 +374,26 @@ def test_a_hostile_report_template_runs_nothing(tmp_path, tag):
     assert texts[0] == "Báo cáo của Xã Ngọc Kỳ" and texts[1].startswith("I 1 1.1 1.1.1 1.1.2 1.1.3 1.2 ")
 
 
+def test_a_template_tag_naming_what_the_report_lacks_is_said_not_left_blank(tmp_path):
+    """A province's template with a typo, "{{ unti }}" for "{{ unit }}": Jinja left it blank in the
+    report the chairman signs, without a word. It is now one line naming the tag and what the report
+    data has, and nothing is written."""
+    from docx import Document
+
+    template = tmp_path / "mau_tinh.docx"
+    document = Document()
+    document.add_paragraph("Báo cáo của {{ unti }}, kỳ {{ period }}")
+    document.save(template)
+    out = tmp_path / "r.docx"
+    proc = subprocess.run([sys.executable, "-m", "cchc_xl", "report", str(EXAMPLE), "-o", str(out),
+                           "--template", str(template)], capture_output=True, text=True, encoding="utf-8")
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode == 2 and len(lines) == 1 and not out.exists()
+    assert lines[0].startswith("Lỗi: mẫu báo cáo mau_tinh.docx có thẻ dùng tên không có trong số liệu báo cáo "
+                               "('unti' is undefined); các tên dùng được: authority, date (day, month, year), ")
+    assert "rows[] (code, name, max, self, explanation, level, bold)" in lines[0] and lines[0].endswith(", unit")
+
+
 def test_control_codes_in_cells_are_left_out_of_the_report(tmp_path):
     """An ESC in an explanation or the unit's name (_x001B_ in the sheet XML) made python-docx
     refuse the text, and the report failed as "mẫu báo cáo … không dùng được (ValueError…)"."""

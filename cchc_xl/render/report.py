@@ -63,7 +63,8 @@ def render_report(assessment: Assessment, output, template=None, signature_image
     from ..resources import default_report_template
     from .stamp import compose_stamp
 
-    from jinja2.exceptions import SecurityError
+    from jinja2 import StrictUndefined
+    from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
     from jinja2.sandbox import SandboxedEnvironment
 
     template = Path(template) if template else default_report_template()
@@ -83,7 +84,9 @@ def render_report(assessment: Assessment, output, template=None, signature_image
         # a template is a file provinces send round: rendered in Jinja's sandbox, its tags read the
         # report's values and never reach Python ({{ ''.__class__.__mro__[1].__subclasses__() }} and
         # on to subprocess.Popen ran in the officer's name)
-        doc.render(context, jinja_env=SandboxedEnvironment(autoescape=True), autoescape=True)
+        # (StrictUndefined: a tag naming what the report has not, "{{ unti }}", is said, not left blank
+        # in the document the chairman signs)
+        doc.render(context, jinja_env=SandboxedEnvironment(autoescape=True, undefined=StrictUndefined), autoescape=True)
         _set_properties(doc.docx, assessment, context)
     except CchcError as exc:
         if isinstance(exc, UnreadableWorkbook):  # from vet_word_file: the template's name, then why
@@ -94,11 +97,31 @@ def render_report(assessment: Assessment, output, template=None, signature_image
     except SecurityError:
         raise CchcError(f"mẫu báo cáo {template.name} có thẻ đòi truy cập vào bên trong chương trình, không phải số liệu "
                         "của báo cáo (nghi là mẫu độc hại): đã từ chối, chưa ghi gì") from None
+    except UndefinedError as exc:  # a tag's name the report data does not have (a typo, another program's tag)
+        raise CchcError(f"mẫu báo cáo {template.name} có thẻ dùng tên không có trong số liệu báo cáo ({exc.message}); "
+                        f"các tên dùng được: {_names_of(context)}") from None
+    except TemplateSyntaxError as exc:
+        raise CchcError(f"mẫu báo cáo {template.name} có thẻ viết sai cú pháp docxtpl/jinja2 ({exc.message}); hãy sửa "
+                        "thẻ trong Word rồi chạy lại") from None
     except Exception as exc:  # a broken/foreign template: say which and why
         raise CchcError(f"mẫu báo cáo {template.name} không dùng được ({type(exc).__name__}: {exc})") from None
     from ..write.atomic import write_atomically
 
     return write_atomically(output, doc.save, ".docx")
+
+
+def _names_of(context: dict) -> str:
+    """What a template's tags may name: "unit, …, date (day, month, year), rows[] (code, name, …)"."""
+    names = []
+    for key in sorted(context):
+        value = context[key]
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            names.append(f"{key}[] ({', '.join(value[0])})")
+        elif isinstance(value, dict):
+            names.append(f"{key} ({', '.join(value)})")
+        else:
+            names.append(key)
+    return ", ".join(names)
 
 
 def is_our_report(path: Path) -> bool:
