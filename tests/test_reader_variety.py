@@ -129,6 +129,21 @@ def test_header_synonyms_and_missing_column_message(tmp_path):
     assert mapped.returncode == 0, mapped.stderr
 
 
+@pytest.mark.parametrize("spec,said", [
+    ("stt=A,name=B,max=C,self=C", "cột C được gán cho nhiều vai trò (Điểm tối đa, Điểm tự đánh giá); mỗi cột một vai trò"),
+    ("stt=A,name=B,max=C,self=D,giai-trinh=D",
+     "cột D được gán cho nhiều vai trò (Điểm tự đánh giá, Nội dung giải trình); mỗi cột một vai trò"),
+    ("stt=A,name=B,max=ZZZ,self=D", "“ZZZ” quá cột cuối cùng của Excel (XFD)"),
+])
+def test_columns_given_twice_or_past_excel_are_refused(tmp_path, spec, said):
+    """--columns max=C,self=C read every max as the commune's own score (a 100/100 table, no
+    finding); a column past XFD named nothing. Each is one line; the STT typed into the names
+    (stt=B,name=B) stays a layout that is read."""
+    proc = cli("check", EXAMPLE, "--columns", spec)
+    assert proc.returncode == 2 and proc.stderr.strip().splitlines() == [f"Lỗi: --columns: {said}"]
+    assert cli("check", EXAMPLE, "--columns", "stt=B,name=B,max=C,self=D").returncode in (0, 1)
+
+
 def test_header_deep_in_the_sheet(tmp_path):
     def edit(ws):
         ws.insert_rows(1, 300)

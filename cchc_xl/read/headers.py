@@ -306,8 +306,19 @@ def parse_columns(spec: str) -> dict[str, int]:
         col = 0
         for ch in letter:
             col = col * 26 + ord(ch) - 64
+        if col > 16384:  # past XFD, Excel's last column
+            raise UnreadableWorkbook(f"--columns: “{letter}” quá cột cuối cùng của Excel (XFD)")
         columns[role] = col - 1
     missing = [ROLE_NAMES[r] for r in NEEDED if r not in columns]
     if missing:
         raise UnreadableWorkbook("--columns thiếu cột: " + ", ".join(missing))
+    # one column, one role: "max=C,self=C" read every max as a score (the STT and the names may share
+    # one, the codes typed into the names: "1.1. Kế hoạch …")
+    by_column: dict[int, list[str]] = {}
+    for role, col in columns.items():
+        by_column.setdefault(col, []).append(role)
+    for col, roles in by_column.items():
+        if len(roles) > 1 and set(roles) != {"code", "name"}:
+            raise UnreadableWorkbook(f"--columns: cột {column_letter(col)} được gán cho nhiều vai trò "
+                                     f"({', '.join(ROLE_NAMES.get(r, r) for r in roles)}); mỗi cột một vai trò")
     return columns
