@@ -394,6 +394,16 @@ def test_a_template_tag_naming_what_the_report_lacks_is_said_not_left_blank(tmp_
     assert "rows[] (code, name, max, self, explanation, level, bold)" in lines[0] and lines[0].endswith(", unit")
 
 
+@needs_soffice
+def test_a_report_named_like_an_option_still_becomes_a_pdf(tmp_path):
+    """A report "-bc.docx" in the current folder reached LibreOffice as "-bc.docx", which it took for
+    an option: "không chuyển được sang PDF (mã thoát 1)". Paths are passed whole now."""
+    proc = subprocess.run([sys.executable, "-m", "cchc_xl", "report", str(EXAMPLE), "-o=-bc.docx", "--pdf"],
+                          capture_output=True, text=True, encoding="utf-8", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "-bc.pdf").read_bytes().startswith(b"%PDF")
+
+
 def test_control_codes_in_cells_are_left_out_of_the_report(tmp_path):
     """An ESC in an explanation or the unit's name (_x001B_ in the sheet XML) made python-docx
     refuse the text, and the report failed as "mẫu báo cáo … không dùng được (ValueError…)"."""

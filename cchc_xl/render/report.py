@@ -180,6 +180,8 @@ def convert_to_pdf(docx: Path, soffice: str | None = None, timeout: int = 240) -
                         "hoặc mở tệp .docx bằng Word và chọn Lưu thành PDF")
     with tempfile.TemporaryDirectory(prefix="cchc-xl-lo-") as profile:
         # a private profile: works beside an open LibreOffice and leaves the user's settings alone
+        # (whole paths: a file named "-bc.docx" in the current folder was taken for an option)
+        docx = docx.absolute()
         cmd = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--convert-to", "pdf",
                "--outdir", str(docx.parent), str(docx)]
         run_office(cmd, timeout)
