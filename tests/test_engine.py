@@ -353,3 +353,17 @@ def test_scores_pasted_with_invisible_spaces_or_a_dash_for_minus(tmp_path, engin
     for text in ("2–1", "1–", "–"):
         with pytest.raises(NotANumber):
             parse_score(text)
+
+
+def test_a_finding_quotes_a_long_cell_shortly(tmp_path):
+    """A score cell holding a whole pasted text (up to Excel's 32,767 characters) was quoted whole in its
+    finding: the message no longer fit one cell of the summary or of the findings sheet (Excel's limit),
+    and Excel would "repair" those workbooks. The quote is cut at 80 characters."""
+    def paste(ws):
+        ws.cell(find_row(ws, "I", "1.2"), 4).value = "Đã thực hiện " + "x" * 32000
+
+    result = check_file(edited_example(tmp_path, "dan.xlsx", paste))
+    finding = next(f for f in result.findings if f.code == "not-a-number")
+    assert len(finding.message) < 300
+    assert finding.message.startswith("Điểm tự đánh giá của mục 1.2 là “Đã thực hiện xxx")
+    assert "x…”, không phải là số" in finding.message

@@ -26,10 +26,12 @@ def _cell_problem(crit: Criterion, cell: ScoreCell, column: str) -> Finding | No
             f"“{typed}” thành ngày. Hãy định dạng ô là số và nhập lại với dấu phẩy, ví dụ {typed.replace('.', ',')}.",
         )
     if cell.problem == "not-a-number":
+        typed = clean_text(cell.raw)
+        if len(typed) > 80:  # (a cell holds up to 32,767 characters: quoted whole, the message no longer fit
+            typed = typed[:79] + "…"  # one cell of the summary or of the findings sheet, and Excel "repaired" them)
         return _at(
             crit, cell, "not-a-number",
-            f"{COLUMN_VI[column]} của mục {crit.code} là “{clean_text(cell.raw)}”, không phải là số; "
-            "hãy nhập số, ví dụ 0,5 hoặc 1.",
+            f"{COLUMN_VI[column]} của mục {crit.code} là “{typed}”, không phải là số; hãy nhập số, ví dụ 0,5 hoặc 1.",
         )
     if cell.problem == "cell-error":
         return _at(
