@@ -59,13 +59,15 @@ def _source_addin() -> Path:
 def build_addin(output=ADDIN_NAME, overwrite: bool = False) -> Path:
     """Write the add-in; an existing file is replaced only when it is an add-in built here (a rebuild,
     an upgrade) or with ``overwrite``."""
+    from ..write.atomic import carries_mark, write_atomically
+
     output = Path(output)
     if output.is_dir():
         output = output / ADDIN_NAME
     if output.name != ADDIN_NAME:
         raise CchcError(f"add-in phải tên là {ADDIN_NAME}: nút của nó chạy “import <tên tệp>”, "
                         f"nên tên khác sẽ không gọi được cchc_xl.main()")
-    if output.exists() and not overwrite and not _our_addin(output):
+    if output.exists() and not overwrite and not carries_mark(output, b'id="cchcTab"', part=RIBBON_PART):
         raise CchcError(f"tệp {output} đã có và không phải add-in do cchc-xl tạo; hãy chọn thư mục khác hoặc thêm "
                         "--overwrite — chưa ghi gì")
     source = _source_addin()
@@ -78,20 +80,7 @@ def build_addin(output=ADDIN_NAME, overwrite: bool = False) -> Path:
                     data = ribbon_xml().encode("utf-8")
                 zout.writestr(info, data)
 
-    from ..write.atomic import write_atomically
-
     return write_atomically(output, save, ".xlam")
-
-
-def _our_addin(path: Path) -> bool:
-    """An add-in this command built: its ribbon has our tab (what a rebuild or an upgrade replaces)."""
-    from ..read.package import BAD_ZIP, read_head
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return b'id="cchcTab"' in (read_head(archive, RIBBON_PART) or b"")
-    except (OSError, *BAD_ZIP):
-        return False
 
 
 def excel_startup_folder() -> Path:

@@ -27,17 +27,15 @@ def _matrix(value) -> list[list]:
     return [list(row) for row in value]
 
 
-# Excel's error values, as xlwings gives them with err_to_str (a blank without it: a score cell showing
-# #REF! was "chưa chấm điểm" at the button, a "cell-error" in the file read)
-EXCEL_ERRORS = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
-                          "#SPILL!", "#CONNECT!", "#BLOCKED!", "#UNKNOWN!", "#FIELD!", "#CALC!", "#BUSY!",
-                          "#PYTHON!", "#DATA!"))
-# … and those COM hands over as numbers that xlwings' table leaves out (the newer ones: #SPILL!, #CALC!…):
-# CVErr codes 2000–2050 as Excel's HRESULTs; without this a #SPILL! score read as -2146826243 points
+# COM hands an error cell over as Excel's HRESULT: CVErr codes 2000–2050, of which xlwings names seven
+# and leaves the newer ones (#SPILL!, #CALC!…) numbers; without these a #SPILL! score read as -2146826243
 _CVERR_BASE = -2146828288
 _CVERR_NAMES = {2000: "#NULL!", 2007: "#DIV/0!", 2015: "#VALUE!", 2023: "#REF!", 2029: "#NAME?", 2036: "#NUM!",
                 2042: "#N/A", 2043: "#GETTING_DATA", 2045: "#SPILL!", 2046: "#CONNECT!", 2047: "#BLOCKED!",
                 2048: "#UNKNOWN!", 2049: "#FIELD!", 2050: "#CALC!"}
+# Excel's error values as texts, as xlwings gives them with err_to_str (a blank without it: a score cell
+# showing #REF! was "chưa chấm điểm" at the button, a "cell-error" in the file read)
+EXCEL_ERRORS = frozenset(_CVERR_NAMES.values()) | {"#BUSY!", "#PYTHON!", "#DATA!"}
 
 
 def error_text(value) -> str | None:
