@@ -987,3 +987,107 @@ def test_cells_of_open_brackets_are_read_in_bounded_time(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "cchc_xl", "check", str(path)], capture_output=True, text=True,
                           encoding="utf-8", timeout=60)
     assert proc.returncode == 0 and "73,2/100" in proc.stdout, proc.stderr
+
+
+def _two_row_header(ws, at, above, below, merge=True):
+    """Rows at, at+1 as a two-row header: ``above`` with "Điểm" merged over the two score columns."""
+    for col, text in enumerate(above, start=1):
+        ws.cell(at, col, text)
+    for col, text in enumerate(below, start=1):
+        ws.cell(at + 1, col, text)
+    if merge:
+        ws.merge_cells(start_row=at, start_column=3, end_row=at, end_column=4)
+        for col in (1, 2, 5):
+            ws.merge_cells(start_row=at, start_column=col, end_row=at + 1, end_column=col)
+
+
+def test_two_row_header_with_whole_names_below_and_repeated_at_page_breaks(tmp_path):
+    """"Điểm" merged over "Điểm tối đa | Điểm tự đánh giá" (the lower cells naming their columns in
+    full): joined as "Điểm Điểm tối đa" it named no column, and the table was "thiếu cột Điểm tối
+    đa". Both header rows repeat at each page break."""
+    above = ["TT", "Nội dung", "Điểm", None, "Giải trình"]
+    below = [None, None, "Điểm tối đa", "Điểm tự đánh giá", None]
+
+    def edit(ws):
+        for at in (100, 60, 30):  # three page breaks, the table's own two header rows repeated
+            ws.insert_rows(at, 2)
+            _two_row_header(ws, at, above, below)
+        ws.insert_rows(17, 1)
+        _two_row_header(ws, 17, above, below)
+    path = edited_example(tmp_path, "two_rows.xlsx", edit)
+    result = check_file(path)
+    assert result.error is None
+    assert result.assessment.header_row == 17  # 0-based: the lower header row, 18 in Excel
+    assert totals(path) == (Decimal(100), Decimal("73.2"), Decimal(24))
+    assert len(result.assessment.criteria) == 105
+    assert sorted(f.code for f in result.findings) == sorted(code for code, _ in BASE_FINDINGS)
+
+
+def test_codes_in_names_under_a_row_of_column_numbers(tmp_path):
+    """An empty STT column, the codes typed into the names ("1.1. Kế hoạch…"), and the column numbers
+    "(1) | (2) …" under the header: the "(1)" in the STT column made it look used, so every code was
+    looked for there; 0 criteria, 103 `missing-code`."""
+    def edit(ws):
+        for row in range(18, ws.max_row + 1):
+            code = ws.cell(row, 1).value
+            if code is not None:
+                ws.cell(row, 2).value = f"{code}. {ws.cell(row, 2).value}"
+                ws.cell(row, 1).value = None
+        ws.insert_rows(18, 1)
+        for col in range(1, 6):
+            ws.cell(18, col, f"({col})")
+    path = edited_example(tmp_path, "codes_in_names.xlsx", edit)
+    result = check_file(path)
+    assert totals(path) == (Decimal(100), Decimal("73.2"), Decimal(24))
+    assert len(result.assessment.criteria) == 105
+    assert {c.code for c in result.assessment.criteria} >= {"1.1.1", "7.2.2"}
+    assert not [f for f in result.findings if f.code == "missing-code"]
+
+
+def test_a_table_read_only_on_a_hidden_sheet_is_said(tmp_path):
+    """The officer's visible table has a header the reader does not know ("Điểm TĐ"), and last
+    period's copy is kept on a hidden sheet: the hidden copy was checked (and would be ranked) in
+    its place without a word. Now a warning names the hidden sheet, and what the visible one lacks."""
+    wb = openpyxl.load_workbook(EXAMPLE)
+    ws = wb.worksheets[0]
+    old = wb.copy_worksheet(ws)
+    old.title, old.sheet_state = "Kỳ trước", "hidden"
+    ws.cell(17, 3).value = "Điểm TĐ"
+    path = tmp_path / "hidden_only.xlsx"
+    wb.save(path)
+    result = check_file(path)
+    assert result.assessment.sheet == "Kỳ trước"
+    [warning] = [f for f in result.findings if f.code == "hidden-table"]
+    assert warning.severity == "warning"
+    assert warning.message.startswith("Bảng tiêu chí được đọc ở trang ẩn “Kỳ trước”, vì bảng ở các trang đang hiện "
+                                      "không đọc được: hàng tiêu đề ở hàng 17 trang “Tự đánh giá” có STT (A)")
+    assert "thiếu cột “Điểm tối đa”" in warning.message and "Unhide" in warning.message
+    # the visible table read, the hidden copy is no news; --sheet naming the hidden one is the user's choice
+    assert not [f for f in check_file(EXAMPLE).findings if f.code == "hidden-table"]
+    assert not [f for f in check_file(path, sheet="Kỳ trước").findings if f.code == "hidden-table"]
+
+
+def test_a_two_row_header_repeated_over_codes_typed_into_the_names(tmp_path):
+    """No STT column (the codes typed into the names) and a two-row header repeated at each page
+    break: its upper row, "Nội dung | Điểm | Giải trình", names one of the table's core columns
+    only, and was read as a criterion without a code (`missing-code` "Hàng 49 (“Nội dung”) có
+    điểm…" at every page). The header's own rows are now known as they are typed."""
+    def edit(ws):
+        for row in range(18, ws.max_row + 1):
+            code = ws.cell(row, 1).value
+            if code is not None:
+                ws.cell(row, 2).value = f"{code}. {ws.cell(row, 2).value}"
+        ws.delete_cols(1)
+        for at in (100, 60, 30, 17):
+            ws.insert_rows(at, 2)
+            for col, (top, bottom) in enumerate([("Nội dung", None), ("Điểm", "Tối đa"), (None, "Tự chấm"),
+                                                 ("Giải trình", None)], start=1):
+                ws.cell(at, col, top)
+                ws.cell(at + 1, col, bottom)
+            ws.merge_cells(start_row=at, start_column=2, end_row=at, end_column=3)
+    path = edited_example(tmp_path, "repeated_two_rows.xlsx", edit)
+    result = check_file(path)
+    assert totals(path) == (Decimal(100), Decimal("73.2"), Decimal(24))
+    assert len(result.assessment.criteria) == 105
+    assert not [f for f in result.findings if f.code == "missing-code"]
+    assert sorted(f.code for f in result.findings) == sorted(code for code, _ in BASE_FINDINGS)

@@ -13,7 +13,7 @@ from ..errors import CchcError, UnreadableWorkbook
 from ..read.codes import Code, read_code, split_code_prefix
 from ..read.grid import SheetGrid
 from ..read.headers import MergeIndex, find_header, missing_message
-from ..read.table import is_column_numbers, is_repeated_header, next_criterion, tenth_sibling, total_kind
+from ..read.table import header_lines, is_column_numbers, is_repeated_header, next_criterion, tenth_sibling, total_kind
 from ..read.package import MEMBER_DAMAGE, vet_word_file
 from ..text import NotANumber, clean_text, fold, parse_score
 from .schema import CriteriaSet, InvalidSet, SetCriterion, guess_kind
@@ -214,6 +214,7 @@ def _rows(sheet: SheetGrid, header, sheet_name: str = "") -> list[SetCriterion]:
     criterion_ahead = -1  # the next criterion row below the latest "Tổng" row (sheet.height: none)
     width = max(columns.values()) + 1
     core_columns = list(dict.fromkeys(col for col in (col_code, col_name, col_max) if col is not None))
+    repeated = header_lines(sheet.rows, header.row)
     for r in range(header.row + 1, sheet.height):
         line = sheet.rows[r]
         if len(line) < width:
@@ -221,7 +222,7 @@ def _rows(sheet: SheetGrid, header, sheet_name: str = "") -> list[SetCriterion]:
         # not criteria, as the reader skips them: the column numbers under the header ("(1) | (2) | (3)"
         # made "hàng 3: điểm tối đa “(3)” không phải là số"; "1 | 2 | 3" a criterion "1" worth 3
         # points), and the header repeated where the table goes on
-        if is_column_numbers(line, col_name if col_name != col_code else None) or is_repeated_header(line, core_columns):
+        if is_column_numbers(line, col_name if col_name != col_code else None) or is_repeated_header(line, core_columns, repeated):
             continue
 
         def cell(col):

@@ -180,6 +180,16 @@ def _infer_code_column(sheet: SheetGrid, row: int, roles: dict[str, list[int]]) 
         roles["code"] = [best]
 
 
+def _joined(above: str, below: str) -> str:
+    """A column's header over two rows as one text. "Điểm" merged over "Điểm tối đa | Điểm tự đánh
+    giá" names each column by the lower text alone ("Điểm Điểm tối đa" named no role)."""
+    if not above or above == below:
+        return below or above
+    if not below:
+        return above
+    return below if fold(below).startswith(fold(above)) else f"{above} {below}"
+
+
 def _header_at(sheet: SheetGrid, row: int, merged: MergeIndex, needed) -> tuple[Header | None, dict]:
     texts = _texts(sheet, row, merged)
     candidates = [(row, texts)]
@@ -187,7 +197,7 @@ def _header_at(sheet: SheetGrid, row: int, merged: MergeIndex, needed) -> tuple[
         below = _texts(sheet, row + 1, merged)
         width = max(len(texts), len(below))
         texts_p, below_p = texts + [""] * (width - len(texts)), below + [""] * (width - len(below))
-        joined = [a if a == b else " ".join(t for t in (a, b) if t) for a, b in zip(texts_p, below_p)]
+        joined = [_joined(a, b) for a, b in zip(texts_p, below_p)]
         candidates.append((row + 1, joined))
     best_partial: dict = {}
     for last_row, cand in candidates:

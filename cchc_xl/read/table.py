@@ -97,9 +97,30 @@ def next_criterion(rows, start: int, col_code: int, col_name: int | None, col_ma
     return None
 
 
-def is_repeated_header(line, core_columns) -> bool:
+def header_lines(rows, header_row: int) -> set[tuple]:
+    """The header's own rows (both of a two-row header) as is_repeated_header compares them: the
+    texts of a row with two or more, by column."""
+    lines = set()
+    for r in (header_row - 1, header_row):
+        if r >= 0:
+            texts = _texts_by_column(rows[r])
+            if len(texts) >= 2:
+                lines.add(texts)
+    return lines
+
+
+def _texts_by_column(line) -> tuple:
+    return tuple((col, value.strip()) for col, value in enumerate(line) if value.__class__ is str and value.strip())
+
+
+def is_repeated_header(line, core_columns, header=frozenset()) -> bool:
     """A header row repeated at a page break ("STT | Lĩnh vực, tiêu chí | Điểm tối đa …"): two of
-    the table's own columns hold header words (a criterion's max is a number: rejected at once)."""
+    the table's own columns hold header words (a criterion's max is a number: rejected at once),
+    or the row is one of the header's own rows (``header``: header_lines) as typed. A two-row
+    header's upper row, "Nội dung | Điểm | Giải trình" (the "Điểm" merged over "Tối đa | Tự chấm"),
+    names one core column only, and was read as a criterion without a code."""
+    if header and _texts_by_column(line) in header:
+        return True
     hits = 0
     for col in core_columns:
         value = line[col]
@@ -145,6 +166,8 @@ def _codes_only_in_names(rows, header_row: int, col_code: int, col_name: int) ->
     column stops this at its first row."""
     prefixed = 0
     for line in rows[header_row + 1:]:
+        if is_column_numbers(line, col_name if col_name < len(line) else None):
+            continue  # "(1) | (2) | (3)…" under the header: no code typed in the STT column
         if col_code < len(line):
             code = read_code(line[col_code])
             if code is not None and code.kind != "bullet":
@@ -174,6 +197,7 @@ def parse_workbook(grid: WorkbookGrid, columns: dict[str, int] | None = None, sh
             raise UnreadableWorkbook(f"không có trang “{sheet}” trong sổ tính (các trang: {names})")
     found: list[tuple[SheetGrid, Header]] = []
     best: dict = {}
+    best_visible: dict = {}  # the nearest to a table on a visible sheet, for hidden_table_message
     for candidate in sheets:
         if columns is not None:
             header = _explicit_header(candidate, columns)
@@ -181,6 +205,9 @@ def parse_workbook(grid: WorkbookGrid, columns: dict[str, int] | None = None, sh
             header, partial = find_header(candidate)
             if len(partial.get("roles", {})) > len(best.get("roles", {})):
                 best = {**partial, "sheet": candidate.name}
+            if header is None and not candidate.hidden and \
+                    len(partial.get("roles", {})) > len(best_visible.get("roles", {})):
+                best_visible = {**partial, "sheet": candidate.name}
         if header is not None:
             found.append((candidate, header))
     if not found:
@@ -189,6 +216,8 @@ def parse_workbook(grid: WorkbookGrid, columns: dict[str, int] | None = None, sh
     choices = choose_score_column(chosen, header, _stated_period(chosen, header)) if header.several else []
     assessment = _parse_table(grid, chosen, header)
     assessment.read_problems.extend(("several-score-columns", None, message) for message in choices)
+    if chosen.hidden and sheet is None:
+        assessment.read_problems.append(("hidden-table", None, hidden_table_message(chosen.name, best_visible)))
     if converted:
         assessment.read_problems.append((
             "legacy-encoding", None,
@@ -204,6 +233,18 @@ def parse_workbook(grid: WorkbookGrid, columns: dict[str, int] | None = None, sh
             f"{' (trang ẩn, theo --sheet)' if chosen.hidden else ''}. Các trang khác: {', '.join(others)}. "
             "Chọn trang khác bằng --sheet TÊN."))
     return assessment
+
+
+def hidden_table_message(hidden: str, near: dict) -> str:
+    """The table was read on a hidden sheet because no visible sheet holds one: a copy of last
+    period kept hidden was checked (and ranked) in place of the officer's table, whose header the
+    reader did not know, without a word. ``near``: the visible sheet's nearest header, if any."""
+    if len(near.get("roles", {})) >= 2:
+        why = f"bảng ở các trang đang hiện không đọc được: {missing_message(near)}"
+    else:
+        why = "các trang đang hiện không có bảng tiêu chí"
+    return (f"Bảng tiêu chí được đọc ở trang ẩn “{hidden}”, vì {why}. Nếu bảng cần kiểm tra đúng là trang ẩn này, "
+            "hãy bỏ ẩn trang (chuột phải vào tên trang → Unhide) rồi kiểm tra lại.")
 
 
 def _parts_elsewhere(grid, found, chosen: SheetGrid, assessment: Assessment) -> set[str]:
@@ -288,6 +329,7 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
     col_comment = columns.get("appraisal_comment")
     col_max, col_self, col_appraised = columns["max"], columns["self"], columns.get("appraised")
     core_columns = list(dict.fromkeys(columns[r] for r in _CORE_ROLES if r in columns))
+    repeated = header_lines(rows, header_row)
     # no STT column, or an empty one: the codes are read from the start of the names, and a
     # finding about a code points at the name cell, where the code is written
     codes_in_names = col_name is not None and (
@@ -348,7 +390,7 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
         if (code_raw is None or code_raw.__class__ is str) and line[col_max].__class__ is not float:
             # rows that are not criteria: a header repeated at a page break, its column numbers,
             # a page title pasted with it (a criterion row's max is a number: skipped at once)
-            if is_repeated_header(line, core_columns) or is_column_numbers(line, col_name):
+            if is_repeated_header(line, core_columns, repeated) or is_column_numbers(line, col_name):
                 for crit, note in title_notes:
                     if note in crit.notes:
                         crit.notes.remove(note)
