@@ -1091,3 +1091,35 @@ def test_a_two_row_header_repeated_over_codes_typed_into_the_names(tmp_path):
     assert len(result.assessment.criteria) == 105
     assert not [f for f in result.findings if f.code == "missing-code"]
     assert sorted(f.code for f in result.findings) == sorted(code for code, _ in BASE_FINDINGS)
+
+
+def test_signature_block_under_a_table_without_a_closing_total(tmp_path):
+    """The "Tổng" row typed at the top (or none), so nothing ends the table, and the signature
+    block below it written across the score columns: each of its rows was `missing-code` ("Hàng
+    130 (“NGƯỜI LẬP BIỂU”) có điểm nhưng không có STT"). Words in the score columns with no
+    criterion below are no points; a mistyped score there still is."""
+    def edit(ws):
+        total = [ws.cell(ws.max_row, col).value for col in range(1, 6)]
+        ws.delete_rows(ws.max_row)
+        ws.insert_rows(18)
+        for col, value in enumerate(total, start=1):
+            ws.cell(18, col, value)
+        end = ws.max_row + 2
+        for offset, values in enumerate([(None, None, None, "Ngọc Kỳ, ngày 26 tháng 6 năm 2023"),
+                                         (None, "NGƯỜI LẬP BIỂU", None, "TM. ỦY BAN NHÂN DÂN"),
+                                         (None, None, None, "CHỦ TỊCH"),
+                                         (None, "Nguyễn Văn An", None, "Nguyễn Xuân Thoang")]):
+            for col, value in enumerate(values, start=1):
+                ws.cell(end + offset, col, value)
+    path = edited_example(tmp_path, "signature.xlsx", edit)
+    result = check_file(path)
+    assert totals(path) == (Decimal(100), Decimal("73.2"), Decimal(24))
+    assert sorted(f.code for f in result.findings) == sorted(code for code, _ in BASE_FINDINGS)
+
+    def mistyped(ws):
+        edit(ws)
+        ws.cell(ws.max_row + 2, 2, "Ứng dụng CNTT")
+        ws.cell(ws.max_row, 4, "1,5,")  # points typed wrong on a row without STT: still said
+    result = check_file(edited_example(tmp_path, "mistyped.xlsx", mistyped))
+    [orphan] = [f for f in result.findings if f.code == "missing-code"]
+    assert "Ứng dụng CNTT" in orphan.message

@@ -150,6 +150,17 @@ def is_column_numbers(line, name_col) -> bool:
     return len(numbers) >= 3 and numbers == sorted(numbers) and len(set(numbers)) == len(numbers)
 
 
+def _words_only(cell: ScoreCell) -> bool:
+    """Blank, or words that are no number ("CHỦ TỊCH", "Ngọc Kỳ, ngày 26 tháng 6 năm 2023"), not a
+    score typed wrong ("1,5,", "0,5đ/1")."""
+    if cell.blank:
+        return True
+    raw = cell.raw
+    if cell.problem != "not-a-number" or raw.__class__ is not str:
+        return False
+    return not any(ch.isdigit() for ch in raw) or sum(word.isalpha() for word in raw.split()) >= 3
+
+
 def _is_title(line) -> bool:
     """A page title pasted inside the table: one upper-case text cell and nothing else."""
     texts = [v for v in line if v not in (None, "")]
@@ -464,6 +475,16 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
             # its own self score is a criterion whose STT went into its name, reported as such
             rubric = code is None and not written and text and is_list_marker(text) and (
                 self_cell.blank or not text.lstrip()[:1].isdigit())
+            if has_points and not rubric and code is None and last is not None and \
+                    _words_only(max_cell) and _words_only(self_cell):
+                # words, no number, in the score columns, and no criterion below: the signature block
+                # under a table with no "Tổng" row to end it ("NGƯỜI LẬP BIỂU | TM. ỦY BAN NHÂN DÂN"
+                # was missing-code at each of its rows)
+                if r >= criterion_ahead:
+                    ahead = next_criterion(rows, r, col_code, col_name, col_max, codes_in_names)
+                    criterion_ahead = len(rows) if ahead is None else ahead
+                if criterion_ahead >= len(rows):
+                    continue
             if has_points and not rubric:
                 # points without a code that can be placed: reported, quoting what is written
                 assessment.orphans.append(
