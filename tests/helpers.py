@@ -181,10 +181,13 @@ def xlwings_payload(path, client="Microsoft Office Scripts"):
         if client == "Office.js":
             sheet["notes"] = []
         sheets.append(sheet)
+    # the sheet in front of the officer: the saved active tab (never a hidden one, as in Excel)
+    shown = [i for i, ws in enumerate(wb.worksheets) if ws.sheet_state == "visible"] or [0]
+    active = wb.index(wb.active) if wb.active is not None and wb.active.sheet_state == "visible" else shown[0]
     return {
         "client": client,
         "version": xlwings.__version__,
-        "book": {"name": Path(path).name, "active_sheet_index": 0, "selection": "A1"},
+        "book": {"name": Path(path).name, "active_sheet_index": active, "selection": "A1"},
         "names": [],
         "sheets": sheets,
     }

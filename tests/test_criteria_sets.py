@@ -601,3 +601,45 @@ def test_an_annex_stt_1_10_stored_as_the_number_1_1_imports_as_1_10(tmp_path):
         return [(c.key, c.max) for c in import_table(path, "muoi").criteria]
 
     assert keys(tmp_path / "so.xlsx") == keys(typed) and ("II.2.10", Decimal(2)) in keys(typed)
+
+
+def test_an_annex_with_an_empty_stt_column_and_wrapped_names_imports_alike(tmp_path):
+    """The published Hải Phòng rows typed with the numbering inside the names while the STT column
+    stays, empty (0 criteria: the codes were looked for in it), and a name wrapped onto the row
+    below in lower case (it became the guidance of the criterion, and its name half of itself)."""
+    from cchc_xl.criteria_sets.importer import import_table
+
+    sample = ROOT.parent / "shared" / "samples" / "haiphong_3793_2022_official.xlsx"
+    if not sample.exists():
+        pytest.skip("needs ../shared/samples")
+
+    def criteria(path):
+        return [(c.part, c.code, c.name, c.max, c.guidance, c.kind) for c in import_table(path, "hp", force=True).criteria]
+
+    published = criteria(sample)
+    wb = openpyxl.load_workbook(sample)
+    ws = wb.worksheets[0]
+    wrapped = None
+    for row in range(4, ws.max_row + 1):
+        code, name = ws.cell(row, 1).value, ws.cell(row, 2).value
+        if code is not None and name:
+            ws.cell(row, 2).value = f"{code}. {name}"
+            ws.cell(row, 1).value = None
+            if code == "1.1":
+                wrapped = row
+    full = ws.cell(wrapped, 2).value  # "1.1. Ban hành và thực hiện Kế hoạch CCHC hàng năm"
+    cut = full.index(" thực hiện")
+    ws.cell(wrapped, 2).value = full[:cut]
+    merges = [m.bounds for m in ws.merged_cells.ranges]  # (openpyxl leaves merges in place on insert_rows)
+    for bounds in merges:
+        ws.unmerge_cells(start_column=bounds[0], start_row=bounds[1], end_column=bounds[2], end_row=bounds[3])
+    ws.insert_rows(wrapped + 1)
+    for left, top, right, bottom in merges:
+        shift = 1 if top > wrapped else 0
+        ws.merge_cells(start_column=left, start_row=top + shift, end_column=right, end_row=bottom + shift)
+    ws.cell(wrapped + 1, 2, full[cut + 1:])
+    edited = tmp_path / "stt_trong.xlsx"
+    wb.save(edited)
+    assert criteria(edited) == published and len(published) == 7
+    assert ("II", "1.1", "Ban hành và thực hiện Kế hoạch CCHC hàng năm", Decimal("7.5"), "") in [
+        c[:5] for c in criteria(edited)]

@@ -614,3 +614,35 @@ def test_the_button_writes_nothing_into_a_table_on_a_hidden_sheet(tmp_path, monk
     with xw.Book(path, mode="r") as book:  # xlwings' file engine: read-only, so any write would fail loudly
         assert cchc_xl.main(book) is None and cchc_xl.excel.check(book) is None
     assert len(alerts) == 2 and all("trang ẩn “Tự đánh giá”" in text and "Bỏ ẩn" in text for text in alerts)
+
+
+def test_the_remote_button_writes_into_the_sheet_in_front_not_a_hidden_copy_first(tmp_path):
+    """xlwings' remote engine (Office Scripts) does not say which sheets are hidden, and has no
+    saved file to ask: last period's copy, hidden and first in the book, was the table checked and
+    written into (its parents' scores), while the officer's table, on the sheet in front, was left
+    as it was. Of several tables, the button now takes the one on the active sheet (never a hidden
+    one, in Excel)."""
+    import openpyxl
+
+    from helpers import EXAMPLE
+
+    wb = openpyxl.load_workbook(EXAMPLE)
+    mine = wb.worksheets[0]
+    blank_parents(mine)
+    copy = wb.copy_worksheet(mine)
+    copy.title, copy.sheet_state = "Kỳ trước", "hidden"
+    wb.move_sheet(copy, offset=-1)  # first in the book
+    for row in range(18, copy.max_row + 1):
+        if isinstance(copy.cell(row, 4).value, (int, float)):
+            copy.cell(row, 4).value = 0
+    wb.active = 1
+    path = tmp_path / "hai_ky.xlsx"
+    wb.save(path)
+    book = remote_book(path)
+    outcome = cchc_xl.main(book)
+    assert outcome.plan.totals.self == Decimal("73.2")
+    writes = [a for a in actions(book) if a["func"] == "setValues"]
+    assert writes and 0 not in {a["sheet_position"] for a in writes}  # never the hidden copy
+    score = next(a for a in writes if a["sheet_position"] == 1 and a["start_column"] == 3)  # the officer's
+    written = {score["start_row"] + 1 + i: row[0] for i, row in enumerate(score["values"])}
+    assert written[find_row(mine, "I", "I")] == 71.2 and written[find_row(mine, "I", "1")] == 14

@@ -1123,3 +1123,31 @@ def test_signature_block_under_a_table_without_a_closing_total(tmp_path):
     result = check_file(edited_example(tmp_path, "mistyped.xlsx", mistyped))
     [orphan] = [f for f in result.findings if f.code == "missing-code"]
     assert "Ứng dụng CNTT" in orphan.message
+
+
+def test_a_name_wrapped_onto_the_next_row_in_lower_case_is_the_name(tmp_path):
+    """A criterion's name going on below, no STT, no points, in lower case (a wrapped line pasted
+    from a PDF): it was a note, and notes fill the report's "Nội dung giải trình" column, so
+    "phát hiện qua kiểm tra" stood there, under the explanation. A line starting otherwise (a
+    capital, "-", "(") is still a note of the criterion."""
+    def edit(ws):
+        row = find_row(ws, "I", "1.3.2")  # "Xử lý các vấn đề phát hiện qua kiểm tra"
+        ws.cell(row, 2).value = "Xử lý các vấn đề"
+        ws.insert_rows(row + 1)
+        ws.cell(row + 1, 2, "phát hiện qua kiểm tra")
+        ws.cell(row + 1, 5, "(tiếp)")  # the explanation going on too
+        row = find_row(ws, "I", "1.2")
+        ws.insert_rows(row + 1)
+        ws.cell(row + 1, 2, "Kèm báo cáo quý I, quý II")
+    path = edited_example(tmp_path, "wrapped.xlsx", edit)
+    result = check_file(path)
+    by_code = {c.key: c for c in result.assessment.criteria}
+    wrapped = by_code["I.1.3.2"]
+    assert wrapped.name == "Xử lý các vấn đề phát hiện qua kiểm tra"
+    assert wrapped.explanation == "Giao cho chuyên môn kịp thời làm báo cáo khắc phục sau kiểm tra.\n(tiếp)"
+    assert wrapped.notes == []
+    assert by_code["I.1.2"].notes == ["Kèm báo cáo quý I, quý II"]
+    assert totals(path) == (Decimal(100), Decimal("73.2"), Decimal(24))
+    # the whole name is the official one: no name-changed against the 2023 set (was “Xử lý các vấn đề”)
+    against = check_file(path, against="cap_xa_2023")
+    assert not [f for f in against.findings if f.code == "name-changed"]

@@ -13,7 +13,8 @@ from ..errors import CchcError, UnreadableWorkbook
 from ..read.codes import Code, read_code, split_code_prefix
 from ..read.grid import SheetGrid
 from ..read.headers import MergeIndex, find_header, missing_message
-from ..read.table import header_lines, is_column_numbers, is_repeated_header, next_criterion, tenth_sibling, total_kind
+from ..read.table import (codes_only_in_names, header_lines, is_column_numbers, is_repeated_header, name_goes_on,
+                          next_criterion, tenth_sibling, total_kind)
 from ..read.package import MEMBER_DAMAGE, vet_word_file
 from ..text import NotANumber, clean_text, fold, parse_score
 from .schema import CriteriaSet, InvalidSet, SetCriterion, guess_kind
@@ -148,8 +149,10 @@ def _parts_on_later_sheets(later, first_name: str, criteria: list[SetCriterion])
 def _first_part(grid: SheetGrid, header) -> str | None:
     """The part the table below the header starts with, or None when its first code is not a part."""
     col_code, col_name = header.columns["code"], header.columns.get("name")
+    in_names = col_name is not None and (
+        col_code == col_name or codes_only_in_names(grid.rows, header.row, col_code, col_name))
     for line in grid.rows[header.row + 1:]:
-        if col_code == col_name:  # the code starts the name
+        if in_names:  # the code starts the name
             name = clean_text(line[col_name]) if col_name < len(line) else ""
             split = split_code_prefix(name) if name else None
             code = split[0] if split is not None else None
@@ -215,6 +218,10 @@ def _rows(sheet: SheetGrid, header, sheet_name: str = "") -> list[SetCriterion]:
     width = max(columns.values()) + 1
     core_columns = list(dict.fromkeys(col for col in (col_code, col_name, col_max) if col is not None))
     repeated = header_lines(sheet.rows, header.row)
+    # no STT column, or an empty one beside the names: "1.1. Kế hoạch CCHC năm", the code starts the name
+    codes_in_names = col_name is not None and (
+        col_code == col_name or codes_only_in_names(sheet.rows, header.row, col_code, col_name))
+    last_line = -1  # the row the latest criterion's name ends on
     for r in range(header.row + 1, sheet.height):
         line = sheet.rows[r]
         if len(line) < width:
@@ -232,7 +239,7 @@ def _rows(sheet: SheetGrid, header, sheet_name: str = "") -> list[SetCriterion]:
             return None if (r, col) in merged else value  # below a merge's first row: blank
 
         name = clean_text(cell(col_name)) if col_name is not None else ""
-        if col_code == col_name:  # no STT column: "1.1. Kế hoạch CCHC năm", the code starts the name
+        if codes_in_names and (col_code == col_name or cell(col_code) in (None, "")):
             split = split_code_prefix(name) if name else None
             code, name = (split[0], split[2]) if split is not None else (None, name)
         else:
@@ -250,10 +257,15 @@ def _rows(sheet: SheetGrid, header, sheet_name: str = "") -> list[SetCriterion]:
                 continue
             if kind == "total" and last is not None:
                 if r >= criterion_ahead:  # one scan for a run of "Tổng" rows
-                    ahead = next_criterion(sheet.rows, r, col_code, col_name, col_max, col_code == col_name)
+                    ahead = next_criterion(sheet.rows, r, col_code, col_name, col_max, codes_in_names)
                     criterion_ahead = sheet.height if ahead is None else ahead
                 if criterion_ahead >= sheet.height:
                     break  # the total row: nothing below it is a criterion
+            if last is not None and r == last_line + 1 and cell(col_max) in (None, "") and name_goes_on(last.name, name):
+                last.name = f"{last.name} {name}"  # the name wrapped onto this row (see name_goes_on)
+                last.guidance = "\n".join(t for t in (last.guidance, guidance) if t)
+                last_line = r
+                continue
             text = " ".join(t for t in (name, guidance) if t)
             if last is not None and text:  # a scoring option or a note: guidance of the criterion above
                 last.guidance = "\n".join(t for t in (last.guidance, text) if t)
@@ -274,6 +286,7 @@ def _rows(sheet: SheetGrid, header, sheet_name: str = "") -> list[SetCriterion]:
         crit.kind = guess_kind(name, crit.is_part)
         criteria.append(crit)
         last = crit
+        last_line = r
     _inherit_kinds(criteria)
     return criteria
 

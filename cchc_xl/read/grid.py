@@ -40,3 +40,6 @@ class WorkbookGrid:
     # "tcvn3" / "vni" when the workbook's fonts say so, or a function that reads them when asked
     encoding_hint: object = None
     kind: str = "xlsx"  # "xls": an old Excel 97–2003 file, read but never written
+    # the sheet in front of the user (the Excel button): of several visible sheets holding a table,
+    # the one checked and written into
+    active: str | None = None

@@ -106,7 +106,14 @@ def read_book(book) -> WorkbookGrid:
         grid.hidden = _hidden(sheet, on_disk.get(grid.name))
         sheets.append(grid)
     # (the fonts, .VnTime for TCVN3, as the saved file has them: read only when asked)
-    return WorkbookGrid(book.name, sheets, saved.encoding_hint if saved else None)
+    return WorkbookGrid(book.name, sheets, saved.encoding_hint if saved else None, active=_active_sheet(book))
+
+
+def _active_sheet(book) -> str | None:
+    try:
+        return book.sheets.active.name
+    except Exception:  # an engine that cannot say (never a reason to stop the button)
+        return None
 
 
 def saved_layout(book) -> WorkbookGrid | None:

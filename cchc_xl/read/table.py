@@ -150,6 +150,13 @@ def is_column_numbers(line, name_col) -> bool:
     return len(numbers) >= 3 and numbers == sorted(numbers) and len(set(numbers)) == len(numbers)
 
 
+def name_goes_on(name: str, text: str) -> bool:
+    """``text``, on the row below a criterion (no STT, no points), is the rest of its name: it starts
+    in lower case and the name does not end a sentence ("Xử lý các vấn đề" / "phát hiện qua kiểm tra",
+    a name wrapped when pasted from a PDF)."""
+    return text[:1].islower() and bool(name) and name[-1] not in ".:;!?…"
+
+
 def _words_only(cell: ScoreCell) -> bool:
     """Blank, or words that are no number ("CHỦ TỊCH", "Ngọc Kỳ, ngày 26 tháng 6 năm 2023"), not a
     score typed wrong ("1,5,", "0,5đ/1")."""
@@ -171,7 +178,7 @@ def _is_title(line) -> bool:
     return len(letters) >= 12 and all(ch.isupper() for ch in letters)
 
 
-def _codes_only_in_names(rows, header_row: int, col_code: int, col_name: int) -> bool:
+def codes_only_in_names(rows, header_row: int, col_code: int, col_name: int) -> bool:
     """The STT column is empty all the way down while names start with codes ("1.1. Kế hoạch
     CCHC năm"): the officer typed the numbering into the names. A table that uses its STT
     column stops this at its first row."""
@@ -223,7 +230,7 @@ def parse_workbook(grid: WorkbookGrid, columns: dict[str, int] | None = None, sh
             found.append((candidate, header))
     if not found:
         raise UnreadableWorkbook(missing_message(best))
-    chosen, header = _choose_table(found, explicit=sheet is not None)
+    chosen, header = _choose_table(found, explicit=sheet is not None, active=grid.active)
     choices = choose_score_column(chosen, header, _stated_period(chosen, header)) if header.several else []
     assessment = _parse_table(grid, chosen, header)
     assessment.read_problems.extend(("several-score-columns", None, message) for message in choices)
@@ -313,12 +320,18 @@ def _stated_period(sheet: SheetGrid, header: Header) -> tuple[str, str]:
     return next((key for key in of_year if key[1].startswith("6 thang")), of_year[0])
 
 
-def _choose_table(found, explicit: bool):
+def _choose_table(found, explicit: bool, active: str | None = None):
     if explicit or len(found) == 1:
         return found[0]
     visible = [(s, h) for s, h in found if not s.hidden] or found
     if len(visible) == 1:
         return visible[0]
+    for sheet, header in visible:
+        # the Excel button: the table the officer is looking at (a hidden sheet is never the active one;
+        # the remote engine cannot say which sheets are hidden, so last period's hidden copy placed first
+        # was the table checked and written into)
+        if sheet.name == active:
+            return sheet, header
     ranked = [(_period_rank(s, h), -i, (s, h)) for i, (s, h) in enumerate(visible)]
     top = max(ranked, key=lambda item: (item[0], item[1]))
     if top[0] == (0, 0):
@@ -344,7 +357,7 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
     # no STT column, or an empty one: the codes are read from the start of the names, and a
     # finding about a code points at the name cell, where the code is written
     codes_in_names = col_name is not None and (
-        col_code == col_name or _codes_only_in_names(rows, header_row, col_code, col_name))
+        col_code == col_name or codes_only_in_names(rows, header_row, col_code, col_name))
     code_at = col_name if codes_in_names else col_code
     table_columns = TableColumns(name, code_at, col_name, col_expl)
     orphan_columns = TableColumns(name, code_at, col_name)  # a row without a code explains nothing
@@ -383,6 +396,7 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
         criteria=[], parts=[], meta={}, sheet_hidden=sheet.hidden,
     )
     last: Criterion | None = None
+    last_line = -1
     last_number: Criterion | None = None  # the latest numbered criterion: parent of letter items
     word_levels: dict[str, int] = {}  # "tieu chi" → 1, "chi tieu" → 2, in the order the table uses them
     level_codes: dict[int, str] = {}
@@ -503,6 +517,15 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
                     last.notes.append(text)
                 if explanation and explanation != last.explanation and explanation not in last.notes:
                     last.explanation = f"{last.explanation}\n{explanation}" if last.explanation else explanation
+            elif last is not None and code is None and not written and r == last_line + 1 and \
+                    name_goes_on(last.name, text):
+                # the name going on below, in lower case, with no STT and no points (a name wrapped over
+                # two rows when pasted from a PDF or typed so): part of the name, not a note (notes fill
+                # the report's "Nội dung giải trình" column: "phát hiện qua kiểm tra" went there)
+                last.name = f"{last.name} {text}"
+                if explanation and explanation != last.explanation:
+                    last.explanation = f"{last.explanation}\n{explanation}" if last.explanation else explanation
+                last_line = r
             elif last is not None:
                 # note, bullet, rubric option: its text belongs to the criterion above
                 if rubric and not max_cell.blank:
@@ -528,6 +551,7 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
         )
         assessment.criteria.append(criterion)
         last = criterion
+        last_line = r  # the row its name ends on, so far
         if number_problem:
             assessment.read_problems.append(("code-number-tenth", criterion, number_problem))
             number_problem = ""
