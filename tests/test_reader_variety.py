@@ -1057,7 +1057,8 @@ def test_a_table_read_only_on_a_hidden_sheet_is_said(tmp_path):
     wb.save(path)
     result = check_file(path)
     assert result.assessment.sheet == "Kỳ trước"
-    [warning] = [f for f in result.findings if f.code == "hidden-table"]
+    warning = result.findings[0]  # said first: every other finding is about the hidden sheet
+    assert warning.code == "hidden-table" and len(result.findings) > 1
     assert warning.severity == "warning"
     assert warning.message.startswith("Bảng tiêu chí được đọc ở trang ẩn “Kỳ trước”, vì bảng ở các trang đang hiện "
                                       "không đọc được: hàng tiêu đề ở hàng 17 trang “Tự đánh giá” có STT (A)")
@@ -1118,8 +1119,9 @@ def test_signature_block_under_a_table_without_a_closing_total(tmp_path):
 
     def mistyped(ws):
         edit(ws)
-        ws.cell(ws.max_row + 2, 2, "Ứng dụng CNTT")
-        ws.cell(ws.max_row, 4, "1,5,")  # points typed wrong on a row without STT: still said
+        below = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 4).value == "Ngọc Kỳ, ngày 26 tháng 6 năm 2023")
+        ws.cell(below - 1, 2, "Ứng dụng CNTT")  # between the last criterion and the signature block
+        ws.cell(below - 1, 4, "1,5,")  # points typed wrong on a row without STT: still said
     result = check_file(edited_example(tmp_path, "mistyped.xlsx", mistyped))
     [orphan] = [f for f in result.findings if f.code == "missing-code"]
     assert "Ứng dụng CNTT" in orphan.message
@@ -1151,3 +1153,50 @@ def test_a_name_wrapped_onto_the_next_row_in_lower_case_is_the_name(tmp_path):
     # the whole name is the official one: no name-changed against the 2023 set (was “Xử lý các vấn đề”)
     against = check_file(path, against="cap_xa_2023")
     assert not [f for f in against.findings if f.code == "name-changed"]
+
+
+def test_a_part_name_merged_across_the_row_is_no_explanation(tmp_path):
+    """A part row typed as one merged cell from the name to the explanation column ("II | ĐÁNH GIÁ
+    TÁC ĐỘNG CỦA CCHC" over B:E, its points left to the criteria): the merge's text was taken as the
+    part's explanation too, and stood again in the report's "Nội dung giải trình" column. An
+    explanation merged down its own column still belongs to every row it covers."""
+    def edit(ws):
+        for code in ("I", "II"):
+            row = find_row(ws, code, code)
+            for col in (3, 4, 5):
+                ws.cell(row, col).value = None
+            ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=5)
+        first = find_row(ws, "I", "1.1.1")
+        ws.cell(first + 1, 5).value = ws.cell(first + 2, 5).value = None
+        ws.merge_cells(start_row=first, start_column=5, end_row=first + 2, end_column=5)
+    path = edited_example(tmp_path, "merged_parts.xlsx", edit)
+    assessment = read_workbook(path)
+    parts = {p.code: p for p in assessment.parts}
+    assert parts["II"].name == "ĐÁNH GIÁ TÁC ĐỘNG CỦA CCHC" and parts["II"].explanation == ""
+    assert parts["I"].explanation == ""
+    assert totals(path) == (Decimal(100), Decimal("73.2"), Decimal(24))
+    by_key = {c.key: c for c in assessment.criteria}
+    merged_down = by_key["I.1.1.1"].explanation
+    assert merged_down.startswith("- Kế hoạch số 52/KH-UBND")
+    assert by_key["I.1.1.2"].explanation == by_key["I.1.1.3"].explanation == merged_down
+
+
+def test_a_signature_block_in_the_text_columns_is_not_a_note_of_the_last_criterion(tmp_path):
+    """No "Tổng" row closing the table, and the signature block written under the name and the
+    explanation columns: its lines became notes of the last criterion (SIPAS) and were printed in
+    the report's "Nội dung giải trình" column. A note typed under the last criterion stays one."""
+    def edit(ws):
+        ws.delete_rows(ws.max_row)  # the "Tổng" row
+        last = ws.max_row
+        ws.cell(last + 1, 2, "Kết quả điều tra do tỉnh công bố")  # a note of SIPAS, kept
+        for offset, (left, right) in enumerate([(None, "Ngọc Kỳ, ngày 26 tháng 6 năm 2023"),
+                                                ("NGƯỜI LẬP BIỂU", "TM. ỦY BAN NHÂN DÂN"), (None, "CHỦ TỊCH"),
+                                                ("(Ký, ghi rõ họ tên)", None), ("Nguyễn Văn An", "Nguyễn Xuân Thoang")]):
+            ws.cell(last + 3 + offset, 2, left)
+            ws.cell(last + 3 + offset, 5, right)
+    path = edited_example(tmp_path, "signed_below.xlsx", edit)
+    assessment = read_workbook(path)
+    sipas = assessment.criteria[-1]
+    assert sipas.key == "II.3" and sipas.notes == ["Kết quả điều tra do tỉnh công bố"] and sipas.explanation == ""
+    assert totals(path) == (Decimal(100), Decimal("73.2"), Decimal(24))
+    assert sorted(f.code for f in check_file(path).findings) == sorted(code for code, _ in BASE_FINDINGS)

@@ -150,6 +150,24 @@ def is_column_numbers(line, name_col) -> bool:
     return len(numbers) >= 3 and numbers == sorted(numbers) and len(set(numbers)) == len(numbers)
 
 
+# what a signature block under the table says (folded): who signs for whom, the signer's title, the
+# "(Ký, ghi rõ họ tên)" line, the place-and-date line
+_SIGNATURE = re.compile(
+    r"^(?:tm|kt|tl|tuq|q)\. |"  # "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"
+    r"^(?:nguoi lap(?: bieu)?|(?:pho )?chu tich(?: ubnd(?: xa| phuong| thi tran)?)?|thu truong(?: don vi)?|"
+    r"nguoi ky|can bo lap(?: bieu)?|cong chuc lap(?: bieu)?)$|"  # a title line, alone
+    r"^\(ky,? (?:ghi ro )?ho ten|"
+    r"^(?:[^,\d]{1,40}, )?ngay\s+\S{0,4}\s*thang\s+\S{0,4}\s*nam\b")  # "Ngọc Kỳ, ngày 26 tháng 6 năm 2023"
+
+
+def is_signature_block(line) -> bool:
+    """A row of the signature block: one of its texts is a signature line (see _SIGNATURE)."""
+    for value in line:
+        if value.__class__ is str and 3 <= len(value) <= 120 and _SIGNATURE.search(fold(value)):
+            return True
+    return False
+
+
 def name_goes_on(name: str, text: str) -> bool:
     """``text``, on the row below a criterion (no STT, no points), is the rest of its name: it starts
     in lower case and the name does not end a sentence ("Xử lý các vấn đề" / "phát hiện qua kiểm tra",
@@ -369,7 +387,9 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
             return clean_str(value)
         if value is None or value == "":
             top = merged.get((r, col))
-            if top is not None:
+            # merged down this column only: a part's name merged across the row to the explanation
+            # column ("II | ĐÁNH GIÁ TÁC ĐỘNG …" over C:E) is the name, not an explanation
+            if top is not None and top[1] == col:
                 value = sheet.value(*top)
         return clean_text(value)
 
@@ -482,6 +502,16 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
                     ended = r
                     break
                 continue
+            if code is None and last is not None and is_signature_block(line):
+                # "TM. ỦY BAN NHÂN DÂN", "NGƯỜI LẬP BIỂU", "…, ngày 26 tháng 6 năm 2023" with no criterion
+                # below: the table ended above (no "Tổng" row closed it); these were notes of the last
+                # criterion, printed in the report's "Nội dung giải trình" column
+                if r >= criterion_ahead:
+                    ahead = next_criterion(rows, r, col_code, col_name, col_max, codes_in_names)
+                    criterion_ahead = len(rows) if ahead is None else ahead
+                if criterion_ahead >= len(rows):
+                    ended = r - 1
+                    break
             max_cell, self_cell = score(r, line, col_max), score(r, line, col_self)
             explanation = text_at(r, line, col_expl) if col_expl is not None else ""
             has_points = not max_cell.blank or not self_cell.blank

@@ -27,7 +27,9 @@ def check_assessment(assessment: Assessment, against=None, known_sets=()) -> lis
         from .template import compare_with_template
 
         findings.extend(compare_with_template(assessment, against, known_sets))
-    findings.sort(key=lambda f: (f.row if f.row >= 0 else 10**9, f.cell, f.code))
+    # workbook-level findings after the cells', but the one that says the table was read on a hidden
+    # sheet first: every finding below it is about that sheet
+    findings.sort(key=lambda f: (f.row if f.row >= 0 else -1 if f.code == "hidden-table" else 10**9, f.cell, f.code))
     return findings
 
 
