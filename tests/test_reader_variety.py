@@ -1046,8 +1046,9 @@ def test_codes_in_names_under_a_row_of_column_numbers(tmp_path):
 
 def test_a_table_read_only_on_a_hidden_sheet_is_said(tmp_path):
     """The officer's visible table has a header the reader does not know ("Điểm TĐ"), and last
-    period's copy is kept on a hidden sheet: the hidden copy was checked (and would be ranked) in
-    its place without a word. Now a warning names the hidden sheet, and what the visible one lacks."""
+    period's copy is kept on a hidden sheet: the hidden copy was checked (and would be ranked, and
+    reported for the chairman to sign) in its place without a word. Now an error names the hidden
+    sheet, and what the visible one lacks; `report` refuses it as it refuses any error."""
     wb = openpyxl.load_workbook(EXAMPLE)
     ws = wb.worksheets[0]
     old = wb.copy_worksheet(ws)
@@ -1059,13 +1060,18 @@ def test_a_table_read_only_on_a_hidden_sheet_is_said(tmp_path):
     assert result.assessment.sheet == "Kỳ trước"
     warning = result.findings[0]  # said first: every other finding is about the hidden sheet
     assert warning.code == "hidden-table" and len(result.findings) > 1
-    assert warning.severity == "warning"
+    assert warning.severity == "error"  # no report signed, no rank, from a table the officer cannot see
     assert warning.message.startswith("Bảng tiêu chí được đọc ở trang ẩn “Kỳ trước”, vì bảng ở các trang đang hiện "
                                       "không đọc được: hàng tiêu đề ở hàng 17 trang “Tự đánh giá” có STT (A)")
     assert "thiếu cột “Điểm tối đa”" in warning.message and "Unhide" in warning.message
     # the visible table read, the hidden copy is no news; --sheet naming the hidden one is the user's choice
     assert not [f for f in check_file(EXAMPLE).findings if f.code == "hidden-table"]
     assert not [f for f in check_file(path, sheet="Kỳ trước").findings if f.code == "hidden-table"]
+    refused = cli("report", path, "-o", tmp_path / "bc.docx")
+    said = refused.stdout + refused.stderr
+    assert refused.returncode == 1 and "chưa lập báo cáo để ký: (hidden-table): Bảng tiêu chí được đọc ở trang ẩn" in said
+    assert "ô  (" not in said and "lại.." not in said  # no empty cell named, one full stop
+    assert not (tmp_path / "bc.docx").exists()
 
 
 def test_a_two_row_header_repeated_over_codes_typed_into_the_names(tmp_path):

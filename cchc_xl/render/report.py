@@ -267,7 +267,8 @@ def render_assessment_report(assessment, output: Path, template=None, pdf=False,
         # the handwriting goes into the digital signature's appearance, not onto the page
         sign_image, signature_image, seal_image = signature_image, None, None
     if errors and not force:
-        listing = "; ".join(f"ô {f.cell} ({f.code}): {f.message}" for f in errors[:10])
+        # (a finding about the whole workbook has no cell; each message ends its own sentence)
+        listing = "; ".join(f"{f'ô {f.cell} ' if f.cell else ''}({f.code}): {f.message.rstrip('.')}" for f in errors[:10])
         more = f" … và {len(errors) - 10} lỗi khác" if len(errors) > 10 else ""
         raise ReportRefused(f"sổ tính còn {len(errors)} lỗi nên chưa lập báo cáo để ký: {listing}{more}. "
                             "Hãy sửa lỗi (hoặc dùng --force nếu vẫn cần bản nháp).")

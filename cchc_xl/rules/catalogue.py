@@ -47,7 +47,7 @@ CATALOGUE: dict[str, Rule] = {
         Rule("parts-on-other-sheet", ERROR, "Một phần của bảng tiêu chí nằm ở trang khác nên chưa được tính"),
         Rule("part-inferred", INFO, "STT bắt đầu lại từ 1 mà không có dòng phần: đã đọc là phần tiếp theo"),
         Rule("code-number-tenth", INFO, "STT “1.10” bị Excel lưu thành số 1,1: đã đọc là 1.10"),
-        Rule("hidden-table", WARNING, "Bảng tiêu chí được đọc ở một trang ẩn (các trang đang hiện không có bảng "
+        Rule("hidden-table", ERROR, "Bảng tiêu chí được đọc ở một trang ẩn (các trang đang hiện không có bảng "
              "đọc được)"),
         Rule("other-tables", INFO, "Sổ tính có nhiều bảng tiêu chí; cho biết bảng nào đã được dùng"),
         Rule("legacy-encoding", INFO, "Chữ mã cũ (TCVN3/VNI) đã được đọc thành Unicode"),
