@@ -6,7 +6,7 @@ from .catalogue import CATALOGUE, ERROR, INFO, WARNING, Finding, Rule, make
 from .documents import document_rules
 from .scores import score_rules
 
-__all__ = ["CATALOGUE", "ERROR", "WARNING", "INFO", "Finding", "Rule", "check_assessment", "count"]
+__all__ = ["CATALOGUE", "ERROR", "WARNING", "INFO", "Finding", "Rule", "check_assessment", "count", "finding_order"]
 
 
 def check_assessment(assessment: Assessment, against=None, known_sets=()) -> list[Finding]:
@@ -27,10 +27,14 @@ def check_assessment(assessment: Assessment, against=None, known_sets=()) -> lis
         from .template import compare_with_template
 
         findings.extend(compare_with_template(assessment, against, known_sets))
-    # workbook-level findings after the cells', but the one that says the table was read on a hidden
-    # sheet first: every finding below it is about that sheet
-    findings.sort(key=lambda f: (f.row if f.row >= 0 else -1 if f.code == "hidden-table" else 10**9, f.cell, f.code))
+    findings.sort(key=finding_order)
     return findings
+
+
+def finding_order(f: Finding) -> tuple:
+    """Sheet order; findings about the whole workbook after the cells', but the one that says the table
+    was read on a hidden sheet first: every finding below it is about that sheet."""
+    return (f.row if f.row >= 0 else -1 if f.code == "hidden-table" else 10**9, f.cell, f.code)
 
 
 def count(findings: list[Finding]) -> tuple[int, int]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..model import Assessment, ScoreCell, Totals
-from ..rules import ERROR, WARNING, Finding, check_assessment, count
+from ..rules import ERROR, WARNING, Finding, check_assessment, count, finding_order
 from ..rules.scores import scored_on_its_own, scored_only_above, unreadable_below
 from ..text import round_points, split_address
 
@@ -117,7 +117,7 @@ def plan_recalc(assessment: Assessment, against=None, known_sets=()) -> RecalcPl
     before = [f for f in before if f.cell not in held]  # a held cell keeps its typed value, and its finding
     for finding in before:
         finding.message = f"Trước khi tính lại: {finding.message} Đã ghi giá trị đúng; giá trị cũ có trong bản sao lưu."
-    findings = sorted(findings + before, key=lambda f: (f.row if f.row >= 0 else 10**9, f.cell, f.code))
+    findings = sorted(findings + before, key=finding_order)
     marks: dict[tuple[int, int], Mark] = {}
     for finding in findings:
         if finding.sheet != assessment.sheet or not finding.cell or finding.severity not in MARK_COLOURS:
