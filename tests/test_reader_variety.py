@@ -1206,3 +1206,25 @@ def test_a_signature_block_in_the_text_columns_is_not_a_note_of_the_last_criteri
     assert sipas.key == "II.3" and sipas.notes == ["Kết quả điều tra do tỉnh công bố"] and sipas.explanation == ""
     assert totals(path) == (Decimal(100), Decimal("73.2"), Decimal(24))
     assert sorted(f.code for f in check_file(path).findings) == sorted(code for code, _ in BASE_FINDINGS)
+
+
+def test_the_unit_under_uy_ban_nhan_dan_beside_the_national_motto(tmp_path):
+    """The letterhead of a commune since 2025 (no district above it): "ỦY BAN NHÂN DÂN" in A1, the
+    unit's name "XÃ NGỌC KỲ" in A2, the national motto beside them in D1:D2. Read row by row, the
+    motto came between the two lines, so the unit was not read: the report left "Xã ……" and bulk
+    ranked the commune under its file name. No title names the unit here."""
+    def edit(ws):
+        for merged in [m for m in ws.merged_cells.ranges if m.min_row <= 16]:
+            ws.unmerge_cells(str(merged))
+        for row in range(1, 17):
+            for col in range(1, 6):
+                ws.cell(row, col).value = None
+        ws["A1"], ws["D1"] = "ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+        ws["A2"], ws["D2"] = "XÃ NGỌC KỲ", "Độc lập - Tự do - Hạnh phúc"
+        ws["A3"], ws["D3"] = "Số: 86/BC-UBND", "Ngọc Kỳ, ngày 26 tháng 6 năm 2023"
+        ws["A5"] = "BẢNG TỰ ĐÁNH GIÁ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH 6 THÁNG ĐẦU NĂM 2023"
+    path = edited_example(tmp_path, "uy_ban.xlsx", edit)
+    meta = read_workbook(path).meta
+    assert meta["unit"] == "Xã Ngọc Kỳ" and meta["doc_number"] == "86/BC-UBND"
+    assert meta["period"] == "6 tháng đầu năm 2023" and meta["place"] == "Ngọc Kỳ"
+    assert "superior" not in meta  # nothing above the commune: none made up

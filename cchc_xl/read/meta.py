@@ -114,7 +114,12 @@ def _document(grid: WorkbookGrid, table) -> dict[str, Any]:
     if sheet is None:
         return {}
     meta: dict[str, Any] = {}
-    above = _lines(v for line in sheet.rows[: table[1]] for v in line)
+    placed = [(r, c, text) for r, line in enumerate(sheet.rows[: table[1]]) for c, value in enumerate(line)
+              for text in _lines([value])]
+    above = [text for _, _, text in placed]
+    # where "ỦY BAN NHÂN DÂN" stands: the unit's name is the line under it, in its cell or in the cell
+    # below (the national motto beside it on the same rows comes between them, read row by row)
+    council = {(r, c) for r, c, text in placed if fold(text) == "uy ban nhan dan"}
     for i, text in enumerate(above):
         folded = fold(text)
         if "superior" not in meta and _superior_name(text):
@@ -122,7 +127,9 @@ def _document(grid: WorkbookGrid, table) -> dict[str, Any]:
             continue
         if "unit" not in meta and len(text) <= 60:
             unit = _unit_name(text)
-            if unit and (folded.startswith(("ubnd", "uy ban")) or (i and fold(above[i - 1]) == "uy ban nhan dan")):
+            r, c = placed[i][:2]
+            if unit and (folded.startswith(("ubnd", "uy ban")) or (i and fold(above[i - 1]) == "uy ban nhan dan")
+                         or (r - 1, c) in council or (r - 2, c) in council):
                 meta["unit"] = unit
                 continue
         if folded.startswith(("so:", "so ")) and len(text) <= 40:
