@@ -1,5 +1,6 @@
 """Workbooks as officers really have them (issue: headers, codes, letterheads, encodings, stray
 cells, error values, several tables, Strict files, recalc trace)."""
+import datetime as dt
 import re
 import shutil
 import subprocess
@@ -1228,3 +1229,19 @@ def test_the_unit_under_uy_ban_nhan_dan_beside_the_national_motto(tmp_path):
     assert meta["unit"] == "Xã Ngọc Kỳ" and meta["doc_number"] == "86/BC-UBND"
     assert meta["period"] == "6 tháng đầu năm 2023" and meta["place"] == "Ngọc Kỳ"
     assert "superior" not in meta  # nothing above the commune: none made up
+
+
+@pytest.mark.parametrize("typed", ["Ngọc Kỳ, ngày 26/6/2023", "Ngọc Kỳ, ngày 26-06-2023", "Ngọc Kỳ, ngày 26 tháng 6 năm 2023"])
+def test_the_place_and_date_line_typed_in_figures(tmp_path, typed):
+    """"Ngọc Kỳ, ngày 26/6/2023" (not the ND 30 form, but typed so): neither the report's date nor its
+    place was read, and the report left both blank."""
+    def edit(ws):
+        for merged in [m for m in ws.merged_cells.ranges if m.min_row <= 16]:
+            ws.unmerge_cells(str(merged))
+        for row in range(1, 17):
+            for col in range(1, 6):
+                ws.cell(row, col).value = None
+        ws["A1"], ws["D1"] = "UBND XÃ NGỌC KỲ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+        ws["A2"], ws["D2"] = "Số: 86/BC-UBND", typed
+    meta = read_workbook(edited_example(tmp_path, "ngay.xlsx", edit)).meta
+    assert meta["report_date"] == dt.date(2023, 6, 26) and meta["place"] == "Ngọc Kỳ"

@@ -23,7 +23,9 @@ from .labels import META_LABELS
 _FOLDED_META = {fold(label): key for key, label in META_LABELS.items()}
 _UNIT_WORDS = ("xa", "phuong", "thi tran", "dac khu")
 _SUPERIOR_WORDS = ("huyen", "tinh", "thanh pho", "quan", "thi xa")
-_DATE_LINE = re.compile(r"^(?P<place>[^,]{2,40}),\s*ngay\s*(?P<d>\d{1,2})\s*thang\s*(?P<m>\d{1,2})\s*nam\s*(?P<y>\d{4})")
+# "Ngọc Kỳ, ngày 26 tháng 6 năm 2023", or as some type it, "Ngọc Kỳ, ngày 26/6/2023" (folded)
+_DATE_LINE = re.compile(r"^(?P<place>[^,]{2,40}),\s*ngay\s*(?P<d>\d{1,2})(?:\s*thang\s*|\s*[/.-]\s*)(?P<m>\d{1,2})"
+                        r"(?:\s*nam\s*|\s*[/.-]\s*)(?P<y>\d{4})")
 _PERIOD = re.compile(r"(6 thang (?:dau|cuoi) nam|sau thang (?:dau|cuoi) nam|quy [ivx1-4]+ nam|nam)\s+(\d{4})")
 _AUTHORITY = re.compile(r"^(tm|kt|q|tl|th)\.\s*\S")
 DOCUMENT_KEYS = {"unit", "doc_number", "report_date", "place", "period", "authority", "signer_title", "signer"}
