@@ -1265,3 +1265,26 @@ def test_a_member_date_the_platform_refuses_leaves_the_copy_read(tmp_path, monke
     outcome = bulk_check([folder], output=tmp_path / "tong_hop.xlsx", jobs=1)
     assert [(r.unit, r.readable) for r in outcome.records] == [("Xã Ngọc Kỳ", True)]
     assert outcome.skipped == []
+
+
+def test_a_whole_drive_is_refused_at_once_not_listed_for_minutes(tmp_path, monkeypatch, capsys):
+    """`bulk C:\\` (a whole drive picked by mistake) listed every file on it, for minutes, without a
+    word, each one a row of "Tệp bỏ qua" (more than Excel's 1,048,576 on a full drive). Past
+    MAX_LISTED entries it is one line, exit 2, nothing written; here the limit is lowered to 60."""
+    from cchc_xl.cli import main
+    from cchc_xl.summarise import bulk
+
+    monkeypatch.setattr(bulk, "MAX_LISTED", 60)
+    drive = tmp_path / "o_dia"
+    for folder in range(8):
+        (drive / f"thu_muc_{folder}").mkdir(parents=True)
+        for name in range(9):
+            (drive / f"thu_muc_{folder}" / f"tep_{name}.txt").write_text("x")
+    shutil.copy(EXAMPLE, drive / "thu_muc_0" / "xa.xlsx")
+    out = tmp_path / "tong_hop.xlsx"
+    assert main(["bulk", str(drive), "-o", str(out)]) == 2
+    said = capsys.readouterr().err
+    assert said.startswith(f"Lỗi: {drive} có hơn 60 tệp và thư mục con: hãy chỉ đúng thư mục chứa sổ tính")
+    assert not out.exists()
+    monkeypatch.setattr(bulk, "MAX_LISTED", 200)  # the same folder under the limit: checked as before
+    assert main(["bulk", str(drive), "-o", str(out)]) == 0 and out.exists()

@@ -179,6 +179,11 @@ def summary_inside(archive, heads: dict | None = None) -> bool:
     return book is not None and all(sheet in book for sheet in SUMMARY_SHEETS)
 
 
+# a folder of communes' workbooks holds hundreds of files; a whole drive (`bulk C:\`, `bulk /`) millions,
+# listed for minutes without a word and each one a row of "Tệp bỏ qua" (Excel stops at 1,048,576)
+MAX_LISTED = 200_000
+
+
 def _listing(folder: Path) -> list[str]:
     """Every entry below ``folder``, in the order sorted(folder.rglob("*")) gives (folder by folder,
     name by name; letter case ignored on Windows), into real folders only (a link to a folder is
@@ -193,6 +198,11 @@ def _listing(folder: Path) -> list[str]:
                 entries = list(scan)
         except OSError:  # a folder that cannot be listed (no permission) lists nothing, as rglob
             continue
+        if len(found) + len(entries) > MAX_LISTED:
+            from ..errors import CchcError
+
+            raise CchcError(f"{shown(folder)} có hơn {MAX_LISTED:,} tệp và thư mục con".replace(",", ".") +
+                            ": hãy chỉ đúng thư mục chứa sổ tính của các xã (không phải cả ổ đĩa). Chưa kiểm tra gì.")
         for entry in entries:
             key = names + [os.path.normcase(entry.name)]
             found.append((key, entry.path))
