@@ -1288,3 +1288,28 @@ def test_a_whole_drive_is_refused_at_once_not_listed_for_minutes(tmp_path, monke
     assert not out.exists()
     monkeypatch.setattr(bulk, "MAX_LISTED", 200)  # the same folder under the limit: checked as before
     assert main(["bulk", str(drive), "-o", str(out)]) == 0 and out.exists()
+
+
+def test_findings_past_excels_last_row_are_said_in_the_last_row(tmp_path, monkeypatch):
+    """A national roll-up's findings can pass a worksheet's 1,048,576 rows: Excel then refuses the
+    summary ("repairs" it, dropping rows, or will not open it). The rows that fit are written and
+    the last row says how many more there are, and where they all are (the JSON). The limit is
+    lowered to 12 rows here: 3 workbooks × 5 findings do not fit."""
+    import openpyxl
+
+    from cchc_xl.summarise import workbook
+
+    monkeypatch.setattr(workbook, "EXCEL_ROWS", 12)
+    folder = tmp_path / "xa"
+    folder.mkdir()
+    for name in ("a", "b", "c"):
+        shutil.copy(EXAMPLE, folder / f"xa_{name}.xlsx")
+    seen = []
+    outcome = bulk_check([folder], output=tmp_path / "th.xlsx", jobs=1, json_sink=seen.append)
+    assert sum(len(r.findings) for r in outcome.records) == 15
+    assert sum(len(w["findings"]) for w in seen) == 15  # every one in the JSON
+    detail = openpyxl.load_workbook(tmp_path / "th.xlsx")["Chi tiết lỗi"]
+    assert detail.max_row == 12 and detail.cell(11, 6).value  # rows 2–11: ten findings
+    assert detail.cell(12, 1).value == ("… và 5 phát hiện nữa không vừa trang này (Excel chỉ chứa 12 hàng): toàn bộ "
+                                        "có trong đầu ra JSON (`cchc-xl bulk … --json`).")
+    assert detail.auto_filter.ref == "A1:H12"

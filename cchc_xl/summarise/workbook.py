@@ -60,6 +60,9 @@ class _Writer:
         self.ws.append(cells)
 
 
+EXCEL_ROWS = 1_048_576  # a worksheet's last row
+
+
 class _XmlRows:
     """Rows of plain values written straight as sheet XML into a temporary file, for the sheets
     that grow with the batch (the findings detail, the ranked units). openpyxl spends ~10 µs on
@@ -73,10 +76,26 @@ class _XmlRows:
 
         self.file = tempfile.TemporaryFile()  # constant memory, however large the batch
         self.first_row = self.next_row = first_row
+        self.dropped = 0  # rows past Excel's last one, said in the sheet's last row (see end_note)
+
+    def _room(self) -> int:
+        """Rows still to write before the last one, which end_note keeps for saying what was left out."""
+        return max(0, EXCEL_ROWS - self.next_row)
+
+    def end_note(self, text: str) -> None:
+        """The sheet's last row says how many rows did not fit (a national roll-up's findings can pass
+        Excel's 1,048,576 rows, and Excel refuses such a sheet: "repairs" it, dropping the rows)."""
+        if self.dropped:
+            r = self.next_row
+            self.next_row = r + 1
+            self.file.write("".join([f'<row r="{r}">', *cells_xml([text], r), "</row>"]).encode("utf-8", "replace"))
 
     def row(self, values, height: float | None = None, styles: dict[int, int] | None = None) -> None:
         """``height``: the row's height in points; ``styles``: column → a cell style id the
         workbook's stylesheet holds (see _Writer.style_id)."""
+        if not self._room():
+            self.dropped += 1
+            return
         r = self.next_row
         self.next_row = r + 1
         parts = [f'<row r="{r}">' if height is None else f'<row r="{r}" ht="{height:.16g}" customHeight="1">']
@@ -86,6 +105,9 @@ class _XmlRows:
 
     def written(self, row_xml: str) -> None:
         """A row made by cells_xml for this row number (the next one)."""
+        if not self._room():
+            self.dropped += 1
+            return
         self.next_row += 1
         self.file.write(row_xml.encode("utf-8", "replace"))
 
@@ -93,6 +115,10 @@ class _XmlRows:
         """Rows of texts (each: the texts of columns A, B, … already made fit by _xml; an empty one
         is left out), as row() writes them: the findings detail's thousands of rows, in the main
         process, without row()'s test of every value's type, one write for them all."""
+        room = self._room()
+        if len(rows) > room:
+            self.dropped += len(rows) - room
+            rows = rows[:room]
         r = self.next_row
         parts = []
         for cells in rows:
@@ -369,6 +395,9 @@ class SummaryWriter:
         from ..write.atomic import write_atomically
 
         self.prepare()
+        self.detail_xml.end_note(f"… và {self.detail_xml.dropped:,} phát hiện nữa không vừa trang này (Excel chỉ chứa "
+                                 f"{EXCEL_ROWS:,} hàng): toàn bộ có trong đầu ra JSON (`cchc-xl bulk … --json`)."
+                                 .replace(",", "."))
         self.detail.auto_filter.ref = f"A1:H{max(self.detail_xml.last_row, 2)}"
         self._write_summary_sheet(outcome.records)
         self._write_criteria_sheet(outcome.criteria_stats)
