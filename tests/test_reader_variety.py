@@ -1245,3 +1245,29 @@ def test_the_place_and_date_line_typed_in_figures(tmp_path, typed):
         ws["A2"], ws["D2"] = "Số: 86/BC-UBND", typed
     meta = read_workbook(edited_example(tmp_path, "ngay.xlsx", edit)).meta
     assert meta["report_date"] == dt.date(2023, 6, 26) and meta["place"] == "Ngọc Kỳ"
+
+
+def test_a_two_row_header_under_another_group_word_and_retyped_at_each_page(tmp_path):
+    """"Điểm số" merged over "Điểm tối đa | Điểm tự đánh giá" (joined, "Điểm số Điểm tối đa" named
+    no column), and at each page break the header typed again with "Số điểm" for "Điểm số": its
+    upper row, "Nội dung | Số điểm | Giải trình", is none of the header's rows as typed, and names
+    one core column only (the explanation's "Giải trình" now counts too): missing-code at each page."""
+    def edit(ws):
+        for row in range(18, ws.max_row + 1):
+            code = ws.cell(row, 1).value
+            if code is not None:
+                ws.cell(row, 2).value = f"{code}. {ws.cell(row, 2).value}"
+        ws.delete_cols(1)
+        for at, group in ((100, "Số điểm"), (60, "Số điểm"), (30, "Số điểm"), (17, "Điểm số")):
+            ws.insert_rows(at, 2)
+            for col, (top, bottom) in enumerate([("Nội dung", None), (group, "Điểm tối đa"),
+                                                 (None, "Điểm tự đánh giá"), ("Giải trình", None)], start=1):
+                ws.cell(at, col, top)
+                ws.cell(at + 1, col, bottom)
+            ws.merge_cells(start_row=at, start_column=2, end_row=at, end_column=3)
+    path = edited_example(tmp_path, "retyped_headers.xlsx", edit)
+    result = check_file(path)
+    assert result.error is None
+    assert totals(path) == (Decimal(100), Decimal("73.2"), Decimal(24))
+    assert len(result.assessment.criteria) == 105
+    assert sorted(f.code for f in result.findings) == sorted(code for code, _ in BASE_FINDINGS)

@@ -181,13 +181,15 @@ def _infer_code_column(sheet: SheetGrid, row: int, roles: dict[str, list[int]]) 
 
 
 def _joined(above: str, below: str) -> str:
-    """A column's header over two rows as one text. "Điểm" merged over "Điểm tối đa | Điểm tự đánh
-    giá" names each column by the lower text alone ("Điểm Điểm tối đa" named no role)."""
+    """A column's header over two rows as one text ("Điểm" over "Tối đa": "Điểm Tối đa"), or the
+    lower text alone when only it names a column: "Điểm" or "Điểm số" merged over "Điểm tối đa |
+    Điểm tự đánh giá" ("Điểm Điểm tối đa" named no role, and the table was "thiếu cột")."""
     if not above or above == below:
         return below or above
     if not below:
         return above
-    return below if fold(below).startswith(fold(above)) else f"{above} {below}"
+    joined = f"{above} {below}"
+    return below if role_of(joined) is None and role_of(below) is not None else joined
 
 
 def _header_at(sheet: SheetGrid, row: int, merged: MergeIndex, needed) -> tuple[Header | None, dict]:

@@ -24,7 +24,9 @@ from .meta import read_meta
 __all__ = ["parse_workbook", "build_tree", "read_meta", "normalise_code", "find_header"]
 
 _COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?$")
-_CORE_ROLES = ("code", "name", "max", "self")
+# the table's columns whose header words, in two cells of a row, make it a repeated header: the
+# explanation too ("Nội dung | Số điểm | | Giải trình" over a two-row header names one other only)
+_HEADER_ROLES = ("code", "name", "max", "self", "explanation", "appraised")
 
 
 @lru_cache(maxsize=4096)  # the same STT texts ("1.1", "I") come back in every workbook of a batch
@@ -370,7 +372,7 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
     col_expl = columns.get("explanation")
     col_comment = columns.get("appraisal_comment")
     col_max, col_self, col_appraised = columns["max"], columns["self"], columns.get("appraised")
-    core_columns = list(dict.fromkeys(columns[r] for r in _CORE_ROLES if r in columns))
+    core_columns = list(dict.fromkeys(columns[r] for r in _HEADER_ROLES if r in columns))
     repeated = header_lines(rows, header_row)
     # no STT column, or an empty one: the codes are read from the start of the names, and a
     # finding about a code points at the name cell, where the code is written
