@@ -1271,3 +1271,20 @@ def test_a_two_row_header_under_another_group_word_and_retyped_at_each_page(tmp_
     assert totals(path) == (Decimal(100), Decimal("73.2"), Decimal(24))
     assert len(result.assessment.criteria) == 105
     assert sorted(f.code for f in result.findings) == sorted(code for code, _ in BASE_FINDINGS)
+
+
+@pytest.mark.parametrize("first, second", [("Phần 1", "Phần 2"), ("Phần thứ nhất", "Phần thứ hai"),
+                                           ("PHẦN THỨ NHẤT", "PHẦN THỨ HAI")])
+def test_parts_numbered_in_figures_or_in_words(tmp_path, first, second):
+    """"Phần 1" was the criterion "1" (its part's 74 points counted again: 159/100, duplicate-code);
+    "Phần thứ hai" was no code at all (missing-code, the part guessed). "Phần" names a part however
+    it is numbered."""
+    def edit(ws):
+        ws.cell(find_row(ws, "I", "I"), 1).value = first
+        ws.cell(find_row(ws, "II", "II"), 1).value = second
+    path = edited_example(tmp_path, "phan.xlsx", edit)
+    result = check_file(path)
+    assert [p.code for p in result.assessment.parts] == ["I", "II"]
+    assert totals(path) == (Decimal(100), Decimal("73.2"), Decimal(24))
+    assert sorted(f.code for f in result.findings) == sorted(code for code, _ in BASE_FINDINGS)
+    assert result.assessment.criteria_set["id"] == "cap_xa_2023"

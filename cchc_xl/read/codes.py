@@ -1,6 +1,6 @@
 """What an STT cell says: a part, a numbered criterion, a letter sub-item, a bullet, or nothing.
 
-Officers number rows in many ways: "I", "I.", "Phần I", "Ⅱ", "A"; "1", "1.", "Lĩnh vực 1",
+Officers number rows in many ways: "I", "I.", "Phần I", "Phần 2", "Phần thứ hai", "Ⅱ", "A"; "1", "1.", "Lĩnh vực 1",
 "Tiêu chí 1"; "1.1", "Chỉ tiêu 1.2"; "1.1.1", "1.1.1.a", "a)", "b."; bullets "-" and "+".
 All are read here, so the table parser only sees normalised codes.
 """
@@ -62,6 +62,13 @@ def _read_code_text(raw: str) -> Code | None:
             # folding keeps the words, so the prefix is the first words of the text
             text = _strip_words(" ".join(text.split()), len(candidate.split()))
             break
+    if word == "phan":  # "Phần 1", "Phần thứ hai": a part, numbered in figures or in words
+        number = _PART_ORDINALS.get(fold(text).rstrip(".:)"))
+        digits = text.rstrip(".):")
+        if number is None and digits.isdigit() and 0 < int(digits) < 40:
+            number = int(digits)
+        if number is not None:
+            return Code("part", _roman(number), word)
     text = text.replace(" ", "").rstrip(".):").lstrip("(")
     if not text:
         return None
@@ -79,6 +86,19 @@ def _read_code_text(raw: str) -> Code | None:
     if _COMMA_CODE.match(lowered):  # "1,1,1": the decimal comma of a Vietnamese Excel, typed as the STT's dot
         return Code("number", lowered.replace(",", "."), word)
     return None
+
+
+_PART_ORDINALS = {"thu nhat": 1, "thu hai": 2, "thu ba": 3, "thu tu": 4, "thu nam": 5, "thu sau": 6, "thu bay": 7,
+                  "thu tam": 8, "thu chin": 9, "thu muoi": 10}
+
+
+def _roman(number: int) -> str:
+    """1 → "I", 4 → "IV", 12 → "XII" (parts are few)."""
+    out = ""
+    for value, letters in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while number >= value:
+            out, number = out + letters, number - value
+    return out
 
 
 # "1.1.Kế hoạch", "I.ĐÁNH GIÁ": a code glued to the name by its dot
