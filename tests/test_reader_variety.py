@@ -1288,3 +1288,22 @@ def test_parts_numbered_in_figures_or_in_words(tmp_path, first, second):
     assert totals(path) == (Decimal(100), Decimal("73.2"), Decimal(24))
     assert sorted(f.code for f in result.findings) == sorted(code for code, _ in BASE_FINDINGS)
     assert result.assessment.criteria_set["id"] == "cap_xa_2023"
+
+
+def test_stt_with_the_slash_of_typed_documents(tmp_path):
+    """"1/", "1.1/", "1.1.1/" (the numbering of typed documents): no code was read, 2 criteria of
+    105, every other row `missing-code`. In the names too ("1/ Công tác…"), and "a/" is a letter."""
+    from cchc_xl.read.codes import read_code, split_code_prefix
+
+    def edit(ws):
+        for row in range(18, ws.max_row + 1):
+            value = ws.cell(row, 1).value
+            if isinstance(value, str) and value[:1].isdigit():
+                ws.cell(row, 1).value = value + "/"
+    path = edited_example(tmp_path, "gach_cheo.xlsx", edit)
+    result = check_file(path)
+    assert len(result.assessment.criteria) == 105 and result.assessment.criteria_set["id"] == "cap_xa_2023"
+    assert totals(path) == (Decimal(100), Decimal("73.2"), Decimal(24))
+    assert sorted(f.code for f in result.findings) == sorted(code for code, _ in BASE_FINDINGS)
+    assert read_code("a/").kind == "letter" and read_code("1/2") is None  # a fraction is no code
+    assert split_code_prefix("1.1/ Kế hoạch CCHC năm")[2] == "Kế hoạch CCHC năm"

@@ -64,12 +64,12 @@ def _read_code_text(raw: str) -> Code | None:
             break
     if word == "phan":  # "Phần 1", "Phần thứ hai": a part, numbered in figures or in words
         number = _PART_ORDINALS.get(fold(text).rstrip(".:)"))
-        digits = text.rstrip(".):")
+        digits = text.rstrip(".):/")
         if number is None and digits.isdigit() and 0 < int(digits) < 40:
             number = int(digits)
         if number is not None:
             return Code("part", _roman(number), word)
-    text = text.replace(" ", "").rstrip(".):").lstrip("(")
+    text = text.replace(" ", "").rstrip(".):/").lstrip("(")  # (“1/”, “1.1/”: the slash of typed documents)
     if not text:
         return None
     upper = text.upper()
@@ -102,7 +102,7 @@ def _roman(number: int) -> str:
 
 
 # "1.1.Kế hoạch", "I.ĐÁNH GIÁ": a code glued to the name by its dot
-_GLUED_PREFIX = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*[.)]|[IVX]+\.)(?=[^\W\d_])")
+_GLUED_PREFIX = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*[.)/]|[IVX]+\.)(?=[^\W\d_])")
 _NAME_SEPARATORS = " .:-–—"
 
 
@@ -120,7 +120,7 @@ def split_code_prefix(text: str) -> tuple[Code, str, str] | None:
         code = read_code(" ".join(tokens[:count]))
         if code is None or code.kind == "bullet" or (count > 1 and not code.word):
             continue
-        marked = last[-1] in ".):"
+        marked = last[-1] in ".):/"
         if code.kind == "letter" and not marked:
             continue
         if code.kind == "part" and not code.word and not marked and not set(code.value) <= set("IVX"):
@@ -181,4 +181,4 @@ def is_list_marker(text: str) -> bool:
     stripped = text.lstrip()
     if stripped[:1] in _BULLETS and stripped[1:2] in (" ", ""):
         return True
-    return bool(re.match(r"^([a-zđ]|\d{1,2})[).]\s", stripped))
+    return bool(re.match(r"^([a-zđ]|\d{1,2})[)./]\s", stripped))
