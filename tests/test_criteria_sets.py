@@ -643,3 +643,34 @@ def test_an_annex_with_an_empty_stt_column_and_wrapped_names_imports_alike(tmp_p
     assert criteria(edited) == published and len(published) == 7
     assert ("II", "1.1", "Ban hành và thực hiện Kế hoạch CCHC hàng năm", Decimal("7.5"), "") in [
         c[:5] for c in criteria(edited)]
+
+
+def test_an_annex_whose_part_rows_are_headings_without_points_imports(tmp_path):
+    """An annex whose part rows are headings merged across the row, no max of their own ("II |
+    ĐÁNH GIÁ TÁC ĐỘNG CỦA CCHC" over B:E): refused, "mục II … chưa có điểm tối đa". A part or a
+    parent with no max takes its children's sum, as a workbook's does; a leaf without one is still
+    refused."""
+    from cchc_xl.criteria_sets.importer import import_table
+    from cchc_xl.criteria_sets.schema import InvalidSet
+
+    from helpers import find_row
+
+    wb = openpyxl.load_workbook(EXAMPLE)
+    ws = wb.worksheets[0]
+    ws.delete_cols(4, 2)  # an official table: STT, name, max
+    for code in ("I", "II"):
+        row = find_row(ws, code, code)
+        ws.cell(row, 3).value = None
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=3)
+    ws.cell(find_row(ws, "I", "1.1"), 3).value = None  # a parent too
+    path = tmp_path / "phu_luc.xlsx"
+    wb.save(path)
+    imported = import_table(path, "pl")
+    maxes = {c.key: c.max for c in imported.criteria}
+    assert maxes["I"] == Decimal(74) and str(maxes["I"]) == "74" and maxes["II"] == Decimal(26)
+    assert maxes["I.1.1"] == Decimal("2.5") and imported.base_max() == Decimal(100)
+    assert imported.problems() == []
+    ws.cell(find_row(ws, "I", "1.1.1"), 3).value = None  # a leaf without its max: no sum to take
+    wb.save(path)
+    with pytest.raises(InvalidSet, match="1.1.1"):
+        import_table(path, "pl")

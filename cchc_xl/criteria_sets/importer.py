@@ -7,6 +7,7 @@ trong tháng 1 hàng năm: 0,2") are guidance of the criterion above, never crit
 """
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from ..errors import CchcError, UnreadableWorkbook
@@ -198,11 +199,24 @@ def import_table(path, set_id: str | None = None, title: str | None = None, leve
         id=set_id or set_id_from(path.stem), title=title or (heading[0] if heading else path.stem), criteria=criteria,
         province=province, level=level or _level(" ".join(heading)), year=year or _year(" ".join(heading)),
         source=path.name, origin=str(path), decision=_decision(" ".join(heading)))
+    _parent_maxes(criteria_set)
     problems = criteria_set.problems()
     if problems and not force:
         raise InvalidSet(f"bảng {path.name} chưa hợp lệ nên chưa lưu ({len(problems)} vấn đề): " + "; ".join(problems)
                          + ". Sửa bảng rồi nhập lại, hoặc dùng --force để vẫn lưu.")
     return criteria_set
+
+
+def _parent_maxes(criteria_set: CriteriaSet) -> None:
+    """A part or parent row with no max of its own (a heading merged across the row, "II | ĐÁNH GIÁ TÁC
+    ĐỘNG CỦA CCHC") takes the sum of its children's, as a workbook's parent does: the annex was
+    refused as "mục II … chưa có điểm tối đa". Children first (they come after their parent)."""
+    for crit in reversed(criteria_set.criteria):
+        if crit.max is None and crit.kind != "penalty":
+            kids = [k for k in criteria_set.children(crit) if k.kind != "penalty"]
+            if kids and all(k.max is not None for k in kids):
+                total = sum((k.max for k in kids), Decimal(0))  # 74, as typed maxes read, not 74.0
+                crit.max = total.quantize(Decimal(1)) if total == total.to_integral_value() else total.normalize()
 
 
 def _rows(sheet: SheetGrid, header, sheet_name: str = "") -> list[SetCriterion]:
