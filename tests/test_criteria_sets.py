@@ -674,3 +674,25 @@ def test_an_annex_whose_part_rows_are_headings_without_points_imports(tmp_path):
     wb.save(path)
     with pytest.raises(InvalidSet, match="1.1.1"):
         import_table(path, "pl")
+
+
+def test_a_word_annex_with_line_breaks_in_its_cells_imports_alike(tmp_path):
+    """Line breaks typed in a Word cell (Shift+Enter: "Điểm" / "tối đa" in the header, a long name on
+    two lines) were dropped: "Điểmtối đa" named no column ("thiếu cột Điểm tối đa"), and names were
+    glued ("Kế hoạch CCHChàng năm")."""
+    from cchc_xl.criteria_sets.importer import import_table
+
+    def criteria(path):
+        return [(c.part, c.code, " ".join(c.name.split()), c.max) for c in import_table(path, "hp").criteria]
+
+    plain = criteria(official_docx(tmp_path / "a.docx"))
+    broken = list(OFFICIAL)
+    broken[3] = ("1.1", "Ban hành và thực hiện Kế hoạch CCHC\nhàng năm", *broken[3][2:])
+    saved = list(HEADERS)
+    try:
+        HEADERS[2] = "Điểm\ntối đa"  # (python-docx writes "\n" as a line break, w:br)
+        path = official_docx(tmp_path / "b.docx", broken)
+    finally:
+        HEADERS[:] = saved
+    assert criteria(path) == plain and len(plain) == len(OFFICIAL)
+    assert ("II", "1.1", "Ban hành và thực hiện Kế hoạch CCHC hàng năm") in [c[:3] for c in plain]

@@ -79,12 +79,26 @@ def _docx_grids(path: Path) -> list[tuple[SheetGrid, int]]:
 
 
 class _Para:
-    """The text of one w:p element (python-docx's Paragraph needs a parent we do not have)."""
+    """The text of one w:p element (python-docx's Paragraph needs a parent we do not have), with its
+    line breaks and tabs: "Điểm" Shift+Enter "tối đa" in a header cell read "Điểmtối đa", no column."""
 
     def __init__(self, p):
         from docx.oxml.ns import qn
 
-        self.text = "".join(t.text or "" for t in p.iter(qn("w:t")))
+        t, br, cr, tab, hyphen = qn("w:t"), qn("w:br"), qn("w:cr"), qn("w:tab"), qn("w:noBreakHyphen")
+        pieces = []
+        for run in p.iter(qn("w:r")):  # (the runs' own children: a w:tab in the paragraph's properties is a tab stop)
+            for node in run:
+                tag = node.tag
+                if tag == t:
+                    pieces.append(node.text or "")
+                elif tag == tab:
+                    pieces.append("\t")
+                elif tag == hyphen:
+                    pieces.append("-")
+                elif tag in (br, cr):
+                    pieces.append("\n")
+        self.text = "".join(pieces)
 
 
 def _grids(path: Path) -> list[tuple[SheetGrid, int | None]]:
