@@ -215,16 +215,21 @@ def report_signature_cells(doc):
     return tuple(holder.tables[1].rows[0].cells)
 
 
-def letterhead_example(tmp_path, name="letterhead.xlsx"):
-    """The example as many officers type it: no label/value block, the ND 30 letterhead and title
-    above the table, one "Label: value" cell, the signature block below the table."""
-    wb = openpyxl.load_workbook(EXAMPLE)
-    ws = wb.worksheets[0]
+def clear_label_block(ws):
+    """The example's rows above the table (its "Tên đơn vị: …" block) emptied, merges and all."""
     for merged in [m for m in ws.merged_cells.ranges if m.min_row <= 16]:
         ws.unmerge_cells(str(merged))
     for row in range(1, 17):
         for col in range(1, 6):
             ws.cell(row, col).value = None
+
+
+def letterhead_example(tmp_path, name="letterhead.xlsx"):
+    """The example as many officers type it: no label/value block, the ND 30 letterhead and title
+    above the table, one "Label: value" cell, the signature block below the table."""
+    wb = openpyxl.load_workbook(EXAMPLE)
+    ws = wb.worksheets[0]
+    clear_label_block(ws)
     ws["A1"] = "UBND HUYỆN TỨ KỲ\nUBND XÃ NGỌC KỲ"
     ws["A3"] = "Số: 86/BC-UBND"
     ws["D1"] = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"

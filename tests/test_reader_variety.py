@@ -19,7 +19,7 @@ from cchc_xl.write.recalc import recalc_file
 
 from bench.absurd_files import (empty_bordered_rows, far_corner_cell, many_merges, overlapping_merges, stray_far_cell,
                                  unclosed_cell_tags)
-from helpers import EXAMPLE, edited_example, find_row, letterhead_example
+from helpers import EXAMPLE, clear_label_block, edited_example, find_row, letterhead_example
 
 HEADER = ["STT", "Lĩnh vực, tiêu chí", "Điểm tối đa", "Điểm tự đánh giá", "Nội dung giải trình"]
 
@@ -1075,24 +1075,31 @@ def test_a_table_read_only_on_a_hidden_sheet_is_said(tmp_path):
     assert not (tmp_path / "bc.docx").exists()
 
 
+def _numbered_names_under_two_row_headers(ws, headers):
+    """The example with its codes typed into the names and no STT column, and a two-row header
+    ("Nội dung | <group> merged over <max>, <self> | Giải trình") inserted at each (row, group, max,
+    self) of ``headers``, from the bottom up: the table's own header at row 17, the others repeats."""
+    for row in range(18, ws.max_row + 1):
+        code = ws.cell(row, 1).value
+        if code is not None:
+            ws.cell(row, 2).value = f"{code}. {ws.cell(row, 2).value}"
+    ws.delete_cols(1)
+    for at, group, maximum, score in headers:
+        ws.insert_rows(at, 2)
+        for col, (top, bottom) in enumerate([("Nội dung", None), (group, maximum), (None, score),
+                                             ("Giải trình", None)], start=1):
+            ws.cell(at, col, top)
+            ws.cell(at + 1, col, bottom)
+        ws.merge_cells(start_row=at, start_column=2, end_row=at, end_column=3)
+
+
 def test_a_two_row_header_repeated_over_codes_typed_into_the_names(tmp_path):
     """No STT column (the codes typed into the names) and a two-row header repeated at each page
     break: its upper row, "Nội dung | Điểm | Giải trình", names one of the table's core columns
     only, and was read as a criterion without a code (`missing-code` "Hàng 49 (“Nội dung”) có
     điểm…" at every page). The header's own rows are now known as they are typed."""
     def edit(ws):
-        for row in range(18, ws.max_row + 1):
-            code = ws.cell(row, 1).value
-            if code is not None:
-                ws.cell(row, 2).value = f"{code}. {ws.cell(row, 2).value}"
-        ws.delete_cols(1)
-        for at in (100, 60, 30, 17):
-            ws.insert_rows(at, 2)
-            for col, (top, bottom) in enumerate([("Nội dung", None), ("Điểm", "Tối đa"), (None, "Tự chấm"),
-                                                 ("Giải trình", None)], start=1):
-                ws.cell(at, col, top)
-                ws.cell(at + 1, col, bottom)
-            ws.merge_cells(start_row=at, start_column=2, end_row=at, end_column=3)
+        _numbered_names_under_two_row_headers(ws, [(at, "Điểm", "Tối đa", "Tự chấm") for at in (100, 60, 30, 17)])
     path = edited_example(tmp_path, "repeated_two_rows.xlsx", edit)
     result = check_file(path)
     assert totals(path) == (Decimal(100), Decimal("73.2"), Decimal(24))
@@ -1215,11 +1222,7 @@ def test_the_unit_under_uy_ban_nhan_dan_beside_the_national_motto(tmp_path):
     motto came between the two lines, so the unit was not read: the report left "Xã ……" and bulk
     ranked the commune under its file name. No title names the unit here."""
     def edit(ws):
-        for merged in [m for m in ws.merged_cells.ranges if m.min_row <= 16]:
-            ws.unmerge_cells(str(merged))
-        for row in range(1, 17):
-            for col in range(1, 6):
-                ws.cell(row, col).value = None
+        clear_label_block(ws)
         ws["A1"], ws["D1"] = "ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
         ws["A2"], ws["D2"] = "XÃ NGỌC KỲ", "Độc lập - Tự do - Hạnh phúc"
         ws["A3"], ws["D3"] = "Số: 86/BC-UBND", "Ngọc Kỳ, ngày 26 tháng 6 năm 2023"
@@ -1236,11 +1239,7 @@ def test_the_place_and_date_line_typed_in_figures(tmp_path, typed):
     """"Ngọc Kỳ, ngày 26/6/2023" (not the ND 30 form, but typed so): neither the report's date nor its
     place was read, and the report left both blank."""
     def edit(ws):
-        for merged in [m for m in ws.merged_cells.ranges if m.min_row <= 16]:
-            ws.unmerge_cells(str(merged))
-        for row in range(1, 17):
-            for col in range(1, 6):
-                ws.cell(row, col).value = None
+        clear_label_block(ws)
         ws["A1"], ws["D1"] = "UBND XÃ NGỌC KỲ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
         ws["A2"], ws["D2"] = "Số: 86/BC-UBND", typed
     meta = read_workbook(edited_example(tmp_path, "ngay.xlsx", edit)).meta
@@ -1253,18 +1252,8 @@ def test_a_two_row_header_under_another_group_word_and_retyped_at_each_page(tmp_
     upper row, "Nội dung | Số điểm | Giải trình", is none of the header's rows as typed, and names
     one core column only (the explanation's "Giải trình" now counts too): missing-code at each page."""
     def edit(ws):
-        for row in range(18, ws.max_row + 1):
-            code = ws.cell(row, 1).value
-            if code is not None:
-                ws.cell(row, 2).value = f"{code}. {ws.cell(row, 2).value}"
-        ws.delete_cols(1)
-        for at, group in ((100, "Số điểm"), (60, "Số điểm"), (30, "Số điểm"), (17, "Điểm số")):
-            ws.insert_rows(at, 2)
-            for col, (top, bottom) in enumerate([("Nội dung", None), (group, "Điểm tối đa"),
-                                                 (None, "Điểm tự đánh giá"), ("Giải trình", None)], start=1):
-                ws.cell(at, col, top)
-                ws.cell(at + 1, col, bottom)
-            ws.merge_cells(start_row=at, start_column=2, end_row=at, end_column=3)
+        _numbered_names_under_two_row_headers(ws, [(at, group, "Điểm tối đa", "Điểm tự đánh giá") for at, group in (
+            (100, "Số điểm"), (60, "Số điểm"), (30, "Số điểm"), (17, "Điểm số"))])
     path = edited_example(tmp_path, "retyped_headers.xlsx", edit)
     result = check_file(path)
     assert result.error is None
