@@ -425,7 +425,17 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
     title_notes: list[tuple[Criterion, str]] = []
     ended = None  # the total row that ends the table
     current_part = "I"  # a table without parts is one implicit part I
-    criterion_ahead = -1  # the next criterion row below the latest "Tổng" row (len(rows): none)
+    criterion_ahead = -1  # the next criterion row below the latest row asked about (len(rows): none)
+
+    def criterion_below(r) -> bool:
+        """A criterion follows row ``r`` (a "Tổng" row, a signature line…): one scan for a run of such
+        rows, not one each."""
+        nonlocal criterion_ahead
+        if r >= criterion_ahead:
+            ahead = next_criterion(rows, r, col_code, col_name, col_max, codes_in_names)
+            criterion_ahead = len(rows) if ahead is None else ahead
+        return criterion_ahead < len(rows)
+
     number_problem = ""  # an STT "1.10" that Excel stored as the number 1.1: said once the row is read
     for r in range(header_row + 1, len(rows)):
         line = rows[r]
@@ -492,10 +502,7 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
                                                      score(r, line, col_max), score(r, line, col_self)))
                 continue
             if kind == "total":
-                if r >= criterion_ahead:  # (one scan for a run of "Tổng" rows, not one each)
-                    ahead = next_criterion(rows, r, col_code, col_name, col_max, codes_in_names)
-                    criterion_ahead = len(rows) if ahead is None else ahead
-                more = criterion_ahead < len(rows)
+                more = criterion_below(r)
                 if assessment.total_row is None or not more:
                     assessment.total_row = r
                     assessment.total_max = score(r, line, col_max)
@@ -508,10 +515,7 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
                 # "TM. ỦY BAN NHÂN DÂN", "NGƯỜI LẬP BIỂU", "…, ngày 26 tháng 6 năm 2023" with no criterion
                 # below: the table ended above (no "Tổng" row closed it); these were notes of the last
                 # criterion, printed in the report's "Nội dung giải trình" column
-                if r >= criterion_ahead:
-                    ahead = next_criterion(rows, r, col_code, col_name, col_max, codes_in_names)
-                    criterion_ahead = len(rows) if ahead is None else ahead
-                if criterion_ahead >= len(rows):
+                if not criterion_below(r):
                     ended = r - 1
                     break
             max_cell, self_cell = score(r, line, col_max), score(r, line, col_self)
@@ -526,10 +530,7 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
                 # words, no number, in the score columns, and no criterion below: the signature block
                 # under a table with no "Tổng" row to end it ("NGƯỜI LẬP BIỂU | TM. ỦY BAN NHÂN DÂN"
                 # was missing-code at each of its rows)
-                if r >= criterion_ahead:
-                    ahead = next_criterion(rows, r, col_code, col_name, col_max, codes_in_names)
-                    criterion_ahead = len(rows) if ahead is None else ahead
-                if criterion_ahead >= len(rows):
+                if not criterion_below(r):
                     continue
             if has_points and not rubric:
                 # points without a code that can be placed: reported, quoting what is written
