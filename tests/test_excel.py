@@ -646,3 +646,40 @@ def test_the_remote_button_writes_into_the_sheet_in_front_not_a_hidden_copy_firs
     score = next(a for a in writes if a["sheet_position"] == 1 and a["start_column"] == 3)  # the officer's
     written = {score["start_row"] + 1 + i: row[0] for i, row in enumerate(score["values"])}
     assert written[find_row(mine, "I", "I")] == 71.2 and written[find_row(mine, "I", "1")] == 14
+
+
+def test_the_remote_button_never_writes_into_a_sheet_it_cannot_see_is_shown(tmp_path, monkeypatch):
+    """xlwings' remote engine (Office Scripts) says neither which sheets are hidden nor has a saved
+    file to ask. The officer's own table has a header the reader does not know, and last period's
+    copy is kept hidden: that copy, the only table found, was checked and written into (its parents'
+    scores and colours), in a sheet the officer does not see. A table on a sheet other than the one
+    in front is now worked on only once that sheet is opened; the same book, opened on it, is fine."""
+    import openpyxl
+
+    from helpers import EXAMPLE
+
+    wb = openpyxl.load_workbook(EXAMPLE)
+    mine = wb.worksheets[0]
+    blank_parents(mine)
+    copy = wb.copy_worksheet(mine)
+    copy.title, copy.sheet_state = "Kỳ trước", "hidden"
+    mine.cell(17, 3).value = "Điểm TĐ"  # a header the reader does not know
+    wb.active = 0
+    path = tmp_path / "an_ky_truoc.xlsx"
+    wb.save(path)
+    alerts = []
+    monkeypatch.setattr(cchc_xl.excel, "_tell", lambda book, text: alerts.append(text))  # the message box
+    for door in (cchc_xl.main, cchc_xl.excel.check, cchc_xl.excel.report):
+        book = remote_book(path)
+        assert door(book) is None
+        assert not [a for a in actions(book) if a["func"] == "setValues"]  # nothing written anywhere
+    assert len(alerts) == 3 and all("trang “Kỳ trước”, không phải trang đang mở" in text for text in alerts)
+    assert "chưa lập báo cáo" in alerts[2] and not list(tmp_path.glob("*.docx"))
+
+    mine.cell(17, 3).value = "Điểm tối đa"  # the header put right: the table in front is the one worked on
+    wb.save(path)
+    book = remote_book(path)
+    outcome = cchc_xl.main(book)
+    assert outcome.plan.sheet == "Tự đánh giá" and outcome.plan.totals.self == Decimal("73.2")
+    assert {a["sheet_position"] for a in actions(book) if a["func"] == "setValues"} >= {0}
+    assert 1 not in {a["sheet_position"] for a in actions(book) if a["func"] == "setValues"}  # never the copy

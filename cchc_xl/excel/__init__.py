@@ -75,14 +75,20 @@ def _assessment(book):
     return assessment
 
 
-def _writable(assessment):
-    """The table the button writes into (scores, colours, notes): never one on a hidden sheet that
-    the officer cannot see being changed, as the file recalc refuses it."""
-    if assessment.sheet_hidden:
-        from ..errors import CchcError
+def _seen(assessment, not_done: str = "chưa ghi gì"):
+    """The table the button works on (writes scores, colours and notes into, or reports) is one the
+    officer can see: never one on a hidden sheet, as the file recalc refuses it; nor, where Excel
+    cannot say which sheets are hidden (xlwings' remote engine on the Office Scripts client, a book
+    never saved), one on a sheet other than the one in front (read.live marks it ``None``)."""
+    from ..errors import CchcError
 
-        raise CchcError(f"bảng tiêu chí chỉ có trên trang ẩn “{assessment.sheet}”, nên chưa ghi gì: hãy hiện trang đó "
+    if assessment.sheet_hidden:
+        raise CchcError(f"bảng tiêu chí chỉ có trên trang ẩn “{assessment.sheet}”, nên {not_done}: hãy hiện trang đó "
                         "(nhấp chuột phải vào tên một trang → Bỏ ẩn / Unhide) rồi bấm lại")
+    if assessment.sheet_hidden is None:
+        raise CchcError(f"bảng tiêu chí ở trang “{assessment.sheet}”, không phải trang đang mở, và Excel không cho biết "
+                        f"trang đó có đang ẩn không, nên {not_done}: hãy mở trang “{assessment.sheet}” (bấm vào tên "
+                        "trang ở dưới cửa sổ) rồi bấm lại")
     return assessment
 
 
@@ -92,7 +98,7 @@ def recalc(book=None):
     from ..write.live import apply_live
     from ..write.plan import plan_recalc
 
-    assessment = _writable(_assessment(book))
+    assessment = _seen(_assessment(book))
     plan = plan_recalc(assessment)
     outcome = apply_live(book, assessment.sheet, plan, assessment)
     if plan.errors == 0:
@@ -125,7 +131,7 @@ def check(book=None):
     from ..write.live import apply_live
     from ..write.plan import plan_recalc
 
-    assessment = _writable(_assessment(book))
+    assessment = _seen(_assessment(book))
     plan = plan_recalc(assessment)
     plan.values.clear()
     return apply_live(book, assessment.sheet, plan, assessment, write_values=False)
@@ -147,7 +153,7 @@ def report(book=None, open_after: bool = True, pdf: bool | None = None):
     if pdf is None:
         pdf = os.environ.get("CCHC_XL_PDF", "").lower() in ("1", "yes", "co", "có") or bool(settings.get("pdf"))
     sign = bool(settings.get("pkcs11")) and pdf  # a token is configured: the PDF is signed as it is made
-    assessment = _assessment(book)
+    assessment = _seen(_assessment(book), "chưa lập báo cáo")
     folder = Path(book.fullname).parent if os.path.isabs(str(book.fullname)) else Path.cwd()
     target = default_output(folder / book.name)
     outcome = render_assessment_report(assessment, target, sign_ready=sign)

@@ -347,7 +347,7 @@ class Assessment:
     total_max: ScoreCell | None = None
     total_self: ScoreCell | None = None
     orphans: list[Criterion] = field(default_factory=list)  # rows with points but no STT
-    sheet_hidden: bool = False
+    sheet_hidden: bool | None = False  # None: the live engine cannot say (see read.live._hidden)
     criteria_set: dict | None = None  # {"id", "title", "agreement"} of the set it follows, when known
     result_in_percent: bool = False
     read_problems: list[tuple[str, Cell | None, str]] = field(default_factory=list)

@@ -17,7 +17,7 @@ class SheetGrid:
     formula_no_value: set[tuple[int, int]] = field(default_factory=set)
     formulas: set[tuple[int, int]] = field(default_factory=set)  # cells known to hold a formula
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # cached error values: "#REF!"
-    hidden: bool = False  # a hidden (or very hidden) sheet
+    hidden: bool | None = False  # a hidden (or very hidden) sheet; None: not known (see read.live._hidden)
     stray: list[str] = field(default_factory=list)  # far cells left unread (sparse reader)
 
     def value(self, row: int, col: int):

@@ -94,6 +94,7 @@ def read_sheet(sheet) -> SheetGrid:
 def read_book(book) -> WorkbookGrid:
     saved = saved_layout(book)
     on_disk = {s.name: s for s in saved.sheets} if saved else {}
+    active = _active_sheet(book)
     sheets = []
     for sheet in book.sheets:
         if sheet.name in SKIP_SHEETS:
@@ -103,10 +104,10 @@ def read_book(book) -> WorkbookGrid:
             # an explanation merged over several criteria belongs to each of them, as in the file
             # read (without the merges the button warned "chưa giải trình" for all but the first)
             grid.merged = still_merged(on_disk[grid.name].merged, grid.rows)
-        grid.hidden = _hidden(sheet, on_disk.get(grid.name))
+        grid.hidden = _hidden(sheet, on_disk.get(grid.name), grid.name == active)
         sheets.append(grid)
     # (the fonts, .VnTime for TCVN3, as the saved file has them: read only when asked)
-    return WorkbookGrid(book.name, sheets, saved.encoding_hint if saved else None, active=_active_sheet(book))
+    return WorkbookGrid(book.name, sheets, saved.encoding_hint if saved else None, active=active)
 
 
 def _active_sheet(book) -> str | None:
@@ -145,14 +146,17 @@ def still_merged(merged, rows) -> list[tuple[int, int, int, int]]:
                        for c in range(c0, min(c1 + 1, len(rows[r]))) if (r, c) != (r0, c0))]
 
 
-def _hidden(sheet, on_disk: SheetGrid | None) -> bool:
+def _hidden(sheet, on_disk: SheetGrid | None, in_front: bool) -> bool | None:
     """A hidden sheet (last period's copy kept out of sight) is not the table to check, as in the
     file read. Excel says it (COM's Visible: -1 shown, 0 hidden, 2 very hidden; other engines a
-    bool); an engine that cannot, the saved file."""
+    bool); an engine that cannot, the saved file; without one, the sheet in front of the officer is
+    shown and another is None: unknown (the button then works on it only once it is opened)."""
     try:
         visible = sheet.visible
     except (NotImplementedError, AttributeError, KeyError):
-        return on_disk.hidden if on_disk is not None else False
+        if on_disk is not None:
+            return on_disk.hidden
+        return False if in_front else None
     return visible is not True and visible != -1
 
 

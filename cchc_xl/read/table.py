@@ -288,11 +288,12 @@ def hidden_table_message(hidden: str, near: dict) -> str:
 def _parts_elsewhere(grid, found, chosen: SheetGrid, assessment: Assessment) -> set[str]:
     """Visible sheets that hold only parts the table read lacks: an officer who put part II on a
     sheet of its own. Its points were left out without a word (a 74-point table, 0 errors); each
-    such part is now an error at its cell. Returns those sheets' names."""
+    such part is now an error at its cell. Returns those sheets' names. (A sheet the live engine
+    cannot say is shown, hidden None, is not accused: it may be last period's hidden copy.)"""
     mine = {part.code for part in assessment.parts}
     split = set()
     for sheet, header in found:
-        if sheet is chosen or sheet.hidden:
+        if sheet is chosen or sheet.hidden is not False:
             continue
         theirs = _parse_table(grid, sheet, header).parts
         if not theirs or any(part.code in mine for part in theirs):
