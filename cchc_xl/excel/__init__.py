@@ -78,8 +78,8 @@ def _assessment(book):
 def _seen(assessment, not_done: str = "chưa ghi gì"):
     """The table the button works on (writes scores, colours and notes into, or reports) is one the
     officer can see: never one on a hidden sheet, as the file recalc refuses it; nor, where Excel
-    cannot say which sheets are hidden (xlwings' remote engine on the Office Scripts client, a book
-    never saved), one on a sheet other than the one in front (read.live marks it ``None``)."""
+    cannot say which sheets are hidden and no saved file tells (xlwings' remote engine on the Office
+    Scripts client), one on a sheet other than the one in front (read.live marks it ``None``)."""
     from ..errors import CchcError
 
     if assessment.sheet_hidden:
