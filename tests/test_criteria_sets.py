@@ -696,3 +696,26 @@ def test_a_word_annex_with_line_breaks_in_its_cells_imports_alike(tmp_path):
         HEADERS[:] = saved
     assert criteria(path) == plain and len(plain) == len(OFFICIAL)
     assert ("II", "1.1", "Ban hành và thực hiện Kế hoạch CCHC hàng năm") in [c[:3] for c in plain]
+
+
+def test_an_annex_without_a_total_row_ends_at_its_signature_block(tmp_path):
+    """An .xlsx annex with no "Tổng" row, signed below the table: the signature lines ("NGƯỜI LẬP
+    BIỂU", the signer's name) became the last criterion's guidance, shown to every officer who
+    fills a workbook made from the set. The table ends at the signature block, as the reader's does."""
+    from cchc_xl.criteria_sets.importer import import_table
+
+    wb = openpyxl.load_workbook(EXAMPLE)
+    ws = wb.worksheets[0]
+    ws.delete_cols(4, 2)  # an official table: STT, name, max
+    ws.delete_rows(ws.max_row)  # no "Tổng" row
+    last = ws.max_row
+    for offset, (left, right) in enumerate([(None, "Hải Dương, ngày 10 tháng 3 năm 2023"),
+                                            ("NGƯỜI LẬP BIỂU", "TM. ỦY BAN NHÂN DÂN"), (None, "CHỦ TỊCH"),
+                                            ("Nguyễn Văn An", "Trần Văn Bình")]):
+        ws.cell(last + 2 + offset, 2, left)
+        ws.cell(last + 2 + offset, 3, right)
+    path = tmp_path / "phu_luc_ky.xlsx"
+    wb.save(path)
+    imported = import_table(path, "pl")
+    assert len(imported.criteria) == 105 and imported.base_max() == 100
+    assert imported.criteria[-1].key == "II.3" and imported.criteria[-1].guidance == ""

@@ -14,8 +14,8 @@ from ..errors import CchcError, UnreadableWorkbook
 from ..read.codes import Code, read_code, split_code_prefix
 from ..read.grid import SheetGrid
 from ..read.headers import MergeIndex, find_header, missing_message
-from ..read.table import (codes_only_in_names, header_lines, is_column_numbers, is_repeated_header, name_goes_on,
-                          next_criterion, tenth_sibling, total_kind)
+from ..read.table import (codes_only_in_names, header_lines, is_column_numbers, is_repeated_header,
+                          is_signature_block, name_goes_on, next_criterion, tenth_sibling, total_kind)
 from ..read.package import MEMBER_DAMAGE, vet_word_file
 from ..text import NotANumber, clean_text, fold, parse_score
 from .schema import CriteriaSet, InvalidSet, SetCriterion, guess_kind
@@ -283,12 +283,14 @@ def _rows(sheet: SheetGrid, header, sheet_name: str = "") -> list[SetCriterion]:
             kind = total_kind(name)
             if kind == "subtotal":  # "Tổng phần I"
                 continue
-            if kind == "total" and last is not None:
-                if r >= criterion_ahead:  # one scan for a run of "Tổng" rows
+            # the total row, or with none, the signature block ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"…, as the
+            # reader ends a table there): nothing below it is a criterion, nor guidance of the last one
+            if last is not None and (kind == "total" or (code is None and is_signature_block(line))):
+                if r >= criterion_ahead:  # one scan for a run of such rows
                     ahead = next_criterion(sheet.rows, r, col_code, col_name, col_max, codes_in_names)
                     criterion_ahead = sheet.height if ahead is None else ahead
                 if criterion_ahead >= sheet.height:
-                    break  # the total row: nothing below it is a criterion
+                    break
             if last is not None and r == last_line + 1 and cell(col_max) in (None, "") and name_goes_on(last.name, name):
                 last.name = f"{last.name} {name}"  # the name wrapped onto this row (see name_goes_on)
                 last.guidance = "\n".join(t for t in (last.guidance, guidance) if t)
