@@ -86,14 +86,13 @@ class _XmlRows:
         """The sheet's last row says how many rows did not fit (a national roll-up's findings can pass
         Excel's 1,048,576 rows, and Excel refuses such a sheet: "repairs" it, dropping the rows)."""
         if self.dropped:
-            r = self.next_row
-            self.next_row = r + 1
-            self.file.write("".join([f'<row r="{r}">', *cells_xml([text], r), "</row>"]).encode("utf-8", "replace"))
+            self.row([text], room_kept=False)
 
-    def row(self, values, height: float | None = None, styles: dict[int, int] | None = None) -> None:
+    def row(self, values, height: float | None = None, styles: dict[int, int] | None = None,
+            room_kept: bool = True) -> None:
         """``height``: the row's height in points; ``styles``: column → a cell style id the
-        workbook's stylesheet holds (see _Writer.style_id)."""
-        if not self._room():
+        workbook's stylesheet holds (see _Writer.style_id); ``room_kept=False``: the last row itself."""
+        if room_kept and not self._room():
             self.dropped += 1
             return
         r = self.next_row
