@@ -719,3 +719,21 @@ def test_an_annex_without_a_total_row_ends_at_its_signature_block(tmp_path):
     imported = import_table(path, "pl")
     assert len(imported.criteria) == 105 and imported.base_max() == 100
     assert imported.criteria[-1].key == "II.3" and imported.criteria[-1].guidance == ""
+
+
+def test_an_annex_with_its_parts_in_lower_case_roman(tmp_path):
+    """"i", "ii" for the parts: "i", read as a letter item with nothing above, was skipped, and part
+    I went missing from the set (its base max 26 of 100)."""
+    from cchc_xl.criteria_sets.importer import import_table
+
+    from helpers import find_row
+
+    wb = openpyxl.load_workbook(EXAMPLE)
+    ws = wb.worksheets[0]
+    ws.cell(find_row(ws, "I", "I"), 1).value = "i"
+    ws.cell(find_row(ws, "II", "II"), 1).value = "ii"
+    ws.delete_cols(4, 2)  # an official table: STT, name, max
+    path = tmp_path / "la_ma_thuong.xlsx"
+    wb.save(path)
+    imported = import_table(path, "pl")
+    assert [c.key for c in imported.criteria if c.is_part] == ["I", "II"] and imported.base_max() == 100

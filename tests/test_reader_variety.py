@@ -1263,11 +1263,12 @@ def test_a_two_row_header_under_another_group_word_and_retyped_at_each_page(tmp_
 
 
 @pytest.mark.parametrize("first, second", [("Phần 1", "Phần 2"), ("Phần thứ nhất", "Phần thứ hai"),
-                                           ("PHẦN THỨ NHẤT", "PHẦN THỨ HAI")])
+                                           ("PHẦN THỨ NHẤT", "PHẦN THỨ HAI"), ("i", "ii")])
 def test_parts_numbered_in_figures_or_in_words(tmp_path, first, second):
     """"Phần 1" was the criterion "1" (its part's 74 points counted again: 159/100, duplicate-code);
     "Phần thứ hai" was no code at all (missing-code, the part guessed). "Phần" names a part however
-    it is numbered."""
+    it is numbered. Roman parts in lower case: "ii" was part II, but "i" a letter item with nothing
+    above it (missing-code)."""
     def edit(ws):
         ws.cell(find_row(ws, "I", "I"), 1).value = first
         ws.cell(find_row(ws, "II", "II"), 1).value = second

@@ -15,7 +15,8 @@ from ..read.codes import Code, read_code, split_code_prefix
 from ..read.grid import SheetGrid
 from ..read.headers import MergeIndex, find_header, missing_message
 from ..read.table import (codes_only_in_names, header_lines, is_column_numbers, is_repeated_header,
-                          is_signature_block, name_goes_on, next_criterion, tenth_sibling, total_kind)
+                          is_signature_block, name_goes_on, next_criterion, opening_part, tenth_sibling,
+                          total_kind)
 from ..read.package import MEMBER_DAMAGE, vet_word_file
 from ..text import NotANumber, clean_text, fold, parse_score
 from .schema import CriteriaSet, InvalidSet, SetCriterion, guess_kind
@@ -300,11 +301,15 @@ def _rows(sheet: SheetGrid, header, sheet_name: str = "") -> list[SetCriterion]:
             if last is not None and text:  # a scoring option or a note: guidance of the criterion above
                 last.guidance = "\n".join(t for t in (last.guidance, text) if t)
             continue
+        if code.kind == "letter" and last is None:
+            code = opening_part(code)  # "i" opening the table: part I, as the reader reads it
+            if code is None:
+                continue
         value = code.value
         if code.kind == "part":
             part = value
         elif code.kind == "letter":
-            if last is None or last.is_part:
+            if last.is_part:
                 continue
             value = f"{last.code}.{value}"
         if not part:

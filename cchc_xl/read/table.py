@@ -170,6 +170,12 @@ def is_signature_block(line) -> bool:
     return False
 
 
+def opening_part(code: Code) -> Code | None:
+    """The letter code of a table's first row as a part: "i" is part I typed in lower case (the next,
+    "ii", reads as a part already), not a letter item with nothing above it; another letter is none."""
+    return Code("part", "I", code.word) if code.value == "i" else None
+
+
 def name_goes_on(name: str, text: str) -> bool:
     """``text``, on the row below a criterion (no STT, no points), is the rest of its name: it starts
     in lower case and the name does not end a sentence ("Xử lý các vấn đề" / "phát hiện qua kiểm tra",
@@ -484,8 +490,8 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
                         f"Hãy định dạng cột STT là Văn bản (Text) rồi gõ lại “{tenth}”.")
                     code, written = Code("number", tenth), tenth
         if code is not None and code.kind == "letter":
-            if last_number is None:
-                code = None
+            if last_number is None:  # nothing above for it to belong to: no code, but an opening "i"
+                code = opening_part(code) if last is None else None
             else:
                 code = Code("number", f"{last_number.code}.{code.value}", code.word)
         if code is not None and code.kind == "number" and code.word and "." not in code.value:
