@@ -1297,3 +1297,17 @@ def test_stt_with_the_slash_of_typed_documents(tmp_path):
     assert sorted(f.code for f in result.findings) == sorted(code for code, _ in BASE_FINDINGS)
     assert read_code("a/").kind == "letter" and read_code("1/2") is None  # a fraction is no code
     assert split_code_prefix("1.1/ Kế hoạch CCHC năm")[2] == "Kế hoạch CCHC năm"
+
+
+@pytest.mark.parametrize("score, explanation", [("Số điểm tự đánh giá", "Nội dung diễn giải"),
+                                                ("Kết quả tự chấm", "Lý do trừ điểm"), ("Điểm tự chấm", "Diễn giải")])
+def test_more_of_the_headers_officers_write(tmp_path, score, explanation):
+    """"Nội dung diễn giải" was read as a second name column ("Nội dung …"), "Diễn giải" and "Lý do trừ
+    điểm" as nothing: the explanations were not read, every deduction was `missing-explanation` and
+    the report's explanation column empty. "Số điểm tự đánh giá", "Kết quả tự chấm" named no column."""
+    def edit(ws):
+        ws.cell(17, 4).value, ws.cell(17, 5).value = score, explanation
+    path = edited_example(tmp_path, "tieu_de.xlsx", edit)
+    result = check_file(path)
+    assert result.assessment.columns["self"] == 3 and result.assessment.columns["explanation"] == 4
+    assert sorted(f.code for f in result.findings) == sorted(code for code, _ in BASE_FINDINGS)
