@@ -14,9 +14,9 @@ from ..errors import CchcError, UnreadableWorkbook
 from ..read.codes import Code, read_code, split_code_prefix
 from ..read.grid import SheetGrid
 from ..read.headers import MergeIndex, find_header, missing_message
-from ..read.table import (codes_only_in_names, header_lines, is_column_numbers, is_repeated_header,
-                          is_signature_block, name_goes_on, next_criterion, opening_part, tenth_sibling,
-                          total_kind)
+from ..read.table import (header_lines, is_column_numbers, is_repeated_header,
+                          is_signature_block, name_goes_on, next_criterion, numbered_in_names, opening_part,
+                          tenth_sibling, total_kind)
 from ..read.package import MEMBER_DAMAGE, vet_word_file
 from ..text import NotANumber, clean_text, fold, parse_score
 from .schema import CriteriaSet, InvalidSet, SetCriterion, guess_kind
@@ -165,8 +165,7 @@ def _parts_on_later_sheets(later, first_name: str, criteria: list[SetCriterion])
 def _first_part(grid: SheetGrid, header) -> str | None:
     """The part the table below the header starts with, or None when its first code is not a part."""
     col_code, col_name = header.columns["code"], header.columns.get("name")
-    in_names = col_name is not None and (
-        col_code == col_name or codes_only_in_names(grid.rows, header.row, col_code, col_name))
+    in_names = numbered_in_names(grid.rows, header.row, col_code, col_name)
     for line in grid.rows[header.row + 1:]:
         if in_names:  # the code starts the name
             name = clean_text(line[col_name]) if col_name < len(line) else ""
@@ -247,9 +246,7 @@ def _rows(sheet: SheetGrid, header, sheet_name: str = "") -> list[SetCriterion]:
     width = max(columns.values()) + 1
     core_columns = list(dict.fromkeys(col for col in (col_code, col_name, col_max) if col is not None))
     repeated = header_lines(sheet.rows, header.row)
-    # no STT column, or an empty one beside the names: "1.1. Kế hoạch CCHC năm", the code starts the name
-    codes_in_names = col_name is not None and (
-        col_code == col_name or codes_only_in_names(sheet.rows, header.row, col_code, col_name))
+    codes_in_names = numbered_in_names(sheet.rows, header.row, col_code, col_name)
     last_line = -1  # the row the latest criterion's name ends on
     for r in range(header.row + 1, sheet.height):
         line = sheet.rows[r]

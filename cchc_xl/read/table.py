@@ -204,10 +204,15 @@ def _is_title(line) -> bool:
     return len(letters) >= 12 and all(ch.isupper() for ch in letters)
 
 
-def codes_only_in_names(rows, header_row: int, col_code: int, col_name: int) -> bool:
-    """The STT column is empty all the way down while names start with codes ("1.1. Kế hoạch
-    CCHC năm"): the officer typed the numbering into the names. A table that uses its STT
-    column stops this at its first row."""
+def numbered_in_names(rows, header_row: int, col_code: int, col_name: int | None) -> bool:
+    """The codes are read from the start of the names ("1.1. Kế hoạch CCHC năm"): the table has no
+    STT column (the names' column stands for it), or its STT column is empty all the way down while
+    names start with codes, the officer having typed the numbering into them. A table that uses its
+    STT column stops this at its first row."""
+    if col_name is None:
+        return False
+    if col_code == col_name:
+        return True
     prefixed = 0
     for line in rows[header_row + 1:]:
         if is_column_numbers(line, col_name if col_name < len(line) else None):
@@ -383,8 +388,7 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
     repeated = header_lines(rows, header_row)
     # no STT column, or an empty one: the codes are read from the start of the names, and a
     # finding about a code points at the name cell, where the code is written
-    codes_in_names = col_name is not None and (
-        col_code == col_name or codes_only_in_names(rows, header_row, col_code, col_name))
+    codes_in_names = numbered_in_names(rows, header_row, col_code, col_name)
     code_at = col_name if codes_in_names else col_code
     table_columns = TableColumns(name, code_at, col_name, col_expl)
     orphan_columns = TableColumns(name, code_at, col_name)  # a row without a code explains nothing
