@@ -721,6 +721,26 @@ def test_an_annex_without_a_total_row_ends_at_its_signature_block(tmp_path):
     assert imported.criteria[-1].key == "II.3" and imported.criteria[-1].guidance == ""
 
 
+def test_an_annex_guidance_line_like_a_signature_above_the_total_row_is_kept(tmp_path):
+    """The last criterion's guidance "Chủ tịch UBND xã" (who answers for it), alone on a row above the
+    "Tổng" row: it read as the signature block, the annex ended there, and the guidance was lost."""
+    from cchc_xl.criteria_sets.importer import import_table
+
+    from helpers import find_row
+
+    wb = openpyxl.load_workbook(EXAMPLE)
+    ws = wb.worksheets[0]
+    ws.delete_cols(4, 2)  # an official table: STT, name, max
+    last = find_row(ws, "II", "3")
+    ws.insert_rows(last + 1)
+    ws.cell(last + 1, 2, "Chủ tịch UBND xã")
+    path = tmp_path / "phu_luc_chu_tich.xlsx"
+    wb.save(path)
+    imported = import_table(path, "pl")
+    assert len(imported.criteria) == 105 and imported.base_max() == 100
+    assert imported.criteria[-1].key == "II.3" and imported.criteria[-1].guidance == "Chủ tịch UBND xã"
+
+
 def test_an_annex_with_its_parts_in_lower_case_roman(tmp_path):
     """"i", "ii" for the parts: "i", read as a letter item with nothing above, was skipped, and part
     I went missing from the set (its base max 26 of 100)."""

@@ -1216,6 +1216,28 @@ def test_a_signature_block_in_the_text_columns_is_not_a_note_of_the_last_criteri
     assert sorted(f.code for f in check_file(path).findings) == sorted(code for code, _ in BASE_FINDINGS)
 
 
+@pytest.mark.parametrize("note", ["Ngày 15 tháng 3 năm 2023, UBND xã đã ban hành Kế hoạch số 12/KH-UBND",
+                                  "Chủ tịch UBND xã"])
+def test_a_note_like_a_signature_line_above_the_total_row_is_inside_the_table(tmp_path, note):
+    """A note of the last criterion that reads like a line of the signature block (an explanation that
+    opens with its date, "Chủ tịch UBND xã" alone), with the "Tổng" row below it: the table was taken
+    to end there. The total row went unread (recalc would not write it, nor was it checked) and the
+    note went missing from the report."""
+    def edit(ws):
+        last = find_row(ws, "II", "3")
+        ws.insert_rows(last + 1)
+        ws.cell(last + 1, 5, note)
+    path = edited_example(tmp_path, "note_above_total.xlsx", edit)
+    assessment = read_workbook(path)
+    assert assessment.criteria[-1].key == "II.3" and assessment.criteria[-1].notes == [note]
+    assert assessment.total_row == read_workbook(EXAMPLE).total_row + 1
+    assert assessment.total_max.value == Decimal(100)
+    assert sorted(f.code for f in check_file(path).findings) == sorted(code for code, _ in BASE_FINDINGS)
+    recalc_file(path, output=tmp_path / "tinh_lai.xlsx")  # and recalc writes the total there
+    ws = openpyxl.load_workbook(tmp_path / "tinh_lai.xlsx").worksheets[0]
+    assert ws.cell(assessment.total_row + 1, 4).value == 73.2
+
+
 def test_the_unit_under_uy_ban_nhan_dan_beside_the_national_motto(tmp_path):
     """The letterhead of a commune since 2025 (no district above it): "ỦY BAN NHÂN DÂN" in A1, the
     unit's name "XÃ NGỌC KỲ" in A2, the national motto beside them in D1:D2. Read row by row, the

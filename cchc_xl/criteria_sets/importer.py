@@ -16,7 +16,7 @@ from ..read.grid import SheetGrid
 from ..read.headers import MergeIndex, find_header, missing_message
 from ..read.table import (header_lines, is_column_numbers, is_repeated_header,
                           is_signature_block, name_goes_on, next_criterion, numbered_in_names, opening_part,
-                          tenth_sibling, total_kind)
+                          tenth_sibling, total_ahead, total_kind)
 from ..read.package import MEMBER_DAMAGE, vet_word_file
 from ..text import NotANumber, clean_text, fold, parse_score
 from .schema import CriteriaSet, InvalidSet, SetCriterion, guess_kind
@@ -283,7 +283,8 @@ def _rows(sheet: SheetGrid, header, sheet_name: str = "") -> list[SetCriterion]:
                 continue
             # the total row, or with none, the signature block ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"…, as the
             # reader ends a table there): nothing below it is a criterion, nor guidance of the last one
-            if last is not None and (kind == "total" or (code is None and is_signature_block(line))):
+            if last is not None and (kind == "total" or (code is None and is_signature_block(line) and
+                                                         not total_ahead(sheet.rows, r, (col_code, col_name)))):
                 if r >= criterion_ahead:  # one scan for a run of such rows
                     ahead = next_criterion(sheet.rows, r, col_code, col_name, col_max, codes_in_names)
                     criterion_ahead = sheet.height if ahead is None else ahead

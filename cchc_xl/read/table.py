@@ -159,7 +159,9 @@ _SIGNATURE = re.compile(
     r"^(?:nguoi lap(?: bieu)?|(?:pho )?chu tich(?: ubnd(?: xa| phuong| thi tran)?)?|thu truong(?: don vi)?|"
     r"nguoi ky|can bo lap(?: bieu)?|cong chuc lap(?: bieu)?)$|"  # a title line, alone
     r"^\(ky,? (?:ghi ro )?ho ten|"
-    r"^(?:[^,\d]{1,40}, )?ngay\s+\S{0,4}\s*thang\s+\S{0,4}\s*nam\b")  # "Ngọc Kỳ, ngày 26 tháng 6 năm 2023"
+    # "Ngọc Kỳ, ngày 26 tháng 6 năm 2023" ending there ("Ngày 15 tháng 3 năm 2023, UBND xã ban hành…" is an
+    # explanation)
+    r"^(?:[^,\d]{1,40}, )?ngay\s+\S{0,4}\s*thang\s+\S{0,4}\s*nam\s*\S{0,6}$")
 
 
 def is_signature_block(line) -> bool:
@@ -167,6 +169,24 @@ def is_signature_block(line) -> bool:
     for value in line:
         if value.__class__ is str and 3 <= len(value) <= 120 and _SIGNATURE.search(fold(value)):
             return True
+    return False
+
+
+def total_ahead(rows, start: int, columns) -> bool:
+    """The table's "Tổng" row among the next few rows with content below ``start`` (``columns``: where
+    its label may be, the STT's and the name's): a signature-like line above it ("Chủ tịch UBND xã"
+    alone as a note) is inside the table, which goes on to its total."""
+    seen = 0
+    for index in range(start + 1, len(rows)):
+        line = rows[index]
+        if not any(v not in (None, "") for v in line):
+            continue
+        texts = [line[c] for c in columns if c is not None and c < len(line) and line[c].__class__ is str]
+        if texts and total_kind(*texts) == "total":
+            return True
+        seen += 1
+        if seen == 3:
+            return False
     return False
 
 
@@ -524,9 +544,9 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
                 continue
             if code is None and last is not None and is_signature_block(line):
                 # "TM. ỦY BAN NHÂN DÂN", "NGƯỜI LẬP BIỂU", "…, ngày 26 tháng 6 năm 2023" with no criterion
-                # below: the table ended above (no "Tổng" row closed it); these were notes of the last
-                # criterion, printed in the report's "Nội dung giải trình" column
-                if not criterion_below(r):
+                # below, nor its total: the table ended above (no "Tổng" row closed it); these were notes of
+                # the last criterion, printed in the report's "Nội dung giải trình" column
+                if not criterion_below(r) and not total_ahead(rows, r, (col_code, col_name)):
                     ended = r - 1
                     break
             max_cell, self_cell = score(r, line, col_max), score(r, line, col_self)
@@ -541,7 +561,7 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
                 # words, no number, in the score columns, and no criterion below: the signature block
                 # under a table with no "Tổng" row to end it ("NGƯỜI LẬP BIỂU | TM. ỦY BAN NHÂN DÂN"
                 # was missing-code at each of its rows)
-                if not criterion_below(r):
+                if not criterion_below(r) and not total_ahead(rows, r, (col_code, col_name)):
                     continue
             if has_points and not rubric:
                 # points without a code that can be placed: reported, quoting what is written
