@@ -529,6 +529,29 @@ def test_codes_typed_at_the_start_of_the_names(tmp_path, dot, drop_column):
     assert misplaced.cell == ("A21" if drop_column else "B21") and "STT 1.7.1 đặt sai chỗ" in misplaced.message
 
 
+@pytest.mark.parametrize("dash", ["-", "–"])
+def test_names_numbered_with_a_dash_and_a_note_that_opens_with_vi(tmp_path, dash):
+    """Codes typed into the names with a dash ("1.1- Kế hoạch", "II- ĐÁNH GIÁ"): no code was read, every
+    row `missing-code`. And a note under a criterion opening with "Vi phạm" read as a part VI: the
+    criteria below it went under that part, out of the sums."""
+    def edit(ws):
+        for r in range(18, ws.max_row + 1):
+            code, name = ws.cell(r, 1).value, ws.cell(r, 2).value
+            if code is not None and name:
+                ws.cell(r, 2).value, ws.cell(r, 1).value = f"{code}{dash} {name}", None
+        row = _row_named(ws, "Kế hoạch CCHC năm")
+        ws.insert_rows(row + 1)
+        ws.cell(row + 1, 2, "Vi phạm thời hạn ban hành kế hoạch thì không được điểm")
+    path = edited_example(tmp_path, "gach_ngang.xlsx", edit)
+    read = read_workbook(path)
+    assert [c.key for c in read.criteria] == [c.key for c in read_workbook(EXAMPLE).criteria]
+    assert [p.part for p in read.parts] == ["I", "II"]
+    assert next(c for c in read.criteria if c.key == "I.1.1").notes == [
+        "Vi phạm thời hạn ban hành kế hoạch thì không được điểm"]
+    assert totals(path) == (Decimal(100), Decimal("73.2"), Decimal(24))
+    assert sorted(f.code for f in check_file(path).findings) == sorted(code for code, _ in BASE_FINDINGS)
+
+
 def test_recalc_and_report_of_a_table_numbered_in_its_names(tmp_path):
     def edit(ws):
         _codes_into_names(ws, drop_column=True)
@@ -566,6 +589,11 @@ def test_one_row_numbered_in_its_name_is_named_in_the_message(tmp_path, name, co
     ("1.1.1.a) Tiết", ("1.1.1.a", "1.1.1.a)", "Tiết")),
     ("2023 là năm", None), ("100% hồ sơ", None), ("Văn bản số 5", None), ("a bc", None), ("C Hello", None),
     ("Phần mềm một cửa", None), ("1.1", None), ("- ghi chú", None),
+    # a Roman part without its dot is typed in capitals: "Vi phạm…" is no part VI
+    ("Vi phạm quy định về thời hạn", None), ("vi phạm", None), ("IV ĐIỂM TRỪ", ("IV", "IV", "ĐIỂM TRỪ")),
+    # the dash of typed documents after the code
+    ("II- ĐIỀU HÀNH", ("II", "II-", "ĐIỀU HÀNH")), ("II-ĐIỀU HÀNH", ("II", "II-", "ĐIỀU HÀNH")),
+    ("1.2- Ban hành", ("1.2", "1.2-", "Ban hành")), ("1-Ban hành", ("1", "1-", "Ban hành")), ("1-2 lần", None),
 ])
 def test_what_counts_as_a_code_at_the_start_of_a_name(name, expected):
     from cchc_xl.read.codes import split_code_prefix

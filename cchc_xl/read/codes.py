@@ -69,7 +69,8 @@ def _read_code_text(raw: str) -> Code | None:
             number = int(digits)
         if number is not None:
             return Code("part", _roman(number), word)
-    text = text.replace(" ", "").rstrip(".):/").lstrip("(")  # (“1/”, “1.1/”: the slash of typed documents)
+    # (“1/”, “1.1/”: the slash of typed documents; “1-”, “II–”: the dash before a name)
+    text = text.replace(" ", "").rstrip(".):/-–").lstrip("(")
     if not text:
         return None
     upper = text.upper()
@@ -102,7 +103,7 @@ def _roman(number: int) -> str:
 
 
 # "1.1.Kế hoạch", "I.ĐÁNH GIÁ": a code glued to the name by its dot
-_GLUED_PREFIX = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*[.)/]|[IVX]+\.)(?=[^\W\d_])")
+_GLUED_PREFIX = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*[.)/\-–]|[IVX]+[.\-–])(?=[^\W\d_])")
 _NAME_SEPARATORS = " .:-–—"
 
 
@@ -111,8 +112,8 @@ def split_code_prefix(text: str) -> tuple[Code, str, str] | None:
     """A code written at the start of a name, for tables that keep no STT column (or leave it
     empty): "1.1. Kế hoạch CCHC năm" → (1.1, "1.1.", "Kế hoạch CCHC năm"); "Tiêu chí 2: …",
     "I ĐÁNH GIÁ …", "a) …". None when the name does not start with a code, or is nothing else.
-    A lone letter needs its "." or ")" and a Roman part without one is I, V, X only, so a name's
-    first word is never taken for a code."""
+    A lone letter needs its "." or ")" and a Roman part without one is I, V, X only, in capitals, so a
+    name's first word is never taken for a code ("Vi phạm…", "Xi măng…" are no parts VI, XI)."""
     head = text.strip()
     tokens = head.split(None, 5)
     for count in range(min(5, len(tokens) - 1), 0, -1):  # the longest prefix first: "Tiêu chí thành phần 1"
@@ -120,10 +121,11 @@ def split_code_prefix(text: str) -> tuple[Code, str, str] | None:
         code = read_code(" ".join(tokens[:count]))
         if code is None or code.kind == "bullet" or (count > 1 and not code.word):
             continue
-        marked = last[-1] in ".):/"
+        marked = last[-1] in ".):/-–"
         if code.kind == "letter" and not marked:
             continue
-        if code.kind == "part" and not code.word and not marked and not set(code.value) <= set("IVX"):
+        if code.kind == "part" and not code.word and not marked and (
+                not set(code.value) <= set("IVX") or not last.isupper()):
             continue
         if code.kind == "number" and any(len(piece) > 2 for piece in code.value.split(".")):
             continue  # "2023 …", "100 …": a year or a count, not an STT
