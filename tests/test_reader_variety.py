@@ -628,6 +628,28 @@ def test_total_rows_as_officers_label_them(tmp_path, label):
     assert total.criterion == "Tổng" and "Dòng Tổng ghi 70 điểm tự đánh giá" in total.message
 
 
+@pytest.mark.parametrize("part, code", [("I", "1.1"), ("II", "3")])
+def test_a_note_that_counts_things_is_no_total_row(tmp_path, part, code):
+    """"Tổng số hồ sơ tiếp nhận: 120, …" typed on a row under a criterion read as a "Tổng" row: the
+    note went missing from the report, and under the last criterion the table ended there, its real
+    total row unread (recalc did not write it). "Tổng số" is the total when points follow, or nothing."""
+    note = "Tổng số hồ sơ tiếp nhận: 120, đã giải quyết đúng hạn 118"
+
+    def edit(ws):
+        row = find_row(ws, part, code)
+        ws.insert_rows(row + 1)
+        ws.cell(row + 1, 2).value = note
+    path = edited_example(tmp_path, "tong_so_ho_so.xlsx", edit)
+    assessment = read_workbook(path)
+    assert next(c for c in assessment.criteria if c.key == f"{part}.{code}").notes == [note]
+    assert assessment.total_row == openpyxl.load_workbook(path).worksheets[0].max_row - 1
+    assert totals(path) == (Decimal(100), Decimal("73.2"), Decimal(24))
+    assert sorted(f.code for f in check_file(path).findings) == sorted(c for c, _ in BASE_FINDINGS)
+    from cchc_xl.read.table import total_kind
+    assert [total_kind(label) for label in ("Tổng số", "Tổng số: 100", "TỔNG SỐ ĐIỂM TỰ ĐÁNH GIÁ", "Tổng số I + II",
+                                            "Tổng số TTHC", "Tổng số: 5 hồ sơ")] == ["total"] * 4 + [None] * 2
+
+
 def test_a_total_typed_above_the_table_and_a_row_named_cong_tac(tmp_path):
     """The total on top, right under the header, is the total (it ended the table before any
     criterion); "Công tác …" without STT is a criterion missing its code, not "Cộng"."""

@@ -40,6 +40,7 @@ _PARENTHESES = re.compile(r"\([^()]*\)")  # innermost only: "\([^)]*\)" scanned 
 # "phần"/"mục" make it a part's subtotal ("Tổng phần I", "Cộng mục II")
 _TOTAL_NEXT = {"cong", "diem", "so", "chung"}
 _SUBTOTAL_NEXT = {"phan", "muc"}
+_ROMAN_LETTERS = set("ivxlc")  # (a label's words are lower-cased)
 
 
 def _label_words(text: str) -> list[str]:
@@ -65,6 +66,9 @@ def total_kind(*texts: str) -> str | None:
             return "total"
         if following in _SUBTOTAL_NEXT:
             return "subtotal"
+        if following == "so" and fold(next((w for w in lowered[2:] if w.isalpha() and not set(w) <= _ROMAN_LETTERS),
+                                           "diem")) != "diem":
+            continue  # "Tổng số hồ sơ tiếp nhận: 120" counts things: a note, not "Tổng số (điểm)", "Tổng số I + II"
         if following in _TOTAL_NEXT or (fold(first) == "tong" and len(" ".join(lowered)) <= 20):
             return "total"
     return None
