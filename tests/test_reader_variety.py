@@ -628,6 +628,22 @@ def test_total_rows_as_officers_label_them(tmp_path, label):
     assert total.criterion == "Tổng" and "Dòng Tổng ghi 70 điểm tự đánh giá" in total.message
 
 
+def test_an_explanation_typed_on_the_row_below_its_criterion(tmp_path):
+    """A deduction explained on the next row of the explanation column (the criterion's own cell left
+    empty, a longer text typed below): the report printed it in "Nội dung giải trình", yet the check
+    said "chưa có nội dung giải trình". It is the criterion's explanation, and goes on its lines."""
+    def edit(ws):
+        row = find_row(ws, "I", "1.6.1")
+        ws.insert_rows(row + 1, 2)
+        ws.cell(row + 1, 5).value, ws.cell(row, 5).value = ws.cell(row, 5).value, None
+        ws.cell(row + 2, 5).value = "Sẽ thực hiện trong quý III."
+    path = edited_example(tmp_path, "giai_trinh_duoi.xlsx", edit)
+    result = check_file(path)
+    crit = next(c for c in result.assessment.criteria if c.key == "I.1.6.1")
+    assert crit.explanation == "Chưa thực hiện\nSẽ thực hiện trong quý III." and crit.notes == []
+    assert sorted(f.code for f in result.findings) == sorted(c for c, _ in BASE_FINDINGS)
+
+
 @pytest.mark.parametrize("part, code", [("I", "1.1"), ("II", "3")])
 def test_a_note_that_counts_things_is_no_total_row(tmp_path, part, code):
     """"Tổng số hồ sơ tiếp nhận: 120, …" typed on a row under a criterion read as a "Tổng" row: the
@@ -1279,7 +1295,8 @@ def test_a_note_like_a_signature_line_above_the_total_row_is_inside_the_table(tm
         ws.cell(last + 1, 5, note)
     path = edited_example(tmp_path, "note_above_total.xlsx", edit)
     assessment = read_workbook(path)
-    assert assessment.criteria[-1].key == "II.3" and assessment.criteria[-1].notes == [note]
+    # (typed in the explanation column under the criterion: the rest of its explanation)
+    assert assessment.criteria[-1].key == "II.3" and assessment.criteria[-1].explanation == note
     assert assessment.total_row == read_workbook(EXAMPLE).total_row + 1
     assert assessment.total_max.value == Decimal(100)
     assert sorted(f.code for f in check_file(path).findings) == sorted(code for code, _ in BASE_FINDINGS)

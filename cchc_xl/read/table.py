@@ -599,12 +599,19 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
                 if rubric and not max_cell.blank:
                     text = f"{text}: {clean_text(line[col_max])}"
                 prefix = f"{written} " if code is not None else ""
-                for piece in (text, explanation):
+                title = _is_title(line)
+                for piece, explains in ((text, False), (explanation, True)):
                     piece = (prefix + piece) if piece and prefix else piece
-                    if piece and piece not in last.notes and piece != last.explanation:
-                        last.notes.append(piece)
-                        if _is_title(line):
-                            title_notes.append((last, piece))
+                    if not piece or piece in last.notes or piece in last.explanation.split("\n"):
+                        continue
+                    if explains and not title:
+                        # the explanation column goes on below the criterion (a longer text typed on the
+                        # next row): its explanation, which a deduction asks for, not a note
+                        last.explanation = f"{last.explanation}\n{piece}" if last.explanation else piece
+                        continue
+                    last.notes.append(piece)
+                    if title:
+                        title_notes.append((last, piece))
             continue
         title_notes = []
         # positional arguments: half the cost of keywords, for every row of every workbook (order
