@@ -645,12 +645,13 @@ def test_an_explanation_typed_on_the_row_below_its_criterion(tmp_path):
 
 
 @pytest.mark.parametrize("part, code", [("I", "1.1"), ("II", "3")])
-def test_a_note_that_counts_things_is_no_total_row(tmp_path, part, code):
-    """"Tổng số hồ sơ tiếp nhận: 120, …" typed on a row under a criterion read as a "Tổng" row: the
-    note went missing from the report, and under the last criterion the table ended there, its real
-    total row unread (recalc did not write it). "Tổng số" is the total when points follow, or nothing."""
-    note = "Tổng số hồ sơ tiếp nhận: 120, đã giải quyết đúng hạn 118"
-
+@pytest.mark.parametrize("note", ["Tổng số hồ sơ tiếp nhận: 120, đã giải quyết đúng hạn 118", "Tổng kết năm 2022",
+                                  "TỔNG HỢP CHUNG", "Tổng cộng có 15 hồ sơ"])
+def test_a_note_that_opens_like_a_total_is_no_total_row(tmp_path, part, code, note):
+    """"Tổng số hồ sơ tiếp nhận: 120, …", "Tổng kết năm 2022" typed on a row under a criterion, no points,
+    read as a "Tổng" row: the note went missing from the report, and under the last criterion the table
+    ended there, its real total row unread (recalc did not write it). "Tổng số" is the total when
+    points follow, or nothing; a row with no points between criteria, or above the total, is a note."""
     def edit(ws):
         row = find_row(ws, part, code)
         ws.insert_rows(row + 1)

@@ -536,6 +536,12 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
                 assessment.subtotals.append(Subtotal(r, _subtotal_part(text or written, current_part), text or written,
                                                      score(r, line, col_max), score(r, line, col_self)))
                 continue
+            if kind == "total" and last is not None and score(r, line, col_max).blank and \
+                    score(r, line, col_self).blank and (criterion_below(r) or total_ahead(rows, r, (col_code, col_name))):
+                # no points, criteria above and criteria or the total below: a note that opens like a total
+                # ("Tổng kết năm 2022", "TỔNG HỢP CHUNG", "Tổng cộng có 15 hồ sơ"), of the criterion above; it
+                # was dropped, and under the last criterion it ended the table, its real total unread
+                kind = None
             if kind == "total":
                 more = criterion_below(r)
                 if assessment.total_row is None or not more:
