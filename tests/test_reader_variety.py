@@ -552,6 +552,24 @@ def test_names_numbered_with_a_dash_and_a_note_that_opens_with_vi(tmp_path, dash
     assert sorted(f.code for f in check_file(path).findings) == sorted(code for code, _ in BASE_FINDINGS)
 
 
+@pytest.mark.parametrize("note", ["2 hồ sơ trễ hạn", "6 tháng đầu năm 2023 chưa kiểm tra", "Mục 3 của kế hoạch",
+                                  "Tiêu chí 1 của huyện đã đạt", "Phần II của báo cáo"])
+def test_a_note_that_opens_with_a_number_in_a_table_numbered_in_its_names(tmp_path, note):
+    """Codes typed into the names, and a note under a criterion opening with a count or a reference
+    ("2 hồ sơ trễ hạn", "Mục 3 của kế hoạch"): it read as criterion 2 or 3 (or part II), the criteria
+    below went under it or were misplaced, and the total fell (59.7 instead of 73.2)."""
+    def edit(ws):
+        _codes_into_names(ws, drop_column=True)
+        row = _row_named(ws, "Kế hoạch CCHC năm", column=1)
+        ws.insert_rows(row + 1)
+        ws.cell(row + 1, 1, note)
+    path = edited_example(tmp_path, "dem_viec.xlsx", edit)
+    read = read_workbook(path)
+    assert _tree(read) == _tree(read_workbook(EXAMPLE))
+    assert next(c for c in read.criteria if c.key == "I.1.1").notes == [note]
+    assert totals(path) == (Decimal(100), Decimal("73.2"), Decimal(24))
+
+
 def test_recalc_and_report_of_a_table_numbered_in_its_names(tmp_path):
     def edit(ws):
         _codes_into_names(ws, drop_column=True)
@@ -594,6 +612,11 @@ def test_one_row_numbered_in_its_name_is_named_in_the_message(tmp_path, name, co
     # the dash of typed documents after the code
     ("II- ĐIỀU HÀNH", ("II", "II-", "ĐIỀU HÀNH")), ("II-ĐIỀU HÀNH", ("II", "II-", "ĐIỀU HÀNH")),
     ("1.2- Ban hành", ("1.2", "1.2-", "Ban hành")), ("1-Ban hành", ("1", "1-", "Ban hành")), ("1-2 lần", None),
+    ("Phần 1 - Chỉ đạo", ("I", "Phần 1", "Chỉ đạo")), ("1 - ban hành", ("1", "1", "ban hành")),
+    # a count or a reference, not a code: a whole number or a worded code, no mark, a name in lower case
+    ("2 hồ sơ trễ hạn", None), ("6 tháng đầu năm 2023", None), ("Mục 3 của kế hoạch", None),
+    ("Phần II của báo cáo", None), ("Tiêu chí 1 của huyện", None), ("1 Kế hoạch", ("1", "1", "Kế hoạch")),
+    ("Tiêu chí 1: tỷ lệ hồ sơ", ("1", "Tiêu chí 1:", "tỷ lệ hồ sơ")),
 ])
 def test_what_counts_as_a_code_at_the_start_of_a_name(name, expected):
     from cchc_xl.read.codes import split_code_prefix

@@ -64,7 +64,7 @@ def _read_code_text(raw: str) -> Code | None:
             break
     if word == "phan":  # "Phần 1", "Phần thứ hai": a part, numbered in figures or in words
         number = _PART_ORDINALS.get(fold(text).rstrip(".:)"))
-        digits = text.rstrip(".):/")
+        digits = text.replace(" ", "").rstrip(".):/-–")
         if number is None and digits.isdigit() and 0 < int(digits) < 40:
             number = int(digits)
         if number is not None:
@@ -113,11 +113,15 @@ def split_code_prefix(text: str) -> tuple[Code, str, str] | None:
     empty): "1.1. Kế hoạch CCHC năm" → (1.1, "1.1.", "Kế hoạch CCHC năm"); "Tiêu chí 2: …",
     "I ĐÁNH GIÁ …", "a) …". None when the name does not start with a code, or is nothing else.
     A lone letter needs its "." or ")" and a Roman part without one is I, V, X only, in capitals, so a
-    name's first word is never taken for a code ("Vi phạm…", "Xi măng…" are no parts VI, XI)."""
+    name's first word is never taken for a code ("Vi phạm…", "Xi măng…" are no parts VI, XI); a whole
+    number or a worded code without a mark after it needs a name that starts with a capital ("2 hồ sơ
+    trễ hạn", "Mục 3 của kế hoạch" are a count and a reference)."""
     head = text.strip()
     tokens = head.split(None, 5)
     for count in range(min(5, len(tokens) - 1), 0, -1):  # the longest prefix first: "Tiêu chí thành phần 1"
         last = tokens[count - 1]
+        if last in ("-", "–", "—"):  # "Phần 1 - Chỉ đạo": the dash is the separator, not the code's
+            continue
         code = read_code(" ".join(tokens[:count]))
         if code is None or code.kind == "bullet" or (count > 1 and not code.word):
             continue
@@ -129,7 +133,10 @@ def split_code_prefix(text: str) -> tuple[Code, str, str] | None:
             continue
         if code.kind == "number" and any(len(piece) > 2 for piece in code.value.split(".")):
             continue  # "2023 …", "100 …": a year or a count, not an STT
-        rest = head.split(None, count)[count].lstrip(_NAME_SEPARATORS).strip()
+        after = head.split(None, count)[count]
+        rest = after.lstrip(_NAME_SEPARATORS).strip()
+        if not marked and after[:1] not in "-–—:" and (code.word or "." not in code.value) and rest[:1].islower():
+            continue  # a count or a reference, not a code: "2 hồ sơ trễ hạn", "Mục 3 của kế hoạch"
         if rest:
             return code, " ".join(tokens[:count]), rest
     glued = _GLUED_PREFIX.match(head)
