@@ -229,6 +229,35 @@ def test_seed_numbers_still_hold():
     assert kinds["II.2"] == kinds["II.3"] == "survey" and kinds["II.1"] == "scored"
 
 
+def test_bonus_and_penalty_parts_no_known_set_names_are_known_by_their_words(tmp_path):
+    """The officer adds "III. ĐIỂM THƯỞNG" and "IV. ĐIỂM TRỪ" below the set's two parts (or follows a
+    province's set not imported): a penalty of -1 with max -2 was scored -2, and said "không được âm;
+    điểm phải từ 0 đến -2"; the bonus part's max counted in the base ("tổng các phần là 102")."""
+    from helpers import edited_example
+
+    def edit(ws):
+        last = ws.max_row  # the "Tổng" row stays last
+        rows = [("III", "ĐIỂM THƯỞNG", 2, 1, None), ("1", "Có sáng kiến CCHC được công nhận", 2, 1, "Sáng kiến số 1"),
+                ("IV", "ĐIỂM TRỪ", None, None, None), ("1", "Để xảy ra vi phạm trong giải quyết TTHC", -2, -1, "1 hồ sơ"),
+                ("2", "Để xảy ra đơn thư khiếu nại vượt cấp (trừ điểm)", 1, 1, "1 đơn")]
+        ws.insert_rows(last, len(rows))
+        for i, row in enumerate(rows):
+            for col, value in enumerate(row, start=1):
+                ws.cell(last + i, col).value = value
+    result = check_file(edited_example(tmp_path, "thuong_tru.xlsx", edit))
+    t = result.assessment.totals()
+    assert (t.max, t.base, t.bonus, t.penalty, t.self) == (Decimal(100), Decimal("73.2"), Decimal(1), Decimal(-1),
+                                                          Decimal("73.2"))
+    by_key = {c.key: c for c in result.assessment.criteria}
+    assert by_key["IV.1"].kind == "penalty" and by_key["IV.1"].computed_self() == Decimal(-1)
+    assert by_key["III.1"].kind == "bonus"
+    # a penalty typed as a positive number (its max "1" is the size of the deduction): said so, at its cell
+    wrong = [f for f in result.findings if f.part == "IV"]
+    assert [(f.code, f.criterion) for f in wrong] == [("negative-score", "2")]
+    assert "là điểm trừ: ghi số âm (từ -1 đến 0), không ghi 1" in wrong[0].message
+    assert not [f for f in result.findings if f.code == "max-sum-mismatch"]
+
+
 def test_bonus_points_may_exceed_the_base(tmp_path, home):
     """A set with a bonus part: the total may go above the base 100, and is stated apart."""
     data = json.loads((ROOT / "workbook_templates" / "cap_xa_2023.json").read_text(encoding="utf-8"))

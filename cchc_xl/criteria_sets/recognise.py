@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..model import Assessment
-from .schema import CriteriaSet
+from .schema import CriteriaSet, guess_kind
 
 FOLLOWS = 0.6  # a workbook at or above this agreement follows the set
 CLEARLY_NOT = 0.5  # checked --against a set it agrees with below this, while another set fits
@@ -49,9 +49,39 @@ def apply_set(assessment: Assessment, criteria_set: CriteriaSet, score: float) -
     assessment.result_in_percent = criteria_set.result == "percent"
 
 
+def kinds_from_words(assessment: Assessment) -> None:
+    """Bonus and penalty points no known set names ("III. ĐIỂM THƯỞNG", "IV. ĐIỂM TRỪ" added to the
+    set, or a province's set not imported): a part's kind from its own words, passed down to its
+    criteria, and a criterion whose max is negative (its bound, "-2") is a penalty. Without them a
+    penalty of -1 with max -2 was scored -2, said "không được âm", and the bonus counted in the base."""
+    for part in assessment.parts:
+        if part.kind is not None:
+            continue
+        kind = guess_kind(part.name, True)
+        if kind in ("bonus", "penalty"):
+            for crit in part.walk():
+                if crit.kind is None:
+                    crit.set_kind(kind, _bound(crit) if kind == "penalty" else None)
+    for crit in assessment.criteria:
+        if crit.kind is None and crit.max.value is not None and crit.max.value < 0:
+            crit.set_kind("penalty", crit.max.value)
+
+
+def _bound(crit) -> Decimal | None:
+    """A penalty's lowest score: its max typed negative ("-2") or as the size of the deduction ("2")."""
+    return -abs(crit.max.value) if crit.max.value is not None else None
+
+
 def annotate(assessment: Assessment, against=None):
     """Find the set the workbook follows (or check the one given: a CriteriaSet, an id, a set's
-    JSON or an official table) and apply it; returns (the set to compare with or None, every known set)."""
+    JSON or an official table) and apply it; returns (the set to compare with or None, every known set).
+    Bonus and penalty parts the set does not name are known by their words (kinds_from_words)."""
+    found = _annotate(assessment, against)
+    kinds_from_words(assessment)
+    return found
+
+
+def _annotate(assessment: Assessment, against):
     from .store import list_sets, load_set
 
     sets = list_sets()
