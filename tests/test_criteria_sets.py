@@ -750,9 +750,11 @@ def test_an_annex_without_a_total_row_ends_at_its_signature_block(tmp_path):
     assert imported.criteria[-1].key == "II.3" and imported.criteria[-1].guidance == ""
 
 
-def test_an_annex_guidance_line_like_a_signature_above_the_total_row_is_kept(tmp_path):
-    """The last criterion's guidance "Chủ tịch UBND xã" (who answers for it), alone on a row above the
-    "Tổng" row: it read as the signature block, the annex ended there, and the guidance was lost."""
+@pytest.mark.parametrize("guidance", ["Chủ tịch UBND xã", "Tổng kết năm 2022"])
+def test_an_annex_guidance_line_like_a_signature_above_the_total_row_is_kept(tmp_path, guidance):
+    """The last criterion's guidance "Chủ tịch UBND xã" (who answers for it), or "Tổng kết năm 2022",
+    alone on a row above the "Tổng" row: it read as the signature block or the total, the annex ended
+    there, and the guidance was lost."""
     from cchc_xl.criteria_sets.importer import import_table
 
     from helpers import find_row
@@ -762,12 +764,12 @@ def test_an_annex_guidance_line_like_a_signature_above_the_total_row_is_kept(tmp
     ws.delete_cols(4, 2)  # an official table: STT, name, max
     last = find_row(ws, "II", "3")
     ws.insert_rows(last + 1)
-    ws.cell(last + 1, 2, "Chủ tịch UBND xã")
+    ws.cell(last + 1, 2, guidance)
     path = tmp_path / "phu_luc_chu_tich.xlsx"
     wb.save(path)
     imported = import_table(path, "pl")
     assert len(imported.criteria) == 105 and imported.base_max() == 100
-    assert imported.criteria[-1].key == "II.3" and imported.criteria[-1].guidance == "Chủ tịch UBND xã"
+    assert imported.criteria[-1].key == "II.3" and imported.criteria[-1].guidance == guidance
 
 
 def test_an_annex_with_its_parts_in_lower_case_roman(tmp_path):

@@ -282,9 +282,11 @@ def _rows(sheet: SheetGrid, header, sheet_name: str = "") -> list[SetCriterion]:
             if kind == "subtotal":  # "Tổng phần I"
                 continue
             # the total row, or with none, the signature block ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"…, as the
-            # reader ends a table there): nothing below it is a criterion, nor guidance of the last one
-            if last is not None and (kind == "total" or (code is None and is_signature_block(line) and
-                                                         not total_ahead(sheet.rows, r, (col_code, col_name)))):
+            # reader ends a table there): nothing below it is a criterion, nor guidance of the last one; a
+            # row like them with no points and the total below ("Tổng kết năm 2022", "Chủ tịch UBND xã") is
+            # guidance
+            if last is not None and (kind == "total" or (code is None and is_signature_block(line))) and not (
+                    cell(col_max) in (None, "") and total_ahead(sheet.rows, r, (col_code, col_name))):
                 if r >= criterion_ahead:  # one scan for a run of such rows
                     ahead = next_criterion(sheet.rows, r, col_code, col_name, col_max, codes_in_names)
                     criterion_ahead = sheet.height if ahead is None else ahead
