@@ -1347,6 +1347,26 @@ def test_the_unit_under_uy_ban_nhan_dan_beside_the_national_motto(tmp_path):
     assert "superior" not in meta  # nothing above the commune: none made up
 
 
+@pytest.mark.parametrize("title, period", [
+    ("BÁO CÁO KẾT QUẢ TỰ ĐÁNH GIÁ CHỈ SỐ CCHC 6 THÁNG NĂM 2023 CỦA UBND XÃ NGỌC KỲ", "6 tháng đầu năm 2023"),
+    ("KẾT QUẢ TỰ ĐÁNH GIÁ CHỈ SỐ CCHC SÁU THÁNG NĂM 2023", "6 tháng đầu năm 2023"),
+    ("BẢNG TỰ CHẤM ĐIỂM CHỈ SỐ CCHC NĂM 2023 (6 THÁNG ĐẦU NĂM)", "6 tháng đầu năm 2023"),
+    ("BẢNG TỰ CHẤM ĐIỂM CHỈ SỐ CCHC NĂM 2023 (SÁU THÁNG CUỐI NĂM)", "6 tháng cuối năm 2023"),
+    ("TỰ ĐÁNH GIÁ CHỈ SỐ CCHC QUÝ II NĂM 2023", "quý II năm 2023"),
+    ("TỰ ĐÁNH GIÁ CHỈ SỐ CCHC CẢ NĂM 2023", "năm 2023"),
+    ("BÁO CÁO KẾT QUẢ TỰ ĐÁNH GIÁ CHỈ SỐ CCHC NĂM 2023", "năm 2023"),
+])
+def test_the_period_as_titles_state_it(tmp_path, title, period):
+    """"6 THÁNG NĂM 2023" (no "đầu", as reports often write the first half) and "NĂM 2023 (6 THÁNG ĐẦU
+    NĂM)" were read as the year: the report the chairman signs was titled for the whole year, and bulk
+    ranked the commune among the annual workbooks. A quarter was "quy ii nam 2023", without its marks."""
+    wb = openpyxl.load_workbook(letterhead_example(tmp_path))
+    wb.worksheets[0]["A5"] = title
+    path = tmp_path / "ky.xlsx"
+    wb.save(path)
+    assert read_workbook(path).meta["period"] == period
+
+
 @pytest.mark.parametrize("typed", ["Ngọc Kỳ, ngày 26/6/2023", "Ngọc Kỳ, ngày 26-06-2023", "Ngọc Kỳ, ngày 26 tháng 6 năm 2023"])
 def test_the_place_and_date_line_typed_in_figures(tmp_path, typed):
     """"Ngọc Kỳ, ngày 26/6/2023" (not the ND 30 form, but typed so): neither the report's date nor its

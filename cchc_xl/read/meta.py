@@ -26,7 +26,9 @@ _SUPERIOR_WORDS = ("huyen", "tinh", "thanh pho", "quan", "thi xa")
 # "Ngọc Kỳ, ngày 26 tháng 6 năm 2023", or as some type it, "Ngọc Kỳ, ngày 26/6/2023" (folded)
 _DATE_LINE = re.compile(r"^(?P<place>[^,]{2,40}),\s*ngay\s*(?P<d>\d{1,2})(?:\s*thang\s*|\s*[/.-]\s*)(?P<m>\d{1,2})"
                         r"(?:\s*nam\s*|\s*[/.-]\s*)(?P<y>\d{4})")
-_PERIOD = re.compile(r"(6 thang (?:dau|cuoi) nam|sau thang (?:dau|cuoi) nam|quy [ivx1-4]+ nam|nam)\s+(\d{4})")
+_PERIOD = re.compile(r"((?:6|sau) thang (?:(?:dau|cuoi) )?nam|(?:9|chin) thang nam|quy [ivx1-4]+ nam|ca nam|nam)\s+(\d{4})")
+# "… NĂM 2023 (6 THÁNG ĐẦU NĂM)": the half-year said after the year
+_HALF_AFTER = re.compile(r"\b(?:6|sau) thang(?: (dau|cuoi))?\b")
 _AUTHORITY = re.compile(r"^(tm|kt|q|tl|th)\.\s*\S")
 DOCUMENT_KEYS = {"unit", "doc_number", "report_date", "place", "period", "authority", "signer_title", "signer"}
 _TITLES = ("chu tich", "pho chu tich", "q. chu tich", "truong ban", "cong chuc", "nguoi lap bieu", "nguoi lap")
@@ -149,7 +151,11 @@ def _document(grid: WorkbookGrid, table) -> dict[str, Any]:
             continue
         period = _PERIOD.search(folded)
         if period and "period" not in meta and len(folded) > 20:  # the title
-            meta["period"] = _period_text(period.group(1), period.group(2))
+            kind = period.group(1)
+            half = _HALF_AFTER.search(folded, period.end()) if kind in ("nam", "ca nam") else None
+            if half is not None:
+                kind = f"6 thang {half.group(1) or 'dau'} nam"
+            meta["period"] = _period_text(kind, period.group(2))
             of = re.search(r"\bcua (ubnd |uy ban nhan dan )?((xa|phuong|thi tran|dac khu) .+)$", folded)
             if of and "unit" not in meta:  # "… CỦA UBND XÃ NGỌC KỲ": folding keeps the words
                 words = text.split()
@@ -175,8 +181,13 @@ def _document(grid: WorkbookGrid, table) -> dict[str, Any]:
 
 
 def _period_text(kind: str, year: str) -> str:
-    words = {"6 thang dau nam": "6 tháng đầu năm", "6 thang cuoi nam": "6 tháng cuối năm",
-             "sau thang dau nam": "6 tháng đầu năm", "sau thang cuoi nam": "6 tháng cuối năm", "nam": "năm"}
+    """The period as Vietnamese documents write it; "6 tháng năm 2023" (no "đầu") is the first half,
+    as period_key reads it, never the year."""
+    kind = kind.replace("sau thang", "6 thang").replace("chin thang", "9 thang")
+    words = {"6 thang dau nam": "6 tháng đầu năm", "6 thang cuoi nam": "6 tháng cuối năm", "6 thang nam": "6 tháng đầu năm",
+             "9 thang nam": "9 tháng năm", "ca nam": "năm", "nam": "năm"}
+    if kind.startswith("quy "):
+        return f"quý {kind.split()[1].upper()} năm {year}"
     return f"{words.get(kind, kind)} {year}"
 
 
