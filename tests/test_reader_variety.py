@@ -690,6 +690,43 @@ def test_a_note_that_opens_like_a_total_is_no_total_row(tmp_path, part, code, no
                                             "Tổng số TTHC", "Tổng số: 5 hồ sơ")] == ["total"] * 4 + [None] * 2
 
 
+def test_a_summary_table_below_the_total_is_another_table(tmp_path):
+    """Under the self-assessment's "Tổng" row, a summary by area with its own header ("STT | Lĩnh vực |
+    Điểm tối đa | Điểm tự đánh giá", areas 1, 2, 3 again): read as a part III of the table, the total came
+    to 109,3/138,5 with false errors, and recalc wrote into the summary's "Tổng". Criteria numbered again
+    after a header below the total are another table; a part's "Tổng" then the header repeated at a
+    page break, then part II, is the same table."""
+    def edit(ws):
+        r = ws.max_row + 2
+        ws.cell(r, 1).value = "BẢNG TỔNG HỢP ĐIỂM THEO LĨNH VỰC"
+        for col, title in enumerate(["STT", "Lĩnh vực", "Điểm tối đa", "Điểm tự đánh giá"], start=1):
+            ws.cell(r + 1, col).value = title
+        for i, row in enumerate([("1", "Công tác chỉ đạo, điều hành CCHC", 15, 14), ("2", "Cải cách thể chế", 5, 5),
+                                 ("3", "Cải cách TTHC", 18.5, 17.1), (None, "Tổng", 38.5, 36.1)]):
+            for col, value in enumerate(row, start=1):
+                ws.cell(r + 2 + i, col).value = value
+    path = edited_example(tmp_path, "hai_bang.xlsx", edit)
+    result = check_file(path)
+    assert len(result.assessment.criteria) == 105 and result.assessment.total_row == read_workbook(EXAMPLE).total_row
+    assert totals(path) == (Decimal(100), Decimal("73.2"), Decimal(24))
+    assert sorted((f.code, f.cell) for f in result.findings) == sorted(BASE_FINDINGS)
+    out = tmp_path / "tinh_lai.xlsx"
+    recalc_file(path, output=out)
+    ws = openpyxl.load_workbook(out).worksheets[0]
+    assert [ws.cell(ws.max_row, col).value for col in (2, 3, 4)] == ["Tổng", 38.5, 36.1]  # the summary's own
+    assert ws.cell(read_workbook(EXAMPLE).total_row + 1, 4).value == 73.2
+
+    def part_total_then_page_break(ws):
+        row = find_row(ws, "II", "II")
+        ws.insert_rows(row, 2)
+        ws.cell(row, 2).value, ws.cell(row, 3).value, ws.cell(row, 4).value = "Tổng", 74, 71.2
+        for col in range(1, 6):
+            ws.cell(row + 1, col).value = ws.cell(17, col).value  # the header, again at the top of a page
+    path = edited_example(tmp_path, "trang_moi.xlsx", part_total_then_page_break)
+    assert len(read_workbook(path).criteria) == 105
+    assert totals(path) == (Decimal(100), Decimal("73.2"), Decimal(24))
+
+
 def test_a_total_typed_above_the_table_and_a_row_named_cong_tac(tmp_path):
     """The total on top, right under the header, is the total (it ended the table before any
     criterion); "Công tác …" without STT is a criterion missing its code, not "Cộng"."""

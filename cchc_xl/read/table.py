@@ -194,6 +194,10 @@ def total_ahead(rows, start: int, columns) -> bool:
     return False
 
 
+def _padded(line, width: int):
+    return line if len(line) >= width else list(line) + [None] * (width - len(line))
+
+
 def opening_part(code: Code) -> Code | None:
     """The letter code of a table's first row as a part: "i" is part I typed in lower case (the next,
     "ii", reads as a part already), not a letter item with nothing above it; another letter is none."""
@@ -471,6 +475,21 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
             criterion_ahead = len(rows) if ahead is None else ahead
         return criterion_ahead < len(rows)
 
+    def another_table_below(r) -> bool:
+        """Below the "Tổng" row at ``r``, a header, then criteria numbered again from a code this table has
+        read ("1" again, "I" again): another table (a summary by area under the self-assessment), not
+        the rest of this one. Its rows were read as a part III: the total doubled, recalc wrote into it."""
+        ahead = criterion_ahead
+        if not any(is_repeated_header(_padded(rows[i], width), core_columns, repeated) for i in range(r + 1, ahead)):
+            return False
+        line = _padded(rows[ahead], width)
+        if codes_in_names:
+            split = split_code_prefix(line[col_name]) if line[col_name].__class__ is str else None
+            code = split[0] if split is not None else None
+        else:
+            code = read_code(line[col_code])
+        return code is not None and (any(c.code == code.value for c in assessment.criteria))
+
     number_problem = ""  # an STT "1.10" that Excel stored as the number 1.1: said once the row is read
     for r in range(header_row + 1, len(rows)):
         line = rows[r]
@@ -543,7 +562,7 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
                 # was dropped, and under the last criterion it ended the table, its real total unread
                 kind = None
             if kind == "total":
-                more = criterion_below(r)
+                more = criterion_below(r) and not another_table_below(r)
                 if assessment.total_row is None or not more:
                     assessment.total_row = r
                     assessment.total_max = score(r, line, col_max)
