@@ -1384,6 +1384,24 @@ def test_the_unit_under_uy_ban_nhan_dan_beside_the_national_motto(tmp_path):
     assert "superior" not in meta  # nothing above the commune: none made up
 
 
+@pytest.mark.parametrize("title", [
+    "BÁO CÁO KẾT QUẢ TỰ ĐÁNH GIÁ CHỈ SỐ CCHC 6 THÁNG ĐẦU NĂM 2023 CỦA UBND XÃ NGỌC KỲ, HUYỆN TỨ KỲ",
+    "TỰ ĐÁNH GIÁ CHỈ SỐ CCHC 6 THÁNG ĐẦU NĂM 2023 CỦA XÃ NGỌC KỲ - HUYỆN TỨ KỲ - TỈNH HẢI DƯƠNG",
+    "TỰ ĐÁNH GIÁ CHỈ SỐ CCHC 6 THÁNG ĐẦU NĂM 2023 CỦA UBND XÃ NGỌC KỲ (KÈM THEO BÁO CÁO SỐ 86/BC-UBND)",
+])
+def test_the_unit_named_in_the_title_without_what_follows_it(tmp_path, title):
+    """The unit read from the title took its district, province or a bracketed note along ("Xã Ngọc Kỳ,
+    Huyện Tứ Kỳ", "Xã Ngọc Kỳ (kèm Theo Báo Cáo Số 86/bc-ubnd)"): the report's letterhead, and the unit
+    bulk ranks, named no commune of that name."""
+    def edit(ws):
+        clear_label_block(ws)
+        ws["A5"] = title
+    meta = read_workbook(edited_example(tmp_path, "ten_don_vi.xlsx", edit)).meta
+    assert meta["unit"] == "Xã Ngọc Kỳ" and meta["period"] == "6 tháng đầu năm 2023"
+    from cchc_xl.read.meta import _unit_name
+    assert _unit_name("XÃ ĐỨC LONG-ĐỨC HÒA") == "Xã Đức Long-Đức Hòa"
+
+
 @pytest.mark.parametrize("title, period", [
     ("BÁO CÁO KẾT QUẢ TỰ ĐÁNH GIÁ CHỈ SỐ CCHC 6 THÁNG NĂM 2023 CỦA UBND XÃ NGỌC KỲ", "6 tháng đầu năm 2023"),
     ("KẾT QUẢ TỰ ĐÁNH GIÁ CHỈ SỐ CCHC SÁU THÁNG NĂM 2023", "6 tháng đầu năm 2023"),

@@ -68,11 +68,18 @@ def _pairs(grid: WorkbookGrid, table) -> dict[str, Any]:
 
 
 def _title_case(text: str) -> str:
-    return " ".join(w[:1].upper() + w[1:].lower() for w in text.split())
+    """"ĐỨC LONG-ĐỨC HÒA" → "Đức Long-Đức Hòa": every word, and every part of a hyphenated one."""
+    return " ".join("-".join(p[:1].upper() + p[1:].lower() for p in w.split("-")) for w in text.split())
+
+
+# what may follow the unit's name in a title: its district and province, a note in brackets
+_UNIT_END = re.compile(r"\s*(?:,|;|\(|\s[-–—]\s)")
 
 
 def _unit_name(text: str) -> str | None:
-    """"UBND XÃ NGỌC KỲ" / "XÃ NGỌC KỲ" / "Ủy ban nhân dân xã Ngọc Kỳ" → "Xã Ngọc Kỳ"."""
+    """"UBND XÃ NGỌC KỲ" / "XÃ NGỌC KỲ" / "Ủy ban nhân dân xã Ngọc Kỳ" → "Xã Ngọc Kỳ"; what follows the name
+    in a title (", HUYỆN TỨ KỲ", " - TỈNH HẢI DƯƠNG", "(KÈM THEO …)") is not part of it."""
+    text = _UNIT_END.split(text, 1)[0]
     words = text.split()
     folded = fold(text)
     for prefix in ("ubnd ", "uy ban nhan dan "):
