@@ -1,6 +1,6 @@
 """Workbooks whose extent is absurd, made from the bundled example (used by bench_bounded and tests):
 a stray cell at XFD1048576, text at ZZ99999, 200,000 empty bordered rows, 400 large merged ranges,
-100,000 overlapping small ones; and a damaged sheet that stalled the byte scans run before any XML
+100,000 overlapping small ones, 30,000 note rows under the last criterion; and a damaged sheet that stalled the byte scans run before any XML
 parser (unclosed cell tags)."""
 from __future__ import annotations
 
@@ -69,7 +69,24 @@ def unclosed_cell_tags(folder, name="unclosed.xlsx", count=20_000) -> Path:
     return _rewrite(Path(folder) / name, lambda d: d.replace(b"</sheetData>", tags + b"</sheetData>"))
 
 
+def many_note_rows(folder, name="notes.xlsx", count=30_000) -> Path:
+    """30,000 note rows under the last criterion, each with its own text in the name and explanation
+    columns (a log pasted under the table): each was compared with every note and explanation line
+    gathered before it, 67 s for the file."""
+    def change(data: bytes) -> bytes:
+        # the example's "Tổng" row (the sheet's last) moves below the notes, renumbered
+        total = list(re.finditer(rb'<row r="(\d+)".*?</row>', data, re.S))[-1]
+        first, after = int(total.group(1)), int(total.group(1)) + count
+        moved = re.sub(rb'r="([A-Z]+)%d"' % first, lambda m: b'r="%s%d"' % (m.group(1), after),
+                       total.group(0).replace(b'<row r="%d"' % first, b'<row r="%d"' % after, 1))
+        notes = "".join(f'<row r="{first + i}"><c r="B{first + i}" t="inlineStr"><is><t>Đã nộp lần {i}</t></is></c>'
+                        f'<c r="E{first + i}" t="inlineStr"><is><t>văn bản {i}</t></is></c></row>'
+                        for i in range(count)).encode()
+        return data[:total.start()] + notes + moved + data[total.end():]
+    return _rewrite(Path(folder) / name, change)
+
+
 MAKERS = {"ô lạc ở XFD1048576": stray_far_cell, "ô có chữ ở ZZ99999": far_corner_cell,
           "200.000 hàng trống có viền": empty_bordered_rows,
           "400 vùng gộp lớn": many_merges, "100.000 vùng gộp nhỏ chồng nhau": overlapping_merges,
-          "20.000 thẻ ô không đóng": unclosed_cell_tags}
+          "20.000 thẻ ô không đóng": unclosed_cell_tags, "30.000 hàng ghi chú dưới tiêu chí cuối": many_note_rows}

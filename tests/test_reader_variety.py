@@ -17,8 +17,8 @@ from cchc_xl.read import read_workbook
 from cchc_xl.summarise.bulk import bulk_check
 from cchc_xl.write.recalc import recalc_file
 
-from bench.absurd_files import (empty_bordered_rows, far_corner_cell, many_merges, overlapping_merges, stray_far_cell,
-                                 unclosed_cell_tags)
+from bench.absurd_files import (empty_bordered_rows, far_corner_cell, many_merges, many_note_rows, overlapping_merges,
+                                stray_far_cell, unclosed_cell_tags)
 from helpers import EXAMPLE, clear_label_block, edited_example, find_row, letterhead_example
 
 HEADER = ["STT", "Lĩnh vực, tiêu chí", "Điểm tối đa", "Điểm tự đánh giá", "Nội dung giải trình"]
@@ -340,6 +340,20 @@ def test_a_damaged_sheet_of_unclosed_cell_tags_is_read_in_bounded_time(tmp_path)
     proc = subprocess.run([sys.executable, "-m", "cchc_xl", "check", str(path)], capture_output=True, text=True,
                           encoding="utf-8", timeout=120)
     assert proc.returncode == 0 and "73,2/100" in proc.stdout, proc.stderr
+
+
+def test_thirty_thousand_note_rows_under_the_last_criterion_are_read_in_bounded_time(tmp_path):
+    """30,000 rows of notes and explanations under the last criterion (a log pasted under the table):
+    each row's text was compared with every line gathered before it, 70 s for the file. They are
+    gathered in a set and joined once now; every line is kept."""
+    path = many_note_rows(tmp_path)
+    proc = subprocess.run([sys.executable, "-m", "cchc_xl", "check", str(path), "--json"], capture_output=True,
+                          text=True, encoding="utf-8", timeout=30)
+    assert proc.returncode == 0, proc.stderr
+    import json
+    last = json.loads(proc.stdout)["workbooks"][0]["criteria"][-1]
+    assert last["code"] == "3" and last["explanation"].split("\n")[-1] == "văn bản 29999"
+    assert len(last["explanation"].split("\n")) == 30_000
 
 
 def test_absurd_files_inside_a_bulk_of_three(tmp_path):

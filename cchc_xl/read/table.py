@@ -475,20 +475,41 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
             criterion_ahead = len(rows) if ahead is None else ahead
         return criterion_ahead < len(rows)
 
+    # the rows below a criterion that go on its name or its explanation, and every text already taken
+    # from them: gathered, and joined once the table is read (joined at each row, a sheet of 30,000 such
+    # rows took minutes)
+    lines_below: dict[int, tuple[list[str], list[str], set[str]]] = {}
+
+    def lines_of(crit):
+        found = lines_below.get(crit.row)
+        if found is None:
+            found = lines_below[crit.row] = ([], [], {*crit.notes, crit.explanation, *crit.explanation.split("\n")})
+        return found
+
+    def name_so_far(crit) -> str:
+        found = lines_below.get(crit.row)
+        return found[0][-1] if found and found[0] else crit.name
+
+    tables_below: dict[int, tuple[int, bool]] = {}  # criterion row → (the last header above it, numbered again)
+
     def another_table_below(r) -> bool:
         """Below the "Tổng" row at ``r``, a header, then criteria numbered again from a code this table has
         read ("1" again, "I" again): another table (a summary by area under the self-assessment), not
         the rest of this one. Its rows were read as a part III: the total doubled, recalc wrote into it."""
         ahead = criterion_ahead
-        if not any(is_repeated_header(_padded(rows[i], width), core_columns, repeated) for i in range(r + 1, ahead)):
-            return False
-        line = _padded(rows[ahead], width)
-        if codes_in_names:
-            split = split_code_prefix(line[col_name]) if line[col_name].__class__ is str else None
-            code = split[0] if split is not None else None
-        else:
-            code = read_code(line[col_code])
-        return code is not None and (any(c.code == code.value for c in assessment.criteria))
+        if ahead not in tables_below:  # once for a run of "Tổng" rows (a hostile file has 30,000)
+            header = next((i for i in range(ahead - 1, r, -1)
+                           if is_repeated_header(_padded(rows[i], width), core_columns, repeated)), -1)
+            line = _padded(rows[ahead], width)
+            if codes_in_names:
+                split = split_code_prefix(line[col_name]) if line[col_name].__class__ is str else None
+                code = split[0] if split is not None else None
+            else:
+                code = read_code(line[col_code])
+            again = code is not None and any(c.code == code.value for c in assessment.criteria)
+            tables_below[ahead] = (header, again)
+        header, again = tables_below[ahead]
+        return again and header > r
 
     number_problem = ""  # an STT "1.10" that Excel stored as the number 1.1: said once the row is read
     for r in range(header_row + 1, len(rows)):
@@ -505,6 +526,7 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
                 for crit, note in title_notes:
                     if note in crit.notes:
                         crit.notes.remove(note)
+                        lines_of(crit)[2].discard(note)
                 title_notes = []
                 continue
         elif col_name is None or (line[col_name].__class__ is not str or (
@@ -604,20 +626,25 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
                     merged.get((r, col_code)) == (last.row, col_code)):
                 # the criterion's second line: its STT merged down over this row, the name or the
                 # explanation going on below (text pasted from Word); part of it, not a note
+                names, explained, seen = lines_of(last)
                 if text and not is_list_marker(text):
-                    last.name = f"{last.name} {text}" if last.name else text
-                elif text and text not in last.notes:
+                    names.append(text)
+                elif text and text not in seen:
+                    seen.add(text)
                     last.notes.append(text)
-                if explanation and explanation != last.explanation and explanation not in last.notes:
-                    last.explanation = f"{last.explanation}\n{explanation}" if last.explanation else explanation
+                if explanation and explanation not in seen:
+                    seen.add(explanation)
+                    explained.append(explanation)
             elif last is not None and code is None and not written and r == last_line + 1 and \
-                    name_goes_on(last.name, text):
+                    name_goes_on(name_so_far(last), text):
                 # the name going on below, in lower case, with no STT and no points (a name wrapped over
                 # two rows when pasted from a PDF or typed so): part of the name, not a note (notes fill
                 # the report's "Nội dung giải trình" column: "phát hiện qua kiểm tra" went there)
-                last.name = f"{last.name} {text}"
-                if explanation and explanation != last.explanation:
-                    last.explanation = f"{last.explanation}\n{explanation}" if last.explanation else explanation
+                names, explained, seen = lines_of(last)
+                names.append(text)
+                if explanation and explanation not in seen:
+                    seen.add(explanation)
+                    explained.append(explanation)
                 last_line = r
             elif last is not None:
                 # note, bullet, rubric option: its text belongs to the criterion above
@@ -625,14 +652,16 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
                     text = f"{text}: {clean_text(line[col_max])}"
                 prefix = f"{written} " if code is not None else ""
                 title = _is_title(line)
+                names, explained, seen = lines_of(last)
                 for piece, explains in ((text, False), (explanation, True)):
                     piece = (prefix + piece) if piece and prefix else piece
-                    if not piece or piece in last.notes or piece in last.explanation.split("\n"):
+                    if not piece or piece in seen:
                         continue
+                    seen.add(piece)
                     if explains and not title:
                         # the explanation column goes on below the criterion (a longer text typed on the
                         # next row): its explanation, which a deduction asks for, not a note
-                        last.explanation = f"{last.explanation}\n{piece}" if last.explanation else piece
+                        explained.append(piece)
                         continue
                     last.notes.append(piece)
                     if title:
@@ -660,6 +689,11 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
         elif code.kind == "part":
             last_number, level_codes = None, {}
             current_part = code.value
+    for crit in assessment.criteria:  # the lines gathered below each criterion, joined once
+        more = lines_below.get(crit.row)
+        if more is not None:
+            crit.name = " ".join(t for t in (crit.name, *more[0]) if t)
+            crit.explanation = "\n".join(t for t in (crit.explanation, *more[1]) if t)
     end = ended if ended is not None else len(rows) - 1
     assessment.meta = read_meta(grid, (name, header_row + 1, end))
     build_tree(assessment)
