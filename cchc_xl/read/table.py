@@ -515,7 +515,7 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
     for r in range(header_row + 1, len(rows)):
         line = rows[r]
         if len(line) < width:  # one padding instead of a bounds check per cell
-            line = list(line) + [None] * (width - len(line))
+            line = _padded(line, width)
         code_raw = line[col_code]
         if code_raw == "":
             code_raw = None
