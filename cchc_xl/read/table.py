@@ -92,15 +92,19 @@ def next_criterion(rows, start: int, col_code: int, col_name: int | None, col_ma
         value = line[col_max] if col_max < len(line) else None
         if value is None or value == "" or isinstance(value, bool):
             continue
-        if codes_in_names:
-            name = line[col_name] if col_name is not None and col_name < len(line) else None
-            split = split_code_prefix(name) if name.__class__ is str else None
-            code = split[0] if split is not None else None
-        else:
-            code = read_code(line[col_code]) if col_code < len(line) else None
+        code = row_code(line, col_code, col_name, codes_in_names)
         if code is not None and code.kind in ("part", "number"):
             return index
     return None
+
+
+def row_code(line, col_code: int, col_name: int | None, codes_in_names: bool) -> Code | None:
+    """The code a row holds: in its STT cell, or at the start of its name (a table numbered in its names)."""
+    if codes_in_names:
+        name = line[col_name] if col_name is not None and col_name < len(line) else None
+        split = split_code_prefix(name) if name.__class__ is str else None
+        return split[0] if split is not None else None
+    return read_code(line[col_code]) if col_code < len(line) else None
 
 
 def header_lines(rows, header_row: int) -> set[tuple]:
@@ -500,12 +504,7 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
         if ahead not in tables_below:  # once for a run of "Tổng" rows (a hostile file has 30,000)
             header = next((i for i in range(ahead - 1, r, -1)
                            if is_repeated_header(_padded(rows[i], width), core_columns, repeated)), -1)
-            line = _padded(rows[ahead], width)
-            if codes_in_names:
-                split = split_code_prefix(line[col_name]) if line[col_name].__class__ is str else None
-                code = split[0] if split is not None else None
-            else:
-                code = read_code(line[col_code])
+            code = row_code(rows[ahead], col_code, col_name, codes_in_names)
             again = code is not None and any(c.code == code.value for c in assessment.criteria)
             tables_below[ahead] = (header, again)
         header, again = tables_below[ahead]
