@@ -175,8 +175,20 @@ def json_number(value: Decimal | None):
     return float(format_decimal(value))
 
 
+_DAY_MONTH_YEAR = re.compile(r"^(?:[^,\d]{1,40},\s*)?(?:ngay\s*)?(\d{1,2})(?:\s*thang\s*|\s*[/.-]\s*)(\d{1,2})"
+                             r"(?:\s*nam\s*|\s*[/.-]\s*)(\d{4})\s*\.?$")
+
+
+def date_place(text: str) -> str | None:
+    """The place before a typed date line ("Ngọc Kỳ, ngày 26 tháng 6 năm 2023" → "Ngọc Kỳ"), if any."""
+    place, comma, _ = text.partition(",")
+    if not comma or any(ch.isdigit() for ch in place) or parse_date(text) is None:
+        return None
+    return place.strip() or None
+
+
 def parse_date(value) -> _dt.date | None:
-    """A real date, 'dd/mm/yyyy' text or ISO text (xlwings' remote payload) → date."""
+    """A real date, 'dd/mm/yyyy' or 'ngày dd tháng mm năm yyyy' text or ISO text (xlwings' remote payload) → date."""
     if value is None or value == "":
         return None
     if isinstance(value, _dt.datetime):
@@ -184,7 +196,9 @@ def parse_date(value) -> _dt.date | None:
     if isinstance(value, _dt.date):
         return value
     text = str(value).strip()
-    match = re.match(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$", text)
+    # "26/6/2023", and as documents write it, "ngày 26 tháng 6 năm 2023" (after the place, when the
+    # whole date line was typed: "Ngọc Kỳ, ngày 26 tháng 6 năm 2023")
+    match = _DAY_MONTH_YEAR.match(fold(text)) if not text[:4].isdigit() else None
     try:
         if match:
             day, month, year = (int(g) for g in match.groups())
@@ -238,3 +252,63 @@ def sheet_ref(sheet: str, cell: str) -> str:
     """A cell reference another sheet's link can use: 'Tự đánh giá'!D5, apostrophes doubled
     ('Xã O''Neil'!A1) as Excel requires."""
     return "'" + sheet.replace("'", "''") + "'!" + cell
+
+
+# the levels of local government a commune-level unit can be (folded), longest first, and the
+# abbreviation officers type for one of them ("TT. Gia Lộc")
+_UNIT_KINDS = ("thi tran", "dac khu", "phuong", "xa")
+_UNIT_ABBREVIATIONS = {"tt": "Thị trấn", "tt.": "Thị trấn"}
+_COUNCIL_PREFIXES = ("ubnd ", "uy ban nhan dan ")
+# what may follow a unit's name: its district and province, a note in brackets
+_UNIT_END = re.compile(r"\s*(?:,|;|\(|\s[-–—]\s)")
+
+
+def title_case(text: str) -> str:
+    """"ĐỨC LONG-ĐỨC HÒA" → "Đức Long-Đức Hòa": every word, and every part of a hyphenated one."""
+    return " ".join("-".join(p[:1].upper() + p[1:].lower() for p in w.split("-")) for w in text.split())
+
+
+def without_council(text: str) -> str:
+    """"UBND xã Ngọc Kỳ" / "Ủy ban nhân dân xã Ngọc Kỳ" → "xã Ngọc Kỳ": the committee is not the unit's name."""
+    text = " ".join(text.split())
+    folded = fold(text)
+    for prefix in _COUNCIL_PREFIXES:
+        if folded.startswith(prefix):
+            return " ".join(text.split()[len(prefix.split()):])
+    return text
+
+
+def unit_name(text: str) -> str | None:
+    """A commune-level unit as documents name it, or None when ``text`` names no level (xã,
+    phường, thị trấn, đặc khu): "UBND XÃ NGỌC KỲ", "Ủy ban nhân dân xã Ngọc Kỳ, huyện Tứ Kỳ" →
+    "Xã Ngọc Kỳ"; "TT. Gia Lộc" → "Thị trấn Gia Lộc". What follows the name (", HUYỆN TỨ KỲ",
+    " - TỈNH HẢI DƯƠNG", "(KÈM THEO …)") is not part of it. A name typed all in capitals is written
+    in title case; one typed otherwise keeps its letters ("Xã Ea H'Leo")."""
+    text = without_council(_UNIT_END.split(text, 1)[0])
+    words = text.split()
+    if not words:
+        return None
+    kind = _UNIT_ABBREVIATIONS.get(words[0].lower())
+    size = 1
+    if kind is None:
+        folded = fold(text)
+        found = next((k for k in _UNIT_KINDS if folded.startswith(k + " ")), None)
+        if found is None:
+            return None
+        size = len(found.split())
+        kind = " ".join(words[:size])
+        kind = kind[:1].upper() + kind[1:].lower()  # "THỊ TRẤN" → "Thị trấn"
+    rest = " ".join(words[size:])
+    if not rest:
+        return None
+    return f"{kind} {title_case(rest) if text.upper() == text else rest}"
+
+
+def unit_place(unit: str) -> str:
+    """The unit's place name, as the date line writes it: "Thị trấn Gia Lộc" → "Gia Lộc"."""
+    named = unit_name(unit)
+    if named is None:
+        return without_council(unit)
+    folded = fold(named)
+    size = 1 if folded.split()[0] not in ("thi", "dac") else 2
+    return " ".join(named.split()[size:])

@@ -69,7 +69,8 @@ def test_header_and_signature_texts(report):
     assert date_para.text == "Ngọc Kỳ, ngày 26 tháng 6 năm 2023"
     assert all(run.italic for run in date_para.runs)
     body = "\n".join(p.text for p in report.paragraphs)
-    assert "CHỈ SỐ ĐÁNH GIÁ, XÁC ĐỊNH CẢI CÁCH HÀNH CHÍNH CẤP XÃ 6 THÁNG ĐẦU NĂM 2023" in body
+    # (no-break spaces keep "6 THÁNG" and "NĂM 2023" on one line when the title wraps)
+    assert "CHỈ SỐ ĐÁNH GIÁ, XÁC ĐỊNH CẢI CÁCH HÀNH CHÍNH CẤP XÃ 6\u00a0THÁNG ĐẦU NĂM\u00a02023" in body
     assert "CỦA UBND XÃ NGỌC KỲ" in body
     recipients, signature = report_signature_cells(report)
     assert recipients.paragraphs[0].text == "Nơi nhận:"
@@ -143,7 +144,7 @@ def test_custom_template_and_images(tmp_path):
     render_report_file(EXAMPLE, out, template=custom, signature_image=sig, seal_image=seal)
     result = Document(out)
     body = "\n".join(p.text for p in result.paragraphs)
-    assert "BÁO CÁO TỰ ĐÁNH GIÁ CCHC 6 THÁNG ĐẦU NĂM 2023 (MẪU CỦA TỈNH HẢI DƯƠNG)" in body
+    assert "BÁO CÁO TỰ ĐÁNH GIÁ CCHC 6\u00a0THÁNG ĐẦU NĂM\u00a02023 (MẪU CỦA TỈNH HẢI DƯƠNG)" in body
     # one picture: the seal composed over the left third of the signature (ND 30)
     assert len(result.inline_shapes) == 1
     from cchc_xl.render.stamp import SEAL_WIDTH_MM, SIGNATURE_WIDTH_MM
@@ -176,8 +177,12 @@ def test_pdf_pages(tmp_path):
     texts = _pdf_pages(outcome.pdf)
     assert len(texts) >= 3
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in texts[0] and "Số: 86/BC-UBND" in texts[0]
-    first_line = [line.strip() for line in texts[0].splitlines() if line.strip()][0]
-    assert not first_line.isdigit()  # ND 30: no number on page 1
+    first_lines = [" ".join(line.split()) for line in texts[0].splitlines() if line.strip()]
+    assert not first_lines[0].isdigit()  # ND 30: no number on page 1
+    # the title wraps before its period, never inside it: "… CẤP XÃ 6" over "THÁNG ĐẦU NĂM 2023" before
+    title = next(i for i, line in enumerate(first_lines) if line.startswith("CHỈ SỐ ĐÁNH GIÁ"))
+    assert first_lines[title:title + 3] == ["CHỈ SỐ ĐÁNH GIÁ, XÁC ĐỊNH CẢI CÁCH HÀNH CHÍNH CẤP XÃ",
+                                            "6 THÁNG ĐẦU NĂM 2023", "CỦA UBND XÃ NGỌC KỲ"]
     lines = texts[1].splitlines()
     header = next(i for i, line in enumerate(lines) if "Lĩnh vực, tiêu chí" in line)
     assert "Điểm tự" in lines[header] and "đánh giá" in lines[header + 1]  # the header fits on two lines
@@ -456,3 +461,87 @@ def test_the_facts_a_report_leaves_blank_are_named(tmp_path):
     assert "XÃ ……" in Document(tmp_path / "tran.docx").tables[0].rows[0].cells[0].text  # what was left blank
     full = render_report_file(EXAMPLE, tmp_path / "du.docx")
     assert full.blanks == [] and not any(line.startswith("Còn để trống") for line in full.lines)
+
+
+@pytest.mark.parametrize("typed, letterhead, place", [
+    ("UBND xã Ngọc Kỳ", "XÃ NGỌC KỲ", "Ngọc Kỳ"),
+    ("Ủy ban nhân dân xã Ngọc Kỳ, huyện Tứ Kỳ", "XÃ NGỌC KỲ", "Ngọc Kỳ"),
+    ("UBND phường Hải Tân", "PHƯỜNG HẢI TÂN", "Hải Tân"),
+    ("TT. Gia Lộc", "THỊ TRẤN GIA LỘC", "Gia Lộc"),
+    ("THỊ TRẤN GIA LỘC", "THỊ TRẤN GIA LỘC", "Gia Lộc"),
+    ("Đặc khu Phú Quốc", "ĐẶC KHU PHÚ QUỐC", "Phú Quốc"),
+])
+def test_the_unit_as_officers_type_it_in_the_label_block(tmp_path, typed, letterhead, place):
+    """"Tên đơn vị: UBND xã Ngọc Kỳ" (as officers often type it) gave the letterhead "XÃ UBND XÃ NGỌC
+    KỲ" and the title "CỦA UBND XÃ UBND XÃ NGỌC KỲ"; "UBND phường Hải Tân" was put at the level of a
+    xã, and with no "Địa danh" the date line of a thị trấn began "trấn Gia Lộc, ngày …"."""
+    def edit(ws):
+        for row in range(1, 17):
+            if ws.cell(row, 2).value == "Tên đơn vị:":
+                ws.cell(row, 3).value = typed
+            if ws.cell(row, 2).value == "Địa danh:":
+                ws.cell(row, 3).value = None
+    path = edited_example(tmp_path, "don_vi.xlsx", edit)
+    out = tmp_path / "r.docx"
+    render_report_file(path, out)
+    doc = Document(out)
+    left, right = doc.tables[0].rows[0].cells
+    assert [p.text for p in left.paragraphs if p.text][:2] == ["ỦY BAN NHÂN DÂN", letterhead]
+    assert f"{place}, ngày 26 tháng 6 năm 2023" in _text(right)
+    body = "\n".join(p.text for p in doc.paragraphs)
+    assert f"CỦA UBND {letterhead}" in body and "UBND XÃ UBND" not in body and "XÃ XÃ" not in body
+    assert read_workbook(path).meta["unit"] == letterhead.title().replace("Thị Trấn", "Thị trấn").replace("Đặc Khu", "Đặc khu")
+
+
+@pytest.mark.parametrize("typed, line", [
+    ("ngày 26 tháng 6 năm 2023", "Ngọc Kỳ, ngày 26 tháng 6 năm 2023"),
+    ("Ngày 05 tháng 02 năm 2024.", "Ngọc Kỳ, ngày 05 tháng 02 năm 2024"),
+    ("ngày 26/6/2023", "Ngọc Kỳ, ngày 26 tháng 6 năm 2023"),
+    ("Tứ Kỳ, ngày 15 tháng 3 năm 2024", "Tứ Kỳ, ngày 15 tháng 3 năm 2024"),  # the place typed with it
+])
+def test_the_report_date_typed_in_words(tmp_path, typed, line):
+    """"Ngày báo cáo: ngày 26 tháng 6 năm 2023", the date as documents write it, was not read: the
+    report's date line was left blank ("ngày     tháng     năm") and a document cited with a later
+    date was not caught."""
+    def edit(ws):
+        for row in range(1, 17):
+            if ws.cell(row, 2).value == "Ngày báo cáo:":
+                ws.cell(row, 3).value = typed
+            if ws.cell(row, 2).value == "Địa danh:" and "," in typed:
+                ws.cell(row, 3).value = None
+    path = edited_example(tmp_path, "ngay.xlsx", edit)
+    out = tmp_path / "r.docx"
+    outcome = render_report_file(path, out)
+    right = Document(out).tables[0].rows[0].cells[1]
+    date_para = [p for p in right.paragraphs if "ngày" in p.text][0]
+    assert date_para.text == line
+    assert "Ngày báo cáo" not in " ".join(outcome.lines)  # not said to be left blank
+
+
+@pytest.mark.parametrize("typed, shown", [("Số: 86/BC-UBND", "Số: 86/BC-UBND"), ("Số 86/BC-UBND", "Số: 86/BC-UBND"),
+                                          ("SỐ:    /BC-UBND", "Số:       /BC-UBND")])
+def test_the_document_number_typed_with_its_word(tmp_path, typed, shown):
+    """"Số văn bản: Số: 86/BC-UBND" printed "Số: Số: 86/BC-UBND" under the letterhead; a number left
+    to be written by hand keeps its room."""
+    def edit(ws):
+        for row in range(1, 17):
+            if ws.cell(row, 2).value == "Số văn bản:":
+                ws.cell(row, 3).value = typed
+    out = tmp_path / "r.docx"
+    render_report_file(edited_example(tmp_path, "so.xlsx", edit), out)
+    left = Document(out).tables[0].rows[0].cells[0]
+    assert [p.text for p in left.paragraphs if p.text.startswith("Số")] == [shown]
+
+
+def test_a_signer_typed_in_capitals_is_printed_in_ordinary_letters(tmp_path):
+    """ND 30/2020: the signer's name is in ordinary letters ("chữ in thường"), bold; "NGUYỄN XUÂN
+    THOANG" typed in capitals was printed so."""
+    def edit(ws):
+        for row in range(1, 17):
+            if ws.cell(row, 2).value == "Người ký:":
+                ws.cell(row, 3).value = "NGUYỄN  XUÂN THOANG"
+    out = tmp_path / "r.docx"
+    render_report_file(edited_example(tmp_path, "ky.xlsx", edit), out)
+    _, signature = report_signature_cells(Document(out))
+    lines = [p for p in signature.paragraphs if p.text]
+    assert lines[-1].text == "Nguyễn Xuân Thoang" and lines[-1].runs[0].bold

@@ -16,12 +16,11 @@ import datetime as dt
 import re
 from typing import Any
 
-from ..text import clean_text, fold, parse_date
+from ..text import clean_text, date_place, fold, parse_date, title_case, unit_name, without_council
 from .grid import WorkbookGrid
 from .labels import META_LABELS
 
 _FOLDED_META = {fold(label): key for key, label in META_LABELS.items()}
-_UNIT_WORDS = ("xa", "phuong", "thi tran", "dac khu")
 _SUPERIOR_WORDS = ("huyen", "tinh", "thanh pho", "quan", "thi xa")
 # "Ngọc Kỳ, ngày 26 tháng 6 năm 2023", or as some type it, "Ngọc Kỳ, ngày 26/6/2023" (folded)
 _DATE_LINE = re.compile(r"^(?P<place>[^,]{2,40}),\s*ngay\s*(?P<d>\d{1,2})(?:\s*thang\s*|\s*[/.-]\s*)(?P<m>\d{1,2})"
@@ -31,6 +30,7 @@ _PERIOD = re.compile(r"((?:6|sau) thang (?:(?:dau|cuoi) )?nam|(?:9|chin) thang n
 _HALF_AFTER = re.compile(r"\b(?:6|sau) thang(?: (dau|cuoi))?\b")
 _AUTHORITY = re.compile(r"^(tm|kt|q|tl|th)\.\s*\S")
 DOCUMENT_KEYS = {"unit", "doc_number", "report_date", "place", "period", "authority", "signer_title", "signer"}
+_NUMBER_WORD = re.compile(r"^s[ốôo]\s*(?:[:.]\s*|\s+(?=\d))", re.IGNORECASE)  # "Số: " / "Số " before a number
 _TITLES = ("chu tich", "pho chu tich", "q. chu tich", "truong ban", "cong chuc", "nguoi lap bieu", "nguoi lap")
 
 
@@ -67,34 +67,6 @@ def _pairs(grid: WorkbookGrid, table) -> dict[str, Any]:
     return meta
 
 
-def _title_case(text: str) -> str:
-    """"ĐỨC LONG-ĐỨC HÒA" → "Đức Long-Đức Hòa": every word, and every part of a hyphenated one."""
-    return " ".join("-".join(p[:1].upper() + p[1:].lower() for p in w.split("-")) for w in text.split())
-
-
-# what may follow the unit's name in a title: its district and province, a note in brackets
-_UNIT_END = re.compile(r"\s*(?:,|;|\(|\s[-–—]\s)")
-
-
-def _unit_name(text: str) -> str | None:
-    """"UBND XÃ NGỌC KỲ" / "XÃ NGỌC KỲ" / "Ủy ban nhân dân xã Ngọc Kỳ" → "Xã Ngọc Kỳ"; what follows the name
-    in a title (", HUYỆN TỨ KỲ", " - TỈNH HẢI DƯƠNG", "(KÈM THEO …)") is not part of it."""
-    text = _UNIT_END.split(text, 1)[0]
-    words = text.split()
-    folded = fold(text)
-    for prefix in ("ubnd ", "uy ban nhan dan "):
-        if folded.startswith(prefix):
-            words = words[len(prefix.split()):]
-            folded = folded[len(prefix):]
-            break
-    for word in _UNIT_WORDS:
-        if folded.startswith(word + " ") and len(words) > len(word.split()):
-            kind = " ".join(words[: len(word.split())])
-            rest = " ".join(words[len(word.split()):])
-            return kind[:1].upper() + kind[1:].lower() + " " + _title_case(rest)  # "Thị trấn Tứ Kỳ"
-    return None
-
-
 def _superior_name(text: str) -> str | None:
     """"UBND HUYỆN TỨ KỲ" → "UBND huyện Tứ Kỳ"."""
     folded = fold(text)
@@ -105,7 +77,7 @@ def _superior_name(text: str) -> str | None:
             for word in _SUPERIOR_WORDS:
                 if rest.startswith(word + " ") and len(rest_words) > len(word.split()):
                     n = len(word.split())
-                    return "UBND " + " ".join(rest_words[:n]).lower() + " " + _title_case(" ".join(rest_words[n:]))
+                    return "UBND " + " ".join(rest_words[:n]).lower() + " " + title_case(" ".join(rest_words[n:]))
     return None
 
 
@@ -137,7 +109,7 @@ def _document(grid: WorkbookGrid, table) -> dict[str, Any]:
             meta["superior"] = _superior_name(text)
             continue
         if "unit" not in meta and len(text) <= 60:
-            unit = _unit_name(text)
+            unit = unit_name(text)
             r, c = placed[i][:2]
             if unit and (folded.startswith(("ubnd", "uy ban")) or (i and fold(above[i - 1]) == "uy ban nhan dan")
                          or (r - 1, c) in council or (r - 2, c) in council):
@@ -166,7 +138,7 @@ def _document(grid: WorkbookGrid, table) -> dict[str, Any]:
             of = re.search(r"\bcua (ubnd |uy ban nhan dan )?((xa|phuong|thi tran|dac khu) .+)$", folded)
             if of and "unit" not in meta:  # "… CỦA UBND XÃ NGỌC KỲ": folding keeps the words
                 words = text.split()
-                unit = _unit_name(" ".join(words[len(words) - len(of.group(2).split()):]))
+                unit = unit_name(" ".join(words[len(words) - len(of.group(2).split()):]))
                 if unit:
                     meta["unit"] = unit
     below = []
@@ -213,7 +185,16 @@ def read_meta(grid: WorkbookGrid, table: tuple[str, int, int] | None = None) -> 
     if not DOCUMENT_KEYS <= meta.keys():  # the labelled block says it all in most workbooks
         for key, value in _document(grid, table).items():
             meta.setdefault(key, value)
+    typed_date = meta.get("report_date")
+    if typed_date.__class__ is str and date_place(typed_date):  # "Ngọc Kỳ, ngày 26 tháng 6 năm 2023"
+        meta.setdefault("place", date_place(typed_date))
     for key, value in list(meta.items()):
         parsed = parse_date(value) if key == "report_date" else None
         meta[key] = parsed if parsed else clean_text(value)
+    if meta.get("doc_number"):  # typed "Số: 86/BC-UBND": the report's letterhead says "Số:" itself
+        number = _NUMBER_WORD.sub("", meta["doc_number"])
+        # "Số:   /BC-UBND": the number is written by hand when the report is issued; room kept for it
+        meta["doc_number"] = "      " + number if number.startswith("/") else number
+    if meta.get("unit"):  # typed "UBND xã Ngọc Kỳ, huyện Tứ Kỳ": the report's letterhead says "XÃ NGỌC KỲ"
+        meta["unit"] = unit_name(meta["unit"]) or without_council(meta["unit"])
     return meta

@@ -7,10 +7,11 @@ them (decimal comma, ND 30/2020 dates with leading zeros).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from ..model import Assessment
-from ..text import format_decimal
+from ..text import format_decimal, title_case, unit_name, unit_place, without_council
 
 
 def nd30_date(date: dt.date) -> dict[str, str]:
@@ -28,12 +29,24 @@ def place_date_line(place: str, date: dt.date | None) -> str:
 
 
 def short_unit(unit: str) -> str:
-    """'Xã Ngọc Kỳ' stays; a bare 'Ngọc Kỳ' becomes 'xã Ngọc Kỳ' (commune level)."""
-    unit = unit.strip()
-    lowered = unit.lower()
-    if lowered.startswith(("xã ", "phường ", "thị trấn ", "đặc khu ")):
-        return unit
+    """'Xã Ngọc Kỳ' stays, 'UBND phường Hải Tân' is 'Phường Hải Tân'; a bare 'Ngọc Kỳ' becomes 'Xã Ngọc Kỳ'
+    (commune level)."""
+    named = unit_name(unit)
+    if named:
+        return named
+    unit = without_council(unit)
     return f"Xã {unit}" if unit else "Xã ……"
+
+
+# a number and the word after it ("6 tháng"), and "năm"/"quý" and their number ("năm 2023", "quý II"):
+# one word for line breaking, so a wrapped title never leaves "6" at a line's end and "THÁNG" below it
+_KEPT_TOGETHER = re.compile(r"(?<=\d) (?=\w)|(?<=\bnăm) (?=\d)|(?<=\bquý) (?=[IVX\d])", re.IGNORECASE)
+NO_BREAK_SPACE = "\u00a0"
+
+
+def kept_together(period: str) -> str:
+    """"6 tháng đầu năm 2023" with no-break spaces where a line must not break (see _KEPT_TOGETHER)."""
+    return _KEPT_TOGETHER.sub(NO_BREAK_SPACE, " ".join(period.split()))
 
 
 def report_context(assessment: Assessment, decimal: str = "comma", today: dt.date | None = None) -> dict:
@@ -45,7 +58,7 @@ def report_context(assessment: Assessment, decimal: str = "comma", today: dt.dat
     meta = assessment.meta
     date = meta.get("report_date") if isinstance(meta.get("report_date"), dt.date) else None
     unit = short_unit(str(meta.get("unit", "")))
-    place = str(meta.get("place") or unit.split(" ", 1)[-1])
+    place = str(meta.get("place") or unit_place(unit))
     rows = []
     for crit in assessment.criteria:
         if not crit.code_ok:
@@ -67,14 +80,14 @@ def report_context(assessment: Assessment, decimal: str = "comma", today: dt.dat
         "unit": unit,
         "superior": str(meta.get("superior", "")),
         "province": str(meta.get("province", "")),
-        "period": str(meta.get("period", "")),
+        "period": kept_together(str(meta.get("period", ""))),
         "doc_number": str(meta.get("doc_number", "")) or "      /BC-UBND",
         "place": place,
         "date": nd30_date(date) if date else {"day": "    ", "month": "    ", "year": "      "},
         "place_date": place_date_line(place, date),
         "authority": str(meta.get("authority", "")) or "TM. ỦY BAN NHÂN DÂN",
         "signer_title": str(meta.get("signer_title", "")) or "CHỦ TỊCH",
-        "signer": str(meta.get("signer", "")),
+        "signer": signer_name(str(meta.get("signer", ""))),
         "recipients": recipients or default_recipients(str(meta.get("superior", "")), unit),
         "rows": rows[:-1],
         "tail_rows": rows[-1:],  # printed with the total row and the signature block, never apart
@@ -94,6 +107,13 @@ def report_context(assessment: Assessment, decimal: str = "comma", today: dt.dat
         "draft": False,
         "open_findings": [],
     }
+
+
+def signer_name(name: str) -> str:
+    """ND 30/2020: the signer's name in ordinary letters, bold: "NGUYỄN XUÂN THOANG" typed in capitals is
+    printed "Nguyễn Xuân Thoang"; a name typed otherwise stays as typed."""
+    name = " ".join(name.split())
+    return title_case(name) if name.isupper() else name
 
 
 def default_recipients(superior: str, unit: str) -> list[str]:

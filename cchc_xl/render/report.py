@@ -20,7 +20,7 @@ from ..read.package import INFLATE_DAMAGE, vet_word_file
 from ..rules import ERROR, check_assessment
 from ..console import printable
 from ..text import xml_text
-from .context import report_context
+from .context import NO_BREAK_SPACE, report_context
 
 
 @dataclass
@@ -151,7 +151,7 @@ def _set_properties(document, assessment: Assessment, context: dict) -> None:
 
     core = document.core_properties
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
-    core.title = f"Báo cáo chỉ số CCHC {context['period']} - {context['unit']}".replace("  ", " ").strip(" -")
+    core.title = f"Báo cáo chỉ số CCHC {context['period'].replace(NO_BREAK_SPACE, ' ')} - {context['unit']}".replace("  ", " ").strip(" -")
     core.author = core.last_modified_by = context["unit"]
     core.created = core.modified = now
     core.identifier = REPORT_MARK
