@@ -305,10 +305,12 @@ def unit_name(text: str) -> str | None:
 
 
 def unit_place(unit: str) -> str:
-    """The unit's place name, as the date line writes it: "Thị trấn Gia Lộc" → "Gia Lộc"."""
+    """The unit's place name, as the date line writes it (ND 30/2020): "Thị trấn Gia Lộc" → "Gia Lộc";
+    a unit named by a number keeps its kind ("Phường 5, ngày …")."""
     named = unit_name(unit)
     if named is None:
         return without_council(unit)
     folded = fold(named)
     size = 1 if folded.split()[0] not in ("thi", "dac") else 2
-    return " ".join(named.split()[size:])
+    place = " ".join(named.split()[size:])
+    return named if place.isdigit() else place

@@ -470,6 +470,7 @@ def test_the_facts_a_report_leaves_blank_are_named(tmp_path):
     ("TT. Gia Lộc", "THỊ TRẤN GIA LỘC", "Gia Lộc"),
     ("THỊ TRẤN GIA LỘC", "THỊ TRẤN GIA LỘC", "Gia Lộc"),
     ("Đặc khu Phú Quốc", "ĐẶC KHU PHÚ QUỐC", "Phú Quốc"),
+    ("UBND Phường 5", "PHƯỜNG 5", "Phường 5"),  # ND 30: a unit named by a number keeps its kind in the date line
 ])
 def test_the_unit_as_officers_type_it_in_the_label_block(tmp_path, typed, letterhead, place):
     """"Tên đơn vị: UBND xã Ngọc Kỳ" (as officers often type it) gave the letterhead "XÃ UBND XÃ NGỌC
