@@ -546,3 +546,18 @@ def test_a_signer_typed_in_capitals_is_printed_in_ordinary_letters(tmp_path):
     _, signature = report_signature_cells(Document(out))
     lines = [p for p in signature.paragraphs if p.text]
     assert lines[-1].text == "Nguyễn Xuân Thoang" and lines[-1].runs[0].bold
+
+
+@pytest.mark.parametrize("typed, line", [("huyện Tứ Kỳ", "UBND HUYỆN TỨ KỲ"), ("UBND huyện Tứ Kỳ", "UBND HUYỆN TỨ KỲ"),
+                                         ("Tỉnh Hải Dương", "UBND TỈNH HẢI DƯƠNG")])
+def test_the_body_above_typed_as_a_place_is_named_as_a_body(tmp_path, typed, line):
+    """"Cấp trên: huyện Tứ Kỳ" printed "HUYỆN TỨ KỲ" above "ỦY BAN NHÂN DÂN" in the letterhead, a place
+    where a body belongs (the recipients already said "UBND huyện Tứ Kỳ")."""
+    def edit(ws):
+        for row in range(1, 17):
+            if ws.cell(row, 2).value == "Cấp trên:":
+                ws.cell(row, 3).value = typed
+    out = tmp_path / "r.docx"
+    render_report_file(edited_example(tmp_path, "cap_tren.xlsx", edit), out)
+    left = Document(out).tables[0].rows[0].cells[0]
+    assert [p.text for p in left.paragraphs if p.text][:3] == [line, "ỦY BAN NHÂN DÂN", "XÃ NGỌC KỲ"]

@@ -78,7 +78,7 @@ def report_context(assessment: Assessment, decimal: str = "comma", today: dt.dat
     pending = num(totals.pending_max) if totals.pending_max else ""
     return {
         "unit": unit,
-        "superior": str(meta.get("superior", "")),
+        "superior": superior_body(str(meta.get("superior", ""))),
         "province": str(meta.get("province", "")),
         "period": kept_together(str(meta.get("period", ""))),
         "doc_number": str(meta.get("doc_number", "")) or "      /BC-UBND",
@@ -114,6 +114,16 @@ def signer_name(name: str) -> str:
     printed "Nguyễn Xuân Thoang"; a name typed otherwise stays as typed."""
     name = " ".join(name.split())
     return title_case(name) if name.isupper() else name
+
+
+_LEVELS_ABOVE = ("huyện ", "quận ", "thị xã ", "thành phố ", "tỉnh ")
+
+
+def superior_body(superior: str) -> str:
+    """The body above the commune as a letterhead names it: "huyện Tứ Kỳ" typed → "UBND huyện Tứ Kỳ"
+    (the letterhead said "HUYỆN TỨ KỲ", a place, not a body); anything else as typed."""
+    superior = " ".join(superior.split())
+    return f"UBND {superior}" if superior.lower().startswith(_LEVELS_ABOVE) else superior
 
 
 def default_recipients(superior: str, unit: str) -> list[str]:
