@@ -76,18 +76,29 @@ _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 def period_key(period: str) -> tuple[str, str]:
     """The period a text states, as a key that spellings of one period share: "6 tháng đầu năm
     2023", "Sáu tháng đầu năm 2023", "6 THÁNG NĂM 2023" → ("2023", "6 thang dau"); "Năm 2023",
-    "cả năm 2023" → ("2023", "nam"); its latest year when it names several. A text without a
+    "cả năm 2023" → ("2023", "nam"); "Quý II/2023", "quý 2 năm 2023" → ("2023", "quy 2"); "9 tháng năm
+    2023", "chín tháng 2023" → ("2023", "9 thang"); its latest year when it names several. A text without a
     year is its folded self: ("", "ky i")."""
     folded = fold(period)
     years = _YEAR.findall(folded)
     if not years:
         return ("", folded)
     year = max(years)
-    if "6 thang" in folded or "sau thang" in folded:
+    if "6 thang" in folded or "sau thang" in folded or _SIX_MONTHS_SHORT.search(folded):
         return (year, "6 thang cuoi" if "cuoi" in folded else "6 thang dau")
-    if re.search(r"\b(9 thang|chin thang|quy)\b", folded):
+    quarter = _QUARTER.search(folded)
+    if quarter:  # "Quý II/2023", "quý II năm 2023", "quý 2 năm 2023": one quarter
+        return (year, "quy " + _QUARTER_NUMBER.get(quarter.group(1), quarter.group(1)))
+    if re.search(r"\b(9 thang|chin thang)\b", folded):
+        return (year, "9 thang")
+    if re.search(r"\bquy\b", folded):
         return (year, _YEAR.sub("", folded).strip())
     return (year, "nam")
+
+
+_SIX_MONTHS_SHORT = re.compile(r"(?<![\d/.,])0?6\s*t\b")  # "6T/2023", "06T đầu năm 2023"
+_QUARTER = re.compile(r"\bquy\s*(iv|iii|ii|i|[1-4])\b")
+_QUARTER_NUMBER = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
 
 
 _INVISIBLE_OR_MINUS = {**ZERO_WIDTH, ord("\u2212"): "-", ord("\u2013"): "-"}

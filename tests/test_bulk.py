@@ -1313,3 +1313,28 @@ def test_findings_past_excels_last_row_are_said_in_the_last_row(tmp_path, monkey
     assert detail.cell(12, 1).value == ("… và 5 phát hiện nữa không vừa trang này (Excel chỉ chứa 12 hàng): toàn bộ "
                                         "có trong đầu ra JSON (`cchc-xl bulk … --json`).")
     assert detail.auto_filter.ref == "A1:H12"
+
+
+@pytest.mark.parametrize("spellings", [
+    ["Quý II/2023", "quý II năm 2023", "Quý 2 năm 2023"],
+    ["6T/2023", "6 tháng đầu năm 2023", "06T đầu năm 2023"],
+    ["9 tháng năm 2023", "Chín tháng 2023", "9 tháng 2023"],
+])
+def test_spellings_of_a_quarter_nine_or_six_months_rank_together(tmp_path, spellings):
+    """"Quý II/2023" and "quý II năm 2023" (or "Quý 2 năm 2023") were three periods, each ranked on its
+    own; "6T/2023" was read as the year, and "Chín tháng 2023" apart from "9 tháng năm 2023"."""
+    folder = tmp_path / "nhan"
+    shutil.copytree(ROOT / "examples" / "cac_xa", folder)
+    names = ["quang_phuc.xlsx", "ngoc_ky.xlsx", "nguyen_giap.xlsx", "ha_ky.xlsx"]
+    for name, text in zip(names, [spellings[0], *spellings]):
+        wb = openpyxl.load_workbook(folder / name)
+        ws = wb.worksheets[0]
+        row = next(r for r in range(1, 20) if ws.cell(r, 2).value == "Kỳ đánh giá:")
+        ws.cell(row, 3).value = text
+        wb.save(folder / name)
+    outcome = bulk_check([folder], output=None, jobs=1)
+    lines = outcome.lines()
+    assert not any("kỳ đánh giá khác nhau" in line or line.startswith("Xếp hạng —") for line in lines)
+    first = lines.index("Xếp hạng (chỉ các sổ hợp lệ):")  # one period: one ranking
+    assert lines[first + 1:first + 5] == ["    1. Xã Quang Phục — 74,65 điểm", "    2. Xã Ngọc Kỳ — 73,2 điểm",
+                                          "    2. Xã Nguyên Giáp — 73,2 điểm", "    4. Xã Hà Kỳ — 72,3 điểm"]
