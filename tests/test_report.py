@@ -561,3 +561,21 @@ def test_the_body_above_typed_as_a_place_is_named_as_a_body(tmp_path, typed, lin
     render_report_file(edited_example(tmp_path, "cap_tren.xlsx", edit), out)
     left = Document(out).tables[0].rows[0].cells[0]
     assert [p.text for p in left.paragraphs if p.text][:3] == [line, "ỦY BAN NHÂN DÂN", "XÃ NGỌC KỲ"]
+
+
+@pytest.mark.parametrize("typed", [
+    "UBND huyện Tứ Kỳ (Phòng Nội vụ)\n+ Thường trực Đảng ủy, HĐND xã,\n\n•Lưu: VT",
+    "UBND huyện Tứ Kỳ (Phòng Nội vụ); Thường trực Đảng ủy, HĐND xã; Lưu: VT.",
+])
+def test_recipients_typed_without_dashes_are_printed_as_nd30_writes_them(tmp_path, typed):
+    """"Nơi nhận" typed without the dashes, with other bullets, or on one line, was printed so: ND 30
+    opens each line with "- ", ends it with ";", and the last one ("- Lưu: VT.") with "."."""
+    def edit(ws):
+        for row in range(1, 17):
+            if ws.cell(row, 2).value == "Nơi nhận:":
+                ws.cell(row, 3).value = typed
+    out = tmp_path / "r.docx"
+    render_report_file(edited_example(tmp_path, "noi_nhan.xlsx", edit), out)
+    recipients, _ = report_signature_cells(Document(out))
+    assert [p.text for p in recipients.paragraphs if p.text] == [
+        "Nơi nhận:", "- UBND huyện Tứ Kỳ (Phòng Nội vụ);", "- Thường trực Đảng ủy, HĐND xã;", "- Lưu: VT."]

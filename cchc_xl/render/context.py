@@ -74,7 +74,7 @@ def report_context(assessment: Assessment, decimal: str = "comma", today: dt.dat
             "bold": crit.depth <= 1,
         })
     totals = assessment.totals()
-    recipients = [line.strip() for line in str(meta.get("recipients", "")).splitlines() if line.strip()]
+    recipients = recipient_lines(str(meta.get("recipients", "")))
     pending = num(totals.pending_max) if totals.pending_max else ""
     return {
         "unit": unit,
@@ -124,6 +124,18 @@ def superior_body(superior: str) -> str:
     (the letterhead said "HUYỆN TỨ KỲ", a place, not a body); anything else as typed."""
     superior = " ".join(superior.split())
     return f"UBND {superior}" if superior.lower().startswith(_LEVELS_ABOVE) else superior
+
+
+_BULLETS = "-–—+•*·"
+
+
+def recipient_lines(typed: str) -> list[str]:
+    """"Nơi nhận" as ND 30/2020 writes it, from the lines as typed (or one line of them, parted by ";"):
+    each line opens with "- ", the others end with ";" and the last ("- Lưu: VT.") with "."; the
+    words stay as typed."""
+    lines = [line.strip().lstrip(_BULLETS).strip() for line in typed.replace(";", "\n").splitlines()]
+    lines = [line for line in lines if line]
+    return [f"- {line.rstrip(';,.')}{'.' if i == len(lines) - 1 else ';'}" for i, line in enumerate(lines)]
 
 
 def default_recipients(superior: str, unit: str) -> list[str]:
