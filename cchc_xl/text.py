@@ -198,14 +198,23 @@ def date_place(text: str) -> str | None:
     return place.strip() or None
 
 
+_EXCEL_EPOCH = _dt.date(1899, 12, 30)  # Excel's day 0, past its 1900 leap-year slip
+_EXCEL_DAYS = (36526, 73415)  # 01/01/2000 – 31/12/2100: a report's date, never a count or a number typed
+
+
 def parse_date(value) -> _dt.date | None:
-    """A real date, 'dd/mm/yyyy' or 'ngày dd tháng mm năm yyyy' text or ISO text (xlwings' remote payload) → date."""
+    """A real date, a date as Excel stores it (a day number), 'dd/mm/yyyy' or 'ngày dd tháng mm năm yyyy'
+    text or ISO text (xlwings' remote payload) → date."""
     if value is None or value == "":
         return None
     if isinstance(value, _dt.datetime):
         return value.date()
     if isinstance(value, _dt.date):
         return value
+    if value.__class__ in (int, float) and _EXCEL_DAYS[0] <= value <= _EXCEL_DAYS[1] and value == int(value):
+        # a date as Excel stores it, read without its date format (a cell set to General, a sheet read
+        # sparsely): 45103 is 26/06/2023
+        return _EXCEL_EPOCH + _dt.timedelta(days=int(value))
     text = str(value).strip()
     # "26/6/2023", and as documents write it, "ngày 26 tháng 6 năm 2023" (after the place, when the
     # whole date line was typed: "Ngọc Kỳ, ngày 26 tháng 6 năm 2023")

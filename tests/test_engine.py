@@ -367,3 +367,48 @@ def test_a_finding_quotes_a_long_cell_shortly(tmp_path):
     assert len(finding.message) < 300
     assert finding.message.startswith("Điểm tự đánh giá của mục 1.2 là “Đã thực hiện xxx")
     assert "x…”, không phải là số" in finding.message
+
+
+@pytest.mark.parametrize("typed", ["26/13/2023", "ngày 31 tháng 2 năm 2023", "26 tháng sáu"])
+def test_a_report_date_that_is_no_day_is_said_at_its_cell(tmp_path, typed):
+    """"Ngày báo cáo: 26/13/2023" left the report's date line blank, and no cited document could be
+    found dated after the report, without a word: the typed text counted as a date given."""
+    def edit(ws):
+        for row in range(1, 17):
+            if ws.cell(row, 2).value == "Ngày báo cáo:":
+                ws.cell(row, 3).value = typed
+    result = check_file(edited_example(tmp_path, "ngay_sai.xlsx", edit))
+    found = [f for f in result.findings if f.code == "bad-report-date"]
+    assert [(f.sheet, f.cell, f.severity) for f in found] == [(result.assessment.sheet, "C10", "warning")]
+    assert f"“{typed}” không phải một ngày có thật" in found[0].message
+
+
+def test_a_letterhead_date_that_is_no_day_is_said_at_its_cell(tmp_path):
+    """The ND 30 date line typed above the table with a day that does not exist ("ngày 31 tháng 2")
+    was passed over: the report said "Còn để trống: Ngày báo cáo" of a date the officer had typed."""
+    from helpers import letterhead_example
+
+    path = letterhead_example(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb.worksheets[0]["D3"] = "Ngọc Kỳ, ngày 31 tháng 2 năm 2023"
+    wb.save(path)
+    result = check_file(path)
+    assert [(f.code, f.cell) for f in result.findings if f.code == "bad-report-date"] == [("bad-report-date", "D3")]
+    assert result.assessment.meta["place"] == "Ngọc Kỳ"
+
+
+def test_a_report_date_stored_as_excel_stores_it_without_its_format(tmp_path):
+    """A date cell set back to General shows 45103, the day number Excel keeps (a sheet read sparsely,
+    past a stray cell, reads every date so too): it is 26/06/2023, not a text to warn about."""
+    import datetime as dt
+
+    def edit(ws):
+        for row in range(1, 17):
+            if ws.cell(row, 2).value == "Ngày báo cáo:":
+                ws.cell(row, 3).value = 45103
+                ws.cell(row, 3).number_format = "General"
+        ws["AB99999"] = "x"  # far away: the sheet is read sparsely, where no cell has a format
+    for name, edit_with in (("general.xlsx", lambda ws: edit(ws) or ws.delete_rows(99999)), ("sparse.xlsx", edit)):
+        result = check_file(edited_example(tmp_path, name, edit_with))
+        assert result.assessment.meta["report_date"] == dt.date(2023, 6, 26), name
+        assert not [f for f in result.findings if f.code == "bad-report-date"]

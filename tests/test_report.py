@@ -579,3 +579,23 @@ def test_recipients_typed_without_dashes_are_printed_as_nd30_writes_them(tmp_pat
     recipients, _ = report_signature_cells(Document(out))
     assert [p.text for p in recipients.paragraphs if p.text] == [
         "Nơi nhận:", "- UBND huyện Tứ Kỳ (Phòng Nội vụ);", "- Thường trực Đảng ủy, HĐND xã;", "- Lưu: VT."]
+
+
+def test_a_long_period_or_unit_still_gets_its_report(tmp_path):
+    """A paragraph pasted into "Kỳ đánh giá" (or a unit name past 255 characters) refused the report
+    with "mẫu báo cáo … không dùng được (ValueError: exceeded 255 char limit …)", blaming the template:
+    the document's properties have a limit, the report has none."""
+    period = "6 tháng đầu năm 2023 " + "theo Kế hoạch số 52/KH-UBND của UBND xã Ngọc Kỳ " * 8
+
+    def edit(ws):
+        for row in range(1, 17):
+            if ws.cell(row, 2).value == "Kỳ đánh giá:":
+                ws.cell(row, 3).value = period
+            if ws.cell(row, 2).value == "Tên đơn vị:":
+                ws.cell(row, 3).value = "Xã " + "Ngọc Kỳ " * 40
+    out = tmp_path / "r.docx"
+    render_report_file(edited_example(tmp_path, "dai.xlsx", edit), out)
+    doc = Document(out)
+    assert " ".join(period.split()).upper() in " ".join(p.text.replace("\u00a0", " ") for p in doc.paragraphs)
+    assert len(doc.core_properties.title) == 255 and doc.core_properties.title.endswith("…")
+    assert len(doc.core_properties.author) == 255

@@ -352,6 +352,8 @@ class Assessment:
     result_in_percent: bool = False
     read_problems: list[tuple[str, Cell | None, str]] = field(default_factory=list)
     subtotals: list[Subtotal] = field(default_factory=list)
+    # where a fact of ``meta`` was typed (its value's cell), for a finding about it: key → (sheet, row, col)
+    meta_cells: dict[str, tuple[str, int, int]] = field(default_factory=dict)
 
     def tree(self):
         for part in self.parts:

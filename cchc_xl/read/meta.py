@@ -34,7 +34,7 @@ _NUMBER_WORD = re.compile(r"^s[ốôo]\s*(?:[:.]\s*|\s+(?=\d))", re.IGNORECASE) 
 _TITLES = ("chu tich", "pho chu tich", "q. chu tich", "truong ban", "cong chuc", "nguoi lap bieu", "nguoi lap")
 
 
-def _pairs(grid: WorkbookGrid, table) -> dict[str, Any]:
+def _pairs(grid: WorkbookGrid, table, cells: dict) -> dict[str, Any]:
     meta: dict[str, Any] = {}
     sheets = grid.sheets
     if table and len(sheets) > 1:  # the table's own sheet first: its "Kỳ đánh giá" is the table's
@@ -54,9 +54,10 @@ def _pairs(grid: WorkbookGrid, table) -> dict[str, Any]:
                 key = _FOLDED_META.get(folded.rstrip(":").strip()) if len(value) <= 40 else None
                 if key is not None:
                     if key not in meta:
-                        for right in line[c + 1:]:
+                        for offset, right in enumerate(line[c + 1:], start=c + 1):
                             if right not in (None, ""):
                                 meta[key] = right
+                                cells[key] = (sheet.name, r, offset)
                                 break
                     continue
                 label, sep, rest = value.partition(":")  # one cell: "Tên đơn vị: Xã Ngọc Kỳ"
@@ -64,6 +65,7 @@ def _pairs(grid: WorkbookGrid, table) -> dict[str, Any]:
                     key = _FOLDED_META.get(fold(label).strip())
                     if key is not None and key not in meta:
                         meta[key] = rest.strip()
+                        cells[key] = (sheet.name, r, c)
     return meta
 
 
@@ -89,7 +91,7 @@ def _lines(values) -> list[str]:
     return out
 
 
-def _document(grid: WorkbookGrid, table) -> dict[str, Any]:
+def _document(grid: WorkbookGrid, table, cells: dict) -> dict[str, Any]:
     """Facts from the letterhead and title above the table and the signature block below it."""
     if not table:
         return {}
@@ -124,8 +126,9 @@ def _document(grid: WorkbookGrid, table) -> dict[str, Any]:
         if match and "report_date" not in meta:
             try:
                 meta["report_date"] = dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
-            except ValueError:
-                pass
+            except ValueError:  # "ngày 31 tháng 2 năm 2023": kept as typed, said (bad-report-date)
+                meta["report_date"] = text.split(",", 1)[1].strip()
+            cells["report_date"] = (table[0], *placed[i][:2])
             meta.setdefault("place", text.split(",", 1)[0].strip())
             continue
         period = _PERIOD.search(folded)
@@ -175,16 +178,22 @@ def _looks_like_name(text: str) -> bool:
     return 2 <= len(words) <= 5 and all(w[:1].isupper() and w.isalpha() for w in words) and not text.isupper()
 
 
-def read_meta(grid: WorkbookGrid, table: tuple[str, int, int] | None = None) -> dict[str, Any]:
+def read_meta(grid: WorkbookGrid, table: tuple[str, int, int] | None = None,
+              cells: dict | None = None) -> dict[str, Any]:
     """Every fact the workbook states (see the module docstring for the order of precedence).
 
     ``table`` (sheet, first row, last row) is the criteria table: its cells are criteria, never
     labels; the letterhead is above it and the signature block below it.
     """
-    meta = _pairs(grid, table)
+    cells = {} if cells is None else cells  # ``cells``: filled with where each fact was typed (see Assessment)
+    meta = _pairs(grid, table, cells)
     if not DOCUMENT_KEYS <= meta.keys():  # the labelled block says it all in most workbooks
-        for key, value in _document(grid, table).items():
-            meta.setdefault(key, value)
+        found: dict = {}
+        for key, value in _document(grid, table, found).items():
+            if key not in meta:
+                meta[key] = value
+                if key in found:
+                    cells[key] = found[key]
     typed_date = meta.get("report_date")
     if typed_date.__class__ is str and date_place(typed_date):  # "Ngọc Kỳ, ngày 26 tháng 6 năm 2023"
         meta.setdefault("place", date_place(typed_date))

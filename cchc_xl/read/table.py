@@ -694,7 +694,7 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
             crit.name = " ".join(t for t in (crit.name, *more[0]) if t)
             crit.explanation = "\n".join(t for t in (crit.explanation, *more[1]) if t)
     end = ended if ended is not None else len(rows) - 1
-    assessment.meta = read_meta(grid, (name, header_row + 1, end))
+    assessment.meta = read_meta(grid, (name, header_row + 1, end), assessment.meta_cells)
     build_tree(assessment)
     return assessment
 

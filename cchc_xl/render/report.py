@@ -151,14 +151,21 @@ def _set_properties(document, assessment: Assessment, context: dict) -> None:
 
     core = document.core_properties
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
-    core.title = f"Báo cáo chỉ số CCHC {context['period'].replace(NO_BREAK_SPACE, ' ')} - {context['unit']}".replace("  ", " ").strip(" -")
-    core.author = core.last_modified_by = context["unit"]
+    title = f"Báo cáo chỉ số CCHC {context['period'].replace(NO_BREAK_SPACE, ' ')} - {context['unit']}"
+    # python-docx refuses a property past 255 characters (a paragraph pasted into "Kỳ đánh giá", a
+    # long file name): the report itself still says it all, the properties only name it
+    core.title = _property(" ".join(title.split()).strip(" -"))
+    core.author = core.last_modified_by = _property(context["unit"])
     core.created = core.modified = now
     core.identifier = REPORT_MARK
     # (a file name with bytes that are not UTF-8, from a Windows zip unpacked on Linux, as the
     # console shows it: XML cannot hold its lone surrogates)
-    core.comments = "Lập bằng cchc-xl từ " + xml_text(printable(Path(assessment.source).name)) \
+    core.comments = _property("Lập bằng cchc-xl từ " + xml_text(printable(Path(assessment.source).name))) \
         if assessment.source else ""
+
+
+def _property(text: str, limit: int = 255) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def find_soffice() -> str | None:

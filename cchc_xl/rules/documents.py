@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from ..model import Assessment
-from ..text import fold, vn
+from ..text import cell_address, fold, vn
 from .catalogue import Finding, make
 
 DOC_TYPES = {
@@ -156,6 +156,8 @@ def _read_text(text: str) -> tuple[tuple[tuple, ...], tuple[str, ...]]:
 def document_rules(assessment: Assessment) -> list[Finding]:
     findings = []
     report_date = assessment.meta.get("report_date")
+    if report_date.__class__ is str and report_date.strip():  # typed, but no date ("26/13/2023")
+        findings.append(_bad_report_date(assessment, report_date))
     if not isinstance(report_date, dt.date):
         report_date = None
     seen = set()
@@ -179,6 +181,17 @@ def document_rules(assessment: Assessment) -> list[Finding]:
         for message in ratios:
             findings.append(_loc(crit, "ratio-mismatch", f"Mục {crit.code}: {message}"))
     return findings
+
+
+def _bad_report_date(assessment: Assessment, typed: str) -> Finding:
+    """The report's date as typed is no real day: the report leaves its date line blank, and no cited
+    document can be found to be dated after it."""
+    sheet, row, col = assessment.meta_cells.get("report_date", ("", -1, -1))
+    shown = typed if len(typed) <= 60 else typed[:59] + "…"
+    return make("bad-report-date", sheet, cell_address(row, col) if row >= 0 else "", "", "",
+                f"Ngày báo cáo “{shown}” không phải một ngày có thật: hãy ghi dạng 26/06/2023 hoặc “ngày 26 tháng 6 "
+                "năm 2023”. Chưa sửa thì báo cáo để trống dòng ngày tháng và không kiểm tra được văn bản viện dẫn "
+                "có ngày sau ngày báo cáo.", row)
 
 
 def _cited(citation: str) -> str:
