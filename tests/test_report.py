@@ -599,3 +599,18 @@ def test_a_long_period_or_unit_still_gets_its_report(tmp_path):
     assert " ".join(period.split()).upper() in " ".join(p.text.replace("\u00a0", " ") for p in doc.paragraphs)
     assert len(doc.core_properties.title) == 255 and doc.core_properties.title.endswith("…")
     assert len(doc.core_properties.author) == 255
+
+
+@pytest.mark.parametrize("typed", [2023, "2023"])
+def test_a_period_typed_as_the_year_alone(tmp_path, typed):
+    """"Kỳ đánh giá: 2023" titled the report "… CẤP XÃ 2023": it is the year's assessment, "NĂM 2023"."""
+    def edit(ws):
+        for row in range(1, 17):
+            if ws.cell(row, 2).value == "Kỳ đánh giá:":
+                ws.cell(row, 3).value = typed
+    path = edited_example(tmp_path, "nam.xlsx", edit)
+    assert read_workbook(path).meta["period"] == "năm 2023"
+    out = tmp_path / "r.docx"
+    render_report_file(path, out)
+    body = "\n".join(p.text for p in Document(out).paragraphs)
+    assert "CẤP XÃ NĂM\u00a02023" in body

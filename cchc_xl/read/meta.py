@@ -200,6 +200,8 @@ def read_meta(grid: WorkbookGrid, table: tuple[str, int, int] | None = None,
     for key, value in list(meta.items()):
         parsed = parse_date(value) if key == "report_date" else None
         meta[key] = parsed if parsed else clean_text(value)
+    if re.fullmatch(r"(?:19|20)\d\d", str(meta.get("period", ""))):  # "Kỳ đánh giá: 2023": the year
+        meta["period"] = f"năm {meta['period']}"
     if meta.get("doc_number"):  # typed "Số: 86/BC-UBND": the report's letterhead says "Số:" itself
         number = _NUMBER_WORD.sub("", meta["doc_number"])
         # "Số:   /BC-UBND": the number is written by hand when the report is issued; room kept for it
