@@ -741,6 +741,38 @@ def test_a_summary_table_below_the_total_is_another_table(tmp_path):
     assert totals(path) == (Decimal(100), Decimal("73.2"), Decimal(24))
 
 
+@pytest.mark.parametrize("title", ["BẢNG TỔNG HỢP ĐIỂM THEO LĨNH VỰC", None])
+@pytest.mark.parametrize("numbered_in_names", [False, True])
+def test_a_summary_by_area_below_the_total_without_a_header_of_its_own(tmp_path, title, numbered_in_names):
+    """The same summary typed with no header row (a title, or nothing, then "1 | Công tác chỉ đạo, điều
+    hành | 15 | 14", …): read as a part III found by restarted numbering, 113,3/142,5 with a false
+    max-sum-mismatch. Rows named as the areas of those codes read above are that other table. A part II
+    left without its part row, under a part's "Tổng", is still read as part II (its areas have names of
+    their own)."""
+    def edit(ws):
+        r = ws.max_row + 2
+        ws.cell(r, 2).value = title
+        for i, (code, name, top, own) in enumerate([("1", "Công tác chỉ đạo, điều hành", 15, 14),
+                                                    ("2", "CẢI CÁCH THỂ CHẾ", 5, 5), ("3", "Cải cách TTHC", 18.5, 17.1)]):
+            ws.cell(r + 1 + i, 1).value = None if numbered_in_names else code
+            ws.cell(r + 1 + i, 2).value = f"{code}. {name}" if numbered_in_names else name
+            ws.cell(r + 1 + i, 3).value, ws.cell(r + 1 + i, 4).value = top, own
+    path = edited_example(tmp_path, "tong_hop_duoi.xlsx", edit)
+    result = check_file(path)
+    assert len(result.assessment.criteria) == 105
+    assert totals(path) == (Decimal(100), Decimal("73.2"), Decimal(24))
+    assert sorted((f.code, f.cell) for f in result.findings) == sorted(BASE_FINDINGS)
+
+    def part_two_without_its_row(ws):
+        row = find_row(ws, "II", "II")
+        ws.insert_rows(row)
+        ws.cell(row, 2).value, ws.cell(row, 3).value, ws.cell(row, 4).value = "Tổng", 74, 71.2
+        ws.delete_rows(row + 1)  # the "II" row
+    path = edited_example(tmp_path, "thieu_phan_ii.xlsx", part_two_without_its_row)
+    result = check_file(path)
+    assert [p.part for p in result.assessment.parts] == ["I", "II"] and "part-inferred" in {f.code for f in result.findings}
+
+
 def test_a_total_typed_above_the_table_and_a_row_named_cong_tac(tmp_path):
     """The total on top, right under the header, is the total (it ended the table before any
     criterion); "Công tác …" without STT is a criterion missing its code, not "Cộng"."""

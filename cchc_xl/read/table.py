@@ -198,6 +198,20 @@ def total_ahead(rows, start: int, columns) -> bool:
     return False
 
 
+def _same_name(text: str, criteria) -> bool:
+    """``text`` names one of ``criteria`` (folded; a summary may shorten "Công tác chỉ đạo, điều hành CCHC"
+    to "Công tác chỉ đạo, điều hành", or the other way round)."""
+    key = fold(text).strip(" .:;")
+    if len(key) < 6:
+        return False
+    for crit in criteria:
+        other = fold(crit.name).strip(" .:;")
+        shorter, longer = sorted((key, other), key=len)
+        if len(shorter) >= 6 and longer.startswith(shorter):
+            return True
+    return False
+
+
 def _padded(line, width: int):
     return line if len(line) >= width else list(line) + [None] * (width - len(line))
 
@@ -494,21 +508,34 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
         found = lines_below.get(crit.row)
         return found[0][-1] if found and found[0] else crit.name
 
-    tables_below: dict[int, tuple[int, bool]] = {}  # criterion row → (the last header above it, numbered again)
+    # criterion row → (the last header above it, numbered again, named as a criterion of that code read above)
+    tables_below: dict[int, tuple[int, bool, bool]] = {}
 
     def another_table_below(r) -> bool:
-        """Below the "Tổng" row at ``r``, a header, then criteria numbered again from a code this table has
-        read ("1" again, "I" again): another table (a summary by area under the self-assessment), not
-        the rest of this one. Its rows were read as a part III: the total doubled, recalc wrote into it."""
+        """Below the "Tổng" row at ``r``, criteria numbered again from a code this table has read ("1"
+        again, "I" again) under a header of their own, or named as the criteria of that code read
+        above ("1 | Công tác chỉ đạo, điều hành | 15 | 14"): another table (a summary by area under the
+        self-assessment), not the rest of this one. Its rows were read as a part III: the total
+        doubled, with false errors, and recalc wrote into it."""
         ahead = criterion_ahead
         if ahead not in tables_below:  # once for a run of "Tổng" rows (a hostile file has 30,000)
             header = next((i for i in range(ahead - 1, r, -1)
                            if is_repeated_header(_padded(rows[i], width), core_columns, repeated)), -1)
             code = row_code(rows[ahead], col_code, col_name, codes_in_names)
-            again = code is not None and any(c.code == code.value for c in assessment.criteria)
-            tables_below[ahead] = (header, again)
-        header, again = tables_below[ahead]
-        return again and header > r
+            same_code = [c for c in assessment.criteria if c.code == code.value] if code is not None else []
+            named_again = bool(same_code) and _same_name(name_of(ahead), same_code)
+            tables_below[ahead] = (header, bool(same_code), named_again)
+        header, again, named_again = tables_below[ahead]
+        return again and (header > r or named_again)
+
+    def name_of(i) -> str:
+        """Row ``i``'s criterion name, without the code a table numbered in its names puts before it."""
+        value = rows[i][col_name] if col_name is not None and col_name < len(rows[i]) else None
+        text = clean_text(value)
+        if codes_in_names:
+            split = split_code_prefix(text)
+            text = split[2] if split is not None else text
+        return text
 
     number_problem = ""  # an STT "1.10" that Excel stored as the number 1.1: said once the row is read
     for r in range(header_row + 1, len(rows)):
