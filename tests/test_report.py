@@ -5,6 +5,7 @@ import shutil
 import subprocess
 import sys
 
+import openpyxl
 import pytest
 from docx import Document
 from docx.shared import Mm
@@ -13,6 +14,7 @@ from cchc_xl.read import read_workbook
 from cchc_xl.render.context import place_date_line
 from cchc_xl.render.report import render_report_file
 from cchc_xl.resources import default_report_template
+from cchc_xl.text import fold
 
 from helpers import EXAMPLE, bomb_member, damaged_member, edited_example, huge_png, with_control_codes, find_row, report_rows, report_signature_cells, tiny_png
 
@@ -614,3 +616,35 @@ def test_a_period_typed_as_the_year_alone(tmp_path, typed):
     render_report_file(path, out)
     body = "\n".join(p.text for p in Document(out).paragraphs)
     assert "CẤP XÃ NĂM\u00a02023" in body
+
+
+def test_a_vice_chair_signing_for_the_chair_signs_for_the_committee(tmp_path):
+    """ND 30/2020: a committee works collectively, so a vice-chair signs "TM. ỦY BAN NHÂN DÂN / KT. CHỦ
+    TỊCH / PHÓ CHỦ TỊCH". The signature block typed so below the table lost its "KT. CHỦ TỊCH" line, and
+    "Thẩm quyền ký: KT. CHỦ TỊCH" lost the committee's line: the report had him sign as the committee's
+    own, or for the chair alone."""
+    from helpers import letterhead_example
+
+    path = letterhead_example(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    block = {fold(str(ws.cell(r, c).value)): (r, c) for r in range(1, ws.max_row + 1) for c in range(1, 6)
+             if ws.cell(r, c).value}
+    r, c = block["chu tich"]
+    ws.insert_rows(r)
+    ws.cell(r, c).value, ws.cell(r + 1, c).value = "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"
+    wb.save(path)
+
+    def by_label(ws):
+        for row in range(1, 17):
+            label = ws.cell(row, 2).value
+            if label == "Thẩm quyền ký:":
+                ws.cell(row, 3).value = "KT. CHỦ TỊCH"
+            if label == "Chức vụ người ký:":
+                ws.cell(row, 3).value = "Phó Chủ tịch"
+    for source in (path, edited_example(tmp_path, "kt.xlsx", by_label)):
+        out = tmp_path / "r.docx"
+        render_report_file(source, out, overwrite=True)
+        _, signature = report_signature_cells(Document(out))
+        lines = [line for p in signature.paragraphs for line in p.text.splitlines() if line.strip()]
+        assert lines[:3] == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"], source.name

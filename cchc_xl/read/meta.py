@@ -148,10 +148,18 @@ def _document(grid: WorkbookGrid, table, cells: dict) -> dict[str, Any]:
     for line in sheet.rows[table[2] + 1: table[2] + 40]:
         below.extend((c, text) for c, value in enumerate(line) if value.__class__ is str
                      for text in _lines([value]))
+    authority_col = None
     for i, (col, text) in enumerate(below):
         folded = fold(text)
         if "authority" not in meta and _AUTHORITY.match(folded):
             meta["authority"] = text.upper()
+            authority_col = col
+            continue
+        if col == authority_col and "signer_title" not in meta and _AUTHORITY.match(folded):
+            # "TM. ỦY BAN NHÂN DÂN" then "KT. CHỦ TỊCH" over "PHÓ CHỦ TỊCH": a vice-chair signs for the
+            # chair on the committee's behalf; the second line was dropped, and the report had him sign
+            # as if he were the committee's own
+            meta["authority"] += "\n" + text.upper()
             continue
         if "signer_title" not in meta and folded in _TITLES:
             meta["signer_title"] = text.upper()

@@ -11,7 +11,7 @@ import re
 from decimal import Decimal
 
 from ..model import Assessment
-from ..text import format_decimal, title_case, unit_name, unit_place, without_council
+from ..text import fold, format_decimal, title_case, unit_name, unit_place, without_council
 
 
 def nd30_date(date: dt.date) -> dict[str, str]:
@@ -85,7 +85,7 @@ def report_context(assessment: Assessment, decimal: str = "comma", today: dt.dat
         "place": place,
         "date": nd30_date(date) if date else {"day": "    ", "month": "    ", "year": "      "},
         "place_date": place_date_line(place, date),
-        "authority": str(meta.get("authority", "")) or "TM. ỦY BAN NHÂN DÂN",
+        "authority": authority_lines(str(meta.get("authority", ""))),
         "signer_title": str(meta.get("signer_title", "")) or "CHỦ TỊCH",
         "signer": signer_name(str(meta.get("signer", ""))),
         "recipients": recipients or default_recipients(str(meta.get("superior", "")), unit),
@@ -107,6 +107,21 @@ def report_context(assessment: Assessment, decimal: str = "comma", today: dt.dat
         "draft": False,
         "open_findings": [],
     }
+
+
+COMMITTEE = "TM. ỦY BAN NHÂN DÂN"
+
+
+def authority_lines(authority: str) -> str:
+    """The authority lines above the signer's title (ND 30/2020): a committee works collectively, so a
+    vice-chair signing for the chair ("KT. CHỦ TỊCH") does it on the committee's behalf too:
+    "TM. ỦY BAN NHÂN DÂN" above it. None given: the committee's."""
+    lines = [line.strip() for line in authority.splitlines() if line.strip()]
+    if not lines:
+        return COMMITTEE
+    if fold(lines[0]).startswith("kt.") and not any(fold(line).startswith("tm.") for line in lines):
+        lines.insert(0, COMMITTEE)
+    return "\n".join(lines)
 
 
 def signer_name(name: str) -> str:
