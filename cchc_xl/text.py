@@ -298,13 +298,21 @@ def without_council(text: str) -> str:
     return text
 
 
-def unit_name(text: str) -> str | None:
+def unit_name(text: str, keep_tail: bool = False) -> str | None:
     """A commune-level unit as documents name it, or None when ``text`` names no level (xã,
     phường, thị trấn, đặc khu): "UBND XÃ NGỌC KỲ", "Ủy ban nhân dân xã Ngọc Kỳ, huyện Tứ Kỳ" →
     "Xã Ngọc Kỳ"; "TT. Gia Lộc" → "Thị trấn Gia Lộc". What follows the name (", HUYỆN TỨ KỲ",
     " - TỈNH HẢI DƯƠNG", "(KÈM THEO …)") is not part of it. A name typed all in capitals is written
-    in title case; one typed otherwise keeps its letters ("Xã Ea H'Leo")."""
-    text = without_council(_UNIT_END.split(text, 1)[0])
+    in title case; one typed otherwise keeps its letters ("Xã Ea H'Leo").
+
+    ``keep_tail``: what follows the name is kept as typed ("Xã Tân Tiến, huyện Gia Lộc"): it tells two
+    communes of one name apart (before 2025 many districts had a "Xã Tân Tiến"), where a letterhead
+    needs the name alone."""
+    parts = _UNIT_END.split(text, 1)
+    if keep_tail and len(parts) == 2:
+        named = unit_name(text)
+        return f"{named}{text[len(parts[0]):].rstrip()}" if named else None
+    text = without_council(parts[0])
     words = text.split()
     if not words:
         return None

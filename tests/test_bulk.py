@@ -1338,3 +1338,27 @@ def test_spellings_of_a_quarter_nine_or_six_months_rank_together(tmp_path, spell
     first = lines.index("Xếp hạng (chỉ các sổ hợp lệ):")  # one period: one ranking
     assert lines[first + 1:first + 5] == ["    1. Xã Quang Phục — 74,65 điểm", "    2. Xã Ngọc Kỳ — 73,2 điểm",
                                           "    2. Xã Nguyên Giáp — 73,2 điểm", "    4. Xã Hà Kỳ — 72,3 điểm"]
+
+
+def test_two_communes_of_one_name_told_apart_by_their_district_are_both_ranked(tmp_path):
+    """Before 2025 many districts had a "Xã Tân Tiến"; officers tell theirs apart as they type the unit
+    ("UBND xã Tân Tiến, huyện Văn Giang"). Both are ranked, not taken for a corrected copy of one
+    another; a unit typed with its council ("UBND xã Ngọc Kỳ") is still the same unit as "Xã Ngọc Kỳ"."""
+    folder = tmp_path / "nhan"
+    shutil.copytree(ROOT / "examples" / "cac_xa", folder)
+    shutil.copy(folder / "ngoc_ky.xlsx", folder / "ngoc_ky (1).xlsx")
+
+    def set_unit(name, text):
+        wb = openpyxl.load_workbook(folder / name)
+        ws = wb.worksheets[0]
+        row = next(r for r in range(1, 20) if ws.cell(r, 2).value == "Tên đơn vị:")
+        ws.cell(row, 3).value = text
+        wb.save(folder / name)
+    set_unit("ha_ky.xlsx", "UBND xã Tân Tiến, huyện Văn Giang")
+    set_unit("quang_phuc.xlsx", "UBND xã Tân Tiến, huyện Gia Lộc")
+    set_unit("ngoc_ky (1).xlsx", "UBND xã Ngọc Kỳ")
+    outcome = bulk_check([folder], output=None, jobs=1)
+    ranked = {(r.unit, r.rank) for r in outcome.records if r.ok and r.duplicate_of is None}
+    assert {("Xã Tân Tiến, huyện Văn Giang", 4), ("Xã Tân Tiến, huyện Gia Lộc", 1)} <= ranked
+    assert [[Path(r.path).name for r in group] for group in outcome.duplicates] in (
+        [["ngoc_ky (1).xlsx", "ngoc_ky.xlsx"]], [["ngoc_ky.xlsx", "ngoc_ky (1).xlsx"]])

@@ -214,6 +214,7 @@ def read_meta(grid: WorkbookGrid, table: tuple[str, int, int] | None = None,
         number = _NUMBER_WORD.sub("", meta["doc_number"])
         # "Số:   /BC-UBND": the number is written by hand when the report is issued; room kept for it
         meta["doc_number"] = "      " + number if number.startswith("/") else number
-    if meta.get("unit"):  # typed "UBND xã Ngọc Kỳ, huyện Tứ Kỳ": the report's letterhead says "XÃ NGỌC KỲ"
-        meta["unit"] = unit_name(meta["unit"]) or without_council(meta["unit"])
+    if meta.get("unit"):  # typed "UBND xã Ngọc Kỳ, huyện Tứ Kỳ": "Xã Ngọc Kỳ, huyện Tứ Kỳ" (the report's
+        # letterhead says "XÃ NGỌC KỲ"; the district tells two communes of one name apart in a batch)
+        meta["unit"] = unit_name(meta["unit"], keep_tail=True) or without_council(meta["unit"])
     return meta
