@@ -1362,3 +1362,23 @@ def test_two_communes_of_one_name_told_apart_by_their_district_are_both_ranked(t
     assert {("Xã Tân Tiến, huyện Văn Giang", 4), ("Xã Tân Tiến, huyện Gia Lộc", 1)} <= ranked
     assert [[Path(r.path).name for r in group] for group in outcome.duplicates] in (
         [["ngoc_ky (1).xlsx", "ngoc_ky.xlsx"]], [["ngoc_ky.xlsx", "ngoc_ky (1).xlsx"]])
+
+
+def test_two_communes_of_one_name_under_two_district_letterheads_are_both_ranked(tmp_path):
+    """Letterheads "UBND HUYỆN VĂN GIANG / UBND XÃ TÂN TIẾN" and "UBND HUYỆN GIA LỘC / UBND XÃ TÂN TIẾN" are two
+    communes: they were taken for one commune's corrected copy, and one of them was left unranked."""
+    from helpers import letterhead_example
+
+    folder = tmp_path / "nhan"
+    folder.mkdir()
+    for name, district in (("tan_tien_vg.xlsx", "VĂN GIANG"), ("tan_tien_gl.xlsx", "GIA LỘC")):
+        path = letterhead_example(folder, name)
+        wb = openpyxl.load_workbook(path)
+        ws = wb.worksheets[0]
+        ws["A1"] = f"UBND HUYỆN {district}\nUBND XÃ TÂN TIẾN"
+        ws["A5"] = "BÁO CÁO KẾT QUẢ TỰ ĐÁNH GIÁ CHỈ SỐ CCHC 6 THÁNG ĐẦU NĂM 2023"
+        wb.save(path)
+    outcome = bulk_check([folder], output=None, jobs=1)
+    assert [(r.unit, r.superior, r.rank, r.duplicate_of) for r in sorted(outcome.records, key=lambda r: r.superior)] == [
+        ("Xã Tân Tiến", "UBND huyện Gia Lộc", 1, None), ("Xã Tân Tiến", "UBND huyện Văn Giang", 1, None)]
+    assert outcome.duplicates == []

@@ -55,6 +55,7 @@ class UnitRecord:
     rank: int | None = None
     # another workbook of the same unit and period that stands for the unit in the ranking
     duplicate_of: str | None = None
+    superior: str = ""  # the body above the unit ("UBND huyện Gia Lộc"), when the workbook states it
 
     @property
     def status(self) -> str:
@@ -408,7 +409,7 @@ def _check_one(path: str, against, want_json: bool, reports_dir: str | None, sta
         self=totals.self, pending=totals.pending_max, areas=dict(totals.by_area), errors=errors, warnings=warnings,
         findings=[f.to_json() for f in result.findings],
         criteria_set=a.criteria_set["id"] if a.criteria_set else UNKNOWN_SET,
-        percent=totals.percent_value if totals.percent else None,
+        percent=totals.percent_value if totals.percent else None, superior=str(a.meta.get("superior") or ""),
     )
     if stats is not None:
         add_to_statistics(stats, a)
@@ -599,10 +600,13 @@ def same_unit_groups(records: list[UnitRecord], file_of=None) -> list[list[UnitR
     again, "xa_a (1).xlsx"): each group newest file first, which alone stands for the unit in the
     ranking; the others are marked duplicate_of it. A unit ranked twice pushed the others down.
     ``file_of(path)``: where a record's file is, when elsewhere (a copy unpacked from a .zip)."""
-    by_unit: dict[tuple[str, str], list[UnitRecord]] = {}
+    by_unit: dict[tuple, list[UnitRecord]] = {}
     for record in records:
         if record.readable and record.unit:
-            by_unit.setdefault((unit_key(record.unit), period_key(record.period)), []).append(record)
+            # (the body above it too, when stated: before 2025 two districts' letterheads could both say
+            # "UBND XÃ TÂN TIẾN", two communes)
+            key = (unit_key(record.unit), unit_key(record.superior), period_key(record.period))
+            by_unit.setdefault(key, []).append(record)
     groups = []
     for group in by_unit.values():
         if len(group) < 2:
