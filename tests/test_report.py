@@ -649,3 +649,29 @@ def test_a_vice_chair_signing_for_the_chair_signs_for_the_committee(tmp_path):
         _, signature = report_signature_cells(Document(out))
         lines = [line for p in signature.paragraphs for line in p.text.splitlines() if line.strip()]
         assert lines[:3] == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"], source.name
+
+
+@pytest.mark.parametrize("lines, printed", [
+    (["- UBND huyện Tứ Kỳ (Phòng Nội vụ);", "- Đảng ủy xã;", "- Lưu: VP."],
+     ["- UBND huyện Tứ Kỳ (Phòng Nội vụ);", "- Đảng ủy xã;", "- Lưu: VP."]),
+    (["UBND huyện Tứ Kỳ;", "Lưu VT"], ["- UBND huyện Tứ Kỳ;", "- Lưu VT."]),
+    ([], ["- UBND huyện Tứ Kỳ;", "- Lưu: VT."]),  # none listed: the default, from the letterhead's body above
+])
+def test_recipients_listed_under_nơi_nhận_in_the_signature_block(tmp_path, lines, printed):
+    """ND 30's signature block below the table: "Nơi nhận:" on the left, its lines under it, and
+    "TM. ỦY BAN NHÂN DÂN" on the right of the same row. That right-hand cell was taken for the
+    recipients: the report listed "- TM. ỦY BAN NHÂN DÂN." and lost the officer's own list."""
+    from helpers import letterhead_example
+
+    path = letterhead_example(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 4).value == "TM. ỦY BAN NHÂN DÂN")
+    ws.cell(row, 1).value = "Nơi nhận:"
+    for i, line in enumerate(lines, start=1):
+        ws.cell(row + i, 1).value = line
+    wb.save(path)
+    out = tmp_path / "r.docx"
+    render_report_file(path, out)
+    recipients, _ = report_signature_cells(Document(out))
+    assert [p.text for p in recipients.paragraphs if p.text] == ["Nơi nhận:", *printed]

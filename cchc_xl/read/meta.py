@@ -53,8 +53,14 @@ def _pairs(grid: WorkbookGrid, table, cells: dict) -> dict[str, Any]:
                 folded = fold(value)
                 key = _FOLDED_META.get(folded.rstrip(":").strip()) if len(value) <= 40 else None
                 if key is not None:
-                    if key not in meta:
+                    below = _lines_below(rows, r, c) if key == "recipients" else None
+                    if below and key not in meta:  # ND 30's "Nơi nhận:", its lines under it
+                        meta[key] = "\n".join(below)
+                        cells[key] = (sheet.name, r + 1, c)
+                    elif key not in meta:
                         for offset, right in enumerate(line[c + 1:], start=c + 1):
+                            if key == "recipients" and right.__class__ is str and _AUTHORITY.match(fold(right)):
+                                break  # the signature block's authority beside "Nơi nhận:", no recipient
                             if right not in (None, ""):
                                 meta[key] = right
                                 cells[key] = (sheet.name, r, offset)
@@ -67,6 +73,23 @@ def _pairs(grid: WorkbookGrid, table, cells: dict) -> dict[str, Any]:
                         meta[key] = rest.strip()
                         cells[key] = (sheet.name, r, c)
     return meta
+
+
+_BULLET_LINE = re.compile(r"^\s*[-–+•]\s*\S")
+
+
+def _lines_below(rows, r: int, c: int) -> list[str]:
+    """The lines listed under a label in its column ("Nơi nhận:" over "- UBND huyện Tứ Kỳ;", "- Lưu: VT."),
+    as the signature block below a table lays them out; the cell to the label's right is then the
+    authority ("TM. ỦY BAN NHÂN DÂN"), which was taken for the recipients."""
+    lines = []
+    for line in rows[r + 1: r + 30]:
+        value = line[c] if c < len(line) else None
+        if value.__class__ is not str or not (_BULLET_LINE.match(value) or value.rstrip().endswith(";")
+                                                or fold(value).startswith("luu")):
+            break
+        lines.extend(part.strip() for part in value.splitlines() if part.strip())
+    return lines
 
 
 def _superior_name(text: str) -> str | None:
