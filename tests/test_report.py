@@ -675,3 +675,23 @@ def test_recipients_listed_under_nơi_nhận_in_the_signature_block(tmp_path, li
     render_report_file(path, out)
     recipients, _ = report_signature_cells(Document(out))
     assert [p.text for p in recipients.paragraphs if p.text] == ["Nơi nhận:", *printed]
+
+
+def test_a_signer_typed_in_capitals_in_the_signature_block_is_read(tmp_path):
+    """The signer's name typed in capitals under "CHỦ TỊCH" in the block below the table was not read (only
+    names in ordinary letters were): "Còn để trống: Người ký". "ĐÃ KÝ" above it is no name."""
+    from helpers import letterhead_example
+
+    path = letterhead_example(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 4).value == "Nguyễn Xuân Thoang")
+    ws.cell(row - 2, 4).value = "ĐÃ KÝ"
+    ws.cell(row, 4).value = "NGUYỄN XUÂN THOANG"
+    wb.save(path)
+    assert read_workbook(path).meta["signer"] == "NGUYỄN XUÂN THOANG"
+    out = tmp_path / "r.docx"
+    outcome = render_report_file(path, out)
+    _, signature = report_signature_cells(Document(out))
+    assert [p.text for p in signature.paragraphs if p.text][-1] == "Nguyễn Xuân Thoang"
+    assert not outcome.blanks

@@ -205,8 +205,15 @@ def _period_text(kind: str, year: str) -> str:
 
 
 def _looks_like_name(text: str) -> bool:
+    """A person's name under the signer's title: 2 to 5 capitalised words; in capitals too ("NGUYỄN XUÂN
+    THOANG", as some type it), unless they are a title or the "ĐÃ KÝ" of a copy."""
     words = text.split()
-    return 2 <= len(words) <= 5 and all(w[:1].isupper() and w.isalpha() for w in words) and not text.isupper()
+    if not (2 <= len(words) <= 5 and all(w[:1].isupper() and w.isalpha() for w in words)):
+        return False
+    return not text.isupper() or fold(text) not in _NOT_NAMES
+
+
+_NOT_NAMES = {*_TITLES, "da ky", "uy ban nhan dan", "ky ten", "dong dau", "tm uy ban nhan dan"}
 
 
 def read_meta(grid: WorkbookGrid, table: tuple[str, int, int] | None = None,
