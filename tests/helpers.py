@@ -44,6 +44,26 @@ PARENTS = [("I", "I"), ("II", "II")] + [
 ]
 
 
+def set_labels(ws, labels: dict):
+    """The example's label block ("Tên đơn vị:" | value, …): each label's value set (None empties it)."""
+    for row in range(1, 20):
+        label = ws.cell(row, 2).value
+        if label in labels:
+            ws.cell(row, 3).value = labels[label]
+
+
+def set_labels_in(path, labels: dict):
+    """set_labels on the first sheet of the workbook at ``path``, saved in place."""
+    wb = openpyxl.load_workbook(path)
+    set_labels(wb.worksheets[0], labels)
+    wb.save(path)
+
+
+def labelled_example(tmp_path, name, source=EXAMPLE, **labels):
+    """A copy of ``source`` with values typed beside its labels: labelled_example(…, **{"Kỳ đánh giá:": "2023"})."""
+    return edited_example(tmp_path, name, lambda ws: set_labels(ws, labels), source)
+
+
 def blank_parents(ws):
     for part, code in PARENTS:
         ws.cell(find_row(ws, part, code), 4).value = None

@@ -15,7 +15,7 @@ import pytest
 from cchc_xl.api import check_file
 from cchc_xl.summarise.bulk import bulk_check
 
-from helpers import PRINT_OWN_PEAK_MB, EXAMPLE, ROOT, bomb_member, damaged_member, edited_example, find_row
+from helpers import PRINT_OWN_PEAK_MB, EXAMPLE, ROOT, bomb_member, damaged_member, edited_example, find_row, set_labels_in
 
 sys.path.insert(0, str(ROOT))
 from bench.generate import generate  # noqa: E402
@@ -974,14 +974,8 @@ def test_each_period_is_ranked_on_its_own(tmp_path):
     folder = tmp_path / "nhan"
     shutil.copytree(ROOT / "examples" / "cac_xa", folder)
 
-    def set_period(name, text):
-        wb = openpyxl.load_workbook(folder / name)
-        ws = wb.worksheets[0]
-        row = next(r for r in range(1, 20) if ws.cell(r, 2).value == "Kỳ đánh giá:")
-        ws.cell(row, 3).value = text
-        wb.save(folder / name)
-    set_period("ha_ky.xlsx", "Năm 2022")
-    set_period("nguyen_giap.xlsx", "Sáu tháng đầu năm 2023")
+    set_labels_in(folder / "ha_ky.xlsx", {"Kỳ đánh giá:": "Năm 2022"})
+    set_labels_in(folder / "nguyen_giap.xlsx", {"Kỳ đánh giá:": "Sáu tháng đầu năm 2023"})
     out = tmp_path / "tong_hop.xlsx"
     outcome = bulk_check([folder], output=out, jobs=2)
     lines = outcome.lines()
@@ -1327,11 +1321,7 @@ def test_spellings_of_a_quarter_nine_or_six_months_rank_together(tmp_path, spell
     shutil.copytree(ROOT / "examples" / "cac_xa", folder)
     names = ["quang_phuc.xlsx", "ngoc_ky.xlsx", "nguyen_giap.xlsx", "ha_ky.xlsx"]
     for name, text in zip(names, [spellings[0], *spellings]):
-        wb = openpyxl.load_workbook(folder / name)
-        ws = wb.worksheets[0]
-        row = next(r for r in range(1, 20) if ws.cell(r, 2).value == "Kỳ đánh giá:")
-        ws.cell(row, 3).value = text
-        wb.save(folder / name)
+        set_labels_in(folder / name, {"Kỳ đánh giá:": text})
     outcome = bulk_check([folder], output=None, jobs=1)
     lines = outcome.lines()
     assert not any("kỳ đánh giá khác nhau" in line or line.startswith("Xếp hạng —") for line in lines)
@@ -1348,15 +1338,9 @@ def test_two_communes_of_one_name_told_apart_by_their_district_are_both_ranked(t
     shutil.copytree(ROOT / "examples" / "cac_xa", folder)
     shutil.copy(folder / "ngoc_ky.xlsx", folder / "ngoc_ky (1).xlsx")
 
-    def set_unit(name, text):
-        wb = openpyxl.load_workbook(folder / name)
-        ws = wb.worksheets[0]
-        row = next(r for r in range(1, 20) if ws.cell(r, 2).value == "Tên đơn vị:")
-        ws.cell(row, 3).value = text
-        wb.save(folder / name)
-    set_unit("ha_ky.xlsx", "UBND xã Tân Tiến, huyện Văn Giang")
-    set_unit("quang_phuc.xlsx", "UBND xã Tân Tiến, huyện Gia Lộc")
-    set_unit("ngoc_ky (1).xlsx", "UBND xã Ngọc Kỳ")
+    set_labels_in(folder / "ha_ky.xlsx", {"Tên đơn vị:": "UBND xã Tân Tiến, huyện Văn Giang"})
+    set_labels_in(folder / "quang_phuc.xlsx", {"Tên đơn vị:": "UBND xã Tân Tiến, huyện Gia Lộc"})
+    set_labels_in(folder / "ngoc_ky (1).xlsx", {"Tên đơn vị:": "UBND xã Ngọc Kỳ"})
     outcome = bulk_check([folder], output=None, jobs=1)
     ranked = {(r.unit, r.rank) for r in outcome.records if r.ok and r.duplicate_of is None}
     assert {("Xã Tân Tiến, huyện Văn Giang", 4), ("Xã Tân Tiến, huyện Gia Lộc", 1)} <= ranked

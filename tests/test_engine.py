@@ -8,7 +8,7 @@ from cchc_xl.api import check_file
 from cchc_xl.read import read_workbook
 from cchc_xl.rules import CATALOGUE
 
-from helpers import EXAMPLE, edited_example, find_row
+from helpers import EXAMPLE, edited_example, find_row, labelled_example, set_labels
 
 
 def totals_of(path, engine="auto"):
@@ -373,11 +373,7 @@ def test_a_finding_quotes_a_long_cell_shortly(tmp_path):
 def test_a_report_date_that_is_no_day_is_said_at_its_cell(tmp_path, typed):
     """"Ngày báo cáo: 26/13/2023" left the report's date line blank, and no cited document could be
     found dated after the report, without a word: the typed text counted as a date given."""
-    def edit(ws):
-        for row in range(1, 17):
-            if ws.cell(row, 2).value == "Ngày báo cáo:":
-                ws.cell(row, 3).value = typed
-    result = check_file(edited_example(tmp_path, "ngay_sai.xlsx", edit))
+    result = check_file(labelled_example(tmp_path, "ngay_sai.xlsx", **{"Ngày báo cáo:": typed}))
     found = [f for f in result.findings if f.code == "bad-report-date"]
     assert [(f.sheet, f.cell, f.severity) for f in found] == [(result.assessment.sheet, "C10", "warning")]
     assert f"“{typed}” không phải một ngày có thật" in found[0].message
@@ -403,10 +399,8 @@ def test_a_report_date_stored_as_excel_stores_it_without_its_format(tmp_path):
     import datetime as dt
 
     def edit(ws):
-        for row in range(1, 17):
-            if ws.cell(row, 2).value == "Ngày báo cáo:":
-                ws.cell(row, 3).value = 45103
-                ws.cell(row, 3).number_format = "General"
+        set_labels(ws, {"Ngày báo cáo:": 45103})
+        ws["C10"].number_format = "General"
         ws["AB99999"] = "x"  # far away: the sheet is read sparsely, where no cell has a format
     for name, edit_with in (("general.xlsx", lambda ws: edit(ws) or ws.delete_rows(99999)), ("sparse.xlsx", edit)):
         result = check_file(edited_example(tmp_path, name, edit_with))

@@ -16,7 +16,7 @@ from cchc_xl.render.report import render_report_file
 from cchc_xl.resources import default_report_template
 from cchc_xl.text import fold
 
-from helpers import EXAMPLE, bomb_member, damaged_member, edited_example, huge_png, with_control_codes, find_row, report_rows, report_signature_cells, tiny_png
+from helpers import EXAMPLE, bomb_member, damaged_member, edited_example, huge_png, labelled_example, with_control_codes, find_row, report_rows, report_signature_cells, tiny_png
 
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
 
@@ -479,13 +479,7 @@ def test_the_unit_as_officers_type_it_in_the_label_block(tmp_path, typed, letter
     """"Tên đơn vị: UBND xã Ngọc Kỳ" (as officers often type it) gave the letterhead "XÃ UBND XÃ NGỌC
     KỲ" and the title "CỦA UBND XÃ UBND XÃ NGỌC KỲ"; "UBND phường Hải Tân" was put at the level of a
     xã, and with no "Địa danh" the date line of a thị trấn began "trấn Gia Lộc, ngày …"."""
-    def edit(ws):
-        for row in range(1, 17):
-            if ws.cell(row, 2).value == "Tên đơn vị:":
-                ws.cell(row, 3).value = typed
-            if ws.cell(row, 2).value == "Địa danh:":
-                ws.cell(row, 3).value = None
-    path = edited_example(tmp_path, "don_vi.xlsx", edit)
+    path = labelled_example(tmp_path, "don_vi.xlsx", **{"Tên đơn vị:": typed, "Địa danh:": None})
     out = tmp_path / "r.docx"
     render_report_file(path, out)
     doc = Document(out)
@@ -507,13 +501,8 @@ def test_the_report_date_typed_in_words(tmp_path, typed, line):
     """"Ngày báo cáo: ngày 26 tháng 6 năm 2023", the date as documents write it, was not read: the
     report's date line was left blank ("ngày     tháng     năm") and a document cited with a later
     date was not caught."""
-    def edit(ws):
-        for row in range(1, 17):
-            if ws.cell(row, 2).value == "Ngày báo cáo:":
-                ws.cell(row, 3).value = typed
-            if ws.cell(row, 2).value == "Địa danh:" and "," in typed:
-                ws.cell(row, 3).value = None
-    path = edited_example(tmp_path, "ngay.xlsx", edit)
+    place = {"Địa danh:": None} if "," in typed else {}  # the place typed with the date: no other
+    path = labelled_example(tmp_path, "ngay.xlsx", **{"Ngày báo cáo:": typed, **place})
     out = tmp_path / "r.docx"
     outcome = render_report_file(path, out)
     right = Document(out).tables[0].rows[0].cells[1]
@@ -527,12 +516,8 @@ def test_the_report_date_typed_in_words(tmp_path, typed, line):
 def test_the_document_number_typed_with_its_word(tmp_path, typed, shown):
     """"Số văn bản: Số: 86/BC-UBND" printed "Số: Số: 86/BC-UBND" under the letterhead; a number left
     to be written by hand keeps its room."""
-    def edit(ws):
-        for row in range(1, 17):
-            if ws.cell(row, 2).value == "Số văn bản:":
-                ws.cell(row, 3).value = typed
     out = tmp_path / "r.docx"
-    render_report_file(edited_example(tmp_path, "so.xlsx", edit), out)
+    render_report_file(labelled_example(tmp_path, "so.xlsx", **{"Số văn bản:": typed}), out)
     left = Document(out).tables[0].rows[0].cells[0]
     assert [p.text for p in left.paragraphs if p.text.startswith("Số")] == [shown]
 
@@ -540,12 +525,8 @@ def test_the_document_number_typed_with_its_word(tmp_path, typed, shown):
 def test_a_signer_typed_in_capitals_is_printed_in_ordinary_letters(tmp_path):
     """ND 30/2020: the signer's name is in ordinary letters ("chữ in thường"), bold; "NGUYỄN XUÂN
     THOANG" typed in capitals was printed so."""
-    def edit(ws):
-        for row in range(1, 17):
-            if ws.cell(row, 2).value == "Người ký:":
-                ws.cell(row, 3).value = "NGUYỄN  XUÂN THOANG"
     out = tmp_path / "r.docx"
-    render_report_file(edited_example(tmp_path, "ky.xlsx", edit), out)
+    render_report_file(labelled_example(tmp_path, "ky.xlsx", **{"Người ký:": "NGUYỄN  XUÂN THOANG"}), out)
     _, signature = report_signature_cells(Document(out))
     lines = [p for p in signature.paragraphs if p.text]
     assert lines[-1].text == "Nguyễn Xuân Thoang" and lines[-1].runs[0].bold
@@ -556,12 +537,8 @@ def test_a_signer_typed_in_capitals_is_printed_in_ordinary_letters(tmp_path):
 def test_the_body_above_typed_as_a_place_is_named_as_a_body(tmp_path, typed, line):
     """"Cấp trên: huyện Tứ Kỳ" printed "HUYỆN TỨ KỲ" above "ỦY BAN NHÂN DÂN" in the letterhead, a place
     where a body belongs (the recipients already said "UBND huyện Tứ Kỳ")."""
-    def edit(ws):
-        for row in range(1, 17):
-            if ws.cell(row, 2).value == "Cấp trên:":
-                ws.cell(row, 3).value = typed
     out = tmp_path / "r.docx"
-    render_report_file(edited_example(tmp_path, "cap_tren.xlsx", edit), out)
+    render_report_file(labelled_example(tmp_path, "cap_tren.xlsx", **{"Cấp trên:": typed}), out)
     left = Document(out).tables[0].rows[0].cells[0]
     assert [p.text for p in left.paragraphs if p.text][:3] == [line, "ỦY BAN NHÂN DÂN", "XÃ NGỌC KỲ"]
 
@@ -573,12 +550,8 @@ def test_the_body_above_typed_as_a_place_is_named_as_a_body(tmp_path, typed, lin
 def test_recipients_typed_without_dashes_are_printed_as_nd30_writes_them(tmp_path, typed):
     """"Nơi nhận" typed without the dashes, with other bullets, or on one line, was printed so: ND 30
     opens each line with "- ", ends it with ";", and the last one ("- Lưu: VT.") with "."."""
-    def edit(ws):
-        for row in range(1, 17):
-            if ws.cell(row, 2).value == "Nơi nhận:":
-                ws.cell(row, 3).value = typed
     out = tmp_path / "r.docx"
-    render_report_file(edited_example(tmp_path, "noi_nhan.xlsx", edit), out)
+    render_report_file(labelled_example(tmp_path, "noi_nhan.xlsx", **{"Nơi nhận:": typed}), out)
     recipients, _ = report_signature_cells(Document(out))
     assert [p.text for p in recipients.paragraphs if p.text] == [
         "Nơi nhận:", "- UBND huyện Tứ Kỳ (Phòng Nội vụ);", "- Thường trực Đảng ủy, HĐND xã;", "- Lưu: VT."]
@@ -590,14 +563,9 @@ def test_a_long_period_or_unit_still_gets_its_report(tmp_path):
     the document's properties have a limit, the report has none."""
     period = "6 tháng đầu năm 2023 " + "theo Kế hoạch số 52/KH-UBND của UBND xã Ngọc Kỳ " * 8
 
-    def edit(ws):
-        for row in range(1, 17):
-            if ws.cell(row, 2).value == "Kỳ đánh giá:":
-                ws.cell(row, 3).value = period
-            if ws.cell(row, 2).value == "Tên đơn vị:":
-                ws.cell(row, 3).value = "Xã " + "Ngọc Kỳ " * 40
     out = tmp_path / "r.docx"
-    render_report_file(edited_example(tmp_path, "dai.xlsx", edit), out)
+    labels = {"Kỳ đánh giá:": period, "Tên đơn vị:": "Xã " + "Ngọc Kỳ " * 40}
+    render_report_file(labelled_example(tmp_path, "dai.xlsx", **labels), out)
     doc = Document(out)
     assert " ".join(period.split()).upper() in " ".join(p.text.replace("\u00a0", " ") for p in doc.paragraphs)
     assert len(doc.core_properties.title) == 255 and doc.core_properties.title.endswith("…")
@@ -607,11 +575,7 @@ def test_a_long_period_or_unit_still_gets_its_report(tmp_path):
 @pytest.mark.parametrize("typed", [2023, "2023"])
 def test_a_period_typed_as_the_year_alone(tmp_path, typed):
     """"Kỳ đánh giá: 2023" titled the report "… CẤP XÃ 2023": it is the year's assessment, "NĂM 2023"."""
-    def edit(ws):
-        for row in range(1, 17):
-            if ws.cell(row, 2).value == "Kỳ đánh giá:":
-                ws.cell(row, 3).value = typed
-    path = edited_example(tmp_path, "nam.xlsx", edit)
+    path = labelled_example(tmp_path, "nam.xlsx", **{"Kỳ đánh giá:": typed})
     assert read_workbook(path).meta["period"] == "năm 2023"
     out = tmp_path / "r.docx"
     render_report_file(path, out)
@@ -636,14 +600,8 @@ def test_a_vice_chair_signing_for_the_chair_signs_for_the_committee(tmp_path):
     ws.cell(r, c).value, ws.cell(r + 1, c).value = "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"
     wb.save(path)
 
-    def by_label(ws):
-        for row in range(1, 17):
-            label = ws.cell(row, 2).value
-            if label == "Thẩm quyền ký:":
-                ws.cell(row, 3).value = "KT. CHỦ TỊCH"
-            if label == "Chức vụ người ký:":
-                ws.cell(row, 3).value = "Phó Chủ tịch"
-    for source in (path, edited_example(tmp_path, "kt.xlsx", by_label)):
+    by_label = labelled_example(tmp_path, "kt.xlsx", **{"Thẩm quyền ký:": "KT. CHỦ TỊCH", "Chức vụ người ký:": "Phó Chủ tịch"})
+    for source in (path, by_label):
         out = tmp_path / "r.docx"
         render_report_file(source, out, overwrite=True)
         _, signature = report_signature_cells(Document(out))
