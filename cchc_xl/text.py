@@ -186,8 +186,9 @@ def json_number(value: Decimal | None):
     return float(format_decimal(value))
 
 
-_DAY_MONTH_YEAR = re.compile(r"^(?:[^,\d]{1,40},\s*)?(?:ngay\s*)?(\d{1,2})(?:\s*thang\s*|\s*[/.-]\s*)(\d{1,2})"
-                             r"(?:\s*nam\s*|\s*[/.-]\s*)(\d{4})\s*\.?$")
+# a date as documents and officers write it (folded): "26 tháng 6 năm 2023", "26/6/2023", "26.06.2023"
+DAY_MONTH_YEAR = r"(?P<d>\d{1,2})(?:\s*thang\s*|\s*[/.-]\s*)(?P<m>\d{1,2})(?:\s*nam\s*|\s*[/.-]\s*)(?P<y>\d{4})"
+_TYPED_DATE = re.compile(rf"^(?:[^,\d]{{1,40}},\s*)?(?:ngay\s*)?{DAY_MONTH_YEAR}\s*\.?$")
 
 
 def date_place(text: str) -> str | None:
@@ -218,11 +219,10 @@ def parse_date(value) -> _dt.date | None:
     text = str(value).strip()
     # "26/6/2023", and as documents write it, "ngày 26 tháng 6 năm 2023" (after the place, when the
     # whole date line was typed: "Ngọc Kỳ, ngày 26 tháng 6 năm 2023")
-    match = _DAY_MONTH_YEAR.match(fold(text)) if not text[:4].isdigit() else None
+    match = _TYPED_DATE.match(fold(text)) if not text[:4].isdigit() else None
     try:
         if match:
-            day, month, year = (int(g) for g in match.groups())
-            return _dt.date(year, month, day)
+            return _dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
         match = re.match(r"^(\d{4})-(\d{2})-(\d{2})", text)
         if match:
             return _dt.date(*(int(g) for g in match.groups()))

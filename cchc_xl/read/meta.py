@@ -16,15 +16,14 @@ import datetime as dt
 import re
 from typing import Any
 
-from ..text import clean_text, date_place, fold, parse_date, title_case, unit_name, without_council
+from ..text import DAY_MONTH_YEAR, clean_text, date_place, fold, parse_date, title_case, unit_name, without_council
 from .grid import WorkbookGrid
 from .labels import META_LABELS
 
 _FOLDED_META = {fold(label): key for key, label in META_LABELS.items()}
 _SUPERIOR_WORDS = ("huyen", "tinh", "thanh pho", "quan", "thi xa")
 # "Ngọc Kỳ, ngày 26 tháng 6 năm 2023", or as some type it, "Ngọc Kỳ, ngày 26/6/2023" (folded)
-_DATE_LINE = re.compile(r"^(?P<place>[^,]{2,40}),\s*ngay\s*(?P<d>\d{1,2})(?:\s*thang\s*|\s*[/.-]\s*)(?P<m>\d{1,2})"
-                        r"(?:\s*nam\s*|\s*[/.-]\s*)(?P<y>\d{4})")
+_DATE_LINE = re.compile(rf"^(?P<place>[^,]{{2,40}}),\s*ngay\s*{DAY_MONTH_YEAR}")
 _PERIOD = re.compile(r"((?:6|sau) thang (?:(?:dau|cuoi) )?nam|(?:9|chin) thang nam|quy [ivx1-4]+ nam|ca nam|nam)\s+(\d{4})")
 # "… NĂM 2023 (6 THÁNG ĐẦU NĂM)": the half-year said after the year
 _HALF_AFTER = re.compile(r"\b(?:6|sau) thang(?: (dau|cuoi))?\b")
@@ -213,7 +212,7 @@ def _looks_like_name(text: str) -> bool:
     return not text.isupper() or fold(text) not in _NOT_NAMES
 
 
-_NOT_NAMES = {*_TITLES, "da ky", "uy ban nhan dan", "ky ten", "dong dau", "tm uy ban nhan dan"}
+_NOT_NAMES = {*_TITLES, "da ky", "uy ban nhan dan", "ky ten", "dong dau"}
 
 
 def read_meta(grid: WorkbookGrid, table: tuple[str, int, int] | None = None,
@@ -233,8 +232,9 @@ def read_meta(grid: WorkbookGrid, table: tuple[str, int, int] | None = None,
                 if key in found:
                     cells[key] = found[key]
     typed_date = meta.get("report_date")
-    if typed_date.__class__ is str and date_place(typed_date):  # "Ngọc Kỳ, ngày 26 tháng 6 năm 2023"
-        meta.setdefault("place", date_place(typed_date))
+    place = date_place(typed_date) if typed_date.__class__ is str else None
+    if place:  # "Ngọc Kỳ, ngày 26 tháng 6 năm 2023" typed as the date
+        meta.setdefault("place", place)
     for key, value in list(meta.items()):
         parsed = parse_date(value) if key == "report_date" else None
         meta[key] = parsed if parsed else clean_text(value)
