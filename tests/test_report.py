@@ -653,3 +653,22 @@ def test_a_signer_typed_in_capitals_in_the_signature_block_is_read(tmp_path):
     _, signature = report_signature_cells(Document(out))
     assert [p.text for p in signature.paragraphs if p.text][-1] == "Nguyễn Xuân Thoang"
     assert not outcome.blanks
+
+
+def test_an_acting_chair_signs_under_the_committee_with_his_own_title(tmp_path):
+    """"TM. ỦY BAN NHÂN DÂN / Q. CHỦ TỊCH": "Q." (acting) is the title itself, not a line of signing for
+    someone; the report printed no extra "CHỦ TỊCH" under it, and reads the name below."""
+    from helpers import letterhead_example
+
+    path = letterhead_example(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 4).value == "CHỦ TỊCH")
+    ws.cell(row, 4).value = "Q. CHỦ TỊCH"
+    wb.save(path)
+    assert read_workbook(path).meta["signer_title"] == "Q. CHỦ TỊCH"
+    out = tmp_path / "r.docx"
+    render_report_file(path, out)
+    _, signature = report_signature_cells(Document(out))
+    assert [line for p in signature.paragraphs for line in p.text.splitlines() if line.strip()] == [
+        "TM. ỦY BAN NHÂN DÂN", "Q. CHỦ TỊCH", "Nguyễn Xuân Thoang"]

@@ -28,6 +28,9 @@ _PERIOD = re.compile(r"((?:6|sau) thang (?:(?:dau|cuoi) )?nam|(?:9|chin) thang n
 # "… NĂM 2023 (6 THÁNG ĐẦU NĂM)": the half-year said after the year
 _HALF_AFTER = re.compile(r"\b(?:6|sau) thang(?: (dau|cuoi))?\b")
 _AUTHORITY = re.compile(r"^(tm|kt|q|tl|th)\.\s*\S")
+# signing for someone, a line between the authority and the signer's title ("KT. CHỦ TỊCH" over "PHÓ CHỦ
+# TỊCH"); "Q. CHỦ TỊCH" (acting) is the title itself
+_SIGNING_FOR = re.compile(r"^(kt|tl|tuq)\.\s*\S")
 DOCUMENT_KEYS = {"unit", "doc_number", "report_date", "place", "period", "authority", "signer_title", "signer"}
 _NUMBER_WORD = re.compile(r"^s[ốôo]\s*(?:[:.]\s*|\s+(?=\d))", re.IGNORECASE)  # "Số: " / "Số " before a number
 _TITLES = ("chu tich", "pho chu tich", "q. chu tich", "truong ban", "cong chuc", "nguoi lap bieu", "nguoi lap")
@@ -177,7 +180,7 @@ def _document(grid: WorkbookGrid, table, cells: dict) -> dict[str, Any]:
             meta["authority"] = text.upper()
             authority_col = col
             continue
-        if col == authority_col and "signer_title" not in meta and _AUTHORITY.match(folded):
+        if col == authority_col and "signer_title" not in meta and _SIGNING_FOR.match(folded):
             # "TM. ỦY BAN NHÂN DÂN" then "KT. CHỦ TỊCH" over "PHÓ CHỦ TỊCH": a vice-chair signs for the
             # chair on the committee's behalf; the second line was dropped, and the report had him sign
             # as if he were the committee's own
