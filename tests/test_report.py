@@ -672,3 +672,20 @@ def test_an_acting_chair_signs_under_the_committee_with_his_own_title(tmp_path):
     _, signature = report_signature_cells(Document(out))
     assert [line for p in signature.paragraphs for line in p.text.splitlines() if line.strip()] == [
         "TM. ỦY BAN NHÂN DÂN", "Q. CHỦ TỊCH", "Nguyễn Xuân Thoang"]
+
+
+def test_a_table_with_nothing_scored_has_a_blank_total_not_zero(tmp_path):
+    """Blank is not zero: a table with no self-score at all (printed to be filled in by hand, or sent
+    before scoring) showed "0" in its "Tổng" row, as if the commune had scored nothing."""
+    def edit(ws):
+        for row in range(18, ws.max_row + 1):
+            ws.cell(row, 4).value = None
+    out = tmp_path / "r.docx"
+    render_report_file(edited_example(tmp_path, "trong.xlsx", edit), out, force=True)
+    total = report_rows(Document(out))[-1].cells
+    assert _text(total[2]) == "100" and _text(total[3]) == ""
+    def one_scored_zero(ws):
+        edit(ws)
+        ws.cell(find_row(ws, "I", "1.2"), 4).value = 0
+    render_report_file(edited_example(tmp_path, "mot.xlsx", one_scored_zero), out, force=True, overwrite=True)
+    assert _text(report_rows(Document(out))[-1].cells[3]) == "0"  # one criterion scored 0: the total is 0

@@ -93,7 +93,8 @@ def report_context(assessment: Assessment, decimal: str = "comma", today: dt.dat
         "tail_rows": rows[-1:],  # printed with the total row and the signature block, never apart
         "totals": {
             "max": num(totals.max),
-            "self": num(totals.self),
+            # blank, not 0, when no criterion is scored yet (a form printed to fill in by hand)
+            "self": num(totals.self) if any(p["self"] is not None for p in totals.by_part.values()) else "",
             "pending": pending,
             "percent": num(totals.percent_value) if totals.percent else "",
             "note": " ".join(part for part in (
