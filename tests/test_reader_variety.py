@@ -1545,3 +1545,29 @@ def test_more_of_the_headers_officers_write(tmp_path, score, explanation):
     result = check_file(path)
     assert result.assessment.columns["self"] == 3 and result.assessment.columns["explanation"] == 4
     assert sorted(f.code for f in result.findings) == sorted(code for code, _ in BASE_FINDINGS)
+
+
+@pytest.mark.parametrize("line", ["Ngọc Kỳ, ngày    tháng 6 năm 2023", "Ngọc Kỳ, ngày ... tháng ... năm 2023"])
+def test_a_date_line_left_to_be_filled_at_signing(tmp_path, line):
+    """The day left blank on the date line above the table, to be written by hand when the report is
+    signed: its "năm 2023" was read as the period, before the title's "6 THÁNG ĐẦU NĂM 2023" below
+    it, so a 6-month report was titled and ranked for the whole year; the place was lost."""
+    path = letterhead_example(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb.worksheets[0]["D3"] = line
+    wb.save(path)
+    meta = read_workbook(path).meta
+    assert meta["period"] == "6 tháng đầu năm 2023" and meta["place"] == "Ngọc Kỳ" and "report_date" not in meta
+    assert not [f for f in check_file(path).findings if f.code == "bad-report-date"]
+
+
+@pytest.mark.parametrize("typed", ["ngày    tháng 6 năm 2023", "…/6/2023", "Tứ Kỳ, ngày … tháng … năm 2023"])
+def test_a_report_date_label_left_to_be_filled_at_signing(tmp_path, typed):
+    """"Ngày báo cáo: ngày    tháng 6 năm 2023" is no mistake to warn of (the day is written at signing):
+    the date is left blank, as the report says, and a place typed with it is read."""
+    from helpers import labelled_example
+
+    path = labelled_example(tmp_path, "ngay_trong.xlsx", **{"Ngày báo cáo:": typed, "Địa danh:": None})
+    meta = read_workbook(path).meta
+    assert "report_date" not in meta and meta.get("place") == ("Tứ Kỳ" if "," in typed else None)
+    assert not [f for f in check_file(path).findings if f.code == "bad-report-date"]

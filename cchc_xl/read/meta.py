@@ -24,6 +24,10 @@ _FOLDED_META = {fold(label): key for key, label in META_LABELS.items()}
 _SUPERIOR_WORDS = ("huyen", "tinh", "thanh pho", "quan", "thi xa")
 # "Ngọc Kỳ, ngày 26 tháng 6 năm 2023", or as some type it, "Ngọc Kỳ, ngày 26/6/2023" (folded)
 _DATE_LINE = re.compile(rf"^(?P<place>[^,]{{2,40}}),\s*ngay\s*{DAY_MONTH_YEAR}")
+# a date whose day (or month) is left to be written by hand when the report is signed (folded): "Ngọc Kỳ,
+# ngày    tháng 6 năm 2023", "ngày … tháng … năm 2023", "…/6/2023"
+_UNFILLED_DATE = re.compile(r"^(?:[^,\d]{2,40},\s*)?(?:ngay\b[\s.…_]*(?:\d{1,2}[\s.…_]*)?thang\b.*\bnam\b"
+                            r"|[\s.…_]*/\s*(?:\d{1,2}|[.…_]*)\s*/\s*\d{4}\s*$)")
 _PERIOD = re.compile(r"((?:6|sau) thang (?:(?:dau|cuoi) )?nam|(?:9|chin) thang nam|quy [ivx1-4]+ nam|ca nam|nam)\s+(\d{4})")
 # "… NĂM 2023 (6 THÁNG ĐẦU NĂM)": the half-year said after the year
 _HALF_AFTER = re.compile(r"\b(?:6|sau) thang(?: (dau|cuoi))?\b")
@@ -108,6 +112,15 @@ def _superior_name(text: str) -> str | None:
     return None
 
 
+_FULL_DATE = re.compile(DAY_MONTH_YEAR)
+
+
+def _unfilled(folded: str) -> bool:
+    """A date line (or a date typed) with its day or month left blank (see _UNFILLED_DATE); one with all
+    three numbers is a date, real or not."""
+    return _UNFILLED_DATE.match(folded) is not None and _FULL_DATE.search(folded) is None
+
+
 def _lines(values) -> list[str]:
     out = []
     for value in values:
@@ -155,6 +168,13 @@ def _document(grid: WorkbookGrid, table, cells: dict) -> dict[str, Any]:
                 meta["report_date"] = text.split(",", 1)[1].strip()
             cells["report_date"] = (table[0], *placed[i][:2])
             meta.setdefault("place", text.split(",", 1)[0].strip())
+            continue
+        if _unfilled(folded):
+            # "Ngọc Kỳ, ngày    tháng 6 năm 2023": the day is written by hand when the report is signed.
+            # No date yet, but the place; and its "năm 2023" is no period (it titled a 6-month report
+            # for the whole year, the title below it coming second)
+            if "," in text:
+                meta.setdefault("place", text.split(",", 1)[0].strip())
             continue
         period = _PERIOD.search(folded)
         if period and "period" not in meta and len(folded) > 20:  # the title
@@ -238,6 +258,11 @@ def read_meta(grid: WorkbookGrid, table: tuple[str, int, int] | None = None,
     place = date_place(typed_date) if typed_date.__class__ is str else None
     if place:  # "Ngọc Kỳ, ngày 26 tháng 6 năm 2023" typed as the date
         meta.setdefault("place", place)
+    elif typed_date.__class__ is str and _unfilled(fold(typed_date)):
+        # "ngày    tháng 6 năm 2023": to be written by hand at signing, no mistake (left blank, as said)
+        del meta["report_date"]
+        if "," in typed_date:
+            meta.setdefault("place", typed_date.split(",", 1)[0].strip())
     for key, value in list(meta.items()):
         parsed = parse_date(value) if key == "report_date" else None
         meta[key] = parsed if parsed else clean_text(value)
