@@ -26,7 +26,7 @@ _SUPERIOR_WORDS = ("huyen", "tinh", "thanh pho", "quan", "thi xa")
 _DATE_LINE = re.compile(rf"^(?P<place>[^,]{{2,40}}),\s*ngay\s*{DAY_MONTH_YEAR}")
 # a date whose day (or month) is left to be written by hand when the report is signed (folded): "Ngọc Kỳ,
 # ngày    tháng 6 năm 2023", "ngày … tháng … năm 2023", "…/6/2023"
-_UNFILLED_DATE = re.compile(r"^(?:[^,\d]{2,40},\s*)?(?:ngay\b[\s.…_]*(?:\d{1,2}[\s.…_]*)?thang\b.*\bnam\b"
+_UNFILLED_DATE = re.compile(r"^(?:[^,]{2,40},\s*)?(?:ngay\b[\s.…_]*(?:\d{1,2}[\s.…_]*)?thang\b.*\bnam\b"
                             r"|[\s.…_]*/\s*(?:\d{1,2}|[.…_]*)\s*/\s*\d{4}\s*$)")
 _PERIOD = re.compile(r"((?:6|sau) thang (?:(?:dau|cuoi) )?nam|(?:9|chin) thang nam|quy [ivx1-4]+ nam|ca nam|nam)\s+(\d{4})")
 # "… NĂM 2023 (6 THÁNG ĐẦU NĂM)": the half-year said after the year
