@@ -270,6 +270,8 @@ def read_meta(grid: WorkbookGrid, table: tuple[str, int, int] | None = None,
         meta["period"] = f"năm {meta['period']}"
     if meta.get("doc_number"):  # typed "Số: 86/BC-UBND": the report's letterhead says "Số:" itself
         number = _NUMBER_WORD.sub("", meta["doc_number"])
+        if number[:1].isdigit():  # "86 /BC-UBND", "86/ BC - UBND": one symbol, as ND 30 writes it
+            number = re.sub(r"\s*([/-])\s*", r"\1", number)
         # "Số:   /BC-UBND": the number is written by hand when the report is issued; room kept for it
         meta["doc_number"] = "      " + number if number.startswith("/") else number
     if meta.get("unit"):  # typed "UBND xã Ngọc Kỳ, huyện Tứ Kỳ": "Xã Ngọc Kỳ, huyện Tứ Kỳ" (the report's
