@@ -602,7 +602,10 @@ def test_a_vice_chair_signing_for_the_chair_signs_for_the_committee(tmp_path):
     wb.save(path)
 
     by_label = labelled_example(tmp_path, "kt.xlsx", **{"Thẩm quyền ký:": "KT. CHỦ TỊCH", "Chức vụ người ký:": "Phó Chủ tịch"})
-    for source in (path, by_label):
+    # (and "TM. UBND" typed short: the committee's name in full, as ND 30 writes it)
+    short = labelled_example(tmp_path, "tm.xlsx", **{"Thẩm quyền ký:": "TM. UBND\nKT. CHỦ TỊCH",
+                                                    "Chức vụ người ký:": "Phó Chủ tịch"})
+    for source in (path, by_label, short):
         out = tmp_path / "r.docx"
         render_report_file(source, out, overwrite=True)
         _, signature = report_signature_cells(Document(out))

@@ -117,7 +117,9 @@ def authority_lines(authority: str) -> str:
     """The authority lines above the signer's title (ND 30/2020): a committee works collectively, so a
     vice-chair signing for the chair ("KT. CHỦ TỊCH") does it on the committee's behalf too:
     "TM. ỦY BAN NHÂN DÂN" above it. None given: the committee's."""
-    lines = [line.strip() for line in authority.splitlines() if line.strip()]
+    # "TM. UBND" as typed: ND 30 writes the committee's name in full on the authority line
+    lines = [re.sub(r"\bUBND\b", "ỦY BAN NHÂN DÂN", line.strip(), flags=re.IGNORECASE)
+             for line in authority.splitlines() if line.strip()]
     if not lines:
         return COMMITTEE
     if fold(lines[0]).startswith("kt.") and not any(fold(line).startswith("tm.") for line in lines):
