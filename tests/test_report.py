@@ -693,3 +693,21 @@ def test_a_table_with_nothing_scored_has_a_blank_total_not_zero(tmp_path):
         ws.cell(find_row(ws, "I", "1.2"), 4).value = 0
     render_report_file(edited_example(tmp_path, "mot.xlsx", one_scored_zero), out, force=True, overwrite=True)
     assert _text(report_rows(Document(out))[-1].cells[3]) == "0"  # one criterion scored 0: the total is 0
+
+
+def test_the_chairman_signs_not_the_clerk_beside_him(tmp_path):
+    """A signature block with the clerk's column on the left ("NGƯỜI LẬP BIỂU", his name under it) and the
+    chairman's on the right ("TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH"): the left title came first on the rows, so
+    the report was to be signed by "NGƯỜI LẬP BIỂU" Trần Văn Bình under the committee's authority."""
+    from helpers import letterhead_example
+
+    path = letterhead_example(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 4).value == "TM. ỦY BAN NHÂN DÂN")
+    ws.cell(row, 2).value = "NGƯỜI LẬP BIỂU"
+    ws.cell(row + 5, 2).value = "Trần Văn Bình"
+    wb.save(path)
+    meta = read_workbook(path).meta
+    assert (meta["authority"], meta["signer_title"], meta["signer"]) == ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH",
+                                                                          "Nguyễn Xuân Thoang")

@@ -193,25 +193,29 @@ def _document(grid: WorkbookGrid, table, cells: dict) -> dict[str, Any]:
     for line in sheet.rows[table[2] + 1: table[2] + 40]:
         below.extend((c, text) for c, value in enumerate(line) if value.__class__ is str
                      for text in _lines([value]))
-    authority_col = None
-    for i, (col, text) in enumerate(below):
-        folded = fold(text)
-        if "authority" not in meta and _AUTHORITY.match(folded):
-            meta["authority"] = text.upper()
-            authority_col = col
-            continue
-        if col == authority_col and "signer_title" not in meta and _SIGNING_FOR.match(folded):
-            # "TM. ỦY BAN NHÂN DÂN" then "KT. CHỦ TỊCH" over "PHÓ CHỦ TỊCH": a vice-chair signs for the
-            # chair on the committee's behalf; the second line was dropped, and the report had him sign
-            # as if he were the committee's own
-            meta["authority"] += "\n" + text.upper()
-            continue
-        if "signer_title" not in meta and folded in _TITLES:
-            meta["signer_title"] = text.upper()
-            for later_col, later in below[i + 1:]:
-                if later_col == col and _looks_like_name(later):
-                    meta.setdefault("signer", later)
-                    break
+    # the authority line, and under it in its column the lines of signing for someone: "TM. ỦY BAN NHÂN DÂN"
+    # then "KT. CHỦ TỊCH" over "PHÓ CHỦ TỊCH" (a vice-chair signs for the chair on the committee's behalf;
+    # the second line was dropped, and the report had him sign as if he were the committee's own)
+    authority_at = next((i for i, (_, text) in enumerate(below) if _AUTHORITY.match(fold(text))), None)
+    titles = [i for i, (_, text) in enumerate(below) if fold(text) in _TITLES and i != authority_at]
+    if authority_at is not None:
+        col = below[authority_at][0]
+        lines = [below[authority_at][1].upper()]
+        for later_col, later in below[authority_at + 1:]:
+            if later_col != col:
+                continue
+            if not _SIGNING_FOR.match(fold(later)):
+                break
+            lines.append(later.upper())
+        meta["authority"] = "\n".join(lines)
+        # the signer's title under the authority, before one elsewhere: "NGƯỜI LẬP BIỂU" on the left of
+        # the same rows made the clerk the signer of the chairman's report
+        titles.sort(key=lambda i: below[i][0] != col)
+    if titles:
+        col, title = below[titles[0]]
+        meta["signer_title"] = title.upper()
+        meta["signer"] = next((later for later_col, later in below[titles[0] + 1:]
+                               if later_col == col and _looks_like_name(later)), None)
     return {k: v for k, v in meta.items() if v}
 
 
