@@ -711,3 +711,14 @@ def test_the_chairman_signs_not_the_clerk_beside_him(tmp_path):
     meta = read_workbook(path).meta
     assert (meta["authority"], meta["signer_title"], meta["signer"]) == ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH",
                                                                           "Nguyễn Xuân Thoang")
+
+
+@pytest.mark.parametrize("typed, line", [("Xã Ngọc Kỳ", "Ngọc Kỳ, ngày 26 tháng 6 năm 2023"),
+                                         ("Phường 5", "Phường 5, ngày 26 tháng 6 năm 2023")])
+def test_the_place_typed_with_its_kind_is_the_units_own_name(tmp_path, typed, line):
+    """ND 30: the date line's place is the unit's own name ("Ngọc Kỳ, ngày …"); "Địa danh: Xã Ngọc Kỳ" printed
+    "Xã Ngọc Kỳ, ngày …". A unit named by a number keeps its kind."""
+    out = tmp_path / "r.docx"
+    render_report_file(labelled_example(tmp_path, "dia_danh.xlsx", **{"Địa danh:": typed}), out)
+    right = Document(out).tables[0].rows[0].cells[1]
+    assert [p.text for p in right.paragraphs if "ngày" in p.text] == [line]

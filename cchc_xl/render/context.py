@@ -58,7 +58,8 @@ def report_context(assessment: Assessment, decimal: str = "comma", today: dt.dat
     meta = assessment.meta
     date = meta.get("report_date") if isinstance(meta.get("report_date"), dt.date) else None
     unit = short_unit(str(meta.get("unit", "")))
-    place = str(meta.get("place") or unit_place(unit))
+    # ND 30: the place is the unit's own name, "Ngọc Kỳ, ngày …" (typed "Xã Ngọc Kỳ"); "Phường 5" keeps its kind
+    place = unit_place(str(meta.get("place") or unit))
     rows = []
     for crit in assessment.criteria:
         if not crit.code_ok:
