@@ -722,3 +722,17 @@ def test_the_place_typed_with_its_kind_is_the_units_own_name(tmp_path, typed, li
     render_report_file(labelled_example(tmp_path, "dia_danh.xlsx", **{"Địa danh:": typed}), out)
     right = Document(out).tables[0].rows[0].cells[1]
     assert [p.text for p in right.paragraphs if "ngày" in p.text] == [line]
+
+
+@pytest.mark.parametrize("labels, lines", [
+    ({"Thẩm quyền ký:": "Q. CHỦ TỊCH", "Chức vụ người ký:": None}, ["TM. ỦY BAN NHÂN DÂN", "Q. CHỦ TỊCH"]),
+    ({"Thẩm quyền ký:": "KT. CHỦ TỊCH", "Chức vụ người ký:": None}, ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]),
+])
+def test_authority_typed_alone_gets_the_lines_nd30_gives_it(tmp_path, labels, lines):
+    """"Thẩm quyền ký: Q. CHỦ TỊCH" with no title printed "Q. CHỦ TỊCH / CHỦ TỊCH" (the acting chair's title
+    is the "Q." line itself); "KT. CHỦ TỊCH" alone got "CHỦ TỊCH" under it, a chair signing for himself."""
+    out = tmp_path / "r.docx"
+    render_report_file(labelled_example(tmp_path, "tham_quyen.xlsx", **labels), out)
+    _, signature = report_signature_cells(Document(out))
+    printed = [line for p in signature.paragraphs for line in p.text.splitlines() if line.strip()]
+    assert printed == [*lines, "Nguyễn Xuân Thoang"]

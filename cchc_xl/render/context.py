@@ -86,8 +86,7 @@ def report_context(assessment: Assessment, decimal: str = "comma", today: dt.dat
         "place": place,
         "date": nd30_date(date) if date else {"day": "    ", "month": "    ", "year": "      "},
         "place_date": place_date_line(place, date),
-        "authority": authority_lines(str(meta.get("authority", ""))),
-        "signer_title": str(meta.get("signer_title", "")) or "CHỦ TỊCH",
+        **signature_lines(str(meta.get("authority", "")), str(meta.get("signer_title", ""))),
         "signer": signer_name(str(meta.get("signer", ""))),
         "recipients": recipients or default_recipients(str(meta.get("superior", "")), unit),
         "rows": rows[:-1],
@@ -114,18 +113,21 @@ def report_context(assessment: Assessment, decimal: str = "comma", today: dt.dat
 COMMITTEE = "TM. ỦY BAN NHÂN DÂN"
 
 
-def authority_lines(authority: str) -> str:
-    """The authority lines above the signer's title (ND 30/2020): a committee works collectively, so a
-    vice-chair signing for the chair ("KT. CHỦ TỊCH") does it on the committee's behalf too:
-    "TM. ỦY BAN NHÂN DÂN" above it. None given: the committee's."""
+def signature_lines(authority: str, title: str) -> dict[str, str]:
+    """The authority lines and the signer's title (ND 30/2020). A committee works collectively: a
+    vice-chair signing for the chair ("KT. CHỦ TỊCH") and an acting chair ("Q. CHỦ TỊCH", which is his
+    title) sign on the committee's behalf, "TM. ỦY BAN NHÂN DÂN" above. None given: the committee's
+    authority and "CHỦ TỊCH"."""
     # "TM. UBND" as typed: ND 30 writes the committee's name in full on the authority line
     lines = [re.sub(r"\bUBND\b", "ỦY BAN NHÂN DÂN", line.strip(), flags=re.IGNORECASE)
              for line in authority.splitlines() if line.strip()]
-    if not lines:
-        return COMMITTEE
-    if fold(lines[0]).startswith("kt.") and not any(fold(line).startswith("tm.") for line in lines):
+    if lines and not title and fold(lines[-1]).startswith("q."):  # "Thẩm quyền ký: Q. CHỦ TỊCH" alone
+        title = lines.pop()
+    if lines and fold(lines[0]).startswith("kt.") or (not lines and fold(title).startswith("q.")):
         lines.insert(0, COMMITTEE)
-    return "\n".join(lines)
+    if not title and lines and fold(lines[-1]).startswith("kt."):  # "KT. CHỦ TỊCH" is signed by a vice-chair
+        title = "PHÓ CHỦ TỊCH"
+    return {"authority": "\n".join(lines) or COMMITTEE, "signer_title": title or "CHỦ TỊCH"}
 
 
 def signer_name(name: str) -> str:
