@@ -279,6 +279,8 @@ def sheet_ref(sheet: str, cell: str) -> str:
 _UNIT_KINDS = ("thi tran", "dac khu", "phuong", "xa")
 _UNIT_ABBREVIATIONS = {"tt": "Thị trấn", "tt.": "Thị trấn"}
 _COUNCIL_PREFIXES = ("ubnd ", "uy ban nhan dan ")
+# the levels a commune's superior body can be (a letterhead's "UBND HUYỆN TỨ KỲ")
+LEVELS_ABOVE_COMMUNE = ("huyện", "tỉnh", "thành phố", "quận", "thị xã")
 # what may follow a unit's name: its district and province, a note in brackets
 _UNIT_END = re.compile(r"\s*(?:,|;|\(|\s[-–—]\s)")
 
@@ -308,11 +310,17 @@ def unit_name(text: str, keep_tail: bool = False) -> str | None:
     ``keep_tail``: what follows the name is kept as typed ("Xã Tân Tiến, huyện Gia Lộc"): it tells two
     communes of one name apart (before 2025 many districts had a "Xã Tân Tiến"), where a letterhead
     needs the name alone."""
-    parts = _UNIT_END.split(text, 1)
-    if keep_tail and len(parts) == 2:
-        named = unit_name(text)
-        return f"{named}{text[len(parts[0]):].rstrip()}" if named else None
-    text = without_council(parts[0])
+    found = _unit_parts(text)
+    if found is None:
+        return None
+    named = f"{found[0]} {found[1]}"
+    head, *tail = _UNIT_END.split(text, 1)
+    return f"{named}{text[len(head):].rstrip()}" if keep_tail and tail else named
+
+
+def _unit_parts(text: str) -> tuple[str, str] | None:
+    """(its kind, its own name) of the unit ``text`` names, as unit_name writes them: ("Thị trấn", "Gia Lộc")."""
+    text = without_council(_UNIT_END.split(text, 1)[0])
     words = text.split()
     if not words:
         return None
@@ -329,16 +337,14 @@ def unit_name(text: str, keep_tail: bool = False) -> str | None:
     rest = " ".join(words[size:])
     if not rest:
         return None
-    return f"{kind} {title_case(rest) if text.upper() == text else rest}"
+    return kind, title_case(rest) if text.upper() == text else rest
 
 
 def unit_place(unit: str) -> str:
     """The unit's place name, as the date line writes it (ND 30/2020): "Thị trấn Gia Lộc" → "Gia Lộc";
     a unit named by a number keeps its kind ("Phường 5, ngày …")."""
-    named = unit_name(unit)
-    if named is None:
+    found = _unit_parts(unit)
+    if found is None:
         return without_council(unit)
-    folded = fold(named)
-    size = 1 if folded.split()[0] not in ("thi", "dac") else 2
-    place = " ".join(named.split()[size:])
-    return named if place.isdigit() else place
+    kind, name = found
+    return f"{kind} {name}" if name.isdigit() else name

@@ -16,12 +16,12 @@ import datetime as dt
 import re
 from typing import Any
 
-from ..text import DAY_MONTH_YEAR, clean_text, date_place, fold, parse_date, title_case, unit_name, without_council
+from ..text import DAY_MONTH_YEAR, LEVELS_ABOVE_COMMUNE, clean_text, date_place, fold, parse_date, title_case, unit_name, without_council
 from .grid import WorkbookGrid
 from .labels import META_LABELS
 
 _FOLDED_META = {fold(label): key for key, label in META_LABELS.items()}
-_SUPERIOR_WORDS = ("huyen", "tinh", "thanh pho", "quan", "thi xa")
+_SUPERIOR_WORDS = tuple(fold(level) for level in LEVELS_ABOVE_COMMUNE)
 # "Ngọc Kỳ, ngày 26 tháng 6 năm 2023", or as some type it, "Ngọc Kỳ, ngày 26/6/2023" (folded)
 _DATE_LINE = re.compile(rf"^(?P<place>[^,]{{2,40}}),\s*ngay\s*{DAY_MONTH_YEAR}")
 # a date whose day (or month) is left to be written by hand when the report is signed (folded): "Ngọc Kỳ,

@@ -11,7 +11,7 @@ import re
 from decimal import Decimal
 
 from ..model import Assessment
-from ..text import fold, format_decimal, title_case, unit_name, unit_place, without_council
+from ..text import LEVELS_ABOVE_COMMUNE, fold, format_decimal, title_case, unit_name, unit_place, without_council
 
 
 def nd30_date(date: dt.date) -> dict[str, str]:
@@ -137,7 +137,7 @@ def signer_name(name: str) -> str:
     return title_case(name) if name.isupper() else name
 
 
-_LEVELS_ABOVE = ("huyện ", "quận ", "thị xã ", "thành phố ", "tỉnh ")
+_LEVELS_ABOVE = tuple(f"{level} " for level in LEVELS_ABOVE_COMMUNE)
 
 
 def superior_body(superior: str) -> str:
