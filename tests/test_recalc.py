@@ -285,6 +285,38 @@ def test_our_findings_sheet_is_known_after_libreoffice_saved_it(tmp_path, exampl
     assert openpyxl.load_workbook(saved)["Kết quả kiểm tra"]["A1"].value.startswith("KẾT QUẢ KIỂM TRA CHỈ SỐ CCHC")
 
 
+def test_a_note_saved_by_libreoffice_is_still_ours_on_the_next_run(tmp_path):
+    """LibreOffice saves every note with the author " ": our stale "vượt điểm tối đa" note stayed on a
+    cell fixed since, and the notes of findings still there were never renewed. The officer's own
+    note stays."""
+    from openpyxl.comments import Comment
+
+    def mistake(ws):
+        ws.cell(find_row(ws, "I", "1.2"), 4).value = 3
+        ws.cell(find_row(ws, "I", "1.3"), 5).comment = Comment("Hỏi lại anh Tùng", "Lan")
+    path = edited_example(tmp_path, "over.xlsx", mistake)
+    recalc_file(path, backup=False)
+    wb = openpyxl.load_workbook(path)
+    row = find_row(wb.worksheets[0], "I", "1.2")
+    wb.worksheets[0].cell(row, 4).value = 2  # fixed, then saved by LibreOffice
+    wb.save(path)
+    subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"), str(path)],
+                   check=True, capture_output=True, timeout=180)
+    saved = tmp_path / "lo" / path.name
+    assert {author for _, (author, _) in marks_of(saved)[2].items()} == {" "}  # as LibreOffice saves them
+    recalc_file(saved, backup=False)
+    _, fills, notes, findings = marks_of(saved)
+    assert f"D{row}" not in notes and f"D{row}" not in fills
+    own = f"E{find_row(openpyxl.load_workbook(saved).worksheets[0], 'I', '1.3')}"
+    assert notes.pop(own)[1] == "Hỏi lại anh Tùng"
+    marked = {line[1] for line in findings if len(line) > 6 and line[6] and str(line[1])[1:].isdigit()}
+    assert set(notes) == marked and len(marked) == 5  # every finding's cell has its note, renewed
+    assert all(author == "cchc-xl" and text.startswith("[cchc-xl] ") for author, text in notes.values())
+    with zipfile.ZipFile(saved) as archive:
+        vml = next(archive.read(n).decode() for n in archive.namelist() if n.endswith(".vml"))
+    assert vml.count('ObjectType="Note"') == 6
+
+
 def test_a_sum_with_an_unreadable_cell_below_is_never_written(tmp_path):
     """A leaf typed 'abc': its parents' sum is unknown. check says so instead of offering a
     'right value'; recalc keeps what the officer typed in those parents (and the total) and says

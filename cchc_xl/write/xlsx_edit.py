@@ -9,6 +9,7 @@ from lxml import etree
 from ..read.package import NS_MAIN
 from ..text import cell_address, format_decimal, split_address, xml_text
 from .package import CT_COMMENTS, CT_VML, REL_COMMENTS, REL_VML, R_ID, Package, q, serialise
+from .plan import NOTE_PREFIX
 
 NOTE_AUTHOR = "cchc-xl"
 
@@ -260,6 +261,11 @@ def _shape_cell(shape: str) -> tuple[int, int] | None:
     return (int(row.group(1)), int(col.group(1))) if row and col else None
 
 
+def _text_of(comment) -> str:
+    text = comment.find(q("text"))
+    return "" if text is None else "".join(t.text or "" for t in text.iter(q("t")))
+
+
 def write_notes(pkg: Package, sheet_part: str, sheet_root, notes: dict[tuple[int, int], str]) -> set[tuple[int, int]]:
     """Replace our notes on a sheet with ``notes``; other people's notes stay.
 
@@ -285,7 +291,9 @@ def write_notes(pkg: Package, sheet_part: str, sheet_root, notes: dict[tuple[int
     removed, taken = set(), set()
     for comment in list(comment_list):
         cell = split_address(comment.get("ref"))
-        if comment.get("authorId") == ours_id:
+        # ours by author, or by the words it opens with: LibreOffice saves every note with the author " "
+        # (a stale "vượt điểm tối đa" stayed on a cell fixed since, and blocked the cell's new note)
+        if comment.get("authorId") == ours_id or _text_of(comment).startswith(NOTE_PREFIX):
             comment_list.remove(comment)
             removed.add(cell)
         else:
