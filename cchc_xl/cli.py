@@ -164,7 +164,7 @@ def _parser() -> argparse.ArgumentParser:
                         "lượt kiểm tra đi tiếp (mặc định 120; khi chạy từ 2 tiến trình)")
 
     a = sub.add_parser("addin", help="add-in Excel (xlwings)")
-    asub = a.add_subparsers(dest="addin_command", required=True)
+    asub = a.add_subparsers(dest="addin_command", required=True, metavar="VIỆC", title="các việc")
     ab = asub.add_parser("build", help="tạo tệp add-in cchc_xl.xlam")
     ab.add_argument("-o", "--output", default="cchc_xl.xlam", metavar="TỆP", help="tên tệp add-in")
     ab.add_argument("--overwrite", action="store_true", help="ghi đè tệp cùng tên không phải add-in do cchc-xl tạo")

@@ -125,6 +125,16 @@ def test_unwritable_folder_is_one_line_and_leaves_nothing(tmp_path, workbook):
     assert list(locked.iterdir()) == []
 
 
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs /proc (Linux): a folder that takes no new file")
+def test_a_folder_that_takes_no_new_file_is_not_said_missing(workbook):
+    """Creating a file in /proc fails with "no such file" even for root: the line said "thư mục /proc
+    không tồn tại" of a folder that is there."""
+    proc = cli("report", workbook, "-o", "/proc/bc.docx")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines() == [
+        "Lỗi: không ghi được /proc/bc.docx: thư mục /proc không nhận tệp mới — không có tệp nào bị ghi dở."]
+
+
 @pytest.mark.parametrize("command", ["report", "recalc", "new", "templates export", "bulk -o", "bulk --reports"])
 def test_a_file_where_the_output_folder_should_be_is_one_vietnamese_line(tmp_path, workbook, command):
     """-o (or --reports) below a file ("xa.xlsx/bc.docx", a typo of a folder): the operating system

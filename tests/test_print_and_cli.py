@@ -143,6 +143,24 @@ def test_every_command_prints_its_help():
     assert "theo % điểm tối đa" in cli("templates", "import", "--help").stdout
 
 
+def test_a_command_without_its_task_names_what_is_missing_in_vietnamese():
+    """`cchc-xl addin` alone said "thiếu tham số bắt buộc: addin_command", the program's own name for it."""
+    from cchc_xl.cli import _parser
+
+    def groups(parser, path=()):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                yield path, action
+                for name, sub in action.choices.items():
+                    yield from groups(sub, path + (name,))
+    found = list(groups(_parser()))
+    assert {path for path, _ in found} == {(), ("templates",), ("addin",)}
+    for path, action in found:
+        assert action.metavar in ("LỆNH", "VIỆC"), path
+    proc = cli("addin")
+    assert proc.returncode == 2 and proc.stderr.strip().splitlines()[-1] == "cchc-xl addin: lỗi: thiếu tham số bắt buộc: VIỆC"
+
+
 def _score_cell_with_control_codes(tmp_path):
     """A self-score typed as text that is rich markup and carries terminal control codes (written
     as _x001B_ in the sheet XML, as Excel escapes them): the not-a-number finding quotes it."""

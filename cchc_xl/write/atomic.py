@@ -108,6 +108,8 @@ def failure_reason(exc: OSError, target: Path, writing: bool = True) -> str:
             why += " (hoặc tệp đang mở trong một chương trình khác)"
     elif code == errno.EROFS:
         why = "ổ đĩa chỉ cho phép đọc"
+    elif code == errno.ENOENT and target.parent.is_dir():  # a folder that takes no new files (/proc)
+        why = f"thư mục {target.parent} không nhận tệp mới"
     elif code == errno.ENOENT:
         why = f"thư mục {target.parent} không tồn tại"
     elif code == errno.EISDIR:
