@@ -281,6 +281,22 @@ _UNIT_ABBREVIATIONS = {"tt": "Thị trấn", "tt.": "Thị trấn"}
 _COUNCIL_PREFIXES = ("ubnd ", "uy ban nhan dan ")
 # the levels a commune's superior body can be (a letterhead's "UBND HUYỆN TỨ KỲ")
 LEVELS_ABOVE_COMMUNE = ("huyện", "tỉnh", "thành phố", "quận", "thị xã")
+# the levels officers shorten: "TP. Hải Phòng", "TX.Kinh Môn"
+_SHORT_LEVEL = re.compile(r"^(tp|tx)(?:\.\s*|\s+)(?=\S)", re.IGNORECASE)
+_SHORT_LEVELS = {"tp": "thành phố", "tx": "thị xã"}
+
+
+def level_in_full(text: str) -> str:
+    """"TP. Hải Phòng" → "thành phố Hải Phòng", "TX.KINH MÔN" → "THỊ XÃ KINH MÔN": documents write
+    the level in full; anything else as it is."""
+    found = _SHORT_LEVEL.match(text)
+    if found is None:
+        return text
+    level = _SHORT_LEVELS[found.group(1).lower()]
+    rest = text[found.end():]
+    return f"{level.upper() if rest.isupper() else level} {rest}"
+
+
 # what may follow a unit's name: its district and province, a note in brackets
 _UNIT_END = re.compile(r"\s*(?:,|;|\(|\s[-–—]\s)")
 

@@ -152,6 +152,18 @@ def test_header_deep_in_the_sheet(tmp_path):
     assert totals(path) == (Decimal(100), Decimal("73.2"), Decimal(24))
 
 
+@pytest.mark.parametrize("typed", ["UBND TP. HẢI PHÒNG", "UBND TP.HẢI PHÒNG", "ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG"])
+def test_a_letterhead_body_typed_short_is_the_same_body(tmp_path, typed):
+    """"UBND TP. HẢI PHÒNG" over the commune's line was no body above: the report lost its letterhead
+    line, and the batch could not tell two communes of one name apart by it."""
+    path = letterhead_example(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb.worksheets[0]["A1"] = f"{typed}\nUBND XÃ NGỌC KỲ"
+    wb.save(path)
+    meta = read_workbook(path).meta
+    assert meta["superior"] == "UBND thành phố Hải Phòng" and meta["unit"] == "Xã Ngọc Kỳ"
+
+
 def test_letterhead_one_cell_lines_and_signature_block_reach_the_report(tmp_path):
     from docx import Document
 

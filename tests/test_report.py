@@ -534,14 +534,21 @@ def test_a_signer_typed_in_capitals_is_printed_in_ordinary_letters(tmp_path):
 
 
 @pytest.mark.parametrize("typed, line", [("huyện Tứ Kỳ", "UBND HUYỆN TỨ KỲ"), ("UBND huyện Tứ Kỳ", "UBND HUYỆN TỨ KỲ"),
-                                         ("Tỉnh Hải Dương", "UBND TỈNH HẢI DƯƠNG")])
+                                         ("Tỉnh Hải Dương", "UBND TỈNH HẢI DƯƠNG"),
+                                         ("TP. Hải Phòng", "UBND THÀNH PHỐ HẢI PHÒNG"),
+                                         ("TX.Kinh Môn", "UBND THỊ XÃ KINH MÔN")])
 def test_the_body_above_typed_as_a_place_is_named_as_a_body(tmp_path, typed, line):
     """"Cấp trên: huyện Tứ Kỳ" printed "HUYỆN TỨ KỲ" above "ỦY BAN NHÂN DÂN" in the letterhead, a place
-    where a body belongs (the recipients already said "UBND huyện Tứ Kỳ")."""
+    where a body belongs (the recipients already said "UBND huyện Tứ Kỳ"). A level typed short ("TP.
+    Hải Phòng") is written in full, in the letterhead and the default recipients alike."""
     out = tmp_path / "r.docx"
-    render_report_file(labelled_example(tmp_path, "cap_tren.xlsx", **{"Cấp trên:": typed}), out)
+    path = labelled_example(tmp_path, "cap_tren.xlsx", **{"Cấp trên:": typed, "Nơi nhận:": None})
+    render_report_file(path, out)
     left = Document(out).tables[0].rows[0].cells[0]
     assert [p.text for p in left.paragraphs if p.text][:3] == [line, "ỦY BAN NHÂN DÂN", "XÃ NGỌC KỲ"]
+    recipients, _ = report_signature_cells(Document(out))
+    first = [p.text for p in recipients.paragraphs if p.text][1]
+    assert first.upper() == f"- {line};" and first.startswith("- UBND ")
 
 
 @pytest.mark.parametrize("typed", [

@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from ..text import DAY_MONTH_YEAR, LEVELS_ABOVE_COMMUNE, clean_text, date_place, fold, parse_date, title_case, unit_name, without_council
+from ..text import DAY_MONTH_YEAR, LEVELS_ABOVE_COMMUNE, clean_text, date_place, fold, level_in_full, parse_date, title_case, unit_name, without_council
 from .grid import WorkbookGrid
 from .labels import META_LABELS
 
@@ -104,7 +104,8 @@ def _superior_name(text: str) -> str | None:
     words = text.split()
     for prefix in ("ubnd ", "uy ban nhan dan "):
         if folded.startswith(prefix):
-            rest_words, rest = words[len(prefix.split()):], folded[len(prefix):]
+            rest_words = level_in_full(" ".join(words[len(prefix.split()):])).split()  # "UBND TP. HẢI PHÒNG"
+            rest = fold(" ".join(rest_words))
             for word in _SUPERIOR_WORDS:
                 if rest.startswith(word + " ") and len(rest_words) > len(word.split()):
                     n = len(word.split())

@@ -11,7 +11,7 @@ import re
 from decimal import Decimal
 
 from ..model import Assessment
-from ..text import LEVELS_ABOVE_COMMUNE, fold, format_decimal, title_case, unit_name, unit_place, without_council
+from ..text import LEVELS_ABOVE_COMMUNE, fold, format_decimal, level_in_full, title_case, unit_name, unit_place, without_council
 
 
 def nd30_date(date: dt.date) -> dict[str, str]:
@@ -142,8 +142,9 @@ _LEVELS_ABOVE = tuple(f"{level} " for level in LEVELS_ABOVE_COMMUNE)
 
 def superior_body(superior: str) -> str:
     """The body above the commune as a letterhead names it: "huyện Tứ Kỳ" typed → "UBND huyện Tứ Kỳ"
-    (the letterhead said "HUYỆN TỨ KỲ", a place, not a body); anything else as typed."""
-    superior = " ".join(superior.split())
+    (the letterhead said "HUYỆN TỨ KỲ", a place, not a body), "TP. Hải Phòng" → "UBND thành phố Hải
+    Phòng"; anything else as typed."""
+    superior = level_in_full(" ".join(superior.split()))
     return f"UBND {superior}" if superior.lower().startswith(_LEVELS_ABOVE) else superior
 
 
@@ -164,5 +165,7 @@ def default_recipients(superior: str, unit: str) -> list[str]:
     superior = superior.strip()
     if not superior:
         return ["- Sở Nội vụ (cơ quan thẩm định);", "- Lưu: VT."]
-    body = superior if superior.lower().startswith(("ubnd", "ủy ban", "uỷ ban", "sở ")) else f"UBND {superior}"
+    body = superior_body(superior)
+    if not body.lower().startswith(("ubnd", "ủy ban", "uỷ ban", "sở ")):
+        body = f"UBND {body}"
     return [f"- {body};", "- Lưu: VT."]
