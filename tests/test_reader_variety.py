@@ -269,6 +269,41 @@ def test_legacy_workbooks_read_like_the_unicode_original(tmp_path, encode, font,
     assert cli("convert", EXAMPLE, "-o", tmp_path / "u.xlsx").returncode == 2  # already Unicode: says so
 
 
+def test_convert_also_turns_what_else_holds_the_officers_words(tmp_path):
+    """A formula's text and the text it shows, a note, a print header: `convert` wrote them on in
+    TCVN3, in Times New Roman now, so the Unicode copy showed "§¹t" where the original showed "Đạt"."""
+    from openpyxl.comments import Comment
+
+    path = _legacy_copy(tmp_path, "tcvn3.xlsx", _to_tcvn3, ".VnTime")
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    row = find_row(ws, "I", "1.1")
+    ws.cell(row, 7).value = f'=IF(D{row}>C{row},"{_to_tcvn3("Vượt “điểm”")}","{_to_tcvn3("Đạt")}")'
+    ws.cell(row, 5).comment = Comment(_to_tcvn3("Đã kiểm tra hồ sơ"), "Lan")
+    ws.oddFooter.center.text = _to_tcvn3("Trang &P - Báo cáo")
+    ws.oddFooter.center.font = ".VnTime,Bold"
+    wb.save(path)
+    raw = tmp_path / "raw.xlsx"  # the text the formula shows, as Excel keeps it (openpyxl writes none)
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<c r="G(\d+)"><f>(.*?)</f><v></v>',
+                              lambda m: b'<c r="G' + m.group(1) + b'" t="str"><f>' + m.group(2) + b"</f><v>"
+                              + _to_tcvn3("Đạt").encode("ascii", "xmlcharrefreplace") + b"</v>", data)
+            dst.writestr(item, data)
+    out = tmp_path / "unicode.xlsx"
+    proc = cli("convert", raw, "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    converted = openpyxl.load_workbook(out)
+    sheet = converted.worksheets[0]
+    assert sheet.cell(row, 7).value == f'=IF(D{row}>C{row},"Vượt “điểm”","Đạt")'
+    assert sheet.cell(row, 5).comment.text == "Đã kiểm tra hồ sơ"
+    assert sheet.oddFooter.center.text == "Trang &P - Báo cáo" and sheet.oddFooter.center.font == "Times New Roman,Bold"
+    shown = openpyxl.load_workbook(out, data_only=True).worksheets[0]
+    assert shown.cell(row, 7).value == "Đạt"
+
+
 def _with_raw_cells(tmp_path, name, extra_xml: bytes, replace: tuple[bytes, bytes] | None = None):
     """The example with raw XML changes in its sheet (what other programs write)."""
     out = tmp_path / name

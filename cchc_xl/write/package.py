@@ -23,6 +23,7 @@ REL_VML = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/v
 CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 CT_COMMENTS = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
 CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
+CT_DRAWING = "application/vnd.openxmlformats-officedocument.drawing+xml"
 
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False, huge_tree=False)
 
@@ -130,6 +131,14 @@ class Package:
             el.set("PartName", "/" + part)
             el.set("ContentType", content_type)
         self.write("[Content_Types].xml", serialise(root))
+
+    def parts_of_type(self, *content_types: str) -> list[str]:
+        """The parts [Content_Types].xml gives one of ``content_types`` (by name, as its overrides do)."""
+        if "[Content_Types].xml" not in self.data:
+            return []
+        root = parse(self.data["[Content_Types].xml"])
+        return sorted(el.get("PartName", "").lstrip("/") for el in root.iter(f"{{{NS_CT}}}Override")
+                      if el.get("ContentType") in content_types and el.get("PartName", "").lstrip("/") in self.data)
 
     def free_name(self, pattern: str) -> str:
         number = 1
