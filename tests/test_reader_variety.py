@@ -270,7 +270,7 @@ def test_legacy_workbooks_read_like_the_unicode_original(tmp_path, encode, font,
 
 
 def test_convert_also_turns_what_else_holds_the_officers_words(tmp_path):
-    """A formula's text and the text it shows, a note, a print header: `convert` wrote them on in
+    """A formula's text and the text it shows, a note, a print header, a drop-down's choices: `convert` wrote them on in
     TCVN3, in Times New Roman now, so the Unicode copy showed "§¹t" where the original showed "Đạt"."""
     from openpyxl.comments import Comment
 
@@ -282,6 +282,11 @@ def test_convert_also_turns_what_else_holds_the_officers_words(tmp_path):
     ws.cell(row, 5).comment = Comment(_to_tcvn3("Đã kiểm tra hồ sơ"), "Lan")
     ws.oddFooter.center.text = _to_tcvn3("Trang &P - Báo cáo")
     ws.oddFooter.center.font = ".VnTime,Bold"
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    choices = DataValidation(type="list", formula1=f'"{_to_tcvn3("Đạt,Không đạt")}"')
+    choices.add(f"H{row}")
+    ws.add_data_validation(choices)
     wb.save(path)
     raw = tmp_path / "raw.xlsx"  # the text the formula shows, as Excel keeps it (openpyxl writes none)
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -300,6 +305,8 @@ def test_convert_also_turns_what_else_holds_the_officers_words(tmp_path):
     assert sheet.cell(row, 7).value == f'=IF(D{row}>C{row},"Vượt “điểm”","Đạt")'
     assert sheet.cell(row, 5).comment.text == "Đã kiểm tra hồ sơ"
     assert sheet.oddFooter.center.text == "Trang &P - Báo cáo" and sheet.oddFooter.center.font == "Times New Roman,Bold"
+    assert [v.formula1 for v in sheet.data_validations.dataValidation if f"H{row}" in str(v.sqref)] == [
+        '"Đạt,Không đạt"']  # a drop-down's choices
     shown = openpyxl.load_workbook(out, data_only=True).worksheets[0]
     assert shown.cell(row, 7).value == "Đạt"
 

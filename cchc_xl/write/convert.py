@@ -115,7 +115,7 @@ def _convert_part(root, encoding: str) -> tuple[int, bool]:
         if local == "t" or (local == "v" and element.getparent().get("t") == "str"):
             # cell and note text; a formula's text result, shown until Excel computes it again
             new = converted(text)
-        elif local == "f" and text and not text.isascii():
+        elif local in ("f", "formula1", "formula2") and text and not text.isascii():  # (and a drop-down's list)
             new = _STRING_LITERAL.sub(lambda m: '"' + converted(m.group(1).replace('""', '"')).replace('"', '""')
                                       + '"', text)
         elif local in _HEADER_FOOTER and text:
