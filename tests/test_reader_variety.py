@@ -14,6 +14,8 @@ import pytest
 
 from cchc_xl.api import check_file
 from cchc_xl.read import read_workbook
+from cchc_xl.read.files import read_grid
+from cchc_xl.read.table import parse_workbook
 from cchc_xl.summarise.bulk import bulk_check
 from cchc_xl.write.recalc import recalc_file
 
@@ -267,6 +269,103 @@ def test_legacy_workbooks_read_like_the_unicode_original(tmp_path, encode, font,
             if name not in ("xl/sharedStrings.xml", "xl/styles.xml") and not name.startswith("xl/worksheets/"):
                 assert z.read(name) == src.read(name), name
     assert cli("convert", EXAMPLE, "-o", tmp_path / "u.xlsx").returncode == 2  # already Unicode: says so
+
+
+def _mixed_copy(tmp_path, name="mixed.xlsx"):
+    """The example as a new Unicode template around last decade's table: the rows under the header
+    typed in TCVN3, in .VnTime; a Unicode word of Latin-1 letters only ("Có") in Times New Roman
+    beside them, as TCVN3 would misread it."""
+    wb = openpyxl.load_workbook(EXAMPLE)
+    ws = wb.worksheets[0]
+    header = next(c.row for row in ws.iter_rows() for c in row if c.value == "STT")
+    for row in ws.iter_rows(min_row=header + 1):
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.value = _to_tcvn3(cell.value)
+                cell.font = cell.font.copy(name=".VnTime")
+    ws.cell(find_row(ws, "I", "1.1"), 7).value = "Có"
+    path = tmp_path / name
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("engine", ["calamine", "openpyxl"])
+def test_a_table_in_tcvn3_under_a_unicode_letterhead_reads_like_the_original(tmp_path, engine):
+    """Last decade's table pasted into a new template: with the Unicode letterhead and labels above it,
+    its TCVN3 was left as it was: names "KÕ ho¹ch", the "Tæng" row a missing-code error, the total
+    unread. The cells in an old font are read in Unicode; the others stay as typed."""
+    path = _mixed_copy(tmp_path)
+    original, mixed = read_workbook(EXAMPLE), read_workbook(path, engine=engine)
+    assert [c.name.lower() for c in mixed.criteria] == [c.name.lower() for c in original.criteria]
+    assert [c.explanation for c in mixed.criteria] == [c.explanation for c in original.criteria]
+    assert mixed.total_row == original.total_row and mixed.meta["unit"] == "Xã Ngọc Kỳ"
+    assert totals(path) == (Decimal(100), Decimal("73.2"), Decimal(24))
+    result, before = check_file(path, engine=engine), check_file(EXAMPLE, engine=engine)
+    assert [(f.code, f.cell, f.message) for f in result.findings if f.code != "legacy-encoding"] == [
+        (f.code, f.cell, f.message) for f in before.findings]
+    said = [f.message for f in result.findings if f.code == "legacy-encoding"]
+    assert len(said) == 1 and "TCVN3" in said[0]
+    grid = read_grid(str(path), engine=engine)
+    parse_workbook(grid)
+    assert grid.sheets[0].rows[find_row(openpyxl.load_workbook(path).worksheets[0], "I", "1.1") - 1][6] == "Có"
+
+
+def test_a_unicode_workbook_with_an_old_font_in_its_styles_is_left_as_typed(tmp_path):
+    """.VnTime named in the styles (a template's leftover) while every cell is in Unicode fonts: nothing
+    is converted, "Có" stays "Có"."""
+    def edit(ws):
+        ws["H1"].font = ws["H1"].font.copy(name=".VnTime")  # a font in the styles, on an empty cell
+        ws.cell(find_row(ws, "I", "1.1"), 7).value = "Có"
+    path = edited_example(tmp_path, "font.xlsx", edit)
+    assert b".VnTime" in zipfile.ZipFile(path).read("xl/styles.xml")
+    grid = read_grid(str(path))
+    assessment = parse_workbook(grid)
+    assert not [p for p in assessment.read_problems if p[0] == "legacy-encoding"]
+    assert grid.sheets[0].rows[find_row(openpyxl.load_workbook(path).worksheets[0], "I", "1.1") - 1][6] == "Có"
+
+
+def test_convert_turns_only_the_old_cells_of_a_mixed_workbook(tmp_path):
+    """`check` said of a table in TCVN3 under a Unicode letterhead "`cchc-xl convert` tạo bản Unicode",
+    and convert said the workbook was Unicode already. It converts the cells in an old font (shared
+    strings they show, their formulas) and notes written in one; "Có" in Times New Roman stays."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font
+
+    path = _mixed_copy(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    row = find_row(ws, "I", "1.1")
+    ws.cell(row, 8).value = f'=IF(D{row}>C{row},"{_to_tcvn3("Vượt")}","{_to_tcvn3("Đạt")}")'
+    ws.cell(row, 8).font = Font(name=".VnTime")
+    ws.cell(row, 9).value = f'=IF(D{row}>C{row},"Vượt","Có")'  # a Unicode formula beside it
+    old_note, new_note = Comment(_to_tcvn3("Đã kiểm tra hồ sơ"), "Lan"), Comment("Có hồ sơ", "Lan")
+    ws.cell(row, 5).comment, ws.cell(row, 6).comment = old_note, new_note
+    wb.save(path)
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp_path / "noted.xlsx", "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():  # the old note in .VnTime, as a note typed so is saved
+            data = src.read(item.filename)
+            if "comment" in item.filename and item.filename.endswith(".xml"):
+                data = data.replace(b"<text><t>", b'<text><r><rPr><rFont val=".VnTime"/></rPr><t>', 1)
+                data = data.replace(b"</t></text>", b"</t></r></text>", 1)
+            dst.writestr(item, data)
+    out = tmp_path / "unicode.xlsx"
+    proc = cli("convert", tmp_path / "noted.xlsx", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    converted = openpyxl.load_workbook(out).worksheets[0]
+    original = openpyxl.load_workbook(EXAMPLE).worksheets[0]
+    for r in range(1, original.max_row + 1):
+        for c in range(1, 6):  # (TCVN3 has no accented capitals: "CẤP X·" reads "CẤP Xã")
+            theirs, ours = original.cell(r, c).value, converted.cell(r, c).value
+            assert (ours.lower() if isinstance(ours, str) else ours) == (
+                theirs.lower() if isinstance(theirs, str) else theirs), (r, c)
+    assert converted.cell(row, 7).value == "Có"
+    assert converted.cell(row, 8).value == f'=IF(D{row}>C{row},"Vượt","Đạt")'
+    assert converted.cell(row, 9).value == f'=IF(D{row}>C{row},"Vượt","Có")'
+    assert (converted.cell(row, 5).comment.text, converted.cell(row, 6).comment.text) == ("Đã kiểm tra hồ sơ",
+                                                                                            "Có hồ sơ")
+    assert not [f for f in check_file(out).findings if f.code == "legacy-encoding"]
+    with zipfile.ZipFile(out) as archive:
+        assert not [n for n in archive.namelist() if n.endswith(".xml") and b".VnTime" in archive.read(n)]
 
 
 def test_convert_also_turns_what_else_holds_the_officers_words(tmp_path):

@@ -43,3 +43,6 @@ class WorkbookGrid:
     # the sheet in front of the user (the Excel button): of several visible sheets holding a table,
     # the one checked and written into
     active: str | None = None
+    # a function giving, sheet by sheet, the cells whose font names an old encoding ({(row, col): "tcvn3"}),
+    # when the workbook's fonts name one; None when not known (an .xls, an .ods)
+    legacy_cells: object = None

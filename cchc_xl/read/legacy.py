@@ -37,6 +37,62 @@ def font_name_hint(names) -> str | None:
     return None
 
 
+_STYLE_INDEX = re.compile(rb'\ss="(\d+)"')
+
+
+def legacy_font_cells(styles_xml: bytes, sheet_xml: bytes) -> dict[tuple[int, int], str]:
+    """The cells of a sheet whose font names an old encoding ((row, col) → "tcvn3"/"vni", 0-based),
+    from the workbook's styles and the sheet's XML. A workbook that mixes Unicode with text pasted
+    from an old file (a new template around last decade's table) is read cell by cell: a text alone
+    cannot tell "Có" typed in Unicode from TCVN3, its font can."""
+    from lxml import etree
+
+    from .package import CELL_REF, CELL_TAG, cell_of
+
+    root = etree.fromstring(styles_xml, etree.XMLParser(resolve_entities=False, no_network=True))
+    fonts = []
+    for font in root.iterfind("{*}fonts/{*}font"):
+        name = font.find("{*}name")
+        fonts.append(font_hint(f'val="{name.get("val", "")}"'.encode()) if name is not None else None)
+    by_style = []
+    for xf in root.iterfind("{*}cellXfs/{*}xf"):
+        font_id = xf.get("fontId", "0")
+        index = int(font_id) if font_id.isdigit() else 0
+        by_style.append(fonts[index] if index < len(fonts) else None)
+    cells: dict[tuple[int, int], str] = {}
+    if not any(by_style):
+        return cells
+    for tag in CELL_TAG.finditer(sheet_xml):
+        attributes = tag.group(1)
+        style = _STYLE_INDEX.search(attributes)
+        index = int(style.group(1)) if style else 0  # a cell without a style has the first
+        encoding = by_style[index] if index < len(by_style) else None
+        ref = CELL_REF.search(attributes) if encoding else None
+        if ref is not None:
+            cells[cell_of(ref.group(1), ref.group(2))] = encoding
+    return cells
+
+
+def convert_cells(grid, cells_by_sheet: dict) -> list[str]:
+    """Convert the texts of the cells legacy_font_cells found, each from its own font's encoding
+    (a text that already has a Unicode Vietnamese letter stays); returns the sheets that had any."""
+    touched = []
+    for sheet in grid.sheets:
+        count = 0
+        rows = sheet.rows
+        for (row, col), encoding in cells_by_sheet.get(sheet.name, {}).items():
+            if row < len(rows) and col < len(rows[row]):
+                value = rows[row][col]
+                if value.__class__ is str and not value.isascii():
+                    new = convert(value, encoding)
+                    if new != value:
+                        rows[row][col] = new
+                        count += 1
+        if count:
+            touched.append(f"“{sheet.name}” ({count} ô)")
+    return touched
+
+
 def detect(texts, hint: str | None = None) -> str | None:
     """"tcvn3", "vni" or None, from the cell texts (an iterable of str)."""
     suspicious, unicode_hits = [], 0

@@ -106,8 +106,9 @@ def read_book(book) -> WorkbookGrid:
             grid.merged = still_merged(on_disk[grid.name].merged, grid.rows)
         grid.hidden = _hidden(sheet, on_disk.get(grid.name), grid.name == active)
         sheets.append(grid)
-    # (the fonts, .VnTime for TCVN3, as the saved file has them: read only when asked)
-    return WorkbookGrid(book.name, sheets, saved.encoding_hint if saved else None, active=active)
+    # (the fonts, .VnTime for TCVN3, as the saved file has them, cell by cell when asked)
+    return WorkbookGrid(book.name, sheets, saved.encoding_hint if saved else None, active=active,
+                        legacy_cells=saved.legacy_cells if saved else None)
 
 
 def _active_sheet(book) -> str | None:

@@ -396,7 +396,7 @@ def sheet_parts(archive: zipfile.ZipFile, head: bytes | None = None) -> tuple[li
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _FORMULA_PLAIN = re.compile(rb"<f[\s>/]")
 _PREFIXED_ROOT = re.compile(rb"<\w+:worksheet[\s>]")
-_CELL_REF = re.compile(rb'\sr="([A-Z]+)(\d+)"')
+CELL_REF = re.compile(rb'\sr="([A-Z]+)(\d+)"')
 _VALUE = re.compile(rb"<(?:\w+:)?v>[^<]")
 
 
@@ -430,7 +430,7 @@ def scan_errors(data: bytes) -> dict[tuple[int, int], str]:
         attributes = match.group(1)
         if b't="e"' not in attributes:
             continue
-        ref = _CELL_REF.search(attributes)
+        ref = CELL_REF.search(attributes)
         if not ref:
             continue
         value = _ERROR_VALUE.match(data, match.end()) or _ERROR_VALUE.search(data, match.end(), match.end() + 200)
@@ -459,7 +459,7 @@ def scan_formulas(data: bytes) -> tuple[set[tuple[int, int]], set[tuple[int, int
             continue
         end = data.find(b"c>", match.end())
         pos = end if end > 0 else len(data)
-        ref = _CELL_REF.search(data, start, match.start())
+        ref = CELL_REF.search(data, start, match.start())
         if ref:
             cell = cell_of(ref.group(1), ref.group(2))
             formulas.add(cell)

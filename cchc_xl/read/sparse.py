@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import re
 
-from .package import CELL_TAG, cell_of
+from .package import CELL_REF, CELL_TAG, cell_of
 
 MAX_ROWS = 100_000  # a criteria table has hundreds of rows
 MAX_COLS = 702  # A…ZZ
@@ -23,7 +23,6 @@ MAX_DENSE_CELLS = 26 * MAX_ROWS
 # sheet to the exact test below); two letters or more, or one and six digits, spelt as a tree so
 # "B12" fails without backtracking. Sheets of columns A–Z, the usual ones, stop here.
 _WIDE_OR_FAR_REF = re.compile(rb'r="[A-Z](?:[A-Z]|\d{6})')
-_TAG_REF = re.compile(rb'\sr="([A-Z]+)(\d+)"')
 
 
 def needs_sparse(data: bytes) -> bool:
@@ -38,7 +37,7 @@ def needs_sparse(data: bytes) -> bool:
         # 200,000 rows) cost a dense reader nothing and do not count
         if attributes.endswith(b"/"):
             continue
-        match = _TAG_REF.search(attributes)
+        match = CELL_REF.search(attributes)
         if match is None:
             continue
         letters, digits = match.groups()

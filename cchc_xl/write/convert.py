@@ -18,6 +18,7 @@ from ..errors import CchcError, RefusedWrite
 from ..read import read_grid
 from ..read.legacy import ENCODING_NAMES, convert, detect, font_hint, texts_of
 from ..read.package import READ_ONLY_FORMATS, misnamed_advice, misnamed_xlsx, open_package
+from ..text import cell_address
 from .atomic import write_atomically
 from .package import CT_COMMENTS, CT_DRAWING, Package, parse, serialise
 
@@ -54,19 +55,34 @@ def convert_file(path, output, encoding: str | None = None, overwrite: bool = Fa
     archive, info = open_package(str(source))
     archive.close()
     encoding = encoding or detect(texts_of(grid), grid.encoding_hint)
+    legacy = None  # a workbook that mixes Unicode with old text: only the cells in an old font
+    if encoding is None and grid.legacy_cells is not None:
+        legacy = {name: {cell_address(*cell): found for cell, found in cells.items()}
+                  for name, cells in grid.legacy_cells().items()}
+        encoding = grid.encoding_hint if any(legacy.values()) else None
     if encoding is None:
         raise CchcError(f"{source.name}: không thấy chữ mã TCVN3 hay VNI; sổ tính đã là Unicode, không cần chuyển")
     pkg = Package(source)
     texts = 0
     # what officers type: the cells (shared and inline strings), and what else holds their words in
     # the same encoding: a formula's text and the text it shows, notes, text boxes, print headers
-    parts = [part for _, part in info.sheets] + ["xl/sharedStrings.xml"]
-    parts += pkg.parts_of_type(CT_COMMENTS, CT_DRAWING)  # notes; text boxes and shapes drawn on a sheet
-    for part in parts:
+    shared: dict[int, str] = {}  # (mixed) shared strings shown in a cell in an old font → its encoding
+    parts = [(part, name) for name, part in info.sheets] + [("xl/sharedStrings.xml", None)]
+    parts += [(part, None) for part in pkg.parts_of_type(CT_COMMENTS, CT_DRAWING)]  # notes; text boxes
+    for part, sheet in parts:
         if not pkg.has(part):
             continue
         root = pkg.xml(part)
-        count, changed = _convert_part(root, encoding)
+        if legacy is None:
+            def encoding_of(element):
+                return encoding
+        elif sheet is not None:
+            encoding_of = _cell_encoding(root, legacy.get(sheet, {}), shared)
+        elif part == "xl/sharedStrings.xml":
+            encoding_of = _shared_encoding(root, shared)
+        else:
+            encoding_of = _run_encoding(root)
+        count, changed = _convert_part(root, encoding_of)
         texts += count
         if changed:
             pkg.write(part, serialise(root))
@@ -94,11 +110,12 @@ _STRING_LITERAL = re.compile(r'"((?:[^"]|"")*)"')  # in a formula: "Vượt đi�
 _HEADER_FONT = re.compile(r'&"([^",]*)')
 
 
-def _convert_part(root, encoding: str) -> tuple[int, bool]:
-    """Convert the texts of one XML part in place: (texts converted, anything changed)."""
+def _convert_part(root, encoding_of) -> tuple[int, bool]:
+    """Convert the texts of one XML part in place, each from ``encoding_of(element)`` (None: not
+    converted): (texts converted, anything changed)."""
     texts, changed = 0, False
 
-    def converted(text: str | None) -> str | None:
+    def converted(text: str | None, encoding: str) -> str | None:
         nonlocal texts
         if not text or text.isascii():
             return text
@@ -112,27 +129,87 @@ def _convert_part(root, encoding: str) -> tuple[int, bool]:
             continue
         local = etree.QName(element).localname
         text = element.text
-        if local == "t" or (local == "v" and element.getparent().get("t") == "str"):
-            # cell and note text; a formula's text result, shown until Excel computes it again
-            new = converted(text)
-        elif local in ("f", "formula1", "formula2") and text and not text.isascii():  # (and a drop-down's list)
-            new = _STRING_LITERAL.sub(lambda m: '"' + converted(m.group(1).replace('""', '"')).replace('"', '""')
-                                      + '"', text)
-        elif local in _HEADER_FOOTER and text:
-            new = _HEADER_FONT.sub(lambda m: '&"' + (FONT if font_hint(f'val="{m.group(1)}"'.encode()) else m.group(1)),
-                                   converted(text))
-        elif local in ("rFont", "latin", "ea", "cs", "sym"):  # a run's own font (cells, notes, drawings)
+        if local in ("rFont", "latin", "ea", "cs", "sym"):  # a run's own font (cells, notes, drawings)
             attribute = "val" if local == "rFont" else "typeface"
             if font_hint(f'val="{element.get(attribute, "")}"'.encode()):
                 element.set(attribute, FONT)
                 changed = True
             continue
-        else:
+        is_text = local == "t" or (local == "v" and element.getparent().get("t") == "str")
+        is_formula = local in ("f", "formula1", "formula2") and text and not text.isascii()
+        is_header = local in _HEADER_FOOTER and text
+        if not (is_text or is_formula or is_header):
             continue
+        encoding = encoding_of(element)
+        if encoding is None:
+            continue
+        if is_text:  # cell and note text; a formula's text result, shown until Excel computes it again
+            new = converted(text, encoding)
+        elif is_formula:  # (and a drop-down's list)
+            new = _STRING_LITERAL.sub(lambda m: '"' + converted(m.group(1).replace('""', '"'), encoding)
+                                      .replace('"', '""') + '"', text)
+        else:
+            new = _HEADER_FONT.sub(lambda m: '&"' + (FONT if font_hint(f'val="{m.group(1)}"'.encode()) else m.group(1)),
+                                   converted(text, encoding))
         if new != text:
             element.text = new
             changed = True
     return texts, changed
+
+
+def _ancestor(element, local: str):
+    while element is not None and not (isinstance(element.tag, str) and etree.QName(element).localname == local):
+        element = element.getparent()
+    return element
+
+
+def _cell_encoding(root, cells: dict[str, str], shared: dict[int, str]):
+    """(A sheet of a mixed workbook) a text's encoding is its cell's font's; a print header's, the
+    font it names. The shared strings its old-font cells show are noted in ``shared``."""
+    for cell in root.iter("{*}c"):
+        found = cells.get(cell.get("r", ""))
+        value = cell.find("{*}v")
+        if found and cell.get("t") == "s" and value is not None and (value.text or "").isdigit():
+            shared.setdefault(int(value.text), found)
+
+    def encoding_of(element):
+        if etree.QName(element).localname in _HEADER_FOOTER:
+            fonts = [font_hint(f'val="{m.group(1)}"'.encode()) for m in _HEADER_FONT.finditer(element.text)]
+            return next((f for f in fonts if f), None)
+        cell = _ancestor(element, "c")
+        return cells.get(cell.get("r", "")) if cell is not None else None
+
+    return encoding_of
+
+
+def _shared_encoding(root, shared: dict[int, str]):
+    """(Mixed) a shared string is converted when a cell in an old font shows it."""
+    index = {id(si): (si, shared[i]) for i, si in enumerate(root.iterfind("{*}si")) if i in shared}
+
+    def encoding_of(element):  # (the elements kept in the index: lxml gives the same objects back)
+        si = _ancestor(element, "si")
+        return index[id(si)][1] if id(si) in index else None
+
+    return encoding_of
+
+
+def _run_encoding(root):
+    """(Mixed: notes, text boxes) a run's text is converted when the run's own font is an old one
+    (read before _convert_part renames the fonts)."""
+    runs = {}
+    for props in root.iter("{*}rPr"):
+        for font in props:
+            if isinstance(font.tag, str) and etree.QName(font).localname in ("rFont", "latin"):
+                found = font_hint(f'val="{font.get("val") or font.get("typeface") or ""}"'.encode())
+                if found:
+                    run = props.getparent()
+                    runs[id(run)] = (run, found)  # (the element kept: lxml gives the same object back)
+
+    def encoding_of(element):
+        run = _ancestor(element, "r")
+        return runs[id(run)][1] if id(run) in runs else None
+
+    return encoding_of
 
 
 __all__ = ["convert_file", "ConvertOutcome", "parse"]
