@@ -277,7 +277,10 @@ def sheet_ref(sheet: str, cell: str) -> str:
 # the levels of local government a commune-level unit can be (folded), longest first, and the
 # abbreviation officers type for one of them ("TT. Gia Lộc")
 _UNIT_KINDS = ("thi tran", "dac khu", "phuong", "xa")
-_UNIT_ABBREVIATIONS = {"tt": "Thị trấn", "tt.": "Thị trấn"}
+# the kinds officers shorten: "TT. Gia Lộc", "TT Gia Lộc", "TT.Gia Lộc", "P. Hải Tân", "X.Ngọc Kỳ" (one letter
+# only with its dot: "P 5" is no phường)
+_UNIT_SHORT = re.compile(r"^(?:(tt)(?:\.\s*|\s+)|(p|x)\.\s*)(?=\S)", re.IGNORECASE)
+_UNIT_ABBREVIATIONS = {"tt": "Thị trấn", "p": "Phường", "x": "Xã"}
 _COUNCIL_PREFIXES = ("ubnd ", "uy ban nhan dan ")
 # the levels a commune's superior body can be (a letterhead's "UBND HUYỆN TỨ KỲ")
 LEVELS_ABOVE_COMMUNE = ("huyện", "tỉnh", "thành phố", "quận", "thị xã")
@@ -340,7 +343,12 @@ def _unit_parts(text: str) -> tuple[str, str] | None:
     words = text.split()
     if not words:
         return None
-    kind = _UNIT_ABBREVIATIONS.get(words[0].lower())
+    short = _UNIT_SHORT.match(text)
+    if short is not None:
+        kind = _UNIT_ABBREVIATIONS[(short.group(1) or short.group(2)).lower()]
+        words = ["", *text[short.end():].split()]  # (the kind's place, as one word)
+    else:
+        kind = None
     size = 1
     if kind is None:
         folded = fold(text)

@@ -166,6 +166,20 @@ def test_a_letterhead_body_typed_short_is_the_same_body(tmp_path, typed):
     assert meta["superior"] == "UBND thành phố Hải Phòng" and meta["unit"] == "Xã Ngọc Kỳ"
 
 
+@pytest.mark.parametrize("typed, unit", [("UBND P. HẢI TÂN", "Phường Hải Tân"), ("UBND TT.GIA LỘC", "Thị trấn Gia Lộc"),
+                                         ("UBND P.5", "Phường 5"), ("UBND X.NGỌC KỲ", "Xã Ngọc Kỳ")])
+def test_a_letterhead_unit_typed_short_is_the_unit(tmp_path, typed, unit):
+    """"UBND P. HẢI TÂN", "UBND TT.GIA LỘC" (no space after the dot) named no unit: the report's
+    letterhead and title were left "Xã ……", and the batch named the commune by its file."""
+    path = letterhead_example(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb.worksheets[0]["A1"] = f"UBND HUYỆN GIA LỘC\n{typed}"
+    wb.worksheets[0]["A5"] = "BÁO CÁO KẾT QUẢ TỰ ĐÁNH GIÁ CHỈ SỐ CCHC 6 THÁNG ĐẦU NĂM 2023"
+    wb.save(path)
+    meta = read_workbook(path).meta
+    assert meta["unit"] == unit and meta["superior"] == "UBND huyện Gia Lộc"
+
+
 def test_letterhead_one_cell_lines_and_signature_block_reach_the_report(tmp_path):
     from docx import Document
 
