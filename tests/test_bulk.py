@@ -15,7 +15,8 @@ import pytest
 from cchc_xl.api import check_file
 from cchc_xl.summarise.bulk import bulk_check
 
-from helpers import PRINT_OWN_PEAK_MB, EXAMPLE, ROOT, bomb_member, damaged_member, edited_example, find_row, set_labels_in
+from helpers import (PRINT_OWN_PEAK_MB, EXAMPLE, ROOT, bomb_member, damaged_member, edited_example, find_row, set_labels,
+                     set_labels_in)
 
 sys.path.insert(0, str(ROOT))
 from bench.generate import generate  # noqa: E402
@@ -106,6 +107,32 @@ def test_ranking_and_criteria_consistent_with_files(summary, reviewer_folder):
     assert target["Số đơn vị dưới tối đa"] == sum(1 for s in scores if s < Decimal("0.5"))
     deductions = [r["Mức trừ trung bình"] or 0 for r in stat_rows]
     assert deductions == sorted(deductions, reverse=True)
+
+
+def test_a_part_over_survey_criteria_counts_only_its_own_points(tmp_path):
+    """Part II: 2 points of documents (II.1), 24 of surveys (II.2, II.3) scored by the province later.
+    Its 24 pending points were its "mean deduction", the largest of the batch, at the top of "where
+    communes lose points". It counts its own 2 points, whether the survey is scored yet or not."""
+    folder = tmp_path / "xa"
+    folder.mkdir()
+    shutil.copyfile(EXAMPLE, folder / "ngoc_ky.xlsx")
+
+    def lost_one_and_surveyed(ws):
+        set_labels(ws, {"Tên đơn vị:": "Xã Tân Kỳ"})
+        ws.cell(find_row(ws, "II", "1"), 4).value = 1
+        ws.cell(find_row(ws, "II", "2"), 4).value = 12  # the survey's points, entered by the province
+        ws.cell(find_row(ws, "II", "3"), 4).value = 9
+    edited_example(folder, "tan_ky.xlsx", lost_one_and_surveyed)
+    out = tmp_path / "tong_hop.xlsx"
+    outcome = bulk_check([folder], output=out, jobs=1, want_json=True)
+    headers, rows = sheet_rows(out, "Theo tiêu chí")
+    part = next(r for r in rows if r["Phần"] == "II" and r["STT"] == "II")
+    assert (part[headers[4]], part["Điểm trung bình"], part["Mức trừ trung bình"]) == (2, 1.5, 0.5)
+    assert headers[4] == "Điểm tối đa chính thức (không gồm điểm điều tra)"
+    assert not [r for r in rows if r["Phần"] == "II" and r["STT"] in ("2", "3")]
+    assert rows[0]["Mức trừ trung bình"] < 24 and rows[0]["STT"] != "II"
+    stats = {(s["part"], s["code"]): s for s in outcome.summary_json()["criteria"]}
+    assert (stats["II", "II"]["max"], stats["II", "II"]["deduction"]) == (Decimal(2), Decimal("0.5"))
 
 
 def test_details_sheet_lists_every_finding(summary):

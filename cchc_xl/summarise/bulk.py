@@ -656,18 +656,48 @@ def add_to_statistics(stats: dict, assessment) -> None:
     official = _official(set_id) if followed else {}
     period = assessment.period
     when = period_key(period)
+    # a part or area over survey criteria (part II: 2 points of documents, 24 of surveys) counts its
+    # own points only: its 24 pending points were its "mean deduction", the largest of the batch
+    surveys = _survey_points(assessment.criteria, official)
     for c in assessment.criteria:
         if not c.code_ok or (c.kind == "survey" if c.kind is not None else c.survey_based):  # c.survey_based
             continue
         key = (set_id, when, c.key)
         entry = stats.get(key)
+        below = surveys.get(c.key) if surveys else None
         if entry is None:
             model = official.get(c.key)
             # a penalty's best is 0 (nothing deducted): its mean below 0 is points lost
             maximum = model.max if model is not None else (Decimal(0) if c.is_penalty else c.effective_max())
+            if below is not None and maximum is not None:
+                maximum -= below[0]
             entry = stats[key] = {"set": set_id, "period": period, "part": c.part, "code": c.code, "name": c.name,
                                   "max": maximum, "scores": []}
-        entry["scores"].append(c.computed_self())  # None: not scored
+        score = c.computed_self()  # None: not scored
+        if below is not None and score is not None:
+            score -= below[1]
+        entry["scores"].append(score)
+
+
+def _survey_points(criteria, official) -> dict[str, list[Decimal]]:
+    """Criterion key → [max, points scored] of the survey criteria below it (the topmost of each
+    branch), for the criteria that have any; empty for most sets' areas."""
+    found: dict[str, list[Decimal]] = {}
+    for c in criteria:
+        if not c.code_ok or not (c.kind == "survey" if c.kind is not None else c.survey_based):
+            continue
+        parent = c.parent
+        if parent is None or parent.survey_based:  # counted with the survey criterion above it
+            continue
+        model = official.get(c.key)
+        maximum = model.max if model is not None else c.effective_max()
+        score = c.computed_self()
+        while parent is not None:
+            totals = found.setdefault(parent.key, [Decimal(0), Decimal(0)])
+            totals[0] += maximum or 0
+            totals[1] += score or 0
+            parent = parent.parent
+    return found
 
 
 def finish_statistics(stats: dict) -> dict:

@@ -502,7 +502,7 @@ class SummaryWriter:
         # the batch holds several: then a column says which
         periods = len({period_key(s["period"]) for s in criteria_stats}) > 1
         titles = ["Bộ tiêu chí", *(["Kỳ đánh giá"] if periods else []), "Phần", "STT", "Tiêu chí",
-                  "Điểm tối đa (chính thức)", "Điểm trung bình", "Điểm thấp nhất", "Mức trừ trung bình",
+                  "Điểm tối đa chính thức (không gồm điểm điều tra)", "Điểm trung bình", "Điểm thấp nhất", "Mức trừ trung bình",
                   "Số đơn vị đạt tối đa", "Số đơn vị dưới tối đa", "Số đơn vị chưa chấm"]
         _widths(stats_ws, [14, *([22] if periods else []), 6, 8, 70, 10, 11, 11, 11, 11, 11, 11])
         stats_ws.freeze_panes = "F2" if periods else "E2"
