@@ -135,6 +135,27 @@ def test_a_part_over_survey_criteria_counts_only_its_own_points(tmp_path):
     assert (stats["II", "II"]["max"], stats["II", "II"]["deduction"]) == (Decimal(2), Decimal("0.5"))
 
 
+def test_the_console_names_where_communes_lose_most(tmp_path):
+    """The reviewer's screen named the ranking only; where communes lose points was in the workbook.
+    Three criteria, largest average loss first, none a part, an area, or inside one already named."""
+    files = sorted((ROOT / "examples" / "cac_xa").glob("*.xlsx"))
+    outcome = bulk_check(files, output=tmp_path / "tong_hop.xlsx", jobs=1)
+    lines = outcome.lines()
+    start = lines.index("Mất điểm nhiều nhất (xem trang “Theo tiêu chí”):")
+    named = lines[start + 1:start + 4]
+    official = {c.code: c.effective_max() for c in check_file(EXAMPLE).assessment.criteria if c.part == "I"}
+    scores: dict[str, list[Decimal]] = {}
+    for path in files:  # every readable workbook counts, by the official max (not an edited one)
+        for c in check_file(path).assessment.criteria:
+            if c.part == "I" and "." in c.code and c.computed_self() is not None:
+                scores.setdefault(c.code, []).append(c.computed_self())
+    worst = max(scores, key=lambda code: official[code] - sum(scores[code]) / len(scores[code]))
+    assert named[0].startswith(f"  I.{worst} ")
+    assert all(line.startswith("  I.") and "trung bình mất" in line and "đơn vị dưới tối đa" in line for line in named)
+    codes = [line.split()[0] for line in named]
+    assert len(set(codes)) == 3 and not any(a != b and b.startswith(a + ".") for a in codes for b in codes)
+
+
 def test_details_sheet_lists_every_finding(summary):
     outcome, out = summary
     details = openpyxl.load_workbook(out)["Chi tiết lỗi"]

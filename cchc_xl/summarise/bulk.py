@@ -104,6 +104,7 @@ class BulkOutcome:
             out.extend(f"  {r.rank:>3}. {r.unit} — {vn(r.self)} điểm" for r in ranked[:10])
             if len(ranked) > 10:
                 out.append(f"  … và {len(ranked) - 10} đơn vị khác (xem sổ tổng hợp)")
+        out.extend(self._losses())
         for group in self.duplicates:
             kept, others = group[0], group[1:]
             names = ", ".join(shown(Path(r.path).name) for r in group)
@@ -125,6 +126,33 @@ class BulkOutcome:
             out.append(f"Sổ tổng hợp: {self.output}")
         return out
 
+    def _losses(self, shown_per_group: int = 3) -> list[str]:
+        """Where communes lose the most points, criterion by criterion (not whole parts or areas: a
+        criterion, and none inside one already named), per criteria set and period; the summary's
+        "Theo tiêu chí" has them all."""
+        groups: dict[tuple, list[dict]] = {}
+        for stat in self.criteria_stats:  # (largest average deduction first)
+            groups.setdefault((stat["set"], period_key(stat["period"])), []).append(stat)
+        out = []
+        for stats in groups.values():
+            named: list[dict] = []
+            nested = any("." in stat["code"] for stat in stats)  # (a flat set's criteria are numbered 1, 2, 3)
+            for stat in stats:
+                if len(named) == shown_per_group or not stat["deduction"] or stat["deduction"] <= 0:
+                    break
+                code = stat["code"]
+                if code == stat["part"] or (nested and "." not in code) or any(
+                        code.startswith(f"{n['code']}.") and n["part"] == stat["part"] for n in named):
+                    continue
+                named.append(stat)
+            if not named:
+                continue
+            where = f" — {stats[0]['period']}" if len(groups) > 1 and stats[0]["period"] else ""
+            out.append(f"Mất điểm nhiều nhất{where} (xem trang “Theo tiêu chí”):")
+            out.extend(f"  {n['part']}.{n['code']} {_short(n['name'])}: trung bình mất {vn(n['deduction'])}/"
+                       f"{vn(n['max'])} điểm, {n['below_max']} đơn vị dưới tối đa" for n in named)
+        return out
+
     def to_json(self) -> dict:
         return {"workbooks": [r.json for r in self.records], "summary": self.summary_json()}
 
@@ -140,6 +168,10 @@ class BulkOutcome:
                 "duplicates": [{"unit": g[0].unit, "period": g[0].period, "ranked": shown(g[0].path),
                                 "not_ranked": [shown(r.path) for r in g[1:]]} for g in self.duplicates],
         }
+
+
+def _short(name: str, limit: int = 60) -> str:
+    return name if len(name) <= limit else name[:limit].rsplit(" ", 1)[0] + " …"
 
 
 def shown(path) -> str:
