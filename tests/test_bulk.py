@@ -154,6 +154,9 @@ def test_the_console_names_where_communes_lose_most(tmp_path):
     assert all(line.startswith("  I.") and "trung bình mất" in line and "đơn vị dưới tối đa" in line for line in named)
     codes = [line.split()[0] for line in named]
     assert len(set(codes)) == 3 and not any(a != b and b.startswith(a + ".") for a in codes for b in codes)
+    from cchc_xl.summarise.bulk import _short
+
+    assert _short("Kế hoạch\nCCHC  năm") == "Kế hoạch CCHC năm"  # a name typed over two lines: one screen line
 
 
 def test_details_sheet_lists_every_finding(summary):

@@ -171,6 +171,8 @@ class BulkOutcome:
 
 
 def _short(name: str, limit: int = 60) -> str:
+    """A criterion's name on one line of the screen (a name typed over two lines with Alt+Enter)."""
+    name = " ".join(name.split())
     return name if len(name) <= limit else name[:limit].rsplit(" ", 1)[0] + " …"
 
 
