@@ -16,11 +16,13 @@ from docx import Document
 from cchc_xl.api import check_file
 from cchc_xl.criteria_sets.importer import import_table
 from cchc_xl.read import read_workbook
+from cchc_xl.read.table import parse_workbook
+from cchc_xl.read.xls import read_xls_grid
 from cchc_xl.summarise.bulk import bulk_check
 
 from helpers import EXAMPLE, edited_example, find_row, report_rows
 from test_criteria_sets import OFFICIAL, official_xlsx
-from test_reader_variety import _legacy_copy, _to_tcvn3
+from test_reader_variety import _legacy_copy, _mixed_copy, _to_tcvn3
 
 FORMATS = ("xls", "ods")
 OLE, ZIP = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"PK\x03\x04"
@@ -57,7 +59,8 @@ def made(tmp_path_factory):
     half = 1, len(OFFICIAL) - 2
     official_xlsx(source / "phu_luc.xlsx", {"Phần I": OFFICIAL[:half[0]], "Phần II": OFFICIAL[half[0]:half[1]],
                                            "Phần III": OFFICIAL[half[1]:]})
-    inputs = [source / name for name in ("loi.xlsx", "tcvn3.xlsx", "phu_luc.xlsx")]
+    _mixed_copy(source, "mixed.xlsx")
+    inputs = [source / name for name in ("loi.xlsx", "tcvn3.xlsx", "phu_luc.xlsx", "mixed.xlsx")]
     for kind in FORMATS + ("xlsx",):
         (folder / kind).mkdir()
         _libreoffice(kind, folder / kind, *inputs)
@@ -108,6 +111,20 @@ def test_an_old_tcvn3_workbook_reads_in_unicode(made, kind):
     assert legacy.meta["unit"] == "Xã Ngọc Kỳ" and legacy.totals().self == original.totals().self
     info = [f for f in check_file(made / kind / f"tcvn3.{kind}").findings if f.code == "legacy-encoding"]
     assert len(info) == 1 and "TCVN3" in info[0].message and "lưu lại dạng .xlsx" in info[0].message
+
+
+def test_an_old_table_under_a_unicode_letterhead_in_an_xls_reads_in_unicode(made):
+    """The .xls of a new template around last decade's TCVN3 table: the cells in .VnTime are read in
+    Unicode (xlrd gives each cell's font), the Unicode ones stay as typed."""
+    original, mixed = read_workbook(EXAMPLE), read_workbook(made / "xls" / "mixed.xls")
+    assert [c.name.lower() for c in mixed.criteria] == [c.name.lower() for c in original.criteria]
+    assert mixed.meta["unit"] == "Xã Ngọc Kỳ" and mixed.totals().self == original.totals().self
+    assert [f.code for f in check_file(made / "xls" / "mixed.xls").findings if f.code == "legacy-encoding"] == [
+        "legacy-encoding"]
+    grid = read_xls_grid(str(made / "xls" / "mixed.xls"))
+    parse_workbook(grid)
+    row = find_row(openpyxl.load_workbook(made / "source" / "mixed.xlsx").worksheets[0], "I", "1.1") - 1
+    assert grid.sheets[0].rows[row][6] == "Có"
 
 
 @pytest.mark.parametrize("kind", FORMATS)

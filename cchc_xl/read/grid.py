@@ -44,5 +44,5 @@ class WorkbookGrid:
     # the one checked and written into
     active: str | None = None
     # a function giving, sheet by sheet, the cells whose font names an old encoding ({(row, col): "tcvn3"}),
-    # when the workbook's fonts name one; None when not known (an .xls, an .ods)
+    # when the workbook's fonts name one; None when not known (an .ods, the remote engine)
     legacy_cells: object = None

@@ -24,7 +24,7 @@ MAX_XLS_BYTES = 64 * 1024 * 1024  # a commune's workbook: 50 KB – 2 MB; xlrd h
 def read_xls_grid(path: str) -> WorkbookGrid:
     """Every sheet of a .xls file as a grid; raises UnreadableWorkbook with a Vietnamese reason."""
     import xlrd
-    from xlrd.biffh import XL_CELL_BOOLEAN, XL_CELL_DATE, XL_CELL_EMPTY, XL_CELL_ERROR, error_text_from_code
+    from xlrd.biffh import XL_CELL_BOOLEAN, XL_CELL_DATE, XL_CELL_EMPTY, XL_CELL_ERROR, XL_CELL_TEXT, error_text_from_code
 
     try:
         size = os.path.getsize(path)
@@ -46,6 +46,9 @@ def read_xls_grid(path: str) -> WorkbookGrid:
             raise UnreadableWorkbook("tệp được đặt mật khẩu: hãy gỡ mật khẩu trong Excel rồi gửi lại") from None
         raise UnreadableWorkbook(DAMAGED) from None
     try:
+        fonts = [font.name for font in book.font_list]
+        hint = font_name_hint(fonts)
+        legacy: dict[str, dict[tuple[int, int], str]] = {}  # (only when the fonts name an old encoding)
         sheets = []
         for index in range(book.nsheets):
             sheet = book.sheet_by_index(index)
@@ -67,19 +70,33 @@ def read_xls_grid(path: str) -> WorkbookGrid:
                         errors[(r, c)] = error_text_from_code.get(values[c], "#ERROR")
                         line[c] = None
                 rows.append(line)
+                if hint:  # which texts are in an old font (a Unicode letterhead over an old table)
+                    cells = legacy.setdefault(sheet.name, {})
+                    for c, kind in enumerate(types):
+                        if kind == XL_CELL_TEXT:
+                            found = _font_encoding(book, sheet.cell_xf_index(r, c))
+                            if found:
+                                cells[(r, c)] = found
             # xlrd's merges are half-open (rlo, rhi, clo, chi); the grids' are inclusive (r0, c0, r1, c1)
             merged = [(rlo, clo, rhi - 1, chi - 1) for rlo, rhi, clo, chi in sheet.merged_cells
                       if rhi > rlo and chi > clo]
             sheets.append(SheetGrid(sheet.name, rows, merged, errors=errors, hidden=sheet.visibility != 0))
             book.unload_sheet(index)
-        fonts = [font.name for font in book.font_list]
     except MemoryError:
         raise UnreadableWorkbook("tệp quá lớn để đọc") from None
     except Exception:
         raise UnreadableWorkbook(DAMAGED) from None
     finally:
         book.release_resources()
-    return WorkbookGrid(path, sheets, font_name_hint(fonts), kind="xls")
+    return WorkbookGrid(path, sheets, hint, kind="xls", legacy_cells=(lambda: legacy) if hint else None)
+
+
+def _font_encoding(book, xf_index: int) -> str | None:
+    """"tcvn3"/"vni" when the cell format ``xf_index`` uses a font of that encoding."""
+    try:
+        return font_name_hint([book.font_list[book.xf_list[xf_index].font_index].name])
+    except (IndexError, AttributeError):
+        return None
 
 
 def _date_value(serial: float, datemode: int):
