@@ -333,6 +333,19 @@ def test_scores_typed_with_their_unit_count(tmp_path, engine):
             f"Điểm tự đánh giá của mục 1.2 là “{text}”, không phải là số; hãy nhập số, ví dụ 0,5 hoặc 1."]
 
 
+@pytest.mark.parametrize("typed", ["Không áp dụng", "KAD", "-", "—", "x", "không phát sinh", "N/A"])
+def test_a_criterion_marked_not_applicable_is_told_how_to_score_it(tmp_path, typed):
+    """"Không áp dụng", "-", "KAD" typed for a criterion that does not arise at the commune: "hãy nhập
+    số, ví dụ 0,5 hoặc 1" told the officer nothing about what to enter. Still an error (the sets score
+    such criteria), now saying how they are scored."""
+    result = check_file(edited_example(tmp_path, "kad.xlsx", _set("I", "1.2", 4, typed)))
+    said = [f.message for f in result.findings if f.code == "not-a-number"]
+    assert said == [f"Điểm tự đánh giá của mục 1.2 là “{typed}”, không phải là số. Tiêu chí không áp dụng hay "
+                    "không phát sinh ở đơn vị vẫn được chấm bằng số, theo hướng dẫn của bộ tiêu chí (nhiều bộ "
+                    "cho điểm tối đa khi không phát sinh); ghi lý do ở cột giải trình."]
+    assert [f.severity for f in result.findings if f.code == "not-a-number"] == ["error"]
+
+
 @pytest.mark.parametrize("engine", ["calamine", "openpyxl"])
 def test_scores_pasted_with_invisible_spaces_or_a_dash_for_minus(tmp_path, engine):
     """A score pasted from a web page carries a zero-width space ("\u200b2"): it was 'not a

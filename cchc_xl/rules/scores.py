@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from ..model import Assessment, Criterion, ScoreCell
 from ..model.assessment import ZERO
-from ..text import clean_text, decimals_of, round_points, vn
+from ..text import clean_text, decimals_of, fold, round_points, vn
 from .catalogue import Finding, make
 
 COLUMN_VI = {"self": "Điểm tự đánh giá", "appraised": "Điểm thẩm định", "max": "Điểm tối đa"}
+# (folded) what officers type for a criterion that does not arise at their unit
+_NOT_APPLICABLE = re.compile(r"^(?:[-–—x/]|kad|k/?a|n/?a|khong (?:ap dung|phat sinh|cham|danh gia)\b.*)$")
 
 
 def _at(crit: Criterion, cell: ScoreCell | None, code: str, message: str) -> Finding:
@@ -29,6 +32,14 @@ def _cell_problem(crit: Criterion, cell: ScoreCell, column: str) -> Finding | No
         typed = clean_text(cell.raw)
         if len(typed) > 80:  # (a cell holds up to 32,767 characters: quoted whole, the message no longer fit
             typed = typed[:79] + "…"  # one cell of the summary or of the findings sheet, and Excel "repaired" them)
+        if column != "max" and _NOT_APPLICABLE.match(fold(typed)):
+            # "Không áp dụng", "-", "KAD": the officer's way to say the criterion does not arise here
+            return _at(
+                crit, cell, "not-a-number",
+                f"{COLUMN_VI[column]} của mục {crit.code} là “{typed}”, không phải là số. Tiêu chí không áp dụng "
+                "hay không phát sinh ở đơn vị vẫn được chấm bằng số, theo hướng dẫn của bộ tiêu chí (nhiều bộ cho "
+                "điểm tối đa khi không phát sinh); ghi lý do ở cột giải trình.",
+            )
         return _at(
             crit, cell, "not-a-number",
             f"{COLUMN_VI[column]} của mục {crit.code} là “{typed}”, không phải là số; hãy nhập số, ví dụ 0,5 hoặc 1.",
