@@ -28,6 +28,15 @@ def font_hint(styles_xml: bytes | None) -> str | None:
     return None
 
 
+def font_encoding(name: str) -> str | None:
+    """The encoding one font name implies, as font_hint reads the styles: .VnTime… → "tcvn3", VNI-… → "vni"."""
+    if name.startswith(".Vn"):
+        return "tcvn3"
+    if name.startswith("VNI"):
+        return "vni"
+    return None
+
+
 def font_name_hint(names) -> str | None:
     """The same from a list of font names (an old .xls names its fonts in its own records)."""
     if any(name.startswith(".Vn") for name in names):
@@ -53,7 +62,7 @@ def legacy_font_cells(styles_xml: bytes, sheet_xml: bytes) -> dict[tuple[int, in
     fonts = []
     for font in root.iterfind("{*}fonts/{*}font"):
         name = font.find("{*}name")
-        fonts.append(font_hint(f'val="{name.get("val", "")}"'.encode()) if name is not None else None)
+        fonts.append(font_encoding(name.get("val", "")) if name is not None else None)
     by_style = []
     for xf in root.iterfind("{*}cellXfs/{*}xf"):
         font_id = xf.get("fontId", "0")

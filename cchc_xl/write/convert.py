@@ -16,7 +16,7 @@ from lxml import etree
 
 from ..errors import CchcError, RefusedWrite
 from ..read import read_grid
-from ..read.legacy import ENCODING_NAMES, convert, detect, font_hint, texts_of
+from ..read.legacy import ENCODING_NAMES, convert, detect, font_encoding, texts_of
 from ..read.package import READ_ONLY_FORMATS, misnamed_advice, misnamed_xlsx, open_package
 from ..text import cell_address
 from .atomic import write_atomically
@@ -90,7 +90,7 @@ def convert_file(path, output, encoding: str | None = None, overwrite: bool = Fa
     if pkg.has("xl/styles.xml"):
         styles = pkg.xml("xl/styles.xml")
         for name in styles.iter("{*}name"):
-            if font_hint(f'val="{name.get("val", "")}"'.encode()):
+            if font_encoding(name.get("val", "")):
                 name.set("val", FONT)
                 fonts += 1
         if fonts:
@@ -131,7 +131,7 @@ def _convert_part(root, encoding_of) -> tuple[int, bool]:
         text = element.text
         if local in ("rFont", "latin", "ea", "cs", "sym"):  # a run's own font (cells, notes, drawings)
             attribute = "val" if local == "rFont" else "typeface"
-            if font_hint(f'val="{element.get(attribute, "")}"'.encode()):
+            if font_encoding(element.get(attribute, "")):
                 element.set(attribute, FONT)
                 changed = True
             continue
@@ -149,7 +149,7 @@ def _convert_part(root, encoding_of) -> tuple[int, bool]:
             new = _STRING_LITERAL.sub(lambda m: '"' + converted(m.group(1).replace('""', '"'), encoding)
                                       .replace('"', '""') + '"', text)
         else:
-            new = _HEADER_FONT.sub(lambda m: '&"' + (FONT if font_hint(f'val="{m.group(1)}"'.encode()) else m.group(1)),
+            new = _HEADER_FONT.sub(lambda m: '&"' + (FONT if font_encoding(m.group(1)) else m.group(1)),
                                    converted(text, encoding))
         if new != text:
             element.text = new
@@ -174,7 +174,7 @@ def _cell_encoding(root, cells: dict[str, str], shared: dict[int, str]):
 
     def encoding_of(element):
         if etree.QName(element).localname in _HEADER_FOOTER:
-            fonts = [font_hint(f'val="{m.group(1)}"'.encode()) for m in _HEADER_FONT.finditer(element.text)]
+            fonts = [font_encoding(m.group(1)) for m in _HEADER_FONT.finditer(element.text)]
             return next((f for f in fonts if f), None)
         cell = _ancestor(element, "c")
         return cells.get(cell.get("r", "")) if cell is not None else None
@@ -200,7 +200,7 @@ def _run_encoding(root):
     for props in root.iter("{*}rPr"):
         for font in props:
             if isinstance(font.tag, str) and etree.QName(font).localname in ("rFont", "latin"):
-                found = font_hint(f'val="{font.get("val") or font.get("typeface") or ""}"'.encode())
+                found = font_encoding(font.get("val") or font.get("typeface") or "")
                 if found:
                     run = props.getparent()
                     runs[id(run)] = (run, found)  # (the element kept: lxml gives the same object back)
