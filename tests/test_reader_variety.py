@@ -324,6 +324,27 @@ def test_a_table_in_tcvn3_under_a_unicode_letterhead_reads_like_the_original(tmp
     assert grid.sheets[0].rows[find_row(openpyxl.load_workbook(path).worksheets[0], "I", "1.1") - 1][6] == "Có"
 
 
+def test_a_few_cells_pasted_from_an_old_file_are_read_in_unicode(tmp_path):
+    """Two cells pasted from last decade's file into a Unicode workbook, in .VnTime: the total row's
+    "Tæng" (the total went unread: a missing-code error) and one name. Found one by one where they
+    stand, as a few cells are."""
+    from openpyxl.styles import Font
+
+    def edit(ws):
+        total = find_row(ws, "II", "3") + 1
+        ws.cell(total, 2).value, ws.cell(total, 2).font = _to_tcvn3("Tổng"), Font(name=".VnTime")
+        row = find_row(ws, "I", "1.2")
+        ws.cell(row, 2).value = _to_tcvn3(ws.cell(row, 2).value)
+        ws.cell(row, 2).font = Font(name=".VnTime", bold=True)
+    path = edited_example(tmp_path, "vai_o.xlsx", edit)
+    original, mixed = read_workbook(EXAMPLE), read_workbook(path)
+    assert [c.name.lower() for c in mixed.criteria] == [c.name.lower() for c in original.criteria]
+    assert mixed.total_row == original.total_row
+    assert [(f.code, f.cell) for f in check_file(path).findings if f.code != "legacy-encoding"] == [
+        (f.code, f.cell) for f in check_file(EXAMPLE).findings]
+    assert any("(2 ô)" in p[2] for p in mixed.read_problems if p[0] == "legacy-encoding")
+
+
 def test_a_unicode_workbook_with_an_old_font_in_its_styles_is_left_as_typed(tmp_path):
     """.VnTime named in the styles (a template's leftover) while every cell is in Unicode fonts: nothing
     is converted, "Có" stays "Có"."""

@@ -102,8 +102,9 @@ def read_grid(path: str, engine: str = "auto", pass_over=None) -> WorkbookGrid:
     sheets.sort(key=lambda s: order.index(s.name))
     legacy_cells = None
     if hint:
-        def legacy_cells():  # asked only when the texts alone do not say the whole workbook is old (rare)
-            return {name: legacy_font_cells(styles, data) for name, data in legacy_parts.items()}
+        def legacy_cells(wanted=None):  # asked only when the texts alone do not say the workbook is old
+            return {name: legacy_font_cells(styles, data, None if wanted is None else wanted.get(name, []))
+                    for name, data in legacy_parts.items() if wanted is None or name in wanted}
     return WorkbookGrid(path, sheets, hint, legacy_cells=legacy_cells)
 
 

@@ -44,5 +44,6 @@ class WorkbookGrid:
     # the one checked and written into
     active: str | None = None
     # a function giving, sheet by sheet, the cells whose font names an old encoding ({(row, col): "tcvn3"}),
-    # when the workbook's fonts name one; None when not known (an .ods, the remote engine)
+    # when the workbook's fonts name one, of the cells asked ({sheet: [(row, col)]}) or all; None when
+    # not known (an .ods, the remote engine)
     legacy_cells: object = None

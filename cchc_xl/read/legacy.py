@@ -49,13 +49,14 @@ def font_name_hint(names) -> str | None:
 _STYLE_INDEX = re.compile(rb'\ss="(\d+)"')
 
 
-def legacy_font_cells(styles_xml: bytes, sheet_xml: bytes) -> dict[tuple[int, int], str]:
+def legacy_font_cells(styles_xml: bytes, sheet_xml: bytes, wanted=None) -> dict[tuple[int, int], str]:
     """The cells of a sheet whose font names an old encoding ((row, col) → "tcvn3"/"vni", 0-based),
-    from the workbook's styles and the sheet's XML. A workbook that mixes Unicode with text pasted
-    from an old file (a new template around last decade's table) is read cell by cell: a text alone
-    cannot tell "Có" typed in Unicode from TCVN3, its font can."""
+    from the workbook's styles and the sheet's XML; only the ``wanted`` cells when given. A workbook
+    that mixes Unicode with text pasted from an old file (a new template around last decade's table)
+    is read cell by cell: a text alone cannot tell "Có" typed in Unicode from TCVN3, its font can."""
     from lxml import etree
 
+    from ..text import cell_address
     from .package import CELL_REF, CELL_TAG, cell_of
 
     root = etree.fromstring(styles_xml, etree.XMLParser(resolve_entities=False, no_network=True))
@@ -71,15 +72,46 @@ def legacy_font_cells(styles_xml: bytes, sheet_xml: bytes) -> dict[tuple[int, in
     cells: dict[tuple[int, int], str] = {}
     if not any(by_style):
         return cells
-    for tag in CELL_TAG.finditer(sheet_xml):
-        attributes = tag.group(1)
+
+    def font_of(attributes: bytes) -> str | None:
         style = _STYLE_INDEX.search(attributes)
         index = int(style.group(1)) if style else 0  # a cell without a style has the first
-        encoding = by_style[index] if index < len(by_style) else None
+        return by_style[index] if index < len(by_style) else None
+
+    if wanted is not None and len(wanted) <= _LOOKED_UP:
+        # a Unicode workbook whose styles name an old font (an old template's): its few texts a legacy
+        # encoding could have written ("Không có"), each looked up where it stands
+        for row, col in wanted:
+            at = sheet_xml.find(b' r="' + cell_address(row, col).encode() + b'"')
+            if at > 0:
+                start, end = sheet_xml.rfind(b"<", 0, at), sheet_xml.find(b">", at)
+                found = font_of(sheet_xml[start:end]) if start >= 0 and end > 0 else None
+                if found:
+                    cells[(row, col)] = found
+        return cells
+    for tag in CELL_TAG.finditer(sheet_xml):
+        attributes = tag.group(1)
+        encoding = font_of(attributes)
         ref = CELL_REF.search(attributes) if encoding else None
         if ref is not None:
             cells[cell_of(ref.group(1), ref.group(2))] = encoding
     return cells
+
+
+_LOOKED_UP = 32  # up to this many cells are found one by one; more, by one pass over the sheet
+
+
+def suspicious_cells(grid) -> dict[str, list[tuple[int, int]]]:
+    """Sheet → the cells whose text an old encoding could have written: not ASCII, no letter only
+    Unicode has, some letter of the Latin-1 range ("Không có", "Tæng")."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    for sheet in grid.sheets:
+        for row, line in enumerate(sheet.rows):
+            for col, value in enumerate(line):
+                if value.__class__ is str and not value.isascii() and not _VIETNAMESE.search(value) and \
+                        _SURFACE.search(value):
+                    found.setdefault(sheet.name, []).append((row, col))
+    return found
 
 
 def convert_cells(grid, cells_by_sheet: dict) -> list[str]:

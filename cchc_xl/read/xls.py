@@ -88,7 +88,7 @@ def read_xls_grid(path: str) -> WorkbookGrid:
         raise UnreadableWorkbook(DAMAGED) from None
     finally:
         book.release_resources()
-    return WorkbookGrid(path, sheets, hint, kind="xls", legacy_cells=(lambda: legacy) if hint else None)
+    return WorkbookGrid(path, sheets, hint, kind="xls", legacy_cells=(lambda wanted=None: legacy) if hint else None)
 
 
 def _font_encoding(book, xf_index: int) -> str | None:
