@@ -81,6 +81,41 @@ def cli(*args, env=None):
                           encoding="utf-8", env={**os.environ, **(env or {})})
 
 
+@pytest.mark.parametrize("kind", ["xlsx", "docx"])
+def test_an_annex_typed_in_tcvn3_imports_in_unicode(tmp_path, kind):
+    """An annex typed in TCVN3 (.VnTime), as old decisions were: "không tìm thấy bảng tiêu chí" (its
+    header "§iÓm tèi ®a" was no header). Its headers and names are read in Unicode, as the set keeps them."""
+    from docx import Document
+
+    from cchc_xl.criteria_sets.importer import import_table
+    from test_reader_variety import _to_tcvn3
+
+    path = tmp_path / f"phu_luc_tcvn3.{kind}"
+    if kind == "xlsx":
+        unicode = official_xlsx(tmp_path / "phu_luc.xlsx", {"Bộ chỉ số": OFFICIAL})
+        wb = openpyxl.load_workbook(unicode)
+        for row in wb.active.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.value, cell.font = _to_tcvn3(cell.value), openpyxl.styles.Font(name=".VnTime")
+        wb.save(path)
+    else:
+        from docx.oxml.ns import qn
+        from docx.text.run import Run
+
+        unicode = official_docx(tmp_path / "phu_luc.docx")
+        doc = Document(str(unicode))
+        for element in doc.element.body.iter(qn("w:r")):  # each run once (a merged cell is in several rows)
+            run = Run(element, doc)
+            run.text, run.font.name = _to_tcvn3(run.text), ".VnTime"
+        doc.save(str(path))
+    imported, expected = import_table(path), import_table(unicode)
+    assert [(c.code, c.name.lower(), c.max, c.kind) for c in imported.criteria] == [
+        (c.code, c.name.lower(), c.max, c.kind) for c in expected.criteria]
+    assert [c.name.lower() for c in imported.criteria] == [name.lower() for _, name, *_ in OFFICIAL]
+    assert imported.decision == expected.decision and imported.level == expected.level == "xã"
+
+
 def test_import_docx_then_new_fill_check(tmp_path, home):
     env = {"CCHC_XL_HOME": str(home)}
     annex = official_docx(tmp_path / "phu_luc.docx")

@@ -76,6 +76,12 @@ def _docx_grids(path: Path) -> list[tuple[SheetGrid, int]]:
                 line.extend([None] * (span - 1))
             rows.append(line)
         grids.append((SheetGrid(f"Bảng {number}", rows), lead))
+    # an annex typed in TCVN3/VNI (its runs in .VnTime…): its headers and names in Unicode
+    from ..read.grid import WorkbookGrid
+    from ..read.legacy import font_encoding, to_unicode
+
+    fonts = (font_encoding(f.get(qn("w:ascii")) or f.get(qn("w:hAnsi")) or "") for f in doc.element.iter(qn("w:rFonts")))
+    to_unicode(WorkbookGrid(str(path), [grid for grid, _ in grids], next((f for f in fonts if f), None)))
     return grids
 
 
@@ -107,8 +113,11 @@ def _grids(path: Path) -> list[tuple[SheetGrid, int | None]]:
     if path.suffix.lower() == ".docx":
         return _docx_grids(path)
     from ..read.files import read_grid
+    from ..read.legacy import to_unicode
 
-    return [(sheet, None) for sheet in read_grid(str(path)).sheets]
+    grid = read_grid(str(path))
+    to_unicode(grid)  # an annex typed in TCVN3/VNI: its headers and names in Unicode, as the set keeps them
+    return [(sheet, None) for sheet in grid.sheets]
 
 
 def _with_continuations(grids, index: int, header) -> SheetGrid:

@@ -134,6 +134,22 @@ def convert_cells(grid, cells_by_sheet: dict) -> list[str]:
     return touched
 
 
+def to_unicode(grid) -> tuple[str | None, list[str]]:
+    """Read a grid's old-encoded text in Unicode, in place: the whole workbook when its texts say it
+    is old, else the cells in an old font (Unicode around last decade's table). (encoding, the sheets
+    converted with their counts), or (None, [])."""
+    encoding = detect(texts_of(grid), grid.encoding_hint)
+    if encoding:
+        return encoding, convert_grid(grid, encoding)
+    if grid.legacy_cells is not None:
+        # the cells in an old font are that text (its names were read as "Tæng", the total row unread)
+        wanted = suspicious_cells(grid)
+        converted = convert_cells(grid, grid.legacy_cells(wanted)) if wanted else []
+        if converted:
+            return grid.encoding_hint, converted
+    return None, []
+
+
 def detect(texts, hint: str | None = None) -> str | None:
     """"tcvn3", "vni" or None, from the cell texts (an iterable of str)."""
     suspicious, unicode_hits = [], 0

@@ -280,16 +280,9 @@ def parse_workbook(grid: WorkbookGrid, columns: dict[str, int] | None = None, sh
     Several sheets may hold a table (last period's copy on a hidden sheet): a visible one is used,
     the latest period when stated, else the first visible; ``sheet`` picks one by name.
     """
-    from .legacy import ENCODING_NAMES, convert_cells, convert_grid, detect, suspicious_cells, texts_of
+    from .legacy import ENCODING_NAMES, to_unicode
 
-    encoding = detect(texts_of(grid), grid.encoding_hint)
-    converted = convert_grid(grid, encoding) if encoding else []
-    if not encoding and grid.legacy_cells is not None:
-        # Unicode around text in an old encoding (last decade's table pasted into a new template): the
-        # cells in an old font are that text (its names were read as "Tæng", the total row unread)
-        wanted = suspicious_cells(grid)
-        converted = convert_cells(grid, grid.legacy_cells(wanted)) if wanted else []
-        encoding = grid.encoding_hint if converted else None
+    encoding, converted = to_unicode(grid)
     sheets = grid.sheets
     if sheet is not None:
         sheets = [s for s in grid.sheets if s.name == sheet]
