@@ -54,6 +54,20 @@ def test_every_criterion_row_in_order(report):
     assert "<w:br/>" in first
 
 
+def test_lines_pasted_from_windows_are_one_break_each(tmp_path):
+    """An explanation pasted with Windows line ends ("\r\n", or a lone "\r"): the report printed an
+    empty line between every two of its lines."""
+    def pasted(ws):
+        ws.cell(find_row(ws, "I", "1.2"), 5).value = "Dòng một\r\nDòng hai\rDòng ba"
+        ws.cell(find_row(ws, "I", "1.3"), 2).value = "Công tác\r\nkiểm tra CCHC"
+    out = tmp_path / "r.docx"
+    render_report_file(edited_example(tmp_path, "crlf.xlsx", pasted), out)
+    by_code = {_text(r.cells[0]): r for r in report_rows(Document(out))}
+    assert by_code["1.2"].cells[4]._tc.xml.count("<w:br/>") == 2
+    assert _text(by_code["1.2"].cells[4]) == "Dòng một\nDòng hai\nDòng ba"
+    assert _text(by_code["1.3"].cells[1]) == "Công tác\nkiểm tra CCHC"
+
+
 def test_bold_parts_and_areas(report):
     by_code = {_text(r.cells[0]): r for r in report_rows(report)}
     assert all(run.bold for run in by_code["I"].cells[1].paragraphs[0].runs)

@@ -64,10 +64,10 @@ def report_context(assessment: Assessment, decimal: str = "comma", today: dt.dat
     for crit in assessment.criteria:
         if not crit.code_ok:
             continue
-        explanation = "\n".join(x for x in [crit.explanation, *crit.notes] if x)
+        explanation = one_break("\n".join(x for x in [crit.explanation, *crit.notes] if x))
         rows.append({
             "code": crit.code_written or crit.code,
-            "name": crit.name,
+            "name": one_break(crit.name),
             "max": num(crit.effective_max()),
             "self": num(crit.computed_self()),
             "explanation": explanation,
@@ -138,6 +138,12 @@ def signer_name(name: str) -> str:
 
 
 _LEVELS_ABOVE = tuple(f"{level} " for level in LEVELS_ABOVE_COMMUNE)
+
+
+def one_break(text: str) -> str:
+    """Line ends as Word takes them: text pasted from Windows ends its lines "\r\n" (or "\r"), which
+    printed an empty line between every two of the explanation's lines."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def superior_body(superior: str) -> str:
