@@ -143,6 +143,16 @@ def test_every_command_prints_its_help():
     assert "theo % điểm tối đa" in cli("templates", "import", "--help").stdout
 
 
+def test_check_given_a_folder_points_at_bulk(tmp_path):
+    """A reviewer's first try, `cchc-xl check "Huyện A"`, said only that a folder is no file."""
+    folder = tmp_path / "Huyện A"
+    folder.mkdir()
+    proc = cli("check", folder)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr + proc.stdout
+    assert (proc.stdout + proc.stderr).strip().endswith(
+        f'đây là thư mục, không phải tệp Excel; để kiểm tra cả thư mục, dùng `cchc-xl bulk "{folder}"`')
+
+
 def test_a_command_without_its_task_names_what_is_missing_in_vietnamese():
     """`cchc-xl addin` alone said "thiếu tham số bắt buộc: addin_command", the program's own name for it."""
     from cchc_xl.cli import _parser

@@ -94,7 +94,8 @@ def check_file(path: str) -> bytes | None:
     except ValueError:  # not a path (a NUL byte in it)
         raise UnreadableWorkbook("không tìm thấy tệp") from None
     if stat.S_ISDIR(status.st_mode):
-        raise UnreadableWorkbook("đây là thư mục, không phải tệp Excel")
+        raise UnreadableWorkbook(f'đây là thư mục, không phải tệp Excel; để kiểm tra cả thư mục, dùng '
+                                 f'`cchc-xl bulk "{path}"`')
     if not stat.S_ISREG(status.st_mode):  # a FIFO or a device would block or never end
         raise UnreadableWorkbook("không phải tệp thường (FIFO, thiết bị…)")
     if status.st_size == 0:
