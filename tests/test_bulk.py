@@ -1413,7 +1413,14 @@ def test_two_communes_of_one_name_under_two_district_letterheads_are_both_ranked
         ws["A1"] = f"UBND HUYỆN {district}\nUBND XÃ TÂN TIẾN"
         ws["A5"] = "BÁO CÁO KẾT QUẢ TỰ ĐÁNH GIÁ CHỈ SỐ CCHC 6 THÁNG ĐẦU NĂM 2023"
         wb.save(path)
-    outcome = bulk_check([folder], output=None, jobs=1)
+    out = tmp_path / "tong_hop.xlsx"
+    outcome = bulk_check([folder], output=out, jobs=1)
     assert [(r.unit, r.superior, r.rank, r.duplicate_of) for r in sorted(outcome.records, key=lambda r: r.superior)] == [
         ("Xã Tân Tiến", "UBND huyện Gia Lộc", 1, None), ("Xã Tân Tiến", "UBND huyện Văn Giang", 1, None)]
     assert outcome.duplicates == []
+    # told apart wherever they are listed together: the ranking on the screen, and the summary's "Đơn vị"
+    ranking = [line.split(". ", 1)[1] for line in outcome.lines() if line.startswith("    1. ")]
+    assert sorted(ranking) == ["Xã Tân Tiến (huyện Gia Lộc) — 73,2 điểm", "Xã Tân Tiến (huyện Văn Giang) — 73,2 điểm"]
+    _, rows = sheet_rows(out, "Tổng hợp")
+    assert sorted((r["Đơn vị"], r["Tệp"]) for r in rows if r["Đơn vị"]) == [
+        ("Xã Tân Tiến (huyện Gia Lộc)", "tan_tien_gl.xlsx"), ("Xã Tân Tiến (huyện Văn Giang)", "tan_tien_vg.xlsx")]

@@ -72,6 +72,11 @@ class BulkOutcome:
     criteria_stats: list[dict]
     # units that sent more than one workbook for a period: [kept, *others], kept = the newest file
     duplicates: list[list[UnitRecord]] = field(default_factory=list)
+    # path → the unit as shown where two units of a period share a name (see shown_units)
+    unit_shown: dict[str, str] = field(default_factory=dict)
+
+    def unit_of(self, record: "UnitRecord") -> str:
+        return self.unit_shown.get(record.path, record.unit)
 
     @property
     def ranked(self) -> list[UnitRecord]:
@@ -101,7 +106,7 @@ class BulkOutcome:
         for period, ranked in periods:
             heading = f" — {period or '(sổ không ghi kỳ đánh giá)'}" if len(periods) > 1 else ""
             out.append(f"Xếp hạng{heading} (chỉ các sổ hợp lệ):")
-            out.extend(f"  {r.rank:>3}. {r.unit} — {vn(r.self)} điểm" for r in ranked[:10])
+            out.extend(f"  {r.rank:>3}. {self.unit_of(r)} — {vn(r.self)} điểm" for r in ranked[:10])
             if len(ranked) > 10:
                 out.append(f"  … và {len(ranked) - 10} đơn vị khác (xem sổ tổng hợp)")
         out.extend(self._losses())
@@ -652,6 +657,25 @@ def same_unit_groups(records: list[UnitRecord], file_of=None) -> list[list[UnitR
     return groups
 
 
+def shown_units(records: list[UnitRecord]) -> dict[str, str]:
+    """Path → the unit as shown where two units of one period share a name, "Xã Tân Tiến" of two
+    districts (before 2025 many districts had one): with the body above it, else its file's name.
+    The ranking showed two "Xã Tân Tiến"; the others keep their names (absent here)."""
+    from ..text import without_council
+
+    by_name: dict[tuple, list[UnitRecord]] = {}
+    for record in records:
+        if record.readable and record.unit and record.duplicate_of is None:
+            by_name.setdefault((unit_key(record.unit), period_key(record.period)), []).append(record)
+    shown = {}
+    for group in by_name.values():
+        if len(group) > 1 and len({unit_key(r.superior) for r in group}) > 1:
+            for record in group:
+                where = without_council(record.superior) if record.superior else shown(Path(record.path).name)
+                shown[record.path] = f"{record.unit} ({where})"
+    return shown
+
+
 def rank(records: list[UnitRecord]) -> None:
     """Only valid workbooks are ranked, one per unit, each period on its own (a 6-month score is
     never ranked against a year's); equal scores share a rank (1, 2, 2, 4)."""
@@ -969,7 +993,8 @@ class _Batch:
             for record in group[1:]:
                 forget_statistics(self.totals, statistics_of(self.file_of(record.path), self.shared[0]))
         rank(self.records)
-        outcome = BulkOutcome(self.records, skipped, None, criteria_statistics(self.totals), duplicates)
+        outcome = BulkOutcome(self.records, skipped, None, criteria_statistics(self.totals), duplicates,
+                              shown_units(self.records))
         if self.writer is not None:
             self.writer.keep_only([self.named(f) for f in files], self.records)
             try:

@@ -377,9 +377,10 @@ class SummaryWriter:
         self.summary_rows.append((r, layout.version, made))
 
     @staticmethod
-    def _summary_row_xml(r, index: int, name: str, layout: "_Layout") -> str:
-        """The summary sheet's row of a record, all but its rank (the last column) and the row's end."""
-        values = [index, r.unit if r.readable else "", r.period, r.criteria_set, name, r.max, r.self]
+    def _summary_row_xml(r, index: int, name: str, layout: "_Layout", unit: str | None = None) -> str:
+        """The summary sheet's row of a record, all but its rank (the last column) and the row's end;
+        ``unit``: its unit as shown, when not its own name."""
+        values = [index, (unit or r.unit) if r.readable else "", r.period, r.criteria_set, name, r.max, r.self]
         values += [r.percent] if layout.has_percent else []
         values += [r.pending]
         values += [r.areas.get(key) for key in layout.areas]
@@ -398,7 +399,7 @@ class SummaryWriter:
                                  f"{EXCEL_ROWS:,} hàng): toàn bộ có trong đầu ra JSON (`cchc-xl bulk … --json`)."
                                  .replace(",", "."))
         self.detail.auto_filter.ref = f"A1:H{max(self.detail_xml.last_row, 2)}"
-        self._write_summary_sheet(outcome.records)
+        self._write_summary_sheet(outcome.records, outcome.unit_shown)
         self._write_criteria_sheet(outcome.criteria_stats)
         if outcome.duplicates:  # a unit that sent several workbooks: which one was ranked
             twice_ws = self.wb.create_sheet("Đơn vị nhiều sổ")
@@ -430,7 +431,7 @@ class SummaryWriter:
             if os.path.exists(first):
                 os.unlink(first)
 
-    def _write_summary_sheet(self, records) -> None:
+    def _write_summary_sheet(self, records, unit_shown: dict[str, str] | None = None) -> None:
         from openpyxl.chart import BarChart, Reference
         from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, FormulaRule
         from openpyxl.styles import Font, PatternFill
@@ -489,8 +490,9 @@ class SummaryWriter:
         out = self.streamed["Tổng hợp"] = out.header_xml(headers)
         rank_column = len(headers) - 1
         for index, (r, version, made) in enumerate(self.summary_rows, start=1):
-            if version != layout.version:  # made before a later workbook added a column
-                made = self._summary_row_xml(r, index, self.name(r.path), layout)
+            if version != layout.version or r.path in (unit_shown or {}):
+                # made before a later workbook added a column, or a unit whose name another shares
+                made = self._summary_row_xml(r, index, self.name(r.path), layout, (unit_shown or {}).get(r.path))
             # short, so the printed page keeps its size; which file stands for the unit: "Đơn vị nhiều sổ"
             ranked = r.rank if r.duplicate_of is None else "trùng"
             out.written(made + "".join(cells_xml([ranked], index + 1, first=rank_column)) + "</row>")
