@@ -37,14 +37,27 @@ def fold(text: str) -> str:
 
 
 def clean_text(value) -> str:
-    """Cell value as display text ('' for blanks); Unicode normalised to NFC."""
+    """Cell value as display text ('' for blanks); Unicode normalised to NFC. A date as Vietnamese
+    documents write it, 22/06/2023 (an explanation typed "22/6/2023", which Excel keeps as a date,
+    printed "2023-06-22" in the report, and "2023-06-22 00:00:00" through openpyxl)."""
     if value is None:
         return ""
     if value.__class__ is str:
         return clean_str(value)
     if isinstance(value, float):
         return format_decimal(to_decimal_from_float(value))
+    if isinstance(value, (_dt.date, _dt.time)):
+        return _date_text(value)
     return str(value).strip()
+
+
+def _date_text(value) -> str:
+    time = value.time() if isinstance(value, _dt.datetime) else value if isinstance(value, _dt.time) else None
+    clock = "" if time is None or time == _dt.time(0) else time.strftime("%H:%M:%S" if time.second else "%H:%M")
+    if isinstance(value, _dt.time):
+        return clock or "00:00"
+    day = f"{value.day:02d}/{value.month:02d}/{value.year}"  # (strftime's %Y is not zero-padded everywhere)
+    return f"{day} {clock}" if clock else day
 
 
 @lru_cache(maxsize=16384)  # criterion names repeat across a reviewer's hundreds of workbooks

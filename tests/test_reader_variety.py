@@ -285,6 +285,21 @@ def test_legacy_workbooks_read_like_the_unicode_original(tmp_path, encode, font,
     assert cli("convert", EXAMPLE, "-o", tmp_path / "u.xlsx").returncode == 2  # already Unicode: says so
 
 
+@pytest.mark.parametrize("engine", ["calamine", "openpyxl"])
+def test_a_date_typed_as_an_explanation_reads_as_documents_write_it(tmp_path, engine):
+    """An explanation typed "22/6/2023", which Excel keeps as a date: the report printed "2023-06-22"
+    (and "2023-06-22 00:00:00" through openpyxl); a time "08:30:00"."""
+    import datetime as dt
+
+    def edit(ws):
+        ws.cell(find_row(ws, "I", "1.2"), 5).value = dt.datetime(2023, 6, 22)
+        ws.cell(find_row(ws, "I", "1.3"), 5).value = dt.datetime(2023, 6, 22, 14, 5)
+        ws.cell(find_row(ws, "I", "1.4"), 5).value = dt.time(8, 30)
+    path = edited_example(tmp_path, "ngay.xlsx", edit)
+    explained = {c.code: c.explanation for c in read_workbook(path, engine=engine).criteria}
+    assert (explained["1.2"], explained["1.3"], explained["1.4"]) == ("22/06/2023", "22/06/2023 14:05", "08:30")
+
+
 def _mixed_copy(tmp_path, name="mixed.xlsx"):
     """The example as a new Unicode template around last decade's table: the rows under the header
     typed in TCVN3, in .VnTime; a Unicode word of Latin-1 letters only ("Có") in Times New Roman
