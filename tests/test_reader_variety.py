@@ -481,6 +481,23 @@ def _score_cell(code_part, code):
 
 
 @pytest.mark.parametrize("engine", ["calamine", "openpyxl"])
+def test_an_explanation_that_is_an_error_value_is_said_at_its_cell(tmp_path, engine):
+    """An explanation cell holding #VALUE! (a broken formula, or a picture placed in the cell by Excel
+    365, which the file keeps as an error with its picture aside): python-calamine read "", openpyxl
+    "#VALUE!", printed so in the report. Both read it blank now, and a warning points at the cell."""
+    ws = openpyxl.load_workbook(EXAMPLE).worksheets[0]
+    ref = f"E{find_row(ws, 'I', '1.2')}"
+    pattern = rb'<c r="' + ref.encode() + rb'"[^>]*?(?:/>|>.*?</c>)'
+    path = _with_raw_cells(tmp_path, "hinh.xlsx", b"",
+                           (pattern, b'<c r="' + ref.encode() + b'" t="e" vm="1"><v>#VALUE!</v></c>'))
+    assessment = read_workbook(path, engine=engine)
+    assert next(c.explanation for c in assessment.criteria if c.code == "1.2") == ""
+    said = [f for f in check_file(path, engine=engine).findings if f.code == "explanation-error"]
+    assert [(f.cell, f.severity) for f in said] == [(ref, "warning")]
+    assert f"(ô {ref}) là giá trị lỗi #VALUE! của Excel" in said[0].message
+
+
+@pytest.mark.parametrize("engine", ["calamine", "openpyxl"])
 def test_cached_error_value_is_an_error_from_both_readers(tmp_path, engine):
     ref = _score_cell("I", "1.2")
     pattern = rb'<c r="' + ref.encode() + rb'"(?: s="(\d+)")?[^>]*>.*?</c>'

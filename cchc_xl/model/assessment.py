@@ -350,7 +350,8 @@ class Assessment:
     sheet_hidden: bool | None = False  # None: the live engine cannot say (see read.live._hidden)
     criteria_set: dict | None = None  # {"id", "title", "agreement"} of the set it follows, when known
     result_in_percent: bool = False
-    read_problems: list[tuple[str, Cell | None, str]] = field(default_factory=list)
+    # (code, the criterion or None for the whole workbook, message[, the cell, when not its STT's])
+    read_problems: list[tuple] = field(default_factory=list)
     subtotals: list[Subtotal] = field(default_factory=list)
     # where a fact of ``meta`` was typed (its value's cell), for a finding about it: key → (sheet, row, col)
     meta_cells: dict[str, tuple[str, int, int]] = field(default_factory=dict)

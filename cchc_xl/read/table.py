@@ -439,8 +439,11 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
     orphan_columns = TableColumns(name, code_at, col_name)  # a row without a code explains nothing
 
     def text_at(r, line, col):
-        """Text of a cell; a merged explanation belongs to every row it covers."""
+        """Text of a cell; a merged explanation belongs to every row it covers. An Excel error value
+        (#VALUE!, a picture placed in the cell) is no text: python-calamine gave "", openpyxl "#VALUE!"."""
         value = line[col]
+        if errors and (r, col) in errors:
+            return ""
         if value.__class__ is str and value:  # most cells: their own text
             return clean_str(value)
         if value is None or value == "":
@@ -704,6 +707,12 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
             text_at(r, line, col_comment) if col_comment is not None else "",
         )
         assessment.criteria.append(criterion)
+        if errors and col_expl is not None and (r, col_expl) in errors:
+            assessment.read_problems.append(("explanation-error", criterion, (
+                f"Nội dung giải trình của mục {criterion.code} (ô {cell_address(r, col_expl)}) là giá trị lỗi "
+                f"{errors[(r, col_expl)]} của Excel (một công thức hỏng, hoặc hình ảnh đặt trong ô): báo cáo để trống "
+                "ô này. Hãy ghi nội dung giải trình bằng chữ (hình kiểm chứng để ở cột khác hoặc gửi kèm)."),
+                criterion.explanation_cell))
         last = criterion
         last_line = r  # the row its name ends on, so far
         if number_problem:

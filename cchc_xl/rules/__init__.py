@@ -13,11 +13,11 @@ def check_assessment(assessment: Assessment, against=None, known_sets=()) -> lis
     """``against``: the official CriteriaSet to compare with (``known_sets``: the others, to name
     the right one when the workbook clearly follows another). Every finding, in sheet order."""
     findings = []
-    for code, crit, message in assessment.read_problems:
+    for code, crit, message, *at in assessment.read_problems:
         if crit is None:  # about the workbook as a whole (which table was read, encodings…)
             findings.append(make(code, assessment.sheet, "", "", "", message))
             continue
-        cell = crit.code_cell
+        cell = at[0] if at else crit.code_cell  # (a cell of the criterion's row other than its STT)
         findings.append(make(code, cell.sheet, cell.address, crit.part, crit.code_written or crit.code, message, cell.row))
     findings.extend(score_rules(assessment, "self"))
     if assessment.has_appraisal():

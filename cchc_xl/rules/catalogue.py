@@ -26,6 +26,8 @@ CATALOGUE: dict[str, Rule] = {
         Rule("not-a-number", ERROR, "Ô điểm không phải là số"),
         Rule("formula-no-value", ERROR, "Ô công thức chưa có giá trị tính sẵn"),
         Rule("cell-error", ERROR, "Ô điểm là giá trị lỗi của Excel (#REF!, #VALUE!, #DIV/0!…)"),
+        Rule("explanation-error", WARNING, "Ô giải trình là giá trị lỗi của Excel (hoặc hình ảnh đặt trong ô): báo cáo "
+             "để trống"),
         Rule("max-missing", ERROR, "Tiêu chí thiếu điểm tối đa"),
         Rule("max-sum-mismatch", ERROR, "Điểm tối đa của mục cha khác tổng điểm tối đa các mục con"),
         Rule("self-sum-mismatch", WARNING, "Điểm tự đánh giá của mục cha khác tổng các mục con"),
