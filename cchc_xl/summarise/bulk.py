@@ -109,7 +109,6 @@ class BulkOutcome:
             out.extend(f"  {r.rank:>3}. {self.unit_of(r)} — {vn(r.self)} điểm" for r in ranked[:10])
             if len(ranked) > 10:
                 out.append(f"  … và {len(ranked) - 10} đơn vị khác (xem sổ tổng hợp)")
-        out.extend(self._losses())
         for group in self.duplicates:
             kept, others = group[0], group[1:]
             names = ", ".join(shown(Path(r.path).name) for r in group)
@@ -127,6 +126,7 @@ class BulkOutcome:
                 out.append(f"  (chưa lập báo cáo) {shown(record.path)}: {record.report_error}")
         for path, why in self.skipped:
             out.append(f"  (bỏ qua) {path}: {why}")
+        out.extend(self._losses())  # (after the files' own lines: not read as one of them)
         if self.output:
             out.append(f"Sổ tổng hợp: {self.output}")
         return out
