@@ -1424,3 +1424,13 @@ def test_two_communes_of_one_name_under_two_district_letterheads_are_both_ranked
     _, rows = sheet_rows(out, "Tổng hợp")
     assert sorted((r["Đơn vị"], r["Tệp"]) for r in rows if r["Đơn vị"]) == [
         ("Xã Tân Tiến (huyện Gia Lộc)", "tan_tien_gl.xlsx"), ("Xã Tân Tiến (huyện Văn Giang)", "tan_tien_vg.xlsx")]
+    # a third, whose letterhead names no body above it: its file tells it apart
+    path = letterhead_example(folder, "tan_tien.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb.worksheets[0]["A1"] = "UBND XÃ TÂN TIẾN"
+    wb.worksheets[0]["A5"] = "BÁO CÁO KẾT QUẢ TỰ ĐÁNH GIÁ CHỈ SỐ CCHC 6 THÁNG ĐẦU NĂM 2023"
+    wb.save(path)
+    outcome = bulk_check([folder], output=None, jobs=1)
+    assert sorted(line.split(". ", 1)[1] for line in outcome.lines() if line.startswith("    1. ")) == [
+        "Xã Tân Tiến (huyện Gia Lộc) — 73,2 điểm", "Xã Tân Tiến (huyện Văn Giang) — 73,2 điểm",
+        "Xã Tân Tiến (tan_tien.xlsx) — 73,2 điểm"]

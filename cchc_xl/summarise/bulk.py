@@ -667,13 +667,13 @@ def shown_units(records: list[UnitRecord]) -> dict[str, str]:
     for record in records:
         if record.readable and record.unit and record.duplicate_of is None:
             by_name.setdefault((unit_key(record.unit), period_key(record.period)), []).append(record)
-    shown = {}
+    names = {}
     for group in by_name.values():
         if len(group) > 1 and len({unit_key(r.superior) for r in group}) > 1:
             for record in group:
                 where = without_council(record.superior) if record.superior else shown(Path(record.path).name)
-                shown[record.path] = f"{record.unit} ({where})"
-    return shown
+                names[record.path] = f"{record.unit} ({where})"
+    return names
 
 
 def rank(records: list[UnitRecord]) -> None:

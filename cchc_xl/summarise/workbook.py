@@ -439,6 +439,7 @@ class SummaryWriter:
 
         ws = self.summary
         out = _Writer(ws)
+        unit_shown = unit_shown or {}
         if len(self.summary_rows) != len(records) or any(made[0] is not r for made, r in zip(self.summary_rows, records)):
             self.summary_rows, self.layout = [], _Layout()  # not the records added: made again
             for r in records:
@@ -490,9 +491,9 @@ class SummaryWriter:
         out = self.streamed["Tổng hợp"] = out.header_xml(headers)
         rank_column = len(headers) - 1
         for index, (r, version, made) in enumerate(self.summary_rows, start=1):
-            if version != layout.version or r.path in (unit_shown or {}):
+            if version != layout.version or r.path in unit_shown:
                 # made before a later workbook added a column, or a unit whose name another shares
-                made = self._summary_row_xml(r, index, self.name(r.path), layout, (unit_shown or {}).get(r.path))
+                made = self._summary_row_xml(r, index, self.name(r.path), layout, unit_shown.get(r.path))
             # short, so the printed page keeps its size; which file stands for the unit: "Đơn vị nhiều sổ"
             ranked = r.rank if r.duplicate_of is None else "trùng"
             out.written(made + "".join(cells_xml([ranked], index + 1, first=rank_column)) + "</row>")
