@@ -15,8 +15,8 @@ import pytest
 from cchc_xl.api import check_file
 from cchc_xl.summarise.bulk import bulk_check
 
-from helpers import (PRINT_OWN_PEAK_MB, EXAMPLE, ROOT, bomb_member, damaged_member, edited_example, find_row, set_labels,
-                     set_labels_in)
+from helpers import (PRINT_OWN_PEAK_MB, EXAMPLE, ROOT, bomb_member, damaged_member, edited_example, find_row,
+                     labelled_example, set_labels, set_labels_in)
 
 sys.path.insert(0, str(ROOT))
 from bench.generate import generate  # noqa: E402
@@ -157,6 +157,12 @@ def test_the_console_names_where_communes_lose_most(tmp_path):
     from cchc_xl.summarise.bulk import _short
 
     assert _short("Kế hoạch\nCCHC  năm") == "Kế hoạch CCHC năm"  # a name typed over two lines: one screen line
+    # two periods in one batch: each said apart, under its period (not the same heading twice)
+    labelled = labelled_example(tmp_path, "ca_nam.xlsx", **{"Kỳ đánh giá:": "Năm 2023"})
+    lines = bulk_check([*files, labelled], output=None, jobs=1).lines()
+    assert [line for line in lines if line.startswith("Mất điểm")] == [  # (the latest period first, as ranked)
+        "Mất điểm nhiều nhất — Năm 2023 (xem trang “Theo tiêu chí”):",
+        "Mất điểm nhiều nhất — 6 tháng đầu năm 2023 (xem trang “Theo tiêu chí”):"]
 
 
 def test_details_sheet_lists_every_finding(summary):

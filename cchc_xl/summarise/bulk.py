@@ -152,7 +152,9 @@ class BulkOutcome:
                 named.append(stat)
             if not named:
                 continue
-            where = f" — {stats[0]['period']}" if len(groups) > 1 and stats[0]["period"] else ""
+            sets, periods = len({key[0] for key in groups}), len({key[1] for key in groups})
+            said = [stats[0]["set"] if sets > 1 else "", stats[0]["period"] if periods > 1 else ""]
+            where = "".join(f" — {part}" for part in said if part)
             out.append(f"Mất điểm nhiều nhất{where} (xem trang “Theo tiêu chí”):")
             out.extend(f"  {n['part']}.{n['code']} {_short(n['name'])}: trung bình mất {vn(n['deduction'])}/"
                        f"{vn(n['max'])} điểm, {n['below_max']} đơn vị dưới tối đa" for n in named)
