@@ -163,6 +163,15 @@ def test_the_console_names_where_communes_lose_most(tmp_path):
     assert [line for line in lines if line.startswith("Mất điểm")] == [  # (the latest period first, as ranked)
         "Mất điểm nhiều nhất — Năm 2023 (xem trang “Theo tiêu chí”):",
         "Mất điểm nhiều nhất — 6 tháng đầu năm 2023 (xem trang “Theo tiêu chí”):"]
+    from cchc_xl.summarise.bulk import BulkOutcome
+
+    def stat(set_id):  # one criterion of each of two sets, in one period: headed by the set
+        return {"set": set_id, "period": "6 tháng đầu năm 2023", "part": "I", "code": "1.1", "name": "Kế hoạch",
+                "max": Decimal(2), "deduction": Decimal(1), "below_max": 3}
+    lines = BulkOutcome([], [], None, [stat("cap_xa_2023"), stat("hp_xa_2022")]).lines()
+    assert [line for line in lines if line.startswith("Mất điểm")] == [
+        "Mất điểm nhiều nhất — cap_xa_2023 (xem trang “Theo tiêu chí”):",
+        "Mất điểm nhiều nhất — hp_xa_2022 (xem trang “Theo tiêu chí”):"]
 
 
 def test_details_sheet_lists_every_finding(summary):
