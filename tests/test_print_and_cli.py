@@ -153,7 +153,8 @@ def test_check_given_a_folder_points_at_bulk(tmp_path):
     assert (proc.stdout + proc.stderr).strip().endswith(
         f'đây là thư mục, không phải tệp Excel; để kiểm tra cả thư mục, dùng `cchc-xl bulk "{folder}"`')
     # typed with its trailing separator: not in the command shown (cmd.exe reads \" as a quote in the name)
-    assert cli("check", f"{folder}{os.sep}").stdout.strip().endswith(f'`cchc-xl bulk "{folder}"`')
+    trailing = cli("check", f"{folder}{os.sep}")
+    assert (trailing.stdout + trailing.stderr).strip().endswith(f'`cchc-xl bulk "{folder}"`')
 
 
 def test_a_command_without_its_task_names_what_is_missing_in_vietnamese():
