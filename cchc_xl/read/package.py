@@ -96,7 +96,7 @@ def check_file(path: str) -> bytes | None:
     if stat.S_ISDIR(status.st_mode):
         # (without a trailing \ : in cmd.exe, "Huyện A\" escapes its closing quote)
         raise UnreadableWorkbook(f'đây là thư mục, không phải tệp Excel; để kiểm tra cả thư mục, dùng '
-                                 f'`cchc-xl bulk "{path.rstrip(chr(92) + "/") or path}"`')
+                                 f'`cchc-xl bulk "{path.rstrip("/" + os.sep) or path}"`')
     if not stat.S_ISREG(status.st_mode):  # a FIFO or a device would block or never end
         raise UnreadableWorkbook("không phải tệp thường (FIFO, thiết bị…)")
     if status.st_size == 0:

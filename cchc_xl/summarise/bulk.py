@@ -139,6 +139,7 @@ class BulkOutcome:
         for stat in self.criteria_stats:  # (largest average deduction first)
             groups.setdefault((stat["set"], period_key(stat["period"])), []).append(stat)
         out = []
+        sets, periods = len({key[0] for key in groups}), len({key[1] for key in groups})
         for stats in groups.values():
             named: list[dict] = []
             nested = any("." in stat["code"] for stat in stats)  # (a flat set's criteria are numbered 1, 2, 3)
@@ -152,7 +153,6 @@ class BulkOutcome:
                 named.append(stat)
             if not named:
                 continue
-            sets, periods = len({key[0] for key in groups}), len({key[1] for key in groups})
             said = [stats[0]["set"] if sets > 1 else "", stats[0]["period"] if periods > 1 else ""]
             where = "".join(f" — {part}" for part in said if part)
             out.append(f"Mất điểm nhiều nhất{where} (xem trang “Theo tiêu chí”):")
