@@ -12,7 +12,7 @@ from ..errors import UnreadableWorkbook
 from ..model import Assessment
 from .grid import SheetGrid, WorkbookGrid
 from .package import OldExcelFile, OpenDocumentFile, open_package, read_sheet_part, refuse_xml_parts, scan_errors, scan_formulas
-from .legacy import font_hint, legacy_font_cells
+from .legacy import font_hint, legacy_font_cells, style_fonts
 from .sparse import needs_sparse, read_sparse, shared_strings
 from .table import parse_workbook
 
@@ -103,7 +103,8 @@ def read_grid(path: str, engine: str = "auto", pass_over=None) -> WorkbookGrid:
     legacy_cells = None
     if hint:
         def legacy_cells(wanted=None):  # asked only when the texts alone do not say the workbook is old
-            return {name: legacy_font_cells(styles, data, None if wanted is None else wanted.get(name, []))
+            by_style = style_fonts(styles)  # (once for all the sheets asked)
+            return {name: legacy_font_cells(by_style, data, None if wanted is None else wanted.get(name, []))
                     for name, data in legacy_parts.items() if wanted is None or name in wanted}
     return WorkbookGrid(path, sheets, hint, legacy_cells=legacy_cells)
 

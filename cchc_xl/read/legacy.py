@@ -49,15 +49,9 @@ def font_name_hint(names) -> str | None:
 _STYLE_INDEX = re.compile(rb'\ss="(\d+)"')
 
 
-def legacy_font_cells(styles_xml: bytes, sheet_xml: bytes, wanted=None) -> dict[tuple[int, int], str]:
-    """The cells of a sheet whose font names an old encoding ((row, col) → "tcvn3"/"vni", 0-based),
-    from the workbook's styles and the sheet's XML; only the ``wanted`` cells when given. A workbook
-    that mixes Unicode with text pasted from an old file (a new template around last decade's table)
-    is read cell by cell: a text alone cannot tell "Có" typed in Unicode from TCVN3, its font can."""
+def style_fonts(styles_xml: bytes) -> list[str | None]:
+    """Each cell format of a workbook (cellXfs, by index) → the old encoding its font names, or None."""
     from lxml import etree
-
-    from ..text import cell_address
-    from .package import CELL_REF, CELL_TAG, cell_of
 
     root = etree.fromstring(styles_xml, etree.XMLParser(resolve_entities=False, no_network=True))
     fonts = []
@@ -69,6 +63,18 @@ def legacy_font_cells(styles_xml: bytes, sheet_xml: bytes, wanted=None) -> dict[
         font_id = xf.get("fontId", "0")
         index = int(font_id) if font_id.isdigit() else 0
         by_style.append(fonts[index] if index < len(fonts) else None)
+    return by_style
+
+
+def legacy_font_cells(by_style: list[str | None], sheet_xml: bytes, wanted=None) -> dict[tuple[int, int], str]:
+    """The cells of a sheet whose font names an old encoding ((row, col) → "tcvn3"/"vni", 0-based),
+    from the workbook's cell formats (style_fonts) and the sheet's XML; only the ``wanted`` cells when
+    given. A workbook that mixes Unicode with text pasted from an old file (a new template around last
+    decade's table) is read cell by cell: a text alone cannot tell "Có" typed in Unicode from TCVN3, its
+    font can."""
+    from ..text import cell_address
+    from .package import CELL_REF, CELL_TAG, cell_of
+
     cells: dict[tuple[int, int], str] = {}
     if not any(by_style):
         return cells
