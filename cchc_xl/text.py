@@ -287,28 +287,24 @@ def sheet_ref(sheet: str, cell: str) -> str:
     return "'" + sheet.replace("'", "''") + "'!" + cell
 
 
-# the levels of local government a commune-level unit can be (folded), longest first, and the
-# abbreviation officers type for one of them ("TT. Gia Lộc")
+# the levels of local government a commune-level unit can be (folded), longest first
 _UNIT_KINDS = ("thi tran", "dac khu", "phuong", "xa")
-# the kinds officers shorten: "TT. Gia Lộc", "TT Gia Lộc", "TT.Gia Lộc", "P. Hải Tân", "X.Ngọc Kỳ" (one letter
-# only with its dot: "P 5" is no phường)
-_UNIT_SHORT = re.compile(r"^(?:(tt)(?:\.\s*|\s+)|(p|x)\.\s*)(?=\S)", re.IGNORECASE)
-_UNIT_ABBREVIATIONS = {"tt": "Thị trấn", "p": "Phường", "x": "Xã"}
 _COUNCIL_PREFIXES = ("ubnd ", "uy ban nhan dan ")
 # the levels a commune's superior body can be (a letterhead's "UBND HUYỆN TỨ KỲ")
 LEVELS_ABOVE_COMMUNE = ("huyện", "tỉnh", "thành phố", "quận", "thị xã")
-# the levels officers shorten: "TP. Hải Phòng", "TX.Kinh Môn"
-_SHORT_LEVEL = re.compile(r"^(tp|tx)(?:\.\s*|\s+)(?=\S)", re.IGNORECASE)
-_SHORT_LEVELS = {"tp": "thành phố", "tx": "thị xã"}
+# the levels officers shorten: "TP. Hải Phòng", "TX.Kinh Môn", "TT. Gia Lộc", "TT Gia Lộc", "P. Hải Tân",
+# "X.Ngọc Kỳ" (one letter only with its dot: "P 5" is no phường)
+_SHORT_LEVEL = re.compile(r"^(?:(tp|tx|tt)(?:\.\s*|\s+)|(p|x)\.\s*)(?=\S)", re.IGNORECASE)
+_SHORT_LEVELS = {"tp": "thành phố", "tx": "thị xã", "tt": "thị trấn", "p": "phường", "x": "xã"}
 
 
 def level_in_full(text: str) -> str:
-    """"TP. Hải Phòng" → "thành phố Hải Phòng", "TX.KINH MÔN" → "THỊ XÃ KINH MÔN": documents write
-    the level in full; anything else as it is."""
+    """"TP. Hải Phòng" → "thành phố Hải Phòng", "TX.KINH MÔN" → "THỊ XÃ KINH MÔN", "P.5" → "phường 5":
+    documents write the level in full; anything else as it is."""
     found = _SHORT_LEVEL.match(text)
     if found is None:
         return text
-    level = _SHORT_LEVELS[found.group(1).lower()]
+    level = _SHORT_LEVELS[(found.group(1) or found.group(2)).lower()]
     rest = text[found.end():]
     return f"{level.upper() if rest.isupper() else level} {rest}"
 
@@ -352,25 +348,17 @@ def unit_name(text: str, keep_tail: bool = False) -> str | None:
 
 def _unit_parts(text: str) -> tuple[str, str] | None:
     """(its kind, its own name) of the unit ``text`` names, as unit_name writes them: ("Thị trấn", "Gia Lộc")."""
-    text = without_council(_UNIT_END.split(text, 1)[0])
+    text = level_in_full(without_council(_UNIT_END.split(text, 1)[0]))  # "TT. Gia Lộc": "thị trấn Gia Lộc"
     words = text.split()
     if not words:
         return None
-    short = _UNIT_SHORT.match(text)
-    if short is not None:
-        kind = _UNIT_ABBREVIATIONS[(short.group(1) or short.group(2)).lower()]
-        words = ["", *text[short.end():].split()]  # (the kind's place, as one word)
-    else:
-        kind = None
-    size = 1
-    if kind is None:
-        folded = fold(text)
-        found = next((k for k in _UNIT_KINDS if folded.startswith(k + " ")), None)
-        if found is None:
-            return None
-        size = len(found.split())
-        kind = " ".join(words[:size])
-        kind = kind[:1].upper() + kind[1:].lower()  # "THỊ TRẤN" → "Thị trấn"
+    folded = fold(text)
+    found = next((k for k in _UNIT_KINDS if folded.startswith(k + " ")), None)
+    if found is None:
+        return None
+    size = len(found.split())
+    kind = " ".join(words[:size])
+    kind = kind[:1].upper() + kind[1:].lower()  # "THỊ TRẤN" → "Thị trấn"
     rest = " ".join(words[size:])
     if not rest:
         return None
