@@ -131,7 +131,8 @@ def _parser() -> argparse.ArgumentParser:
     sg.add_argument("--signature-image", metavar="PNG", help="ảnh chữ ký tay (PNG nền trong suốt, màu xanh)")
     sg.add_argument("--seal-image", metavar="PNG", help="ảnh con dấu (PNG nền trong suốt, màu đỏ)")
     sg.add_argument("--organisation", default="", metavar="TÊN", help="tên cơ quan ghi trên chữ ký số của cơ quan")
-    sg.add_argument("--title", default="CHỦ TỊCH", metavar="CHỨC_VỤ", help="dòng chức vụ trên khối chữ ký (để tìm vị trí ký)")
+    sg.add_argument("--title", metavar="CHỨC_VỤ", help="dòng chức vụ trên khối chữ ký (để tìm vị trí ký; "
+                    "mặc định: CHỦ TỊCH, PHÓ CHỦ TỊCH hoặc Q. CHỦ TỊCH, dòng gần tên nhất)")
     sg.add_argument("--signer", default="", metavar="HỌ_TÊN", help="họ tên người ký như trong báo cáo (để tìm vị trí ký)")
     sg.add_argument("--overwrite", action="store_true", help="cho phép ghi đè tệp ra đã có")
     sg.add_argument("--attachment-page", type=int, metavar="TRANG",

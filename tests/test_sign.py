@@ -11,7 +11,7 @@ import pytest
 from cchc_xl.render.report import render_report_file
 from cchc_xl.sign.placement import MM, find_signature_block
 
-from helpers import EXAMPLE, edited_example, find_row, huge_png
+from helpers import EXAMPLE, edited_example, find_row, huge_png, labelled_example
 from pki import make_pki, seal_png, signature_png
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdfsig") is None,
@@ -153,6 +153,39 @@ def test_appearances_sit_on_the_signature_block(report_pdf, signed_twice):
     assert abs(seal.x1 - (x0 + (x1 - x0) / 3)) < 1.5 and abs(sx0 - seal.x0) < 1.5
     assert abs(seal.width - 35 * MM) < 1  # real size
     assert sy1 >= seal.y1 - 1 and sy0 < block.name.y0  # the organisation's text lies under the name
+
+
+@pytest.fixture(scope="module")
+def vice_chair_pdf(tmp_path_factory):
+    """A report signed by a vice-chair for the chair: "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"."""
+    folder = tmp_path_factory.mktemp("kt")
+    source = labelled_example(folder, "kt.xlsx", **{"Thẩm quyền ký:": "KT. CHỦ TỊCH", "Chức vụ người ký:": None})
+    return Path(render_report_file(source, folder / "kt.docx", pdf=True).pdf)
+
+
+def test_a_vice_chairs_report_signs_without_naming_his_title(pki, vice_chair_pdf, tmp_path):
+    """`sign` looked for the line "CHỦ TỊCH" only: a report the vice-chair signs for the chair ("KT. CHỦ
+    TỊCH", "PHÓ CHỦ TỊCH" over his name) was "không tìm thấy khối chữ ký" unless the officer guessed
+    --title. Without --title the title over the name is found: CHỦ TỊCH, PHÓ CHỦ TỊCH or Q. CHỦ TỊCH."""
+    env = {"MAT_KHAU": pki["password"]}
+    first, second = tmp_path / "1.pdf", tmp_path / "2.pdf"
+    proc = cli("sign", vice_chair_pdf, "-o", first, "--as", "nguoi-ky", "--p12", pki["nguoi-ky"].p12,
+               "--password-env", "MAT_KHAU", "--signature-image", pki["signature"], "--signer", SIGNER, env=env)
+    assert proc.returncode == 0, proc.stderr
+    proc = cli("sign", first, "-o", second, "--as", "co-quan", "--p12", pki["co-quan"].p12, "--password-env",
+               "MAT_KHAU", "--seal-image", pki["seal"], "--organisation", ORG, "--signer", SIGNER, env=env)
+    assert proc.returncode == 0, proc.stderr
+    pages = int(next(line.split()[-1] for line in subprocess.run(["pdfinfo", str(vice_chair_pdf)], capture_output=True,
+                text=True).stdout.splitlines() if line.startswith("Pages")))
+    block = find_signature_block(str(vice_chair_pdf), pages, "PHÓ CHỦ TỊCH", SIGNER)
+    x0, y0, x1, y1 = _rects(second)["ChuKyNguoiKy"]
+    assert block.name.y1 <= y0 < y1 <= block.title.y0  # between "PHÓ CHỦ TỊCH" and the name
+    assert json.loads(cli("verify", second, "--trust", pki["ca"], "--json").stdout)["ok"]
+    # a title asked for by name is that title only: this report has no "CHỦ TỊCH" line over the name
+    wrong = cli("sign", vice_chair_pdf, "-o", tmp_path / "3.pdf", "--as", "nguoi-ky", "--p12", pki["nguoi-ky"].p12,
+                "--password-env", "MAT_KHAU", "--signer", SIGNER, "--title", "CHỦ TỊCH", env=env)
+    assert wrong.returncode == 2 and "dòng “CHỦ TỊCH”" in wrong.stderr and "--title" in wrong.stderr
+    assert not (tmp_path / "3.pdf").exists()
 
 
 def test_last_page_picture(signed_twice, tmp_path):
@@ -445,6 +478,7 @@ def test_excel_button_signs_with_the_token(pki, tmp_path, monkeypatch, softhsm):
     monkeypatch.chdir(tmp_path)
     workbook = tmp_path / "xa.xlsx"
     shutil.copyfile(EXAMPLE, workbook)
+    vice_chair = labelled_example(tmp_path, "kt.xlsx", **{"Thẩm quyền ký:": "KT. CHỦ TỊCH", "Chức vụ người ký:": None})
     book = remote_book(workbook)
     told = []
     monkeypatch.setattr(cchc_xl.excel, "_tell", lambda _book, text: told.append(text))
@@ -454,6 +488,13 @@ def test_excel_button_signs_with_the_token(pki, tmp_path, monkeypatch, softhsm):
     assert signed.exists(), outcome
     verified = json.loads(cli("verify", signed, "--trust", pki["ca"], "--json").stdout)
     assert verified["ok"] and verified["signatures"][0]["signer"] == SIGNER
+    # a vice-chair's report ("KT. CHỦ TỊCH"): the button looked for "CHỦ TỊCH" over the name, where the
+    # report prints "PHÓ CHỦ TỊCH", and refused to sign ("không tìm thấy khối chữ ký")
+    told.clear()
+    outcome = cchc_xl.excel.report(remote_book(vice_chair), open_after=False)
+    assert outcome is not None, told
+    signed = Path(outcome.docx).with_name(Path(outcome.docx).stem + "_da_ky.pdf")
+    assert json.loads(cli("verify", signed, "--trust", pki["ca"], "--json").stdout)["ok"]
     monkeypatch.delenv("CCHC_XL_PIN_ENV")  # SoftHSM has no PIN dialog of its own: the button says so
     assert cchc_xl.excel.report(book, open_after=False) is None  # refused with a message box, no traceback
     assert "không có hộp thoại mã PIN riêng" in told[-1] and "cchc-xl sign" in told[-1]

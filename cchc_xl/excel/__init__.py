@@ -176,6 +176,7 @@ def sign_with_token(assessment, pdf: str, settings: dict) -> str:
     import os
 
     from ..errors import CchcError
+    from ..render.context import printed_signer_title
     from ..sign.keys import KeySource
     from ..sign.sign import sign_pdf
 
@@ -184,7 +185,8 @@ def sign_with_token(assessment, pdf: str, settings: dict) -> str:
                         f"cchc-xl sign \"{pdf}\" --as nguoi-ky --pkcs11 … (lệnh sẽ hỏi mã PIN)")
     keys = KeySource(pkcs11_lib=settings["pkcs11"], token_label=settings.get("token_label"),
                      key_label=settings.get("key_label"), pin_env=os.environ.get("CCHC_XL_PIN_ENV"))
-    signed = sign_pdf(pdf, None, "nguoi-ky", keys, title=str(assessment.meta.get("signer_title") or "CHỦ TỊCH"),
+    # the title the report printed: a vice-chair's "KT. CHỦ TỊCH" report has "PHÓ CHỦ TỊCH" over his name
+    signed = sign_pdf(pdf, None, "nguoi-ky", keys, title=printed_signer_title(assessment.meta),
                       signer_name=str(assessment.meta.get("signer") or ""))
     return signed.output
 

@@ -130,6 +130,11 @@ def signature_lines(authority: str, title: str) -> dict[str, str]:
     return {"authority": "\n".join(lines) or COMMITTEE, "signer_title": title or "CHỦ TỊCH"}
 
 
+def printed_signer_title(meta: dict) -> str:
+    """The signer's title as the report prints it over his name: where his signature goes."""
+    return signature_lines(str(meta.get("authority") or ""), str(meta.get("signer_title") or ""))["signer_title"]
+
+
 def signer_name(name: str) -> str:
     """ND 30/2020: the signer's name in ordinary letters, bold: "NGUYỄN XUÂN THOANG" typed in capitals is
     printed "Nguyễn Xuân Thoang"; a name typed otherwise stays as typed."""

@@ -20,7 +20,7 @@ from ..read.package import INFLATE_DAMAGE, vet_word_file
 from ..rules import ERROR, check_assessment
 from ..console import printable
 from ..text import xml_text
-from .context import NO_BREAK_SPACE, report_context, signature_lines
+from .context import NO_BREAK_SPACE, printed_signer_title, report_context
 
 
 @dataclass
@@ -309,9 +309,7 @@ def render_assessment_report(assessment, output: Path, template=None, pdf=False,
         from ..sign.sign import sign_pdf
 
         signed = sign_pdf(outcome.pdf, None, "nguoi-ky", sign.keys, signature_image=sign_image,
-                          # the title as the report prints it: the signature goes between it and the name
-                          title=signature_lines(str(assessment.meta.get("authority", "")),
-                                                str(assessment.meta.get("signer_title", "")))["signer_title"],
+                          title=printed_signer_title(assessment.meta),
                           signer_name=str(assessment.meta["signer"]), tsa=sign.tsa, long_term=sign.long_term)
         outcome.signed_pdf = signed.output
         lines.extend(signed.lines)

@@ -186,23 +186,31 @@ def _key(text: str) -> str:
     return "".join(ch for ch in fold(text) if ch.isalnum())
 
 
-def find_signature_block(pdf_path: str, pages: int, title: str, signer: str, reader=None) -> SignatureBlock:
-    """The last page holding the title line with the signer's name below it. ``reader``: the PDF as
-    pyHanko opened it (within untrusted_pdf()'s limits), else it is opened here."""
+# the titles a commune's report is signed under (ND 30/2020): the chair; a vice-chair signing for the
+# chair ("KT. CHỦ TỊCH" above, his own title "PHÓ CHỦ TỊCH" over the name); an acting chair
+SIGNER_TITLES = ("CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Q. CHỦ TỊCH")
+
+
+def find_signature_block(pdf_path: str, pages: int, title: str | None, signer: str, reader=None) -> SignatureBlock:
+    """The last page holding the title line with the signer's name below it. ``title`` None: any of
+    SIGNER_TITLES, the nearest above the name (a vice-chair's report signed without --title was
+    "không tìm thấy khối chữ ký"). ``reader``: the PDF as pyHanko opened it (within untrusted_pdf()'s
+    limits), else it is opened here."""
     if reader is None:
         from pyhanko.pdf_utils.reader import PdfFileReader
 
         with open(pdf_path, "rb") as handle:
             reader = PdfFileReader(io.BytesIO(handle.read()), strict=False, decode_limits=untrusted_pdf())
-    want_title, want_name = _key(title), _key(signer)
+    want_titles, want_name = {_key(t) for t in ((title,) if title else SIGNER_TITLES)}, _key(signer)
     for page_index in range(pages - 1, -1, -1):
         vet_page_streams(reader, page_index)
         lines, width = _lines(pdf_path, page_index)
-        titles = [box for text, box in lines if _key(text) == want_title]
+        titles = [box for text, box in lines if _key(text) in want_titles]
         names = [box for text, box in lines if want_name and _key(text) == want_name]
         for name in names:
             above = [t for t in titles if t.y0 > name.y1 and abs((t.x0 + t.x1) / 2 - (name.x0 + name.x1) / 2) < 60]
             if above:
                 return SignatureBlock(page_index, min(above, key=lambda t: t.y0 - name.y1), name, width)
-    raise CchcError(f"không tìm thấy khối chữ ký (dòng “{title}” và tên “{signer}” bên dưới) trong PDF; "
+    shown_titles = f"“{title}”" if title else " hoặc ".join(f"“{t}”" for t in SIGNER_TITLES)
+    raise CchcError(f"không tìm thấy khối chữ ký (dòng {shown_titles} và tên “{signer}” bên dưới) trong PDF; "
                     "hãy dùng --title/--signer cho đúng với báo cáo")

@@ -69,13 +69,14 @@ def _refuse_out_of_order(reader, role: str, attachment: bool, name: str) -> None
 
 
 def sign_pdf(pdf, output=None, role: str = "nguoi-ky", keys: KeySource | None = None, signature_image=None,
-             seal_image=None, organisation: str = "", title: str = "CHỦ TỊCH", signer_name: str = "",
+             seal_image=None, organisation: str = "", title: str | None = None, signer_name: str = "",
              tsa: str | None = None, long_term: bool = False, overwrite: bool = False,
              attachment_page: int | None = None, doc_number: str = "") -> SignOutcome:
     """Sign ``pdf`` and write ``output`` (default: a free name with ``_da_ky``, see signed_name).
 
     ``attachment_page`` (1-based, with --as co-quan): the organisation's signature on an attachment
     in the same file: top right of that page, no image, the document's number and the signing time.
+    ``title``: the position line over the signer's name; None: CHỦ TỊCH, PHÓ CHỦ TỊCH or Q. CHỦ TỊCH.
     Images and the organisation's name default to the user's settings (cai_dat.json)."""
     from ..settings import setting
 
