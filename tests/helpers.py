@@ -1,3 +1,4 @@
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -358,3 +359,15 @@ def own_peak_mb():  # this process's own peak: ru_maxrss also counts what the pa
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 print(own_peak_mb())
 '''
+
+
+# what Excel keeps when an officer types these in the explanation column: (criterion, value, format, shown)
+EXCEL_KEEPS = [("1.2", 1, "0%", "100%"), ("1.3", 0.985, "0.0%", "98,5%"), ("1.4", 1500, "#,##0", "1.500"),
+               ("1.5", dt.datetime(2023, 6, 1), "mmm-yy", "06/2023"), ("1.6.1", 2, "General", "2")]
+
+
+def typed_like_excel(ws):
+    """The explanation cells of EXCEL_KEEPS, as Excel stores "100%", "98,5%", "1.500", "6/2023", "2"."""
+    for code, value, fmt, _ in EXCEL_KEEPS:
+        cell = ws.cell(find_row(ws, "I", code), 5)
+        cell.value, cell.number_format = value, fmt

@@ -453,6 +453,23 @@ def test_live_book_checks_the_visible_table_not_a_hidden_copy(tmp_path):
     assert [s.name for s in read_book(xw.Book(path, mode="r")).sheets if s.hidden] == ["Kỳ trước"]
 
 
+def test_a_percent_typed_in_the_explanation_reads_at_the_button_as_in_the_file(tmp_path):
+    """The button reads values, as Excel gives them: "100%" typed is 1. Desktop Excel says each such
+    cell's format; xlwings' file engine cannot, so the book's saved file gives them (the remote
+    engine has neither: there, the value)."""
+    import xlwings as xw
+
+    from cchc_xl.read.live import read_book
+    from cchc_xl.read.table import parse_workbook
+
+    from helpers import EXCEL_KEEPS, typed_like_excel
+
+    path = edited_example(tmp_path, "phan_tram.xlsx", typed_like_excel)
+    with xw.Book(path, mode="r") as book:
+        live = {c.key: c.explanation for c in parse_workbook(read_book(book)).criteria}
+    assert [live[f"I.{code}"] for code, *_ in EXCEL_KEEPS] == [shown for *_, shown in EXCEL_KEEPS]
+
+
 def test_a_merge_typed_over_since_the_last_save_is_not_spread():
     """Merges come from the saved file; one undone and typed over since is dropped, so no first cell's
     text is spread over the officer's new entries."""

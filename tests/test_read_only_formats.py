@@ -20,7 +20,7 @@ from cchc_xl.read.table import parse_workbook
 from cchc_xl.read.xls import read_xls_grid
 from cchc_xl.summarise.bulk import bulk_check
 
-from helpers import EXAMPLE, edited_example, find_row, report_rows
+from helpers import EXAMPLE, EXCEL_KEEPS, edited_example, find_row, report_rows, typed_like_excel
 from test_criteria_sets import OFFICIAL, official_xlsx
 from test_reader_variety import _legacy_copy, _mixed_copy, _to_tcvn3
 
@@ -60,7 +60,8 @@ def made(tmp_path_factory):
     official_xlsx(source / "phu_luc.xlsx", {"Phần I": OFFICIAL[:half[0]], "Phần II": OFFICIAL[half[0]:half[1]],
                                            "Phần III": OFFICIAL[half[1]:]})
     _mixed_copy(source, "mixed.xlsx")
-    inputs = [source / name for name in ("loi.xlsx", "tcvn3.xlsx", "phu_luc.xlsx", "mixed.xlsx")]
+    edited_example(source, "phan_tram.xlsx", typed_like_excel)
+    inputs = [source / name for name in ("loi.xlsx", "tcvn3.xlsx", "phu_luc.xlsx", "mixed.xlsx", "phan_tram.xlsx")]
     for kind in FORMATS + ("xlsx",):
         (folder / kind).mkdir()
         _libreoffice(kind, folder / kind, *inputs)
@@ -125,6 +126,19 @@ def test_an_old_table_under_a_unicode_letterhead_in_an_xls_reads_in_unicode(made
     parse_workbook(grid)
     row = find_row(openpyxl.load_workbook(made / "source" / "mixed.xlsx").worksheets[0], "I", "1.1") - 1
     assert grid.sheets[0].rows[row][6] == "Có"
+
+
+@pytest.mark.parametrize("kind", FORMATS)
+def test_a_percent_typed_in_the_explanation_reads_as_shown(made, kind):
+    """"100%" typed in the explanation column (kept as 1 formatted 0%) read "1": .xls gives each
+    cell's format through xlrd; .ods marks the cell a percentage (its thousands and dates are not
+    read from its styles: LibreOffice's own display text is in the saver's language)."""
+    read = {c.key: c.explanation for c in read_workbook(str(made / kind / f"phan_tram.{kind}")).criteria}
+    as_xlsx = {c.key: c.explanation for c in read_workbook(str(made / "xlsx" / "phan_tram.xlsx")).criteria}
+    shown = {f"I.{code}": text for code, _, _, text in EXCEL_KEEPS}
+    assert {key: as_xlsx[key] for key in shown} == shown  # (LibreOffice kept every format)
+    expected = shown if kind == "xls" else {**shown, "I.1.4": "1500", "I.1.5": "01/06/2023"}
+    assert {key: read[key] for key in shown} == expected
 
 
 @pytest.mark.parametrize("kind", FORMATS)

@@ -1793,3 +1793,19 @@ def test_a_report_date_label_left_to_be_filled_at_signing(tmp_path, typed):
     meta = read_workbook(path).meta
     assert "report_date" not in meta and meta.get("place") == ("Tứ Kỳ" if "," in typed else None)
     assert not [f for f in check_file(path).findings if f.code == "bad-report-date"]
+
+
+@pytest.mark.parametrize("value, code, shown", [
+    (1, "0%", "100%"), (0.985, "0.0%", "98,5%"), (0.98765, "0.00%", "98,77%"), (0.125, "0%", "13%"),
+    (1500, "#,##0", "1.500"), (1234567.891, "#,##0.00", "1.234.567,89"), (-0.5, "0%;[Red]-0%", "-50%"),
+    (0.5, '"Tỷ lệ: "0%', "50%"), (0.5, "[Blue]0.0%", "50,0%"),
+    (dt.datetime(2023, 6, 1), "mmm-yy", "06/2023"), (dt.date(2023, 6, 1), "[$-vi-VN]mmmm yyyy", "06/2023"),
+    (2, "General", None), (0.5, "0.00", None), (dt.date(2023, 6, 22), "dd/mm/yyyy", None), (True, "0%", None),
+    (1e30, "0.00%", None), ("abc", "0%", None), (1, "", None),  # (too long for its decimals: read as the value)
+])
+def test_a_number_as_its_format_shows_it(value, code, shown):
+    """read.formats: how Excel shows a number or date in a text column, in Vietnamese (the formats that
+    show no more than the value, General and plain decimals, are left to the usual reading)."""
+    from cchc_xl.read.formats import shown_as
+
+    assert shown_as(value, code) == shown

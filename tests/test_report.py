@@ -68,6 +68,26 @@ def test_lines_pasted_from_windows_are_one_break_each(tmp_path):
     assert _text(by_code["1.3"].cells[1]) == "Công tác\nkiểm tra CCHC"
 
 
+@pytest.mark.parametrize("engine", ["calamine", "openpyxl"])
+def test_numbers_typed_in_the_explanation_read_as_excel_shows_them(tmp_path, engine):
+    """Excel keeps "100%" typed in a cell as the number 1 formatted 0%, "6/2023" as 1/6/2023 formatted
+    mmm-yy. Read as values, the report printed "1", "0.985", "1500" and "01/06/2023" (a day the officer
+    never wrote) where the officer's sheet shows "100%", "98,5%", "1.500" and "Jun-23"."""
+    from cchc_xl.read.files import read_grid
+    from cchc_xl.read.table import parse_workbook
+
+    from helpers import EXCEL_KEEPS, typed_like_excel
+
+    path = edited_example(tmp_path, "so.xlsx", typed_like_excel)
+    read = parse_workbook(read_grid(str(path), engine=engine))
+    by_key = {c.key: c for c in read.criteria}
+    assert [by_key[f"I.{code}"].explanation for code, *_ in EXCEL_KEEPS] == [shown for *_, shown in EXCEL_KEEPS]
+    out = tmp_path / "r.docx"
+    render_report_file(path, out)
+    by_code = {_text(r.cells[0]): r for r in report_rows(Document(out))}
+    assert [_text(by_code[code].cells[4]) for code, *_ in EXCEL_KEEPS] == [shown for *_, shown in EXCEL_KEEPS]
+
+
 def test_bold_parts_and_areas(report):
     by_code = {_text(r.cells[0]): r for r in report_rows(report)}
     assert all(run.bold for run in by_code["I"].cells[1].paragraphs[0].runs)

@@ -61,13 +61,11 @@ def read_grid(path: str, engine: str = "auto", pass_over=None) -> WorkbookGrid:
         # a workbook that mixes such text with Unicode is told by them, cell by cell)
         styles = read_sheet_part(archive, "xl/styles.xml") if "xl/styles.xml" in info.members else None
         hint = font_hint(styles)
-        legacy_parts = {}
+        parts = {}  # (each sheet's XML, kept for the cell formats asked later: held, never read again)
         for name, part in info.sheets:
             if name == FINDINGS_SHEET or part not in info.members:
                 continue
-            data = read_sheet_part(archive, part)
-            if hint:
-                legacy_parts[name] = data
+            data = parts[name] = read_sheet_part(archive, part)
             formula_maps[name] = (*scan_formulas(data), scan_errors(data), name in info.hidden)
             if needs_sparse(data):
                 if "strings" not in sparse:
@@ -105,8 +103,16 @@ def read_grid(path: str, engine: str = "auto", pass_over=None) -> WorkbookGrid:
         def legacy_cells(wanted=None):  # asked only when the texts alone do not say the workbook is old
             by_style = style_fonts(styles)  # (once for all the sheets asked)
             return {name: legacy_font_cells(by_style, data, None if wanted is None else wanted.get(name, []))
-                    for name, data in legacy_parts.items() if wanted is None or name in wanted}
-    return WorkbookGrid(path, sheets, hint, legacy_cells=legacy_cells)
+                    for name, data in parts.items() if wanted is None or name in wanted}
+
+    def number_formats(wanted):  # asked only for the numbers typed in the explanation column
+        from .formats import style_formats
+        from .package import cell_styles
+
+        codes = style_formats(styles)
+        return {name: {cell: codes[index] for cell, index in cell_styles(parts[name], cells).items() if index < len(codes)}
+                for name, cells in wanted.items() if name in parts}
+    return WorkbookGrid(path, sheets, hint, legacy_cells=legacy_cells, number_formats=number_formats)
 
 
 def _explain_xml_parts(path: str) -> None:

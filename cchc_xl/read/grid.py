@@ -47,3 +47,7 @@ class WorkbookGrid:
     # when the workbook's fonts name one, of the cells asked ({sheet: [(row, col)]}) or all; None when
     # not known (an .ods, the remote engine)
     legacy_cells: object = None
+    # a function giving, sheet by sheet, the number format code of the cells asked ({sheet: [(row, col)]}
+    # → {sheet: {(row, col): "0%"}}): how Excel shows the numbers typed in a text column (read.formats);
+    # None when not known (an .ods, the remote engine)
+    number_formats: object = None

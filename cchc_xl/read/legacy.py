@@ -46,9 +46,6 @@ def font_name_hint(names) -> str | None:
     return None
 
 
-_STYLE_INDEX = re.compile(rb'\ss="(\d+)"')
-
-
 def style_fonts(styles_xml: bytes) -> list[str | None]:
     """Each cell format of a workbook (cellXfs, by index) → the old encoding its font names, or None."""
     from lxml import etree
@@ -72,28 +69,23 @@ def legacy_font_cells(by_style: list[str | None], sheet_xml: bytes, wanted=None)
     given. A workbook that mixes Unicode with text pasted from an old file (a new template around last
     decade's table) is read cell by cell: a text alone cannot tell "Có" typed in Unicode from TCVN3, its
     font can."""
-    from ..text import cell_address
-    from .package import CELL_REF, CELL_TAG, cell_of
+    from .package import CELL_REF, CELL_TAG, STYLE_INDEX, cell_of, cell_styles
 
     cells: dict[tuple[int, int], str] = {}
     if not any(by_style):
         return cells
 
     def font_of(attributes: bytes) -> str | None:
-        style = _STYLE_INDEX.search(attributes)
+        style = STYLE_INDEX.search(attributes)
         index = int(style.group(1)) if style else 0  # a cell without a style has the first
         return by_style[index] if index < len(by_style) else None
 
-    if wanted is not None and len(wanted) <= _LOOKED_UP:
+    if wanted is not None:
         # a Unicode workbook whose styles name an old font (an old template's): its few texts a legacy
         # encoding could have written ("Không có"), each looked up where it stands
-        for row, col in wanted:
-            at = sheet_xml.find(b' r="' + cell_address(row, col).encode() + b'"')
-            if at > 0:
-                start, end = sheet_xml.rfind(b"<", 0, at), sheet_xml.find(b">", at)
-                found = font_of(sheet_xml[start:end]) if start >= 0 and end > 0 else None
-                if found:
-                    cells[(row, col)] = found
+        for cell, index in cell_styles(sheet_xml, wanted).items():
+            if index < len(by_style) and by_style[index]:
+                cells[cell] = by_style[index]
         return cells
     for tag in CELL_TAG.finditer(sheet_xml):
         attributes = tag.group(1)
@@ -102,9 +94,6 @@ def legacy_font_cells(by_style: list[str | None], sheet_xml: bytes, wanted=None)
         if ref is not None:
             cells[cell_of(ref.group(1), ref.group(2))] = encoding
     return cells
-
-
-_LOOKED_UP = 32  # up to this many cells are found one by one; more, by one pass over the sheet
 
 
 def suspicious_cells(grid) -> dict[str, list[tuple[int, int]]]:

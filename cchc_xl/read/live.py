@@ -108,7 +108,29 @@ def read_book(book) -> WorkbookGrid:
         sheets.append(grid)
     # (the fonts, .VnTime for TCVN3, as the saved file has them, cell by cell when asked)
     return WorkbookGrid(book.name, sheets, saved.encoding_hint if saved else None, active=active,
-                        legacy_cells=saved.legacy_cells if saved else None)
+                        legacy_cells=saved.legacy_cells if saved else None,
+                        number_formats=_number_formats(book, saved))
+
+
+def _number_formats(book, saved):
+    """WorkbookGrid.number_formats of a live book: desktop Excel says each cell's format (one call a
+    cell, so for a few cells only: the numbers typed in the explanation column); other engines, and
+    more cells, take the saved file's, where the book has one."""
+    from .package import LOOKED_UP
+
+    def number_formats(wanted):
+        found = {}
+        for name, cells in wanted.items():
+            try:
+                if len(cells) > LOOKED_UP:
+                    raise NotImplementedError
+                sheet = book.sheets[name]
+                found[name] = {cell: str(sheet.range((cell[0] + 1, cell[1] + 1)).number_format or "") for cell in cells}
+            except Exception:  # the remote and file engines cannot say (never a reason to stop the button)
+                if saved is not None and saved.number_formats is not None:
+                    found.update(saved.number_formats({name: cells}))
+        return found
+    return number_formats
 
 
 def _active_sheet(book) -> str | None:

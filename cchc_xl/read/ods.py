@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ..errors import UnreadableWorkbook
 from .files import FINDINGS_SHEET
+from .formats import noted, percent_format
 from .grid import SheetGrid, WorkbookGrid
 from .package import MEMBER_DAMAGE, open_zip, read_member, refuse_doctype, vet_members
 from .sparse import MAX_COLS, MAX_DENSE_CELLS, MAX_ROWS
@@ -34,6 +35,7 @@ class _Table:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     formulas: set[tuple[int, int]] = field(default_factory=set)
     booleans: dict[tuple[int, int], bool] = field(default_factory=dict)  # python-calamine gives 1.0 / 0.0
+    percents: dict[tuple[int, int], str] = field(default_factory=dict)  # "100%" typed is kept as 1: read.formats
     height: int = 0  # rows and columns up to the farthest cell that holds something
     width: int = 0
 
@@ -81,8 +83,11 @@ def _scan(content: bytes) -> dict[str, _Table]:
                             table.errors[(row, col)] = ("".join(element.itertext()).strip() or "#ERROR")[:20]
                         if element.get(FORMULA) is not None:
                             table.formulas.add((row, col))
-                        if element.get(VALUE_TYPE) == "boolean":  # TRUE typed in a score cell is no 1 point
+                        kind = element.get(VALUE_TYPE)
+                        if kind == "boolean":  # TRUE typed in a score cell is no 1 point
                             table.booleans[(row, col)] = element.get(BOOLEAN_VALUE, "").lower() == "true"
+                        elif kind == "percentage":
+                            table.percents[(row, col)] = percent_format("".join(element.itertext()))
             col += repeat
             element.clear()
         elif tag == f"{_T}table-row":
@@ -142,7 +147,8 @@ def read_ods_grid(path: str) -> WorkbookGrid:
         raise
     except BaseException as exc:  # python-calamine's own errors, a Rust panic included
         raise UnreadableWorkbook(f"bảng tính .ods bị hỏng, không đọc được ({type(exc).__name__})") from None
-    return WorkbookGrid(path, sheets, _font_hint(content), kind="ods")
+    return WorkbookGrid(path, sheets, _font_hint(content), kind="ods",
+                        number_formats=noted({name: table.percents for name, table in tables.items()}))
 
 
 def _font_hint(content: bytes) -> str | None:

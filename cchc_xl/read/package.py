@@ -410,6 +410,36 @@ def cell_of(letters: bytes, digits: bytes) -> tuple[int, int]:
     return int(digits) - 1, col - 1
 
 
+STYLE_INDEX = re.compile(rb'\ss="(\d+)"')
+
+
+LOOKED_UP = 32  # up to this many cells are found one by one; more, by one pass over the sheet
+
+
+def cell_styles(sheet_xml: bytes, cells) -> dict[tuple[int, int], int]:
+    """The cell format (cellXfs index) of each of ``cells`` ((row, col), 0-based) the sheet has; a
+    cell without s="…" has the first, 0. A few are found where they stand, with no pass over the sheet."""
+    from ..text import cell_address
+
+    found = {}
+    if len(cells) > LOOKED_UP:
+        wanted = set(cells)
+        for tag in CELL_TAG.finditer(sheet_xml):
+            ref = CELL_REF.search(tag.group(1))
+            cell = cell_of(ref.group(1), ref.group(2)) if ref else None
+            if cell in wanted:
+                style = STYLE_INDEX.search(tag.group(1))
+                found[cell] = int(style.group(1)) if style else 0
+        return found
+    for row, col in cells:
+        at = sheet_xml.find(b' r="' + cell_address(row, col).encode() + b'"')
+        start, end = (sheet_xml.rfind(b"<", 0, at), sheet_xml.find(b">", at)) if at > 0 else (-1, -1)
+        if start >= 0 and end >= 0:
+            style = STYLE_INDEX.search(sheet_xml, start, end)
+            found[(row, col)] = int(style.group(1)) if style else 0
+    return found
+
+
 _ANY_ERROR = re.compile(rb't="e"')  # the regex engine's literal search beats `in` here (22 vs 31 µs a sheet)
 # A cell's start tag, its attributes (with the space before them) captured. No "<" or ">" inside:
 # every scan stops at the tag's end, so the scans stay linear on any input. (Patterns that let a

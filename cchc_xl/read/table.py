@@ -9,6 +9,7 @@ several tables in one workbook (a visible one, the latest period, or --sheet).
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import lru_cache
 
@@ -416,6 +417,34 @@ def _choose_table(found, explicit: bool, active: str | None = None):
     return top[2]
 
 
+_SHOWN_TYPES = frozenset((float, int, dt.date, dt.datetime))  # (a set: most cells are none of them)
+
+
+def _shown_numbers(grid: WorkbookGrid, sheet: SheetGrid, header_row: int, col: int | None) -> dict:
+    """The numbers and dates typed in the explanation column below the header, as their cells show
+    them where the format says more than the value ("100%" is kept as 1, "6/2023" as 1/6/2023):
+    read.formats. The workbook's formats are asked for only when the column holds such a value."""
+    if col is None or grid.number_formats is None:
+        return {}
+    rows = sheet.rows
+    cells = [(r, col) for r, line in enumerate(rows[header_row + 1:], header_row + 1)
+             if len(line) > col and line[col].__class__ in _SHOWN_TYPES]
+    if not cells:
+        return {}
+    from .formats import shown_as
+
+    try:
+        codes = grid.number_formats({sheet.name: cells}).get(sheet.name, {})
+    except Exception:  # a damaged styles part: the numbers are read as values, as before
+        return {}
+    shown = {}
+    for (r, c), code in codes.items():
+        text = shown_as(rows[r][c], code)
+        if text is not None:
+            shown[(r, c)] = text
+    return shown
+
+
 def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
     columns = header.columns
     header_row = header.row
@@ -438,20 +467,26 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
     table_columns = TableColumns(name, code_at, col_name, col_expl)
     orphan_columns = TableColumns(name, code_at, col_name)  # a row without a code explains nothing
 
+    shown = _shown_numbers(grid, sheet, header_row, col_expl)
+
     def text_at(r, line, col):
         """Text of a cell; a merged explanation belongs to every row it covers. An Excel error value
-        (#VALUE!, a picture placed in the cell) is no text: python-calamine gave "", openpyxl "#VALUE!"."""
+        (#VALUE!, a picture placed in the cell) is no text: python-calamine gave "", openpyxl "#VALUE!".
+        A number or date in the explanation column as Excel shows it ("100%", not 1)."""
         value = line[col]
         if errors and (r, col) in errors:
             return ""
         if value.__class__ is str and value:  # most cells: their own text
             return clean_str(value)
+        key = (r, col)
         if value is None or value == "":
-            top = merged.get((r, col))
+            top = merged.get(key)
             # merged down this column only: a part's name merged across the row to the explanation
             # column ("II | ĐÁNH GIÁ TÁC ĐỘNG …" over C:E) is the name, not an explanation
             if top is not None and top[1] == col:
-                value = sheet.value(*top)
+                key, value = top, sheet.value(*top)
+        if shown and key in shown:
+            return shown[key]
         return clean_text(value)
 
     def score_checked(r, line, col) -> ScoreCell:

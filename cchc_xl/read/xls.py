@@ -9,22 +9,26 @@ Formulas themselves are not read: a .xls keeps the value Excel last computed for
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 
 from ..errors import UnreadableWorkbook
-from .grid import SheetGrid, WorkbookGrid
 from .files import FINDINGS_SHEET
+from .formats import noted, shown_as
+from .grid import SheetGrid, WorkbookGrid
 from .legacy import font_name_hint
 
 DAMAGED = "tệp Excel cũ (.xls) bị hỏng, không đọc được; hãy mở bằng Excel và lưu lại dạng .xlsx"
-MAX_XLS_BYTES = 64 * 1024 * 1024  # a commune's workbook: 50 KB – 2 MB; xlrd holds the whole file
+MAX_XLS_BYTES = 64 * 1024 * 1024
+_A_DAY = dt.date(2023, 6, 1)  # a commune's workbook: 50 KB – 2 MB; xlrd holds the whole file
 
 
 def read_xls_grid(path: str) -> WorkbookGrid:
     """Every sheet of a .xls file as a grid; raises UnreadableWorkbook with a Vietnamese reason."""
     import xlrd
-    from xlrd.biffh import XL_CELL_BOOLEAN, XL_CELL_DATE, XL_CELL_EMPTY, XL_CELL_ERROR, XL_CELL_TEXT, error_text_from_code
+    from xlrd.biffh import (XL_CELL_BOOLEAN, XL_CELL_DATE, XL_CELL_EMPTY, XL_CELL_ERROR, XL_CELL_NUMBER, XL_CELL_TEXT,
+                            error_text_from_code)
 
     try:
         size = os.path.getsize(path)
@@ -49,6 +53,10 @@ def read_xls_grid(path: str) -> WorkbookGrid:
         fonts = [font.name for font in book.font_list]
         hint = font_name_hint(fonts)
         legacy: dict[str, dict[tuple[int, int], str]] = {}  # (only when the fonts name an old encoding)
+        # the number formats that show a number otherwise than its value ("0%": read.formats), by cell
+        # format; the cells holding a number in one are noted as they are read (the book is closed after)
+        special = _special_formats(book)
+        formats: dict[str, dict[tuple[int, int], str]] = {}
         sheets = []
         for index in range(book.nsheets):
             sheet = book.sheet_by_index(index)
@@ -70,6 +78,12 @@ def read_xls_grid(path: str) -> WorkbookGrid:
                         errors[(r, c)] = error_text_from_code.get(values[c], "#ERROR")
                         line[c] = None
                 rows.append(line)
+                if special:
+                    for c, kind in enumerate(types):
+                        if kind in (XL_CELL_NUMBER, XL_CELL_DATE):
+                            code = special.get(sheet.cell_xf_index(r, c))
+                            if code:
+                                formats.setdefault(sheet.name, {})[(r, c)] = code
                 if hint:  # which texts are in an old font (a Unicode letterhead over an old table)
                     cells = legacy.setdefault(sheet.name, {})
                     for c, kind in enumerate(types):
@@ -88,7 +102,20 @@ def read_xls_grid(path: str) -> WorkbookGrid:
         raise UnreadableWorkbook(DAMAGED) from None
     finally:
         book.release_resources()
-    return WorkbookGrid(path, sheets, hint, kind="xls", legacy_cells=(lambda wanted=None: legacy) if hint else None)
+    return WorkbookGrid(path, sheets, hint, kind="xls", legacy_cells=(lambda wanted=None: legacy) if hint else None,
+                        number_formats=noted(formats))
+
+
+def _special_formats(book) -> dict[int, str]:
+    """Cell format index → its number format code, for the formats read.formats shows otherwise than
+    the value (percent, thousands, a month without its day)."""
+    special = {}
+    for index, xf in enumerate(book.xf_list):
+        fmt = book.format_map.get(xf.format_key)
+        code = fmt.format_str if fmt is not None else ""
+        if code and (shown_as(1.5, code) is not None or shown_as(_A_DAY, code) is not None):
+            special[index] = code
+    return special
 
 
 def _font_encoding(book, xf_index: int) -> str | None:
