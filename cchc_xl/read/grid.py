@@ -49,5 +49,5 @@ class WorkbookGrid:
     legacy_cells: object = None
     # a function giving, sheet by sheet, the number format code of the cells asked ({sheet: [(row, col)]}
     # → {sheet: {(row, col): "0%"}}): how Excel shows the numbers typed in a text column (read.formats);
-    # None when not known (an .ods, the remote engine)
+    # an .ods says its percents only, the remote engine nothing (an empty answer); None: not known
     number_formats: object = None
