@@ -298,9 +298,16 @@ _SHORT_LEVEL = re.compile(r"^(?:(tp|tx|tt)(?:\.\s*|\s+)|(p|x)\.\s*)(?=\S)", re.I
 _SHORT_LEVELS = {"tp": "thành phố", "tx": "thị xã", "tt": "thị trấn", "p": "phường", "x": "xã"}
 
 
+# the one city every document shortens, level and name: "TP.HCM", "TPHCM", "Tp. Hồ Chí Minh" aside
+_HO_CHI_MINH = re.compile(r"^(?:tp\.?\s*)?hcm\.?$", re.IGNORECASE)
+
+
 def level_in_full(text: str) -> str:
-    """"TP. Hải Phòng" → "thành phố Hải Phòng", "TX.KINH MÔN" → "THỊ XÃ KINH MÔN", "P.5" → "phường 5":
-    documents write the level in full; anything else as it is."""
+    """"TP. Hải Phòng" → "thành phố Hải Phòng", "TX.KINH MÔN" → "THỊ XÃ KINH MÔN", "P.5" → "phường 5",
+    "TP.HCM" → "thành phố Hồ Chí Minh": documents write the level and the name in full; anything else
+    as it is."""
+    if _HO_CHI_MINH.match(text):  # (its capitals are the abbreviation's, not a heading's)
+        return "thành phố Hồ Chí Minh"
     found = _SHORT_LEVEL.match(text)
     if found is None:
         return text

@@ -570,11 +570,14 @@ def test_a_signer_typed_in_capitals_is_printed_in_ordinary_letters(tmp_path):
 @pytest.mark.parametrize("typed, line", [("huyện Tứ Kỳ", "UBND HUYỆN TỨ KỲ"), ("UBND huyện Tứ Kỳ", "UBND HUYỆN TỨ KỲ"),
                                          ("Tỉnh Hải Dương", "UBND TỈNH HẢI DƯƠNG"),
                                          ("TP. Hải Phòng", "UBND THÀNH PHỐ HẢI PHÒNG"),
-                                         ("TX.Kinh Môn", "UBND THỊ XÃ KINH MÔN")])
+                                         ("TX.Kinh Môn", "UBND THỊ XÃ KINH MÔN"),
+                                         ("TP.HCM", "UBND THÀNH PHỐ HỒ CHÍ MINH"), ("TPHCM", "UBND THÀNH PHỐ HỒ CHÍ MINH"),
+                                         ("UBND Tp. HCM", "UBND THÀNH PHỐ HỒ CHÍ MINH")])
 def test_the_body_above_typed_as_a_place_is_named_as_a_body(tmp_path, typed, line):
     """"Cấp trên: huyện Tứ Kỳ" printed "HUYỆN TỨ KỲ" above "ỦY BAN NHÂN DÂN" in the letterhead, a place
     where a body belongs (the recipients already said "UBND huyện Tứ Kỳ"). A level typed short ("TP.
-    Hải Phòng") is written in full, in the letterhead and the default recipients alike."""
+    Hải Phòng") is written in full, in the letterhead and the default recipients alike; "TP.HCM", as
+    every document shortens it, printed "UBND THÀNH PHỐ HCM" (and "TPHCM" as typed)."""
     out = tmp_path / "r.docx"
     path = labelled_example(tmp_path, "cap_tren.xlsx", **{"Cấp trên:": typed, "Nơi nhận:": None})
     render_report_file(path, out)
@@ -583,6 +586,8 @@ def test_the_body_above_typed_as_a_place_is_named_as_a_body(tmp_path, typed, lin
     recipients, _ = report_signature_cells(Document(out))
     first = [p.text for p in recipients.paragraphs if p.text][1]
     assert first.upper() == f"- {line};" and first.startswith("- UBND ")
+    if "HCM" in typed.upper():  # (capitals of an abbreviation are no heading's)
+        assert first == "- UBND thành phố Hồ Chí Minh;"
 
 
 @pytest.mark.parametrize("typed", [

@@ -154,8 +154,12 @@ def one_break(text: str) -> str:
 def superior_body(superior: str) -> str:
     """The body above the commune as a letterhead names it: "huyện Tứ Kỳ" typed → "UBND huyện Tứ Kỳ"
     (the letterhead said "HUYỆN TỨ KỲ", a place, not a body), "TP. Hải Phòng" → "UBND thành phố Hải
-    Phòng"; anything else as typed."""
-    superior = level_in_full(" ".join(superior.split()))
+    Phòng", "UBND TP.HCM" → "UBND thành phố Hồ Chí Minh" (the council as typed); anything else as typed."""
+    superior = " ".join(superior.split())
+    place = without_council(superior)
+    if place and place != superior:  # the body typed with its council: the level after it in full
+        return f"{superior[:len(superior) - len(place)].strip()} {level_in_full(place)}"
+    superior = level_in_full(superior)
     return f"UBND {superior}" if superior.lower().startswith(_LEVELS_ABOVE) else superior
 
 
