@@ -88,6 +88,16 @@ def test_numbers_typed_in_the_explanation_read_as_excel_shows_them(tmp_path, eng
     assert [_text(by_code[code].cells[4]) for code, *_ in EXCEL_KEEPS] == [shown for *_, shown in EXCEL_KEEPS]
 
 
+@pytest.mark.parametrize("typed", [86, "86", "Số 86", "86/BC-UBND"])
+def test_a_number_typed_alone_gets_the_reports_symbol(tmp_path, typed):
+    """ND 30 writes a document's number with its symbol, "Số: 86/BC-UBND"; "Số văn bản: 86" typed alone
+    (or kept by Excel as a number) printed "Số: 86", where a blank one prints "Số:      /BC-UBND"."""
+    out = tmp_path / "r.docx"
+    render_report_file(labelled_example(tmp_path, "so.xlsx", **{"Số văn bản:": typed}), out)
+    left = Document(out).tables[0].rows[0].cells[0]
+    assert [p.text for p in left.paragraphs if p.text][-1] == "Số: 86/BC-UBND"
+
+
 def test_bold_parts_and_areas(report):
     by_code = {_text(r.cells[0]): r for r in report_rows(report)}
     assert all(run.bold for run in by_code["I"].cells[1].paragraphs[0].runs)

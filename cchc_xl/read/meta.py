@@ -277,6 +277,8 @@ def read_meta(grid: WorkbookGrid, table: tuple[str, int, int] | None = None,
         number = _NUMBER_WORD.sub("", meta["doc_number"])
         if number[:1].isdigit():  # "86 /BC-UBND", "86/ BC - UBND": one symbol, as ND 30 writes it
             number = re.sub(r"\s*([/-])\s*", r"\1", number)
+        if number.isdigit():  # "86" typed alone (or a cell keeping it as a number): the report's own symbol
+            number += "/BC-UBND"
         # "Số:   /BC-UBND": the number is written by hand when the report is issued; room kept for it
         meta["doc_number"] = "      " + number if number.startswith("/") else number
     if meta.get("unit"):  # typed "UBND xã Ngọc Kỳ, huyện Tứ Kỳ": "Xã Ngọc Kỳ, huyện Tứ Kỳ" (the report's
