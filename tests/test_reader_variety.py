@@ -1803,7 +1803,7 @@ def test_a_report_date_label_left_to_be_filled_at_signing(tmp_path, typed):
     (0.5, '"Tỷ lệ: "0%', "50%"), (0.5, "[Blue]0.0%", "50,0%"),
     (dt.datetime(2023, 6, 1), "mmm-yy", "06/2023"), (dt.date(2023, 6, 1), "[$-vi-VN]mmmm yyyy", "06/2023"),
     (2, "General", None), (0.5, "0.00", None), (dt.date(2023, 6, 22), "dd/mm/yyyy", None), (True, "0%", None),
-    (1e30, "0.00%", None), ("abc", "0%", None), (1, "", None),  # (too long for its decimals: read as the value)
+    (1e30, "0.00%", None), ("abc", "0%", None), (1, "", None), (float("nan"), "#,##0", None), (float("inf"), "0%", None),  # (too long for its decimals: read as the value)
 ])
 def test_a_number_as_its_format_shows_it(value, code, shown):
     """read.formats: how Excel shows a number or date in a text column, in Vietnamese (the formats that

@@ -10,6 +10,7 @@ formats are asked for only when there are such numbers, never for the rest of a 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -51,7 +52,7 @@ def shown_as(value, code: str) -> str | None:
         if "y" in lowered and "m" in lowered and "d" not in lowered:  # "6/2023" typed: a month, no day
             return f"{value.month:02d}/{value.year}"
         return None
-    if not isinstance(value, (int, float)):
+    if not isinstance(value, (int, float)) or not math.isfinite(value):
         return None
     percent = "%" in section
     grouped = "#,##" in section or "0,0" in section
