@@ -133,7 +133,8 @@ def _parser() -> argparse.ArgumentParser:
     sg.add_argument("--organisation", default="", metavar="TÊN", help="tên cơ quan ghi trên chữ ký số của cơ quan")
     sg.add_argument("--title", metavar="CHỨC_VỤ", help="dòng chức vụ trên khối chữ ký (để tìm vị trí ký; "
                     "mặc định: CHỦ TỊCH, PHÓ CHỦ TỊCH hoặc Q. CHỦ TỊCH, dòng gần tên nhất)")
-    sg.add_argument("--signer", default="", metavar="HỌ_TÊN", help="họ tên người ký như trong báo cáo (để tìm vị trí ký)")
+    sg.add_argument("--signer", default="", metavar="HỌ_TÊN", help="họ tên người ký như trong báo cáo (để tìm vị trí ký; không ghi: dòng ngay dưới chức vụ, "
+                    "qua khoảng để ký)")
     sg.add_argument("--overwrite", action="store_true", help="cho phép ghi đè tệp ra đã có")
     sg.add_argument("--attachment-page", type=int, metavar="TRANG",
                     help="chữ ký số của cơ quan trên phụ lục: góc trên bên phải trang này, không có ảnh")

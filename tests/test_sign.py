@@ -188,6 +188,34 @@ def test_a_vice_chairs_report_signs_without_naming_his_title(pki, vice_chair_pdf
     assert not (tmp_path / "3.pdf").exists()
 
 
+def test_signing_without_the_signers_name_finds_it_under_the_title(pki, report_pdf, signed_twice, vice_chair_pdf,
+                                                                   tmp_path):
+    """--signer was required: the clerk signing for the office typed the chairman's name to place the
+    seal ("cần tên người ký (--signer)"). Without it the name is the first line under the title, across
+    the room for the signature: the same places as with it (the vice-chair's report too)."""
+    env = {"MAT_KHAU": pki["password"]}
+    first, second = tmp_path / "1.pdf", tmp_path / "2.pdf"
+    proc = cli("sign", report_pdf, "-o", first, "--as", "nguoi-ky", "--p12", pki["nguoi-ky"].p12,
+               "--password-env", "MAT_KHAU", "--signature-image", pki["signature"], env=env)
+    assert proc.returncode == 0, proc.stderr
+    proc = cli("sign", first, "-o", second, "--as", "co-quan", "--p12", pki["co-quan"].p12, "--password-env",
+               "MAT_KHAU", "--seal-image", pki["seal"], "--organisation", ORG, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert _rects(second) == _rects(signed_twice[1])  # as placed with --signer "Nguyễn Xuân Thoang"
+    assert json.loads(cli("verify", second, "--trust", pki["ca"], "--json").stdout)["ok"]
+    pages = int(next(line.split()[-1] for line in subprocess.run(["pdfinfo", str(vice_chair_pdf)], capture_output=True,
+                text=True).stdout.splitlines() if line.startswith("Pages")))
+    named = find_signature_block(str(vice_chair_pdf), pages, None, SIGNER)
+    unnamed = find_signature_block(str(vice_chair_pdf), pages, None, "")
+    assert (unnamed.page, unnamed.title, unnamed.name) == (named.page, named.title, named.name)
+    # a title with no room under it (the date line follows at once): no name under it, said so
+    wrong = cli("sign", report_pdf, "-o", tmp_path / "3.pdf", "--as", "nguoi-ky", "--p12", pki["nguoi-ky"].p12,
+                "--password-env", "MAT_KHAU", "--signature-image", pki["signature"],
+                "--title", "Độc lập - Tự do - Hạnh phúc", env=env)
+    assert wrong.returncode == 2 and "không tìm thấy khối chữ ký" in wrong.stderr and "tên người ký" in wrong.stderr
+    assert not (tmp_path / "3.pdf").exists()
+
+
 def test_last_page_picture(signed_twice, tmp_path):
     """Rendered: blue handwriting between CHỦ TỊCH and the name, red seal over its left third,
     black text under the name."""

@@ -194,23 +194,34 @@ SIGNER_TITLES = ("CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Q. CHỦ TỊCH")
 def find_signature_block(pdf_path: str, pages: int, title: str | None, signer: str, reader=None) -> SignatureBlock:
     """The last page holding the title line with the signer's name below it. ``title`` None: any of
     SIGNER_TITLES, the nearest above the name (a vice-chair's report signed without --title was
-    "không tìm thấy khối chữ ký"). ``reader``: the PDF as pyHanko opened it (within untrusted_pdf()'s
-    limits), else it is opened here."""
+    "không tìm thấy khối chữ ký"). ``signer`` "": the first line under the lowest title, across the
+    room left for the signature (the clerk signing for the office need not type the chairman's name).
+    ``reader``: the PDF as pyHanko opened it (within untrusted_pdf()'s limits), else it is opened here."""
     if reader is None:
         from pyhanko.pdf_utils.reader import PdfFileReader
 
         with open(pdf_path, "rb") as handle:
             reader = PdfFileReader(io.BytesIO(handle.read()), strict=False, decode_limits=untrusted_pdf())
     want_titles, want_name = {_key(t) for t in ((title,) if title else SIGNER_TITLES)}, _key(signer)
+    known = want_titles | {_key(t) for t in SIGNER_TITLES}  # (a title line is never the name)
     for page_index in range(pages - 1, -1, -1):
         vet_page_streams(reader, page_index)
         lines, width = _lines(pdf_path, page_index)
         titles = [box for text, box in lines if _key(text) in want_titles]
-        names = [box for text, box in lines if want_name and _key(text) == want_name]
+        if want_name:
+            names = [box for text, box in lines if _key(text) == want_name]
+        else:  # the line under the lowest title, in its column (the recipients' column is on the left)
+            lowest = min(titles, key=lambda t: t.y0, default=None)
+            under = [box for text, box in lines if lowest is not None and box.y1 < lowest.y0 and _key(text)
+                     and _key(text) not in known and abs((box.x0 + box.x1) / 2 - (lowest.x0 + lowest.x1) / 2) < 60]
+            nearest = max(under, key=lambda box: box.y1, default=None)
+            # across the room for the signature: a line right under the title is no name
+            names = [nearest] if nearest is not None and lowest.y0 - nearest.y1 > 2 * lowest.height else []
         for name in names:
             above = [t for t in titles if t.y0 > name.y1 and abs((t.x0 + t.x1) / 2 - (name.x0 + name.x1) / 2) < 60]
             if above:
                 return SignatureBlock(page_index, min(above, key=lambda t: t.y0 - name.y1), name, width)
     shown_titles = f"“{title}”" if title else " hoặc ".join(f"“{t}”" for t in SIGNER_TITLES)
-    raise CchcError(f"không tìm thấy khối chữ ký (dòng {shown_titles} và tên “{signer}” bên dưới) trong PDF; "
+    shown_name = f"tên “{signer}”" if signer else "tên người ký"
+    raise CchcError(f"không tìm thấy khối chữ ký (dòng {shown_titles} và {shown_name} bên dưới) trong PDF; "
                     "hãy dùng --title/--signer cho đúng với báo cáo")

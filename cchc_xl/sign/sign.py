@@ -112,8 +112,6 @@ def sign_pdf(pdf, output=None, role: str = "nguoi-ky", keys: KeySource | None = 
             raise CchcError("chữ ký trên phụ lục (--attachment-page) là chữ ký số của cơ quan: dùng --as co-quan")
         if not doc_number:
             raise CchcError("chữ ký trên phụ lục ghi số, ký hiệu văn bản: cần --doc-number (ví dụ 86/BC-UBND)")
-    elif not signer_name:
-        raise CchcError("cần tên người ký (--signer) để tìm vị trí ký trong PDF")
 
     data = pdf.read_bytes()
     import io
