@@ -259,6 +259,30 @@ def test_signature_block_never_alone_on_last_page(tmp_path, extra_lines):
 
 
 @needs_soffice
+@pytest.mark.parametrize("sentences", [4, 20, 60])
+def test_a_long_last_explanation_never_cuts_the_signature_block_off(tmp_path, sentences):
+    """The last criterion shares an unsplittable row with the total and the signature block. With a
+    long explanation (20 sentences, 1,900 letters, pasted into II.3) that row was taller than a page:
+    LibreOffice cut it at the page's foot, and the PDF to sign lost the signer's name ("CHỦ TỊCH" and
+    nothing under it; `sign` then found no block). A last criterion too tall for that row is printed
+    with the others; a short one still stays with the block."""
+    from cchc_xl.render.report import render_assessment_report
+
+    assessment = read_workbook(EXAMPLE)
+    crit = next(c for c in assessment.criteria if c.part == "II" and c.code == "3")
+    crit.explanation = " ".join(f"Đoạn {i}: UBND xã đã ban hành kế hoạch và tổ chức thực hiện đầy đủ." for i in
+                                range(1, sentences + 1)) + " Hết."
+    outcome = render_assessment_report(assessment, tmp_path / "bc.docx", pdf=True)
+    pages = _pdf_pages(outcome.pdf)
+    everything = " ".join(" ".join(pages).split())
+    assert everything.count("Đoạn") == sentences and "đầy đủ. Hết." in everything  # not a word lost
+    last = pages[-1]
+    assert last.index("Tổng") < last.index("CHỦ TỊCH") < last.index("Nguyễn Xuân Thoang")
+    if sentences == 4:  # short: still with the total and the signature block
+        assert "Đoạn 4" in last and "SIPAS" in last
+
+
+@needs_soffice
 def test_forced_draft_is_marked_on_every_page(tmp_path):
     def edit(ws):
         ws.cell(find_row(ws, "I", "1.2"), 4).value = 5

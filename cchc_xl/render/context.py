@@ -74,6 +74,9 @@ def report_context(assessment: Assessment, decimal: str = "comma", today: dt.dat
             "level": crit.depth,
             "bold": crit.depth <= 1,
         })
+    # the last criterion is printed with the total and the signature block, in one row that cannot
+    # split, unless it is too tall for that row to fit a page (see fits_with_signature)
+    tail = rows[-1:] if rows and fits_with_signature(rows[-1]) else []
     totals = assessment.totals()
     recipients = recipient_lines(str(meta.get("recipients", "")))
     pending = num(totals.pending_max) if totals.pending_max else ""
@@ -89,8 +92,8 @@ def report_context(assessment: Assessment, decimal: str = "comma", today: dt.dat
         **signature_lines(str(meta.get("authority", "")), str(meta.get("signer_title", ""))),
         "signer": signer_name(str(meta.get("signer", ""))),
         "recipients": recipients or default_recipients(str(meta.get("superior", "")), unit),
-        "rows": rows[:-1],
-        "tail_rows": rows[-1:],  # printed with the total row and the signature block, never apart
+        "rows": rows[:len(rows) - len(tail)],
+        "tail_rows": tail,  # printed with the total row and the signature block, never apart
         "totals": {
             "max": num(totals.max),
             # blank, not 0, when no criterion is scored yet (a form printed to fill in by hand)
@@ -128,6 +131,23 @@ def signature_lines(authority: str, title: str) -> dict[str, str]:
     if not title and lines and fold(lines[-1]).startswith("kt."):  # "KT. CHỦ TỊCH" is signed by a vice-chair
         title = "PHÓ CHỦ TỊCH"
     return {"authority": "\n".join(lines) or COMMITTEE, "signer_title": title or "CHỦ TỊCH"}
+
+
+# The default template's name and explanation columns (56 and 55 mm, 13 pt) hold about 28 letters a
+# line; fewer are counted, so that a row is never thought shorter than it prints.
+_LETTERS_A_LINE = 24
+TAIL_LINES = 14
+
+
+def fits_with_signature(row: dict) -> bool:
+    """Whether the last criterion goes in the unsplittable row with the total and the signature block:
+    14 lines or fewer in its name and its explanation. A long explanation there made that row taller
+    than the room left on a page, and LibreOffice cut the block off at the page's foot: the signed PDF
+    lost the signer's name (its signature had nowhere to go). Taller, it is printed with the others,
+    and the total row alone stays with the signature block."""
+    def lines(text: str) -> int:
+        return sum(max(1, -(-len(line) // _LETTERS_A_LINE)) for line in text.split("\n"))
+    return max(lines(row["name"]), lines(row["explanation"])) <= TAIL_LINES
 
 
 def printed_signer_title(meta: dict) -> str:
