@@ -327,10 +327,16 @@ def test_scores_typed_with_their_unit_count(tmp_path, engine):
     assert totals_of(path, engine) == EXPECTED
     assert not [f for f in check_file(path).findings if f.code == "not-a-number"]
     assert openpyxl.load_workbook(path).worksheets[0].cell(21, 4).value.endswith(("điểm", "đ", "ĐIỂM", "Điểm."))
-    for text in ("0,5 điểm thưởng", "1/2 điểm", "điểm"):
+    for text in ("1/2 điểm", "điểm"):
         result = check_file(edited_example(tmp_path, "khong_so.xlsx", _set("I", "1.2", 4, text)))
         assert [f.message for f in result.findings if f.code == "not-a-number"] == [
             f"Điểm tự đánh giá của mục 1.2 là “{text}”, không phải là số; hãy nhập số, ví dụ 0,5 hoặc 1."]
+    # a score with words after it ("2 điểm (đạt)"): the number is there, the words belong elsewhere
+    for text, number in (("0,5 điểm thưởng", "0,5"), ("2 điểm (đạt)", "2"), ("1.5 - đạt yêu cầu", "1.5")):
+        result = check_file(edited_example(tmp_path, "khong_so.xlsx", _set("I", "1.2", 4, text)))
+        assert [f.message for f in result.findings if f.code == "not-a-number"] == [
+            f"Điểm tự đánh giá của mục 1.2 là “{text}”, không phải là số. Nếu điểm là {number}, hãy chỉ ghi "
+            f"{number} trong ô này; phần chữ ghi ở cột giải trình."]
 
 
 @pytest.mark.parametrize("typed", ["Không áp dụng", "KAD", "-", "—", "x", "không phát sinh", "N/A"])

@@ -11,6 +11,8 @@ from .catalogue import Finding, make
 
 COLUMN_VI = {"self": "Điểm tự đánh giá", "appraised": "Điểm thẩm định", "max": "Điểm tối đa"}
 # (folded) what officers type for a criterion that does not arise at their unit
+# a number, then words: the number as the officer wrote it ("1,5"), and the words
+_LEADING_NUMBER = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(?:điểm|đ\b)?\.?\s*([^\d\s/.,].*)$", re.IGNORECASE | re.DOTALL)
 _NOT_APPLICABLE = re.compile(r"^(?:[-–—x/]|kad|k/?a|n/?a|khong (?:ap dung|phat sinh|cham|danh gia)\b.*)$")
 
 
@@ -39,6 +41,15 @@ def _cell_problem(crit: Criterion, cell: ScoreCell, column: str) -> Finding | No
                 f"{COLUMN_VI[column]} của mục {crit.code} là “{typed}”, không phải là số. Tiêu chí không áp dụng "
                 "hay không phát sinh ở đơn vị vẫn được chấm bằng số, theo hướng dẫn của bộ tiêu chí (nhiều bộ cho "
                 "điểm tối đa khi không phát sinh); ghi lý do ở cột giải trình.",
+            )
+        leading = _LEADING_NUMBER.match(clean_text(cell.raw))  # (the whole text: not the one cut short)
+        if leading and len(leading.group(1)) <= 16:
+            # "2 điểm (đạt)", "1,5 - đạt yêu cầu": a score with words after it; the words are an explanation
+            number = leading.group(1)
+            return _at(
+                crit, cell, "not-a-number",
+                f"{COLUMN_VI[column]} của mục {crit.code} là “{typed}”, không phải là số. Nếu điểm là {number}, "
+                f"hãy chỉ ghi {number} trong ô này" + ("; phần chữ ghi ở cột giải trình." if column != "max" else "."),
             )
         return _at(
             crit, cell, "not-a-number",
