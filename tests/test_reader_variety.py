@@ -1283,16 +1283,18 @@ def test_a_restart_at_1_is_no_new_part_when_that_part_has_its_row_below(tmp_path
     assert [f.code for f in result.findings if f.code == "duplicate-code"] == ["duplicate-code"]
 
 
-def test_a_ghi_chu_column_holds_the_explanations_when_there_is_no_other(tmp_path):
-    """Many officers' tables end with "Ghi chú", where they explain deductions. It was read as
-    notes: every deduction was 'missing-explanation', the explanation rules never ran, and the
-    report's "Nội dung giải trình" column was empty. With both columns, "Ghi chú" stays a note."""
+@pytest.mark.parametrize("header", ["Ghi chú", "Tài liệu kiểm chứng", "TLKC", "Tài liệu kiểm chứng, giải trình"])
+def test_a_ghi_chu_column_holds_the_explanations_when_there_is_no_other(tmp_path, header):
+    """Many officers' tables end with "Ghi chú", where they explain deductions, or keep the province's
+    "Tài liệu kiểm chứng" column (the official annex's) and cite their documents there. It was read
+    as notes or evidence: every deduction was 'missing-explanation', the document rules never ran,
+    and the report's "Nội dung giải trình" column was empty. With both columns, "Ghi chú" stays a note."""
     import docx
 
     from cchc_xl.render.report import render_report_file
 
     def edit(ws):
-        ws.cell(find_row(ws, "I", "I") - 1, 5).value = "Ghi chú"
+        ws.cell(find_row(ws, "I", "I") - 1, 5).value = header
     path = edited_example(tmp_path, "ghi_chu.xlsx", edit)
     result = check_file(path)
     assert result.assessment.columns["explanation"] == 4
@@ -1306,6 +1308,12 @@ def test_a_ghi_chu_column_holds_the_explanations_when_there_is_no_other(tmp_path
         ws.cell(find_row(ws, "I", "I") - 1, 6).value = "Ghi chú"
     kept = check_file(edited_example(tmp_path, "ca_hai.xlsx", both)).assessment
     assert kept.columns["explanation"] == 4 and kept.extra_columns == {"Ghi chú": 5}
+    if header != "Ghi chú":  # the documents cited are the explanation; the remarks beside them stay notes
+        def with_notes(ws):
+            edit(ws)
+            ws.cell(find_row(ws, "I", "I") - 1, 6).value = "Ghi chú"
+        kept = check_file(edited_example(tmp_path, "tlkc_ghi_chu.xlsx", with_notes)).assessment
+        assert kept.columns["explanation"] == 4 and kept.extra_columns == {"Ghi chú": 5}
 
 
 def test_of_a_6_month_table_and_the_years_the_years_is_read(tmp_path):
