@@ -1315,6 +1315,15 @@ def test_a_ghi_chu_column_holds_the_explanations_when_there_is_no_other(tmp_path
         kept = check_file(edited_example(tmp_path, "tlkc_ghi_chu.xlsx", with_notes)).assessment
         assert kept.columns["explanation"] == 4 and kept.extra_columns == {"Ghi chú": 5}
 
+        # the annex kept whole, a self-score column added: beside the province's "Hướng dẫn", its
+        # "Tài liệu kiểm chứng" is the province's list of what to show, not the officer's explanation
+        def annex(ws):
+            edit(ws)
+            ws.cell(find_row(ws, "I", "I") - 1, 6).value = "Hướng dẫn tự đánh giá"
+        annexed = check_file(edited_example(tmp_path, "phu_luc.xlsx", annex))
+        assert "explanation" not in annexed.assessment.columns
+        assert annexed.assessment.extra_columns == {header: 4, "Hướng dẫn tự đánh giá": 5}
+
 
 def test_of_a_6_month_table_and_the_years_the_years_is_read(tmp_path):
     """Two visible tables, the first half of 2023 and the whole of 2023: the latest period is read.

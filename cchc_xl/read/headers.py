@@ -208,11 +208,13 @@ def _header_at(sheet: SheetGrid, row: int, merged: MergeIndex, needed) -> tuple[
         if len(roles) > len(best_partial.get("roles", {})):
             best_partial = {"row": row, "roles": roles}
         if all(r in roles for r in needed):
-            if "explanation" not in roles and "self" in roles and ("evidence" in roles or "notes" in roles):
-                # an officer's "Tài liệu kiểm chứng" or "Ghi chú" column, with no "Nội dung giải trình": it
-                # holds the explanations, the documents cited first (read as evidence or notes, every
-                # deduction was "unexplained", the document rules never ran, the report's column was empty)
-                roles["explanation"] = roles.pop("evidence" if "evidence" in roles else "notes")
+            # an officer's "Tài liệu kiểm chứng" or "Ghi chú" column, with no "Nội dung giải trình": it holds
+            # the explanations, the documents cited first (read as evidence or notes, every deduction was
+            # "unexplained", the document rules never ran, the report's column was empty). Beside the
+            # province's "Hướng dẫn", "Tài liệu kiểm chứng" is the annex's own list of what to show.
+            own_evidence = "evidence" in roles and "guidance" not in roles
+            if "explanation" not in roles and "self" in roles and (own_evidence or "notes" in roles):
+                roles["explanation"] = roles.pop("evidence" if own_evidence else "notes")
             columns = {role: cols[0] for role, cols in roles.items()}
             # evidence, guidance, notes… are kept as they are: listed with the other extra columns
             used = {col for role, col in columns.items() if role in CORE}
