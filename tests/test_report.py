@@ -449,6 +449,29 @@ def test_a_hostile_report_template_runs_nothing(tmp_path, tag):
     assert texts[0] == "Báo cáo của Xã Ngọc Kỳ" and texts[1].startswith("I 1 1.1 1.1.1 1.1.2 1.1.3 1.2 ")
 
 
+def test_a_template_of_the_provinces_own_that_loops_over_rows_only_gets_every_criterion(tmp_path):
+    """The default template prints the last criterion in the row it keeps with the signature block
+    ("tail_rows"). A province's own template looping over "rows" alone left the last criterion (II.3,
+    SIPAS) out of its report without a word; with no "tail_rows" in it, "rows" holds them all."""
+    from docx import Document
+
+    template = tmp_path / "mau_tinh.docx"
+    document = Document()
+    document.add_paragraph("Báo cáo của {{ unit }}")
+    document.add_paragraph("{%p for row in rows %}")
+    document.add_paragraph("{{ row.code }} | {{ row.name }} | {{ row.self }}")
+    document.add_paragraph("{%p endfor %}")
+    document.save(template)
+    out = tmp_path / "r.docx"
+    render_report_file(EXAMPLE, out, template=template)
+    lines = [p.text for p in Document(out).paragraphs if " | " in p.text]
+    expected = [c for c in read_workbook(EXAMPLE).criteria if c.code_ok]
+    assert len(lines) == len(expected) and lines[-1].startswith("3 | Kết quả chỉ số hài lòng")
+    # the default template still keeps the last one with the signature block, printed once
+    render_report_file(EXAMPLE, tmp_path / "mac_dinh.docx")
+    assert [_text(r.cells[0]) for r in report_rows(Document(tmp_path / "mac_dinh.docx"))].count("3") == 2  # I.3, II.3
+
+
 def test_a_template_tag_naming_what_the_report_lacks_is_said_not_left_blank(tmp_path):
     """A province's template with a typo, "{{ unti }}" for "{{ unit }}": Jinja left it blank in the
     report the chairman signs, without a word. It is now one line naming the tag and what the report

@@ -63,10 +63,9 @@ def render_report(assessment: Assessment, output, template=None, signature_image
     from ..resources import default_report_template
     from .stamp import compose_stamp
 
-    from jinja2 import StrictUndefined
     from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
-    from jinja2.sandbox import SandboxedEnvironment
 
+    custom = bool(template)
     template = Path(template) if template else default_report_template()
     if not template.is_file():
         raise CchcError(f"không tìm thấy mẫu báo cáo {template}")
@@ -75,6 +74,10 @@ def render_report(assessment: Assessment, output, template=None, signature_image
         vet_word_file(template)  # a custom template is read whole by python-docx: no zip bomb
         doc = DocxTemplate(str(template))
         context = report_context(assessment, decimal)
+        if custom and "tail_rows" not in doc.get_undeclared_template_variables(_sandbox()):
+            # a province's own template with no place for the rows kept with the signature block: every
+            # criterion goes in "rows" (the last one was left out of its report without a word)
+            context["rows"], context["tail_rows"] = context["rows"] + context["tail_rows"], []
         if stamp is not None:
             context["stamp_image"] = InlineImage(doc, io.BytesIO(stamp[0]), width=Mm(stamp[1]))
         if open_findings is not None:
@@ -86,7 +89,7 @@ def render_report(assessment: Assessment, output, template=None, signature_image
         # on to subprocess.Popen ran in the officer's name)
         # (StrictUndefined: a tag naming what the report has not, "{{ unti }}", is said, not left blank
         # in the document the chairman signs)
-        doc.render(context, jinja_env=SandboxedEnvironment(autoescape=True, undefined=StrictUndefined), autoescape=True)
+        doc.render(context, jinja_env=_sandbox(), autoescape=True)
         _set_properties(doc.docx, assessment, context)
     except CchcError as exc:
         if isinstance(exc, UnreadableWorkbook):  # from vet_word_file: the template's name, then why
@@ -108,6 +111,13 @@ def render_report(assessment: Assessment, output, template=None, signature_image
     from ..write.atomic import write_atomically
 
     return write_atomically(output, doc.save, ".docx")
+
+
+def _sandbox():
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
 
 
 def _names_of(context: dict) -> str:
