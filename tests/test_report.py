@@ -472,6 +472,39 @@ def test_a_template_of_the_provinces_own_that_loops_over_rows_only_gets_every_cr
     assert [_text(r.cells[0]) for r in report_rows(Document(tmp_path / "mac_dinh.docx"))].count("3") == 2  # I.3, II.3
 
 
+def test_a_forced_draft_from_a_template_that_says_nothing_of_drafts_is_still_marked(tmp_path):
+    """`report --force` marks a draft "DỰ THẢO" on every page and lists the open errors: the default
+    template prints them. A province's own template without "draft" in it went out looking final."""
+    from docx import Document
+
+    template = tmp_path / "mau_tinh.docx"
+    document = Document()
+    document.sections[0].header.paragraphs[0].text = "UBND XÃ {{ unit|upper }}"
+    document.add_paragraph("Báo cáo của {{ unit }}")
+    document.save(template)
+
+    def edit(ws):
+        ws.cell(find_row(ws, "I", "1.2"), 4).value = 5  # over its 2 points
+    source = edited_example(tmp_path, "loi.xlsx", edit)
+    out = tmp_path / "r.docx"
+    render_report_file(source, out, template=template, force=True)
+    result = Document(out)
+    header = [p.text for p in result.sections[0].header.paragraphs]
+    assert header == ["DỰ THẢO", "UBND XÃ XÃ NGỌC KỲ"]
+    body = [p.text for p in result.paragraphs]
+    assert body[-2] == "CÁC LỖI CHƯA SỬA (BẢN DỰ THẢO, KHÔNG TRÌNH KÝ)" and body[-1].startswith("- Ô D24 (over-max)")
+    # not forced, not marked
+    render_report_file(EXAMPLE, out, template=template, overwrite=True)
+    assert "DỰ THẢO" not in "".join(p.text for p in Document(out).sections[0].header.paragraphs)
+    # a template with no header at all gets one
+    bare = tmp_path / "mau_tron.docx"
+    document = Document()
+    document.add_paragraph("Báo cáo của {{ unit }}")
+    document.save(bare)
+    render_report_file(source, out, template=bare, force=True, overwrite=True)
+    assert [p.text for p in Document(out).sections[0].header.paragraphs][0] == "DỰ THẢO"
+
+
 def test_a_template_tag_naming_what_the_report_lacks_is_said_not_left_blank(tmp_path):
     """A province's template with a typo, "{{ unti }}" for "{{ unit }}": Jinja left it blank in the
     report the chairman signs, without a word. It is now one line naming the tag and what the report

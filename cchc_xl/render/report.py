@@ -74,7 +74,9 @@ def render_report(assessment: Assessment, output, template=None, signature_image
         vet_word_file(template)  # a custom template is read whole by python-docx: no zip bomb
         doc = DocxTemplate(str(template))
         context = report_context(assessment, decimal)
-        if custom and "tail_rows" not in doc.get_undeclared_template_variables(_sandbox()):
+        # (the names a province's own template uses: what it has no place for is put where it shows)
+        used = doc.get_undeclared_template_variables(_sandbox()) if custom else None
+        if used is not None and "tail_rows" not in used:
             # a province's own template with no place for the rows kept with the signature block: every
             # criterion goes in "rows" (the last one was left out of its report without a word)
             context["rows"], context["tail_rows"] = context["rows"] + context["tail_rows"], []
@@ -90,6 +92,8 @@ def render_report(assessment: Assessment, output, template=None, signature_image
         # (StrictUndefined: a tag naming what the report has not, "{{ unti }}", is said, not left blank
         # in the document the chairman signs)
         doc.render(context, jinja_env=_sandbox(), autoescape=True)
+        if open_findings is not None and used is not None and "draft" not in used:
+            _mark_draft(doc.docx, context["open_findings"])
         _set_properties(doc.docx, assessment, context)
     except CchcError as exc:
         if isinstance(exc, UnreadableWorkbook):  # from vet_word_file: the template's name, then why
@@ -111,6 +115,29 @@ def render_report(assessment: Assessment, output, template=None, signature_image
     from ..write.atomic import write_atomically
 
     return write_atomically(output, doc.save, ".docx")
+
+
+def _mark_draft(document, open_findings: list[str]) -> None:
+    """A --force report from a province's own template that says nothing of drafts: "DỰ THẢO" at the top
+    of every page and the errors still open at the end, as the default template prints them (it went
+    out looking final, nobody told it was a draft)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    mark = (f'<w:p {nsdecls("w")}><w:pPr><w:jc w:val="right"/></w:pPr><w:r><w:rPr><w:b/></w:rPr>'
+            '<w:t>DỰ THẢO</w:t></w:r></w:p>')
+    headers = [rel.target_part for rel in document.part.rels.values() if rel.reltype == RT.HEADER]
+    if not headers:  # a template with no header at all: one, on every page
+        section = document.sections[0]
+        section.header.is_linked_to_previous = False
+        headers = [rel.target_part for rel in document.part.rels.values() if rel.reltype == RT.HEADER]
+    # (docxtpl puts the rendered headers in parts of its own: they are reached through the relationships)
+    for part in headers:
+        part.element.insert(0, parse_xml(mark))
+    document.add_paragraph().add_run("CÁC LỖI CHƯA SỬA (BẢN DỰ THẢO, KHÔNG TRÌNH KÝ)").bold = True
+    for item in open_findings:
+        document.add_paragraph(f"- {item}")
 
 
 def _sandbox():
