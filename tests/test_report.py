@@ -505,6 +505,24 @@ def test_a_forced_draft_from_a_template_that_says_nothing_of_drafts_is_still_mar
     assert [p.text for p in Document(out).sections[0].header.paragraphs][0] == "DỰ THẢO"
 
 
+def test_a_signature_picture_a_template_has_no_place_for_is_said(tmp_path):
+    """--signature-image with a province's template that has no {{ stamp_image }}: the picture was
+    dropped without a word, and the officer printed a report he thought signed."""
+    from docx import Document
+
+    template = tmp_path / "mau_tinh.docx"
+    document = Document()
+    document.add_paragraph("Báo cáo của {{ unit }}")
+    document.save(template)
+    sig = tmp_path / "chu_ky.png"
+    sig.write_bytes(tiny_png())
+    outcome = render_report_file(EXAMPLE, tmp_path / "r.docx", template=template, signature_image=sig)
+    assert outcome.lines[-1] == ("Chú ý: mẫu mau_tinh.docx không có chỗ cho ảnh chữ ký/con dấu (thẻ {{ stamp_image }} "
+                                 "trong khối chữ ký): ảnh chưa được đặt vào báo cáo.")
+    placed = render_report_file(EXAMPLE, tmp_path / "r2.docx", signature_image=sig)  # the default template has it
+    assert not any("ảnh chưa được đặt" in line for line in placed.lines)
+
+
 def test_a_template_tag_naming_what_the_report_lacks_is_said_not_left_blank(tmp_path):
     """A province's template with a typo, "{{ unti }}" for "{{ unit }}": Jinja left it blank in the
     report the chairman signs, without a word. It is now one line naming the tag and what the report

@@ -50,10 +50,13 @@ REPORT_MARK = "cchc-xl:bao-cao"  # core property "identifier": this .docx was ma
 
 
 def render_report(assessment: Assessment, output, template=None, signature_image=None, seal_image=None,
-                  decimal: str = "comma", open_findings: list[str] | None = None) -> Path:
+                  decimal: str = "comma", open_findings: list[str] | None = None, said: list[str] | None = None
+                  ) -> Path:
     """Fill the template for one assessment and write the .docx (atomically).
 
     ``open_findings``: a draft (--force): "DỰ THẢO" on every page and this list at the end.
+    ``said``: what the officer should know about the template is appended to it (a picture it has no
+    place for).
     """
     import io
 
@@ -82,6 +85,10 @@ def render_report(assessment: Assessment, output, template=None, signature_image
             context["rows"], context["tail_rows"] = context["rows"] + context["tail_rows"], []
         if stamp is not None:
             context["stamp_image"] = InlineImage(doc, io.BytesIO(stamp[0]), width=Mm(stamp[1]))
+            if used is not None and "stamp_image" not in used and said is not None:
+                # (the picture was dropped without a word: the report went out unsigned)
+                said.append(f"Chú ý: mẫu {template.name} không có chỗ cho ảnh chữ ký/con dấu (thẻ {{{{ stamp_image }}}} "
+                            "trong khối chữ ký): ảnh chưa được đặt vào báo cáo.")
         if open_findings is not None:
             context["draft"] = True
             context["open_findings"] = open_findings
@@ -327,7 +334,7 @@ def render_assessment_report(assessment, output: Path, template=None, pdf=False,
         raise CchcError(f"-o {output} là một thư mục; hãy ghi tên tệp, ví dụ {output / 'bao_cao.docx'}")
     if output.exists() and not overwrite and not is_our_report(output):
         raise CchcError(f"tệp {output} đã có và không phải báo cáo do cchc-xl lập; {not_ours_hint} — chưa ghi gì.")
-    docx = render_report(assessment, output, template, signature_image, seal_image, decimal, open_findings)
+    docx = render_report(assessment, output, template, signature_image, seal_image, decimal, open_findings, lines)
     lines.insert(0, f"Đã lập báo cáo {docx}")
     outcome = ReportOutcome(str(docx), lines=lines, blanks=blank_facts(assessment))
     if outcome.blanks:
