@@ -823,3 +823,43 @@ def test_an_annex_with_its_parts_in_lower_case_roman(tmp_path):
     wb.save(path)
     imported = import_table(path, "pl")
     assert [c.key for c in imported.criteria if c.is_part] == ["I", "II"] and imported.base_max() == 100
+
+
+@pytest.mark.parametrize("period, province, said", [
+    ("6 tháng đầu năm 2025", "Hải Dương", True),
+    ("Năm 2026", "HẢI DƯƠNG", True),
+    ("6 tháng đầu năm 2024", "Hải Dương", False),  # the later set is not yet in force for this period
+    ("6 tháng đầu năm 2025", "Hải Phòng", False),  # another province's set says nothing of this one
+])
+def test_last_years_template_used_after_the_province_reissued_its_set_is_said(tmp_path, home, period, province, said):
+    """A commune that keeps last year's workbook after the province issued its new set: the workbook
+    follows the 2023 set to the letter, so nothing was said, and the reviewer ranked it on the old
+    criteria. With a later set of the same province known, no later than the period, it is a warning."""
+    import json
+
+    from helpers import labelled_example
+
+    from cchc_xl.resources import workbook_templates_dir
+
+    data = json.loads((workbook_templates_dir() / "cap_xa_2023.json").read_text(encoding="utf-8"))
+    data.update(id="hd_xa_2025", year=2025, province=province,
+                title="Bộ chỉ số cải cách hành chính cấp xã tỉnh Hải Dương năm 2025")
+    (home / "bo_tieu_chi").mkdir(parents=True)
+    # the same criteria reissued: a workbook of 2025 follows the 2025 set as much, and is no old one
+    (home / "bo_tieu_chi" / "hd_xa_2025.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    same = check_file(labelled_example(tmp_path, "cung.xlsx", **{"Kỳ đánh giá:": period}))
+    in_force = "cap_xa_2023" if "2024" in period else "hd_xa_2025"
+    assert same.assessment.criteria_set["id"] == in_force
+    assert not [f for f in same.findings if f.code == "newer-criteria-set"]
+    # the 2025 set moves half a point from 1.1 to 1.2: the workbook is the 2023 one
+    for crit in data["criteria"]:
+        if crit["part"] == "I" and crit["code"] in ("1.1", "1.2"):
+            crit["max"] += -0.5 if crit["code"] == "1.1" else 0.5
+    (home / "bo_tieu_chi" / "hd_xa_2025.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = check_file(labelled_example(tmp_path, "cu.xlsx", **{"Kỳ đánh giá:": period}))
+    assert result.assessment.criteria_set["id"] == "cap_xa_2023"
+    found = [(f.severity, f.message) for f in result.findings if f.code == "newer-criteria-set"]
+    assert found == ([("warning", f"Sổ tính theo bộ tiêu chí năm 2023 (mã cap_xa_2023) nhưng kỳ đánh giá là {period}, "
+                                  f"và đã có bộ mới hơn của tỉnh {province}: “Bộ chỉ số cải cách hành chính cấp xã "
+                                  "tỉnh Hải Dương năm 2025” (mã hd_xa_2025, năm 2025). Hãy xem bộ nào đang áp dụng; "
+                                  "sổ mới theo bộ đó: cchc-xl new --template hd_xa_2025.")] if said else [])

@@ -28,13 +28,23 @@ def agreement(assessment: Assessment, criteria_set: CriteriaSet) -> float:
     return same / max(len(ours), len(theirs))
 
 
-def closest(assessment: Assessment, sets: list[CriteriaSet]) -> tuple[CriteriaSet | None, float]:
+def closest(assessment: Assessment, sets: list[CriteriaSet], year: int | None = None) -> tuple[CriteriaSet | None, float]:
+    """The set the workbook agrees with most; of sets it agrees with as much (a province reissuing its
+    criteria unchanged), the latest one in force in ``year``, the period's."""
     best, score = None, 0.0
     for candidate in sets:
         value = agreement(assessment, candidate)
-        if value > score:
+        if value > score or (value == score and best is not None and year and candidate.year and
+                             candidate.year <= year and (not best.year or best.year < candidate.year)):
             best, score = candidate, value
     return best, score
+
+
+def period_year(assessment: Assessment) -> int | None:
+    from ..text import period_key
+
+    year = period_key(assessment.period or "")[0]
+    return int(year) if year else None
 
 
 def apply_set(assessment: Assessment, criteria_set: CriteriaSet, score: float) -> None:
@@ -92,11 +102,11 @@ def _annotate(assessment: Assessment, against):
         if score >= CLEARLY_NOT:
             apply_set(assessment, against, score)
             return against, sets
-        other, other_score = closest(assessment, [s for s in sets if s.id != against.id])
+        other, other_score = closest(assessment, [s for s in sets if s.id != against.id], period_year(assessment))
         if other is not None and other_score >= FOLLOWS:
             apply_set(assessment, other, other_score)
         return against, sets
-    best, score = closest(assessment, sets)
+    best, score = closest(assessment, sets, period_year(assessment))
     if best is not None and score >= FOLLOWS:
         apply_set(assessment, best, score)
     return None, sets

@@ -27,6 +27,10 @@ def check_assessment(assessment: Assessment, against=None, known_sets=()) -> lis
         from .template import compare_with_template
 
         findings.extend(compare_with_template(assessment, against, known_sets))
+    if assessment.criteria_set and len(known_sets) > 1:  # (one set known: nothing newer to name)
+        from .template import newer_set_findings
+
+        findings.extend(newer_set_findings(assessment, known_sets))
     findings.sort(key=finding_order)
     return findings
 

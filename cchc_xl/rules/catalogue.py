@@ -47,6 +47,8 @@ CATALOGUE: dict[str, Rule] = {
         Rule("criterion-extra", ERROR, "Tiêu chí không có trong bộ tiêu chí chính thức"),
         Rule("name-changed", WARNING, "Tên tiêu chí khác với bộ tiêu chí chính thức"),
         Rule("wrong-criteria-set", ERROR, "Sổ tính theo một bộ tiêu chí khác với bộ dùng để so sánh"),
+        Rule("newer-criteria-set", WARNING, "Sổ tính theo bộ tiêu chí của năm trước trong khi tỉnh đã có bộ mới hơn "
+             "cho kỳ đánh giá"),
         Rule("parts-on-other-sheet", ERROR, "Một phần của bảng tiêu chí nằm ở trang khác nên chưa được tính"),
         Rule("part-inferred", INFO, "STT bắt đầu lại từ 1 mà không có dòng phần: đã đọc là phần tiếp theo"),
         Rule("code-number-tenth", INFO, "STT “1.10” bị Excel lưu thành số 1,1: đã đọc là 1.10"),

@@ -73,3 +73,28 @@ def compare_with_template(assessment: Assessment, official, known_sets=()) -> li
                 "criterion-extra", cell.sheet, cell.address, crit.part, crit.code_written or crit.code,
                 f"Mục {crit.code} “{crit.name[:80]}” không có trong bộ tiêu chí chính thức.", cell.row))
     return findings
+
+
+def newer_set_findings(assessment: Assessment, known_sets) -> list[Finding]:
+    """A workbook of this period that follows its province's set of an earlier year, where a later
+    one of that province and level, not later than the period, is known: last year's template used
+    again after the province reissued its set (sets are reissued every year or two). Said once, for the
+    whole workbook; provinces unknown on either side say nothing."""
+    from ..criteria_sets.recognise import period_year
+
+    followed = assessment.criteria_set
+    if not followed or not known_sets:
+        return []
+    year = period_year(assessment)
+    used = next((s for s in known_sets if s.id == followed["id"]), None)
+    if not year or used is None or not used.year or not used.province:
+        return []
+    newer = [s for s in known_sets if s.year and used.year < s.year <= year and s.level == used.level
+             and fold(s.province) == fold(used.province)]
+    if not newer:
+        return []
+    latest = max(newer, key=lambda s: s.year)
+    return [make("newer-criteria-set", assessment.sheet, "", "", "",
+                 f"Sổ tính theo bộ tiêu chí năm {used.year} (mã {used.id}) nhưng kỳ đánh giá là {assessment.period}, "
+                 f"và đã có bộ mới hơn của tỉnh {latest.province}: “{latest.title}” (mã {latest.id}, năm {latest.year}). "
+                 f"Hãy xem bộ nào đang áp dụng; sổ mới theo bộ đó: cchc-xl new --template {latest.id}.")]
