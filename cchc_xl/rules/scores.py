@@ -10,9 +10,9 @@ from ..text import clean_text, decimals_of, fold, round_points, vn
 from .catalogue import Finding, make
 
 COLUMN_VI = {"self": "Điểm tự đánh giá", "appraised": "Điểm thẩm định", "max": "Điểm tối đa"}
-# (folded) what officers type for a criterion that does not arise at their unit
 # a number, then words: the number as the officer wrote it ("1,5"), and the words
 _LEADING_NUMBER = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(?:điểm|đ\b)?\.?\s*([^\d\s/.,].*)$", re.IGNORECASE | re.DOTALL)
+# (folded) what officers type for a criterion that does not arise at their unit
 _NOT_APPLICABLE = re.compile(r"^(?:[-–—x/]|kad|k/?a|n/?a|khong (?:ap dung|phat sinh|cham|danh gia)\b.*)$")
 
 
