@@ -523,6 +523,52 @@ def test_a_signature_picture_a_template_has_no_place_for_is_said(tmp_path):
     assert not any("ảnh chưa được đặt" in line for line in placed.lines)
 
 
+def test_the_provinces_template_named_in_the_settings_is_used_by_the_button_and_the_command(tmp_path, monkeypatch):
+    """A province sends its own report template; the Excel button had no --template, so officers
+    clicking it got the default one. "report_template" in cai_dat.json is used by the button, `report`
+    and `bulk --reports`; --template still wins; a path that is no file is one line, nothing written."""
+    import json
+
+    import cchc_xl.excel
+    from docx import Document
+
+    from helpers import remote_book
+
+    template = tmp_path / "mau_tinh.docx"
+    document = Document()
+    document.add_paragraph("MẪU CỦA TỈNH: báo cáo của {{ unit }}")
+    document.add_paragraph("{%p for row in rows %}")
+    document.add_paragraph("{{ row.code }} | {{ row.name }}")
+    document.add_paragraph("{%p endfor %}")
+    document.save(template)
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "cai_dat.json").write_text(json.dumps({"report_template": str(template)}), encoding="utf-8")
+    monkeypatch.setenv("CCHC_XL_HOME", str(home))
+
+    def first_line(path):
+        return next(p.text for p in Document(path).paragraphs if p.text)
+
+    out = tmp_path / "r.docx"
+    render_report_file(EXAMPLE, out)
+    assert first_line(out) == "MẪU CỦA TỈNH: báo cáo của Xã Ngọc Kỳ"
+    render_report_file(EXAMPLE, out, template=default_report_template(), overwrite=True)  # the option wins
+    assert first_line(out) != "MẪU CỦA TỈNH: báo cáo của Xã Ngọc Kỳ"
+    monkeypatch.chdir(tmp_path)
+    workbook = tmp_path / "xa.xlsx"
+    shutil.copyfile(EXAMPLE, workbook)
+    monkeypatch.setattr(cchc_xl.excel, "_tell", lambda _book, text: None)
+    outcome = cchc_xl.excel.report(remote_book(workbook), open_after=False, pdf=False)
+    assert first_line(outcome.docx) == "MẪU CỦA TỈNH: báo cáo của Xã Ngọc Kỳ"
+
+    (home / "cai_dat.json").write_text(json.dumps({"report_template": str(tmp_path / "khong_co.docx")}), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "cchc_xl", "report", str(EXAMPLE), "-o", str(tmp_path / "moi.docx")],
+                          capture_output=True, text=True, encoding="utf-8")
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
+    assert "khong_co.docx" in proc.stderr and "report_template" in proc.stderr and "cai_dat.json" in proc.stderr
+    assert not (tmp_path / "moi.docx").exists()
+
+
 def test_a_template_tag_naming_what_the_report_lacks_is_said_not_left_blank(tmp_path):
     """A province's template with a typo, "{{ unti }}" for "{{ unit }}": Jinja left it blank in the
     report the chairman signs, without a word. It is now one line naming the tag and what the report

@@ -124,6 +124,21 @@ def render_report(assessment: Assessment, output, template=None, signature_image
     return write_atomically(output, doc.save, ".docx")
 
 
+def _template_in_settings() -> Path | None:
+    """The province's own report template named in cai_dat.json ("report_template"): the Excel button,
+    `report` and `bulk --reports` use it when no --template is given (the button had no way to)."""
+    from ..settings import setting, settings_file
+
+    configured = setting(None, "report_template")
+    if not configured:
+        return None
+    path = Path(str(configured))
+    if not path.is_file():
+        raise CchcError(f"không tìm thấy mẫu báo cáo {path} (ghi ở “report_template” trong {settings_file()}); hãy sửa "
+                        "đường dẫn hoặc xóa dòng đó — chưa ghi gì")
+    return path
+
+
 def _mark_draft(document, open_findings: list[str]) -> None:
     """A --force report from a province's own template that says nothing of drafts: "DỰ THẢO" at the top
     of every page and the errors still open at the end, as the default template prints them (it went
@@ -334,6 +349,7 @@ def render_assessment_report(assessment, output: Path, template=None, pdf=False,
         raise CchcError(f"-o {output} là một thư mục; hãy ghi tên tệp, ví dụ {output / 'bao_cao.docx'}")
     if output.exists() and not overwrite and not is_our_report(output):
         raise CchcError(f"tệp {output} đã có và không phải báo cáo do cchc-xl lập; {not_ours_hint} — chưa ghi gì.")
+    template = template or _template_in_settings()
     docx = render_report(assessment, output, template, signature_image, seal_image, decimal, open_findings, lines)
     lines.insert(0, f"Đã lập báo cáo {docx}")
     outcome = ReportOutcome(str(docx), lines=lines, blanks=blank_facts(assessment))
