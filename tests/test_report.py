@@ -449,19 +449,26 @@ def test_a_hostile_report_template_runs_nothing(tmp_path, tag):
     assert texts[0] == "Báo cáo của Xã Ngọc Kỳ" and texts[1].startswith("I 1 1.1 1.1.1 1.1.2 1.1.3 1.2 ")
 
 
+def _rows_template(path, first_line: str):
+    """A province's own report template, made in Word: a first line, then "code | name | self" for each row."""
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph(first_line)
+    document.add_paragraph("{%p for row in rows %}")
+    document.add_paragraph("{{ row.code }} | {{ row.name }} | {{ row.self }}")
+    document.add_paragraph("{%p endfor %}")
+    document.save(path)
+    return path
+
+
 def test_a_template_of_the_provinces_own_that_loops_over_rows_only_gets_every_criterion(tmp_path):
     """The default template prints the last criterion in the row it keeps with the signature block
     ("tail_rows"). A province's own template looping over "rows" alone left the last criterion (II.3,
     SIPAS) out of its report without a word; with no "tail_rows" in it, "rows" holds them all."""
     from docx import Document
 
-    template = tmp_path / "mau_tinh.docx"
-    document = Document()
-    document.add_paragraph("Báo cáo của {{ unit }}")
-    document.add_paragraph("{%p for row in rows %}")
-    document.add_paragraph("{{ row.code }} | {{ row.name }} | {{ row.self }}")
-    document.add_paragraph("{%p endfor %}")
-    document.save(template)
+    template = _rows_template(tmp_path / "mau_tinh.docx", "Báo cáo của {{ unit }}")
     out = tmp_path / "r.docx"
     render_report_file(EXAMPLE, out, template=template)
     lines = [p.text for p in Document(out).paragraphs if " | " in p.text]
@@ -534,13 +541,7 @@ def test_the_provinces_template_named_in_the_settings_is_used_by_the_button_and_
 
     from helpers import remote_book
 
-    template = tmp_path / "mau_tinh.docx"
-    document = Document()
-    document.add_paragraph("MẪU CỦA TỈNH: báo cáo của {{ unit }}")
-    document.add_paragraph("{%p for row in rows %}")
-    document.add_paragraph("{{ row.code }} | {{ row.name }}")
-    document.add_paragraph("{%p endfor %}")
-    document.save(template)
+    template = _rows_template(tmp_path / "mau_tinh.docx", "MẪU CỦA TỈNH: báo cáo của {{ unit }}")
     home = tmp_path / "home"
     home.mkdir()
     (home / "cai_dat.json").write_text(json.dumps({"report_template": str(template)}), encoding="utf-8")
