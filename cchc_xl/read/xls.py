@@ -20,8 +20,8 @@ from .grid import SheetGrid, WorkbookGrid
 from .legacy import font_name_hint
 
 DAMAGED = "tệp Excel cũ (.xls) bị hỏng, không đọc được; hãy mở bằng Excel và lưu lại dạng .xlsx"
-MAX_XLS_BYTES = 64 * 1024 * 1024
-_A_DAY = dt.date(2023, 6, 1)  # a commune's workbook: 50 KB – 2 MB; xlrd holds the whole file
+MAX_XLS_BYTES = 64 * 1024 * 1024  # a commune's workbook: 50 KB – 2 MB; xlrd holds the whole file
+_A_DAY = dt.date(2023, 6, 1)  # (a date to ask read.formats whether a format shows a month without its day)
 
 
 def read_xls_grid(path: str) -> WorkbookGrid:
