@@ -425,3 +425,40 @@ def test_a_report_date_stored_as_excel_stores_it_without_its_format(tmp_path):
         result = check_file(edited_example(tmp_path, name, edit_with))
         assert result.assessment.meta["report_date"] == dt.date(2023, 6, 26), name
         assert not [f for f in result.findings if f.code == "bad-report-date"]
+
+
+@pytest.mark.parametrize("written,day", [
+    ("ngày 28 tháng 6 năm 2023", "28/06/2023"),  # as ND 30 writes a date, and officers copy it
+    ("ngày 28/6/2023", "28/06/2023"),
+    ("ngày 28-6-2023", "28/06/2023"),
+    ("ngày 28.06.2023", "28/06/2023"),
+    ("Ngày 28 tháng 06 năm 2023", "28/06/2023"),
+    ("ngày 28 tháng 6/2023", "28/06/2023"),
+])
+def test_a_cited_document_dated_in_words_is_checked_against_the_report(tmp_path, written, day):
+    """A citation dated "ngày 28 tháng 6 năm 2023" after the report of 26/06/2023 is found as one
+    dated 28/6/2023 is; a day that does not exist written so is a bad date."""
+    a = read_workbook(edited_example(tmp_path, "words.xlsx", _set("I", "1.1.1", 5,
+                                                                  f"Kế hoạch số 60/KH-UBND {written} của UBND xã")))
+    from cchc_xl.rules.documents import document_rules
+
+    after = [f.message for f in document_rules(a) if f.code == "doc-after-report"]
+    assert len(after) == 1 and f"ghi ngày {day}, sau ngày báo cáo 26/06/2023" in after[0]
+    assert f"“Kế hoạch số 60/KH-UBND {written}”" in after[0]
+    bad = read_workbook(edited_example(tmp_path, "bad.xlsx", _set("I", "1.1.1", 5,
+                                                                  f"Kế hoạch số 60/KH-UBND {written.replace('28', '31')}")))
+    assert [f.message for f in document_rules(bad) if f.code == "doc-bad-date"] == [
+        f"Mục 1.1.1: “Kế hoạch số 60/KH-UBND {written.replace('28', '31')}” ghi ngày 31/6/2023, không có ngày này; "
+        "hãy kiểm tra lại ngày ban hành."]
+
+
+@pytest.mark.parametrize("lead", ["Kế hoạch số: 60", "Kế hoạch số:60", "Kế hoạch số. 60", "KẾ HOẠCH SỐ: 60"])
+def test_a_citation_numbered_as_the_letterhead_writes_it_is_read(lead):
+    """"Kế hoạch số: 60/…" (the colon of the letterhead's "Số: 86/BC-UBND") cites a document too."""
+    from cchc_xl.rules.documents import _read_text
+
+    documents, _ = _read_text(f"Theo {lead}/BC-UBND ngày 30/12/2022 của UBND xã")
+    assert len(documents) == 1
+    citation, mismatch, _, date = documents[0]
+    assert citation == f"{lead}/BC-UBND ngày 30/12/2022"
+    assert "ký hiệu BC là của Báo cáo" in mismatch and date.isoformat() == "2022-12-30"

@@ -31,9 +31,9 @@ _ABBREV_TO_TYPE = {abbr: t for t, abbr in DOC_TYPES.items() if abbr}
 # (number before, symbol and optional date after), then the type word ("Kế hoạch số ") before it.
 # every type word is two words ("kế hoạch", "bao cao"): look the last two words up in a set
 _TYPE_WORDS_LOWER = {w.lower() for w in (*TYPE_VI.values(), *TYPE_VI.keys())}
-# the last two words of the window, before an optional "số" (one search: the leftmost match
-# that reaches the end takes "số" as the optional tail, not as a word)
-_TYPE_AT_END = re.compile(r"(?:^|(?<=\W))(\w+\s+\w+)(?:\s+s[ốôo])?$", re.IGNORECASE)
+# the last two words of the window, before an optional "số" (or "số:", as the letterhead writes it; one
+# search: the leftmost match that reaches the end takes "số" as the optional tail, not as a word)
+_TYPE_AT_END = re.compile(r"(?:^|(?<=\W))(\w+\s+\w+)(?:\s+s[ốôo]\s*[:.]?)?$", re.IGNORECASE)
 
 
 def _type_before(text: str, end: int) -> tuple[str, int] | None:
@@ -53,9 +53,12 @@ def _type_in(window: str) -> tuple[str, int] | None:
     return None
 
 
+# the date as officers type it ("ngày 30/12/2022", "30-12-2022", "30.12.2022") or as documents write
+# it ("ngày 30 tháng 12 năm 2022", which officers copy from the document's own date line)
 _AFTER_SLASH = re.compile(
     r"/\s*(?:(?P<year>\d{4})\s*/\s*)?(?P<sym>[^\W\d_][\w\-]*)"
-    r"(?:\s*,?\s*ng[àa]y\s+(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4}))?"
+    r"(?:\s*,?\s*(?i:ng[àa]y)\s+(?P<d>\d{1,2})(?:\s*(?i:th[áa]ng)\s*|\s*[/.-]\s*)(?P<m>\d{1,2})"
+    r"(?:\s*(?i:n[ăa]m)\s*|\s*[/.-]\s*)(?P<y>\d{4}))?"
 )
 
 
