@@ -462,3 +462,18 @@ def test_a_citation_numbered_as_the_letterhead_writes_it_is_read(lead):
     citation, mismatch, _, date = documents[0]
     assert citation == f"{lead}/BC-UBND ngày 30/12/2022"
     assert "ký hiệu BC là của Báo cáo" in mismatch and date.isoformat() == "2022-12-30"
+
+
+@pytest.mark.parametrize("citation,advice", [
+    ("Báo cáo số 18/BCTĐ-STP", None),  # báo cáo thẩm định: the body's own longer symbol, still a report's
+    ("Kế hoạch số 3/KHLT-UBND-MTTQ", None),  # a joint plan (kế hoạch liên tịch)
+    ("Thông tư số 5/TTr-UBND", "ký hiệu TTR là của Tờ trình"),  # TTr is another type's symbol, not a longer TT
+    ("Chỉ thị số 2/CTr-UBND", "ký hiệu CTR là của Chương trình"),
+    ("Báo cáo số 7/KH-UBND", "ký hiệu KH là của Kế hoạch"),
+    ("Báo cáo số 7/UBND-VP", "Báo cáo phải có ký hiệu BC"),
+])
+def test_a_longer_symbol_of_the_same_type_is_no_mismatch(citation, advice):
+    from cchc_xl.rules.documents import _read_text
+
+    (found,), _ = _read_text(f"{citation} ngày 02/3/2023")
+    assert (advice in found[1]) if advice else found[1] is None

@@ -109,6 +109,8 @@ def _symbol_advice(type_word: str, symbol: str) -> str | None:
     type_key = fold(type_word)
     first = fold(symbol).upper().split("-")[0]
     expected = DOC_TYPES[type_key]
+    if expected and first != expected and first.startswith(expected) and first not in _ABBREV_TO_TYPE:
+        return None  # the issuer's longer symbol of that type: "BCTĐ" (báo cáo thẩm định), "KHLT" (liên tịch)
     if (expected and first != expected) or (expected is None and first in _ABBREV_TO_TYPE):
         right = TYPE_VI[_ABBREV_TO_TYPE[first]] if first in _ABBREV_TO_TYPE else None
         return f"ký hiệu {first} là của {right}" if right else f"{TYPE_VI[type_key]} phải có ký hiệu {expected}"
