@@ -109,6 +109,21 @@ def period_key(period: str) -> tuple[str, str]:
     return (year, "nam")
 
 
+def period_start(period: str) -> _dt.date | None:
+    """The first day of the period a text states: "Năm 2023", "6 tháng đầu năm 2023" → 01/01/2023;
+    "6 tháng cuối năm 2023", "Quý III/2023" → 01/07/2023. None when it states no year."""
+    year, kind = period_key(period)
+    if not year:
+        return None
+    if kind == "6 thang cuoi":
+        month = 7
+    elif kind.startswith("quy ") and kind[4:].isdigit():
+        month = 3 * int(kind[4:]) - 2
+    else:
+        month = 1
+    return _dt.date(int(year), month, 1)
+
+
 _SIX_MONTHS_SHORT = re.compile(r"(?<![\d/.,])0?6\s*t\b")  # "6T/2023", "06T đầu năm 2023"
 _QUARTER = re.compile(r"\bquy\s*(iv|iii|ii|i|[1-4])\b")
 _QUARTER_NUMBER = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}

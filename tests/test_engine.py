@@ -1,4 +1,5 @@
 """Core engine: reading the familiar table, totals, and the findings catalogue."""
+import datetime as dt
 from decimal import Decimal
 
 import openpyxl
@@ -148,7 +149,6 @@ def test_each_finding_at_its_cell(tmp_path, code, edit, where):
 def test_cited_documents_read_once_are_judged_per_criterion_and_per_report(tmp_path):
     """A text read once in a batch (a template's note, an explanation copied between communes) is
     still judged against each workbook's own report date and named by each criterion's own code."""
-    import datetime as dt
 
     from cchc_xl.rules.documents import document_rules
 
@@ -223,7 +223,6 @@ def test_rounding_advice_is_half_up(tmp_path):
 
 
 def test_score_turned_into_a_date_is_explained(tmp_path):
-    import datetime as dt
 
     result = check_file(edited_example(tmp_path, "date.xlsx", _set("I", "3.3", 4, dt.datetime(2023, 5, 1))))
     hit = next(f for f in result.findings if f.code == "not-a-number")
@@ -415,7 +414,6 @@ def test_a_letterhead_date_that_is_no_day_is_said_at_its_cell(tmp_path):
 def test_a_report_date_stored_as_excel_stores_it_without_its_format(tmp_path):
     """A date cell set back to General shows 45103, the day number Excel keeps (a sheet read sparsely,
     past a stray cell, reads every date so too): it is 26/06/2023, not a text to warn about."""
-    import datetime as dt
 
     def edit(ws):
         set_labels(ws, {"Ngày báo cáo:": 45103})
@@ -477,3 +475,30 @@ def test_a_longer_symbol_of_the_same_type_is_no_mismatch(citation, advice):
 
     (found,), _ = _read_text(f"{citation} ngày 02/3/2023")
     assert (advice in found[1]) if advice else found[1] is None
+
+
+@pytest.mark.parametrize("period,typed,why", [
+    # last period's workbook used again: the period changed, the date kept
+    ("6 tháng đầu năm 2024", dt.datetime(2023, 6, 26), "có trước kỳ đánh giá “6 tháng đầu năm 2024” (kỳ bắt đầu 01/01/2024)"),
+    ("Năm 2023", "15/12/2022", "có trước kỳ đánh giá “Năm 2023” (kỳ bắt đầu 01/01/2023)"),
+    ("6 tháng cuối năm 2023", "20/6/2023", "có trước kỳ đánh giá “6 tháng cuối năm 2023” (kỳ bắt đầu 01/07/2023)"),
+    ("Quý III/2023", "30/6/2023", "có trước kỳ đánh giá “Quý III/2023” (kỳ bắt đầu 01/07/2023)"),
+    ("6 tháng đầu năm 2023", "26/6/2025", "muộn hơn kỳ đánh giá “6 tháng đầu năm 2023” quá một năm"),
+])
+def test_a_report_dated_outside_its_period_is_said_once_at_the_date(tmp_path, period, typed, why):
+    """A report of 2024 dated 26/06/2023 (last year's workbook, its period changed and its date not)
+    was no finding, and printed last year's date; one of "Năm 2023" dated 15/12/2022 was 22
+    doc-after-report warnings, none naming the date."""
+    result = check_file(labelled_example(tmp_path, "ngay.xlsx", **{"Kỳ đánh giá:": period, "Ngày báo cáo:": typed}))
+    found = [f for f in result.findings if f.code == "report-date-outside-period"]
+    assert [(f.cell, f.severity) for f in found] == [("C10", "warning")]
+    assert why in found[0].message and "báo cáo để trống dòng ngày tháng" in found[0].message
+    assert not [f for f in result.findings if f.code == "doc-after-report"]
+
+
+@pytest.mark.parametrize("period,typed", [("6 tháng đầu năm 2023", "26/6/2023"), ("Năm 2023", "10/01/2024"),
+                                          ("6 tháng đầu năm 2023", "01/01/2023"), ("Năm 2023", "31/12/2024"),
+                                          ("Kỳ I", "26/6/2023")])
+def test_a_report_dated_in_or_just_after_its_period_is_no_finding(tmp_path, period, typed):
+    result = check_file(labelled_example(tmp_path, "ngay.xlsx", **{"Kỳ đánh giá:": period, "Ngày báo cáo:": typed}))
+    assert not [f for f in result.findings if f.code == "report-date-outside-period"]

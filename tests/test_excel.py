@@ -700,3 +700,16 @@ def test_the_remote_button_never_writes_into_a_sheet_it_cannot_see_is_shown(tmp_
     assert outcome.plan.sheet == "Tự đánh giá" and outcome.plan.totals.self == Decimal("73.2")
     assert {a["sheet_position"] for a in actions(book) if a["func"] == "setValues"} >= {0}
     assert 1 not in {a["sheet_position"] for a in actions(book) if a["func"] == "setValues"}  # never the copy
+
+
+def test_the_button_says_why_the_reports_date_line_is_blank(tmp_path, monkeypatch):
+    """Last period's date kept under this period: the report's date line is left blank, and the
+    button says so (it said only "đã lập báo cáo")."""
+    from helpers import labelled_example
+
+    monkeypatch.chdir(tmp_path)
+    book = remote_book(labelled_example(tmp_path, "so.xlsx", **{"Kỳ đánh giá:": "6 tháng đầu năm 2024"}))
+    cchc_xl.excel.report(book, open_after=False)
+    said = [str(a["args"]) for a in actions(book) if a["func"] in ("alert", "setStatusBar", "set_status_bar")]
+    assert any("đã lập báo cáo" in text and "Ngày báo cáo 26/06/2023 có trước kỳ đánh giá" in text
+               for text in said), actions(book)

@@ -937,3 +937,18 @@ def test_authority_typed_alone_gets_the_lines_nd30_gives_it(tmp_path, labels, li
     _, signature = report_signature_cells(Document(out))
     printed = [line for p in signature.paragraphs for line in p.text.splitlines() if line.strip()]
     assert printed == [*lines, "Nguyễn Xuân Thoang"]
+
+
+@pytest.mark.parametrize("labels,said", [
+    ({"Kỳ đánh giá:": "6 tháng đầu năm 2024"}, "Ngày báo cáo 26/06/2023 có trước kỳ đánh giá “6 tháng đầu năm 2024”"),
+    ({"Ngày báo cáo:": "26/13/2023"}, "Ngày báo cáo “26/13/2023” không phải một ngày có thật"),
+])
+def test_a_date_the_report_cannot_print_leaves_its_line_blank_and_says_why(tmp_path, labels, said):
+    """Last year's date under this year's period was printed on the report to sign ("ngày 26 tháng 6
+    năm 2023" on a report of 2024); a date typed that is no day left the line blank without a word."""
+    path = labelled_example(tmp_path, "so.xlsx", **labels)
+    outcome = render_report_file(path, tmp_path / "bc.docx")
+    right = Document(outcome.docx).tables[0].rows[0].cells[1]
+    assert [p.text for p in right.paragraphs if "ngày" in p.text] == ["Ngọc Kỳ, ngày     tháng     năm      "]
+    told = [line for line in outcome.lines if "dòng ngày tháng" in line]
+    assert len(told) == 1 and said in told[0] and "ô C10" in told[0]

@@ -11,6 +11,7 @@ import re
 from decimal import Decimal
 
 from ..model import Assessment
+from ..rules.documents import report_date_outside_period
 from ..text import LEVELS_ABOVE_COMMUNE, fold, format_decimal, level_in_full, title_case, unit_name, unit_place, without_council
 
 
@@ -57,6 +58,8 @@ def report_context(assessment: Assessment, decimal: str = "comma", today: dt.dat
 
     meta = assessment.meta
     date = meta.get("report_date") if isinstance(meta.get("report_date"), dt.date) else None
+    if date is not None and report_date_outside_period(meta):
+        date = None  # not this period's date (last period's, kept): the line is left to write by hand
     unit = short_unit(str(meta.get("unit", "")))
     # ND 30: the place is the unit's own name, "Ngọc Kỳ, ngày …" (typed "Xã Ngọc Kỳ"); "Phường 5" keeps its kind
     place = unit_place(str(meta.get("place") or unit))

@@ -39,6 +39,7 @@ class ReportOutcome:
     lines: list[str] = field(default_factory=list)
     signed_pdf: str | None = None
     blanks: list[str] = field(default_factory=list)  # facts the workbook does not state, left blank
+    dated: list[str] = field(default_factory=list)  # why a date typed is left blank (no such day, last period's)
 
 
 # what a report cannot do without, and leaves blank ("Xã ……", "Số:      /BC-UBND") when the
@@ -356,6 +357,10 @@ def render_assessment_report(assessment, output: Path, template=None, pdf=False,
     if outcome.blanks:
         lines.insert(1, f"Còn để trống: {', '.join(outcome.blanks)} (sổ tính chưa ghi). Ghi vào sổ tính, "
                         f"cạnh nhãn “{outcome.blanks[0]}:” phía trên bảng, rồi lập lại; hoặc điền trong Word.")
+    # a date typed that the report cannot print: its line is blank, and why is said
+    outcome.dated = [f"Chú ý, ô {f.cell}: {f.message}" for f in findings
+                     if f.code in ("bad-report-date", "report-date-outside-period")]
+    lines.extend(outcome.dated)
     if pdf:
         soffice = find_soffice()
         if soffice is None and pdf == "auto":

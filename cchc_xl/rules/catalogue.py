@@ -42,6 +42,7 @@ CATALOGUE: dict[str, Rule] = {
         Rule("doc-after-report", WARNING, "Văn bản viện dẫn có ngày sau ngày báo cáo"),
         Rule("doc-type-mismatch", WARNING, "Loại văn bản không khớp với ký hiệu"),
         Rule("bad-report-date", WARNING, "Ngày báo cáo ghi trong sổ không phải một ngày có thật"),
+        Rule("report-date-outside-period", WARNING, "Ngày báo cáo có trước kỳ đánh giá, hoặc muộn hơn kỳ đó quá một năm"),
         Rule("max-changed", ERROR, "Điểm tối đa khác với bộ tiêu chí chính thức"),
         Rule("criterion-missing", ERROR, "Thiếu tiêu chí so với bộ tiêu chí chính thức"),
         Rule("criterion-extra", ERROR, "Tiêu chí không có trong bộ tiêu chí chính thức"),

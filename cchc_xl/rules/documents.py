@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from ..model import Assessment
-from ..text import cell_address, fold, vn
+from ..text import cell_address, fold, period_start, vn
 from .catalogue import Finding, make
 
 DOC_TYPES = {
@@ -165,6 +165,9 @@ def document_rules(assessment: Assessment) -> list[Finding]:
         findings.append(_bad_report_date(assessment, report_date))
     if not isinstance(report_date, dt.date):
         report_date = None
+    elif report_date_outside_period(assessment.meta):
+        findings.append(_report_date_outside(assessment, report_date))
+        report_date = None  # (a date that is not this report's: documents are not judged against it)
     seen = set()
     for crit, text in _texts(assessment):
         if "/" not in text:  # (no document number, no ratio)
@@ -197,6 +200,30 @@ def _bad_report_date(assessment: Assessment, typed: str) -> Finding:
                 f"Ngày báo cáo “{shown}” không phải một ngày có thật: hãy ghi dạng 26/06/2023 hoặc “ngày 26 tháng 6 "
                 "năm 2023”. Chưa sửa thì báo cáo để trống dòng ngày tháng và không kiểm tra được văn bản viện dẫn "
                 "có ngày sau ngày báo cáo.", row)
+
+
+def report_date_outside_period(meta: dict) -> str | None:
+    """Why the report's date cannot be this period's report's, or None: dated before the period
+    began (last period's workbook used again, its period changed and its date not), or more than a
+    year after it (a year mistyped). The report then leaves its date line blank."""
+    date, period = meta.get("report_date"), " ".join(str(meta.get("period") or "").split())
+    start = period_start(period) if isinstance(date, dt.date) else None
+    if start is None:
+        return None
+    shown = period if len(period) <= 60 else period[:59] + "…"
+    if date < start:
+        return f"có trước kỳ đánh giá “{shown}” (kỳ bắt đầu {start:%d/%m/%Y}): có lẽ là ngày của sổ kỳ trước chưa sửa"
+    if date.year > start.year + 1:
+        return f"muộn hơn kỳ đánh giá “{shown}” quá một năm: có lẽ gõ nhầm năm"
+    return None
+
+
+def _report_date_outside(assessment: Assessment, date: dt.date) -> Finding:
+    sheet, row, col = assessment.meta_cells.get("report_date", ("", -1, -1))
+    return make("report-date-outside-period", sheet, cell_address(row, col) if row >= 0 else "", "", "",
+                f"Ngày báo cáo {date:%d/%m/%Y} {report_date_outside_period(assessment.meta)}. Hãy ghi ngày lập báo "
+                "cáo của kỳ này. Chưa sửa thì báo cáo để trống dòng ngày tháng và không kiểm tra được văn bản viện "
+                "dẫn có ngày sau ngày báo cáo.", row)
 
 
 def _cited(citation: str) -> str:
