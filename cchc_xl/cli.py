@@ -335,6 +335,11 @@ def cmd_new(args) -> int:
 
     path = new_workbook(args.output, args.template, args.unit, args.period, guidance=args.guidance)
     say(f"Đã tạo {path}")
+    from .read import read_workbook
+    from .rules.reform import reform_findings
+
+    for finding in reform_findings(read_workbook(path)):  # a set of the district era for a later period
+        say(f"Chú ý: {finding.message}")
     return EXIT_OK
 
 

@@ -863,3 +863,15 @@ def test_last_years_template_used_after_the_province_reissued_its_set_is_said(tm
                                   f"và đã có bộ mới hơn của tỉnh {province}: “Bộ chỉ số cải cách hành chính cấp xã "
                                   "tỉnh Hải Dương năm 2025” (mã hd_xa_2025, năm 2025). Hãy xem bộ nào đang áp dụng; "
                                   "sổ mới theo bộ đó: cchc-xl new --template hd_xa_2025.")] if said else [])
+
+
+def test_new_for_a_period_after_districts_ended_says_the_set_is_of_the_district_era(tmp_path, home):
+    """`new --period "6 tháng đầu năm 2026"` from the 2023 set made a workbook naming "kế hoạch CCHC
+    của huyện" without a word; the set of a period before 1/7/2025 says nothing."""
+    after = cli("new", "-o", str(tmp_path / "moi.xlsx"), "--unit", "Xã Ngọc Kỳ", "--period", "6 tháng đầu năm 2026")
+    assert after.returncode == 0 and (tmp_path / "moi.xlsx").exists()
+    lines = after.stdout.splitlines()
+    assert lines[0] == f"Đã tạo {tmp_path / 'moi.xlsx'}"
+    assert len(lines) == 2 and lines[1].startswith("Chú ý: Tên mục 1.1.2 còn nhắc “kế hoạch CCHC của huyện”")
+    before = cli("new", "-o", str(tmp_path / "cu.xlsx"), "--period", "6 tháng đầu năm 2025")
+    assert before.returncode == 0 and before.stdout.splitlines() == [f"Đã tạo {tmp_path / 'cu.xlsx'}"]

@@ -502,3 +502,30 @@ def test_a_report_dated_outside_its_period_is_said_once_at_the_date(tmp_path, pe
 def test_a_report_dated_in_or_just_after_its_period_is_no_finding(tmp_path, period, typed):
     result = check_file(labelled_example(tmp_path, "ngay.xlsx", **{"Kỳ đánh giá:": period, "Ngày báo cáo:": typed}))
     assert not [f for f in result.findings if f.code == "report-date-outside-period"]
+
+
+def _districts(result):
+    return [(f.cell, f.message) for f in result.findings if f.code == "district-after-reform"]
+
+
+@pytest.mark.parametrize("period", ["6 tháng đầu năm 2026", "6 tháng cuối năm 2025", "Năm 2026", "Quý III/2025"])
+def test_a_table_of_the_district_era_used_after_districts_ended_is_said(tmp_path, period):
+    """Since 1/7/2025 there is no district level: a workbook of a later period on the 2023 set ("kế hoạch
+    CCHC của huyện", "nhiệm vụ được UBND huyện giao") or sent to "UBND huyện Tứ Kỳ" was checked,
+    reported ("UBND HUYỆN TỨ KỲ" over the letterhead) and ranked without a word."""
+    result = check_file(labelled_example(tmp_path, "xa.xlsx", **{"Kỳ đánh giá:": period, "Cấp trên:": "huyện Tứ Kỳ"}))
+    ws = openpyxl.load_workbook(result.path).worksheets[0]
+    found = _districts(result)
+    assert [cell for cell, _ in found] == ["C5", f"B{find_row(ws, 'I', '1.1.2')}"]  # (in sheet order)
+    assert all(f.severity == "warning" for f in result.findings if f.code == "district-after-reform")
+    assert "“huyện Tứ Kỳ”" in found[0][1] and "Sở Nội vụ" in found[0][1]
+    assert "mục 1.1.2" in found[1][1] and "“kế hoạch CCHC của huyện”" in found[1][1] and "1.7, 4.4" in found[1][1]
+    assert f"kỳ đánh giá {period}" in found[1][1] and "cchc-xl templates import" in found[1][1]
+
+
+@pytest.mark.parametrize("period,superior", [("6 tháng đầu năm 2025", "huyện Tứ Kỳ"), ("Năm 2025", "UBND huyện Tứ Kỳ"),
+                                             ("6 tháng đầu năm 2023", "huyện Tứ Kỳ"), ("Kỳ I", "huyện Tứ Kỳ"),
+                                             ("6 tháng đầu năm 2026", "thành phố Hải Phòng")])
+def test_districts_before_the_reform_or_a_province_above_are_no_finding(tmp_path, period, superior):
+    result = check_file(labelled_example(tmp_path, "xa.xlsx", **{"Kỳ đánh giá:": period, "Cấp trên:": superior}))
+    assert [cell for cell, _ in _districts(result)] == ([f"B22"] if period == "6 tháng đầu năm 2026" else [])

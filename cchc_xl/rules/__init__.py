@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..model import Assessment
 from .catalogue import CATALOGUE, ERROR, INFO, WARNING, Finding, Rule, make
 from .documents import document_rules
+from .reform import reform_findings
 from .scores import score_rules
 
 __all__ = ["CATALOGUE", "ERROR", "WARNING", "INFO", "Finding", "Rule", "check_assessment", "count", "finding_order"]
@@ -23,6 +24,7 @@ def check_assessment(assessment: Assessment, against=None, known_sets=()) -> lis
     if assessment.has_appraisal():
         findings.extend(score_rules(assessment, "appraised"))
     findings.extend(document_rules(assessment))
+    findings.extend(reform_findings(assessment))
     if against is not None:
         from .template import compare_with_template
 
