@@ -529,3 +529,36 @@ def test_a_table_of_the_district_era_used_after_districts_ended_is_said(tmp_path
 def test_districts_before_the_reform_or_a_province_above_are_no_finding(tmp_path, period, superior):
     result = check_file(labelled_example(tmp_path, "xa.xlsx", **{"Kỳ đánh giá:": period, "Cấp trên:": superior}))
     assert [cell for cell, _ in _districts(result)] == ([f"B22"] if period == "6 tháng đầu năm 2026" else [])
+
+
+@pytest.mark.parametrize("labels,cell,said", [
+    ({"Tỉnh:": "Hải Dương"}, "C6", "Tỉnh ghi “Hải Dương”: từ 01/07/2025 tỉnh Hải Dương đã hợp nhất vào thành phố Hải Phòng"),
+    ({"Tỉnh:": "TỈNH BÀ RỊA - VŨNG TÀU"}, "C6", "đã hợp nhất vào Thành phố Hồ Chí Minh"),
+    ({"Tỉnh:": "Đăk Nông"}, "C6", "đã hợp nhất vào tỉnh Lâm Đồng"),
+    ({"Tỉnh:": "Hải Phòng", "Cấp trên:": "UBND tỉnh Hải Dương"}, "C5",
+     "Cấp trên ghi “UBND tỉnh Hải Dương”: từ 01/07/2025 tỉnh Hải Dương đã hợp nhất vào thành phố Hải Phòng"),
+])
+def test_a_province_merged_in_2025_named_in_a_later_period_is_said(tmp_path, labels, cell, said):
+    """Since 1/7/2025 there are 34 provinces: a workbook of 2026 naming "Tỉnh: Hải Dương" (last year's
+    template) printed a body that no longer exists over the report, without a word."""
+    result = check_file(labelled_example(tmp_path, "xa.xlsx", **{"Kỳ đánh giá:": "6 tháng đầu năm 2026", **labels}))
+    found = [f for f in result.findings if f.code == "province-merged"]
+    assert [(f.cell, f.severity) for f in found] == [(cell, "warning")]
+    assert said in found[0].message
+
+
+@pytest.mark.parametrize("period,province", [("6 tháng đầu năm 2025", "Hải Dương"), ("6 tháng đầu năm 2026", "Hải Phòng"),
+                                             ("6 tháng đầu năm 2026", "Thanh Hóa"), ("Kỳ I", "Hải Dương")])
+def test_a_province_that_stands_or_a_period_before_the_merger_is_no_finding(tmp_path, period, province):
+    result = check_file(labelled_example(tmp_path, "xa.xlsx", **{"Kỳ đánh giá:": period, "Tỉnh:": province}))
+    assert not [f for f in result.findings if f.code == "province-merged"]
+
+
+def test_the_merged_provinces_leave_the_34_of_2025():
+    """63 provinces before 1/7/2025: 29 merged into 23 others, 11 unchanged."""
+    from cchc_xl.rules.reform import _MERGED, _NOW_IN
+    from cchc_xl.text import fold
+
+    assert len(_MERGED) == 29 and len(_NOW_IN) == 23
+    assert not {fold(now.split(" ", 1)[1] if now.startswith("tỉnh ") else now) for now in _NOW_IN} & {
+        fold(old) for old, _ in _MERGED.values()}  # none merged into one that was itself merged

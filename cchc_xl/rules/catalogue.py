@@ -45,6 +45,7 @@ CATALOGUE: dict[str, Rule] = {
         Rule("report-date-outside-period", WARNING, "Ngày báo cáo có trước kỳ đánh giá, hoặc muộn hơn kỳ đó quá một năm"),
         Rule("district-after-reform", WARNING, "Sổ tính của kỳ sau 01/07/2025 còn nhắc cấp huyện (bộ tiêu chí hay cấp "
              "trên của thời còn cấp huyện)"),
+        Rule("province-merged", WARNING, "Sổ tính của kỳ sau 01/07/2025 ghi tỉnh đã hợp nhất vào tỉnh khác"),
         Rule("max-changed", ERROR, "Điểm tối đa khác với bộ tiêu chí chính thức"),
         Rule("criterion-missing", ERROR, "Thiếu tiêu chí so với bộ tiêu chí chính thức"),
         Rule("criterion-extra", ERROR, "Tiêu chí không có trong bộ tiêu chí chính thức"),

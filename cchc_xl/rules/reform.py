@@ -1,19 +1,35 @@
-"""The district era after it ended. Since 1 July 2025 local government has two levels, province and
-commune: no huyện, quận or thị xã. A workbook of a later period that still carries that era (a
-criteria set naming the district's plan and the tasks it assigns, a body above named as a district)
-is last years' template used again: its report would go to a body that no longer exists."""
+"""The local government of before 1 July 2025, named in a workbook of a later period. Since then there
+are two levels, province and commune (no huyện, quận or thị xã), and 34 provinces (Nghị quyết
+202/2025/QH15 merged 52 into 23). A workbook of a later period that still carries the old order (a
+criteria set naming the district's plan and the tasks it assigns, a body above named as a district,
+a province merged into another) is last year's template used again: its report would go to a body
+that no longer exists."""
 from __future__ import annotations
 
 import datetime as dt
 import re
 
 from ..model import Assessment
-from ..text import cell_address, level_in_full, period_start, without_council
+from ..text import cell_address, fold, level_in_full, period_start, without_council
 from .catalogue import Finding, make
 
 TWO_LEVELS_FROM = dt.date(2025, 7, 1)
 _DISTRICT = re.compile(r"(?<!\w)(?:huyện|quận|thị xã)(?!\w)", re.IGNORECASE)
 _DISTRICT_LEVELS = ("huyện ", "quận ", "thị xã ")
+# the province now → the 29 merged into it on 1/7/2025
+_NOW_IN = {
+    "tỉnh Tuyên Quang": ["Hà Giang"], "tỉnh Lào Cai": ["Yên Bái"], "tỉnh Thái Nguyên": ["Bắc Kạn"],
+    "tỉnh Phú Thọ": ["Vĩnh Phúc", "Hòa Bình"], "tỉnh Bắc Ninh": ["Bắc Giang"], "tỉnh Hưng Yên": ["Thái Bình"],
+    "thành phố Hải Phòng": ["Hải Dương"], "tỉnh Ninh Bình": ["Hà Nam", "Nam Định"], "tỉnh Quảng Trị": ["Quảng Bình"],
+    "thành phố Đà Nẵng": ["Quảng Nam"], "tỉnh Quảng Ngãi": ["Kon Tum"], "tỉnh Gia Lai": ["Bình Định"],
+    "tỉnh Khánh Hòa": ["Ninh Thuận"], "tỉnh Lâm Đồng": ["Đắk Nông", "Bình Thuận"], "tỉnh Đắk Lắk": ["Phú Yên"],
+    "Thành phố Hồ Chí Minh": ["Bình Dương", "Bà Rịa - Vũng Tàu"], "tỉnh Đồng Nai": ["Bình Phước"],
+    "tỉnh Tây Ninh": ["Long An"], "thành phố Cần Thơ": ["Sóc Trăng", "Hậu Giang"],
+    "tỉnh Vĩnh Long": ["Bến Tre", "Trà Vinh"], "tỉnh Đồng Tháp": ["Tiền Giang"], "tỉnh Cà Mau": ["Bạc Liêu"],
+    "tỉnh An Giang": ["Kiên Giang"],
+}
+# folded, without spaces or marks ("Bà Rịa-Vũng Tàu", "BÀ RỊA - VŨNG TÀU", "Đăk Nông" alike) → (its name, now in)
+_MERGED = {re.sub(r"\W", "", fold(old)): (old, now) for now, olds in _NOW_IN.items() for old in olds}
 
 
 def reform_findings(assessment: Assessment) -> list[Finding]:
@@ -42,6 +58,20 @@ def reform_findings(assessment: Assessment) -> list[Finding]:
             f"Cấp trên ghi “{superior[:60]}”, nhưng kỳ đánh giá {period} là sau ngày 01/07/2025, khi không còn cấp "
             "huyện: báo cáo sẽ ghi cơ quan này ở đầu trang và ở nơi nhận. Hãy ghi cấp trên hiện nay (UBND tỉnh hoặc "
             "thành phố; cơ quan thẩm định là Sở Nội vụ).", row))
+    for key, label in (("province", "Tỉnh"), ("superior", "Cấp trên")):
+        typed = " ".join(str(assessment.meta.get(key) or "").split())
+        place = without_council(typed)
+        if place.lower().startswith("tỉnh "):
+            place = place[5:]
+        merged = _MERGED.get(re.sub(r"\W", "", fold(place))) if place else None
+        if merged is None:
+            continue
+        sheet, row, col = assessment.meta_cells.get(key, (assessment.sheet, -1, -1))
+        findings.append(make(
+            "province-merged", sheet, cell_address(row, col) if row >= 0 else "", "", "",
+            f"{label} ghi “{typed[:60]}”: từ 01/07/2025 tỉnh {merged[0]} đã hợp nhất vào {merged[1]}, mà kỳ đánh giá "
+            f"{period} là sau ngày đó. Có lẽ mẫu sổ năm trước được dùng lại: hãy ghi {merged[1]}"
+            f"{' (báo cáo ghi cấp trên ở đầu trang và ở nơi nhận)' if key == 'superior' else ''}.", row))
     return findings
 
 
