@@ -875,3 +875,30 @@ def test_new_for_a_period_after_districts_ended_says_the_set_is_of_the_district_
     assert len(lines) == 2 and lines[1].startswith("Chú ý: Tên mục 1.1.2 còn nhắc “kế hoạch CCHC của huyện”")
     before = cli("new", "-o", str(tmp_path / "cu.xlsx"), "--period", "6 tháng đầu năm 2025")
     assert before.returncode == 0 and before.stdout.splitlines() == [f"Đã tạo {tmp_path / 'cu.xlsx'}"]
+
+
+@pytest.mark.parametrize("period, said", [("Năm 2026", True), ("6 tháng cuối năm 2025", True),
+                                          ("6 tháng đầu năm 2025", False)])
+def test_the_set_of_the_province_a_merged_one_is_now_in_is_named(tmp_path, home, period, said):
+    """A commune of the former Hải Dương, on Hải Dương's 2023 set after 1/7/2025, when Hải Phòng's
+    (where Hải Dương now is) later set is known: "another province's set" said nothing."""
+    import json
+
+    from helpers import labelled_example
+
+    from cchc_xl.resources import workbook_templates_dir
+
+    data = json.loads((workbook_templates_dir() / "cap_xa_2023.json").read_text(encoding="utf-8"))
+    data.update(id="hp_xa_2025", year=2025, province="Hải Phòng", title="Bộ chỉ số CCHC cấp xã thành phố Hải Phòng")
+    for crit in data["criteria"]:  # not the 2023 set reissued: half a point moved from 1.1 to 1.2
+        if crit["part"] == "I" and crit["code"] in ("1.1", "1.2"):
+            crit["max"] += -0.5 if crit["code"] == "1.1" else 0.5
+    (home / "bo_tieu_chi").mkdir(parents=True)
+    (home / "bo_tieu_chi" / "hp_xa_2025.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = check_file(labelled_example(tmp_path, "cu.xlsx", **{"Kỳ đánh giá:": period}))
+    assert result.assessment.criteria_set["id"] == "cap_xa_2023"
+    found = [f.message for f in result.findings if f.code == "newer-criteria-set"]
+    assert found == ([f"Sổ tính theo bộ tiêu chí năm 2023 (mã cap_xa_2023) nhưng kỳ đánh giá là {period}, và đã có bộ "
+                      "mới hơn của thành phố Hải Phòng (tỉnh Hải Dương đã hợp nhất vào đó từ 01/07/2025): “Bộ chỉ số "
+                      "CCHC cấp xã thành phố Hải Phòng” (mã hp_xa_2025, năm 2025). Hãy xem bộ nào đang áp dụng; sổ "
+                      "mới theo bộ đó: cchc-xl new --template hp_xa_2025."] if said else [])

@@ -28,15 +28,37 @@ _NOW_IN = {
     "tỉnh Vĩnh Long": ["Bến Tre", "Trà Vinh"], "tỉnh Đồng Tháp": ["Tiền Giang"], "tỉnh Cà Mau": ["Bạc Liêu"],
     "tỉnh An Giang": ["Kiên Giang"],
 }
-# folded, without spaces or marks ("Bà Rịa-Vũng Tàu", "BÀ RỊA - VŨNG TÀU", "Đăk Nông" alike) → (its name, now in)
-_MERGED = {re.sub(r"\W", "", fold(old)): (old, now) for now, olds in _NOW_IN.items() for old in olds}
+
+
+def province_key(text: str) -> str:
+    """A province as its spellings share it: "UBND tỉnh Hải Dương", "HẢI DƯƠNG", "TP. Hải Phòng", "thành phố
+    Hải Phòng", "Bà Rịa-Vũng Tàu", "Đăk Nông" (for "Đắk Nông")."""
+    place = level_in_full(without_council(" ".join(text.split()))).lower()
+    for level in ("tỉnh ", "thành phố "):
+        if place.startswith(level):
+            place = place[len(level):]
+    return re.sub(r"\W", "", fold(place))
+
+
+_MERGED = {province_key(old): (old, now) for now, olds in _NOW_IN.items() for old in olds}  # → (its name, now in)
+
+
+def merged_into(province: str) -> tuple[str, str] | None:
+    """(its name, the province it is in now) for one of the 29 merged on 1/7/2025 ("Hải Dương" →
+    ("Hải Dương", "thành phố Hải Phòng")); None for any other."""
+    return _MERGED.get(province_key(province)) if province.strip() else None
+
+
+def after_reform(assessment: Assessment) -> bool:
+    """The workbook's period begins on or after 1/7/2025."""
+    start = period_start(" ".join(assessment.period.split()))
+    return start is not None and start >= TWO_LEVELS_FROM
 
 
 def reform_findings(assessment: Assessment) -> list[Finding]:
-    period = " ".join(assessment.period.split())
-    start = period_start(period)
-    if start is None or start < TWO_LEVELS_FROM:
+    if not after_reform(assessment):
         return []
+    period = " ".join(assessment.period.split())
     findings = []
     named = [(crit, found) for crit in assessment.criteria if crit.code_ok
              for found in [_DISTRICT.search(crit.name)] if found]
@@ -60,10 +82,7 @@ def reform_findings(assessment: Assessment) -> list[Finding]:
             "thành phố; cơ quan thẩm định là Sở Nội vụ).", row))
     for key, label in (("province", "Tỉnh"), ("superior", "Cấp trên")):
         typed = " ".join(str(assessment.meta.get(key) or "").split())
-        place = without_council(typed)
-        if place.lower().startswith("tỉnh "):
-            place = place[5:]
-        merged = _MERGED.get(re.sub(r"\W", "", fold(place))) if place else None
+        merged = merged_into(typed)
         if merged is None:
             continue
         sheet, row, col = assessment.meta_cells.get(key, (assessment.sheet, -1, -1))

@@ -8,6 +8,7 @@ from functools import lru_cache
 from ..model import Assessment
 from ..text import fold, vn
 from .catalogue import Finding, make
+from .reform import after_reform, merged_into, province_key
 
 _NOT_WORD = re.compile(r"[\W_]+")
 
@@ -89,12 +90,19 @@ def newer_set_findings(assessment: Assessment, known_sets) -> list[Finding]:
     used = next((s for s in known_sets if s.id == followed["id"]), None)
     if not year or used is None or not used.year or not used.province:
         return []
+    provinces = {province_key(used.province)}
+    # a province merged into another on 1/7/2025: for a later period, the one it is in now issues its sets
+    merged = merged_into(used.province) if after_reform(assessment) else None
+    if merged is not None:
+        provinces.add(province_key(merged[1]))
     newer = [s for s in known_sets if s.year and used.year < s.year <= year and s.level == used.level
-             and fold(s.province) == fold(used.province)]
+             and province_key(s.province) in provinces]
     if not newer:
         return []
     latest = max(newer, key=lambda s: s.year)
+    whose = f"tỉnh {latest.province}" if province_key(latest.province) == province_key(used.province) else \
+        f"{merged[1]} (tỉnh {merged[0]} đã hợp nhất vào đó từ 01/07/2025)"
     return [make("newer-criteria-set", assessment.sheet, "", "", "",
                  f"Sổ tính theo bộ tiêu chí năm {used.year} (mã {used.id}) nhưng kỳ đánh giá là {assessment.period}, "
-                 f"và đã có bộ mới hơn của tỉnh {latest.province}: “{latest.title}” (mã {latest.id}, năm {latest.year}). "
+                 f"và đã có bộ mới hơn của {whose}: “{latest.title}” (mã {latest.id}, năm {latest.year}). "
                  f"Hãy xem bộ nào đang áp dụng; sổ mới theo bộ đó: cchc-xl new --template {latest.id}.")]
