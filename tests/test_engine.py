@@ -562,3 +562,17 @@ def test_the_merged_provinces_leave_the_34_of_2025():
     assert len(_MERGED) == 29 and len(_NOW_IN) == 23
     assert not {fold(now.split(" ", 1)[1] if now.startswith("tỉnh ") else now) for now in _NOW_IN} & {
         fold(old) for old, _ in _MERGED.values()}  # none merged into one that was itself merged
+
+
+def test_a_report_issued_after_the_reform_for_a_period_begun_before_it_names_no_district(tmp_path):
+    """"Năm 2025" began with districts, but its report, dated 15/12/2025, goes to a body of today: "Cấp
+    trên: UBND huyện Tứ Kỳ" and "Tỉnh: Hải Dương" are said; the criteria of the year's set are not."""
+    result = check_file(labelled_example(tmp_path, "xa.xlsx", **{
+        "Kỳ đánh giá:": "Năm 2025", "Ngày báo cáo:": "15/12/2025", "Cấp trên:": "UBND huyện Tứ Kỳ", "Tỉnh:": "Hải Dương"}))
+    found = [(f.code, f.cell) for f in result.findings if f.code in ("district-after-reform", "province-merged")]
+    assert found == [("district-after-reform", "C5"), ("province-merged", "C6")]
+    message = next(f.message for f in result.findings if f.code == "district-after-reform")
+    assert "báo cáo ngày 15/12/2025 là sau ngày 01/07/2025" in message
+    before = check_file(labelled_example(tmp_path, "cu.xlsx", **{
+        "Kỳ đánh giá:": "6 tháng đầu năm 2025", "Ngày báo cáo:": "26/6/2025", "Cấp trên:": "UBND huyện Tứ Kỳ"}))
+    assert not [f for f in before.findings if f.code in ("district-after-reform", "province-merged")]

@@ -12,6 +12,7 @@ import re
 from ..model import Assessment
 from ..text import cell_address, fold, level_in_full, period_start, without_council
 from .catalogue import Finding, make
+from .documents import report_date_outside_period
 
 TWO_LEVELS_FROM = dt.date(2025, 7, 1)
 _DISTRICT = re.compile(r"(?<!\w)(?:huyện|quận|thị xã)(?!\w)", re.IGNORECASE)
@@ -56,42 +57,58 @@ def after_reform(assessment: Assessment) -> bool:
 
 
 def reform_findings(assessment: Assessment) -> list[Finding]:
-    if not after_reform(assessment):
-        return []
+    """The criteria of a period begun after the reform; the bodies named by a report issued after it
+    (the report of "Năm 2025", dated 15/12/2025, goes to a body of today)."""
     period = " ".join(assessment.period.split())
-    findings = []
-    named = [(crit, found) for crit in assessment.criteria if crit.code_ok
-             for found in [_DISTRICT.search(crit.name)] if found]
-    if named:
-        crit, found = named[0]
-        others = ", ".join(c.code_written or c.code for c, _ in named[1:6]) + (" …" if len(named) > 6 else "")
-        cell = crit.name_cell or crit.code_cell
-        findings.append(make(
-            "district-after-reform", cell.sheet, cell.address, crit.part, crit.code_written or crit.code,
-            f"Tên mục {crit.code} còn nhắc “{_quoted(crit.name, found)}”{f' (cả các mục {others})' if others else ''}: "
-            f"bộ tiêu chí này có từ khi còn cấp huyện, mà kỳ đánh giá {period} là sau ngày 01/07/2025, khi không còn "
-            "cấp huyện. Có lẽ mẫu sổ năm trước được dùng lại: hãy dùng bộ tiêu chí hiện hành của tỉnh (nhập bằng "
-            "`cchc-xl templates import`, tạo sổ mới bằng `cchc-xl new --template`).", cell.row))
+    period_after = after_reform(assessment)
+    if period_after:
+        when = f"kỳ đánh giá {period} là sau ngày 01/07/2025"
+    else:
+        date = assessment.meta.get("report_date")
+        if not isinstance(date, dt.date) or date < TWO_LEVELS_FROM or report_date_outside_period(assessment.meta):
+            return []
+        when = f"báo cáo ngày {date:%d/%m/%Y} là sau ngày 01/07/2025"
+    findings = _district_criteria(assessment, when) if period_after else []
     superior = " ".join(str(assessment.meta.get("superior") or "").split())
     if level_in_full(without_council(superior)).lower().startswith(_DISTRICT_LEVELS):
-        sheet, row, col = assessment.meta_cells.get("superior", (assessment.sheet, -1, -1))
-        findings.append(make(
-            "district-after-reform", sheet, cell_address(row, col) if row >= 0 else "", "", "",
-            f"Cấp trên ghi “{superior[:60]}”, nhưng kỳ đánh giá {period} là sau ngày 01/07/2025, khi không còn cấp "
-            "huyện: báo cáo sẽ ghi cơ quan này ở đầu trang và ở nơi nhận. Hãy ghi cấp trên hiện nay (UBND tỉnh hoặc "
-            "thành phố; cơ quan thẩm định là Sở Nội vụ).", row))
+        findings.append(_at_label(
+            assessment, "superior", "district-after-reform",
+            f"Cấp trên ghi “{superior[:60]}”, nhưng {when}, khi không còn cấp huyện: báo cáo sẽ ghi cơ quan này ở "
+            "đầu trang và ở nơi nhận. Hãy ghi cấp trên hiện nay (UBND tỉnh hoặc thành phố; cơ quan thẩm định là Sở "
+            "Nội vụ)."))
     for key, label in (("province", "Tỉnh"), ("superior", "Cấp trên")):
         typed = " ".join(str(assessment.meta.get(key) or "").split())
         merged = merged_into(typed)
-        if merged is None:
-            continue
-        sheet, row, col = assessment.meta_cells.get(key, (assessment.sheet, -1, -1))
-        findings.append(make(
-            "province-merged", sheet, cell_address(row, col) if row >= 0 else "", "", "",
-            f"{label} ghi “{typed[:60]}”: từ 01/07/2025 tỉnh {merged[0]} đã hợp nhất vào {merged[1]}, mà kỳ đánh giá "
-            f"{period} là sau ngày đó. Có lẽ mẫu sổ năm trước được dùng lại: hãy ghi {merged[1]}"
-            f"{' (báo cáo ghi cấp trên ở đầu trang và ở nơi nhận)' if key == 'superior' else ''}.", row))
+        if merged is not None:
+            findings.append(_at_label(
+                assessment, key, "province-merged",
+                f"{label} ghi “{typed[:60]}”: từ 01/07/2025 tỉnh {merged[0]} đã hợp nhất vào {merged[1]}, mà "
+                f"{when.replace('sau ngày 01/07/2025', 'sau ngày đó')}. Có lẽ mẫu sổ năm trước được dùng lại: hãy "
+                f"ghi {merged[1]}{' (báo cáo ghi cấp trên ở đầu trang và ở nơi nhận)' if key == 'superior' else ''}."))
     return findings
+
+
+def _district_criteria(assessment: Assessment, when: str) -> list[Finding]:
+    """One finding, at the first criterion whose name mentions the district, naming the others."""
+    named = [(crit, found) for crit in assessment.criteria if crit.code_ok
+             for found in [_DISTRICT.search(crit.name)] if found]
+    if not named:
+        return []
+    crit, found = named[0]
+    others = ", ".join(c.code_written or c.code for c, _ in named[1:6]) + (" …" if len(named) > 6 else "")
+    cell = crit.name_cell or crit.code_cell
+    return [make(
+        "district-after-reform", cell.sheet, cell.address, crit.part, crit.code_written or crit.code,
+        f"Tên mục {crit.code} còn nhắc “{_quoted(crit.name, found)}”{f' (cả các mục {others})' if others else ''}: "
+        f"bộ tiêu chí này có từ khi còn cấp huyện, mà {when}, khi không còn cấp huyện. Có lẽ mẫu sổ năm trước được "
+        "dùng lại: hãy dùng bộ tiêu chí hiện hành của tỉnh (nhập bằng `cchc-xl templates import`, tạo sổ mới bằng "
+        "`cchc-xl new --template`).", cell.row)]
+
+
+def _at_label(assessment: Assessment, key: str, code: str, message: str) -> Finding:
+    """A finding at the cell that states one of the workbook's facts (its value beside the label)."""
+    sheet, row, col = assessment.meta_cells.get(key, (assessment.sheet, -1, -1))
+    return make(code, sheet, cell_address(row, col) if row >= 0 else "", "", "", message, row)
 
 
 def _quoted(name: str, found: re.Match) -> str:
