@@ -576,3 +576,54 @@ def test_a_report_issued_after_the_reform_for_a_period_begun_before_it_names_no_
     before = check_file(labelled_example(tmp_path, "cu.xlsx", **{
         "Kỳ đánh giá:": "6 tháng đầu năm 2025", "Ngày báo cáo:": "26/6/2025", "Cấp trên:": "UBND huyện Tứ Kỳ"}))
     assert not [f for f in before.findings if f.code in ("district-after-reform", "province-merged")]
+
+
+def _merged_scores(column, value):
+    def edit(ws):
+        r = find_row(ws, "I", "1.1.1")
+        ws.cell(r, column).value = value
+        for below in (r + 1, r + 2):
+            ws.cell(below, column).value = None
+        ws.merge_cells(start_row=r, start_column=column, end_row=r + 2, end_column=column)
+    return edit
+
+
+def test_a_score_cell_merged_over_several_criteria_is_one_error_and_holds_the_parent(tmp_path):
+    """2,5 typed once for 1.1.1–1.1.3 in one merged cell (Merge & Center over the group): it was read as
+    1.1.1's score (over-max), 1.1.2 and 1.1.3 as unscored, and recalc wrote 0,5 over the 2,5 of 1.1."""
+    from cchc_xl.write.recalc import recalc_file
+
+    path = edited_example(tmp_path, "gop.xlsx", _merged_scores(4, 2.5))
+    result = check_file(path)
+    rows = {code: find_row(openpyxl.load_workbook(path).worksheets[0], "I", code) for code in ("1.1", "1.1.1", "1.1.3")}
+    found = [f for f in result.findings if f.code == "merged-score"]
+    assert [(f.cell, f.severity) for f in found] == [(f"D{rows['1.1.1']}", "error")]
+    assert (f"ô D{rows['1.1.1']}:D{rows['1.1.3']}" in found[0].message and "1.1.1, 1.1.2, 1.1.3" in found[0].message
+            and "(2,5)" in found[0].message)
+    codes = {(f.code, f.criterion) for f in result.findings}
+    assert not codes & {("over-max", "1.1.1"), ("unscored", "1.1.2"), ("unscored", "1.1.3")}
+    above = next(f.message for f in result.findings if f.code == "self-sum-mismatch" and f.criterion == "1.1")
+    assert "nơi chưa đọc được điểm; hãy sửa các ô đó trước" in above and "giá trị đúng là 0,5" not in above
+    out = recalc_file(path, output=tmp_path / "ra.xlsx", backup=False)
+    assert openpyxl.load_workbook(out.path).worksheets[0].cell(rows["1.1"], 4).value == 2.5  # held, as typed
+
+
+def test_a_max_cell_merged_over_several_criteria_is_one_error(tmp_path):
+    result = check_file(edited_example(tmp_path, "gop_toi_da.xlsx", _merged_scores(3, 2.5)))
+    found = [f for f in result.findings if f.code == "merged-score"]
+    assert len(found) == 1 and found[0].message.startswith("Điểm tối đa ở ô C")
+    assert not [f for f in result.findings if f.code == "max-missing"]
+
+
+def test_a_score_merged_over_its_criterions_rubric_rows_is_its_own(tmp_path):
+    """A score merged down over the scoring options typed under its criterion (one criterion in the
+    range) is that criterion's score, as before."""
+    def edit(ws):
+        r = find_row(ws, "I", "1.1.1")
+        ws.insert_rows(r + 1, 2)
+        ws.cell(r + 1, 2).value = "- Ban hành trong Quý IV: 0,5"
+        ws.cell(r + 2, 2).value = "- Ban hành sau Quý IV: 0"
+        ws.merge_cells(start_row=r, start_column=4, end_row=r + 2, end_column=4)
+    result = check_file(edited_example(tmp_path, "phuong_an.xlsx", edit))
+    assert not [f for f in result.findings if f.code in ("merged-score", "over-max", "unscored")]
+    assert result.assessment.totals().self == Decimal("73.2")

@@ -48,7 +48,7 @@ class ScoreCell:
     col: int = -1
     raw: Any = None
     value: Decimal | None = None
-    problem: str | None = None  # "not-a-number" | "formula-no-value" | "cell-error"
+    problem: str | None = None  # "not-a-number" | "formula-no-value" | "cell-error" | "merged-over"
     is_formula: bool = False
 
     @property

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from ..errors import UnreadableWorkbook
 from ..model import Assessment, Criterion, ScoreCell, Subtotal, TableColumns
-from ..model.assessment import MAX_MAGNITUDE
+from ..model.assessment import MAX_MAGNITUDE, Cell
 from ..text import cell_address, clean_str, clean_text, fold, period_key, to_decimal_from_float, vn
 from .codes import Code, is_list_marker, normalise_code, part_rank, read_code, sibling_key, split_code_prefix
 from .grid import SheetGrid, WorkbookGrid
@@ -765,8 +765,60 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
             crit.explanation = "\n".join(t for t in (crit.explanation, *more[1]) if t)
     end = ended if ended is not None else len(rows) - 1
     assessment.meta = read_meta(grid, (name, header_row + 1, end), assessment.meta_cells)
+    if sheet.merged:
+        _scores_merged_over_criteria(assessment, sheet, (col_max, col_self, col_appraised))
     build_tree(assessment)
     return assessment
+
+
+_SCORE_FIELDS = ("max", "self", "appraised")
+_SCORE_NAMES = {"max": "Điểm tối đa", "self": "Điểm tự đánh giá", "appraised": "Điểm thẩm định"}
+
+
+def _scores_merged_over_criteria(assessment: Assessment, sheet: SheetGrid, columns) -> None:
+    """A score typed once in a cell merged down over several criteria (Merge & Center over 1.1.1–1.1.3,
+    2,5 typed for the group; the cells below it empty, as Excel leaves them): no criterion's own score.
+    One merged-score error at the first, and every cell of the range unreadable, so a parent above keeps
+    its typed score rather than a sum of 1.1.1's capped share. A merge over a criterion's own rubric
+    rows has one criterion in it: its score. Cells below the first that hold values of their own are
+    read as before (a file written so shows only the first; Excel itself empties them)."""
+    from bisect import bisect_left, bisect_right
+
+    if len(sheet.merged) > _MERGES_JUDGED:  # a real table merges a few hundred cells; a hostile file 100,000,
+        return  # overlapping (Excel repairs such a file): none of them says what the officer meant
+    criteria = assessment.criteria  # (in sheet order)
+    starts = [crit.row for crit in criteria]
+    taken: set[int] = set()
+    for r0, c0, r1, c1 in sheet.merged:
+        if r1 == r0 or not any(col is not None and c0 <= col <= c1 for col in columns):
+            continue
+        covered = criteria[bisect_left(starts, r0):bisect_right(starts, r1)]
+        if len(covered) < 2 or any(crit.row in taken for crit in covered):
+            continue
+        first = covered[0]
+        for field_name, col in zip(_SCORE_FIELDS, columns):
+            if col is None or not c0 <= col <= c1:
+                continue
+            cells = [getattr(crit, field_name) for crit in covered]
+            if first.row != r0 or cells[0].blank or not all(cell.blank for cell in cells[1:]):
+                continue
+            raw = cells[0].raw
+            for crit, cell in zip(covered, cells):
+                setattr(crit, field_name, ScoreCell(cell.sheet, crit.row, col, cell.raw, None, "merged-over",
+                                                    cell.is_formula))
+            taken.update(crit.row for crit in covered)
+            codes = ", ".join(c.code_written or c.code for c in covered[:8]) + (" …" if len(covered) > 8 else "")
+            typed = vn(to_decimal_from_float(raw)) if raw.__class__ is float else clean_text(raw)
+            assessment.read_problems.append((
+                "merged-score", first,
+                f"{_SCORE_NAMES[field_name]} ở ô {cell_address(r0, col)}:{cell_address(r1, col)} là một ô "
+                f"gộp qua các mục {codes}{f' ({typed[:20]})' if typed else ''}: mỗi mục phải có điểm riêng trong ô của "
+                "mình. Hãy bỏ gộp ô (Home → Merge & Center / Trang đầu → Hợp nhất và Căn giữa) rồi ghi điểm từng mục; "
+                "chưa sửa thì các mục cha phía trên giữ nguyên điểm đã ghi.",
+                Cell(first.columns.sheet, first.row, col)))
+
+
+_MERGES_JUDGED = 5000
 
 
 def tenth_sibling(read: str, previous: str) -> str | None:

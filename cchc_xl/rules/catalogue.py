@@ -28,6 +28,7 @@ CATALOGUE: dict[str, Rule] = {
         Rule("cell-error", ERROR, "Ô điểm là giá trị lỗi của Excel (#REF!, #VALUE!, #DIV/0!…)"),
         Rule("explanation-error", WARNING, "Ô giải trình là giá trị lỗi của Excel (hoặc hình ảnh đặt trong ô): báo cáo "
              "để trống"),
+        Rule("merged-score", ERROR, "Một ô điểm gộp qua nhiều tiêu chí: không tiêu chí nào có điểm riêng"),
         Rule("max-missing", ERROR, "Tiêu chí thiếu điểm tối đa"),
         Rule("max-sum-mismatch", ERROR, "Điểm tối đa của mục cha khác tổng điểm tối đa các mục con"),
         Rule("self-sum-mismatch", WARNING, "Điểm tự đánh giá của mục cha khác tổng các mục con"),
