@@ -952,3 +952,20 @@ def test_a_date_the_report_cannot_print_leaves_its_line_blank_and_says_why(tmp_p
     assert [p.text for p in right.paragraphs if "ngày" in p.text] == ["Ngọc Kỳ, ngày     tháng     năm      "]
     told = [line for line in outcome.lines if "dòng ngày tháng" in line]
     assert len(told) == 1 and said in told[0] and "ô C10" in told[0]
+
+
+@pytest.mark.parametrize("superior", ["huyện Tứ Kỳ", "UBND tỉnh Hải Dương"])
+def test_a_body_that_no_longer_exists_is_left_off_the_report_and_said(tmp_path, superior):
+    """A report of 2026 printed "UBND HUYỆN TỨ KỲ" (no district since 1/7/2025) or "UBND TỈNH HẢI DƯƠNG"
+    (merged into Hải Phòng) over its letterhead, and sent itself there: the line is left off, the report
+    goes to the reviewing Sở Nội vụ, and the officer is told why."""
+    path = labelled_example(tmp_path, "so.xlsx", **{"Kỳ đánh giá:": "6 tháng đầu năm 2026", "Ngày báo cáo:": "20/6/2026",
+                                                   "Cấp trên:": superior, "Nơi nhận:": None})
+    outcome = render_report_file(path, tmp_path / "bc.docx")
+    doc = Document(outcome.docx)
+    left = _text(doc.tables[0].rows[0].cells[0])
+    assert left.startswith("ỦY BAN NHÂN DÂN") and "TỨ KỲ" not in left and "HẢI DƯƠNG" not in left
+    recipients, _ = report_signature_cells(doc)
+    assert [p.text for p in recipients.paragraphs][1:] == ["- Sở Nội vụ (cơ quan thẩm định);", "- Lưu: VT."]
+    told = [line for line in outcome.lines if line.startswith("Chú ý, ô C5: ")]
+    assert len(told) == 1 and "báo cáo bỏ dòng cơ quan cấp trên" in told[0]

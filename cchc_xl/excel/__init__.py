@@ -163,8 +163,9 @@ def report(book=None, open_after: bool = True, pdf: bool | None = None):
         if sign:
             opened = sign_with_token(assessment, opened, settings)
     blanks = f" (còn để trống: {', '.join(outcome.blanks)})" if outcome.blanks else ""
-    dated = "".join(f" {line}" for line in outcome.dated)  # why the date line is blank, if it is
-    _say(book, f"CCHC: đã lập báo cáo {opened}{blanks}.{dated}" if dated else f"CCHC: đã lập báo cáo {opened}{blanks}")
+    left_off = "".join(f" {line}" for line in outcome.left_off)  # why a date or a body is left off, if one is
+    _say(book, f"CCHC: đã lập báo cáo {opened}{blanks}.{left_off}" if left_off else
+         f"CCHC: đã lập báo cáo {opened}{blanks}")
     if open_after and hasattr(os, "startfile"):
         os.startfile(opened)  # Windows: opens in Word / the PDF reader
     return outcome

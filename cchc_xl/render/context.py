@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from ..model import Assessment
 from ..rules.documents import report_date_outside_period
+from ..rules.reform import superior_gone
 from ..text import LEVELS_ABOVE_COMMUNE, fold, format_decimal, level_in_full, title_case, unit_name, unit_place, without_council
 
 
@@ -82,10 +83,12 @@ def report_context(assessment: Assessment, decimal: str = "comma", today: dt.dat
     tail = rows[-1:] if rows and fits_with_signature(rows[-1]) else []
     totals = assessment.totals()
     recipients = recipient_lines(str(meta.get("recipients", "")))
+    # a district, a merged province: a body that no longer exists is left off (and not sent the report)
+    superior = "" if superior_gone(assessment) else str(meta.get("superior", ""))
     pending = num(totals.pending_max) if totals.pending_max else ""
     return {
         "unit": unit,
-        "superior": superior_body(str(meta.get("superior", ""))),
+        "superior": superior_body(superior),
         "province": str(meta.get("province", "")),
         "period": kept_together(str(meta.get("period", ""))),
         "doc_number": str(meta.get("doc_number", "")) or "      /BC-UBND",
@@ -94,7 +97,7 @@ def report_context(assessment: Assessment, decimal: str = "comma", today: dt.dat
         "place_date": place_date_line(place, date),
         **signature_lines(str(meta.get("authority", "")), str(meta.get("signer_title", ""))),
         "signer": signer_name(str(meta.get("signer", ""))),
-        "recipients": recipients or default_recipients(str(meta.get("superior", "")), unit),
+        "recipients": recipients or default_recipients(superior, unit),
         "rows": rows[:len(rows) - len(tail)],
         "tail_rows": tail,  # printed with the total row and the signature block, never apart
         "totals": {

@@ -39,7 +39,7 @@ class ReportOutcome:
     lines: list[str] = field(default_factory=list)
     signed_pdf: str | None = None
     blanks: list[str] = field(default_factory=list)  # facts the workbook does not state, left blank
-    dated: list[str] = field(default_factory=list)  # why a date typed is left blank (no such day, last period's)
+    left_off: list[str] = field(default_factory=list)  # why a fact typed is left off (no such day, a body gone)
 
 
 # what a report cannot do without, and leaves blank ("Xã ……", "Số:      /BC-UBND") when the
@@ -284,6 +284,13 @@ def run_office(cmd: list[str], timeout: int) -> None:
         raise CchcError(f"LibreOffice không chuyển được sang PDF (mã thoát {code})")
 
 
+def _label_cell(assessment: Assessment, key: str) -> str | None:
+    from ..text import cell_address
+
+    found = assessment.meta_cells.get(key)
+    return cell_address(found[1], found[2]) if found and found[1] >= 0 else None
+
+
 def blank_facts(assessment: Assessment) -> list[str]:
     from ..read.labels import META_LABELS
 
@@ -357,10 +364,12 @@ def render_assessment_report(assessment, output: Path, template=None, pdf=False,
     if outcome.blanks:
         lines.insert(1, f"Còn để trống: {', '.join(outcome.blanks)} (sổ tính chưa ghi). Ghi vào sổ tính, "
                         f"cạnh nhãn “{outcome.blanks[0]}:” phía trên bảng, rồi lập lại; hoặc điền trong Word.")
-    # a date typed that the report cannot print: its line is blank, and why is said
-    outcome.dated = [f"Chú ý, ô {f.cell}: {f.message}" for f in findings
-                     if f.code in ("bad-report-date", "report-date-outside-period")]
-    lines.extend(outcome.dated)
+    # a date typed that the report cannot print, a body above that no longer exists: left off, and why is said
+    superior_cell = _label_cell(assessment, "superior")
+    outcome.left_off = [f"Chú ý, ô {f.cell}: {f.message}" for f in findings
+                        if f.code in ("bad-report-date", "report-date-outside-period")
+                        or (f.code in ("district-after-reform", "province-merged") and f.cell == superior_cell)]
+    lines.extend(outcome.left_off)
     if pdf:
         soffice = find_soffice()
         if soffice is None and pdf == "auto":

@@ -56,26 +56,45 @@ def after_reform(assessment: Assessment) -> bool:
     return start is not None and start >= TWO_LEVELS_FROM
 
 
-def reform_findings(assessment: Assessment) -> list[Finding]:
-    """The criteria of a period begun after the reform; the bodies named by a report issued after it
-    (the report of "Năm 2025", dated 15/12/2025, goes to a body of today)."""
-    period = " ".join(assessment.period.split())
-    period_after = after_reform(assessment)
-    if period_after:
-        when = f"kỳ đánh giá {period} là sau ngày 01/07/2025"
-    else:
-        date = assessment.meta.get("report_date")
-        if not isinstance(date, dt.date) or date < TWO_LEVELS_FROM or report_date_outside_period(assessment.meta):
-            return []
-        when = f"báo cáo ngày {date:%d/%m/%Y} là sau ngày 01/07/2025"
-    findings = _district_criteria(assessment, when) if period_after else []
+def _after_reform_because(assessment: Assessment) -> str | None:
+    """Why the workbook is of after the reform ("kỳ đánh giá … là sau ngày 01/07/2025", or its report's
+    date), or None: its period began on or after 1/7/2025, or its report is dated so (the report of
+    "Năm 2025", dated 15/12/2025, goes to a body of today)."""
+    if after_reform(assessment):
+        return f"kỳ đánh giá {' '.join(assessment.period.split())} là sau ngày 01/07/2025"
+    date = assessment.meta.get("report_date")
+    if not isinstance(date, dt.date) or date < TWO_LEVELS_FROM or report_date_outside_period(assessment.meta):
+        return None
+    return f"báo cáo ngày {date:%d/%m/%Y} là sau ngày 01/07/2025"
+
+
+def _district(text: str) -> bool:
+    return level_in_full(without_council(text)).lower().startswith(_DISTRICT_LEVELS)
+
+
+def superior_gone(assessment: Assessment) -> bool:
+    """The body above, as typed, no longer exists when the report is issued (a district, a merged
+    province): the report leaves its line off rather than print it (ND 30 shows it if there is one)."""
     superior = " ".join(str(assessment.meta.get("superior") or "").split())
-    if level_in_full(without_council(superior)).lower().startswith(_DISTRICT_LEVELS):
+    return bool(superior) and (_district(superior) or merged_into(superior) is not None) and \
+        _after_reform_because(assessment) is not None
+
+
+_LEFT_OFF = "báo cáo bỏ dòng cơ quan cấp trên ở đầu trang (và không gửi tới cơ quan đó) cho đến khi sửa"
+
+
+def reform_findings(assessment: Assessment) -> list[Finding]:
+    """The criteria of a period begun after the reform; the bodies named by a report issued after it."""
+    when = _after_reform_because(assessment)
+    if when is None:
+        return []
+    findings = _district_criteria(assessment, when) if after_reform(assessment) else []
+    superior = " ".join(str(assessment.meta.get("superior") or "").split())
+    if _district(superior):
         findings.append(_at_label(
             assessment, "superior", "district-after-reform",
-            f"Cấp trên ghi “{superior[:60]}”, nhưng {when}, khi không còn cấp huyện: báo cáo sẽ ghi cơ quan này ở "
-            "đầu trang và ở nơi nhận. Hãy ghi cấp trên hiện nay (UBND tỉnh hoặc thành phố; cơ quan thẩm định là Sở "
-            "Nội vụ)."))
+            f"Cấp trên ghi “{superior[:60]}”, nhưng {when}, khi không còn cấp huyện: {_LEFT_OFF}. Hãy ghi cấp "
+            "trên hiện nay (UBND tỉnh hoặc thành phố; cơ quan thẩm định là Sở Nội vụ)."))
     for key, label in (("province", "Tỉnh"), ("superior", "Cấp trên")):
         typed = " ".join(str(assessment.meta.get(key) or "").split())
         merged = merged_into(typed)
@@ -83,8 +102,9 @@ def reform_findings(assessment: Assessment) -> list[Finding]:
             findings.append(_at_label(
                 assessment, key, "province-merged",
                 f"{label} ghi “{typed[:60]}”: từ 01/07/2025 tỉnh {merged[0]} đã hợp nhất vào {merged[1]}, mà "
-                f"{when.replace('sau ngày 01/07/2025', 'sau ngày đó')}. Có lẽ mẫu sổ năm trước được dùng lại: hãy "
-                f"ghi {merged[1]}{' (báo cáo ghi cấp trên ở đầu trang và ở nơi nhận)' if key == 'superior' else ''}."))
+                f"{when.replace('sau ngày 01/07/2025', 'sau ngày đó')}"
+                f"{f'; {_LEFT_OFF}' if key == 'superior' else ''}. Có lẽ mẫu sổ năm trước được dùng lại: hãy ghi "
+                f"{merged[1]}."))
     return findings
 
 
