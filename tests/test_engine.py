@@ -627,3 +627,19 @@ def test_a_score_merged_over_its_criterions_rubric_rows_is_its_own(tmp_path):
     result = check_file(edited_example(tmp_path, "phuong_an.xlsx", edit))
     assert not [f for f in result.findings if f.code in ("merged-score", "over-max", "unscored")]
     assert result.assessment.totals().self == Decimal("73.2")
+
+
+def test_a_score_merged_over_a_criterion_and_the_parent_below_it_is_left_as_read(tmp_path):
+    """6.5's score merged down over area 7's row: a parent's blank is its sum's, which recalc writes; as a
+    merged-score the two reads (before and after recalc) gave different totals."""
+    from cchc_xl.write.recalc import recalc_file
+
+    def edit(ws):
+        r = find_row(ws, "I", "6.5")
+        ws.cell(r + 1, 4).value = None
+        ws.merge_cells(start_row=r, start_column=4, end_row=r + 1, end_column=4)
+    path = edited_example(tmp_path, "gop_cha.xlsx", edit)
+    before = check_file(path)
+    assert not [f for f in before.findings if f.code == "merged-score"]
+    after = check_file(recalc_file(path, output=tmp_path / "ra.xlsx", backup=False).path)
+    assert after.assessment.totals().self == before.assessment.totals().self

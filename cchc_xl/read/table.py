@@ -765,9 +765,9 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
             crit.explanation = "\n".join(t for t in (crit.explanation, *more[1]) if t)
     end = ended if ended is not None else len(rows) - 1
     assessment.meta = read_meta(grid, (name, header_row + 1, end), assessment.meta_cells)
+    build_tree(assessment)
     if sheet.merged:
         _scores_merged_over_criteria(assessment, sheet, (col_max, col_self, col_appraised))
-    build_tree(assessment)
     return assessment
 
 
@@ -779,7 +779,7 @@ def _scores_merged_over_criteria(assessment: Assessment, sheet: SheetGrid, colum
     """A score typed once in a cell merged down over several criteria (Merge & Center over 1.1.1–1.1.3,
     2,5 typed for the group; the cells below it empty, as Excel leaves them): no criterion's own score.
     One merged-score error at the first, and every cell of the range unreadable, so a parent above keeps
-    its typed score rather than a sum of 1.1.1's capped share. A merge over a criterion's own rubric
+    its typed score rather than a sum of 1.1.1's capped share (leaves only: read once the tree is built). A merge over a criterion's own rubric
     rows has one criterion in it: its score. Cells below the first that hold values of their own are
     read as before (a file written so shows only the first; Excel itself empties them)."""
     from bisect import bisect_left, bisect_right
@@ -793,7 +793,8 @@ def _scores_merged_over_criteria(assessment: Assessment, sheet: SheetGrid, colum
         if r1 == r0 or not any(col is not None and c0 <= col <= c1 for col in columns):
             continue
         covered = criteria[bisect_left(starts, r0):bisect_right(starts, r1)]
-        if len(covered) < 2 or any(crit.row in taken for crit in covered):
+        # criteria of a group, each to be scored: a parent's blank cell is its sum's, which recalc fills
+        if len(covered) < 2 or any(crit.row in taken or crit.children or not crit.code_ok for crit in covered):
             continue
         first = covered[0]
         for field_name, col in zip(_SCORE_FIELDS, columns):
