@@ -779,9 +779,10 @@ def _scores_merged_over_criteria(assessment: Assessment, sheet: SheetGrid, colum
     """A score typed once in a cell merged down over several criteria (Merge & Center over 1.1.1–1.1.3,
     2,5 typed for the group; the cells below it empty, as Excel leaves them): no criterion's own score.
     One merged-score error at the first, and every cell of the range unreadable, so a parent above keeps
-    its typed score rather than a sum of 1.1.1's capped share (leaves only: read once the tree is built). A merge over a criterion's own rubric
-    rows has one criterion in it: its score. Cells below the first that hold values of their own are
-    read as before (a file written so shows only the first; Excel itself empties them)."""
+    its typed score rather than a sum of 1.1.1's capped share. Leaves only (so read once the tree is
+    built): a parent's blank cell is its sum's. A merge over a criterion's own rubric rows has one
+    criterion in it: its score. Cells below the first that hold values of their own are read as
+    before (a file written so shows only the first; Excel itself empties them)."""
     from bisect import bisect_left, bisect_right
 
     if len(sheet.merged) > _MERGES_JUDGED:  # a real table merges a few hundred cells; a hostile file 100,000,
@@ -793,7 +794,6 @@ def _scores_merged_over_criteria(assessment: Assessment, sheet: SheetGrid, colum
         if r1 == r0 or not any(col is not None and c0 <= col <= c1 for col in columns):
             continue
         covered = criteria[bisect_left(starts, r0):bisect_right(starts, r1)]
-        # criteria of a group, each to be scored: a parent's blank cell is its sum's, which recalc fills
         if len(covered) < 2 or any(crit.row in taken or crit.children or not crit.code_ok for crit in covered):
             continue
         first = covered[0]

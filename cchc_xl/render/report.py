@@ -19,7 +19,7 @@ from ..read import read_workbook
 from ..read.package import INFLATE_DAMAGE, vet_word_file
 from ..rules import ERROR, check_assessment
 from ..console import printable
-from ..text import xml_text
+from ..text import cell_address, xml_text
 from .context import NO_BREAK_SPACE, printed_signer_title, report_context
 
 
@@ -285,8 +285,7 @@ def run_office(cmd: list[str], timeout: int) -> None:
 
 
 def _label_cell(assessment: Assessment, key: str) -> str | None:
-    from ..text import cell_address
-
+    """The cell that states one of the workbook's facts ("C5" beside "Cấp trên:"), if any."""
     found = assessment.meta_cells.get(key)
     return cell_address(found[1], found[2]) if found and found[1] >= 0 else None
 

@@ -80,11 +80,10 @@ def score_rules(assessment: Assessment, which: str = "self") -> list[Finding]:
         if cell is None:
             continue
         if which == "self":  # max cells are checked once
-            problem = _cell_problem(crit, crit.max, "max") if crit.max.problem is not None else None
-            if problem:
-                findings.append(problem)
-            elif crit.max.problem is not None:  # merged over several criteria: said once by the reader
-                pass
+            if crit.max.problem is not None:
+                problem = _cell_problem(crit, crit.max, "max")  # (None for a merged cell: said once by the reader)
+                if problem:
+                    findings.append(problem)
             elif crit.max.value is None and not crit.children:
                 findings.append(_at(crit, crit.max, "max-missing", f"Mục {crit.code} chưa có điểm tối đa."))
             elif crit.max.value is not None and decimals_of(crit.max.value) > 2:
