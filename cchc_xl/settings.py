@@ -2,7 +2,8 @@
 
     {"signature_image": "C:/.../chu_ky_xanh.png", "seal_image": "C:/.../dau_do.png",
      "organisation": "Ủy ban nhân dân xã Ngọc Kỳ", "pkcs11": "C:/Windows/System32/eTPKCS11.dll",
-     "token_label": "…", "key_label": "…", "pdf": true, "report_template": "C:/.../mau_bao_cao_tinh.docx"}
+     "token_label": "…", "key_label": "…", "pdf": true, "report_template": "C:/.../mau_bao_cao_tinh.docx",
+     "reviewing_body": "Sở Nội vụ tỉnh …"}
 
 A command-line option always wins over a setting. CCHC_XL_HOME moves the folder.
 """
@@ -14,7 +15,8 @@ from pathlib import Path
 
 from .errors import CchcError
 
-KEYS = ("signature_image", "seal_image", "organisation", "pkcs11", "token_label", "key_label", "pdf", "report_template")
+KEYS = ("signature_image", "seal_image", "organisation", "pkcs11", "token_label", "key_label", "pdf", "report_template",
+        "reviewing_body")
 
 
 _PLATFORM_HOME: list = []

@@ -969,3 +969,22 @@ def test_a_body_that_no_longer_exists_is_left_off_the_report_and_said(tmp_path, 
     assert [p.text for p in recipients.paragraphs][1:] == ["- Sở Nội vụ (cơ quan thẩm định);", "- Lưu: VT."]
     told = [line for line in outcome.lines if line.startswith("Chú ý, ô C5: ")]
     assert len(told) == 1 and "báo cáo bỏ dòng cơ quan cấp trên" in told[0]
+
+
+@pytest.mark.parametrize("superior,expected", [
+    (None, ["- Phòng Nội vụ huyện Tứ Kỳ (cơ quan thẩm định);", "- Lưu: VT."]),
+    ("UBND tỉnh Hải Dương", ["- UBND tỉnh Hải Dương;", "- Phòng Nội vụ huyện Tứ Kỳ (cơ quan thẩm định);", "- Lưu: VT."]),
+])
+def test_the_reviewing_body_is_a_setting(tmp_path, monkeypatch, superior, expected):
+    """The body that reviews the communes is the province's Sở Nội vụ since 2025, a district's Phòng Nội
+    vụ before (domain notes: keep it configurable): "reviewing_body" in cai_dat.json names it among the
+    default recipients, where "Sở Nội vụ" was written in."""
+    import json
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "cai_dat.json").write_text(json.dumps({"reviewing_body": "Phòng Nội vụ huyện Tứ Kỳ"}), encoding="utf-8")
+    monkeypatch.setenv("CCHC_XL_HOME", str(home))
+    path = labelled_example(tmp_path, "so.xlsx", **{"Cấp trên:": superior, "Nơi nhận:": None})
+    recipients, _ = report_signature_cells(Document(render_report_file(path, tmp_path / "bc.docx").docx))
+    assert [p.text for p in recipients.paragraphs if p.text][1:] == expected

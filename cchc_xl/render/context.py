@@ -51,7 +51,8 @@ def kept_together(period: str) -> str:
     return _KEPT_TOGETHER.sub(NO_BREAK_SPACE, " ".join(period.split()))
 
 
-def report_context(assessment: Assessment, decimal: str = "comma", today: dt.date | None = None) -> dict:
+def report_context(assessment: Assessment, decimal: str = "comma", today: dt.date | None = None,
+                   reviewing_body: str | None = None) -> dict:
     comma = decimal != "point"
 
     def num(value: Decimal | None) -> str:
@@ -97,7 +98,7 @@ def report_context(assessment: Assessment, decimal: str = "comma", today: dt.dat
         "place_date": place_date_line(place, date),
         **signature_lines(str(meta.get("authority", "")), str(meta.get("signer_title", ""))),
         "signer": signer_name(str(meta.get("signer", ""))),
-        "recipients": recipients or default_recipients(superior, unit),
+        "recipients": recipients or default_recipients(superior, unit, reviewing_body),
         "rows": rows[:len(rows) - len(tail)],
         "tail_rows": tail,  # printed with the total row and the signature block, never apart
         "totals": {
@@ -201,12 +202,15 @@ def recipient_lines(typed: str) -> list[str]:
     return [f"- {line.rstrip(';,.')}{'.' if i == len(lines) - 1 else ';'}" for i, line in enumerate(lines)]
 
 
-def default_recipients(superior: str, unit: str) -> list[str]:
-    """Nơi nhận when the workbook names none: the body the report goes to, then the file copy."""
+def default_recipients(superior: str, unit: str, reviewing: str | None = None) -> list[str]:
+    """Nơi nhận when the workbook names none: the body the report goes to, the body that reviews it
+    (``reviewing``, the "reviewing_body" setting; the province's Sở Nội vụ when neither is named), then
+    the file copy."""
     superior = superior.strip()
+    reviewer = [f"- {reviewing} (cơ quan thẩm định);"] if reviewing else []
     if not superior:
-        return ["- Sở Nội vụ (cơ quan thẩm định);", "- Lưu: VT."]
+        return [*(reviewer or ["- Sở Nội vụ (cơ quan thẩm định);"]), "- Lưu: VT."]
     body = superior_body(superior)
     if not body.lower().startswith(("ubnd", "ủy ban", "uỷ ban", "sở ")):
         body = f"UBND {body}"
-    return [f"- {body};", "- Lưu: VT."]
+    return [f"- {body};", *reviewer, "- Lưu: VT."]

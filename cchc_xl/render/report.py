@@ -77,7 +77,7 @@ def render_report(assessment: Assessment, output, template=None, signature_image
     try:
         vet_word_file(template)  # a custom template is read whole by python-docx: no zip bomb
         doc = DocxTemplate(str(template))
-        context = report_context(assessment, decimal)
+        context = report_context(assessment, decimal, reviewing_body=_reviewing_body())
         # (the names a province's own template uses: what it has no place for is put where it shows)
         used = doc.get_undeclared_template_variables(_sandbox()) if custom else None
         if used is not None and "tail_rows" not in used:
@@ -138,6 +138,15 @@ def _template_in_settings() -> Path | None:
         raise CchcError(f"không tìm thấy mẫu báo cáo {path} (ghi ở “report_template” trong {settings_file()}); hãy sửa "
                         "đường dẫn hoặc xóa dòng đó — chưa ghi gì")
     return path
+
+
+def _reviewing_body() -> str | None:
+    """The body that reviews the communes ("reviewing_body" in cai_dat.json: the province's Sở Nội vụ
+    since 2025, a district's Phòng Nội vụ before), for the default recipients."""
+    from ..settings import setting
+
+    configured = " ".join(str(setting(None, "reviewing_body") or "").split())
+    return configured or None
 
 
 def _mark_draft(document, open_findings: list[str]) -> None:
