@@ -643,3 +643,17 @@ def test_a_score_merged_over_a_criterion_and_the_parent_below_it_is_left_as_read
     assert not [f for f in before.findings if f.code == "merged-score"]
     after = check_file(recalc_file(path, output=tmp_path / "ra.xlsx", backup=False).path)
     assert after.assessment.totals().self == before.assessment.totals().self
+
+
+@pytest.mark.parametrize("typed", ["-", "—", "x", "…", " . ", "/"])
+def test_a_placeholder_for_an_explanation_is_no_explanation(tmp_path, typed):
+    """A dash typed in the explanation of a deducted criterion (to quiet the warning, or as a
+    placeholder never filled) counted as its explanation, and printed "-" in the report's column."""
+    result = check_file(edited_example(tmp_path, "gach.xlsx", _set("I", "3.6.4", 5, typed)))
+    found = [f for f in result.findings if f.code == "missing-explanation" and f.criterion == "3.6.4"]
+    assert len(found) == 1 and f"chỉ ghi “{typed.strip()}”" in found[0].message
+
+
+def test_a_short_real_explanation_is_one(tmp_path):
+    result = check_file(edited_example(tmp_path, "ngan.xlsx", _set("I", "3.6.4", 5, "Chưa đạt")))
+    assert not [f for f in result.findings if f.code == "missing-explanation" and f.criterion == "3.6.4"]

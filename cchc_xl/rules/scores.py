@@ -16,6 +16,12 @@ _LEADING_NUMBER = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(?:điểm|đ\b)?\.?\s*([^\d
 _NOT_APPLICABLE = re.compile(r"^(?:[-–—x/]|kad|k/?a|n/?a|khong (?:ap dung|phat sinh|cham|danh gia)\b.*)$")
 
 
+def _placeholder(explanation: str) -> bool:
+    """An explanation that explains nothing: a dash, a dot, "x" (typed to fill the cell, or never filled)."""
+    text = explanation.strip()
+    return len(text) <= 3 and (text.lower() == "x" or not any(ch.isalnum() for ch in text))
+
+
 def _at(crit: Criterion, cell: ScoreCell | None, code: str, message: str) -> Finding:
     target = cell.cell if cell is not None and cell.cell is not None else crit.code_cell
     return make(code, target.sheet, target.address, crit.part, crit.code_written or crit.code, message, target.row)
@@ -131,12 +137,14 @@ def score_rules(assessment: Assessment, which: str = "self") -> list[Finding]:
                     _at(crit, cell, "unscored",
                         f"Mục {crit.code} chưa được chấm {column.lower()} (ô đang để trống).")
                 )
-        elif which == "self" and cap is not None and ZERO <= value < cap and not crit.explanation:
+        elif which == "self" and cap is not None and ZERO <= value < cap and (
+                not crit.explanation or _placeholder(crit.explanation)):
             target = crit.explanation_cell or cell.cell
+            typed = f" (chỉ ghi “{crit.explanation.strip()}”)" if crit.explanation else ""
             findings.append(
                 make("missing-explanation", target.sheet, target.address, crit.part, crit.code_written or crit.code,
                      f"Mục {crit.code} được {vn(value)}/{vn(cap)} điểm nhưng chưa có nội dung giải trình "
-                     "lý do bị trừ điểm.", target.row)
+                     f"lý do bị trừ điểm{typed}.", target.row)
             )
     findings.extend(_total_rules(assessment, which))
     if which == "self" and assessment.orphans:
