@@ -1,5 +1,6 @@
 """Core engine: reading the familiar table, totals, and the findings catalogue."""
 import datetime as dt
+import shutil
 from decimal import Decimal
 
 import openpyxl
@@ -10,6 +11,8 @@ from cchc_xl.read import read_workbook
 from cchc_xl.rules import CATALOGUE
 
 from helpers import EXAMPLE, edited_example, find_row, labelled_example, set_labels
+
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
 
 
 def totals_of(path, engine="auto"):
@@ -657,3 +660,25 @@ def test_a_placeholder_for_an_explanation_is_no_explanation(tmp_path, typed):
 def test_a_short_real_explanation_is_one(tmp_path):
     result = check_file(edited_example(tmp_path, "ngan.xlsx", _set("I", "3.6.4", 5, "Chưa đạt")))
     assert not [f for f in result.findings if f.code == "missing-explanation" and f.criterion == "3.6.4"]
+
+
+@needs_soffice
+def test_a_wrong_formula_in_a_sum_says_recalc_keeps_it(tmp_path):
+    """"=SUM(D18:D122)" in the total adds the parts, areas and criteria together (268,8), and "=D21+D22"
+    in 1.1 leaves 1.1.3 out: the findings said "giá trị đúng là …", but recalc keeps an officer's
+    formula, so the sums stayed wrong with no word of why."""
+    import subprocess
+
+    def edit(ws):
+        ws.cell(find_row(ws, "I", "II") + 4, 4).value = "=SUM(D18:D122)"
+        first = find_row(ws, "I", "1.1.1")
+        ws.cell(find_row(ws, "I", "1.1"), 4).value = f"=D{first}+D{first + 1}"
+    typed = edited_example(tmp_path, "cong_thuc.xlsx", edit)
+    saved = tmp_path / "lo"
+    subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(saved), str(typed)],
+                   capture_output=True, timeout=180, check=True)  # LibreOffice computes the formulas' values
+    result = check_file(saved / "cong_thuc.xlsx")
+    found = {f.criterion: f.message for f in result.findings if f.code == "self-sum-mismatch"}
+    assert "Dòng Tổng ghi 267,8" in found["Tổng"] and "ghi 1,5 nhưng" in found["1.1"]  # (1.1 is 1,5 now)
+    for criterion in ("Tổng", "1.1"):
+        assert "Ô này là công thức: recalc giữ nguyên công thức của bạn" in found[criterion]

@@ -16,6 +16,15 @@ _LEADING_NUMBER = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(?:điểm|đ\b)?\.?\s*([^\d
 _NOT_APPLICABLE = re.compile(r"^(?:[-–—x/]|kad|k/?a|n/?a|khong (?:ap dung|phat sinh|cham|danh gia)\b.*)$")
 
 
+def _formula_kept(cell: ScoreCell) -> str:
+    """What a sum's finding adds when its cell is the officer's formula: recalc keeps formulas, so the
+    wrong value stays until the formula is mended (a SUM over parts, areas and criteria counts twice)."""
+    if not cell.is_formula:
+        return ""
+    return (" Ô này là công thức: recalc giữ nguyên công thức của bạn, nên giá trị sai vẫn còn; hãy sửa công thức "
+            "(chỉ cộng các mục cùng cấp, không cộng cả mục cha lẫn mục con) hoặc xóa nó để recalc ghi số đúng.")
+
+
 def _placeholder(explanation: str) -> bool:
     """An explanation that explains nothing: a dash, a dot, "x" (typed to fill the cell, or never filled)."""
     text = explanation.strip()
@@ -221,7 +230,7 @@ def _sum_rules(crit: Criterion, cell: ScoreCell, which: str) -> list[Finding]:
                 advice = (f"là {right} nếu bỏ qua các ô {shown}, nơi chưa đọc được điểm; hãy sửa các ô đó "
                           "trước rồi so lại.")
         else:
-            advice = f"là {right}; giá trị đúng là {right}."
+            advice = f"là {right}; giá trị đúng là {right}.{_formula_kept(cell)}"
     findings.append(
         _at(crit, cell, "self-sum-mismatch",
             f"{COLUMN_VI[which]} của mục {crit.code} ghi {vn(cell.value)} nhưng {summed} ({_children_list(crit)}) "
@@ -271,7 +280,7 @@ def _subtotal_rules(assessment: Assessment, totals) -> list[Finding]:
             findings.append(make(
                 "max-sum-mismatch" if which == "max" else "self-sum-mismatch", cell.sheet, cell.address, sub.part,
                 label, f"Dòng “{label}” ghi {what} {vn(typed.value)} nhưng phần {sub.part} có {vn(right)}; "
-                f"giá trị đúng là {vn(right)}.", cell.row))
+                f"giá trị đúng là {vn(right)}.{_formula_kept(typed) if which == 'self' else ''}", cell.row))
     return findings
 
 
@@ -313,6 +322,6 @@ def _total_rules(assessment: Assessment, which: str) -> list[Finding]:
             make("self-sum-mismatch", cell.sheet, cell.address, "", label,
                  f"Dòng Tổng ghi {vn(total_cell.value)} điểm tự đánh giá nhưng tổng điểm đã chấm là "
                  f"{vn(totals.self)} (còn {vn(totals.pending_max)} điểm chờ kết quả điều tra); "
-                 f"giá trị đúng là {vn(totals.self)}.", cell.row)
+                 f"giá trị đúng là {vn(totals.self)}.{_formula_kept(total_cell)}", cell.row)
         )
     return findings
