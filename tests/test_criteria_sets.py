@@ -902,3 +902,22 @@ def test_the_set_of_the_province_a_merged_one_is_now_in_is_named(tmp_path, home,
                       "mới hơn của thành phố Hải Phòng (tỉnh Hải Dương đã hợp nhất vào đó từ 01/07/2025): “Bộ chỉ số "
                       "CCHC cấp xã thành phố Hải Phòng” (mã hp_xa_2025, năm 2025). Hãy xem bộ nào đang áp dụng; sổ "
                       "mới theo bộ đó: cchc-xl new --template hp_xa_2025."] if said else [])
+
+
+def test_a_workbook_on_its_provinces_set_of_after_the_reform_is_not_told_of_the_district(tmp_path, home):
+    """When the set the workbook follows is the province's own of 2026, its names are the province's
+    choice for today: no district-era warning (the body above is still judged)."""
+    import json
+
+    from helpers import labelled_example
+
+    from cchc_xl.resources import workbook_templates_dir
+
+    data = json.loads((workbook_templates_dir() / "cap_xa_2023.json").read_text(encoding="utf-8"))
+    data.update(id="hd_xa_2026", year=2026, title="Bộ chỉ số CCHC cấp xã năm 2026")
+    (home / "bo_tieu_chi").mkdir(parents=True)
+    (home / "bo_tieu_chi" / "hd_xa_2026.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = check_file(labelled_example(tmp_path, "xa.xlsx", **{"Kỳ đánh giá:": "6 tháng đầu năm 2026",
+                                                                 "Cấp trên:": "huyện Tứ Kỳ"}))
+    assert result.assessment.criteria_set["id"] == "hd_xa_2026"
+    assert [f.cell for f in result.findings if f.code == "district-after-reform"] == ["C5"]

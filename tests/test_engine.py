@@ -682,3 +682,16 @@ def test_a_wrong_formula_in_a_sum_says_recalc_keeps_it(tmp_path):
     assert "Dòng Tổng ghi 267,8" in found["Tổng"] and "ghi 1,5 nhưng" in found["1.1"]  # (1.1 is 1,5 now)
     for criterion in ("Tổng", "1.1"):
         assert "Ô này là công thức: recalc giữ nguyên công thức của bạn" in found[criterion]
+
+
+def test_a_set_that_names_the_former_district_as_such_is_no_district_era(tmp_path):
+    """A set of after the reform may name the district it replaced ("hồ sơ do cấp huyện cũ chuyển
+    giao"): that criterion is of today, not of the district era."""
+    def edit(ws):
+        set_labels(ws, {"Kỳ đánh giá:": "6 tháng đầu năm 2026"})
+        for code, name in (("1.1.2", "Tiếp nhận nhiệm vụ, hồ sơ do cấp huyện cũ chuyển giao"),
+                           ("1.7", "Thực hiện các nhiệm vụ được UBND tỉnh giao"),
+                           ("4.4", "Thực hiện phân cấp, ủy quyền của UBND tỉnh (trước đây do UBND huyện thực hiện)")):
+            ws.cell(find_row(ws, "I", code), 2).value = name
+    result = check_file(edited_example(tmp_path, "bo_moi.xlsx", edit))
+    assert not [f for f in result.findings if f.code == "district-after-reform"]

@@ -17,6 +17,8 @@ from .documents import report_date_outside_period
 TWO_LEVELS_FROM = dt.date(2025, 7, 1)
 _DISTRICT = re.compile(r"(?<!\w)(?:huyện|quận|thị xã)(?!\w)", re.IGNORECASE)
 _DISTRICT_LEVELS = ("huyện ", "quận ", "thị xã ")
+# a criterion of today that names the district it replaced: "do cấp huyện cũ chuyển giao", "trước đây"
+_FORMER = re.compile(r"(?<!\w)(?:cũ|trước đây|chuyển giao|bàn giao|kết thúc hoạt động)(?!\w)", re.IGNORECASE)
 # the province now → the 29 merged into it on 1/7/2025
 _NOW_IN = {
     "tỉnh Tuyên Quang": ["Hà Giang"], "tỉnh Lào Cai": ["Yên Bái"], "tỉnh Thái Nguyên": ["Bắc Kạn"],
@@ -88,7 +90,8 @@ def reform_findings(assessment: Assessment) -> list[Finding]:
     when = _after_reform_because(assessment)
     if when is None:
         return []
-    findings = _district_criteria(assessment, when) if after_reform(assessment) else []
+    findings = _district_criteria(assessment, when) if after_reform(assessment) and not _set_of_today(assessment) \
+        else []
     superior = " ".join(str(assessment.meta.get("superior") or "").split())
     if _district(superior):
         findings.append(_at_label(
@@ -108,10 +111,22 @@ def reform_findings(assessment: Assessment) -> list[Finding]:
     return findings
 
 
+def _set_of_today(assessment: Assessment) -> bool:
+    """The workbook follows a known set issued for a year after the reform (its names, whatever they
+    say, are the province's choice for today)."""
+    followed = assessment.criteria_set
+    if not followed:
+        return False
+    from ..criteria_sets.store import find_set
+
+    known = find_set(followed["id"])
+    return known is not None and bool(known.year) and known.year > TWO_LEVELS_FROM.year
+
+
 def _district_criteria(assessment: Assessment, when: str) -> list[Finding]:
     """One finding, at the first criterion whose name mentions the district, naming the others."""
     named = [(crit, found) for crit in assessment.criteria if crit.code_ok
-             for found in [_DISTRICT.search(crit.name)] if found]
+             for found in [_DISTRICT.search(crit.name)] if found and not _FORMER.search(crit.name)]
     if not named:
         return []
     crit, found = named[0]
