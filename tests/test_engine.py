@@ -695,3 +695,40 @@ def test_a_set_that_names_the_former_district_as_such_is_no_district_era(tmp_pat
             ws.cell(find_row(ws, "I", code), 2).value = name
     result = check_file(edited_example(tmp_path, "bo_moi.xlsx", edit))
     assert not [f for f in result.findings if f.code == "district-after-reform"]
+
+
+@pytest.mark.parametrize("title,label,said", [
+    # last year's workbook: the title changed to this year, "Kỳ đánh giá" not (the report prints the label's)
+    ("PHIẾU TỰ ĐÁNH GIÁ CHỈ SỐ CCHC CẤP XÃ 6 THÁNG ĐẦU NĂM 2024", "6 tháng đầu năm 2023", True),
+    ("KẾT QUẢ TỰ ĐÁNH GIÁ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2023", "Năm 2024", True),
+    ("PHIẾU TỰ ĐÁNH GIÁ CHỈ SỐ CCHC CẤP XÃ 6 THÁNG ĐẦU NĂM 2023", "6 tháng đầu năm 2023", False),
+    # the set's own year, not the period's (the example's second row says so of 2023)
+    ("Bộ tiêu chí xác định Chỉ số cải cách hành chính cấp xã năm 2022", "6 tháng đầu năm 2023", False),
+    ("(Kèm theo Quyết định số 12/QĐ-UBND ngày 05/01/2022 của UBND tỉnh) năm 2022", "6 tháng đầu năm 2023", False),
+])
+def test_a_title_that_states_another_year_than_the_period_is_said(tmp_path, title, label, said):
+    """The title above the table says 2024 and "Kỳ đánh giá" still 2023 (or the other way round):
+    the report printed the label's period, and bulk ranked the commune with the other year, without a
+    word; a report dated in 2024 did not tell either (within a year of the period)."""
+    def edit(ws):
+        ws["A1"] = title
+        set_labels(ws, {"Kỳ đánh giá:": label, "Ngày báo cáo:": "20/6/2024"})
+    result = check_file(edited_example(tmp_path, "tieu_de.xlsx", edit))
+    found = [f for f in result.findings if f.code == "period-conflict"]
+    if not said:
+        assert not found
+        return
+    assert [(f.cell, f.severity) for f in found] == [("C7", "warning")]
+    assert f"Kỳ đánh giá ghi “{label}” nhưng tiêu đề ở ô A1 ghi" in found[0].message
+
+
+def test_a_date_in_words_or_a_header_of_last_years_scores_is_no_title(tmp_path):
+    """The date typed in words beside "Ngày báo cáo:" ("Ngày 05 tháng 02 năm 2024.") and a column of last
+    year's scores ("Điểm tự đánh giá năm 2022") state years too, and no period: no period-conflict."""
+    def edit(ws):
+        set_labels(ws, {"Ngày báo cáo:": "Ngày 05 tháng 02 năm 2024."})
+        header = find_row(ws, "I", "I") - 1
+        ws.cell(header, 6).value = "Điểm tự đánh giá năm 2022"
+    result = check_file(edited_example(tmp_path, "khong_phai.xlsx", edit))
+    assert result.assessment.meta["report_date"] == dt.date(2024, 2, 5)
+    assert not [f for f in result.findings if f.code == "period-conflict"]

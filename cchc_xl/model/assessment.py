@@ -355,6 +355,8 @@ class Assessment:
     subtotals: list[Subtotal] = field(default_factory=list)
     # where a fact of ``meta`` was typed (its value's cell), for a finding about it: key → (sheet, row, col)
     meta_cells: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    # the periods the titles above the table state: (period, its cell, the title), to compare with "Kỳ đánh giá"
+    title_periods: list[tuple[str, tuple[str, int, int], str]] = field(default_factory=list)
 
     def tree(self):
         for part in self.parts:

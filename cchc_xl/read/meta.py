@@ -220,6 +220,27 @@ def _document(grid: WorkbookGrid, table, cells: dict) -> dict[str, Any]:
     return {k: v for k, v in meta.items() if v}
 
 
+_SET_WORDS = ("bo tieu chi", "bo chi so", "quyet dinh", "kem theo", "ban hanh")
+
+
+def title_periods(grid: WorkbookGrid, table: tuple[str, int, int]) -> list[tuple[str, tuple[str, int, int], str]]:
+    """The periods the titles above the table state: (period, its cell, the title as typed). The set's
+    own year ("Bộ tiêu chí … năm 2023", "kèm theo Quyết định …") and a date ("ngày 05 tháng 02 năm
+    2024") are no period."""
+    sheet = next((s for s in grid.sheets if s.name == table[0]), None)
+    found = []
+    for r, line in enumerate(sheet.rows[: table[1]] if sheet is not None else ()):
+        for c, value in enumerate(line):
+            if value.__class__ is not str or not 20 < len(value) <= 300:
+                continue
+            folded = fold(value)
+            period = _PERIOD.search(folded)
+            if period and not any(word in folded for word in _SET_WORDS) and not _FULL_DATE.search(folded) \
+                    and not _unfilled(folded):
+                found.append((_period_text(period.group(1), period.group(2)), (sheet.name, r, c), clean_text(value)))
+    return found
+
+
 def _period_text(kind: str, year: str) -> str:
     """The period as Vietnamese documents write it; "6 tháng năm 2023" (no "đầu") is the first half,
     as period_key reads it, never the year."""

@@ -20,7 +20,7 @@ from ..text import cell_address, clean_str, clean_text, fold, period_key, to_dec
 from .codes import Code, is_list_marker, normalise_code, part_rank, read_code, sibling_key, split_code_prefix
 from .grid import SheetGrid, WorkbookGrid
 from .headers import Header, choose_score_column, find_header, merge_index, missing_message, role_of
-from .meta import read_meta
+from .meta import read_meta, title_periods
 
 __all__ = ["parse_workbook", "build_tree", "read_meta", "normalise_code", "find_header"]
 
@@ -765,6 +765,10 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
             crit.explanation = "\n".join(t for t in (crit.explanation, *more[1]) if t)
     end = ended if ended is not None else len(rows) - 1
     assessment.meta = read_meta(grid, (name, header_row + 1, end), assessment.meta_cells)
+    # (a header cell's year is its column's: "Điểm tự đánh giá năm 2022", last year's scores kept beside;
+    # a header has one or two rows)
+    assessment.title_periods = [found for found in title_periods(grid, (name, header_row + 1, end))
+                                if found[1][1] < header_row - 1 or role_of(found[2]) is None]
     build_tree(assessment)
     if sheet.merged:
         _scores_merged_over_criteria(assessment, sheet, (col_max, col_self, col_appraised))

@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from ..model import Assessment
-from ..text import cell_address, fold, period_start, vn
+from ..text import cell_address, fold, period_key, period_start, vn
 from .catalogue import Finding, make
 
 DOC_TYPES = {
@@ -168,6 +168,7 @@ def document_rules(assessment: Assessment) -> list[Finding]:
     elif report_date_outside_period(assessment.meta):
         findings.append(_report_date_outside(assessment, report_date))
         report_date = None  # (a date that is not this report's: documents are not judged against it)
+    findings.extend(_period_conflict(assessment))
     seen = set()
     for crit, text in _texts(assessment):
         if "/" not in text:  # (no document number, no ratio)
@@ -200,6 +201,23 @@ def _bad_report_date(assessment: Assessment, typed: str) -> Finding:
                 f"Ngày báo cáo “{shown}” không phải một ngày có thật: hãy ghi dạng 26/06/2023 hoặc “ngày 26 tháng 6 "
                 "năm 2023”. Chưa sửa thì báo cáo để trống dòng ngày tháng và không kiểm tra được văn bản viện dẫn "
                 "có ngày sau ngày báo cáo.", row)
+
+
+def _period_conflict(assessment: Assessment) -> list[Finding]:
+    """"Kỳ đánh giá" of one year, the title above the table of another: last year's workbook, one of
+    the two changed. The report prints the label's period and bulk ranks the commune by it."""
+    period = " ".join(str(assessment.meta.get("period") or "").split())
+    where = assessment.meta_cells.get("period")
+    year = period_key(period)[0] if period and where else ""
+    for stated, cell, title in assessment.title_periods if year else ():
+        if cell != where and period_key(stated)[0] != year:
+            sheet, row, col = where
+            shown = title if len(title) <= 80 else title[:79] + "…"
+            return [make("period-conflict", sheet, cell_address(row, col), "", "",
+                         f"Kỳ đánh giá ghi “{period[:60]}” nhưng tiêu đề ở ô {cell_address(cell[1], cell[2])} ghi "
+                         f"“{shown}”: báo cáo ghi kỳ “{period[:60]}” và sổ được xếp hạng theo kỳ đó. Có lẽ sổ kỳ trước "
+                         "được dùng lại và mới sửa một trong hai chỗ: hãy sửa cho khớp.", row)]
+    return []
 
 
 def report_date_outside_period(meta: dict) -> str | None:
