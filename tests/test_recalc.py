@@ -434,3 +434,20 @@ def test_a_damaged_notes_drawing_does_not_stall_recalc(tmp_path):
     assert proc.returncode == 1, proc.stderr  # the over-max error
     ws = openpyxl.load_workbook(tmp_path / "ra.xlsx").worksheets[0]
     assert ws["E18"].comment.text == "Ghi chú của cán bộ"
+
+
+def test_a_sum_with_three_decimals_is_written_rounded_and_then_agrees(tmp_path):
+    """0,125 typed in a leaf (a too-many-decimals warning): recalc wrote the parents rounded (0,13 for
+    0,125), and the check after it said each was wrong ("giá trị đúng là 0,125"), run after run. The sum
+    rounded as recalc writes it is the parent's right value; the leaf's own warning says the cause."""
+    from cchc_xl.api import check_file
+
+    def edit(ws):
+        ws.cell(find_row(ws, "I", "1.6.1"), 4).value = 0.125
+    path = edited_example(tmp_path, "le.xlsx", edit)
+    out = recalc_file(path, tmp_path / "ra.xlsx", backup=False)
+    ws = openpyxl.load_workbook(out.path).worksheets[0]
+    assert ws.cell(find_row(ws, "I", "1.6"), 4).value == 0.13 and ws.cell(find_row(ws, "I", "I"), 4).value == 71.33
+    result = check_file(out.path)
+    assert not [f for f in result.findings if f.code == "self-sum-mismatch"]
+    assert [f.criterion for f in result.findings if f.code == "too-many-decimals"] == ["1.6.1"]

@@ -16,6 +16,13 @@ _LEADING_NUMBER = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(?:điểm|đ\b)?\.?\s*([^\d
 _NOT_APPLICABLE = re.compile(r"^(?:[-–—x/]|kad|k/?a|n/?a|khong (?:ap dung|phat sinh|cham|danh gia)\b.*)$")
 
 
+def _same_sum(typed: Decimal, computed: Decimal | None) -> bool:
+    """A typed sum agrees with the computed one, or with it rounded to 2 decimals as recalc writes it
+    (a leaf of 0,125 makes sums of 3 decimals: the leaf has its own too-many-decimals warning)."""
+    return typed == computed or (computed is not None and computed.as_tuple().exponent < -2
+                                 and round_points(computed) == typed)
+
+
 def _formula_kept(cell: ScoreCell) -> str:
     """What a sum's finding adds when its cell is the officer's formula: recalc keeps formulas, so the
     wrong value stays until the formula is mended (a SUM over parts, areas and criteria counts twice)."""
@@ -200,7 +207,7 @@ def _sum_rules(crit: Criterion, cell: ScoreCell, which: str) -> list[Finding]:
                         f"các mục con ({_children_list(crit)}) là {vn(total)}; hai số phải bằng nhau.")
                 )
     computed = crit.computed_self(which)
-    if cell.value is None or computed == cell.value:
+    if cell.value is None or _same_sum(cell.value, computed):
         return findings
     unread = unreadable_below(crit, which)
     if computed is None and not unread:
@@ -274,7 +281,7 @@ def _subtotal_rules(assessment: Assessment, totals) -> list[Finding]:
         label = sub.label[:40]
         for typed, which, what in ((sub.max, "max", "điểm tối đa"), (sub.self, "self", "điểm tự đánh giá")):
             right = part[which]
-            if typed.value is None or right is None or typed.value == right or typed.cell is None:
+            if typed.value is None or right is None or _same_sum(typed.value, right) or typed.cell is None:
                 continue
             cell = typed.cell
             findings.append(make(
@@ -316,7 +323,7 @@ def _total_rules(assessment: Assessment, which: str) -> list[Finding]:
             )
     if which == "self":
         findings.extend(_subtotal_rules(assessment, totals))
-    if total_cell is not None and total_cell.value is not None and total_cell.value != totals.self:
+    if total_cell is not None and total_cell.value is not None and not _same_sum(total_cell.value, totals.self):
         cell = total_cell.cell
         findings.append(
             make("self-sum-mismatch", cell.sheet, cell.address, "", label,

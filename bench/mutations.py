@@ -1,0 +1,136 @@
+"""Random edits of real workbooks (the bundled examples, ../shared/samples, the blank template): each
+edited workbook is checked, recalculated to a new file, checked again and reported. Nothing may raise
+but a one-line CchcError, and the recalculated workbook must give the same totals as the one it came
+from, with no sum left wrong (but those recalc keeps on purpose: a parent over cells it cannot read, or
+scored while its children are not).
+
+  python bench/mutations.py FIRST_SEED COUNT [--keep]
+
+A seed names one edited workbook (the same edits every run). Prints one block per seed that fails,
+then "done N, failed M"; exit 1 when any failed. --keep leaves each failing seed's files in
+bench/_mutations/SEED/.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import random
+import shutil
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+from _common import ROOT
+
+import openpyxl
+
+from cchc_xl.api import check_file
+from cchc_xl.errors import CchcError
+from cchc_xl.render.report import render_report
+from cchc_xl.write.recalc import recalc_file
+
+SOURCES = [ROOT / "examples" / "ngoc_ky_6thang_2023.xlsx", *sorted((ROOT / "examples" / "cac_xa").glob("*.xlsx")),
+           *sorted((ROOT.parent / "shared" / "samples").glob("*.xlsx")), ROOT / "workbook_templates" / "cap_xa_2023.xlsx"]
+# what officers type, and what goes wrong: numbers as text, words in score cells, codes of every style,
+# totals, signature lines, cited documents, periods and bodies of before and after the 2025 reform
+VALUES = [None, "", 0, 0.5, 1, 2.25, -1, 1e9, 0.125, "0,5", "1.5", "abc", "2 điểm", "Không phát sinh", "-", "x",
+          dt.datetime(2023, 6, 1), True, "=1+1", "=A1", "=#REF!", "I", "II", "III", "1", "1.1", "1.1.1", "a)", "b.",
+          "+", "Tổng", "Tổng cộng", "TỔNG", "Tổng phần I", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nguyễn Văn A",
+          "Kế hoạch số 5/BC-UBND ngày 31/02/2023", "Báo cáo số 7/BC-UBND ngày 30 tháng 12 năm 2023", "3/4 = 80%",
+          "x" * 5000, "a\x01b", "KÕ ho¹ch", "STT", "Điểm tối đa", "Điểm tự đánh giá", "Nội dung giải trình",
+          "Tiêu chí 1", "Lĩnh vực 2", "Phần II", "1,1,1", 1.1, "100%", 0.985, "ngày 26 tháng 6 năm 2023",
+          "Số: 86/BC-UBND", "UBND HUYỆN TỨ KỲ", "6 tháng đầu năm 2024", "Năm 2025", "#N/A", 3.75,
+          "6 tháng cuối năm 2025", "Năm 2026", "Hải Dương", "UBND tỉnh Bà Rịa - Vũng Tàu", "huyện Tứ Kỳ",
+          "Quý III/2025", "ngày 31 tháng 12 năm 2022", "Kế hoạch số: 5/KHLT-UBND ngày 1.2.2026",
+          "PHIẾU TỰ ĐÁNH GIÁ CHỈ SỐ CCHC NĂM 2024"]
+
+
+def mutate(ws, rng: random.Random) -> None:
+    """One to six edits: a value typed anywhere, rows or columns inserted or deleted, cells merged."""
+    height, width = max(ws.max_row, 5), max(ws.max_column, 5)
+    for _ in range(rng.randint(1, 6)):
+        op = rng.random()
+        if op < 0.6:
+            try:
+                ws.cell(rng.randint(1, height + 2), rng.randint(1, width + 1)).value = rng.choice(VALUES)
+            except Exception:  # a merged cell's read-only part, a character openpyxl refuses: no edit
+                pass
+        elif op < 0.7:
+            ws.delete_rows(rng.randint(1, height), rng.randint(1, 3))
+        elif op < 0.8:
+            ws.insert_rows(rng.randint(1, height), rng.randint(1, 2))
+        elif op < 0.87:
+            row, col = rng.randint(1, height), rng.randint(1, width)
+            try:
+                ws.merge_cells(start_row=row, start_column=col, end_row=row + rng.randint(0, 3),
+                               end_column=col + rng.randint(0, 1))
+            except ValueError:
+                pass
+        elif op < 0.93:
+            ws.delete_cols(rng.randint(1, width), 1)
+        else:
+            ws.insert_cols(rng.randint(1, width), 1)
+
+
+def run(seed: int, folder: Path) -> str | None:
+    """What went wrong with this seed's workbook, or None."""
+    rng = random.Random(seed)
+    source = rng.choice(SOURCES)
+    book = openpyxl.load_workbook(source)
+    mutate(book.worksheets[0], rng)
+    path = folder / "in.xlsx"
+    book.save(path)
+    stage = "check"
+    try:
+        first = check_file(path)
+        if not first.readable:
+            return None
+        stage = "recalc"
+        try:
+            out = recalc_file(path, output=folder / "out.xlsx", backup=False)
+        except CchcError:
+            out = None
+        if out is not None:
+            stage = "check after recalc"
+            again = check_file(out.path)
+            if not again.readable:
+                return f"{source.name}: recalc's output is unreadable: {again.error}"
+            before, after = first.assessment.totals(), again.assessment.totals()
+            if (before.self, before.max) != (after.self, after.max):
+                return f"{source.name}: totals {before.self}/{before.max} before recalc, {after.self}/{after.max} after"
+            kept = [f for f in again.findings if f.code == "self-sum-mismatch" and f.cell not in out.plan.held
+                    and f.cell not in out.plan.skipped_formulas]
+            if kept:
+                return f"{source.name}: a sum still wrong after recalc: {kept[0].cell} {kept[0].message[:160]}"
+        stage = "report"
+        try:
+            render_report(first.assessment, folder / "bao_cao.docx")
+        except CchcError:
+            pass
+    except CchcError:
+        return None
+    except Exception:
+        return f"{source.name}, {stage}:\n" + traceback.format_exc()[-1500:]
+    return None
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 2:
+        print(__doc__)
+        return 2
+    first, count, keep = int(argv[0]), int(argv[1]), "--keep" in argv
+    failed = 0
+    for seed in range(first, first + count):
+        with tempfile.TemporaryDirectory() as scratch:
+            problem = run(seed, Path(scratch))
+            if problem:
+                failed += 1
+                print(f"--- seed {seed}: {problem}", flush=True)
+                if keep:
+                    shutil.copytree(scratch, Path(__file__).parent / "_mutations" / str(seed), dirs_exist_ok=True)
+    print(f"done {count}, failed {failed}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
