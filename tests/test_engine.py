@@ -732,3 +732,20 @@ def test_a_date_in_words_or_a_header_of_last_years_scores_is_no_title(tmp_path):
     result = check_file(edited_example(tmp_path, "khong_phai.xlsx", edit))
     assert result.assessment.meta["report_date"] == dt.date(2024, 2, 5)
     assert not [f for f in result.findings if f.code == "period-conflict"]
+
+
+@pytest.mark.parametrize("text,said", [
+    ("Tỷ lệ hồ sơ giải quyết đúng hạn đạt 98% (664/664 hồ sơ).", "“98% (664/664 hồ sơ)” không đúng: 664/664 = 100%, không phải 98%."),
+    ("Giải quyết 664/664 hồ sơ đúng hạn (98%).", "“664/664 hồ sơ đúng hạn (98%)” không đúng: 664/664 = 100%, không phải 98%."),
+    ("Đạt 100% (664/664 hồ sơ).", None),
+    ("Đạt 98,96% (7/671 hồ sơ trễ hạn).", None),  # the share on time, of a count of the late ones: its complement
+    ("Có 7/671 hồ sơ trễ hạn (1,04%).", None),
+    ("Đã số hóa 50/100 hồ sơ (đạt 50%).", None),
+    ("19/19 CBCC sử dụng thư điện tử (100 %)", None),
+])
+def test_a_percent_with_its_fraction_in_brackets_is_checked(text, said):
+    """"đạt 98% (664/664 hồ sơ)", as reports write a rate with its count: only "7/671 = 0,89%" was checked."""
+    from cchc_xl.rules.documents import _read_text
+
+    _, ratios = _read_text(text)
+    assert list(ratios) == ([said] if said else [])

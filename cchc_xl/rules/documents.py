@@ -89,6 +89,14 @@ def find_documents(text: str):
 RATIO_RE = re.compile(
     r"(?<![\d/.,])(?P<a>\d+)\s*/\s*(?P<b>\d+)(?![\d/])(?P<gap>[^=\n%/]{0,30}?)=\s*(?P<pct>\d+(?:[.,]\d+)?)\s*%"
 )
+# a rate with its count in brackets, as reports write them: "664/664 hồ sơ đúng hạn (98%)", "đạt 98% (664/664
+# hồ sơ)". The count may be of the others ("98,96% (7/671 hồ sơ trễ hạn)"): its complement is right too.
+_PERCENT = r"(?P<pct>\d+(?:[.,]\d+)?)\s*%"
+_FRACTION = r"(?<![\d/.,])(?P<a>\d+)\s*/\s*(?P<b>\d+)(?![\d/])"
+BRACKETED_RATIOS = (
+    re.compile(rf"{_FRACTION}[^=\n%/()\d]{{0,30}}?\(\s*(?:(?:đạt|chiếm|tỷ lệ|tỉ lệ)\s+)?{_PERCENT}\s*\)", re.IGNORECASE),
+    re.compile(rf"(?<![\d.,]){_PERCENT}\s*\(\s*{_FRACTION}(?:[^()\n%]{{0,30}}\))?"),
+)
 
 
 def _texts(assessment: Assessment):
@@ -145,17 +153,30 @@ def _read_text(text: str) -> tuple[tuple[tuple, ...], tuple[str, ...]]:
                             "hãy kiểm tra lại ngày ban hành.")
         documents.append((citation, mismatch, bad_date, date))
     ratios = []
-    for match in (RATIO_RE.finditer(text) if "%" in text else ()):
-        a, b = int(match["a"]), int(match["b"])
-        if b == 0:
-            continue
-        stated = Decimal(match["pct"].replace(",", "."))
-        places = -stated.as_tuple().exponent if stated.as_tuple().exponent < 0 else 0
-        actual = Decimal(a) * 100 / Decimal(b)
-        if abs(actual - stated) > Decimal(5) / (Decimal(10) ** (places + 1)):
-            shown = actual.quantize(Decimal(1) / (Decimal(10) ** max(places, 2)))
-            ratios.append(f"“{match.group(0).strip()}” không đúng: {a}/{b} = {vn(shown)}%, không phải {vn(stated)}%.")
+    if "%" in text:
+        for match in RATIO_RE.finditer(text):
+            ratios.extend(_wrong_ratio(match, complement=False))
+        if "(" in text:
+            for pattern in BRACKETED_RATIOS:
+                for match in pattern.finditer(text):
+                    ratios.extend(_wrong_ratio(match, complement=True))
     return tuple(documents), tuple(ratios)
+
+
+def _wrong_ratio(match: re.Match, complement: bool) -> list[str]:
+    """The message for a fraction and its percent that disagree (within the percent's own rounding);
+    ``complement``: 100 % less the fraction is right too."""
+    a, b = int(match["a"]), int(match["b"])
+    if b == 0:
+        return []
+    stated = Decimal(match["pct"].replace(",", "."))
+    places = -stated.as_tuple().exponent if stated.as_tuple().exponent < 0 else 0
+    actual = Decimal(a) * 100 / Decimal(b)
+    tolerance = Decimal(5) / (Decimal(10) ** (places + 1))
+    if abs(actual - stated) <= tolerance or (complement and abs(100 - actual - stated) <= tolerance):
+        return []
+    shown = actual.quantize(Decimal(1) / (Decimal(10) ** max(places, 2)))
+    return [f"“{match.group(0).strip()}” không đúng: {a}/{b} = {vn(shown)}%, không phải {vn(stated)}%."]
 
 
 def document_rules(assessment: Assessment) -> list[Finding]:
