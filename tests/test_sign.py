@@ -590,3 +590,18 @@ def test_signatures_come_in_the_order_of_decree_30(pki, report_pdf, signed_twice
     proc = cli("sign", second, "-o", tmp_path / "phu_luc.pdf", "--as", "co-quan", "--p12", pki["co-quan"].p12,
                "--password-env", "MAT_KHAU", "--attachment-page", "1", "--doc-number", "86/BC-UBND", env=env)
     assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.parametrize("typed", [None, "26/6/2022"])
+def test_a_report_with_no_date_it_can_print_is_not_signed(pki, tmp_path, typed):
+    """A digitally signed report cannot have its date written in by hand: "Ngày báo cáo" left blank
+    (or a date before the period, which the report leaves blank) was signed with "ngày   tháng   năm"."""
+    from helpers import labelled_example
+
+    wb = labelled_example(tmp_path, "xa.xlsx", **{"Ngày báo cáo:": typed})
+    proc = cli("report", wb, "--sign", "--p12", pki["nguoi-ky"].p12, "--password-env", "MAT_KHAU",
+               "--signature-image", pki["signature"], env={"MAT_KHAU": pki["password"]})
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert "không ký số báo cáo để trống dòng ngày tháng" in proc.stderr
+    assert ("ô C10: 26/06/2022 có trước kỳ đánh giá" if typed else "cạnh nhãn “Ngày báo cáo:”") in proc.stderr
+    assert not list(tmp_path.glob("xa_bao_cao*"))

@@ -6,6 +6,7 @@ that cannot be signed must not be produced silently (``force`` overrides).
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -216,7 +217,6 @@ def _xml_safe(value):
 def _set_properties(document, assessment: Assessment, context: dict) -> None:
     """Title, author (the unit) and today's date instead of the template's own (``context``: as
     _xml_safe left it)."""
-    import datetime as dt
 
     core = document.core_properties
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
@@ -293,6 +293,28 @@ def run_office(cmd: list[str], timeout: int) -> None:
         raise CchcError(f"LibreOffice không chuyển được sang PDF (mã thoát {code})")
 
 
+def _refuse_undated(assessment: Assessment) -> None:
+    """A report signed digitally has its date typed: none can be written in by hand after. No date,
+    or one the report leaves blank (no such day, before the period), refuses the signing, before
+    anything is written."""
+    from ..rules.documents import report_date_outside_period
+    from ..text import parse_date
+
+    typed = assessment.meta.get("report_date")
+    date = typed if isinstance(typed, dt.date) else parse_date(typed) if typed else None
+    if date is not None and not report_date_outside_period(assessment.meta):
+        return
+    cell = _label_cell(assessment, "report_date")
+    if cell is None:  # nothing typed
+        where = " (cạnh nhãn “Ngày báo cáo:” phía trên bảng)"
+    elif date is not None:
+        where = f" (ô {cell}: {date:%d/%m/%Y} {report_date_outside_period(assessment.meta)})"
+    else:
+        where = f" (ô {cell}: “{typed}” không phải ngày có thật)"
+    raise CchcError(f"không ký số báo cáo để trống dòng ngày tháng: ngày trên văn bản ký số không ghi tay thêm được. "
+                    f"Hãy ghi “Ngày báo cáo” đúng trong sổ tính{where} rồi ký — chưa ghi gì.")
+
+
 def _label_cell(assessment: Assessment, key: str) -> str | None:
     """The cell that states one of the workbook's facts ("C5" beside "Cấp trên:"), if any."""
     found = assessment.meta_cells.get(key)
@@ -346,6 +368,7 @@ def render_assessment_report(assessment, output: Path, template=None, pdf=False,
                                 "(kể cả với --force). Hãy sửa lỗi rồi ký.")
         if not assessment.meta.get("signer"):
             raise CchcError("sổ tính chưa ghi “Người ký”: cần họ tên người ký để đặt chữ ký số")
+        _refuse_undated(assessment)
         # the handwriting goes into the digital signature's appearance, not onto the page
         sign_image, signature_image, seal_image = signature_image, None, None
     if errors and not force:
