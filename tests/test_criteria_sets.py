@@ -918,6 +918,6 @@ def test_a_workbook_on_its_provinces_set_of_after_the_reform_is_not_told_of_the_
     (home / "bo_tieu_chi").mkdir(parents=True)
     (home / "bo_tieu_chi" / "hd_xa_2026.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     result = check_file(labelled_example(tmp_path, "xa.xlsx", **{"Kỳ đánh giá:": "6 tháng đầu năm 2026",
-                                                                 "Cấp trên:": "huyện Tứ Kỳ"}))
+                                                                 "Cấp trên:": "huyện Tứ Kỳ", "Nơi nhận:": None}))
     assert result.assessment.criteria_set["id"] == "hd_xa_2026"
     assert [f.cell for f in result.findings if f.code == "district-after-reform"] == ["C5"]

@@ -516,7 +516,8 @@ def test_a_table_of_the_district_era_used_after_districts_ended_is_said(tmp_path
     """Since 1/7/2025 there is no district level: a workbook of a later period on the 2023 set ("kế hoạch
     CCHC của huyện", "nhiệm vụ được UBND huyện giao") or sent to "UBND huyện Tứ Kỳ" was checked,
     reported ("UBND HUYỆN TỨ KỲ" over the letterhead) and ranked without a word."""
-    result = check_file(labelled_example(tmp_path, "xa.xlsx", **{"Kỳ đánh giá:": period, "Cấp trên:": "huyện Tứ Kỳ"}))
+    result = check_file(labelled_example(tmp_path, "xa.xlsx", **{"Kỳ đánh giá:": period, "Cấp trên:": "huyện Tứ Kỳ",
+                                                                 "Nơi nhận:": None}))
     ws = openpyxl.load_workbook(result.path).worksheets[0]
     found = _districts(result)
     assert [cell for cell, _ in found] == ["C5", f"B{find_row(ws, 'I', '1.1.2')}"]  # (in sheet order)
@@ -530,7 +531,8 @@ def test_a_table_of_the_district_era_used_after_districts_ended_is_said(tmp_path
                                              ("6 tháng đầu năm 2023", "huyện Tứ Kỳ"), ("Kỳ I", "huyện Tứ Kỳ"),
                                              ("6 tháng đầu năm 2026", "thành phố Hải Phòng")])
 def test_districts_before_the_reform_or_a_province_above_are_no_finding(tmp_path, period, superior):
-    result = check_file(labelled_example(tmp_path, "xa.xlsx", **{"Kỳ đánh giá:": period, "Cấp trên:": superior}))
+    result = check_file(labelled_example(tmp_path, "xa.xlsx", **{"Kỳ đánh giá:": period, "Cấp trên:": superior,
+                                                                 "Nơi nhận:": None}))
     assert [cell for cell, _ in _districts(result)] == ([f"B22"] if period == "6 tháng đầu năm 2026" else [])
 
 
@@ -571,7 +573,8 @@ def test_a_report_issued_after_the_reform_for_a_period_begun_before_it_names_no_
     """"Năm 2025" began with districts, but its report, dated 15/12/2025, goes to a body of today: "Cấp
     trên: UBND huyện Tứ Kỳ" and "Tỉnh: Hải Dương" are said; the criteria of the year's set are not."""
     result = check_file(labelled_example(tmp_path, "xa.xlsx", **{
-        "Kỳ đánh giá:": "Năm 2025", "Ngày báo cáo:": "15/12/2025", "Cấp trên:": "UBND huyện Tứ Kỳ", "Tỉnh:": "Hải Dương"}))
+        "Kỳ đánh giá:": "Năm 2025", "Ngày báo cáo:": "15/12/2025", "Cấp trên:": "UBND huyện Tứ Kỳ", "Tỉnh:": "Hải Dương",
+        "Nơi nhận:": None}))
     found = [(f.code, f.cell) for f in result.findings if f.code in ("district-after-reform", "province-merged")]
     assert found == [("district-after-reform", "C5"), ("province-merged", "C6")]
     message = next(f.message for f in result.findings if f.code == "district-after-reform")
@@ -688,7 +691,7 @@ def test_a_set_that_names_the_former_district_as_such_is_no_district_era(tmp_pat
     """A set of after the reform may name the district it replaced ("hồ sơ do cấp huyện cũ chuyển
     giao"): that criterion is of today, not of the district era."""
     def edit(ws):
-        set_labels(ws, {"Kỳ đánh giá:": "6 tháng đầu năm 2026"})
+        set_labels(ws, {"Kỳ đánh giá:": "6 tháng đầu năm 2026", "Nơi nhận:": None})
         for code, name in (("1.1.2", "Tiếp nhận nhiệm vụ, hồ sơ do cấp huyện cũ chuyển giao"),
                            ("1.7", "Thực hiện các nhiệm vụ được UBND tỉnh giao"),
                            ("4.4", "Thực hiện phân cấp, ủy quyền của UBND tỉnh (trước đây do UBND huyện thực hiện)")):
@@ -749,3 +752,18 @@ def test_a_percent_with_its_fraction_in_brackets_is_checked(text, said):
 
     _, ratios = _read_text(text)
     assert list(ratios) == ([said] if said else [])
+
+
+def test_recipients_that_name_a_body_gone_after_the_reform_are_said(tmp_path):
+    """The example's own "Nơi nhận" (- UBND huyện Tứ Kỳ (Phòng Nội vụ); …) kept in a workbook of 2026:
+    the report is sent, as typed, to a district that no longer exists; so is one to "UBND tỉnh Hải Dương"."""
+    result = check_file(labelled_example(tmp_path, "xa.xlsx", **{
+        "Kỳ đánh giá:": "6 tháng đầu năm 2026", "Ngày báo cáo:": "20/6/2026",
+        "Nơi nhận:": "- UBND huyện Tứ Kỳ (Phòng Nội vụ);\n- UBND tỉnh Hải Dương;\n- Lưu: VT."}))
+    found = {f.code: f for f in result.findings if f.cell == "C14"}
+    assert set(found) == {"district-after-reform", "province-merged"}
+    assert "Nơi nhận còn ghi “UBND huyện Tứ Kỳ (Phòng Nội vụ)”" in found["district-after-reform"].message
+    assert "Nơi nhận còn ghi “UBND tỉnh Hải Dương”" in found["province-merged"].message
+    assert "thành phố Hải Phòng" in found["province-merged"].message
+    before = check_file(labelled_example(tmp_path, "cu.xlsx", **{"Kỳ đánh giá:": "6 tháng đầu năm 2025"}))
+    assert not [f for f in before.findings if f.cell == "C14"]

@@ -108,6 +108,34 @@ def reform_findings(assessment: Assessment) -> list[Finding]:
                 f"{when.replace('sau ngày 01/07/2025', 'sau ngày đó')}"
                 f"{f'; {_LEFT_OFF}' if key == 'superior' else ''}. Có lẽ mẫu sổ năm trước được dùng lại: hãy ghi "
                 f"{merged[1]}."))
+    findings.extend(_recipients_gone(assessment, when))
+    return findings
+
+
+_PROVINCE_NAMED = re.compile(r"(?<!\w)tỉnh\s+([^;,.()\n]+)", re.IGNORECASE)
+
+
+def _recipients_gone(assessment: Assessment, when: str) -> list[Finding]:
+    """"Nơi nhận" lines that send the report to a district, or to a province merged into another: as
+    typed, they stay (the officer's words); said once for each kind, at the recipients' cell."""
+    lines = [line.strip().lstrip("-–+•").strip().rstrip(";.,") for line in
+             str(assessment.meta.get("recipients") or "").replace(";", "\n").splitlines()]
+    districts = [line for line in lines if _DISTRICT.search(line) and not _FORMER.search(line)]
+    merged = [(line, found) for line in lines for name in _PROVINCE_NAMED.findall(line)
+              for found in [merged_into(name)] if found]
+    findings = []
+    if districts:
+        findings.append(_at_label(
+            assessment, "recipients", "district-after-reform",
+            f"Nơi nhận còn ghi “{districts[0][:80]}”{f' (và {len(districts) - 1} dòng khác)' if len(districts) > 1 else ''}"
+            f", nhưng {when}, khi không còn cấp huyện: báo cáo in nơi nhận như đã ghi. Hãy sửa nơi nhận (cơ quan "
+            "thẩm định là Sở Nội vụ)."))
+    if merged:
+        line, (old, now) = merged[0]
+        findings.append(_at_label(
+            assessment, "recipients", "province-merged",
+            f"Nơi nhận còn ghi “{line[:80]}”: từ 01/07/2025 tỉnh {old} đã hợp nhất vào {now}, mà "
+            f"{when.replace('sau ngày 01/07/2025', 'sau ngày đó')}; báo cáo in nơi nhận như đã ghi. Hãy sửa nơi nhận."))
     return findings
 
 
