@@ -82,7 +82,7 @@ def superior_gone(assessment: Assessment) -> bool:
         _after_reform_because(assessment) is not None
 
 
-_LEFT_OFF = "báo cáo bỏ dòng cơ quan cấp trên ở đầu trang (và không gửi tới cơ quan đó) cho đến khi sửa"
+_LEFT_OFF = "báo cáo bỏ dòng cơ quan cấp trên ở đầu trang (và khỏi nơi nhận mặc định) cho đến khi sửa"
 
 
 def reform_findings(assessment: Assessment) -> list[Finding]:
