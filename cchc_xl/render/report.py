@@ -19,6 +19,7 @@ from ..model import Assessment
 from ..read import read_workbook
 from ..read.package import INFLATE_DAMAGE, vet_word_file
 from ..rules import ERROR, check_assessment
+from ..rules.documents import report_date_outside_period
 from ..console import printable
 from ..text import cell_address, xml_text
 from .context import NO_BREAK_SPACE, printed_signer_title, report_context
@@ -297,11 +298,8 @@ def _refuse_undated(assessment: Assessment) -> None:
     """A report signed digitally has its date typed: none can be written in by hand after. No date,
     or one the report leaves blank (no such day, before the period), refuses the signing, before
     anything is written."""
-    from ..rules.documents import report_date_outside_period
-    from ..text import parse_date
-
-    typed = assessment.meta.get("report_date")
-    date = typed if isinstance(typed, dt.date) else parse_date(typed) if typed else None
+    typed = assessment.meta.get("report_date")  # (a date, or as typed when it is no day: read_meta parsed it)
+    date = typed if isinstance(typed, dt.date) else None
     if date is not None and not report_date_outside_period(assessment.meta):
         return
     cell = _label_cell(assessment, "report_date")

@@ -186,8 +186,8 @@ def document_rules(assessment: Assessment) -> list[Finding]:
         findings.append(_bad_report_date(assessment, report_date))
     if not isinstance(report_date, dt.date):
         report_date = None
-    elif report_date_outside_period(assessment.meta):
-        findings.append(_report_date_outside(assessment, report_date))
+    elif (why := report_date_outside_period(assessment.meta)) is not None:
+        findings.append(_report_date_outside(assessment, report_date, why))
         report_date = None  # (a date that is not this report's: documents are not judged against it)
     findings.extend(_period_conflict(assessment))
     seen = set()
@@ -257,10 +257,10 @@ def report_date_outside_period(meta: dict) -> str | None:
     return None
 
 
-def _report_date_outside(assessment: Assessment, date: dt.date) -> Finding:
+def _report_date_outside(assessment: Assessment, date: dt.date, why: str) -> Finding:
     sheet, row, col = assessment.meta_cells.get("report_date", ("", -1, -1))
     return make("report-date-outside-period", sheet, cell_address(row, col) if row >= 0 else "", "", "",
-                f"Ngày báo cáo {date:%d/%m/%Y} {report_date_outside_period(assessment.meta)}. Hãy ghi ngày lập báo "
+                f"Ngày báo cáo {date:%d/%m/%Y} {why}. Hãy ghi ngày lập báo "
                 "cáo của kỳ này. Chưa sửa thì báo cáo để trống dòng ngày tháng và không kiểm tra được văn bản viện "
                 "dẫn có ngày sau ngày báo cáo.", row)
 
