@@ -767,3 +767,18 @@ def test_recipients_that_name_a_body_gone_after_the_reform_are_said(tmp_path):
     assert "thành phố Hải Phòng" in found["province-merged"].message
     before = check_file(labelled_example(tmp_path, "cu.xlsx", **{"Kỳ đánh giá:": "6 tháng đầu năm 2025"}))
     assert not [f for f in before.findings if f.cell == "C14"]
+
+
+@pytest.mark.parametrize("title,label,said", [
+    ("PHIẾU TỰ ĐÁNH GIÁ CHỈ SỐ CCHC CẤP XÃ 6 THÁNG ĐẦU NĂM 2024", "Năm 2024", True),
+    ("PHIẾU TỰ ĐÁNH GIÁ CHỈ SỐ CCHC CẤP XÃ 6 THÁNG CUỐI NĂM 2024", "6 tháng đầu năm 2024", True),
+    ("PHIẾU TỰ ĐÁNH GIÁ CHỈ SỐ CCHC CẤP XÃ NĂM 2024", "6 tháng đầu năm 2024", False),  # a title may name the year only
+])
+def test_a_title_that_states_another_half_than_the_period_is_said(tmp_path, title, label, said):
+    """A 6-month title over "Kỳ đánh giá: Năm 2024": the report was titled for the year and bulk ranked the
+    commune among the annual workbooks."""
+    def edit(ws):
+        ws["A1"] = title
+        set_labels(ws, {"Kỳ đánh giá:": label, "Ngày báo cáo:": "20/6/2024"})
+    result = check_file(edited_example(tmp_path, "ky.xlsx", edit))
+    assert [f.cell for f in result.findings if f.code == "period-conflict"] == (["C7"] if said else [])

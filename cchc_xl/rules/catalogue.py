@@ -43,7 +43,7 @@ CATALOGUE: dict[str, Rule] = {
         Rule("doc-after-report", WARNING, "Văn bản viện dẫn có ngày sau ngày báo cáo"),
         Rule("doc-type-mismatch", WARNING, "Loại văn bản không khớp với ký hiệu"),
         Rule("bad-report-date", WARNING, "Ngày báo cáo ghi trong sổ không phải một ngày có thật"),
-        Rule("period-conflict", WARNING, "Kỳ đánh giá và tiêu đề phía trên bảng ghi hai năm khác nhau"),
+        Rule("period-conflict", WARNING, "Kỳ đánh giá và tiêu đề phía trên bảng ghi hai kỳ khác nhau"),
         Rule("report-date-outside-period", WARNING, "Ngày báo cáo có trước kỳ đánh giá, hoặc muộn hơn kỳ đó quá một năm"),
         Rule("district-after-reform", WARNING, "Sổ tính của kỳ sau 01/07/2025 còn nhắc cấp huyện (bộ tiêu chí hay cấp "
              "trên của thời còn cấp huyện)"),

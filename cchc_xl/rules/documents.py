@@ -225,13 +225,16 @@ def _bad_report_date(assessment: Assessment, typed: str) -> Finding:
 
 
 def _period_conflict(assessment: Assessment) -> list[Finding]:
-    """"Kỳ đánh giá" of one year, the title above the table of another: last year's workbook, one of
-    the two changed. The report prints the label's period and bulk ranks the commune by it."""
+    """"Kỳ đánh giá" of one year, the title above the table of another (last year's workbook, one of
+    the two changed), or a title of a half, a quarter or nine months over another period ("6 THÁNG ĐẦU
+    NĂM 2024" over "Năm 2024"; a title of the year alone may head any period of it). The report prints
+    the label's period and bulk ranks the commune by it."""
     period = " ".join(str(assessment.meta.get("period") or "").split())
     where = assessment.meta_cells.get("period")
-    year = period_key(period)[0] if period and where else ""
+    year, kind = period_key(period) if period and where else ("", "")
     for stated, cell, title in assessment.title_periods if year else ():
-        if cell != where and period_key(stated)[0] != year:
+        title_year, title_kind = period_key(stated)
+        if cell != where and (title_year != year or title_kind not in ("nam", kind)):
             sheet, row, col = where
             shown = title if len(title) <= 80 else title[:79] + "…"
             return [make("period-conflict", sheet, cell_address(row, col), "", "",
