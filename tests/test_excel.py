@@ -713,3 +713,36 @@ def test_the_button_says_why_the_reports_date_line_is_blank(tmp_path, monkeypatc
     said = [str(a["args"]) for a in actions(book) if a["func"] in ("alert", "setStatusBar", "set_status_bar")]
     assert any("đã lập báo cáo" in text and "Ngày báo cáo 26/06/2023 có trước kỳ đánh giá" in text
                for text in said), actions(book)
+
+
+def test_the_button_colours_a_fact_above_the_table_as_recalc_does(tmp_path):
+    """A finding at a fact typed above the table ("Ngày báo cáo" of last period, at C10) got its note
+    from the button but no colour: colours were written over the table's rows only (recalc on the file
+    colours it)."""
+    from helpers import labelled_example
+
+    book = remote_book(labelled_example(tmp_path, "xa.xlsx", **{"Kỳ đánh giá:": "6 tháng đầu năm 2024"}),
+                       client="Office.js")
+    cchc_xl.excel.check(book)
+    warning = "#" + MARK_COLOURS["warning"][-6:].lower()
+    painted = [(a["start_row"], a["start_column"], a["args"][0]) for a in actions(book) if a["func"] == "setRangeColors"]
+    assert (9, 2, [[warning]]) in painted  # C10, 0-based in the action
+    notes = [a["args"][0] for a in actions(book) if a["func"] == "addNote"]
+    assert "$C$10" in notes
+
+
+def test_the_buttons_old_mark_on_a_fact_above_the_table_goes_once_it_is_mended(tmp_path):
+    import openpyxl
+
+    from helpers import labelled_example, set_labels
+    from cchc_xl.write.recalc import recalc_file
+
+    marked = recalc_file(labelled_example(tmp_path, "xa.xlsx", **{"Kỳ đánh giá:": "6 tháng đầu năm 2024"}),
+                         tmp_path / "da_tinh.xlsx", backup=False).path  # its findings sheet lists C10 as marked
+    wb = openpyxl.load_workbook(marked)
+    set_labels(wb.worksheets[0], {"Ngày báo cáo:": "20/6/2024"})  # the officer mends the date
+    wb.save(marked)
+    book = remote_book(marked, client="Office.js")
+    cchc_xl.excel.check(book)
+    painted = [(a["start_row"], a["start_column"], a["args"][0]) for a in actions(book) if a["func"] == "setRangeColors"]
+    assert (9, 2, [[None]]) in painted

@@ -125,6 +125,7 @@ def _write_colours(sheet, assessment, plan, previous, first, last, outcome) -> N
             else:
                 line.append(...)
         matrix.append(line)
+    _write_colours_outside(sheet, plan, previous, first, last, ours, outcome)
     if not any(v is not ... for line in matrix for v in line):
         return
     width = right - left + 1
@@ -134,6 +135,26 @@ def _write_colours(sheet, assessment, plan, previous, first, last, outcome) -> N
         if any(v is not ... for line in chunk for v in line):
             top = first + start
             sheet.range((top + 1, left + 1), (top + len(chunk), right + 1)).set_colors(chunk)
+
+
+def _write_colours_outside(sheet, plan, previous, first, last, ours, outcome) -> None:
+    """The few marks outside the table's rows (a fact typed above it: "Ngày báo cáo", "Cấp trên"), and
+    our old marks there on facts since mended: one call each."""
+    marks = {cell_address(r, c): mark for (r, c), mark in plan.marks.items() if not first <= r <= last}
+    gone = [address for address, what in previous.items() if MARKED_FILL in what and address not in marks
+            and not first <= _row_of(address) <= last]
+    for address, mark in marks.items():
+        if _officer_fill(sheet, address, ours) is None:
+            sheet.range(address).set_colors([[_hex(mark.colour)]])
+            outcome.filled.add(address)
+    for address in gone:
+        sheet.range(address).set_colors([[None]])
+
+
+def _row_of(address: str) -> int:
+    """0-based row of "C10" (our findings sheet names cells so)."""
+    digits = address.lstrip("$ABCDEFGHIJKLMNOPQRSTUVWXYZ").replace("$", "")
+    return int(digits) - 1 if digits.isdigit() else -1
 
 
 def _officer_fill(sheet, address, ours):
