@@ -782,3 +782,33 @@ def test_a_title_that_states_another_half_than_the_period_is_said(tmp_path, titl
         set_labels(ws, {"Kỳ đánh giá:": label, "Ngày báo cáo:": "20/6/2024"})
     result = check_file(edited_example(tmp_path, "ky.xlsx", edit))
     assert [f.cell for f in result.findings if f.code == "period-conflict"] == (["C7"] if said else [])
+
+
+@pytest.mark.parametrize("label,key,value,expected", [
+    ("Kỳ báo cáo:", "period", "6 tháng đầu năm 2023", "6 tháng đầu năm 2023"),
+    ("Đơn vị tự đánh giá:", "unit", "Xã Ngọc Kỳ", "Xã Ngọc Kỳ"),
+    ("Ngày lập báo cáo:", "report_date", "26/6/2023", dt.date(2023, 6, 26)),
+    ("Số báo cáo:", "doc_number", "86/BC-UBND", "86/BC-UBND"),
+    ("Cơ quan cấp trên:", "superior", "UBND huyện Tứ Kỳ", "UBND huyện Tứ Kỳ"),
+    ("Họ tên người ký:", "signer", "Nguyễn Xuân Thoang", "Nguyễn Xuân Thoang"),
+])
+def test_the_labels_officers_write_in_their_own_words_are_read(tmp_path, label, key, value, expected):
+    """An officer's own label block says "Kỳ báo cáo:", "Đơn vị:", "Ngày lập báo cáo:" where the template
+    says "Kỳ đánh giá:", "Tên đơn vị:", "Ngày báo cáo:": the fact was not read, and the report left it blank."""
+    from cchc_xl.read import read_workbook
+    from cchc_xl.read.labels import META_LABELS
+
+    def edit(ws):
+        for row in range(1, 20):
+            if ws.cell(row, 2).value == f"{META_LABELS[key]}:":
+                ws.cell(row, 2).value, ws.cell(row, 3).value = label, value
+    assert read_workbook(edited_example(tmp_path, "nhan.xlsx", edit)).meta[key] == expected
+
+
+def test_a_column_headed_don_vi_is_no_unit_label(tmp_path):
+    """"Đơn vị" alone heads the columns of lists (the bulk summary's own): it is no label of the unit."""
+    from cchc_xl.read import read_workbook
+
+    def edit(ws):
+        ws["B3"], ws["C3"], ws["D3"] = "Đơn vị", "Phòng Văn hóa - Xã hội", "Chức vụ"
+    assert read_workbook(edited_example(tmp_path, "cot.xlsx", edit)).meta["unit"] == "Xã Ngọc Kỳ"

@@ -51,3 +51,14 @@ META_LABELS = {
     "signer": "Người ký",
     "recipients": "Nơi nhận",
 }
+# other words officers write beside the same facts, in a label block of their own (folded like the labels).
+# Only phrases no table heads a column with: "Đơn vị", "Chức vụ" alone head the columns of lists (our own
+# summary's "Đơn vị" column was read as a unit's name).
+META_SYNONYMS = {
+    "unit": ("Đơn vị tự đánh giá", "Tên đơn vị tự đánh giá"),
+    "superior": ("Cơ quan cấp trên", "Cấp trên trực tiếp"),
+    "period": ("Kỳ báo cáo", "Kỳ tự đánh giá"),
+    "doc_number": ("Số báo cáo", "Số hiệu văn bản"),
+    "report_date": ("Ngày lập báo cáo",),
+    "signer": ("Họ tên người ký", "Người ký báo cáo"),
+}

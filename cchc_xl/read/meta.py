@@ -18,9 +18,10 @@ from typing import Any
 
 from ..text import DAY_MONTH_YEAR, LEVELS_ABOVE_COMMUNE, clean_text, date_place, fold, level_in_full, parse_date, title_case, unit_name, without_council
 from .grid import WorkbookGrid
-from .labels import META_LABELS
+from .labels import META_LABELS, META_SYNONYMS
 
 _FOLDED_META = {fold(label): key for key, label in META_LABELS.items()}
+_FOLDED_META.update({fold(label): key for key, labels in META_SYNONYMS.items() for label in labels})
 _SUPERIOR_WORDS = tuple(fold(level) for level in LEVELS_ABOVE_COMMUNE)
 # "Ngọc Kỳ, ngày 26 tháng 6 năm 2023", or as some type it, "Ngọc Kỳ, ngày 26/6/2023" (folded)
 _DATE_LINE = re.compile(rf"^(?P<place>[^,]{{2,40}}),\s*ngay\s*{DAY_MONTH_YEAR}")
