@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..read.files import FINDINGS_SHEET
-from ..text import cell_address, sheet_ref
+from ..text import cell_address, sheet_ref, split_address
 from .plan import (FINDINGS_HEADERS, MARKED_FILL, MARKED_NOTE, MARK_COLOURS, RecalcPlan, findings_rows,
                    refuse_foreign_findings_sheet)
 
@@ -142,7 +142,7 @@ def _write_colours_outside(sheet, plan, previous, first, last, ours, outcome) ->
     our old marks there on facts since mended: one call each."""
     marks = {cell_address(r, c): mark for (r, c), mark in plan.marks.items() if not first <= r <= last}
     gone = [address for address, what in previous.items() if MARKED_FILL in what and address not in marks
-            and not first <= _row_of(address) <= last]
+            and _outside(address, first, last)]
     for address, mark in marks.items():
         if _officer_fill(sheet, address, ours) is None:
             sheet.range(address).set_colors([[_hex(mark.colour)]])
@@ -151,10 +151,14 @@ def _write_colours_outside(sheet, plan, previous, first, last, ours, outcome) ->
         sheet.range(address).set_colors([[None]])
 
 
-def _row_of(address: str) -> int:
-    """0-based row of "C10" (our findings sheet names cells so)."""
-    digits = address.lstrip("$ABCDEFGHIJKLMNOPQRSTUVWXYZ").replace("$", "")
-    return int(digits) - 1 if digits.isdigit() else -1
+def _outside(address: str, first: int, last: int) -> bool:
+    """A cell our findings sheet names ("C10") lies outside the table's rows; an address that is no
+    cell does not (nothing is cleared on its account)."""
+    try:
+        row = split_address(address)[0]
+    except ValueError:
+        return False
+    return not first <= row <= last
 
 
 def _officer_fill(sheet, address, ours):
