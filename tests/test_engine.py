@@ -745,6 +745,7 @@ def test_a_date_in_words_or_a_header_of_last_years_scores_is_no_title(tmp_path):
     ("Có 7/671 hồ sơ trễ hạn (1,04%).", None),
     ("Đã số hóa 50/100 hồ sơ (đạt 50%).", None),
     ("19/19 CBCC sử dụng thư điện tử (100 %)", None),
+    ("Số hồ sơ trực tuyến tăng 20% (12/10 hồ sơ cùng kỳ).", None),  # a growth, not a share: the count is above 1
 ])
 def test_a_percent_with_its_fraction_in_brackets_is_checked(text, said):
     """"đạt 98% (664/664 hồ sơ)", as reports write a rate with its count: only "7/671 = 0,89%" was checked."""

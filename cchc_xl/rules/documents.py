@@ -167,7 +167,7 @@ def _wrong_ratio(match: re.Match, complement: bool) -> list[str]:
     """The message for a fraction and its percent that disagree (within the percent's own rounding);
     ``complement``: 100 % less the fraction is right too."""
     a, b = int(match["a"]), int(match["b"])
-    if b == 0:
+    if b == 0 or (complement and a > b):  # (in brackets, more than the whole is a growth: "tăng 20% (12/10)")
         return []
     stated = Decimal(match["pct"].replace(",", "."))
     places = -stated.as_tuple().exponent if stated.as_tuple().exponent < 0 else 0
