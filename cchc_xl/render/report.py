@@ -19,9 +19,10 @@ from ..model import Assessment
 from ..read import read_workbook
 from ..read.package import INFLATE_DAMAGE, vet_word_file
 from ..rules import ERROR, check_assessment
+from ..rules.catalogue import fact_address
 from ..rules.documents import report_date_outside_period
 from ..console import printable
-from ..text import cell_address, xml_text
+from ..text import xml_text
 from .context import NO_BREAK_SPACE, printed_signer_title, report_context
 
 
@@ -302,7 +303,7 @@ def _refuse_undated(assessment: Assessment) -> None:
     date = typed if isinstance(typed, dt.date) else None
     if date is not None and not report_date_outside_period(assessment.meta):
         return
-    cell = _label_cell(assessment, "report_date")
+    cell = fact_address(assessment, "report_date")
     if cell is None:  # nothing typed
         where = " (cạnh nhãn “Ngày báo cáo:” phía trên bảng)"
     elif date is not None:
@@ -311,12 +312,6 @@ def _refuse_undated(assessment: Assessment) -> None:
         where = f" (ô {cell}: “{typed}” không phải ngày có thật)"
     raise CchcError(f"không ký số báo cáo để trống dòng ngày tháng: ngày trên văn bản ký số không ghi tay thêm được. "
                     f"Hãy ghi “Ngày báo cáo” đúng trong sổ tính{where} rồi ký — chưa ghi gì.")
-
-
-def _label_cell(assessment: Assessment, key: str) -> str | None:
-    """The cell that states one of the workbook's facts ("C5" beside "Cấp trên:"), if any."""
-    found = assessment.meta_cells.get(key)
-    return cell_address(found[1], found[2]) if found and found[1] >= 0 else None
 
 
 def blank_facts(assessment: Assessment) -> list[str]:
@@ -394,7 +389,7 @@ def render_assessment_report(assessment, output: Path, template=None, pdf=False,
         lines.insert(1, f"Còn để trống: {', '.join(outcome.blanks)} (sổ tính chưa ghi). Ghi vào sổ tính, "
                         f"cạnh nhãn “{outcome.blanks[0]}:” phía trên bảng, rồi lập lại; hoặc điền trong Word.")
     # a date typed that the report cannot print, a body above that no longer exists: left off, and why is said
-    superior_cell = _label_cell(assessment, "superior")
+    superior_cell = fact_address(assessment, "superior")
     outcome.left_off = [f"Chú ý, ô {f.cell}: {f.message}" for f in findings
                         if f.code in ("bad-report-date", "report-date-outside-period")
                         or (f.code in ("district-after-reform", "province-merged") and f.cell == superior_cell)]

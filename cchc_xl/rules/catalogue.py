@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..text import cell_address
+
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_VI = {ERROR: "lỗi", WARNING: "cảnh báo", INFO: "thông tin"}
 
@@ -87,3 +89,15 @@ class Finding:
 
 def make(code: str, sheet: str, cell: str, part: str, criterion: str, message: str, row: int = -1) -> Finding:
     return Finding(code, CATALOGUE[code].severity, sheet, cell, part, criterion, message, row)
+
+
+def fact_address(assessment, key: str) -> str | None:
+    """The cell that states one of the workbook's facts ("C10" beside "Ngày báo cáo:"), if one does."""
+    found = assessment.meta_cells.get(key)
+    return cell_address(found[1], found[2]) if found and found[1] >= 0 else None
+
+
+def at_fact(assessment, key: str, code: str, message: str) -> Finding:
+    """A finding at the cell that states one of the workbook's facts; about the whole workbook when none does."""
+    sheet, row, _ = assessment.meta_cells.get(key, (assessment.sheet, -1, -1))
+    return make(code, sheet, fact_address(assessment, key) or "", "", "", message, row)

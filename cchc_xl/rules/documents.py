@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from ..model import Assessment
 from ..text import cell_address, fold, period_key, period_start, vn
-from .catalogue import Finding, make
+from .catalogue import Finding, at_fact, make
 
 DOC_TYPES = {
     "ke hoach": "KH", "bao cao": "BC", "quyet dinh": "QD", "thong bao": "TB", "to trinh": "TTR",
@@ -216,12 +216,11 @@ def document_rules(assessment: Assessment) -> list[Finding]:
 def _bad_report_date(assessment: Assessment, typed: str) -> Finding:
     """The report's date as typed is no real day: the report leaves its date line blank, and no cited
     document can be found to be dated after it."""
-    sheet, row, col = assessment.meta_cells.get("report_date", ("", -1, -1))
     shown = typed if len(typed) <= 60 else typed[:59] + "…"
-    return make("bad-report-date", sheet, cell_address(row, col) if row >= 0 else "", "", "",
+    return at_fact(assessment, "report_date", "bad-report-date",
                 f"Ngày báo cáo “{shown}” không phải một ngày có thật: hãy ghi dạng 26/06/2023 hoặc “ngày 26 tháng 6 "
                 "năm 2023”. Chưa sửa thì báo cáo để trống dòng ngày tháng và không kiểm tra được văn bản viện dẫn "
-                "có ngày sau ngày báo cáo.", row)
+                "có ngày sau ngày báo cáo.")
 
 
 def _period_conflict(assessment: Assessment) -> list[Finding]:
@@ -235,12 +234,11 @@ def _period_conflict(assessment: Assessment) -> list[Finding]:
     for stated, cell, title in assessment.title_periods if year else ():
         title_year, title_kind = period_key(stated)
         if cell != where and (title_year != year or title_kind not in ("nam", kind)):
-            sheet, row, col = where
             shown = title if len(title) <= 80 else title[:79] + "…"
-            return [make("period-conflict", sheet, cell_address(row, col), "", "",
-                         f"Kỳ đánh giá ghi “{period[:60]}” nhưng tiêu đề ở ô {cell_address(cell[1], cell[2])} ghi "
-                         f"“{shown}”: báo cáo ghi kỳ “{period[:60]}” và sổ được xếp hạng theo kỳ đó. Có lẽ sổ kỳ trước "
-                         "được dùng lại và mới sửa một trong hai chỗ: hãy sửa cho khớp.", row)]
+            return [at_fact(assessment, "period", "period-conflict",
+                            f"Kỳ đánh giá ghi “{period[:60]}” nhưng tiêu đề ở ô {cell_address(cell[1], cell[2])} ghi "
+                            f"“{shown}”: báo cáo ghi kỳ “{period[:60]}” và sổ được xếp hạng theo kỳ đó. Có lẽ sổ kỳ "
+                            "trước được dùng lại và mới sửa một trong hai chỗ: hãy sửa cho khớp.")]
     return []
 
 
@@ -261,11 +259,9 @@ def report_date_outside_period(meta: dict) -> str | None:
 
 
 def _report_date_outside(assessment: Assessment, date: dt.date, why: str) -> Finding:
-    sheet, row, col = assessment.meta_cells.get("report_date", ("", -1, -1))
-    return make("report-date-outside-period", sheet, cell_address(row, col) if row >= 0 else "", "", "",
-                f"Ngày báo cáo {date:%d/%m/%Y} {why}. Hãy ghi ngày lập báo "
-                "cáo của kỳ này. Chưa sửa thì báo cáo để trống dòng ngày tháng và không kiểm tra được văn bản viện "
-                "dẫn có ngày sau ngày báo cáo.", row)
+    return at_fact(assessment, "report_date", "report-date-outside-period",
+                   f"Ngày báo cáo {date:%d/%m/%Y} {why}. Hãy ghi ngày lập báo cáo của kỳ này. Chưa sửa thì báo cáo để "
+                   "trống dòng ngày tháng và không kiểm tra được văn bản viện dẫn có ngày sau ngày báo cáo.")
 
 
 def _cited(citation: str) -> str:

@@ -10,8 +10,8 @@ import datetime as dt
 import re
 
 from ..model import Assessment
-from ..text import cell_address, fold, level_in_full, period_start, without_council
-from .catalogue import Finding, make
+from ..text import fold, level_in_full, period_start, without_council
+from .catalogue import Finding, at_fact, make
 from .documents import report_date_outside_period
 
 TWO_LEVELS_FROM = dt.date(2025, 7, 1)
@@ -94,7 +94,7 @@ def reform_findings(assessment: Assessment) -> list[Finding]:
         else []
     superior = " ".join(str(assessment.meta.get("superior") or "").split())
     if _district(superior):
-        findings.append(_at_label(
+        findings.append(at_fact(
             assessment, "superior", "district-after-reform",
             f"Cấp trên ghi “{superior[:60]}”, nhưng {when}, khi không còn cấp huyện: {_LEFT_OFF}. Hãy ghi cấp "
             "trên hiện nay (UBND tỉnh hoặc thành phố; cơ quan thẩm định là Sở Nội vụ)."))
@@ -102,7 +102,7 @@ def reform_findings(assessment: Assessment) -> list[Finding]:
         typed = " ".join(str(assessment.meta.get(key) or "").split())
         merged = merged_into(typed)
         if merged is not None:
-            findings.append(_at_label(
+            findings.append(at_fact(
                 assessment, key, "province-merged",
                 f"{label} ghi “{typed[:60]}”: từ 01/07/2025 tỉnh {merged[0]} đã hợp nhất vào {merged[1]}, mà "
                 f"{when.replace('sau ngày 01/07/2025', 'sau ngày đó')}"
@@ -125,14 +125,14 @@ def _recipients_gone(assessment: Assessment, when: str) -> list[Finding]:
               for found in [merged_into(name)] if found]
     findings = []
     if districts:
-        findings.append(_at_label(
+        findings.append(at_fact(
             assessment, "recipients", "district-after-reform",
             f"Nơi nhận còn ghi “{districts[0][:80]}”{f' (và {len(districts) - 1} dòng khác)' if len(districts) > 1 else ''}"
             f", nhưng {when}, khi không còn cấp huyện: báo cáo in nơi nhận như đã ghi. Hãy sửa nơi nhận (cơ quan "
             "thẩm định là Sở Nội vụ)."))
     if merged:
         line, (old, now) = merged[0]
-        findings.append(_at_label(
+        findings.append(at_fact(
             assessment, "recipients", "province-merged",
             f"Nơi nhận còn ghi “{line[:80]}”: từ 01/07/2025 tỉnh {old} đã hợp nhất vào {now}, mà "
             f"{when.replace('sau ngày 01/07/2025', 'sau ngày đó')}; báo cáo in nơi nhận như đã ghi. Hãy sửa nơi nhận."))
@@ -166,12 +166,6 @@ def _district_criteria(assessment: Assessment, when: str) -> list[Finding]:
         f"bộ tiêu chí này có từ khi còn cấp huyện, mà {when}, khi không còn cấp huyện. Có lẽ mẫu sổ năm trước được "
         "dùng lại: hãy dùng bộ tiêu chí hiện hành của tỉnh (nhập bằng `cchc-xl templates import`, tạo sổ mới bằng "
         "`cchc-xl new --template`).", cell.row)]
-
-
-def _at_label(assessment: Assessment, key: str, code: str, message: str) -> Finding:
-    """A finding at the cell that states one of the workbook's facts (its value beside the label)."""
-    sheet, row, col = assessment.meta_cells.get(key, (assessment.sheet, -1, -1))
-    return make(code, sheet, cell_address(row, col) if row >= 0 else "", "", "", message, row)
 
 
 def _quoted(name: str, found: re.Match) -> str:

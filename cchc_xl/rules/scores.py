@@ -281,7 +281,9 @@ def _subtotal_rules(assessment: Assessment, totals) -> list[Finding]:
         label = sub.label[:40]
         for typed, which, what in ((sub.max, "max", "điểm tối đa"), (sub.self, "self", "điểm tự đánh giá")):
             right = part[which]
-            if typed.value is None or right is None or _same_sum(typed.value, right) or typed.cell is None:
+            # (a maximum is never written by recalc: only a self sum may be its rounded value)
+            same = _same_sum(typed.value, right) if which == "self" else typed.value == right
+            if typed.value is None or right is None or same or typed.cell is None:
                 continue
             cell = typed.cell
             findings.append(make(
