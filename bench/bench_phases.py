@@ -15,8 +15,10 @@ Run: python bench/bench_phases.py [N]   (needs valgrind; takes a few minutes)
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import site
 import subprocess
 import sys
 import tempfile
@@ -106,6 +108,8 @@ def main(count: int = 40) -> None:
     from bench.generate import generate
 
     python = str(Path(sys.executable).resolve())  # the binary, not a shim script
+    # the resolved binary no longer sees a virtual environment's packages: hand them over
+    os.environ["PYTHONPATH"] = os.pathsep.join([*site.getsitepackages(), os.environ.get("PYTHONPATH", "")])
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "xa"
         generate(folder, max(count, TIMED + 10))  # the callgrind runs use the first N
