@@ -340,6 +340,16 @@ def title_case(text: str) -> str:
     return " ".join("-".join(p[:1].upper() + p[1:].lower() for p in w.split("-")) for w in text.split())
 
 
+# the words a specialist agency's name opens with, marks and all ("Phong Điền" and "Bản Ban" are places)
+_AGENCIES = ("sở ", "phòng ", "văn phòng ", "ban ", "bộ ", "cục ", "chi cục ", "trung tâm ", "thanh tra ")
+
+
+def agency(body: str) -> bool:
+    """"Sở Nội vụ …", "Phòng Nội vụ huyện …", "SỞ NV", "Văn phòng UBND tỉnh": a specialist agency, not a
+    People's Committee (it manages no UBND)."""
+    return unicodedata.normalize("NFC", " ".join(body.split())).lower().startswith(_AGENCIES)
+
+
 def without_council(text: str) -> str:
     """"UBND xã Ngọc Kỳ" / "Ủy ban nhân dân xã Ngọc Kỳ" → "xã Ngọc Kỳ": the committee is not the unit's name."""
     text = " ".join(text.split())

@@ -770,6 +770,46 @@ def test_recipients_that_name_a_body_gone_after_the_reform_are_said(tmp_path):
     assert not [f for f in before.findings if f.cell == "C14"]
 
 
+
+def _at_superior(result):
+    return [(f.code, f.severity, f.message) for f in result.findings if f.cell == "C5"]
+
+
+@pytest.mark.parametrize("period,superior", [("6 tháng đầu năm 2026", "Sở Nội vụ thành phố Hải Phòng"),
+                                             ("6 tháng đầu năm 2023", "Phòng Nội vụ huyện Tứ Kỳ"),
+                                             ("Năm 2024", "SỞ NỘI VỤ TỈNH HẢI DƯƠNG")])
+def test_an_agency_typed_as_the_body_above_is_said(tmp_path, period, superior):
+    """"Cấp trên: Sở Nội vụ thành phố Hải Phòng" (the body the report goes to) printed "SỞ NỘI VỤ …" over
+    "ỦY BAN NHÂN DÂN PHƯỜNG …" on the letterhead, as if the agency managed the committee: no word was said."""
+    result = check_file(labelled_example(tmp_path, "xa.xlsx", **{"Kỳ đánh giá:": period, "Cấp trên:": superior}))
+    found = _at_superior(result)
+    assert [(code, severity) for code, severity, _ in found] == [("superior-is-agency", "warning")]
+    assert f"Cấp trên ghi “{superior}”, một cơ quan chuyên môn" in found[0][2]
+    assert "Báo cáo bỏ dòng đó ở đầu trang" in found[0][2]
+
+
+@pytest.mark.parametrize("superior", ["UBND huyện Tứ Kỳ", "huyện Phong Điền", "Ủy ban nhân dân tỉnh Hải Dương",
+                                      "TP. Hải Phòng", "Bản Ban"])
+def test_a_committee_or_a_place_above_is_no_agency(tmp_path, superior):
+    result = check_file(labelled_example(tmp_path, "xa.xlsx", **{"Kỳ đánh giá:": "Năm 2024", "Cấp trên:": superior}))
+    assert _at_superior(result) == []
+
+
+@pytest.mark.parametrize("superior,code,said", [
+    ("Phòng Nội vụ huyện Tứ Kỳ", "district-after-reform", "Cấp trên ghi “Phòng Nội vụ huyện Tứ Kỳ”"),
+    ("Sở Nội vụ tỉnh Hải Dương", "province-merged",
+     "đã hợp nhất vào thành phố Hải Phòng, mà kỳ đánh giá Năm 2026 là sau ngày đó; báo cáo bỏ dòng cơ quan cấp trên"),
+])
+def test_an_agency_of_a_body_gone_after_the_reform_is_said_once_as_gone(tmp_path, superior, code, said):
+    """The district's Phòng Nội vụ or a merged province's Sở Nội vụ in a workbook of 2026: the body no
+    longer exists. One finding at the cell (not also superior-is-agency), and the report leaves it off."""
+    result = check_file(labelled_example(tmp_path, "xa.xlsx", **{"Kỳ đánh giá:": "Năm 2026", "Cấp trên:": superior}))
+    found = _at_superior(result)
+    assert [c for c, _, _ in found] == [code] and said in found[0][2]
+    if code == "province-merged":
+        assert "hãy ghi UBND thành phố Hải Phòng (cơ quan thẩm định ghi ở “Nơi nhận”)" in found[0][2]
+
+
 @pytest.mark.parametrize("title,label,said", [
     ("PHIẾU TỰ ĐÁNH GIÁ CHỈ SỐ CCHC CẤP XÃ 6 THÁNG ĐẦU NĂM 2024", "Năm 2024", True),
     ("PHIẾU TỰ ĐÁNH GIÁ CHỈ SỐ CCHC CẤP XÃ 6 THÁNG CUỐI NĂM 2024", "6 tháng đầu năm 2024", True),

@@ -971,6 +971,35 @@ def test_a_body_that_no_longer_exists_is_left_off_the_report_and_said(tmp_path, 
     assert len(told) == 1 and "báo cáo bỏ dòng cơ quan cấp trên" in told[0]
 
 
+@pytest.mark.parametrize("reviewing,expected", [
+    (None, ["- Sở Nội vụ thành phố Hải Phòng;", "- Lưu: VT."]),
+    ("Sở Nội vụ Thành phố Hải Phòng", ["- Sở Nội vụ thành phố Hải Phòng;", "- Lưu: VT."]),
+    ("Sở Nội vụ", ["- Sở Nội vụ thành phố Hải Phòng;", "- Sở Nội vụ (cơ quan thẩm định);", "- Lưu: VT."]),
+])
+def test_an_agency_typed_as_the_body_above_is_a_recipient_not_a_letterhead_line(tmp_path, monkeypatch, reviewing,
+                                                                                 expected):
+    """"Cấp trên: Sở Nội vụ thành phố Hải Phòng" printed "SỞ NỘI VỤ THÀNH PHỐ HẢI PHÒNG" over "ỦY BAN NHÂN DÂN
+    XÃ NGỌC KỲ": ND 30 names there the body that manages the issuer, and no agency manages an UBND. It
+    is now a recipient (once, when it is the reviewing body of the settings too), and the officer is told."""
+    import json
+
+    home = tmp_path / "home"
+    home.mkdir()
+    if reviewing:
+        (home / "cai_dat.json").write_text(json.dumps({"reviewing_body": reviewing}), encoding="utf-8")
+    monkeypatch.setenv("CCHC_XL_HOME", str(home))
+    path = labelled_example(tmp_path, "so.xlsx", **{"Kỳ đánh giá:": "6 tháng đầu năm 2026", "Ngày báo cáo:": "20/6/2026",
+                                                   "Cấp trên:": "Sở Nội vụ thành phố Hải Phòng", "Nơi nhận:": None})
+    outcome = render_report_file(path, tmp_path / "bc.docx")
+    doc = Document(outcome.docx)
+    left = _text(doc.tables[0].rows[0].cells[0])
+    assert left.startswith("ỦY BAN NHÂN DÂN\nXÃ NGỌC KỲ") and "SỞ" not in left
+    recipients, _ = report_signature_cells(doc)
+    assert [p.text for p in recipients.paragraphs if p.text][1:] == expected
+    told = [line for line in outcome.lines if line.startswith("Chú ý, ô C5: ")]
+    assert len(told) == 1 and "một cơ quan chuyên môn" in told[0]
+
+
 @pytest.mark.parametrize("superior,expected", [
     (None, ["- Phòng Nội vụ huyện Tứ Kỳ (cơ quan thẩm định);", "- Lưu: VT."]),
     ("UBND tỉnh Hải Dương", ["- UBND tỉnh Hải Dương;", "- Phòng Nội vụ huyện Tứ Kỳ (cơ quan thẩm định);", "- Lưu: VT."]),

@@ -13,7 +13,7 @@ from decimal import Decimal
 from ..model import Assessment
 from ..rules.documents import report_date_outside_period
 from ..rules.reform import superior_gone
-from ..text import LEVELS_ABOVE_COMMUNE, fold, format_decimal, level_in_full, title_case, unit_name, unit_place, without_council
+from ..text import LEVELS_ABOVE_COMMUNE, agency, fold, format_decimal, level_in_full, title_case, unit_name, unit_place, without_council
 
 
 def nd30_date(date: dt.date) -> dict[str, str]:
@@ -86,10 +86,12 @@ def report_context(assessment: Assessment, decimal: str = "comma", today: dt.dat
     recipients = recipient_lines(str(meta.get("recipients", "")))
     # a district, a merged province: a body that no longer exists is left off (and not sent the report)
     superior = "" if superior_gone(assessment) else str(meta.get("superior", ""))
+    # an agency typed as the body above (the Sở Nội vụ the report goes to): a recipient, not a letterhead line
+    heading = "" if agency(superior) else superior_body(superior)
     pending = num(totals.pending_max) if totals.pending_max else ""
     return {
         "unit": unit,
-        "superior": superior_body(superior),
+        "superior": heading,
         "province": str(meta.get("province", "")),
         "period": kept_together(str(meta.get("period", ""))),
         "doc_number": str(meta.get("doc_number", "")) or "      /BC-UBND",
@@ -206,11 +208,14 @@ def default_recipients(superior: str, unit: str, reviewing: str | None = None) -
     """Nơi nhận when the workbook names none: the body the report goes to, the body that reviews it
     (``reviewing``, the "reviewing_body" setting; the province's Sở Nội vụ when neither is named), then
     the file copy."""
-    superior = superior.strip()
+    superior = " ".join(superior.split())
     reviewer = [f"- {reviewing} (cơ quan thẩm định);"] if reviewing else []
     if not superior:
         return [*(reviewer or ["- Sở Nội vụ (cơ quan thẩm định);"]), "- Lưu: VT."]
+    if agency(superior):  # the reviewing agency typed as the body above: named once
+        same = reviewing and fold(" ".join(reviewing.split())).lower() == fold(superior).lower()
+        return [f"- {superior};", *([] if same else reviewer), "- Lưu: VT."]
     body = superior_body(superior)
-    if not body.lower().startswith(("ubnd", "ủy ban", "uỷ ban", "sở ")):
+    if not body.lower().startswith(("ubnd", "ủy ban", "uỷ ban")):
         body = f"UBND {body}"
     return [f"- {body};", *reviewer, "- Lưu: VT."]

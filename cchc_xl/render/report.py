@@ -392,7 +392,8 @@ def render_assessment_report(assessment, output: Path, template=None, pdf=False,
     superior_cell = fact_address(assessment, "superior")
     outcome.left_off = [f"Chú ý, ô {f.cell}: {f.message}" for f in findings
                         if f.code in ("bad-report-date", "report-date-outside-period")
-                        or (f.code in ("district-after-reform", "province-merged") and f.cell == superior_cell)]
+                        or (f.code in ("district-after-reform", "province-merged", "superior-is-agency")
+                            and f.cell == superior_cell)]
     lines.extend(outcome.left_off)
     if pdf:
         soffice = find_soffice()

@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..model import Assessment
 from .catalogue import CATALOGUE, ERROR, INFO, WARNING, Finding, Rule, make
 from .documents import document_rules
+from .letterhead import letterhead_findings
 from .reform import reform_findings
 from .scores import score_rules
 
@@ -25,6 +26,7 @@ def check_assessment(assessment: Assessment, against=None, known_sets=()) -> lis
         findings.extend(score_rules(assessment, "appraised"))
     findings.extend(document_rules(assessment))
     findings.extend(reform_findings(assessment))
+    findings.extend(letterhead_findings(assessment))
     if against is not None:
         from .template import compare_with_template
 

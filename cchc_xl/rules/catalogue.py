@@ -50,6 +50,8 @@ CATALOGUE: dict[str, Rule] = {
         Rule("district-after-reform", WARNING, "Sổ tính của kỳ sau 01/07/2025 còn nhắc cấp huyện (bộ tiêu chí hay cấp "
              "trên của thời còn cấp huyện)"),
         Rule("province-merged", WARNING, "Sổ tính của kỳ sau 01/07/2025 ghi tỉnh đã hợp nhất vào tỉnh khác"),
+        Rule("superior-is-agency", WARNING, "“Cấp trên” ghi một cơ quan chuyên môn (Sở, Phòng…), không phải cơ quan chủ "
+             "quản của UBND: báo cáo không in dòng đó ở đầu trang"),
         Rule("max-changed", ERROR, "Điểm tối đa khác với bộ tiêu chí chính thức"),
         Rule("criterion-missing", ERROR, "Thiếu tiêu chí so với bộ tiêu chí chính thức"),
         Rule("criterion-extra", ERROR, "Tiêu chí không có trong bộ tiêu chí chính thức"),

@@ -10,13 +10,14 @@ import datetime as dt
 import re
 
 from ..model import Assessment
-from ..text import fold, level_in_full, period_start, without_council
+from ..text import agency, fold, level_in_full, period_start, without_council
 from .catalogue import Finding, at_fact, make
 from .documents import report_date_outside_period
 
 TWO_LEVELS_FROM = dt.date(2025, 7, 1)
 _DISTRICT = re.compile(r"(?<!\w)(?:huyện|quận|thị xã)(?!\w)", re.IGNORECASE)
 _DISTRICT_LEVELS = ("huyện ", "quận ", "thị xã ")
+_PROVINCE_NAMED = re.compile(r"(?<!\w)tỉnh\s+([^;,.()\n]+)", re.IGNORECASE)
 # a criterion of today that names the district it replaced: "do cấp huyện cũ chuyển giao", "trước đây"
 _FORMER = re.compile(r"(?<!\w)(?:cũ|trước đây|chuyển giao|bàn giao|kết thúc hoạt động)(?!\w)", re.IGNORECASE)
 # the province now → the 29 merged into it on 1/7/2025
@@ -71,14 +72,24 @@ def _after_reform_because(assessment: Assessment) -> str | None:
 
 
 def _district(text: str) -> bool:
+    """A district, or an agency of one ("Phòng Nội vụ huyện Tứ Kỳ")."""
+    if agency(text):
+        return _DISTRICT.search(text) is not None and not _FORMER.search(text)
     return level_in_full(without_council(text)).lower().startswith(_DISTRICT_LEVELS)
+
+
+def _merged_body(text: str) -> tuple[str, str] | None:
+    """merged_into for a province, or for an agency of one ("Sở Nội vụ tỉnh Hải Dương")."""
+    if agency(text):
+        return next((found for name in _PROVINCE_NAMED.findall(text) for found in [merged_into(name)] if found), None)
+    return merged_into(text)
 
 
 def superior_gone(assessment: Assessment) -> bool:
     """The body above, as typed, no longer exists when the report is issued (a district, a merged
     province): the report leaves its line off rather than print it (ND 30 shows it if there is one)."""
     superior = " ".join(str(assessment.meta.get("superior") or "").split())
-    return bool(superior) and (_district(superior) or merged_into(superior) is not None) and \
+    return bool(superior) and (_district(superior) or _merged_body(superior) is not None) and \
         _after_reform_because(assessment) is not None
 
 
@@ -100,19 +111,17 @@ def reform_findings(assessment: Assessment) -> list[Finding]:
             "trên hiện nay (UBND tỉnh hoặc thành phố; cơ quan thẩm định là Sở Nội vụ)."))
     for key, label in (("province", "Tỉnh"), ("superior", "Cấp trên")):
         typed = " ".join(str(assessment.meta.get(key) or "").split())
-        merged = merged_into(typed)
+        merged = _merged_body(typed) if key == "superior" else merged_into(typed)
         if merged is not None:
             findings.append(at_fact(
                 assessment, key, "province-merged",
                 f"{label} ghi “{typed[:60]}”: từ 01/07/2025 tỉnh {merged[0]} đã hợp nhất vào {merged[1]}, mà "
                 f"{when.replace('sau ngày 01/07/2025', 'sau ngày đó')}"
                 f"{f'; {_LEFT_OFF}' if key == 'superior' else ''}. Có lẽ mẫu sổ năm trước được dùng lại: hãy ghi "
-                f"{merged[1]}."))
+                # (an agency typed as the body above: the body above it, as superior-is-agency would ask)
+                f"{f'UBND {merged[1]} (cơ quan thẩm định ghi ở “Nơi nhận”)' if agency(typed) else merged[1]}."))
     findings.extend(_recipients_gone(assessment, when))
     return findings
-
-
-_PROVINCE_NAMED = re.compile(r"(?<!\w)tỉnh\s+([^;,.()\n]+)", re.IGNORECASE)
 
 
 def _recipients_gone(assessment: Assessment, when: str) -> list[Finding]:
