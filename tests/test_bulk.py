@@ -1414,6 +1414,34 @@ def test_two_communes_of_one_name_told_apart_by_their_district_are_both_ranked(t
         [["ngoc_ky (1).xlsx", "ngoc_ky.xlsx"]], [["ngoc_ky.xlsx", "ngoc_ky (1).xlsx"]])
 
 
+@pytest.mark.parametrize("first,second", [
+    (None, "UBND huyện Tứ Kỳ"), ("Ủy ban nhân dân huyện Tứ Kỳ", "UBND huyện Tứ Kỳ"),
+    ("Phòng Nội vụ huyện Tứ Kỳ", "huyện Tứ Kỳ"), ("Sở Nội vụ thành phố Hải Phòng", "UBND thành phố Hải Phòng"),
+    ("UBND huyện Tứ Kỳ", "UBND TP. Hải Phòng"), ("Sở Nội vụ", "UBND tỉnh Hải Dương"),
+])
+def test_a_copy_sent_again_with_its_body_above_mended_is_the_same_unit(tmp_path, first, second):
+    """A commune sends its workbook, is told to mend "Cấp trên" (left blank, spelt otherwise, an agency, a
+    district gone since 2025), and sends it again: both copies were ranked, the commune twice."""
+    folder = tmp_path / "nhan"
+    folder.mkdir()
+    older = labelled_example(folder, "ngoc_ky.xlsx", **{"Cấp trên:": first})
+    newer = labelled_example(folder, "ngoc_ky (1).xlsx", **{"Cấp trên:": second})
+    os.utime(older, (1_700_000_000, 1_700_000_000))  # (sent first)
+    outcome = bulk_check([folder], output=None, jobs=1)
+    assert [[Path(r.path).name for r in group] for group in outcome.duplicates] == [["ngoc_ky (1).xlsx", "ngoc_ky.xlsx"]]
+    assert sorted((Path(r.path).name, r.rank) for r in outcome.records) == [("ngoc_ky (1).xlsx", 1), ("ngoc_ky.xlsx", None)]
+    ranking = [line for line in outcome.lines() if line.startswith("    1. ")]
+    assert ranking == ["    1. Xã Ngọc Kỳ — 73,2 điểm"]
+
+
+def test_two_places_of_one_level_are_still_two_communes(tmp_path):
+    from cchc_xl.summarise.bulk import place_key, same_place
+
+    assert not same_place([place_key("Phòng Nội vụ huyện Tứ Kỳ"), place_key("UBND huyện Gia Lộc")])
+    assert not same_place([place_key("TP. Hải Dương"), place_key("thành phố Hải Phòng"), ""])
+    assert same_place([place_key("UBND TX.Kinh Môn"), place_key("Ủy ban nhân dân thị xã Kinh Môn"), place_key("Sở Nội vụ")])
+
+
 def test_two_communes_of_one_name_under_two_district_letterheads_are_both_ranked(tmp_path):
     """Letterheads "UBND HUYỆN VĂN GIANG / UBND XÃ TÂN TIẾN" and "UBND HUYỆN GIA LỘC / UBND XÃ TÂN TIẾN" are two
     communes: they were taken for one commune's corrected copy, and one of them was left unranked."""

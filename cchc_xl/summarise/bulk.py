@@ -636,18 +636,67 @@ def _modified_ns(path: str) -> int:
         return 0
 
 
+# a body's place, where an agency is typed for the body above ("Phòng Nội vụ huyện Tứ Kỳ", "Sở Nội vụ TP. Hải Phòng")
+_PLACE_IN = re.compile(r"(?<!\w)(?:huyện|quận|thị xã|tỉnh|thành phố|tp\.?)\s+\S.*$", re.IGNORECASE)
+_PLACE_KINDS = ("huyện ", "quận ", "thị xã ", "tỉnh ", "thành phố ")
+
+
+def place_key(superior: str) -> str:
+    """The body above a unit as its spellings share it: "UBND huyện Tứ Kỳ", "Ủy ban nhân dân huyện Tứ Kỳ",
+    "huyện Tứ Kỳ" and "Phòng Nội vụ huyện Tứ Kỳ" are one place; "" for none, or an agency of no place."""
+    from ..text import agency, level_in_full, without_council
+
+    text = without_council(" ".join(superior.split()))
+    if agency(text):
+        found = _PLACE_IN.search(text)
+        text = found.group(0) if found else ""
+    return unit_key(level_in_full(text)) if text else ""
+
+
+def _place_kind(key: str) -> str:
+    return next((kind for kind in _PLACE_KINDS if key.startswith(unit_key(kind) + " ")), "")
+
+
+def same_place(keys) -> bool:
+    """The bodies above typed in several workbooks of one unit's name and period name one unit: none
+    names two places of one kind ("huyện Tứ Kỳ" and "huyện Gia Lộc" are two communes). A copy with none,
+    or with the body of another level ("UBND huyện Tứ Kỳ" mended to "UBND thành phố Hải Phòng" after 2025,
+    "Sở Nội vụ" mended to the UBND above), is that unit's copy."""
+    by_kind: dict[str, set[str]] = {}
+    for key in keys:
+        if key:
+            by_kind.setdefault(_place_kind(key), set()).add(key)
+    return all(len(named) == 1 for named in by_kind.values())
+
+
+def _unit_keys(records: list[UnitRecord]) -> dict[str, tuple]:
+    """Path → the key of its unit: (name, place, period), the place "" where the workbooks of a name and
+    period name one place (or none); the place each typed where they name several."""
+    by_name: dict[tuple, list[tuple[UnitRecord, str]]] = {}
+    for record in records:
+        if record.readable and record.unit:
+            by_name.setdefault((unit_key(record.unit), period_key(record.period)), []).append(
+                (record, place_key(record.superior)))
+    keys = {}
+    for (name, period), group in by_name.items():
+        one = same_place(place for _, place in group)
+        for record, place in group:
+            keys[record.path] = (name, "" if one else place, period)
+    return keys
+
+
 def same_unit_groups(records: list[UnitRecord], file_of=None) -> list[list[UnitRecord]]:
     """Units that sent more than one readable workbook for the same period (a corrected copy sent
     again, "xa_a (1).xlsx"): each group newest file first, which alone stands for the unit in the
     ranking; the others are marked duplicate_of it. A unit ranked twice pushed the others down.
     ``file_of(path)``: where a record's file is, when elsewhere (a copy unpacked from a .zip)."""
     by_unit: dict[tuple, list[UnitRecord]] = {}
-    for record in records:
-        if record.readable and record.unit:
-            # (the body above it too, when stated: before 2025 two districts' letterheads could both say
-            # "UBND XÃ TÂN TIẾN", two communes)
-            key = (unit_key(record.unit), unit_key(record.superior), period_key(record.period))
-            by_unit.setdefault(key, []).append(record)
+    # (the body above it too, when stated: before 2025 two districts' letterheads could both say
+    # "UBND XÃ TÂN TIẾN", two communes)
+    for path, key in _unit_keys(records).items():
+        by_unit.setdefault(key, []).append(path)
+    by_path = {record.path: record for record in records}
+    by_unit = {key: [by_path[path] for path in paths] for key, paths in by_unit.items()}
     groups = []
     for group in by_unit.values():
         if len(group) < 2:
@@ -671,7 +720,7 @@ def shown_units(records: list[UnitRecord]) -> dict[str, str]:
             by_name.setdefault((unit_key(record.unit), period_key(record.period)), []).append(record)
     names = {}
     for group in by_name.values():
-        if len(group) > 1 and len({unit_key(r.superior) for r in group}) > 1:
+        if len(group) > 1 and not same_place(place_key(r.superior) for r in group):
             for record in group:
                 where = without_council(record.superior) if record.superior else shown(Path(record.path).name)
                 names[record.path] = f"{record.unit} ({where})"
