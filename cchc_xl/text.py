@@ -96,6 +96,9 @@ def period_key(period: str) -> tuple[str, str]:
     years = _YEAR.findall(folded)
     if not years:
         return ("", folded)
+    spanned = _dated_period(folded)
+    if spanned is not None:
+        return spanned
     year = max(years)
     if "6 thang" in folded or "sau thang" in folded or _SIX_MONTHS_SHORT.search(folded):
         return (year, "6 thang cuoi" if "cuoi" in folded else "6 thang dau")
@@ -107,6 +110,40 @@ def period_key(period: str) -> tuple[str, str]:
     if re.search(r"\bquy\b", folded):
         return (year, _YEAR.sub("", folded).strip())
     return (year, "nam")
+
+
+# a day as a period's bounds are written: "01/7/2025", "15-12-2025", "14.6.2026", "ngày 15 tháng 12 năm 2025" (folded)
+_DAY_IN = re.compile(r"(?<![\d/.-])(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(20\d\d)(?!\d)"
+                     r"|ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(20\d\d)")
+_KIND_WORDS = re.compile(r"\b(?:nam|thang|quy)\b")
+
+
+def _dated_period(folded: str) -> tuple[str, str] | None:
+    """A period stated by its first and last days only ("từ 01/7/2025 đến 31/12/2025", the reporting
+    period's "15/12/2025 - 14/6/2026"), keyed as the half, quarter, nine months or year it spans (by its
+    middle day), as "6 tháng cuối năm 2025" is: it was keyed as a whole year, and ranked with the year's."""
+    days = []
+    for found in _DAY_IN.finditer(folded):
+        day, month, year = (found.group(1), found.group(3), found.group(4)) if found.group(1) else found.group(5, 6, 7)
+        try:
+            days.append(_dt.date(int(year), int(month), int(day)))
+        except ValueError:
+            return None
+    if len(days) != 2 or _KIND_WORDS.search(_DAY_IN.sub(" ", folded)):  # "Năm 2025 (từ 01/7/2025 …)": a year
+        return None
+    first, last = days
+    span = (last - first).days
+    middle = first + _dt.timedelta(days=span // 2)
+    year = str(middle.year)
+    if 0 < span < 120:
+        return (year, f"quy {(middle.month - 1) // 3 + 1}")
+    if 120 <= span < 240:
+        return (year, "6 thang dau" if middle.month <= 6 else "6 thang cuoi")
+    if 240 <= span < 320:
+        return (str(last.year), "9 thang")
+    if 320 <= span <= 400:
+        return (year, "nam")
+    return None
 
 
 def period_start(period: str) -> _dt.date | None:

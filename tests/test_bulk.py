@@ -1065,6 +1065,38 @@ def test_each_period_is_ranked_on_its_own(tmp_path):
     assert [r["Kỳ đánh giá"] for r in rows if r["STT"] == "1.1.1"] == ["6 tháng đầu năm 2023", "Năm 2022"]  # latest first
 
 
+def test_a_period_stated_by_its_days_is_ranked_with_the_period_it_spans(tmp_path):
+    """"Kỳ đánh giá: Từ ngày 15/12/2022 đến ngày 14/6/2023" (the reporting period's days, as reports state
+    their figures) was keyed as the year 2023: the commune was ranked alone, apart from the other 6-month
+    workbooks of its period."""
+    folder = tmp_path / "nhan"
+    shutil.copytree(ROOT / "examples" / "cac_xa", folder)
+    set_labels_in(folder / "ha_ky.xlsx", {"Kỳ đánh giá:": "Từ ngày 15/12/2022 đến ngày 14/6/2023"})
+    outcome = bulk_check([folder], output=None, jobs=1)
+    lines = outcome.lines()
+    assert not [line for line in lines if "kỳ đánh giá khác nhau" in line]
+    first = lines.index("Xếp hạng (chỉ các sổ hợp lệ):")  # one period: one ranking
+    assert lines[first + 1:first + 5] == ["    1. Xã Quang Phục — 74,65 điểm", "    2. Xã Ngọc Kỳ — 73,2 điểm",
+                                          "    2. Xã Nguyên Giáp — 73,2 điểm", "    4. Xã Hà Kỳ — 72,3 điểm"]
+
+
+@pytest.mark.parametrize("typed,key", [
+    ("từ 01/7/2025 đến 31/12/2025", ("2025", "6 thang cuoi")),
+    ("15/12/2025 - 14/6/2026", ("2026", "6 thang dau")),
+    ("từ ngày 15 tháng 12 năm 2025 đến ngày 14 tháng 6 năm 2026", ("2026", "6 thang dau")),
+    ("01.4.2026 - 30.6.2026", ("2026", "quy 2")),
+    ("01/01/2026 - 30/9/2026", ("2026", "9 thang")),
+    ("15/12/2025 - 14/12/2026", ("2026", "nam")),
+    ("Năm 2025 (từ ngày 01/7/2025 đến ngày 31/12/2025)", ("2025", "nam")),  # the year's assessment, said so
+    ("6 tháng đầu năm 2026 (từ 15/12/2025 đến 14/6/2026)", ("2026", "6 thang dau")),
+])
+def test_period_keys_of_periods_stated_by_their_days(typed, key):
+    from cchc_xl.text import period_key, period_start
+
+    assert period_key(typed) == key
+    assert period_start(typed).month == {"6 thang cuoi": 7, "quy 2": 4}.get(key[1], 1)
+
+
 def test_units_are_told_apart_by_their_marks_not_by_where_the_mark_sits(tmp_path):
     """"Xã Tân Hòa" and "xã Tân Hoà" (the old place of the mark) are one unit sent twice; "Xã Tân
     Hóa" is another commune and is ranked (folding the marks away made it a duplicate)."""
