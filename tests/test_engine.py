@@ -453,6 +453,44 @@ def test_a_cited_document_dated_in_words_is_checked_against_the_report(tmp_path,
         "hãy kiểm tra lại ngày ban hành."]
 
 
+def test_last_years_plans_cited_in_this_periods_explanations_are_said(tmp_path):
+    """Last period's workbook used again, its period and date mended and its explanations not: the 2024
+    report cited "Kế hoạch số 52/KH-UBND ngày 30/12/2022 … về công tác CCHC năm 2023" as this year's plan,
+    and nothing was said (the plan's date is before the report, the only date checked)."""
+    result = check_file(labelled_example(tmp_path, "so.xlsx", **{"Kỳ đánh giá:": "6 tháng đầu năm 2024",
+                                                                 "Ngày báo cáo:": "20/6/2024"}))
+    found = {f.criterion: f for f in result.findings if f.code == "doc-of-earlier-year"}
+    assert sorted(found) == ["1.1.1", "1.1.2", "1.4", "2.1", "2.2", "2.2.1", "2.3"]
+    assert found["1.1.1"].severity == "warning" and found["1.1.1"].cell == "E21"
+    assert found["1.1.1"].message == (
+        "Mục 1.1.1: “Kế hoạch số 52/KH-UBND ngày 30/12/2022” là kế hoạch năm 2023, mà kỳ đánh giá là “6 tháng đầu năm "
+        "2024”: có lẽ giải trình của kỳ trước được chép lại. Hãy dẫn kế hoạch của năm đánh giá.")
+    assert "(và 3 kế hoạch khác như vậy)" in found["2.2"].message
+    same_year = check_file(labelled_example(tmp_path, "cu.xlsx"))  # the example itself: its year's plans
+    assert not [f for f in same_year.findings if f.code == "doc-of-earlier-year"]
+
+
+@pytest.mark.parametrize("explanation,said", [
+    ("Kế hoạch số 60/KH-UBND ngày 30/12/2023 của UBND xã về công tác CCHC năm 2024.", False),
+    ("Kế hoạch số 61/KH-UBND ngày 30/12/2022 về thực hiện CCHC năm 2023; đã triển khai", True),
+    ("Kế hoạch số 53/KH-UBND ngày 30/12/2022 về thực hiện CCHC giai đoạn 2021-2025", False),
+    ("Kế hoạch số 53/KH-UBND ngày 30/12/2022 về CCHC năm 2021 - 2025", False),
+    ("Báo cáo số 10/BC-UBND ngày 15/12/2023 kết quả CCHC năm 2023", False),  # last year's results: a report
+    ("Kế hoạch số 5/KH-UBND ngày 05/01/2024 thực hiện Kế hoạch số 80/KH-UBND ngày 30/12/2023 của UBND huyện về CCHC "
+     "năm 2024", False),  # (each plan's subject ends where the next citation begins)
+    ("Kế hoạch số 5/KH-UBND ngày 05/01/2024 (năm 2024) thực hiện Kế hoạch số 80/KH-UBND năm 2023", True),
+    ("Kế hoạch số 5/KH-UBND về công tác tuyên truyền CCHC năm 2022", True),
+])
+def test_a_plan_is_of_the_one_year_its_subject_names(tmp_path, explanation, said):
+    a = read_workbook(edited_example(tmp_path, "p.xlsx", lambda ws: (
+        set_labels(ws, {"Kỳ đánh giá:": "Năm 2024", "Ngày báo cáo:": "15/12/2024"}),
+        ws.cell(find_row(ws, "I", "1.1.1"), 5, explanation))))
+    from cchc_xl.rules.documents import document_rules
+
+    assert [f.criterion for f in document_rules(a) if f.code == "doc-of-earlier-year" and f.criterion == "1.1.1"] == (
+        ["1.1.1"] if said else [])
+
+
 @pytest.mark.parametrize("lead", ["Kế hoạch số: 60", "Kế hoạch số:60", "Kế hoạch số. 60", "KẾ HOẠCH SỐ: 60"])
 def test_a_citation_numbered_as_the_letterhead_writes_it_is_read(lead):
     """"Kế hoạch số: 60/…" (the colon of the letterhead's "Số: 86/BC-UBND") cites a document too."""
@@ -460,7 +498,7 @@ def test_a_citation_numbered_as_the_letterhead_writes_it_is_read(lead):
 
     documents, _ = _read_text(f"Theo {lead}/BC-UBND ngày 30/12/2022 của UBND xã")
     assert len(documents) == 1
-    citation, mismatch, _, date = documents[0]
+    citation, mismatch, _, date, _ = documents[0]
     assert citation == f"{lead}/BC-UBND ngày 30/12/2022"
     assert "ký hiệu BC là của Báo cáo" in mismatch and date.isoformat() == "2022-12-30"
 

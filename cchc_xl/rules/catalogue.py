@@ -43,6 +43,8 @@ CATALOGUE: dict[str, Rule] = {
         Rule("ratio-mismatch", WARNING, "Phân số và tỷ lệ phần trăm trong giải trình không khớp"),
         Rule("doc-bad-date", WARNING, "Văn bản viện dẫn có ngày không có thật"),
         Rule("doc-after-report", WARNING, "Văn bản viện dẫn có ngày sau ngày báo cáo"),
+        Rule("doc-of-earlier-year", WARNING, "Văn bản viện dẫn là kế hoạch của một năm trước kỳ đánh giá (giải trình "
+             "của kỳ trước chép lại)"),
         Rule("doc-type-mismatch", WARNING, "Loại văn bản không khớp với ký hiệu"),
         Rule("bad-report-date", WARNING, "Ngày báo cáo ghi trong sổ không phải một ngày có thật"),
         Rule("period-conflict", WARNING, "Kỳ đánh giá và tiêu đề phía trên bảng ghi hai kỳ khác nhau"),

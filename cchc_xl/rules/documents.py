@@ -151,7 +151,8 @@ def _read_text(text: str) -> tuple[tuple[tuple, ...], tuple[str, ...]]:
             if date is None:
                 bad_date = (f"“{_cited(citation)}” ghi ngày {int(day)}/{int(month)}/{int(year)}, không có ngày này; "
                             "hãy kiểm tra lại ngày ban hành.")
-        documents.append((citation, mismatch, bad_date, date))
+        plan_year = _plan_year(text, after.end()) if fold(type_word).lower() == "ke hoach" else None
+        documents.append((citation, mismatch, bad_date, date, plan_year))
     ratios = []
     if "%" in text:
         for match in RATIO_RE.finditer(text):
@@ -161,6 +162,21 @@ def _read_text(text: str) -> tuple[tuple[tuple, ...], tuple[str, ...]]:
                 for match in pattern.finditer(text):
                     ratios.extend(_wrong_ratio(match, complement=True))
     return tuple(documents), tuple(ratios)
+
+
+# where a plan's subject ends: a sentence's end, a clause, a line, the next document cited
+_SUBJECT_END = re.compile(r"\.(?:\s|$)|[;\n]|\s(?:s[ốô]|ngày)\s", re.IGNORECASE)
+_SUBJECT_YEAR = re.compile(r"(?<!\w)n[ăa]m\s+(20\d\d)(?!\d)(?!\s*[-–]\s*\d)", re.IGNORECASE)
+
+
+def _plan_year(text: str, end: int) -> int | None:
+    """The one year a plan's subject names, right after its citation: "Kế hoạch số 52/KH-UBND ngày
+    30/12/2022 của UBND xã về công tác CCHC năm 2023" → 2023; a plan of several years ("giai đoạn
+    2021-2025") or of none → None."""
+    subject = text[end:end + 200]
+    stop = _SUBJECT_END.search(subject)
+    years = set(_SUBJECT_YEAR.findall(subject[:stop.start()] if stop else subject))
+    return int(years.pop()) if len(years) == 1 else None
 
 
 def _wrong_ratio(match: re.Match, complement: bool) -> list[str]:
@@ -190,16 +206,21 @@ def document_rules(assessment: Assessment) -> list[Finding]:
         findings.append(_report_date_outside(assessment, report_date, why))
         report_date = None  # (a date that is not this report's: documents are not judged against it)
     findings.extend(_period_conflict(assessment))
+    period_year = period_key(" ".join(str(assessment.meta.get("period") or "").split()))[0]
+    period_year = int(period_year) if period_year else None
     seen = set()
     for crit, text in _texts(assessment):
         if "/" not in text:  # (no document number, no ratio)
             continue
         documents, ratios = _read_text(text)
-        for citation, mismatch, bad_date, date in documents:
+        earlier_plans = []
+        for citation, mismatch, bad_date, date, plan_year in documents:
             key = (crit.row, citation)
             if key in seen:
                 continue
             seen.add(key)
+            if period_year and plan_year and plan_year < period_year:
+                earlier_plans.append((citation, plan_year))
             if mismatch:
                 findings.append(_loc(crit, "doc-type-mismatch", f"Mục {crit.code}: {mismatch}"))
             if bad_date:
@@ -208,9 +229,22 @@ def document_rules(assessment: Assessment) -> list[Finding]:
                 findings.append(_loc(crit, "doc-after-report", f"Mục {crit.code}: “{_cited(citation)}” ghi ngày "
                                      f"{date.day:02d}/{date.month:02d}/{date.year}, sau ngày báo cáo "
                                      f"{report_date:%d/%m/%Y}; văn bản viện dẫn không thể ban hành sau báo cáo."))
+        if earlier_plans:
+            findings.append(_earlier_plans(crit, earlier_plans, assessment.meta.get("period")))
         for message in ratios:
             findings.append(_loc(crit, "ratio-mismatch", f"Mục {crit.code}: {message}"))
     return findings
+
+
+def _earlier_plans(crit, plans: list[tuple[str, int]], period) -> Finding:
+    """A plan of a year before the period cited as its evidence (one finding for the criterion): last
+    period's explanation copied into this one, and the plan of this year not cited."""
+    citation, year = plans[0]
+    more = f" (và {len(plans) - 1} kế hoạch khác như vậy)" if len(plans) > 1 else ""
+    period = " ".join(str(period).split())
+    return _loc(crit, "doc-of-earlier-year",
+                f"Mục {crit.code}: “{_cited(citation)}” là kế hoạch năm {year}{more}, mà kỳ đánh giá là “{period[:60]}”: "
+                "có lẽ giải trình của kỳ trước được chép lại. Hãy dẫn kế hoạch của năm đánh giá.")
 
 
 def _bad_report_date(assessment: Assessment, typed: str) -> Finding:
