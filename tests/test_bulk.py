@@ -226,7 +226,8 @@ def test_cli_bulk_json_and_exit_code(tmp_path):
     by_name = {Path(w["path"]).name: w for w in data["workbooks"]}
     assert by_name["ngoc_ky.xlsx"]["ok"] is True and by_name["an_diem.xlsx"]["ok"] is False
     assert data["summary"]["ranking"] == [{"rank": 1, "unit": "Xã Ngọc Kỳ", "period": "6 tháng đầu năm 2023",
-                                           "path": str(folder / "ngoc_ky.xlsx"), "self": 73.2}]
+                                           "path": str(folder / "ngoc_ky.xlsx"), "self": 73.2,
+                                           "appraised": None, "ranked_by": "self"}]
     assert out.exists()
     good = subprocess.run([sys.executable, "-m", "cchc_xl", "bulk", str(folder / "ngoc_ky.xlsx"), "-o",
                            str(tmp_path / "one.xlsx")], capture_output=True, text=True, encoding="utf-8")
@@ -288,24 +289,17 @@ def test_reports_of_workbooks_with_the_same_name_do_not_replace_each_other(tmp_p
 
 
 def test_appraised_column_in_summary(tmp_path):
-    def appraised(ws):
-        ws.insert_cols(5)
-        ws.cell(17, 5).value = "Điểm thẩm định"
-        for row in range(18, ws.max_row + 1):
-            value = ws.cell(row, 4).value
-            code = ws.cell(row, 1).value
-            if isinstance(value, (int, float)) and code and code.count(".") == 2:
-                ws.cell(row, 5).value = value
-        ws.cell(find_row(ws, "I", "3.5.3"), 5).value = 0.1
-    path = edited_example(tmp_path, "tham_dinh.xlsx", appraised)
+    path = tmp_path / "tham_dinh.xlsx"
+    shutil.copy(EXAMPLE, path)
+    _appraise(path, {"3.5.3": 0.1})  # 0,3 self-assessed
     out = tmp_path / "th.xlsx"
     outcome = bulk_check([path], output=out, jobs=1)
     record = outcome.records[0]
-    assert record.self == Decimal("73.2")
+    assert record.self == Decimal("73.2") and record.appraised == Decimal("73.0")
     headers, rows = sheet_rows(out, "Tổng hợp")
     row = rows[0]
-    assert "Điểm thẩm định" in headers
-    assert Decimal(str(row["Chênh lệch (thẩm định - tự đánh giá)"])) == record.appraised - record.self
+    assert "Điểm thẩm định" in headers and row["Điểm thẩm định"] == 73
+    assert Decimal(str(row["Chênh lệch (thẩm định - tự đánh giá)"])) == Decimal("-0.2")
 
 
 def test_demo_runs_the_whole_job(tmp_path):
@@ -1063,6 +1057,80 @@ def test_each_period_is_ranked_on_its_own(tmp_path):
     assert titles[:3] == ["Bộ tiêu chí", "Kỳ đánh giá", "Phần"]
     assert openpyxl.load_workbook(out)["Theo tiêu chí"].auto_filter.ref == f"A1:L{len(rows) + 1}"  # 12 columns
     assert [r["Kỳ đánh giá"] for r in rows if r["STT"] == "1.1.1"] == ["6 tháng đầu năm 2023", "Năm 2022"]  # latest first
+
+
+def _appraise(path, changed=None, blank=False):
+    """A reviewer's appraisal column ("Điểm thẩm định", after the self-scores): the self-scores copied,
+    but the criteria in ``changed`` (STT of part I → points); ``blank``: the column left empty."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    header = next(r for r in range(1, 40) if ws.cell(r, 1).value == "STT")
+    ws.insert_cols(5)
+    ws.cell(header, 5).value = "Điểm thẩm định"
+    part = None
+    for r in range(header + 1, ws.max_row + 1):
+        code, value = ws.cell(r, 1).value, ws.cell(r, 4).value
+        part = code if code in ("I", "II") else part
+        if blank:
+            continue
+        if part == "I" and code in (changed or {}):
+            ws.cell(r, 5).value = changed[code]
+        elif isinstance(value, (int, float)):
+            ws.cell(r, 5).value = value
+    wb.save(path)
+
+
+def test_an_appraisal_column_left_for_the_reviewer_is_no_appraisal_of_0(tmp_path):
+    """A province's template has a "Điểm thẩm định" column the commune leaves empty: the summary gave
+    every commune "Điểm thẩm định" 0 and a difference of -73,2. A blank column is no appraisal; one begun
+    and not finished says how many points are left, and gives no total yet."""
+    folder = tmp_path / "nhan"
+    shutil.copytree(ROOT / "examples" / "cac_xa", folder)
+    for path in folder.glob("*.xlsx"):
+        _appraise(path, blank=path.name != "ha_ky.xlsx")  # Hà Kỳ's 3.4.2 (0,5) is blank: not finished
+    out = tmp_path / "tong_hop.xlsx"
+    outcome = bulk_check([folder], output=out, jobs=1)
+    _, rows = sheet_rows(out, "Tổng hợp")
+    by_file = {r["Tệp"]: r for r in rows if r["Tệp"]}
+    assert by_file["ha_ky.xlsx"]["Điểm thẩm định"] == "chưa xong (còn 0,5 điểm)"
+    assert by_file["ha_ky.xlsx"]["Chênh lệch (thẩm định - tự đánh giá)"] is None
+    assert by_file["ngoc_ky.xlsx"]["Điểm thẩm định"] is None
+    assert [r.appraised for r in outcome.records] == [None] * 6
+    assert "  (đã thẩm định 0/4 sổ, 1 sổ đang thẩm định dở: xếp hạng theo điểm tự đánh giá cho đến khi thẩm định " \
+           "xong mọi sổ)" in outcome.lines()
+    blank = tmp_path / "trong"
+    shutil.copytree(ROOT / "examples" / "cac_xa", blank)
+    for path in blank.glob("*.xlsx"):
+        _appraise(path, blank=True)
+    assert "Điểm thẩm định" not in sheet_rows(bulk_check([blank], output=tmp_path / "th2.xlsx", jobs=1).output,
+                                              "Tổng hợp")[0]
+
+
+def test_units_all_appraised_are_ranked_by_the_appraised_points(tmp_path):
+    """Once the reviewer has appraised every valid workbook of a period, the province ranks by the
+    appraised points, not by what each commune gave itself: Quang Phục, first by its own 74,65, had 2
+    points taken off 1.2 and comes last."""
+    folder = tmp_path / "nhan"
+    shutil.copytree(ROOT / "examples" / "cac_xa", folder)
+    for path in folder.glob("*.xlsx"):
+        changed = {"quang_phuc.xlsx": {"1.2": 0}, "ha_ky.xlsx": {"3.4.2": 0.5}}.get(path.name)
+        _appraise(path, changed)
+    out = tmp_path / "tong_hop.xlsx"
+    outcome = bulk_check([folder], output=out, jobs=1)
+    lines = outcome.lines()
+    first = lines.index("Xếp hạng theo điểm thẩm định (chỉ các sổ hợp lệ):")
+    assert lines[first + 1:first + 5] == [
+        "    1. Xã Ngọc Kỳ — 73,2 điểm thẩm định (tự đánh giá 73,2)",
+        "    1. Xã Nguyên Giáp — 73,2 điểm thẩm định (tự đánh giá 73,2)",
+        "    3. Xã Hà Kỳ — 72,8 điểm thẩm định (tự đánh giá 72,3)",
+        "    4. Xã Quang Phục — 72,65 điểm thẩm định (tự đánh giá 74,65)"]
+    ranking = outcome.summary_json()["ranking"]
+    assert [(r["unit"], r["rank"], r["appraised"], r["ranked_by"]) for r in ranking][2:] == [
+        ("Xã Hà Kỳ", 3, 72.8, "appraised"), ("Xã Quang Phục", 4, 72.65, "appraised")]
+    _, rows = sheet_rows(out, "Tổng hợp")
+    ranks = {r["Tệp"]: (r["Điểm thẩm định"], r["Chênh lệch (thẩm định - tự đánh giá)"], r["Xếp hạng"]) for r in rows
+             if r["Tệp"]}
+    assert ranks["quang_phuc.xlsx"] == (72.65, -2, 4) and ranks["ngoc_ky.xlsx"] == (73.2, 0, 1)
 
 
 def test_a_period_stated_by_its_days_is_ranked_with_the_period_it_spans(tmp_path):

@@ -42,7 +42,8 @@ class UnitRecord:
     max: Decimal | None = None
     self: Decimal | None = None
     pending: Decimal | None = None
-    appraised: Decimal | None = None
+    appraised: Decimal | None = None  # the appraised total, once every criterion is appraised
+    appraisal_left: Decimal | None = None  # the points not yet appraised, when the appraisal has begun
     areas: dict[str, Decimal | None] = field(default_factory=dict)
     errors: int = 0
     warnings: int = 0
@@ -56,6 +57,10 @@ class UnitRecord:
     # another workbook of the same unit and period that stands for the unit in the ranking
     duplicate_of: str | None = None
     superior: str = ""  # the body above the unit ("UBND huyện Gia Lộc"), when the workbook states it
+    ranked_by_appraisal: bool = False  # ranked by the appraised points (every unit of its period appraised)
+
+    def ranked_score(self, by_appraisal: bool) -> Decimal | None:
+        return self.appraised if by_appraisal else self.self
 
     @property
     def status(self) -> str:
@@ -105,10 +110,20 @@ class BulkOutcome:
                        "riêng từng kỳ.")
         for period, ranked in periods:
             heading = f" — {period or '(sổ không ghi kỳ đánh giá)'}" if len(periods) > 1 else ""
-            out.append(f"Xếp hạng{heading} (chỉ các sổ hợp lệ):")
-            out.extend(f"  {r.rank:>3}. {self.unit_of(r)} — {vn(r.self)} điểm" for r in ranked[:10])
+            if ranked[0].ranked_by_appraisal:
+                out.append(f"Xếp hạng{heading} theo điểm thẩm định (chỉ các sổ hợp lệ):")
+                out.extend(f"  {r.rank:>3}. {self.unit_of(r)} — {vn(r.appraised)} điểm thẩm định (tự đánh giá "
+                           f"{vn(r.self)})" for r in ranked[:10])
+            else:
+                out.append(f"Xếp hạng{heading} (chỉ các sổ hợp lệ):")
+                out.extend(f"  {r.rank:>3}. {self.unit_of(r)} — {vn(r.self)} điểm" for r in ranked[:10])
             if len(ranked) > 10:
                 out.append(f"  … và {len(ranked) - 10} đơn vị khác (xem sổ tổng hợp)")
+            appraised = sum(1 for r in ranked if r.appraised is not None or r.appraisal_left)
+            if appraised and not ranked[0].ranked_by_appraisal:
+                out.append(f"  (đã thẩm định {sum(1 for r in ranked if r.appraised is not None)}/{len(ranked)} sổ, "
+                           f"{appraised - sum(1 for r in ranked if r.appraised is not None)} sổ đang thẩm định dở: xếp "
+                           "hạng theo điểm tự đánh giá cho đến khi thẩm định xong mọi sổ)")
         for group in self.duplicates:
             kept, others = group[0], group[1:]
             names = ", ".join(shown(Path(r.path).name) for r in group)
@@ -168,7 +183,8 @@ class BulkOutcome:
 
         return {
                 "ranking": [{"rank": r.rank, "unit": r.unit, "period": r.period, "path": shown(r.path),
-                             "self": json_number(r.self)} for r in self.ranked],
+                             "self": json_number(r.self), "appraised": json_number(r.appraised),
+                             "ranked_by": "appraised" if r.ranked_by_appraisal else "self"} for r in self.ranked],
                 "criteria": [{k: (json_number(v) if isinstance(v, Decimal) else v) for k, v in s.items()}
                              for s in self.criteria_stats],
                 "skipped": [{"path": p, "reason": why} for p, why in self.skipped],
@@ -455,7 +471,13 @@ def _check_one(path: str, against, want_json: bool, reports_dir: str | None, sta
     if stats is not None:
         add_to_statistics(stats, a)
     if a.has_appraisal():
-        record.appraised = a.totals("appraised").self
+        appraisal = a.totals("appraised")
+        # a column left for the reviewer is no appraisal of 0 points; one begun and not finished no total yet
+        if any(part["self"] is not None for part in appraisal.by_part.values()):
+            if appraisal.unscored_max:
+                record.appraisal_left = appraisal.unscored_max
+            else:
+                record.appraised = appraisal.self
     if want_json:
         record.json = result.to_json()
     if reports_dir and result.ok:
@@ -735,10 +757,15 @@ def rank(records: list[UnitRecord]) -> None:
         if record.ok and record.duplicate_of is None:
             by_period.setdefault(period_key(record.period), []).append(record)
     for group in by_period.values():
+        # once the reviewer has appraised every one of them, by the appraised points, as the province ranks
+        by_appraisal = all(r.appraised is not None for r in group)
         previous, previous_rank = None, 0
-        for position, record in enumerate(sorted(group, key=lambda r: r.self, reverse=True), start=1):
-            record.rank = previous_rank if record.self == previous else position
-            previous, previous_rank = record.self, record.rank
+        for position, record in enumerate(sorted(group, key=lambda r: r.ranked_score(by_appraisal), reverse=True),
+                                          start=1):
+            score = record.ranked_score(by_appraisal)
+            record.rank = previous_rank if score == previous else position
+            record.ranked_by_appraisal = by_appraisal
+            previous, previous_rank = score, record.rank
 
 
 UNKNOWN_SET = "(không theo bộ nào đã biết)"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..errors import RefusedWrite
 from ..rules.catalogue import SEVERITY_VI
-from ..text import ILLEGAL_XML_CHARS, column_letter, period_key, xml_text
+from ..text import ILLEGAL_XML_CHARS, column_letter, period_key, vn, xml_text
 
 
 class _Writer:
@@ -386,7 +386,8 @@ class SummaryWriter:
         values += [r.areas.get(key) for key in layout.areas]
         if layout.has_appraisal:
             diff = (r.appraised - r.self) if (r.appraised is not None and r.self is not None) else None
-            values += [r.appraised, diff]
+            unfinished = f"chưa xong (còn {vn(r.appraisal_left)} điểm)" if r.appraisal_left else None
+            values += [r.appraised if r.appraised is not None else unfinished, diff]
         values += [edited_max(r)] if layout.has_edited_max else []
         values += [r.errors if r.readable else None, r.warnings if r.readable else None, r.status]
         return f'<row r="{index + 1}">' + "".join(cells_xml(values, index + 1))
@@ -549,10 +550,11 @@ class _Layout:
 
     def add(self, r) -> None:
         edited = not self.has_edited_max and any(f["code"] == "max-changed" for f in r.findings)
-        if (r.percent is not None and not self.has_percent) or (r.appraised is not None and not self.has_appraisal) \
+        appraised = r.appraised is not None or bool(r.appraisal_left)
+        if (r.percent is not None and not self.has_percent) or (appraised and not self.has_appraisal) \
                 or any(key not in self.areas for key in r.areas) or edited:
             self.has_percent = self.has_percent or r.percent is not None
-            self.has_appraisal = self.has_appraisal or r.appraised is not None
+            self.has_appraisal = self.has_appraisal or appraised
             self.has_edited_max = self.has_edited_max or edited
             self.areas.update(dict.fromkeys(r.areas))
             self.version += 1
