@@ -44,6 +44,7 @@ class WorkbookResult:
         data["meta"] = {META_LABELS[k]: _json_meta(v) for k, v in a.meta.items()}
         data["criteria_set"] = a.criteria_set
         data["totals"] = totals_json(a)
+        data["appraisal"] = totals_json(a, "appraised") if a.appraisal() else None  # (none begun: null, not 0)
         data["criteria"] = [
             {
                 "part": c.part,

@@ -300,7 +300,9 @@ def print_result(result) -> None:
     unit = result.assessment.unit or "(chưa ghi tên đơn vị)"
     followed = result.assessment.criteria_set
     which = f" (theo bộ tiêu chí {followed['id']})" if followed else " (không theo bộ tiêu chí nào đã biết)"
-    say(f"{result.path} — {unit}: {t.describe()}; {errors} lỗi, {warnings} cảnh báo{which}")
+    appraisal = result.assessment.appraisal()
+    appraised = f"; {appraisal.describe_appraisal()}" if appraisal else ""
+    say(f"{result.path} — {unit}: {t.describe()}{appraised}; {errors} lỗi, {warnings} cảnh báo{which}")
     if result.findings:
         findings_table(result)
 

@@ -60,6 +60,27 @@ def set_labels_in(path, labels: dict):
     wb.save(path)
 
 
+def appraise(path, changed=None, blank=False):
+    """A reviewer's appraisal column ("Điểm thẩm định", after the self-scores): the self-scores copied,
+    but the criteria in ``changed`` (STT of part I → points); ``blank``: the column left empty."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    header = next(r for r in range(1, 40) if ws.cell(r, 1).value == "STT")
+    ws.insert_cols(5)
+    ws.cell(header, 5).value = "Điểm thẩm định"
+    part = None
+    for r in range(header + 1, ws.max_row + 1):
+        code, value = ws.cell(r, 1).value, ws.cell(r, 4).value
+        part = code if code in ("I", "II") else part
+        if blank:
+            continue
+        if part == "I" and code in (changed or {}):
+            ws.cell(r, 5).value = changed[code]
+        elif isinstance(value, (int, float)):
+            ws.cell(r, 5).value = value
+    wb.save(path)
+
+
 def labelled_example(tmp_path, name, source=EXAMPLE, **labels):
     """A copy of ``source`` with values typed beside its labels: labelled_example(…, **{"Kỳ đánh giá:": "2023"})."""
     return edited_example(tmp_path, name, lambda ws: set_labels(ws, labels), source)

@@ -15,8 +15,8 @@ import pytest
 from cchc_xl.api import check_file
 from cchc_xl.summarise.bulk import bulk_check
 
-from helpers import (PRINT_OWN_PEAK_MB, EXAMPLE, ROOT, bomb_member, damaged_member, edited_example, find_row,
-                     labelled_example, set_labels, set_labels_in)
+from helpers import (PRINT_OWN_PEAK_MB, EXAMPLE, ROOT, appraise, bomb_member, damaged_member, edited_example,
+                     find_row, labelled_example, set_labels, set_labels_in)
 
 sys.path.insert(0, str(ROOT))
 from bench.generate import generate  # noqa: E402
@@ -291,7 +291,7 @@ def test_reports_of_workbooks_with_the_same_name_do_not_replace_each_other(tmp_p
 def test_appraised_column_in_summary(tmp_path):
     path = tmp_path / "tham_dinh.xlsx"
     shutil.copy(EXAMPLE, path)
-    _appraise(path, {"3.5.3": 0.1})  # 0,3 self-assessed
+    appraise(path, {"3.5.3": 0.1})  # 0,3 self-assessed
     out = tmp_path / "th.xlsx"
     outcome = bulk_check([path], output=out, jobs=1)
     record = outcome.records[0]
@@ -1059,27 +1059,6 @@ def test_each_period_is_ranked_on_its_own(tmp_path):
     assert [r["Kỳ đánh giá"] for r in rows if r["STT"] == "1.1.1"] == ["6 tháng đầu năm 2023", "Năm 2022"]  # latest first
 
 
-def _appraise(path, changed=None, blank=False):
-    """A reviewer's appraisal column ("Điểm thẩm định", after the self-scores): the self-scores copied,
-    but the criteria in ``changed`` (STT of part I → points); ``blank``: the column left empty."""
-    wb = openpyxl.load_workbook(path)
-    ws = wb.worksheets[0]
-    header = next(r for r in range(1, 40) if ws.cell(r, 1).value == "STT")
-    ws.insert_cols(5)
-    ws.cell(header, 5).value = "Điểm thẩm định"
-    part = None
-    for r in range(header + 1, ws.max_row + 1):
-        code, value = ws.cell(r, 1).value, ws.cell(r, 4).value
-        part = code if code in ("I", "II") else part
-        if blank:
-            continue
-        if part == "I" and code in (changed or {}):
-            ws.cell(r, 5).value = changed[code]
-        elif isinstance(value, (int, float)):
-            ws.cell(r, 5).value = value
-    wb.save(path)
-
-
 def test_an_appraisal_column_left_for_the_reviewer_is_no_appraisal_of_0(tmp_path):
     """A province's template has a "Điểm thẩm định" column the commune leaves empty: the summary gave
     every commune "Điểm thẩm định" 0 and a difference of -73,2. A blank column is no appraisal; one begun
@@ -1087,12 +1066,12 @@ def test_an_appraisal_column_left_for_the_reviewer_is_no_appraisal_of_0(tmp_path
     folder = tmp_path / "nhan"
     shutil.copytree(ROOT / "examples" / "cac_xa", folder)
     for path in folder.glob("*.xlsx"):
-        _appraise(path, blank=path.name != "ha_ky.xlsx")  # Hà Kỳ's 3.4.2 (0,5) is blank: not finished
+        appraise(path, blank=path.name != "ha_ky.xlsx")  # Hà Kỳ's 3.4.2 (0,5) is blank: not finished
     out = tmp_path / "tong_hop.xlsx"
     outcome = bulk_check([folder], output=out, jobs=1)
     _, rows = sheet_rows(out, "Tổng hợp")
     by_file = {r["Tệp"]: r for r in rows if r["Tệp"]}
-    assert by_file["ha_ky.xlsx"]["Điểm thẩm định"] == "chưa xong (còn 0,5 điểm)"
+    assert by_file["ha_ky.xlsx"]["Điểm thẩm định"] == "chưa xong (còn 0,5 điểm chưa chấm)"
     assert by_file["ha_ky.xlsx"]["Chênh lệch (thẩm định - tự đánh giá)"] is None
     assert by_file["ngoc_ky.xlsx"]["Điểm thẩm định"] is None
     assert [r.appraised for r in outcome.records] == [None] * 6
@@ -1101,7 +1080,7 @@ def test_an_appraisal_column_left_for_the_reviewer_is_no_appraisal_of_0(tmp_path
     blank = tmp_path / "trong"
     shutil.copytree(ROOT / "examples" / "cac_xa", blank)
     for path in blank.glob("*.xlsx"):
-        _appraise(path, blank=True)
+        appraise(path, blank=True)
     assert "Điểm thẩm định" not in sheet_rows(bulk_check([blank], output=tmp_path / "th2.xlsx", jobs=1).output,
                                               "Tổng hợp")[0]
 
@@ -1114,7 +1093,7 @@ def test_units_all_appraised_are_ranked_by_the_appraised_points(tmp_path):
     shutil.copytree(ROOT / "examples" / "cac_xa", folder)
     for path in folder.glob("*.xlsx"):
         changed = {"quang_phuc.xlsx": {"1.2": 0}, "ha_ky.xlsx": {"3.4.2": 0.5}}.get(path.name)
-        _appraise(path, changed)
+        appraise(path, changed)
     out = tmp_path / "tong_hop.xlsx"
     outcome = bulk_check([folder], output=out, jobs=1)
     lines = outcome.lines()

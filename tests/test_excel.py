@@ -746,3 +746,15 @@ def test_the_buttons_old_mark_on_a_fact_above_the_table_goes_once_it_is_mended(t
     cchc_xl.excel.check(book)
     painted = [(a["start_row"], a["start_column"], a["args"][0]) for a in actions(book) if a["func"] == "setRangeColors"]
     assert (9, 2, [[None]]) in painted
+
+
+def test_the_button_says_the_appraised_total_as_check_does(tmp_path):
+    from helpers import appraise
+
+    path = tmp_path / "tham_dinh.xlsx"
+    shutil.copy(edited_example(tmp_path, "so.xlsx", lambda ws: None), path)
+    appraise(path, {"3.5.3": 0.1})
+    book = remote_book(path)
+    cchc_xl.main(book)
+    alert = [a for a in actions(book) if a["func"] == "alert"]
+    assert alert and "73,2/100 điểm, chờ 24 điểm điều tra; thẩm định 73/100 điểm;" in alert[0]["args"][0]

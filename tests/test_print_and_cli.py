@@ -236,3 +236,38 @@ def test_check_expands_a_pattern_the_shell_left_as_typed(tmp_path):
         [str(tmp_path / "xa_a.xlsx"), str(tmp_path / "xa_b.xlsx")]
     nothing = cli("check", str(tmp_path / "khong_*.xlsx"))
     assert nothing.returncode == 2 and "không tìm thấy tệp" in nothing.stdout + nothing.stderr
+
+
+def test_an_appraised_workbook_says_its_appraised_total_at_every_door(tmp_path):
+    """A reviewer appraises one workbook and checks it: `check`, `recalc`, the JSON and its findings sheet
+    said the self-assessed total only. They now say the appraised one too, or how much is left to appraise;
+    a column left empty for the reviewer says nothing (no appraisal of 0)."""
+    import json
+
+    from helpers import appraise
+
+    done, begun, empty = (tmp_path / name for name in ("xong.xlsx", "do.xlsx", "trong.xlsx"))
+    for path in (done, begun, empty):
+        shutil.copy(EXAMPLE, path)
+    appraise(done, {"3.5.3": 0.1})  # 0,3 self-assessed
+    appraise(begun, {"3.5.3": None})
+    appraise(empty, blank=True)
+
+    def check(path, *more):
+        return subprocess.run([sys.executable, "-m", "cchc_xl", "check", str(path), *more], capture_output=True,
+                              text=True, encoding="utf-8")
+
+    assert "; thẩm định 73/100 điểm; " in check(done).stdout.splitlines()[0]
+    assert "; thẩm định chưa xong (còn 0,5 điểm chưa chấm); " in check(begun).stdout.splitlines()[0]
+    assert "thẩm định" not in check(empty).stdout.splitlines()[0]
+    data = json.loads(check(done, "--json").stdout)["workbooks"][0]
+    assert data["appraisal"]["self"] == 73.0 and data["totals"]["self"] == 73.2
+    assert json.loads(check(empty, "--json").stdout)["workbooks"][0]["appraisal"] is None
+    outcome = recalc_file(done, tmp_path / "ra.xlsx")
+    assert "thẩm định 73/100 điểm" in outcome.lines()[0]
+    rows = {row[0]: row[1] for row in openpyxl.load_workbook(tmp_path / "ra.xlsx")["Kết quả kiểm tra"].iter_rows(
+        max_row=10, values_only=True)}
+    assert rows["Điểm thẩm định"] == 73 and rows["Điểm tự đánh giá (đã chấm)"] == 73.2
+    recalc_file(empty, tmp_path / "rb.xlsx")
+    assert "Điểm thẩm định" not in [row[0] for row in openpyxl.load_workbook(tmp_path / "rb.xlsx")[
+        "Kết quả kiểm tra"].iter_rows(max_row=10, values_only=True)]

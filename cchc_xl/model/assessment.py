@@ -310,6 +310,14 @@ class Totals:
             text += f", chưa chấm {vn(self.unscored_max)} điểm"
         return text
 
+    def describe_appraisal(self) -> str:
+        """"thẩm định 72,65/100 điểm", or "thẩm định chưa xong (còn 0,5 điểm chưa chấm)": no total yet."""
+        from ..text import vn
+
+        if self.unscored_max:
+            return f"thẩm định chưa xong (còn {vn(self.unscored_max)} điểm chưa chấm)"
+        return f"thẩm định {vn(self.self)}/{vn(self.max)} điểm"
+
     @property
     def percent_value(self) -> Decimal | None:
         if not self.max:
@@ -374,6 +382,14 @@ class Assessment:
 
     def has_appraisal(self) -> bool:
         return "appraised" in self.columns
+
+    def appraisal(self) -> Totals | None:
+        """The appraised totals, once the reviewer has begun: a column left empty for them (a province's
+        template has one) is no appraisal of 0 points."""
+        if not self.has_appraisal():
+            return None
+        totals = self.totals("appraised")
+        return totals if any(part["self"] is not None for part in totals.by_part.values()) else None
 
     def totals(self, which: str = "self") -> Totals:
         by_part: dict[str, dict[str, Decimal | None]] = {}

@@ -470,14 +470,12 @@ def _check_one(path: str, against, want_json: bool, reports_dir: str | None, sta
     )
     if stats is not None:
         add_to_statistics(stats, a)
-    if a.has_appraisal():
-        appraisal = a.totals("appraised")
-        # a column left for the reviewer is no appraisal of 0 points; one begun and not finished no total yet
-        if any(part["self"] is not None for part in appraisal.by_part.values()):
-            if appraisal.unscored_max:
-                record.appraisal_left = appraisal.unscored_max
-            else:
-                record.appraised = appraisal.self
+    appraisal = a.appraisal()
+    if appraisal is not None:  # (one begun and not finished has no total yet)
+        if appraisal.unscored_max:
+            record.appraisal_left = appraisal.unscored_max
+        else:
+            record.appraised = appraisal.self
     if want_json:
         record.json = result.to_json()
     if reports_dir and result.ok:

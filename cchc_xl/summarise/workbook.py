@@ -386,7 +386,7 @@ class SummaryWriter:
         values += [r.areas.get(key) for key in layout.areas]
         if layout.has_appraisal:
             diff = (r.appraised - r.self) if (r.appraised is not None and r.self is not None) else None
-            unfinished = f"chưa xong (còn {vn(r.appraisal_left)} điểm)" if r.appraisal_left else None
+            unfinished = f"chưa xong (còn {vn(r.appraisal_left)} điểm chưa chấm)" if r.appraisal_left else None
             values += [r.appraised if r.appraised is not None else unfinished, diff]
         values += [edited_max(r)] if layout.has_edited_max else []
         values += [r.errors if r.readable else None, r.warnings if r.readable else None, r.status]

@@ -26,8 +26,7 @@ class LiveOutcome:
 
     @property
     def summary(self) -> str:
-        t = self.plan.totals
-        return (f"CCHC: {t.describe()}; "
+        return (f"CCHC: {self.plan.describe()}; "
                 f"{self.plan.errors} lỗi, {self.plan.warnings} cảnh báo — xem trang “{FINDINGS_SHEET}”.")
 
 

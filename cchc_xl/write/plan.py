@@ -46,6 +46,12 @@ class RecalcPlan:
     replaced: list[tuple[str, Decimal | str, Decimal | None]] = field(default_factory=list)
     # parent cells left as typed: a cell below them holds no readable score, so their sum is unknown
     held: list[str] = field(default_factory=list)
+    appraisal: Totals | None = None  # the reviewer's appraised totals, once begun
+
+    def describe(self) -> str:
+        """The totals said by every door: "73,2/100 điểm, chờ 24 điểm điều tra; thẩm định 72,65/100 điểm"."""
+        appraised = f"; {self.appraisal.describe_appraisal()}" if self.appraisal else ""
+        return f"{self.totals.describe()}{appraised}"
 
     def replaced_text(self) -> list[str]:
         from ..text import vn
@@ -128,7 +134,7 @@ def plan_recalc(assessment: Assessment, against=None, known_sets=()) -> RecalcPl
             mark.severity = ERROR
         mark.messages.append(finding.message)
     return RecalcPlan(assessment.sheet, values, marks, findings, totals, dt.datetime.now().replace(microsecond=0),
-                      skipped, replaced, held)
+                      skipped, replaced, held, assessment.appraisal())
 
 
 def _sum_unknown(crit) -> bool:
@@ -191,6 +197,8 @@ def findings_rows(plan: RecalcPlan, unit: str = "", filled: set[str] = frozenset
         ["Thời điểm kiểm tra", plan.checked_at.strftime("%d/%m/%Y %H:%M")],
         ["Điểm tối đa", t.max],
         ["Điểm tự đánh giá (đã chấm)", t.self],
+        *([["Điểm thẩm định", plan.appraisal.self if not plan.appraisal.unscored_max else
+            plan.appraisal.describe_appraisal().replace("thẩm định ", "", 1)]] if plan.appraisal else []),
         ["Điểm chờ kết quả điều tra", t.pending_max],
         *([["Điểm tiêu chí chưa chấm", t.unscored_max]] if t.unscored_max else []),
         *([["Điểm thưởng / điểm trừ", f"{t.bonus} / {t.penalty}"]] if t.bonus or t.penalty else []),

@@ -42,9 +42,8 @@ class RecalcOutcome:
         return self.plan.errors
 
     def lines(self) -> list[str]:
-        t = self.plan.totals
         out = [
-            f"Đã ghi {self.path}: tổng {t.describe()}; "
+            f"Đã ghi {self.path}: tổng {self.plan.describe()}; "
             f"{self.plan.errors} lỗi, {self.plan.warnings} cảnh báo — xem trang “{FINDINGS_SHEET}”.",
         ]
         if self.plan.replaced:
