@@ -151,8 +151,8 @@ def _read_text(text: str) -> tuple[tuple[tuple, ...], tuple[str, ...]]:
             if date is None:
                 bad_date = (f"“{_cited(citation)}” ghi ngày {int(day)}/{int(month)}/{int(year)}, không có ngày này; "
                             "hãy kiểm tra lại ngày ban hành.")
-        plan_year = _plan_year(text, after.end()) if fold(type_word).lower() == "ke hoach" else None
-        documents.append((citation, mismatch, bad_date, date, plan_year))
+        plan_at = after.end() if fold(type_word).lower() == "ke hoach" else -1  # (where its subject begins)
+        documents.append((citation, mismatch, bad_date, date, plan_at))
     ratios = []
     if "%" in text:
         for match in RATIO_RE.finditer(text):
@@ -169,6 +169,7 @@ _SUBJECT_END = re.compile(r"\.(?:\s|$)|[;\n]|\s(?:s[ốô]|ngày)\s", re.IGNOREC
 _SUBJECT_YEAR = re.compile(r"(?<!\w)n[ăa]m\s+(20\d\d)(?!\d)(?!\s*[-–]\s*\d)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
 def _plan_year(text: str, end: int) -> int | None:
     """The one year a plan's subject names, right after its citation: "Kế hoạch số 52/KH-UBND ngày
     30/12/2022 của UBND xã về công tác CCHC năm 2023" → 2023; a plan of several years ("giai đoạn
@@ -214,13 +215,16 @@ def document_rules(assessment: Assessment) -> list[Finding]:
             continue
         documents, ratios = _read_text(text)
         earlier_plans = []
-        for citation, mismatch, bad_date, date, plan_year in documents:
+        for citation, mismatch, bad_date, date, plan_at in documents:
             key = (crit.row, citation)
             if key in seen:
                 continue
             seen.add(key)
-            if period_year and plan_year and plan_year < period_year:
-                earlier_plans.append((citation, plan_year))
+            # a plan dated before the period's year (this year's is often dated last December): of which year?
+            if plan_at >= 0 and period_year and (date is None or date.year < period_year):
+                plan_year = _plan_year(text, plan_at)
+                if plan_year and plan_year < period_year:
+                    earlier_plans.append((citation, plan_year))
             if mismatch:
                 findings.append(_loc(crit, "doc-type-mismatch", f"Mục {crit.code}: {mismatch}"))
             if bad_date:
