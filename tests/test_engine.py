@@ -329,16 +329,34 @@ def test_scores_typed_with_their_unit_count(tmp_path, engine):
     assert totals_of(path, engine) == EXPECTED
     assert not [f for f in check_file(path).findings if f.code == "not-a-number"]
     assert openpyxl.load_workbook(path).worksheets[0].cell(21, 4).value.endswith(("điểm", "đ", "ĐIỂM", "Điểm."))
-    for text in ("1/2 điểm", "điểm"):
-        result = check_file(edited_example(tmp_path, "khong_so.xlsx", _set("I", "1.2", 4, text)))
-        assert [f.message for f in result.findings if f.code == "not-a-number"] == [
-            f"Điểm tự đánh giá của mục 1.2 là “{text}”, không phải là số; hãy nhập số, ví dụ 0,5 hoặc 1."]
+    result = check_file(edited_example(tmp_path, "khong_so.xlsx", _set("I", "1.2", 4, "điểm")))
+    assert [f.message for f in result.findings if f.code == "not-a-number"] == [
+        "Điểm tự đánh giá của mục 1.2 là “điểm”, không phải là số; hãy nhập số, ví dụ 0,5 hoặc 1."]
     # a score with words after it ("2 điểm (đạt)"): the number is there, the words belong elsewhere
     for text, number in (("0,5 điểm thưởng", "0,5"), ("2 điểm (đạt)", "2"), ("1.5 - đạt yêu cầu", "1.5")):
         result = check_file(edited_example(tmp_path, "khong_so.xlsx", _set("I", "1.2", 4, text)))
         assert [f.message for f in result.findings if f.code == "not-a-number"] == [
             f"Điểm tự đánh giá của mục 1.2 là “{text}”, không phải là số. Nếu điểm là {number}, hãy chỉ ghi "
             f"{number} trong ô này; phần chữ ghi ở cột giải trình."]
+
+
+@pytest.mark.parametrize("typed,said", [
+    # worked out in the cell: the advice was the first term ("Nếu điểm là 0,25")
+    ("0,25 + 0,25", "một phép tính viết thành chữ, không phải là số. Nếu điểm là 0,5, hãy ghi 0,5 trong ô này; cách "
+                    "tính ghi ở cột giải trình."),
+    ("1 - 0,25", "một phép tính viết thành chữ, không phải là số. Nếu điểm là 0,75, hãy ghi 0,75 trong ô này; cách "
+                 "tính ghi ở cột giải trình."),
+    # over the criterion's maximum (0,5), as the annex prints it
+    ("0,5/0,5", "không phải là số. Nếu điểm là 0,5 trên điểm tối đa 0,5, hãy chỉ ghi 0,5 trong ô này."),
+    ("0.25 / 0.5 điểm", "không phải là số. Nếu điểm là 0,25 trên điểm tối đa 0,5, hãy chỉ ghi 0,25 trong ô này."),
+    # a result, not a score
+    ("8/10", "một phân số, không phải là số điểm: ô này chỉ ghi số điểm (ví dụ 0,5); kết quả “8/10” ghi ở cột giải "
+             "trình."),
+])
+def test_a_score_worked_out_or_over_the_maximum_is_told_the_number_to_type(tmp_path, typed, said):
+    result = check_file(edited_example(tmp_path, "so.xlsx", _set("I", "1.1.1", 4, typed)))
+    assert [f.message for f in result.findings if f.code == "not-a-number"] == [
+        f"Điểm tự đánh giá của mục 1.1.1 là “{typed}”, {said}"]
 
 
 @pytest.mark.parametrize("typed", ["Không áp dụng", "KAD", "-", "—", "x", "không phát sinh", "N/A"])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 from ..model import Assessment, Criterion, ScoreCell
 from ..model.assessment import ZERO
@@ -12,6 +13,12 @@ from .catalogue import Finding, make
 COLUMN_VI = {"self": "Điểm tự đánh giá", "appraised": "Điểm thẩm định", "max": "Điểm tối đa"}
 # a number, then words: the number as the officer wrote it ("1,5"), and the words
 _LEADING_NUMBER = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(?:điểm|đ\b)?\.?\s*([^\d\s/.,].*)$", re.IGNORECASE | re.DOTALL)
+_NUMBER = r"\d+(?:[.,]\d+)?"
+# "0,25 + 0,25", "1 - 0,25": the score worked out in the cell as text
+_SUM_TYPED = re.compile(rf"^\s*{_NUMBER}(?:\s*[+-]\s*{_NUMBER})+\s*$")
+_TERM = re.compile(rf"([+-]?)\s*({_NUMBER})")
+# "0,5/1": the score over the criterion's maximum, as the annex prints it
+_OVER_TYPED = re.compile(rf"^\s*({_NUMBER})\s*/\s*({_NUMBER})\s*(?:điểm|đ)?\s*$", re.IGNORECASE)
 # (folded) what officers type for a criterion that does not arise at their unit
 _NOT_APPLICABLE = re.compile(r"^(?:[-–—x/]|kad|k/?a|n/?a|khong (?:ap dung|phat sinh|cham|danh gia)\b.*)$")
 
@@ -64,6 +71,9 @@ def _cell_problem(crit: Criterion, cell: ScoreCell, column: str) -> Finding | No
                 "hay không phát sinh ở đơn vị vẫn được chấm bằng số, theo hướng dẫn của bộ tiêu chí (nhiều bộ cho "
                 "điểm tối đa khi không phát sinh); ghi lý do ở cột giải trình.",
             )
+        advice = _number_typed_as_text(crit, clean_text(cell.raw), column)
+        if advice:
+            return _at(crit, cell, "not-a-number", f"{COLUMN_VI[column]} của mục {crit.code} là “{typed}”, {advice}")
         leading = _LEADING_NUMBER.match(clean_text(cell.raw))  # (the whole text: not the one cut short)
         if leading and len(leading.group(1)) <= 16:
             # "2 điểm (đạt)", "1,5 - đạt yêu cầu": a score with words after it; the words are an explanation
@@ -89,6 +99,32 @@ def _cell_problem(crit: Criterion, cell: ScoreCell, column: str) -> Finding | No
             f"{COLUMN_VI[column]} của mục {crit.code} là công thức chưa có giá trị tính sẵn "
             "(tệp chưa được Excel tính lại): hãy mở bằng Excel, nhấn Ctrl+Alt+F9 rồi lưu lại.",
         )
+    return None
+
+
+def _number(text: str) -> Decimal:
+    return Decimal(text.replace(",", "."))
+
+
+def _number_typed_as_text(crit: Criterion, text: str, column: str) -> str | None:
+    """The advice for a score worked out as text in the cell ("0,25 + 0,25": the sum, not its first
+    term), or typed over the maximum ("0,5/1"); None for any other text."""
+    if column == "max":
+        return None
+    if _SUM_TYPED.match(text):
+        total = sum((-_number(n) if sign == "-" else _number(n) for sign, n in _TERM.findall(text)), Decimal(0))
+        if total >= 0:
+            return (f"một phép tính viết thành chữ, không phải là số. Nếu điểm là {vn(total)}, hãy ghi {vn(total)} "
+                    "trong ô này; cách tính ghi ở cột giải trình.")
+        return None
+    over = _OVER_TYPED.match(text)
+    if over:
+        score, whole = _number(over.group(1)), _number(over.group(2))
+        if whole == crit.effective_max() and score <= whole:
+            return (f"không phải là số. Nếu điểm là {vn(score)} trên điểm tối đa {vn(whole)}, hãy chỉ ghi {vn(score)} "
+                    "trong ô này.")
+        return (f"một phân số, không phải là số điểm: ô này chỉ ghi số điểm (ví dụ 0,5); kết quả "
+                f"“{over.group(0).strip()}” ghi ở cột giải trình.")
     return None
 
 
