@@ -590,6 +590,38 @@ def test_absurd_files_inside_a_bulk_of_three(tmp_path):
     assert all(r.readable and r.self == Decimal("73.2") for r in rows.values())
 
 
+def test_a_workbook_of_several_communes_one_sheet_each_says_the_others_are_not_checked(tmp_path):
+    """A workbook that gathers communes, one sheet each ("Ngọc Kỳ", "Hà Kỳ", "Quang Phục"): one table is
+    checked and ranked, and the others were an "other-tables" note in the detail sheet. They are now a
+    warning naming each unit and sheet, said on the bulk console too; a copy of the same unit is still a note."""
+    from helpers import ROOT, set_labels
+
+    wb = openpyxl.load_workbook(ROOT / "examples" / "cac_xa" / "ngoc_ky.xlsx")
+    first = wb.worksheets[0]
+    first.title = "Ngọc Kỳ"
+    for name in ("Hà Kỳ", "Quang Phục"):
+        sheet = wb.copy_worksheet(first)
+        sheet.title = name
+        set_labels(sheet, {"Tên đơn vị:": f"UBND xã {name}"})
+    wb.copy_worksheet(first).title = "Bản cũ"  # the same commune's copy
+    path = tmp_path / "tong_hop_xa.xlsx"
+    wb.save(path)
+    result = check_file(path)
+    found = {f.code: f for f in result.findings if f.code in ("several-units", "other-tables")}
+    assert found["several-units"].severity == "warning" and found["several-units"].message == (
+        "Sổ tính có bảng tiêu chí của 3 đơn vị: chỉ Xã Ngọc Kỳ (trang “Ngọc Kỳ”) được kiểm tra; Xã Hà Kỳ (trang “Hà "
+        "Kỳ”), Xã Quang Phục (trang “Quang Phục”) chưa được kiểm tra, xếp hạng. Hãy tách mỗi đơn vị thành một tệp, "
+        "hoặc kiểm tra từng trang bằng --sheet TÊN.")
+    assert "Các trang khác: Bản cũ." in found["other-tables"].message
+    lines = bulk_check([path], output=None, jobs=1).lines()
+    assert [line for line in lines if line.startswith("  ⚠ tong_hop_xa.xlsx: Sổ tính có bảng tiêu chí của 3 đơn vị")]
+    # a copy of the same commune (last period's, kept beside) is no other unit
+    wb = openpyxl.load_workbook(EXAMPLE)
+    wb.copy_worksheet(wb.worksheets[0]).title = "Bản sao"
+    wb.save(tmp_path / "ban_sao.xlsx")
+    assert not [f for f in check_file(tmp_path / "ban_sao.xlsx").findings if f.code == "several-units"]
+
+
 def test_hidden_old_table_and_visible_current_table(tmp_path):
     wb = openpyxl.load_workbook(EXAMPLE)
     current = wb.worksheets[0]

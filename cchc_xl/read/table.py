@@ -319,8 +319,15 @@ def parse_workbook(grid: WorkbookGrid, columns: dict[str, int] | None = None, sh
             f"Chữ trong sổ tính viết bằng mã cũ {ENCODING_NAMES[encoding]}: đã đọc thành Unicode ở trang "
             f"{', '.join(converted)}; sổ tính không bị sửa. Lệnh `cchc-xl convert` tạo bản Unicode"
             f"{' (sau khi sổ được mở bằng Excel và lưu lại dạng .xlsx)' if grid.kind in ('xls', 'ods') else ''}."))
-    split = _parts_elsewhere(grid, found, chosen, assessment)
-    others = [s.name + (" (ẩn)" if s.hidden else "") for s, _ in found if s is not chosen and s.name not in split]
+    # the other tables on sheets in view, read (a workbook of several tables is rare: its cost is theirs)
+    shown = {sheet.name: _parse_table(grid, sheet, header) for sheet, header in found
+             if sheet is not chosen and sheet.hidden is False}
+    split = _parts_elsewhere(shown, chosen, assessment)
+    units = _other_units(shown, split, assessment)
+    if units:
+        assessment.read_problems.append(("several-units", None, _several_units_message(chosen.name, assessment, units)))
+    others = [s.name + (" (ẩn)" if s.hidden else "") for s, _ in found
+              if s is not chosen and s.name not in split and s.name not in units]
     if others:
         assessment.read_problems.append((
             "other-tables", None,
@@ -342,30 +349,51 @@ def hidden_table_message(hidden: str, near: dict) -> str:
             "hãy bỏ ẩn trang (chuột phải vào tên trang → Unhide) rồi kiểm tra lại.")
 
 
-def _parts_elsewhere(grid, found, chosen: SheetGrid, assessment: Assessment) -> set[str]:
-    """Visible sheets that hold only parts the table read lacks: an officer who put part II on a
-    sheet of its own. Its points were left out without a word (a 74-point table, 0 errors); each
-    such part is now an error at its cell. Returns those sheets' names. (A sheet the live engine
-    cannot say is shown, hidden None, is not accused: it may be last period's hidden copy.)"""
+def _parts_elsewhere(shown: dict[str, Assessment], chosen: SheetGrid, assessment: Assessment) -> set[str]:
+    """Visible sheets (``shown``: their tables, read) that hold only parts the table read lacks: an
+    officer who put part II on a sheet of its own. Its points were left out without a word (a 74-point
+    table, 0 errors); each such part is now an error at its cell. Returns those sheets' names. (A sheet
+    the live engine cannot say is shown, hidden None, is not among them: it may be last period's hidden copy.)"""
     mine = {part.code for part in assessment.parts}
     split = set()
-    for sheet, header in found:
-        if sheet is chosen or sheet.hidden is not False:
-            continue
-        theirs = _parse_table(grid, sheet, header).parts
+    for sheet, table in shown.items():
+        theirs = table.parts
         if not theirs or any(part.code in mine for part in theirs):
             continue  # another copy of the table (or of one of its parts): other-tables says so
-        split.add(sheet.name)
+        split.add(sheet)
         for part in theirs:
             maximum = part.effective_max()
             name = part.name if len(part.name) <= 60 else part.name[:59] + "…"
             assessment.read_problems.append((
                 "parts-on-other-sheet", part,
                 f"Phần {part.code}{f' (“{name}”)' if name else ''}"
-                f"{f', tối đa {vn(maximum)} điểm,' if maximum is not None else ''} nằm ở trang “{sheet.name}” nên chưa "
+                f"{f', tối đa {vn(maximum)} điểm,' if maximum is not None else ''} nằm ở trang “{sheet}” nên chưa "
                 f"được tính: bảng tiêu chí chỉ được đọc trên một trang (trang “{chosen.name}”). Hãy chép phần này về "
                 f"nối tiếp bảng ở trang “{chosen.name}” rồi kiểm tra lại."))
     return split
+
+
+def _unit_folded(unit: str) -> str:
+    return " ".join(fold(unit).lower().split())
+
+
+def _other_units(shown: dict[str, Assessment], split: set[str], assessment: Assessment) -> dict[str, str]:
+    """Sheets in view whose table states a unit of its own, not the one read (sheet → unit): a workbook
+    that gathers several communes, one sheet each. A sheet that states none is not among them (its
+    "Tên đơn vị" is read from the table's sheet)."""
+    mine = _unit_folded(assessment.unit)
+    if not mine:
+        return {}
+    return {name: table.unit for name, table in shown.items()
+            if name not in split and table.unit and _unit_folded(table.unit) != mine}
+
+
+def _several_units_message(chosen: str, assessment: Assessment, units: dict[str, str]) -> str:
+    named = ", ".join(f"{unit} (trang “{name}”)" for name, unit in list(units.items())[:5])
+    more = f" và {len(units) - 5} đơn vị khác" if len(units) > 5 else ""
+    return (f"Sổ tính có bảng tiêu chí của {len(units) + 1} đơn vị: chỉ {assessment.unit} (trang “{chosen}”) được kiểm "
+            f"tra; {named}{more} chưa được kiểm tra, xếp hạng. Hãy tách mỗi đơn vị thành một tệp, hoặc kiểm tra từng "
+            "trang bằng --sheet TÊN.")
 
 
 def _explicit_header(sheet: SheetGrid, columns: dict[str, int]) -> Header | None:

@@ -66,6 +66,8 @@ CATALOGUE: dict[str, Rule] = {
         Rule("code-number-tenth", INFO, "STT “1.10” bị Excel lưu thành số 1,1: đã đọc là 1.10"),
         Rule("hidden-table", ERROR, "Bảng tiêu chí được đọc ở một trang ẩn (các trang đang hiện không có bảng "
              "đọc được)"),
+        Rule("several-units", WARNING, "Sổ tính có bảng tiêu chí của nhiều đơn vị (mỗi đơn vị một trang): chỉ một bảng "
+             "được kiểm tra"),
         Rule("other-tables", INFO, "Sổ tính có nhiều bảng tiêu chí; cho biết bảng nào đã được dùng"),
         Rule("legacy-encoding", INFO, "Chữ mã cũ (TCVN3/VNI) đã được đọc thành Unicode"),
         Rule("stray-cells", INFO, "Ô lạc ở xa bảng bị bỏ qua khi đọc"),

@@ -136,6 +136,9 @@ class BulkOutcome:
                 out.append(f"  ✗ {shown(record.path)}: {record.error}")
             elif not record.ok:
                 out.append(f"  ! {record.unit} ({shown(Path(record.path).name)}): {record.errors} lỗi")
+            # a workbook of several communes, one sheet each: the others are in no ranking, said here
+            out.extend(f"  ⚠ {shown(Path(record.path).name)}: {f['message']}" for f in record.findings
+                       if f["code"] == "several-units")
         for record in self.records:
             if record.report_error:  # a valid workbook whose report was not written: said, not left to find out
                 out.append(f"  (chưa lập báo cáo) {shown(record.path)}: {record.report_error}")
