@@ -16,6 +16,7 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal
 from pathlib import Path
 
@@ -664,6 +665,7 @@ _PLACE_IN = re.compile(r"(?<!\w)(?:huyện|quận|thị xã|tỉnh|thành phố|
 _PLACE_KINDS = ("huyện ", "quận ", "thị xã ", "tỉnh ", "thành phố ")
 
 
+@lru_cache(maxsize=4096)  # (a province's communes type a few bodies above them, each many times)
 def place_key(superior: str) -> str:
     """The body above a unit as its spellings share it: "UBND huyện Tứ Kỳ", "Ủy ban nhân dân huyện Tứ Kỳ",
     "huyện Tứ Kỳ" and "Phòng Nội vụ huyện Tứ Kỳ" are one place; "" for none, or an agency of no place."""
