@@ -96,7 +96,7 @@ def period_key(period: str) -> tuple[str, str]:
     years = _YEAR.findall(folded)
     if not years:
         return ("", folded)
-    spanned = _dated_period(folded)
+    spanned = _dated_period(folded) if len(years) > 1 else None  # (two days, each with its year)
     if spanned is not None:
         return spanned
     year = max(years)

@@ -220,8 +220,10 @@ def document_rules(assessment: Assessment) -> list[Finding]:
             if key in seen:
                 continue
             seen.add(key)
-            # a plan dated before the period's year (this year's is often dated last December): of which year?
-            if plan_at >= 0 and period_year and (date is None or date.year < period_year):
+            # a plan dated before the period's year: of which year? (one dated last December is this year's,
+            # as in nearly every workbook: not read)
+            if plan_at >= 0 and period_year and (date is None or date.year < period_year - 1 or (
+                    date.year == period_year - 1 and date.month < 12)):
                 plan_year = _plan_year(text, plan_at)
                 if plan_year and plan_year < period_year:
                     earlier_plans.append((citation, plan_year))
