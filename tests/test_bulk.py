@@ -1075,8 +1075,8 @@ def test_an_appraisal_column_left_for_the_reviewer_is_no_appraisal_of_0(tmp_path
     assert by_file["ha_ky.xlsx"]["Chênh lệch (thẩm định - tự đánh giá)"] is None
     assert by_file["ngoc_ky.xlsx"]["Điểm thẩm định"] is None
     assert [r.appraised for r in outcome.records] == [None] * 6
-    assert "  (đã thẩm định 0/4 sổ, 1 sổ đang thẩm định dở: xếp hạng theo điểm tự đánh giá cho đến khi thẩm định " \
-           "xong mọi sổ)" in outcome.lines()
+    assert "  (đã thẩm định xong 0/4 sổ, 1 sổ đang thẩm định dở: xếp hạng theo điểm tự đánh giá cho đến khi thẩm " \
+           "định xong mọi sổ)" in outcome.lines()
     blank = tmp_path / "trong"
     shutil.copytree(ROOT / "examples" / "cac_xa", blank)
     for path in blank.glob("*.xlsx"):
@@ -1110,6 +1110,11 @@ def test_units_all_appraised_are_ranked_by_the_appraised_points(tmp_path):
     ranks = {r["Tệp"]: (r["Điểm thẩm định"], r["Chênh lệch (thẩm định - tự đánh giá)"], r["Xếp hạng"]) for r in rows
              if r["Tệp"]}
     assert ranks["quang_phuc.xlsx"] == (72.65, -2, 4) and ranks["ngoc_ky.xlsx"] == (73.2, 0, 1)
+    # one of them not appraised yet: by the self-assessment, and said
+    shutil.copy(ROOT / "examples" / "cac_xa" / "ngoc_ky.xlsx", folder / "ngoc_ky.xlsx")
+    lines = bulk_check([folder], output=None, jobs=1).lines()
+    assert lines[1:3] == ["Xếp hạng (chỉ các sổ hợp lệ):", "    1. Xã Quang Phục — 74,65 điểm"]
+    assert "  (đã thẩm định xong 3/4 sổ: xếp hạng theo điểm tự đánh giá cho đến khi thẩm định xong mọi sổ)" in lines
 
 
 def test_a_period_stated_by_its_days_is_ranked_with_the_period_it_spans(tmp_path):

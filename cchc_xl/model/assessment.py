@@ -283,6 +283,13 @@ class Criterion:
             yield from child.walk()
 
 
+def appraisal_unfinished(left: Decimal) -> str:
+    """An appraisal begun with ``left`` points not yet appraised, as every output words it."""
+    from ..text import vn
+
+    return f"chưa xong (còn {vn(left)} điểm chưa chấm)"
+
+
 @dataclass
 class Totals:
     max: Decimal  # the base maximum (bonus and penalty parts are not in it)
@@ -315,7 +322,7 @@ class Totals:
         from ..text import vn
 
         if self.unscored_max:
-            return f"thẩm định chưa xong (còn {vn(self.unscored_max)} điểm chưa chấm)"
+            return f"thẩm định {appraisal_unfinished(self.unscored_max)}"
         return f"thẩm định {vn(self.self)}/{vn(self.max)} điểm"
 
     @property

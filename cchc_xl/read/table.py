@@ -325,7 +325,8 @@ def parse_workbook(grid: WorkbookGrid, columns: dict[str, int] | None = None, sh
     split = _parts_elsewhere(shown, chosen, assessment)
     units = _other_units(shown, split, assessment)
     if units:
-        assessment.read_problems.append(("several-units", None, _several_units_message(chosen.name, assessment, units)))
+        assessment.read_problems.append(
+            ("several-units", None, _several_units_message(chosen.name, assessment, units)))
     others = [s.name + (" (ẩn)" if s.hidden else "") for s, _ in found
               if s is not chosen and s.name not in split and s.name not in units]
     if others:

@@ -13,7 +13,8 @@ from decimal import Decimal
 from ..model import Assessment
 from ..rules.documents import report_date_outside_period
 from ..rules.reform import superior_gone
-from ..text import LEVELS_ABOVE_COMMUNE, agency, fold, format_decimal, level_in_full, title_case, unit_name, unit_place, without_council
+from ..text import (LEVELS_ABOVE_COMMUNE, agency, fold, format_decimal, level_in_full, title_case, unit_name, unit_place,
+                    without_council)
 
 
 def nd30_date(date: dt.date) -> dict[str, str]:

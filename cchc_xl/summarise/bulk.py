@@ -120,11 +120,11 @@ class BulkOutcome:
                 out.extend(f"  {r.rank:>3}. {self.unit_of(r)} — {vn(r.self)} điểm" for r in ranked[:10])
             if len(ranked) > 10:
                 out.append(f"  … và {len(ranked) - 10} đơn vị khác (xem sổ tổng hợp)")
-            appraised = sum(1 for r in ranked if r.appraised is not None or r.appraisal_left)
-            if appraised and not ranked[0].ranked_by_appraisal:
-                out.append(f"  (đã thẩm định {sum(1 for r in ranked if r.appraised is not None)}/{len(ranked)} sổ, "
-                           f"{appraised - sum(1 for r in ranked if r.appraised is not None)} sổ đang thẩm định dở: xếp "
-                           "hạng theo điểm tự đánh giá cho đến khi thẩm định xong mọi sổ)")
+            done = sum(1 for r in ranked if r.appraised is not None)
+            begun = sum(1 for r in ranked if r.appraisal_left)
+            if (done or begun) and not ranked[0].ranked_by_appraisal:
+                said = f"đã thẩm định xong {done}/{len(ranked)} sổ" + (f", {begun} sổ đang thẩm định dở" if begun else "")
+                out.append(f"  ({said}: xếp hạng theo điểm tự đánh giá cho đến khi thẩm định xong mọi sổ)")
         for group in self.duplicates:
             kept, others = group[0], group[1:]
             names = ", ".join(shown(Path(r.path).name) for r in group)
@@ -662,7 +662,7 @@ def _modified_ns(path: str) -> int:
 
 # a body's place, where an agency is typed for the body above ("Phòng Nội vụ huyện Tứ Kỳ", "Sở Nội vụ TP. Hải Phòng")
 _PLACE_IN = re.compile(r"(?<!\w)(?:huyện|quận|thị xã|tỉnh|thành phố|tp\.?)\s+\S.*$", re.IGNORECASE)
-_PLACE_KINDS = ("huyện ", "quận ", "thị xã ", "tỉnh ", "thành phố ")
+_PLACE_KINDS = ("huyện", "quận", "thị xã", "tỉnh", "thành phố")
 
 
 @lru_cache(maxsize=4096)  # (a province's communes type a few bodies above them, each many times)
@@ -679,7 +679,10 @@ def place_key(superior: str) -> str:
 
 
 def _place_kind(key: str) -> str:
-    return next((kind for kind in _PLACE_KINDS if key.startswith(unit_key(kind) + " ")), "")
+    return next((kind for kind, keyed in _PLACE_KIND_KEYS if key.startswith(keyed)), "")
+
+
+_PLACE_KIND_KEYS = [(kind, unit_key(kind) + " ") for kind in _PLACE_KINDS]
 
 
 def same_place(keys) -> bool:

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from ..errors import RefusedWrite
 from ..rules.catalogue import SEVERITY_VI
-from ..text import ILLEGAL_XML_CHARS, column_letter, period_key, vn, xml_text
+from ..model.assessment import appraisal_unfinished
+from ..text import ILLEGAL_XML_CHARS, column_letter, period_key, xml_text
 
 
 class _Writer:
@@ -386,7 +387,7 @@ class SummaryWriter:
         values += [r.areas.get(key) for key in layout.areas]
         if layout.has_appraisal:
             diff = (r.appraised - r.self) if (r.appraised is not None and r.self is not None) else None
-            unfinished = f"chưa xong (còn {vn(r.appraisal_left)} điểm chưa chấm)" if r.appraisal_left else None
+            unfinished = appraisal_unfinished(r.appraisal_left) if r.appraisal_left else None
             values += [r.appraised if r.appraised is not None else unfinished, diff]
         values += [edited_max(r)] if layout.has_edited_max else []
         values += [r.errors if r.readable else None, r.warnings if r.readable else None, r.status]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..model import Assessment, ScoreCell, Totals
+from ..model.assessment import appraisal_unfinished
 from ..rules import ERROR, WARNING, Finding, check_assessment, count, finding_order
 from ..rules.scores import scored_on_its_own, scored_only_above, unreadable_below
 from ..text import round_points, split_address
@@ -197,8 +198,8 @@ def findings_rows(plan: RecalcPlan, unit: str = "", filled: set[str] = frozenset
         ["Thời điểm kiểm tra", plan.checked_at.strftime("%d/%m/%Y %H:%M")],
         ["Điểm tối đa", t.max],
         ["Điểm tự đánh giá (đã chấm)", t.self],
-        *([["Điểm thẩm định", plan.appraisal.self if not plan.appraisal.unscored_max else
-            plan.appraisal.describe_appraisal().replace("thẩm định ", "", 1)]] if plan.appraisal else []),
+        *([["Điểm thẩm định", appraisal_unfinished(plan.appraisal.unscored_max) if plan.appraisal.unscored_max
+            else plan.appraisal.self]] if plan.appraisal else []),
         ["Điểm chờ kết quả điều tra", t.pending_max],
         *([["Điểm tiêu chí chưa chấm", t.unscored_max]] if t.unscored_max else []),
         *([["Điểm thưởng / điểm trừ", f"{t.bonus} / {t.penalty}"]] if t.bonus or t.penalty else []),
