@@ -593,7 +593,9 @@ def test_absurd_files_inside_a_bulk_of_three(tmp_path):
 def test_a_workbook_of_several_communes_one_sheet_each_says_the_others_are_not_checked(tmp_path):
     """A workbook that gathers communes, one sheet each ("Ngọc Kỳ", "Hà Kỳ", "Quang Phục"): one table is
     checked and ranked, and the others were an "other-tables" note in the detail sheet. They are now a
-    warning naming each unit and sheet, said on the bulk console too; a copy of the same unit is still a note."""
+    warning naming each unit and sheet, said on the bulk console too; a copy of the same unit, or a table of
+    another period (a merged commune's of last year), is still a note. (That table, on this year's set, was
+    the one chosen and checked: the set's "năm 2023" counted as its period, a whole year.)"""
     from helpers import ROOT, set_labels
 
     wb = openpyxl.load_workbook(ROOT / "examples" / "cac_xa" / "ngoc_ky.xlsx")
@@ -604,6 +606,9 @@ def test_a_workbook_of_several_communes_one_sheet_each_says_the_others_are_not_c
         sheet.title = name
         set_labels(sheet, {"Tên đơn vị:": f"UBND xã {name}"})
     wb.copy_worksheet(first).title = "Bản cũ"  # the same commune's copy
+    former = wb.copy_worksheet(first)  # a commune merged into this one: its table of last year, kept beside
+    former.title = "Xã cũ"
+    set_labels(former, {"Tên đơn vị:": "Xã Tân Kỳ", "Kỳ đánh giá:": "6 tháng đầu năm 2022"})
     path = tmp_path / "tong_hop_xa.xlsx"
     wb.save(path)
     result = check_file(path)
@@ -612,7 +617,7 @@ def test_a_workbook_of_several_communes_one_sheet_each_says_the_others_are_not_c
         "Sổ tính có bảng tiêu chí của 3 đơn vị: chỉ Xã Ngọc Kỳ (trang “Ngọc Kỳ”) được kiểm tra; Xã Hà Kỳ (trang “Hà "
         "Kỳ”), Xã Quang Phục (trang “Quang Phục”) chưa được kiểm tra, xếp hạng. Hãy tách mỗi đơn vị thành một tệp, "
         "hoặc kiểm tra từng trang bằng --sheet TÊN.")
-    assert "Các trang khác: Bản cũ." in found["other-tables"].message
+    assert "Các trang khác: Bản cũ, Xã cũ." in found["other-tables"].message
     lines = bulk_check([path], output=None, jobs=1).lines()
     assert [line for line in lines if line.startswith("  ⚠ tong_hop_xa.xlsx: Sổ tính có bảng tiêu chí của 3 đơn vị")]
     # a copy of the same commune (last period's, kept beside) is no other unit

@@ -221,7 +221,8 @@ def _document(grid: WorkbookGrid, table, cells: dict) -> dict[str, Any]:
     return {k: v for k, v in meta.items() if v}
 
 
-_SET_WORDS = ("bo tieu chi", "bo chi so", "quyet dinh", "kem theo", "ban hanh")
+# (folded) a text that names the criteria set or its decision: its year is the set's, not a period
+SET_WORDS = ("bo tieu chi", "bo chi so", "quyet dinh", "kem theo", "ban hanh")
 
 
 def title_periods(grid: WorkbookGrid, table: tuple[str, int, int]) -> list[tuple[str, tuple[str, int, int], str]]:
@@ -236,7 +237,7 @@ def title_periods(grid: WorkbookGrid, table: tuple[str, int, int]) -> list[tuple
                 continue
             folded = fold(value)
             period = _PERIOD.search(folded)
-            if period and not any(word in folded for word in _SET_WORDS) and not _FULL_DATE.search(folded) \
+            if period and not any(word in folded for word in SET_WORDS) and not _FULL_DATE.search(folded) \
                     and not _unfilled(folded):
                 found.append((_period_text(period.group(1), period.group(2)), (sheet.name, r, c), clean_text(value)))
     return found

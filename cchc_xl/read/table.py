@@ -20,7 +20,7 @@ from ..text import cell_address, clean_str, clean_text, fold, period_key, to_dec
 from .codes import Code, is_list_marker, normalise_code, part_rank, read_code, sibling_key, split_code_prefix
 from .grid import SheetGrid, WorkbookGrid
 from .headers import Header, choose_score_column, find_header, merge_index, missing_message, role_of
-from .meta import read_meta, title_periods
+from .meta import SET_WORDS, read_meta, title_periods
 
 __all__ = ["parse_workbook", "build_tree", "read_meta", "normalise_code", "find_header"]
 
@@ -379,14 +379,17 @@ def _unit_folded(unit: str) -> str:
 
 
 def _other_units(shown: dict[str, Assessment], split: set[str], assessment: Assessment) -> dict[str, str]:
-    """Sheets in view whose table states a unit of its own, not the one read (sheet → unit): a workbook
-    that gathers several communes, one sheet each. A sheet that states none is not among them (its
-    "Tên đơn vị" is read from the table's sheet)."""
+    """Sheets in view whose table states a unit of its own, not the one read, for the same period (sheet
+    → unit): a workbook that gathers several communes, one sheet each. A sheet that states no unit is not
+    among them (its "Tên đơn vị" is read from the table's sheet), nor one of another period (the former
+    commune's table of last year, kept beside this year's after a merger)."""
     mine = _unit_folded(assessment.unit)
     if not mine:
         return {}
+    period = period_key(assessment.period)
     return {name: table.unit for name, table in shown.items()
-            if name not in split and table.unit and _unit_folded(table.unit) != mine}
+            if name not in split and table.unit and _unit_folded(table.unit) != mine
+            and period_key(table.period) == period}
 
 
 def _several_units_message(chosen: str, assessment: Assessment, units: dict[str, str]) -> str:
@@ -417,8 +420,11 @@ def _period_rank(sheet: SheetGrid, header: Header) -> tuple[int, int]:
 
 def _stated_period(sheet: SheetGrid, header: Header) -> tuple[str, str]:
     """The period stated above the table, as period_key gives it: its latest year, six months when
-    a text of that year says so (the title's "năm 2023" beside "6 tháng đầu năm 2023")."""
-    stated = [period_key(clean_text(v)) for line in sheet.rows[: header.row] for v in line if v.__class__ is str]
+    a text of that year says so (the title's "năm 2023" beside "6 tháng đầu năm 2023"). The set's own
+    year ("Bộ tiêu chí … năm 2023") is no period: last year's table on this year's set ranked above this
+    year's, as a whole year."""
+    stated = [period_key(text) for line in sheet.rows[: header.row] for v in line if v.__class__ is str
+              for text in [clean_text(v)] if not any(word in fold(text) for word in SET_WORDS)]
     stated = [key for key in stated if key[0]]
     if not stated:
         return ("", "")
