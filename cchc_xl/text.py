@@ -112,9 +112,6 @@ def period_key(period: str) -> tuple[str, str]:
     return (year, "nam")
 
 
-# a day as a period's bounds are written: "01/7/2025", "15-12-2025", "14.6.2026", "ngày 15 tháng 12 năm 2025" (folded)
-_DAY_IN = re.compile(r"(?<![\d/.-])(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(20\d\d)(?!\d)"
-                     r"|ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(20\d\d)")
 _KIND_WORDS = re.compile(r"\b(?:nam|thang|quy)\b")
 
 
@@ -124,9 +121,8 @@ def _dated_period(folded: str) -> tuple[str, str] | None:
     middle day), as "6 tháng cuối năm 2025" is: it was keyed as a whole year, and ranked with the year's."""
     days = []
     for found in _DAY_IN.finditer(folded):
-        day, month, year = (found.group(1), found.group(3), found.group(4)) if found.group(1) else found.group(5, 6, 7)
         try:
-            days.append(_dt.date(int(year), int(month), int(day)))
+            days.append(_dt.date(int(found["y"]), int(found["m"]), int(found["d"])))
         except ValueError:
             return None
     if len(days) != 2 or _KIND_WORDS.search(_DAY_IN.sub(" ", folded)):  # "Năm 2025 (từ 01/7/2025 …)": a year
@@ -254,6 +250,8 @@ def json_number(value: Decimal | None):
 # a date as documents and officers write it (folded): "26 tháng 6 năm 2023", "26/6/2023", "26.06.2023"
 DAY_MONTH_YEAR = r"(?P<d>\d{1,2})(?:\s*thang\s*|\s*[/.-]\s*)(?P<m>\d{1,2})(?:\s*nam\s*|\s*[/.-]\s*)(?P<y>\d{4})"
 _TYPED_DATE = re.compile(rf"^(?:[^,\d]{{1,40}},\s*)?(?:ngay\s*)?{DAY_MONTH_YEAR}\s*\.?$")
+# such dates within a text: the first and last days of a period ("từ 01/7/2025 đến 31/12/2025")
+_DAY_IN = re.compile(rf"(?<![\d/.])(?:ngay\s*)?{DAY_MONTH_YEAR}(?!\d)")  # (after "-": "01/01/2026-30/6/2026")
 
 
 def date_place(text: str) -> str | None:
@@ -375,6 +373,23 @@ _UNIT_END = re.compile(r"\s*(?:,|;|\(|\s[-–—]\s)")
 def title_case(text: str) -> str:
     """"ĐỨC LONG-ĐỨC HÒA" → "Đức Long-Đức Hòa": every word, and every part of a hyphenated one."""
     return " ".join("-".join(p[:1].upper() + p[1:].lower() for p in w.split("-")) for w in text.split())
+
+
+_TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng (NFD combining marks)
+
+
+def unit_key(unit: str) -> str:
+    """A unit's name as a key that its spellings share: case, spacing, "UBND" before it, and the
+    old or new place of the tone mark ("Hoà"/"Hòa") aside, but never the marks themselves: "Xã
+    Tân Hòa" and "Xã Tân Hóa" are two communes."""
+    words = unicodedata.normalize("NFD", unit.lower()).split()
+    if words[:1] == ["ubnd"]:
+        words = words[1:]
+    keyed = []
+    for word in words:
+        tones = "".join(ch for ch in word if ch in _TONES)
+        keyed.append("".join(ch for ch in word if ch not in _TONES) + tones)
+    return unicodedata.normalize("NFC", " ".join(keyed))
 
 
 # the words a specialist agency's name opens with, marks and all ("Phong Điền" and "Bản Ban" are places)

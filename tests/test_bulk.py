@@ -1138,6 +1138,7 @@ def test_a_period_stated_by_its_days_is_ranked_with_the_period_it_spans(tmp_path
     ("từ ngày 15 tháng 12 năm 2025 đến ngày 14 tháng 6 năm 2026", ("2026", "6 thang dau")),
     ("01.4.2026 - 30.6.2026", ("2026", "quy 2")),
     ("01/01/2026 - 30/9/2026", ("2026", "9 thang")),
+    ("01/01/2026-30/6/2026", ("2026", "6 thang dau")),  # (no spaces round the dash)
     ("15/12/2025 - 14/12/2026", ("2026", "nam")),
     ("Năm 2025 (từ ngày 01/7/2025 đến ngày 31/12/2025)", ("2025", "nam")),  # the year's assessment, said so
     ("6 tháng đầu năm 2026 (từ 15/12/2025 đến 14/6/2026)", ("2026", "6 thang dau")),

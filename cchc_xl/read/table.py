@@ -16,7 +16,7 @@ from functools import lru_cache
 from ..errors import UnreadableWorkbook
 from ..model import Assessment, Criterion, ScoreCell, Subtotal, TableColumns
 from ..model.assessment import MAX_MAGNITUDE, Cell
-from ..text import cell_address, clean_str, clean_text, fold, period_key, to_decimal_from_float, vn
+from ..text import cell_address, clean_str, clean_text, fold, period_key, to_decimal_from_float, unit_key, vn
 from .codes import Code, is_list_marker, normalise_code, part_rank, read_code, sibling_key, split_code_prefix
 from .grid import SheetGrid, WorkbookGrid
 from .headers import Header, choose_score_column, find_header, merge_index, missing_message, role_of
@@ -374,21 +374,17 @@ def _parts_elsewhere(shown: dict[str, Assessment], chosen: SheetGrid, assessment
     return split
 
 
-def _unit_folded(unit: str) -> str:
-    return " ".join(fold(unit).lower().split())
-
-
 def _other_units(shown: dict[str, Assessment], split: set[str], assessment: Assessment) -> dict[str, str]:
     """Sheets in view whose table states a unit of its own, not the one read, for the same period (sheet
     → unit): a workbook that gathers several communes, one sheet each. A sheet that states no unit is not
     among them (its "Tên đơn vị" is read from the table's sheet), nor one of another period (the former
     commune's table of last year, kept beside this year's after a merger)."""
-    mine = _unit_folded(assessment.unit)
+    mine = unit_key(assessment.unit)
     if not mine:
         return {}
     period = period_key(assessment.period)
     return {name: table.unit for name, table in shown.items()
-            if name not in split and table.unit and _unit_folded(table.unit) != mine
+            if name not in split and table.unit and unit_key(table.unit) != mine
             and period_key(table.period) == period}
 
 

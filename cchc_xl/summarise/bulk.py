@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..api import batch_gc, check_file, load_template, tune_gc_for_batch
 from ..errors import PassedOver
-from ..text import period_key, vn
+from ..text import period_key, unit_key, vn
 from .archives import ARCHIVE_SUFFIXES, OTHER_ARCHIVES, Unpacker, unpack
 
 # what a commune may send as its workbook: the ones that cannot be read (an old .xls, a LibreOffice
@@ -632,25 +632,6 @@ def period_order(period: str) -> tuple:
     """Latest year first; in a year, the whole year before its first half."""
     year, kind = period_key(period)
     return (-int(year) if year else 1, kind != "nam", kind)
-
-
-_TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng (NFD combining marks)
-
-
-def unit_key(unit: str) -> str:
-    """A unit's name as a key that its spellings share: case, spacing, "UBND" before it, and the
-    old or new place of the tone mark ("Hoà"/"Hòa") aside, but never the marks themselves: "Xã
-    Tân Hòa" and "Xã Tân Hóa" are two communes."""
-    import unicodedata
-
-    words = unicodedata.normalize("NFD", unit.lower()).split()
-    if words[:1] == ["ubnd"]:
-        words = words[1:]
-    keyed = []
-    for word in words:
-        tones = "".join(ch for ch in word if ch in _TONES)
-        keyed.append("".join(ch for ch in word if ch not in _TONES) + tones)
-    return unicodedata.normalize("NFC", " ".join(keyed))
 
 
 def _modified_ns(path: str) -> int:
