@@ -292,6 +292,8 @@ def exit_code_for(results) -> int:
 
 
 def print_result(result) -> None:
+    from .model.assessment import totals_line
+
     if not result.readable:
         err(f"{result.path}: không đọc được — {result.error}")
         return
@@ -300,9 +302,8 @@ def print_result(result) -> None:
     unit = result.assessment.unit or "(chưa ghi tên đơn vị)"
     followed = result.assessment.criteria_set
     which = f" (theo bộ tiêu chí {followed['id']})" if followed else " (không theo bộ tiêu chí nào đã biết)"
-    appraisal = result.assessment.appraisal()
-    appraised = f"; {appraisal.describe_appraisal()}" if appraisal else ""
-    say(f"{result.path} — {unit}: {t.describe()}{appraised}; {errors} lỗi, {warnings} cảnh báo{which}")
+    say(f"{result.path} — {unit}: {totals_line(t, result.assessment.appraisal())}; {errors} lỗi, {warnings} cảnh báo"
+        f"{which}")
     if result.findings:
         findings_table(result)
 

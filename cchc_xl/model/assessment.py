@@ -283,6 +283,11 @@ class Criterion:
             yield from child.walk()
 
 
+def totals_line(totals: "Totals", appraisal: "Totals | None") -> str:
+    """The totals as every door says them: "73,2/100 điểm, chờ 24 điểm điều tra; thẩm định 72,65/100 điểm"."""
+    return totals.describe() + (f"; {appraisal.describe_appraisal()}" if appraisal else "")
+
+
 def appraisal_unfinished(left: Decimal) -> str:
     """An appraisal begun with ``left`` points not yet appraised, as every output words it."""
     from ..text import vn

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..model import Assessment, ScoreCell, Totals
-from ..model.assessment import appraisal_unfinished
+from ..model.assessment import appraisal_unfinished, totals_line
 from ..rules import ERROR, WARNING, Finding, check_assessment, count, finding_order
 from ..rules.scores import scored_on_its_own, scored_only_above, unreadable_below
 from ..text import round_points, split_address
@@ -50,9 +50,7 @@ class RecalcPlan:
     appraisal: Totals | None = None  # the reviewer's appraised totals, once begun
 
     def describe(self) -> str:
-        """The totals said by every door: "73,2/100 điểm, chờ 24 điểm điều tra; thẩm định 72,65/100 điểm"."""
-        appraised = f"; {self.appraisal.describe_appraisal()}" if self.appraisal else ""
-        return f"{self.totals.describe()}{appraised}"
+        return totals_line(self.totals, self.appraisal)
 
     def replaced_text(self) -> list[str]:
         from ..text import vn
