@@ -887,6 +887,7 @@ def test_a_title_that_states_another_half_than_the_period_is_said(tmp_path, titl
     ("Ngày lập báo cáo:", "report_date", "26/6/2023", dt.date(2023, 6, 26)),
     ("Số báo cáo:", "doc_number", "86/BC-UBND", "86/BC-UBND"),
     ("Cơ quan cấp trên:", "superior", "UBND huyện Tứ Kỳ", "UBND huyện Tứ Kỳ"),
+    ("Cơ quan chủ quản:", "superior", "UBND huyện Tứ Kỳ", "UBND huyện Tứ Kỳ"),  # ND 30's words
     ("Họ tên người ký:", "signer", "Nguyễn Xuân Thoang", "Nguyễn Xuân Thoang"),
 ])
 def test_the_labels_officers_write_in_their_own_words_are_read(tmp_path, label, key, value, expected):

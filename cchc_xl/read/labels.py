@@ -56,7 +56,8 @@ META_LABELS = {
 # summary's "Đơn vị" column was read as a unit's name).
 META_SYNONYMS = {
     "unit": ("Đơn vị tự đánh giá", "Tên đơn vị tự đánh giá"),
-    "superior": ("Cơ quan cấp trên", "Cấp trên trực tiếp"),
+    # (ND 30's own words for the body above on a letterhead: "cơ quan, tổ chức chủ quản trực tiếp")
+    "superior": ("Cơ quan cấp trên", "Cấp trên trực tiếp", "Cơ quan chủ quản", "Cơ quan chủ quản trực tiếp"),
     "period": ("Kỳ báo cáo", "Kỳ tự đánh giá"),
     "doc_number": ("Số báo cáo", "Số hiệu văn bản"),
     "report_date": ("Ngày lập báo cáo",),
