@@ -346,6 +346,8 @@ def test_scores_typed_with_their_unit_count(tmp_path, engine):
                     "tính ghi ở cột giải trình."),
     ("1 - 0,25", "một phép tính viết thành chữ, không phải là số. Nếu điểm là 0,75, hãy ghi 0,75 trong ô này; cách "
                  "tính ghi ở cột giải trình."),
+    ("0 - 0,5", "một phép tính viết thành chữ, không phải là số. Nếu điểm là -0,5, hãy ghi -0,5 trong ô này; cách "
+                "tính ghi ở cột giải trình."),  # (a penalty's points; it was told 0)
     # over the criterion's maximum (0,5), as the annex prints it
     ("0,5/0,5", "không phải là số. Nếu điểm là 0,5 trên điểm tối đa 0,5, hãy chỉ ghi 0,5 trong ô này."),
     ("0.25 / 0.5 điểm", "không phải là số. Nếu điểm là 0,25 trên điểm tối đa 0,5, hãy chỉ ghi 0,25 trong ô này."),

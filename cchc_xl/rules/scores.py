@@ -112,11 +112,10 @@ def _number_typed_as_text(crit: Criterion, text: str, column: str) -> str | None
     if column == "max":
         return None
     if _SUM_TYPED.match(text):
+        # (below 0 too: a penalty's points are negative, and any other criterion's are then said to be)
         total = sum((-_number(n) if sign == "-" else _number(n) for sign, n in _TERM.findall(text)), Decimal(0))
-        if total >= 0:
-            return (f"một phép tính viết thành chữ, không phải là số. Nếu điểm là {vn(total)}, hãy ghi {vn(total)} "
-                    "trong ô này; cách tính ghi ở cột giải trình.")
-        return None
+        return (f"một phép tính viết thành chữ, không phải là số. Nếu điểm là {vn(total)}, hãy ghi {vn(total)} "
+                "trong ô này; cách tính ghi ở cột giải trình.")
     over = _OVER_TYPED.match(text)
     if over:
         score, whole = _number(over.group(1)), _number(over.group(2))
