@@ -678,19 +678,18 @@ def same_place(keys) -> bool:
     return all(len(named) == 1 for named in by_kind.values())
 
 
-def _unit_keys(records: list[UnitRecord]) -> dict[str, tuple]:
-    """Path → the key of its unit: (name, place, period), the place "" where the workbooks of a name and
-    period name one place (or none); the place each typed where they name several."""
+def _unit_keys(records: list[UnitRecord]) -> list[tuple[UnitRecord, tuple]]:
+    """Each readable record with the key of its unit: (name, place, period), the place "" where the
+    workbooks of a name and period name one place (or none); the place each typed where they name several."""
     by_name: dict[tuple, list[tuple[UnitRecord, str]]] = {}
     for record in records:
         if record.readable and record.unit:
             by_name.setdefault((unit_key(record.unit), period_key(record.period)), []).append(
                 (record, place_key(record.superior)))
-    keys = {}
+    keys = []
     for (name, period), group in by_name.items():
         one = same_place(place for _, place in group)
-        for record, place in group:
-            keys[record.path] = (name, "" if one else place, period)
+        keys.extend((record, (name, "" if one else place, period)) for record, place in group)
     return keys
 
 
@@ -702,10 +701,8 @@ def same_unit_groups(records: list[UnitRecord], file_of=None) -> list[list[UnitR
     by_unit: dict[tuple, list[UnitRecord]] = {}
     # (the body above it too, when stated: before 2025 two districts' letterheads could both say
     # "UBND XÃ TÂN TIẾN", two communes)
-    for path, key in _unit_keys(records).items():
-        by_unit.setdefault(key, []).append(path)
-    by_path = {record.path: record for record in records}
-    by_unit = {key: [by_path[path] for path in paths] for key, paths in by_unit.items()}
+    for record, key in _unit_keys(records):
+        by_unit.setdefault(key, []).append(record)
     groups = []
     for group in by_unit.values():
         if len(group) < 2:
