@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..api import batch_gc, check_file, load_template, tune_gc_for_batch
 from ..errors import PassedOver
-from ..text import period_key, unit_key, vn
+from ..text import agency, level_in_full, period_key, unit_key, vn, without_council
 from .archives import ARCHIVE_SUFFIXES, OTHER_ARCHIVES, Unpacker, unpack
 
 # what a commune may send as its workbook: the ones that cannot be read (an old .xls, a LibreOffice
@@ -643,15 +643,12 @@ def _modified_ns(path: str) -> int:
 
 # a body's place, where an agency is typed for the body above ("Phòng Nội vụ huyện Tứ Kỳ", "Sở Nội vụ TP. Hải Phòng")
 _PLACE_IN = re.compile(r"(?<!\w)(?:huyện|quận|thị xã|tỉnh|thành phố|tp\.?)\s+\S.*$", re.IGNORECASE)
-_PLACE_KINDS = ("huyện", "quận", "thị xã", "tỉnh", "thành phố")
 
 
 @lru_cache(maxsize=4096)  # (a province's communes type a few bodies above them, each many times)
 def place_key(superior: str) -> str:
     """The body above a unit as its spellings share it: "UBND huyện Tứ Kỳ", "Ủy ban nhân dân huyện Tứ Kỳ",
     "huyện Tứ Kỳ" and "Phòng Nội vụ huyện Tứ Kỳ" are one place; "" for none, or an agency of no place."""
-    from ..text import agency, level_in_full, without_council
-
     text = without_council(" ".join(superior.split()))
     if agency(text):
         found = _PLACE_IN.search(text)
@@ -659,11 +656,12 @@ def place_key(superior: str) -> str:
     return unit_key(level_in_full(text)) if text else ""
 
 
+# the levels a place above a commune is of, keyed as places are ("huyện " and "huyện Tứ Kỳ" alike)
+_PLACE_KINDS = [(kind, unit_key(kind) + " ") for kind in ("huyện", "quận", "thị xã", "tỉnh", "thành phố")]
+
+
 def _place_kind(key: str) -> str:
-    return next((kind for kind, keyed in _PLACE_KIND_KEYS if key.startswith(keyed)), "")
-
-
-_PLACE_KIND_KEYS = [(kind, unit_key(kind) + " ") for kind in _PLACE_KINDS]
+    return next((kind for kind, keyed in _PLACE_KINDS if key.startswith(keyed)), "")
 
 
 def same_place(keys) -> bool:
@@ -718,8 +716,6 @@ def shown_units(records: list[UnitRecord]) -> dict[str, str]:
     """Path → the unit as shown where two units of one period share a name, "Xã Tân Tiến" of two
     districts (before 2025 many districts had one): with the body above it, else its file's name.
     The ranking showed two "Xã Tân Tiến"; the others keep their names (absent here)."""
-    from ..text import without_council
-
     by_name: dict[tuple, list[UnitRecord]] = {}
     for record in records:
         if record.readable and record.unit and record.duplicate_of is None:
