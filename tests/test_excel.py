@@ -758,3 +758,27 @@ def test_the_button_says_the_appraised_total_as_check_does(tmp_path):
     cchc_xl.main(book)
     alert = [a for a in actions(book) if a["func"] == "alert"]
     assert alert and "73,2/100 điểm, chờ 24 điểm điều tra; thẩm định 73/100 điểm;" in alert[0]["args"][0]
+
+
+def test_the_button_writes_the_appraisal_sums_as_recalc_does(tmp_path):
+    """A reviewer appraises in the workbook (1.1.1: 0,5 → 0) and clicks the button: the appraisal
+    column's parents and total are written (column E), as `recalc` writes them; the self column keeps
+    its own figures."""
+    import openpyxl
+
+    from helpers import appraise
+
+    path = tmp_path / "tham_dinh.xlsx"
+    shutil.copy(edited_example(tmp_path, "so.xlsx", lambda ws: None), path)
+    appraise(path, {"1.1.1": 0})
+    book = remote_book(path)
+    cchc_xl.main(book)
+    writes = {a["start_column"]: a for a in actions(book) if a["func"] == "setValues" and a["sheet_position"] == 0}
+    assert set(writes) == {3, 4}  # D and E
+    appraisal = {writes[4]["start_row"] + 1 + i: row[0] for i, row in enumerate(writes[4]["values"])}
+    self_scores = {writes[3]["start_row"] + 1 + i: row[0] for i, row in enumerate(writes[3]["values"])}
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    for code, appraised, self_score in (("1.1", 2, 2.5), ("1", 13.5, 14), ("I", 70.7, 71.2)):
+        assert appraisal[find_row(ws, "I", code)] == appraised and self_scores[find_row(ws, "I", code)] == self_score
+    assert appraisal[find_row(ws, "II", "3") + 1] == 72.7
+    assert appraisal[find_row(ws, "I", "1.1.1")] == 0  # the reviewer's entry written back as it was

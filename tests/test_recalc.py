@@ -1,14 +1,17 @@
 """Write-back: computed totals, marks, findings sheet, nothing of the officer's lost."""
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
 import zipfile
+from decimal import Decimal
 
 import openpyxl
 import pytest
 
+from cchc_xl.api import check_file
 from cchc_xl.read import FINDINGS_SHEET, read_workbook
 from cchc_xl.write.plan import MARK_COLOURS
 from cchc_xl.write.recalc import recalc_file
@@ -451,3 +454,82 @@ def test_a_sum_with_three_decimals_is_written_rounded_and_then_agrees(tmp_path):
     result = check_file(out.path)
     assert not [f for f in result.findings if f.code == "self-sum-mismatch"]
     assert [f.criterion for f in result.findings if f.code == "too-many-decimals"] == ["1.6.1"]
+
+
+def _sum_rows(path):
+    """The findings sheet's sum findings: (cell, message) rows."""
+    return [(row[1], row[5]) for row in openpyxl.load_workbook(path)[FINDINGS_SHEET].iter_rows(values_only=True)
+            if len(row) > 5 and row[3] == "self-sum-mismatch"]
+
+
+def test_recalc_writes_the_appraisal_sums_once_the_reviewer_has_begun(tmp_path):
+    """A reviewer appraises the leaves (1.1.1: 0,5 → 0) and recalculates: the appraisal's parents and
+    total kept the self-assessment's figures, and the findings sheet listed each one twice, once as
+    "Trước khi tính lại: … Đã ghi giá trị đúng" though nothing had been written. The appraisal
+    column gets its sums now, as the self column does; the self column is unchanged."""
+    from helpers import appraise
+
+    path = tmp_path / "tham_dinh.xlsx"
+    shutil.copyfile(EXAMPLE, path)
+    appraise(path, {"1.1.1": 0})
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    total_row = find_row(ws, "II", "3") + 1
+    ws.cell(total_row, 5).value = 73.2  # the self total, copied
+    wb.save(path)
+    out = tmp_path / "ra.xlsx"
+    outcome = recalc_file(path, out, backup=False)
+    ws = openpyxl.load_workbook(out).worksheets[0]
+    appraised = {code: ws.cell(find_row(ws, "I", code), 5).value for code in ("1.1", "1", "I")}
+    assert appraised == {"1.1": 2, "1": 13.5, "I": 70.7}
+    assert ws.cell(total_row, 5).value == 72.7
+    assert self_value(ws, "I", "1.1") == 2.5 and ws.cell(total_row, 4).value == 73.2
+    assert ("E20", Decimal("2.5"), Decimal("2")) in outcome.plan.replaced
+    rows = _sum_rows(out)
+    assert sorted(cell for cell, _ in rows) == sorted(["E18", "E19", "E20", f"E{total_row}"])
+    assert all(text.startswith("Trước khi tính lại:") for _, text in rows)
+    assert not [f for f in check_file(out).findings if f.code == "self-sum-mismatch"]
+
+
+def test_recalc_leaves_an_appraisal_column_not_begun_empty(tmp_path):
+    from helpers import appraise
+
+    path = tmp_path / "trong.xlsx"
+    shutil.copyfile(EXAMPLE, path)
+    appraise(path, blank=True)
+    out = tmp_path / "ra.xlsx"
+    recalc_file(path, out, backup=False)
+    ws = openpyxl.load_workbook(out).worksheets[0]
+    header = next(r for r in range(1, 40) if ws.cell(r, 5).value == "Điểm thẩm định")
+    assert [ws.cell(r, 5).value for r in range(header + 1, ws.max_row + 1) if ws.cell(r, 5).value is not None] == []
+
+
+def test_the_total_row_appraisal_is_checked(tmp_path):
+    from helpers import appraise
+
+    path = tmp_path / "tong.xlsx"
+    shutil.copyfile(EXAMPLE, path)
+    appraise(path, {"1.1.1": 0, "1.1": 2, "1": 13.5, "I": 70.7})
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    total_row = find_row(ws, "II", "3") + 1
+    ws.cell(total_row, 5).value = 73.2
+    wb.save(path)
+    found = [f.message for f in check_file(path).findings if f.code == "self-sum-mismatch"]
+    assert found == ["Dòng Tổng ghi 73,2 điểm thẩm định nhưng tổng điểm đã thẩm định là 72,7; giá trị đúng là 72,7."]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
+def test_a_kept_formula_is_not_said_written(tmp_path):
+    """A wrong formula in 1.1 ("=D21", 0,5) is the officer's, kept by recalc: its finding was listed
+    twice, once saying "Đã ghi giá trị đúng" beside "recalc giữ nguyên công thức của bạn"."""
+    def edit(ws):
+        ws.cell(find_row(ws, "I", "1.1"), 4).value = f"=D{find_row(ws, 'I', '1.1.1')}"
+    typed = edited_example(tmp_path, "cong_thuc.xlsx", edit)
+    subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"), str(typed)],
+                   capture_output=True, timeout=180, check=True)  # LibreOffice computes the formula's value
+    out = tmp_path / "ra.xlsx"
+    recalc_file(tmp_path / "lo" / "cong_thuc.xlsx", out, backup=False)
+    rows = _sum_rows(out)
+    assert len(rows) == 1 and rows[0][0] == "D20"
+    assert "recalc giữ nguyên công thức của bạn" in rows[0][1] and "Đã ghi giá trị đúng" not in rows[0][1]

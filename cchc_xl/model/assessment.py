@@ -349,6 +349,7 @@ class Subtotal:
     label: str
     max: ScoreCell
     self: ScoreCell
+    appraised: ScoreCell | None = None  # the reviewer's, when the table has an appraisal column
 
 
 @dataclass
@@ -366,6 +367,7 @@ class Assessment:
     total_row: int | None = None
     total_max: ScoreCell | None = None
     total_self: ScoreCell | None = None
+    total_appraised: ScoreCell | None = None  # the total row's appraisal cell, when the table has that column
     orphans: list[Criterion] = field(default_factory=list)  # rows with points but no STT
     sheet_hidden: bool | None = False  # None: the live engine cannot say (see read.live._hidden)
     criteria_set: dict | None = None  # {"id", "title", "agreement"} of the set it follows, when known

@@ -668,8 +668,9 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
         if code is None or code.kind == "bullet":
             kind = total_kind(written if code_raw.__class__ is str else "", text) if code is None else None
             if kind == "subtotal":  # "Tổng phần I": checked against the part, written by recalc
-                assessment.subtotals.append(Subtotal(r, _subtotal_part(text or written, current_part), text or written,
-                                                     score(r, line, col_max), score(r, line, col_self)))
+                assessment.subtotals.append(Subtotal(
+                    r, _subtotal_part(text or written, current_part), text or written, score(r, line, col_max),
+                    score(r, line, col_self), score(r, line, col_appraised) if col_appraised is not None else None))
                 continue
             if kind == "total" and last is not None and score(r, line, col_max).blank and \
                     score(r, line, col_self).blank and (criterion_below(r) or total_ahead(rows, r, (col_code, col_name))):
@@ -683,6 +684,8 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
                     assessment.total_row = r
                     assessment.total_max = score(r, line, col_max)
                     assessment.total_self = score(r, line, col_self)
+                    if col_appraised is not None:
+                        assessment.total_appraised = score(r, line, col_appraised)
                 if not more:
                     ended = r
                     break

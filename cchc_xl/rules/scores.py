@@ -306,25 +306,30 @@ def scored_only_above(crit: Criterion, which: str = "self") -> list[tuple[str, s
     return found
 
 
-def _subtotal_rules(assessment: Assessment, totals) -> list[Finding]:
-    """A part's subtotal row ("Tổng phần I") agrees with the part it sums."""
+def _subtotal_rules(assessment: Assessment, totals, which: str = "self") -> list[Finding]:
+    """A part's subtotal row ("Tổng phần I") agrees with the part it sums (``which``: "appraised" for
+    the reviewer's column, its maximum being the self-assessment's)."""
     findings = []
     for sub in assessment.subtotals:
         part = totals.by_part.get(sub.part)
         if part is None:
             continue
         label = sub.label[:40]
-        for typed, which, what in ((sub.max, "max", "điểm tối đa"), (sub.self, "self", "điểm tự đánh giá")):
-            right = part[which]
-            # (a maximum is never written by recalc: only a self sum may be its rounded value)
-            same = _same_sum(typed.value, right) if which == "self" else typed.value == right
+        typed_cells = ((sub.max, "max", "điểm tối đa"), (sub.self, "self", "điểm tự đánh giá")) if which == "self" \
+            else ((sub.appraised, "self", "điểm thẩm định"),)
+        for typed, column, what in typed_cells:
+            if typed is None:
+                continue
+            right = part[column]
+            # (a maximum is never written by recalc: only a sum of scores may be its rounded value)
+            same = _same_sum(typed.value, right) if column == "self" else typed.value == right
             if typed.value is None or right is None or same or typed.cell is None:
                 continue
             cell = typed.cell
             findings.append(make(
-                "max-sum-mismatch" if which == "max" else "self-sum-mismatch", cell.sheet, cell.address, sub.part,
+                "max-sum-mismatch" if column == "max" else "self-sum-mismatch", cell.sheet, cell.address, sub.part,
                 label, f"Dòng “{label}” ghi {what} {vn(typed.value)} nhưng phần {sub.part} có {vn(right)}; "
-                f"giá trị đúng là {vn(right)}.{_formula_kept(typed) if which == 'self' else ''}", cell.row))
+                f"giá trị đúng là {vn(right)}.{_formula_kept(typed) if column == 'self' else ''}", cell.row))
     return findings
 
 
@@ -348,8 +353,7 @@ def _total_rules(assessment: Assessment, which: str) -> list[Finding]:
     totals = assessment.totals(which)
     findings = []
     label = "Tổng"
-    # the appraised total is compared in the bulk summary, not marked here
-    total_cell = assessment.total_self if which == "self" else None
+    total_cell = assessment.total_self if which == "self" else assessment.total_appraised
     if which == "self" and assessment.total_max is not None:
         typed = assessment.total_max.value
         if typed is not None and typed != totals.max:
@@ -358,14 +362,19 @@ def _total_rules(assessment: Assessment, which: str) -> list[Finding]:
                 make("max-sum-mismatch", cell.sheet, cell.address, "", label,
                      f"Dòng Tổng ghi điểm tối đa {vn(typed)} nhưng tổng các phần là {vn(totals.max)}.", cell.row)
             )
-    if which == "self":
-        findings.extend(_subtotal_rules(assessment, totals))
+    if which != "self" and all(part["self"] is None for part in totals.by_part.values()):
+        return findings  # an appraisal column not begun: its total row is the reviewer's, to come
+    findings.extend(_subtotal_rules(assessment, totals, which))
     if total_cell is not None and total_cell.value is not None and not _same_sum(total_cell.value, totals.self):
         cell = total_cell.cell
+        if which == "self":
+            summed = f"tổng điểm đã chấm là {vn(totals.self)} (còn {vn(totals.pending_max)} điểm chờ kết quả điều tra)"
+        else:
+            left = f" (còn {vn(totals.unscored_max)} điểm chưa thẩm định)" if totals.unscored_max else ""
+            summed = f"tổng điểm đã thẩm định là {vn(totals.self)}{left}"
         findings.append(
             make("self-sum-mismatch", cell.sheet, cell.address, "", label,
-                 f"Dòng Tổng ghi {vn(total_cell.value)} điểm tự đánh giá nhưng tổng điểm đã chấm là "
-                 f"{vn(totals.self)} (còn {vn(totals.pending_max)} điểm chờ kết quả điều tra); "
+                 f"Dòng Tổng ghi {vn(total_cell.value)} {COLUMN_VI[which].lower()} nhưng {summed}; "
                  f"giá trị đúng là {vn(totals.self)}.{_formula_kept(total_cell)}", cell.row)
         )
     return findings

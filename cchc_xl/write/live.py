@@ -73,7 +73,10 @@ def apply_live(book, sheet_name: str, plan: RecalcPlan, assessment, write_values
                 *(c.row for c in assessment.criteria), *(s.row for s in assessment.subtotals),
                 *(row for row, _ in plan.values), *(row for row, _ in plan.marks)])
     if write_values and plan.values:
-        _write_score_column(sheet, assessment, plan, first, last)
+        written = {col for _, col in plan.values}
+        for role in ("self", "appraised"):  # (the appraisal column's sums once the reviewer has begun)
+            if assessment.columns.get(role) in written:
+                _write_score_column(sheet, assessment.columns[role], plan, first, last)
     _write_colours(sheet, assessment, plan, previous, first, last, outcome)
     _write_notes(sheet, plan, previous, outcome)
     _write_findings_sheet(book, sheet_name, plan, assessment.unit, outcome)
@@ -81,10 +84,9 @@ def apply_live(book, sheet_name: str, plan: RecalcPlan, assessment, write_values
     return outcome
 
 
-def _write_score_column(sheet, assessment, plan, first, last) -> None:
+def _write_score_column(sheet, col, plan, first, last) -> None:
     from ..read.live import formulas_of, values_of
 
-    col = assessment.columns["self"]
     rng = sheet.range((first + 1, col + 1), (last + 1, col + 1))
     current = formulas_of(sheet, first, last, col)
     as_formulas = current is not None

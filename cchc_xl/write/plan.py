@@ -13,7 +13,7 @@ from ..model import Assessment, ScoreCell, Totals
 from ..model.assessment import appraisal_unfinished, totals_line
 from ..rules import ERROR, WARNING, Finding, check_assessment, count, finding_order
 from ..rules.scores import scored_on_its_own, scored_only_above, unreadable_below
-from ..text import round_points, split_address
+from ..text import cell_address, round_points, split_address
 
 MARK_COLOURS = {ERROR: "FFFFC7C7", WARNING: "FFFFF2B0"}  # ARGB; distinctive, so a re-run knows its own marks
 NOTE_PREFIX = "[cchc-xl] "
@@ -68,58 +68,55 @@ class RecalcPlan:
 
 
 def plan_recalc(assessment: Assessment, against=None, known_sets=()) -> RecalcPlan:
-    """Compute parents and total, apply them to the model, then check what results."""
+    """Compute parents and total, apply them to the model, then check what results. The reviewer's
+    appraisal column gets its sums too, once the appraisal is begun (a column left empty for them
+    stays empty)."""
     values: dict[tuple[int, int], Decimal | None] = {}
     skipped, held = [], []
     replaced: list[tuple[str, Decimal | str, Decimal | None]] = []
     # what was wrong in the typed subtotals before they are replaced stays on the record
     before = [f for f in check_assessment(assessment, against, known_sets) if f.code == "self-sum-mismatch"]
-    for crit in assessment.tree():
-        cell = crit.self.cell
-        if not crit.children or cell is None or not crit.code_ok:
-            continue
-        if crit.self.is_formula:  # the officer's own formula: theirs, Excel recomputes it
+    columns = ["self"] + (["appraised"] if assessment.appraisal() is not None else [])
+
+    def write(typed: ScoreCell, sums, new: Decimal | None, computed: Decimal | None = None) -> ScoreCell:
+        """``typed`` replaced by ``new``, or kept (the officer's formula; a sum not known yet)."""
+        cell = typed.cell
+        if typed.is_formula:  # the officer's own formula: theirs, Excel recomputes it
             skipped.append(cell.address)
-            continue
-        if _sum_unknown(crit):  # a sum known to be short is never written over what was typed
+            return typed
+        if sums():  # a sum known to be short is never written over what was typed
             held.append(cell.address)
-            continue
-        computed = crit.computed_self()
-        new = _round(computed)
-        if _typed_differently(crit.self, new):
-            replaced.append((cell.address, _as_typed(crit.self), new))
+            return typed
+        if _typed_differently(typed, new):
+            replaced.append((cell.address, _as_typed(typed), new))
         values[(cell.row, cell.col)] = new
-        crit.self = ScoreCell.at(cell, computed, new)
+        return ScoreCell.at(cell, computed if computed is not None else new, new)
+
+    for which in columns:
+        for crit in assessment.tree():
+            typed = getattr(crit, which)
+            if not crit.children or typed is None or typed.cell is None or not crit.code_ok:
+                continue
+            computed = crit.computed_self(which)
+            setattr(crit, which, write(typed, lambda: _sum_unknown(crit, which), _round(computed), computed))
+        totals = assessment.totals(which)
+        for sub in assessment.subtotals:  # "Tổng phần I": the part's sum, like the total
+            part = next((p for p in assessment.parts if p.part == sub.part), None)
+            typed = getattr(sub, which)
+            if part is None or typed is None or typed.cell is None:
+                continue
+            setattr(sub, which, write(typed, lambda: _sum_unknown(part, which),
+                                      _round(totals.by_part[sub.part]["self"])))
+        total = "total_self" if which == "self" else "total_appraised"
+        typed = getattr(assessment, total)
+        if typed is not None and typed.cell is not None:
+            setattr(assessment, total, write(typed, lambda: any(_sum_unknown(p, which) for p in assessment.parts),
+                                             _round(totals.self), totals.self))
     totals = assessment.totals()
-    for sub in assessment.subtotals:  # "Tổng phần I": the part's sum, like the total
-        part = next((p for p in assessment.parts if p.part == sub.part), None)
-        cell = sub.self.cell
-        if part is None or cell is None:
-            continue
-        if sub.self.is_formula:
-            skipped.append(cell.address)
-        elif _sum_unknown(part):
-            held.append(cell.address)
-        else:
-            new = _round(totals.by_part[sub.part]["self"])
-            if _typed_differently(sub.self, new):
-                replaced.append((cell.address, _as_typed(sub.self), new))
-            values[(cell.row, cell.col)] = new
-            sub.self = ScoreCell.at(cell, new, new)
-    if assessment.total_self is not None and assessment.total_self.cell is not None:
-        cell = assessment.total_self.cell
-        if assessment.total_self.is_formula:
-            skipped.append(cell.address)
-        elif any(_sum_unknown(part) for part in assessment.parts):
-            held.append(cell.address)
-        else:
-            new = _round(totals.self)
-            if _typed_differently(assessment.total_self, new):
-                replaced.append((cell.address, _as_typed(assessment.total_self), new))
-            values[(cell.row, cell.col)] = new
-            assessment.total_self = ScoreCell.at(cell, totals.self, _round(totals.self))
     findings = check_assessment(assessment, against, known_sets)
-    before = [f for f in before if f.cell not in held]  # a held cell keeps its typed value, and its finding
+    # a cell recalc did not write (kept as typed, the officer's formula) keeps its finding as it is now
+    written = {cell_address(*key) for key in values}
+    before = [f for f in before if f.cell in written and f.sheet == assessment.sheet]
     for finding in before:
         finding.message = f"Trước khi tính lại: {finding.message} Đã ghi giá trị đúng; giá trị cũ có trong bản sao lưu."
     findings = sorted(findings + before, key=finding_order)
@@ -136,11 +133,11 @@ def plan_recalc(assessment: Assessment, against=None, known_sets=()) -> RecalcPl
                       skipped, replaced, held, assessment.appraisal())
 
 
-def _sum_unknown(crit) -> bool:
+def _sum_unknown(crit, which: str = "self") -> bool:
     """The sum of a criterion's (or a part's) children is not its score yet: a cell below is
     unreadable, or a parent (this one or one below) is scored while its children are not. Recalc
     then keeps what was typed there, and in the subtotal and total above."""
-    return bool(unreadable_below(crit) or scored_only_above(crit) or scored_on_its_own(crit))
+    return bool(unreadable_below(crit, which) or scored_only_above(crit, which) or scored_on_its_own(crit, which))
 
 
 def _typed_differently(typed: ScoreCell, new: Decimal | None) -> bool:
