@@ -1,8 +1,9 @@
 """Random edits of real workbooks (the bundled examples, ../shared/samples, the blank template): each
-edited workbook is checked, recalculated to a new file, checked again and reported. Nothing may raise
-but a one-line CchcError, and the recalculated workbook must give the same totals as the one it came
-from, with no sum left wrong (but those recalc keeps on purpose: a parent over cells it cannot read, or
-scored while its children are not).
+edited workbook (three in ten with a reviewer's appraisal column) is checked, recalculated to a new
+file, checked again and reported. Nothing may raise but a one-line CchcError, and the recalculated
+workbook must give the same totals (self and appraised) as the one it came from, with no sum left
+wrong (but those recalc keeps on purpose: a parent over cells it cannot read, or scored while its
+children are not).
 
   python bench/mutations.py FIRST_SEED COUNT [--keep]
 
@@ -72,11 +73,35 @@ def mutate(ws, rng: random.Random) -> None:
             ws.insert_cols(rng.randint(1, width), 1)
 
 
+def appraise(ws, rng: random.Random) -> None:
+    """A reviewer's "Điểm thẩm định" column beside the self-scores: their numbers copied, some changed or
+    left blank (a parent's copied figure is then a wrong sum for recalc to write)."""
+    for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 40)):
+        for cell in row:
+            if isinstance(cell.value, str) and "tự đánh giá" in cell.value.lower() and "điểm" in cell.value.lower():
+                col, header = cell.column, cell.row
+                break
+        else:
+            continue
+        break
+    else:
+        return
+    ws.insert_cols(col + 1)
+    ws.cell(header, col + 1).value = "Điểm thẩm định"
+    for r in range(header + 1, ws.max_row + 1):
+        value = ws.cell(r, col).value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            pick = rng.random()
+            ws.cell(r, col + 1).value = value if pick < 0.8 else None if pick < 0.85 else rng.choice([0, 0.25, 0.5, 1])
+
+
 def run(seed: int, folder: Path) -> str | None:
     """What went wrong with this seed's workbook, or None."""
     rng = random.Random(seed)
     source = rng.choice(SOURCES)
     book = openpyxl.load_workbook(source)
+    if rng.random() < 0.3:
+        appraise(book.worksheets[0], rng)
     mutate(book.worksheets[0], rng)
     path = folder / "in.xlsx"
     book.save(path)
@@ -98,6 +123,10 @@ def run(seed: int, folder: Path) -> str | None:
             before, after = first.assessment.totals(), again.assessment.totals()
             if (before.self, before.max) != (after.self, after.max):
                 return f"{source.name}: totals {before.self}/{before.max} before recalc, {after.self}/{after.max} after"
+            appraised = [a.self if a is not None else None for a in (first.assessment.appraisal(),
+                                                                      again.assessment.appraisal())]
+            if appraised[0] != appraised[1]:
+                return f"{source.name}: appraised total {appraised[0]} before recalc, {appraised[1]} after"
             kept = [f for f in again.findings if f.code == "self-sum-mismatch" and f.cell not in out.plan.held
                     and f.cell not in out.plan.skipped_formulas]
             if kept:
