@@ -1562,3 +1562,31 @@ def test_two_communes_of_one_name_under_two_district_letterheads_are_both_ranked
     assert sorted(line.split(". ", 1)[1] for line in outcome.lines() if line.startswith("    1. ")) == [
         "Xã Tân Tiến (huyện Gia Lộc) — 73,2 điểm", "Xã Tân Tiến (huyện Văn Giang) — 73,2 điểm",
         "Xã Tân Tiến (tan_tien.xlsx) — 73,2 điểm"]
+
+
+def test_a_period_ranked_by_the_appraisal_loses_its_points_by_the_appraisal(tmp_path):
+    """Where communes lose points ("Theo tiêu chí", the console's "Mất điểm nhiều nhất", the JSON) was
+    told by the self-assessment though the period was ranked by the appraised points: Quang Phục's 1.2,
+    appraised 0 of 2, was no loss at all. Once the period is ranked by the appraisal it is told by the
+    appraised scores, and says so."""
+    folder = tmp_path / "nhan"
+    shutil.copytree(ROOT / "examples" / "cac_xa", folder)
+    for path in folder.glob("*.xlsx"):
+        appraise(path, {"quang_phuc.xlsx": {"1.2": 0}, "ha_ky.xlsx": {"3.4.2": 0.5}}.get(path.name))
+    appraised = [next(c.appraised.value for c in check_file(path).assessment.criteria if c.key == "I.1.2")
+                 for path in sorted(folder.glob("*.xlsx"))]
+    out = tmp_path / "tong_hop.xlsx"
+    outcome = bulk_check([folder], output=out, jobs=1)
+    [stat] = [s for s in outcome.criteria_stats if s["code"] == "1.2"]
+    assert stat["scored_by"] == "appraised" and stat["min"] == 0 == min(appraised)
+    assert stat["mean"] == (sum(appraised) / len(appraised)).quantize(Decimal("0.01"))
+    assert any(line.startswith("Mất điểm nhiều nhất theo điểm thẩm định") for line in outcome.lines())
+    titles, rows = sheet_rows(out, "Theo tiêu chí")
+    assert titles[-1] == "Theo điểm" and {r["Theo điểm"] for r in rows} == {"thẩm định"}
+    assert next(r for r in rows if r["STT"] == "1.2")["Điểm thấp nhất"] == 0
+    # one workbook not appraised: ranked, and its losses told, by the self-assessment
+    shutil.copy(ROOT / "examples" / "cac_xa" / "ngoc_ky.xlsx", folder / "ngoc_ky.xlsx")
+    outcome = bulk_check([folder], output=out, jobs=1, overwrite=True)
+    [stat] = [s for s in outcome.criteria_stats if s["code"] == "1.2"]
+    assert stat["scored_by"] == "self" and stat["min"] > 0
+    assert "Theo điểm" not in sheet_rows(out, "Theo tiêu chí")[0]

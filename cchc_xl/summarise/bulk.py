@@ -174,7 +174,8 @@ class BulkOutcome:
                 continue
             said = [stats[0]["set"] if sets > 1 else "", stats[0]["period"] if periods > 1 else ""]
             where = "".join(f" — {part}" for part in said if part)
-            out.append(f"Mất điểm nhiều nhất{where} (xem trang “Theo tiêu chí”):")
+            by = " theo điểm thẩm định" if stats[0].get("scored_by") == "appraised" else ""
+            out.append(f"Mất điểm nhiều nhất{where}{by} (xem trang “Theo tiêu chí”):")
             out.extend(f"  {n['part']}.{n['code']} {_short(n['name'])}: trung bình mất {vn(n['deduction'])}/"
                        f"{vn(n['max'])} điểm, {n['below_max']} đơn vị dưới tối đa" for n in named)
         return out
@@ -766,36 +767,45 @@ def add_to_statistics(stats: dict, assessment) -> None:
 
     Kept per criteria set (never merged across sets) and per period (a 6-month score is never
     averaged with a year's), with the set's official max (never a workbook's edited one); survey
-    criteria are scored later by the province, so they are not points a commune lost."""
+    criteria are scored later by the province, so they are not points a commune lost.
+
+    A workbook appraised in full gives its appraised scores too, under keys of their own (the key and
+    "appraised"): a period ranked by the appraisal is told by them (criteria_statistics)."""
     followed = assessment.criteria_set
     set_id = followed["id"] if followed else UNKNOWN_SET
     official = _official(set_id) if followed else {}
     period = assessment.period
     when = period_key(period)
-    # a part or area over survey criteria (part II: 2 points of documents, 24 of surveys) counts its
-    # own points only: its 24 pending points were its "mean deduction", the largest of the batch
-    surveys = _survey_points(assessment.criteria, official)
-    for c in assessment.criteria:
-        if not c.code_ok or (c.kind == "survey" if c.kind is not None else c.survey_based):  # c.survey_based
-            continue
-        key = (set_id, when, c.key)
-        entry = stats.get(key)
-        below = surveys.get(c.key) if surveys else None
-        if entry is None:
-            model = official.get(c.key)
-            # a penalty's best is 0 (nothing deducted): its mean below 0 is points lost
-            maximum = model.max if model is not None else (Decimal(0) if c.is_penalty else c.effective_max())
-            if below is not None and maximum is not None:
-                maximum -= below[0]
-            entry = stats[key] = {"set": set_id, "period": period, "part": c.part, "code": c.code, "name": c.name,
-                                  "max": maximum, "scores": []}
-        score = c.computed_self()  # None: not scored
-        if below is not None and score is not None:
-            score -= below[1]
-        entry["scores"].append(score)
+    columns = ("self",)
+    if assessment.has_appraisal():
+        appraisal = assessment.appraisal()
+        if appraisal is not None and not appraisal.unscored_max:
+            columns = ("self", "appraised")
+    for which in columns:
+        # a part or area over survey criteria (part II: 2 points of documents, 24 of surveys) counts its
+        # own points only: its 24 pending points were its "mean deduction", the largest of the batch
+        surveys = _survey_points(assessment.criteria, official, which)
+        for c in assessment.criteria:
+            if not c.code_ok or (c.kind == "survey" if c.kind is not None else c.survey_based):  # c.survey_based
+                continue
+            key = (set_id, when, c.key) if which == "self" else (set_id, when, c.key, which)
+            entry = stats.get(key)
+            below = surveys.get(c.key) if surveys else None
+            if entry is None:
+                model = official.get(c.key)
+                # a penalty's best is 0 (nothing deducted): its mean below 0 is points lost
+                maximum = model.max if model is not None else (Decimal(0) if c.is_penalty else c.effective_max())
+                if below is not None and maximum is not None:
+                    maximum -= below[0]
+                entry = stats[key] = {"set": set_id, "period": period, "part": c.part, "code": c.code,
+                                      "name": c.name, "max": maximum, "scores": []}
+            score = c.computed_self(which)  # None: not scored
+            if below is not None and score is not None:
+                score -= below[1]
+            entry["scores"].append(score)
 
 
-def _survey_points(criteria, official) -> dict[str, list[Decimal]]:
+def _survey_points(criteria, official, which: str = "self") -> dict[str, list[Decimal]]:
     """Criterion key → [max, points scored] of the survey criteria below it (the topmost of each
     branch), for the criteria that have any; empty for most sets' areas."""
     found: dict[str, list[Decimal]] = {}
@@ -807,7 +817,7 @@ def _survey_points(criteria, official) -> dict[str, list[Decimal]]:
             continue
         model = official.get(c.key)
         maximum = model.max if model is not None else c.effective_max()
-        score = c.computed_self()
+        score = c.computed_self(which)
         while parent is not None:
             totals = found.setdefault(parent.key, [Decimal(0), Decimal(0)])
             totals[0] += maximum or 0
@@ -865,10 +875,15 @@ def statistics_of(path: str, against) -> dict:
     return finish_statistics(stats)
 
 
-def criteria_statistics(stats: dict) -> list[dict]:
-    """Mean, minimum and counts per criterion (and period), largest average deduction first."""
+def criteria_statistics(stats: dict, by_appraisal=frozenset()) -> list[dict]:
+    """Mean, minimum and counts per criterion (and period), largest average deduction first.
+    ``by_appraisal``: the periods (period_key) ranked by the appraisal, told by the appraised scores
+    (of the workbooks appraised in full); the others by the self-assessment."""
     out = []
-    for entry in stats.values():
+    for key, entry in stats.items():
+        appraised = len(key) > 3  # (add_to_statistics' key for the appraised scores)
+        if (key[1] in by_appraisal) != appraised:
+            continue
         counts = entry["counts"]
         scored = [(score, number) for score, number in counts.items() if score is not None]
         number_scored = sum(number for _, number in scored)
@@ -883,6 +898,7 @@ def criteria_statistics(stats: dict) -> list[dict]:
             "below_max": number_scored - full if max_points is not None else 0,
             "unscored": counts.get(None, 0),
             "deduction": (max_points - mean) if (max_points is not None and mean is not None) else None,
+            "scored_by": "appraised" if appraised else "self",
         })
     out.sort(key=lambda s: (s["set"], period_order(s["period"]), -(s["deduction"] or Decimal(0)), s["part"],
                             s["code"]))
@@ -1051,7 +1067,8 @@ class _Batch:
             for record in group[1:]:
                 forget_statistics(self.totals, statistics_of(self.file_of(record.path), self.shared[0]))
         rank(self.records)
-        outcome = BulkOutcome(self.records, skipped, None, criteria_statistics(self.totals), duplicates,
+        by_appraisal = {period_key(r.period) for r in self.records if r.rank is not None and r.ranked_by_appraisal}
+        outcome = BulkOutcome(self.records, skipped, None, criteria_statistics(self.totals, by_appraisal), duplicates,
                               shown_units(self.records))
         if self.writer is not None:
             self.writer.keep_only([self.named(f) for f in files], self.records)

@@ -506,10 +506,13 @@ class SummaryWriter:
         # one block per criteria set (criteria of different sets are never mixed), and per period when
         # the batch holds several: then a column says which
         periods = len({period_key(s["period"]) for s in criteria_stats}) > 1
+        # a period ranked by the appraisal is told by the appraised scores: a column says so
+        appraised = any(s.get("scored_by") == "appraised" for s in criteria_stats)
         titles = ["Bộ tiêu chí", *(["Kỳ đánh giá"] if periods else []), "Phần", "STT", "Tiêu chí",
                   "Điểm tối đa chính thức (không gồm điểm điều tra)", "Điểm trung bình", "Điểm thấp nhất", "Mức trừ trung bình",
-                  "Số đơn vị đạt tối đa", "Số đơn vị dưới tối đa", "Số đơn vị chưa chấm"]
-        _widths(stats_ws, [14, *([22] if periods else []), 6, 8, 70, 10, 11, 11, 11, 11, 11, 11])
+                  "Số đơn vị đạt tối đa", "Số đơn vị dưới tối đa", "Số đơn vị chưa chấm",
+                  *(["Theo điểm"] if appraised else [])]
+        _widths(stats_ws, [14, *([22] if periods else []), 6, 8, 70, 10, 11, 11, 11, 11, 11, 11, *([13] if appraised else [])])
         stats_ws.freeze_panes = "F2" if periods else "E2"
         stats_ws.auto_filter.ref = f"A1:{column_letter(len(titles) - 1)}{max(len(criteria_stats) + 1, 2)}"
         rows = self.streamed["Theo tiêu chí"] = out.header_xml(titles)
@@ -520,9 +523,12 @@ class SummaryWriter:
         for s in criteria_stats:
             # a height of its own: a wrapped name then prints inside its row, not over the next one
             rows.row([s["set"], *([s["period"]] if periods else []), s["part"], s["code"], s["name"], s["max"],
-                      s["mean"], s["min"], s["deduction"], s["full"], s["below_max"], s["unscored"]],
+                      s["mean"], s["min"], s["deduction"], s["full"], s["below_max"], s["unscored"],
+                      *([SCORED_BY[s["scored_by"]]] if appraised else [])],
                      row_height([(s["name"], 70)], 15), wrapped)
 
+
+SCORED_BY = {"self": "tự đánh giá", "appraised": "thẩm định"}  # which scores a criterion's row counts
 
 EDITED_MAX = "Mục bị sửa điểm tối đa"
 
