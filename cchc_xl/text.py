@@ -392,14 +392,45 @@ def unit_key(unit: str) -> str:
     return unicodedata.normalize("NFC", " ".join(keyed))
 
 
-# the words a specialist agency's name opens with, marks and all ("Phong Điền" and "Bản Ban" are places)
-_AGENCIES = ("sở ", "phòng ", "văn phòng ", "ban ", "bộ ", "cục ", "chi cục ", "trung tâm ", "thanh tra ")
+# the words a body's name opens with, marks and all ("Phong Điền" and "Bản Ban" are places), by what it is: none
+# of them manages an UBND, so none is the body above a commune on its letterhead (a party committee and the
+# council come first: "Ban Thường vụ Huyện ủy" is the party's, not an agency)
+_BODY_KINDS = (
+    ("một cơ quan của Đảng", ("đảng ủy ", "đảng bộ ", "huyện ủy ", "quận ủy ", "thị ủy ", "tỉnh ủy ", "thành ủy ",
+                              "ban thường vụ ", "ban chấp hành ", "tt đảng ủy ", "thường trực đảng ủy ")),
+    ("một cơ quan dân cử (Hội đồng nhân dân)", ("hội đồng nhân dân ", "hđnd ", "thường trực hđnd ", "thường trực hội đồng nhân dân ",
+                           "tt hđnd ")),
+    ("một tổ chức của Mặt trận Tổ quốc", ("ủy ban mặt trận ", "ủy ban mttq ", "ubmttq ", "mặt trận tổ quốc ", "mttq ")),
+    ("một cơ quan chuyên môn", ("sở ", "phòng ", "văn phòng ", "ban ", "bộ ", "cục ", "chi cục ", "trung tâm ",
+                                "thanh tra ")),
+)
+
+
+def body_kind(body: str) -> str:
+    """What a body that is no People's Committee is, as a finding says it ("một cơ quan chuyên môn" for
+    "Sở Nội vụ …", "Phòng Nội vụ huyện …", "SỞ NV"; "một cơ quan của Đảng" for "Huyện ủy Tứ Kỳ"); "" for a
+    committee or a place."""
+    text = unicodedata.normalize("NFC", " ".join(body.split())).lower().replace("uỷ", "ủy") + " "
+    return next((kind for kind, openings in _BODY_KINDS if text.startswith(openings)), "")
 
 
 def agency(body: str) -> bool:
-    """"Sở Nội vụ …", "Phòng Nội vụ huyện …", "SỞ NV", "Văn phòng UBND tỉnh": a specialist agency, not a
-    People's Committee (it manages no UBND)."""
-    return unicodedata.normalize("NFC", " ".join(body.split())).lower().startswith(_AGENCIES)
+    """An agency, a party committee, the council or the Front (body_kind): not a People's Committee, it
+    manages no UBND."""
+    return bool(body_kind(body))
+
+
+# a party committee named by its level: "Huyện ủy Tứ Kỳ" is of huyện Tứ Kỳ
+_PARTY_LEVELS = {"huyện": "huyện", "quận": "quận", "thị": "thị xã", "tỉnh": "tỉnh", "thành": "thành phố"}
+
+
+def party_place(body: str) -> str:
+    """"Huyện ủy Tứ Kỳ" → "huyện Tứ Kỳ", "Thành ủy Hải Phòng" → "thành phố Hải Phòng": the place of a party
+    committee named by its level, where the place's own words are looked for; any other text as it is."""
+    words = body.split()
+    if len(words) > 2 and words[1].lower().replace("uỷ", "ủy") == "ủy" and words[0].lower() in _PARTY_LEVELS:
+        return " ".join([_PARTY_LEVELS[words[0].lower()], *words[2:]])
+    return body
 
 
 def without_council(text: str) -> str:

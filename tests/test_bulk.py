@@ -1525,6 +1525,10 @@ def test_two_places_of_one_level_are_still_two_communes(tmp_path):
     assert not same_place([place_key("Phòng Nội vụ huyện Tứ Kỳ"), place_key("UBND huyện Gia Lộc")])
     assert not same_place([place_key("TP. Hải Dương"), place_key("thành phố Hải Phòng"), ""])
     assert same_place([place_key("UBND TX.Kinh Môn"), place_key("Ủy ban nhân dân thị xã Kinh Môn"), place_key("Sở Nội vụ")])
+    # a party committee named by its level is of that place; the commune's own party committee names none above
+    assert place_key("Huyện ủy Tứ Kỳ") == place_key("UBND huyện Tứ Kỳ") != place_key("Huyện ủy Gia Lộc")
+    assert place_key("Thành ủy Hải Phòng") == place_key("UBND thành phố Hải Phòng")
+    assert place_key("Đảng ủy xã Ngọc Kỳ") == ""
 
 
 def test_two_communes_of_one_name_under_two_district_letterheads_are_both_ranked(tmp_path):

@@ -846,8 +846,36 @@ def test_an_agency_typed_as_the_body_above_is_said(tmp_path, period, superior):
     assert "Báo cáo bỏ dòng đó ở đầu trang" in found[0][2]
 
 
+@pytest.mark.parametrize("period,superior,kind,above", [
+    ("Năm 2024", "Huyện ủy Tứ Kỳ", "một cơ quan của Đảng", "UBND cấp huyện"),
+    ("6 tháng đầu năm 2023", "ĐẢNG UỶ XÃ NGỌC KỲ", "một cơ quan của Đảng", "UBND cấp huyện"),
+    ("Năm 2024", "HĐND huyện Tứ Kỳ", "một cơ quan dân cử (Hội đồng nhân dân)", "UBND cấp huyện"),
+    ("6 tháng đầu năm 2026", "Ủy ban MTTQ Việt Nam xã Ngọc Kỳ", "một tổ chức của Mặt trận Tổ quốc",
+     "UBND tỉnh hoặc thành phố"),
+])
+def test_a_party_committee_or_council_typed_as_the_body_above_is_said(tmp_path, period, superior, kind, above):
+    """"Cấp trên: Huyện ủy Tứ Kỳ" or "HĐND huyện Tứ Kỳ": no more the body that manages an UBND than an agency,
+    and no word was said (agencies only were known, by their first word). The committee above a commune's is
+    the district's before the 2025 reform: the message named the province's for a workbook of 2024."""
+    result = check_file(labelled_example(tmp_path, "xa.xlsx", **{"Kỳ đánh giá:": period, "Cấp trên:": superior}))
+    found = _at_superior(result)
+    assert [(code, severity) for code, severity, _ in found] == [("superior-is-agency", "warning")]
+    assert f"Cấp trên ghi “{superior}”, {kind}: đầu văn bản chỉ ghi cơ quan chủ quản trực tiếp của UBND ({above})" \
+        in found[0][2]
+
+
+def test_a_district_party_committee_after_the_reform_is_a_body_gone(tmp_path):
+    result = check_file(labelled_example(tmp_path, "xa.xlsx", **{"Kỳ đánh giá:": "Năm 2026",
+                                                                 "Cấp trên:": "Huyện ủy Tứ Kỳ"}))
+    assert [code for code, _, _ in _at_superior(result)] == ["district-after-reform"]
+    merged = check_file(labelled_example(tmp_path, "tinh.xlsx", **{"Kỳ đánh giá:": "Năm 2026",
+                                                                   "Cấp trên:": "Tỉnh ủy Hải Dương"}))
+    [(code, _, message)] = _at_superior(merged)
+    assert code == "province-merged" and "đã hợp nhất vào thành phố Hải Phòng" in message
+
+
 @pytest.mark.parametrize("superior", ["UBND huyện Tứ Kỳ", "huyện Phong Điền", "Ủy ban nhân dân tỉnh Hải Dương",
-                                      "TP. Hải Phòng", "Bản Ban"])
+                                      "TP. Hải Phòng", "Bản Ban", "huyện Bố Trạch"])
 def test_a_committee_or_a_place_above_is_no_agency(tmp_path, superior):
     result = check_file(labelled_example(tmp_path, "xa.xlsx", **{"Kỳ đánh giá:": "Năm 2024", "Cấp trên:": superior}))
     assert _at_superior(result) == []

@@ -1017,3 +1017,16 @@ def test_the_reviewing_body_is_a_setting(tmp_path, monkeypatch, superior, expect
     path = labelled_example(tmp_path, "so.xlsx", **{"Cấp trên:": superior, "Nơi nhận:": None})
     recipients, _ = report_signature_cells(Document(render_report_file(path, tmp_path / "bc.docx").docx))
     assert [p.text for p in recipients.paragraphs if p.text][1:] == expected
+
+
+def test_a_party_committee_typed_as_the_body_above_is_a_recipient_not_a_letterhead_line(tmp_path):
+    """"Cấp trên: Đảng ủy xã Ngọc Kỳ" printed "ĐẢNG ỦY XÃ NGỌC KỲ" over "ỦY BAN NHÂN DÂN XÃ NGỌC KỲ", as if the
+    party committee were the body that manages the commune's committee on a state document (ND 30)."""
+    path = labelled_example(tmp_path, "dang.xlsx", **{"Cấp trên:": "Đảng ủy xã Ngọc Kỳ", "Nơi nhận:": None})
+    outcome = render_report_file(path, tmp_path / "bc.docx")
+    doc = Document(outcome.docx)
+    left = _text(doc.tables[0].rows[0].cells[0])
+    assert left.startswith("ỦY BAN NHÂN DÂN\nXÃ NGỌC KỲ") and "ĐẢNG" not in left.upper()
+    recipients, _ = report_signature_cells(doc)
+    assert "- Đảng ủy xã Ngọc Kỳ;" in [p.text for p in recipients.paragraphs]
+    assert [line for line in outcome.lines if line.startswith("Chú ý, ô C5: ") and "một cơ quan của Đảng" in line]

@@ -6,13 +6,14 @@ commune's People's Committee under it is wrong on a document sent to that very a
 from __future__ import annotations
 
 from ..model import Assessment
-from ..text import agency
+from ..text import agency, body_kind
 from .catalogue import Finding, at_fact
-from .reform import superior_gone
+from .reform import after_reform, superior_gone
 
 
 def superior_agency(assessment: Assessment) -> str:
-    """The "Cấp trên" typed, when it is an agency; "" otherwise."""
+    """The "Cấp trên" typed, when it is an agency (or a party committee, the council, the Front: text.body_kind);
+    "" otherwise."""
     superior = " ".join(str(assessment.meta.get("superior") or "").split())
     return superior if superior and agency(superior) else ""
 
@@ -21,8 +22,10 @@ def letterhead_findings(assessment: Assessment) -> list[Finding]:
     superior = superior_agency(assessment)
     if not superior or superior_gone(assessment):  # (an agency of a district gone: the reform's finding says it)
         return []
+    # the committee above a commune's: the district's until the 2025 reform, the province's since
+    above = "UBND tỉnh hoặc thành phố" if after_reform(assessment) else "UBND cấp huyện"
     return [at_fact(
         assessment, "superior", "superior-is-agency",
-        f"Cấp trên ghi “{superior[:60]}”, một cơ quan chuyên môn: đầu văn bản chỉ ghi cơ quan chủ quản trực tiếp "
-        "của UBND (UBND tỉnh hoặc thành phố), hoặc không ghi. Báo cáo bỏ dòng đó ở đầu trang và gửi cơ quan này "
+        f"Cấp trên ghi “{superior[:60]}”, {body_kind(superior)}: đầu văn bản chỉ ghi cơ quan chủ quản trực tiếp "
+        f"của UBND ({above}), hoặc không ghi. Báo cáo bỏ dòng đó ở đầu trang và gửi cơ quan này "
         "ở nơi nhận mặc định. Hãy ghi nó ở “Nơi nhận”, và để “Cấp trên” là UBND cấp trên hoặc bỏ trống.")]

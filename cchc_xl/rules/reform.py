@@ -10,7 +10,7 @@ import datetime as dt
 import re
 
 from ..model import Assessment
-from ..text import agency, fold, level_in_full, period_start, without_council
+from ..text import agency, fold, level_in_full, party_place, period_start, without_council
 from .catalogue import Finding, at_fact, make
 from .documents import report_date_outside_period
 
@@ -74,6 +74,7 @@ def _after_reform_because(assessment: Assessment) -> str | None:
 def _district(text: str) -> bool:
     """A district, or an agency of one ("Phòng Nội vụ huyện Tứ Kỳ")."""
     if agency(text):
+        text = party_place(text)  # ("Huyện ủy Tứ Kỳ": the district's own words)
         return _DISTRICT.search(text) is not None and not _FORMER.search(text)
     return level_in_full(without_council(text)).lower().startswith(_DISTRICT_LEVELS)
 
@@ -81,6 +82,7 @@ def _district(text: str) -> bool:
 def _merged_body(text: str) -> tuple[str, str] | None:
     """merged_into for a province, or for an agency of one ("Sở Nội vụ tỉnh Hải Dương")."""
     if agency(text):
+        text = party_place(text)  # ("Tỉnh ủy Hải Dương": the province's own words)
         return next((found for name in _PROVINCE_NAMED.findall(text) for found in [merged_into(name)] if found), None)
     return merged_into(text)
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..api import batch_gc, check_file, load_template, tune_gc_for_batch
 from ..errors import PassedOver
-from ..text import agency, level_in_full, period_key, unit_key, vn, without_council
+from ..text import agency, level_in_full, party_place, period_key, unit_key, vn, without_council
 from .archives import ARCHIVE_SUFFIXES, OTHER_ARCHIVES, Unpacker, unpack
 
 # what a commune may send as its workbook: the ones that cannot be read (an old .xls, a LibreOffice
@@ -652,7 +652,7 @@ def place_key(superior: str) -> str:
     "huyện Tứ Kỳ" and "Phòng Nội vụ huyện Tứ Kỳ" are one place; "" for none, or an agency of no place."""
     text = without_council(" ".join(superior.split()))
     if agency(text):
-        found = _PLACE_IN.search(text)
+        found = _PLACE_IN.search(party_place(text))
         text = found.group(0) if found else ""
     return unit_key(level_in_full(text)) if text else ""
 
