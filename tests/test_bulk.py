@@ -226,7 +226,7 @@ def test_cli_bulk_json_and_exit_code(tmp_path):
     by_name = {Path(w["path"]).name: w for w in data["workbooks"]}
     assert by_name["ngoc_ky.xlsx"]["ok"] is True and by_name["an_diem.xlsx"]["ok"] is False
     assert data["summary"]["ranking"] == [{"rank": 1, "unit": "Xã Ngọc Kỳ", "period": "6 tháng đầu năm 2023",
-                                           "path": str(folder / "ngoc_ky.xlsx"), "self": 73.2,
+                                           "path": str(folder / "ngoc_ky.xlsx"), "sheet": None, "self": 73.2,
                                            "appraised": None, "ranked_by": "self"}]
     assert out.exists()
     good = subprocess.run([sys.executable, "-m", "cchc_xl", "bulk", str(folder / "ngoc_ky.xlsx"), "-o",
@@ -1594,3 +1594,55 @@ def test_a_period_ranked_by_the_appraisal_loses_its_points_by_the_appraisal(tmp_
     [stat] = [s for s in outcome.criteria_stats if s["code"] == "1.2"]
     assert stat["scored_by"] == "self" and stat["min"] > 0
     assert "Theo điểm" not in sheet_rows(out, "Theo tiêu chí")[0]
+
+
+def test_a_workbook_that_gathers_several_units_gives_each_unit_a_row(tmp_path):
+    """A workbook gathering several communes, one sheet each (a district's collection): one table was
+    checked and ranked, the others only named by several-units. Each unit is now checked, ranked, counted
+    in the statistics and reported on its own, told apart by its sheet in every output; a unit also sent
+    in a file of its own is one unit, counted once."""
+    from docx import Document
+
+    folder = tmp_path / "nhan"
+    folder.mkdir()
+    wb = openpyxl.load_workbook(ROOT / "examples" / "cac_xa" / "ngoc_ky.xlsx")
+    first = wb.worksheets[0]
+    first.title = "Ngọc Kỳ"
+    for name in ("Hà Kỳ", "Quang Phục"):
+        sheet = wb.copy_worksheet(first)
+        sheet.title = name
+        set_labels(sheet, {"Tên đơn vị:": f"UBND xã {name}"})
+    ha_ky = wb["Hà Kỳ"]
+    ha_ky.cell(find_row(ha_ky, "I", "1.2"), 4).value = 0  # 2 points lost: 71,2
+    wb.save(folder / "tong_hop_xa.xlsx")
+    single = folder / "ngoc_ky.xlsx"
+    shutil.copy(ROOT / "examples" / "cac_xa" / "ngoc_ky.xlsx", single)
+    os.utime(single, (1_700_000_000, 1_700_000_000))  # sent before the collection
+    out, reports = tmp_path / "tong_hop.xlsx", tmp_path / "bao_cao"
+    outcome = bulk_check([folder], output=out, jobs=2, reports_dir=reports, want_json=True)
+    lines = outcome.lines()
+    assert lines[0] == "Đã kiểm tra 2 sổ tính (4 đơn vị): 4 hợp lệ, 0 có lỗi, 0 không đọc được."
+    gathered = {r.sheet: r for r in outcome.records if r.path.endswith("tong_hop_xa.xlsx")}
+    assert {sheet: (r.unit, r.self) for sheet, r in gathered.items()} == {
+        "Ngọc Kỳ": ("Xã Ngọc Kỳ", Decimal("73.2")), "Hà Kỳ": ("Xã Hà Kỳ", Decimal("71.2")),
+        "Quang Phục": ("Xã Quang Phục", Decimal("73.2"))}
+    assert [r.rank for r in (gathered["Ngọc Kỳ"], gathered["Quang Phục"], gathered["Hà Kỳ"])] == [1, 1, 3]
+    assert "    3. Xã Hà Kỳ — 71,2 điểm" in lines
+    # the unit sent twice: the later one (the collection's sheet) ranked, the file of its own not
+    [group] = outcome.duplicates
+    assert [(Path(r.path).name, r.sheet) for r in group] == [("tong_hop_xa.xlsx", "Ngọc Kỳ"), ("ngoc_ky.xlsx", None)]
+    assert any("tong_hop_xa.xlsx (trang “Ngọc Kỳ”), ngoc_ky.xlsx" in line for line in lines)
+    [stat] = [s for s in outcome.criteria_stats if s["code"] == "1.2"]
+    assert (stat["full"], stat["below_max"], stat["min"]) == (2, 1, 0)  # three units, each once
+    _, rows = sheet_rows(out, "Tổng hợp")
+    assert sorted(r["Tệp"] for r in rows if r["Tệp"]) == [
+        "ngoc_ky.xlsx", "tong_hop_xa.xlsx (trang “Hà Kỳ”)", "tong_hop_xa.xlsx (trang “Ngọc Kỳ”)",
+        "tong_hop_xa.xlsx (trang “Quang Phục”)"]
+    for sheet in ("Ngọc Kỳ", "Hà Kỳ", "Quang Phục"):
+        report = reports / f"tong_hop_xa_{sheet}_bao_cao.docx"
+        assert gathered[sheet].report == str(report)
+        letterhead = Document(report).tables[0].rows[0].cells[0].text
+        assert f"XÃ {sheet.upper()}" in letterhead
+    assert {(Path(w["path"]).name, w.get("sheet")) for w in outcome.to_json()["workbooks"]} == {
+        ("ngoc_ky.xlsx", None), ("tong_hop_xa.xlsx", "Ngọc Kỳ"), ("tong_hop_xa.xlsx", "Hà Kỳ"),
+        ("tong_hop_xa.xlsx", "Quang Phục")}

@@ -379,6 +379,9 @@ class Assessment:
     meta_cells: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     # the periods the titles above the table state: (period, its cell, the title), to compare with "Kỳ đánh giá"
     title_periods: list[tuple[str, tuple[str, int, int], str]] = field(default_factory=list)
+    # the other sheets in view whose table is another unit's, for the same period (sheet → unit): a workbook
+    # that gathers several communes, one sheet each (said by several-units; bulk checks each of them)
+    other_units: dict[str, str] = field(default_factory=dict)
 
     def tree(self):
         for part in self.parts:

@@ -323,7 +323,7 @@ def parse_workbook(grid: WorkbookGrid, columns: dict[str, int] | None = None, sh
     shown = {sheet.name: _parse_table(grid, sheet, header) for sheet, header in found
              if sheet is not chosen and sheet.hidden is False}
     split = _parts_elsewhere(shown, chosen, assessment)
-    units = _other_units(shown, split, assessment)
+    units = assessment.other_units = _other_units(shown, split, assessment)
     if units:
         assessment.read_problems.append(
             ("several-units", None, _several_units_message(chosen.name, assessment, units)))

@@ -59,6 +59,15 @@ class UnitRecord:
     duplicate_of: str | None = None
     superior: str = ""  # the body above the unit ("UBND huyện Gia Lộc"), when the workbook states it
     ranked_by_appraisal: bool = False  # ranked by the appraised points (every unit of its period appraised)
+    # a workbook that gathers several units, one sheet each: each is a record, told apart by its sheet (None
+    # for a workbook of one unit); the first record of such a workbook names the other units' sheets
+    sheet: str | None = None
+    other_sheets: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[str, str | None]:
+        """The record among the batch's: its file, and its sheet when the file gathers several units."""
+        return self.path, self.sheet
 
     def ranked_score(self, by_appraisal: bool) -> Decimal | None:
         return self.appraised if by_appraisal else self.self
@@ -78,11 +87,11 @@ class BulkOutcome:
     criteria_stats: list[dict]
     # units that sent more than one workbook for a period: [kept, *others], kept = the newest file
     duplicates: list[list[UnitRecord]] = field(default_factory=list)
-    # path → the unit as shown where two units of a period share a name (see shown_units)
-    unit_shown: dict[str, str] = field(default_factory=dict)
+    # record.key → the unit as shown where two units of a period share a name (see shown_units)
+    unit_shown: dict[tuple, str] = field(default_factory=dict)
 
     def unit_of(self, record: "UnitRecord") -> str:
-        return self.unit_shown.get(record.path, record.unit)
+        return self.unit_shown.get(record.key, record.unit)
 
     @property
     def ranked(self) -> list[UnitRecord]:
@@ -103,7 +112,10 @@ class BulkOutcome:
     def lines(self) -> list[str]:
         valid = sum(1 for r in self.records if r.ok)
         broken = sum(1 for r in self.records if not r.readable)
-        out = [f"Đã kiểm tra {len(self.records)} sổ tính: {valid} hợp lệ, "
+        files = len({r.path for r in self.records})
+        # (a workbook that gathers several units, one sheet each, gives a record each)
+        checked = f"{files} sổ tính ({len(self.records)} đơn vị)" if files != len(self.records) else f"{files} sổ tính"
+        out = [f"Đã kiểm tra {checked}: {valid} hợp lệ, "
                f"{len(self.records) - valid - broken} có lỗi, {broken} không đọc được."]
         periods = self.ranked_by_period()
         if len(periods) > 1:  # a 6-month score is not ranked against a year's
@@ -127,16 +139,16 @@ class BulkOutcome:
                 out.append(f"  ({said}: xếp hạng theo điểm tự đánh giá cho đến khi thẩm định xong mọi sổ)")
         for group in self.duplicates:
             kept, others = group[0], group[1:]
-            names = ", ".join(shown(Path(r.path).name) for r in group)
+            names = ", ".join(file_label(Path(r.path).name, r.sheet) for r in group)
             rest = "tệp kia" if len(others) == 1 else "các tệp kia"
             out.append(f"  ⚠ {kept.unit}{f' ({kept.period})' if kept.period else ''} có {len(group)} sổ: {names} — "
-                       f"chỉ tệp sửa sau cùng, {shown(Path(kept.path).name)}, được xếp hạng và tính vào thống kê "
+                       f"chỉ tệp sửa sau cùng, {file_label(Path(kept.path).name, kept.sheet)}, được xếp hạng và tính vào thống kê "
                        f"theo tiêu chí; {rest} không. Hãy giữ một sổ cho mỗi đơn vị.")
         for record in self.records:
             if not record.readable:
                 out.append(f"  ✗ {shown(record.path)}: {record.error}")
             elif not record.ok:
-                out.append(f"  ! {record.unit} ({shown(Path(record.path).name)}): {record.errors} lỗi")
+                out.append(f"  ! {record.unit} ({file_label(Path(record.path).name, record.sheet)}): {record.errors} lỗi")
             # a workbook of several communes, one sheet each: the others are in no ranking, said here
             out.extend(f"  ⚠ {shown(Path(record.path).name)}: {f['message']}" for f in record.findings
                        if f["code"] == "several-units")
@@ -187,7 +199,7 @@ class BulkOutcome:
         from ..text import json_number
 
         return {
-                "ranking": [{"rank": r.rank, "unit": r.unit, "period": r.period, "path": shown(r.path),
+                "ranking": [{"rank": r.rank, "unit": r.unit, "period": r.period, "path": shown(r.path), "sheet": r.sheet,
                              "self": json_number(r.self), "appraised": json_number(r.appraised),
                              "ranked_by": "appraised" if r.ranked_by_appraisal else "self"} for r in self.ranked],
                 "criteria": [{k: (json_number(v) if isinstance(v, Decimal) else v) for k, v in s.items()}
@@ -202,6 +214,12 @@ def _short(name: str, limit: int = 60) -> str:
     """A criterion's name on one line of the screen (a name typed over two lines with Alt+Enter)."""
     name = " ".join(name.split())
     return name if len(name) <= limit else name[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def file_label(name: str, sheet: str | None) -> str:
+    """A file as outputs name a record of it: with the unit's sheet when the file gathers several units."""
+    name = shown(name)
+    return f"{name} (trang “{shown(sheet)}”)" if sheet else name
 
 
 def shown(path) -> str:
@@ -448,11 +466,13 @@ def _identity(status) -> tuple[int, int] | None:
 
 
 def _check_one(path: str, against, want_json: bool, reports_dir: str | None, stats: dict | None = None,
-               pass_over=None, report_name: str | None = None) -> UnitRecord | None:
+               pass_over=None, report_name: str | None = None, sheet: str | None = None) -> UnitRecord | None:
     """One file's record; None when ``pass_over`` (summary_inside, in a batch) left it aside.
-    ``report_name``: the report's file name in ``reports_dir`` (see report_names)."""
+    ``report_name``: the report's file name in ``reports_dir`` (see report_names). ``sheet``: the table of
+    one unit of a workbook that gathers several (the record of the one read first names the others:
+    UnitRecord.other_sheets)."""
     try:
-        result = check_file(path, against, compare_recognised=True, pass_over=pass_over)
+        result = check_file(path, against, sheet=sheet, compare_recognised=True, pass_over=pass_over)
     except PassedOver:
         return None
     except (KeyboardInterrupt, SystemExit):
@@ -464,6 +484,11 @@ def _check_one(path: str, against, want_json: bool, reports_dir: str | None, sta
         record.json = result.to_json() if want_json else None
         return record
     a = result.assessment
+    if a.other_units and sheet is None:  # a workbook that gathers several units: each is checked, said so
+        sheet = a.sheet
+        for finding in result.findings:
+            if finding.code == "several-units":
+                finding.message = _gathered_message(a)
     totals = a.totals()
     errors, warnings = result.counts
     record = UnitRecord(
@@ -472,6 +497,7 @@ def _check_one(path: str, against, want_json: bool, reports_dir: str | None, sta
         findings=[f.to_json() for f in result.findings],
         criteria_set=a.criteria_set["id"] if a.criteria_set else UNKNOWN_SET,
         percent=totals.percent_value if totals.percent else None, superior=str(a.meta.get("superior") or ""),
+        sheet=sheet, other_sheets=list(a.other_units) if sheet == a.sheet else [],
     )
     if stats is not None:
         add_to_statistics(stats, a)
@@ -483,11 +509,13 @@ def _check_one(path: str, against, want_json: bool, reports_dir: str | None, sta
             record.appraised = appraisal.self
     if want_json:
         record.json = result.to_json()
+        if sheet is not None:
+            record.json["sheet"] = sheet
     if reports_dir and result.ok:
         from ..errors import CchcError
         from ..render.report import render_assessment_report
 
-        target = Path(reports_dir) / (report_name or f"{Path(path).stem}_bao_cao.docx")
+        target = Path(reports_dir) / _unit_report_name(report_name or f"{Path(path).stem}_bao_cao.docx", sheet)
         try:
             record.report = render_assessment_report(  # bulk has no --overwrite for reports
                 a, target, not_ours_hint="hãy chuyển tệp đó đi hoặc chọn thư mục --reports khác").docx
@@ -495,6 +523,25 @@ def _check_one(path: str, against, want_json: bool, reports_dir: str | None, sta
             record.report_error = str(exc)
     a.unlink_tree()  # the record holds what the batch needs; the tree is freed now, not by the GC
     return record
+
+
+def _gathered_message(a) -> str:
+    """several-units as bulk words it: every unit of the workbook is checked and ranked, a row each."""
+    named = ", ".join(f"{unit} (trang “{name}”)" for name, unit in [(a.sheet, a.unit), *a.other_units.items()])
+    return (f"Sổ tính có bảng tiêu chí của {len(a.other_units) + 1} đơn vị, mỗi đơn vị một trang: mỗi đơn vị được "
+            f"kiểm tra, xếp hạng riêng, một dòng trong sổ tổng hợp: {named}.")
+
+
+def _unit_report_name(name: str, sheet: str | None) -> str:
+    """The report of one unit of a workbook that gathers several: the file's report name with the unit's
+    sheet ("tong_hop_Hà Kỳ_bao_cao.docx"); a workbook of one unit keeps the file's."""
+    if not sheet:
+        return name
+    stem = name[:-len("_bao_cao.docx")] if name.endswith("_bao_cao.docx") else Path(name).stem
+    return f"{stem}_{_NOT_IN_NAMES.sub('_', sheet).strip(' ._') or 'trang'}_bao_cao.docx"
+
+
+_NOT_IN_NAMES = re.compile(r'[\\/:*?"<>|]+')  # what a Windows file name cannot hold
 
 
 _SHARED: dict = {}
@@ -558,8 +605,11 @@ def _worker(paths: list[str], report_names: list[str] | None = None) -> tuple[li
                             report_names[index] if report_names else None)
         if record is None:
             summaries.append(path)
-        else:
-            records.append(record)
+            continue
+        records.append(record)
+        for sheet in record.other_sheets:  # the other units of a workbook that gathers several
+            records.append(_check_one(path, _SHARED["template"], _SHARED["want_json"], _SHARED["reports_dir"], stats,
+                                      report_name=report_names[index] if report_names else None, sheet=sheet))
     return records, _sendable(finish_statistics(stats)), summaries
 
 
@@ -713,8 +763,8 @@ def same_unit_groups(records: list[UnitRecord], file_of=None) -> list[list[UnitR
     return groups
 
 
-def shown_units(records: list[UnitRecord]) -> dict[str, str]:
-    """Path → the unit as shown where two units of one period share a name, "Xã Tân Tiến" of two
+def shown_units(records: list[UnitRecord]) -> dict[tuple, str]:
+    """Record.key → the unit as shown where two units of one period share a name, "Xã Tân Tiến" of two
     districts (before 2025 many districts had one): with the body above it, else its file's name.
     The ranking showed two "Xã Tân Tiến"; the others keep their names (absent here)."""
     by_name: dict[tuple, list[UnitRecord]] = {}
@@ -725,8 +775,9 @@ def shown_units(records: list[UnitRecord]) -> dict[str, str]:
     for group in by_name.values():
         if len(group) > 1 and not same_place(place_key(r.superior) for r in group):
             for record in group:
-                where = without_council(record.superior) if record.superior else shown(Path(record.path).name)
-                names[record.path] = f"{record.unit} ({where})"
+                where = without_council(record.superior) if record.superior else \
+                    file_label(Path(record.path).name, record.sheet)
+                names[record.key] = f"{record.unit} ({where})"
     return names
 
 
@@ -867,11 +918,12 @@ def forget_statistics(total: dict, part: dict) -> None:
             del total[key]
 
 
-def statistics_of(path: str, against) -> dict:
-    """One workbook's statistics, checked again (only a unit's older copies are: a few files, and
-    the batch sends no workbook's scores back, only each chunk's counts)."""
+def statistics_of(path: str, against, sheet: str | None = None) -> dict:
+    """One workbook's statistics (of the unit on ``sheet``, in one that gathers several), checked again
+    (only a unit's older copies are: a few files, and the batch sends no workbook's scores back, only
+    each chunk's counts)."""
     stats: dict = {}
-    _check_one(path, against, False, None, stats)
+    _check_one(path, against, False, None, stats, sheet=sheet)
     return finish_statistics(stats)
 
 
@@ -1016,6 +1068,7 @@ class _Batch:
         self.totals: dict = {}
         self.writer = None
         self.count = 0
+        self.files_done = 0
         self.report_names: dict[str, str] | None = None  # path → its report's file name, with --reports
 
     def collect(self, paths) -> Collected:
@@ -1065,7 +1118,7 @@ class _Batch:
         duplicates = same_unit_groups(self.records, self.file_of)
         for group in duplicates:  # a unit's older copies: counted once, like the ranking
             for record in group[1:]:
-                forget_statistics(self.totals, statistics_of(self.file_of(record.path), self.shared[0]))
+                forget_statistics(self.totals, statistics_of(self.file_of(record.path), self.shared[0], record.sheet))
         rank(self.records)
         by_appraisal = {period_key(r.period) for r in self.records if r.rank is not None and r.ranked_by_appraisal}
         outcome = BulkOutcome(self.records, skipped, None, criteria_statistics(self.totals, by_appraisal), duplicates,
@@ -1134,7 +1187,8 @@ class _Batch:
             if self.json_sink is not None and record.json is not None:
                 self.json_sink(record.json)
                 record.json = None
-        _progress(self.progress, len(self.records) + len(self.summaries), self.count)
+        self.files_done += len({record.path for record in records}) + len(summaries)  # (a file may give several)
+        _progress(self.progress, self.files_done, self.count)
 
 
 def report_names(paths: list[str]) -> dict[str, str]:

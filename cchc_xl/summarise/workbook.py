@@ -351,8 +351,14 @@ class SummaryWriter:
 
         return printable(self.shown.get(path) or Path(path).name)
 
+    def label(self, r) -> str:
+        """A record's file as the summary names it: with the unit's sheet when the file gathers several."""
+        from .bulk import file_label
+
+        return file_label(self.name(r.path), r.sheet) if r.sheet else self.name(r.path)
+
     def add(self, r) -> None:
-        name = self.name(r.path)
+        name = self.label(r)
         self._summary_row(r, name)
         if not r.readable:
             self.detail_xml.row([name, "", "", "", "", "unreadable", "lỗi", r.error])
@@ -374,7 +380,7 @@ class SummaryWriter:
         layout = self.layout
         layout.add(r)
         index = len(self.summary_rows) + 1
-        made = self._summary_row_xml(r, index, name if name is not None else self.name(r.path), layout)
+        made = self._summary_row_xml(r, index, name if name is not None else self.label(r), layout)
         self.summary_rows.append((r, layout.version, made))
 
     @staticmethod
@@ -410,7 +416,7 @@ class SummaryWriter:
                 ["Đơn vị", "Kỳ đánh giá", "Tệp", "Sửa lúc", "Điểm tự đánh giá", "Trạng thái", "Xếp hạng"])
             for group in outcome.duplicates:
                 for r in group:
-                    rows.row([r.unit, r.period, self.name(r.path), _modified(self.file_of(r.path)), r.self, r.status,
+                    rows.row([r.unit, r.period, self.label(r), _modified(self.file_of(r.path)), r.self, r.status,
                               r.rank if r.duplicate_of is None else "không"])
         if outcome.skipped:
             skipped_ws = self.wb.create_sheet("Tệp bỏ qua")
@@ -493,9 +499,9 @@ class SummaryWriter:
         out = self.streamed["Tổng hợp"] = out.header_xml(headers)
         rank_column = len(headers) - 1
         for index, (r, version, made) in enumerate(self.summary_rows, start=1):
-            if version != layout.version or r.path in unit_shown:
+            if version != layout.version or r.key in unit_shown:
                 # made before a later workbook added a column, or a unit whose name another shares
-                made = self._summary_row_xml(r, index, self.name(r.path), layout, unit_shown.get(r.path))
+                made = self._summary_row_xml(r, index, self.label(r), layout, unit_shown.get(r.key))
             # short, so the printed page keeps its size; which file stands for the unit: "Đơn vị nhiều sổ"
             ranked = r.rank if r.duplicate_of is None else "trùng"
             out.written(made + "".join(cells_xml([ranked], index + 1, first=rank_column)) + "</row>")
