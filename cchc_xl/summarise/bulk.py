@@ -146,10 +146,10 @@ class BulkOutcome:
                        f"theo tiêu chí; {rest} không. Hãy giữ một sổ cho mỗi đơn vị.")
         for record in self.records:
             if not record.readable:
-                out.append(f"  ✗ {shown(record.path)}: {record.error}")
+                out.append(f"  ✗ {file_label(record.path, record.sheet)}: {record.error}")
             elif not record.ok:
                 out.append(f"  ! {record.unit} ({file_label(Path(record.path).name, record.sheet)}): {record.errors} lỗi")
-            # a workbook of several communes, one sheet each: the others are in no ranking, said here
+            # a workbook of several communes, one sheet each: said, each unit being a row of its own
             out.extend(f"  ⚠ {shown(Path(record.path).name)}: {f['message']}" for f in record.findings
                        if f["code"] == "several-units")
         for record in self.records:
@@ -478,9 +478,9 @@ def _check_one(path: str, against, want_json: bool, reports_dir: str | None, sta
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # a reader bug (even a Rust panic) must not stop the batch either
-        return UnitRecord(path, False, False, f"lỗi khi đọc ({type(exc).__name__})")
+        return UnitRecord(path, False, False, f"lỗi khi đọc ({type(exc).__name__})", sheet=sheet)
     if not result.readable:
-        record = UnitRecord(path, False, False, result.error)
+        record = UnitRecord(path, False, False, result.error, sheet=sheet)
         record.json = result.to_json() if want_json else None
         return record
     a = result.assessment

@@ -78,13 +78,14 @@ def plan_recalc(assessment: Assessment, against=None, known_sets=()) -> RecalcPl
     before = [f for f in check_assessment(assessment, against, known_sets) if f.code == "self-sum-mismatch"]
     columns = ["self"] + (["appraised"] if assessment.appraisal() is not None else [])
 
-    def write(typed: ScoreCell, sums, new: Decimal | None, computed: Decimal | None = None) -> ScoreCell:
-        """``typed`` replaced by ``new``, or kept (the officer's formula; a sum not known yet)."""
+    def write(typed: ScoreCell, sum_unknown, new: Decimal | None, computed: Decimal | None = None) -> ScoreCell:
+        """``typed`` replaced by ``new``, or kept (the officer's formula; a sum not known yet: asked by
+        ``sum_unknown()`` only of a cell that is no formula)."""
         cell = typed.cell
         if typed.is_formula:  # the officer's own formula: theirs, Excel recomputes it
             skipped.append(cell.address)
             return typed
-        if sums():  # a sum known to be short is never written over what was typed
+        if sum_unknown():  # a sum known to be short is never written over what was typed
             held.append(cell.address)
             return typed
         if _typed_differently(typed, new):
