@@ -1588,12 +1588,21 @@ def test_a_period_ranked_by_the_appraisal_loses_its_points_by_the_appraisal(tmp_
     titles, rows = sheet_rows(out, "Theo tiêu chí")
     assert titles[-1] == "Theo điểm" and {r["Theo điểm"] for r in rows} == {"thẩm định"}
     assert next(r for r in rows if r["STT"] == "1.2")["Điểm thấp nhất"] == 0
+
+    def chart_of(path):  # the summary chart's title and the column it plots
+        headers = next(openpyxl.load_workbook(path)["Tổng hợp"].iter_rows(max_row=1, values_only=True))
+        xml = zipfile.ZipFile(path).read("xl/charts/chart1.xml").decode()
+        plotted = [h for i, h in enumerate(headers)
+                   if f"<val><numRef><f>'Tổng hợp'!${openpyxl.utils.get_column_letter(i + 1)}$2:" in xml]
+        return ("Điểm thẩm định theo đơn vị" in xml, plotted)
+    assert chart_of(out) == (True, ["Điểm thẩm định"])  # the points the units are ranked by
     # one workbook not appraised: ranked, and its losses told, by the self-assessment
     shutil.copy(ROOT / "examples" / "cac_xa" / "ngoc_ky.xlsx", folder / "ngoc_ky.xlsx")
     outcome = bulk_check([folder], output=out, jobs=1, overwrite=True)
     [stat] = [s for s in outcome.criteria_stats if s["code"] == "1.2"]
     assert stat["scored_by"] == "self" and stat["min"] > 0
     assert "Theo điểm" not in sheet_rows(out, "Theo tiêu chí")[0]
+    assert chart_of(out) == (False, ["Điểm tự đánh giá"])
 
 
 def test_a_workbook_that_gathers_several_units_gives_each_unit_a_row(tmp_path):

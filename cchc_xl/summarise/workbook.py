@@ -483,12 +483,16 @@ class SummaryWriter:
                 operator="greaterThan", formula=["0"], font=Font(color="FFC00000", bold=True)))
             chart = BarChart()
             chart.type = "bar"
-            chart.title = "Điểm tự đánh giá theo đơn vị"
+            # the points the units are ranked by: the appraised ones once every ranked unit is ranked so
+            ranked = [r for r in records if r.rank is not None]
+            plotted = "Điểm thẩm định" if has_appraisal and ranked and all(r.ranked_by_appraisal for r in ranked) \
+                else "Điểm tự đánh giá"
+            chart.title = f"{plotted} theo đơn vị"
             chart.y_axis.title = "Điểm"
             chart.height = min(max(7.5, 0.45 * len(records)), 200)
             chart.width = 18
-            self_index = headers.index("Điểm tự đánh giá") + 1
-            chart.add_data(Reference(ws, min_col=self_index, min_row=1, max_row=last), titles_from_data=True)
+            chart.add_data(Reference(ws, min_col=headers.index(plotted) + 1, min_row=1, max_row=last),
+                           titles_from_data=True)
             chart.set_categories(Reference(ws, min_col=2, min_row=2, max_row=last))
             chart.legend = None
             chart.y_axis.scaling.min = 0  # bars measured from 0, not from the lowest score
