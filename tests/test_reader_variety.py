@@ -627,6 +627,23 @@ def test_a_workbook_of_several_communes_one_sheet_each_says_the_others_are_not_c
     assert not [f for f in check_file(tmp_path / "ban_sao.xlsx").findings if f.code == "several-units"]
 
 
+def test_one_sheet_asked_for_is_the_only_one_read(tmp_path):
+    """`--sheet` (and bulk, for each unit of a workbook that gathers several) read every sheet of the workbook
+    for the one asked: a workbook of 30 communes read 30 × 30 sheets in bulk (1,2 s; now 0,2 s)."""
+    from cchc_xl.read.files import read_grid
+
+    wb = openpyxl.load_workbook(EXAMPLE)
+    for name in ("Hà Kỳ", "Quang Phục"):
+        wb.copy_worksheet(wb.worksheets[0]).title = name
+    wb.save(tmp_path / "ba_xa.xlsx")
+    assert [s.name for s in read_grid(str(tmp_path / "ba_xa.xlsx"), only="Hà Kỳ").sheets] == ["Hà Kỳ"]
+    assert len(read_grid(str(tmp_path / "ba_xa.xlsx"), only="Không có").sheets) == 3  # the parser names them all
+    result = check_file(tmp_path / "ba_xa.xlsx", sheet="Không có")
+    assert result.error == ("không có trang “Không có” trong sổ tính (các trang: “Tự đánh giá”, “Hà Kỳ”, "
+                            "“Quang Phục”)")
+    assert check_file(tmp_path / "ba_xa.xlsx", sheet="Quang Phục").assessment.totals().self == Decimal("73.2")
+
+
 def test_hidden_old_table_and_visible_current_table(tmp_path):
     wb = openpyxl.load_workbook(EXAMPLE)
     current = wb.worksheets[0]

@@ -27,7 +27,7 @@ def read_workbook(path, engine: str = "auto", columns: dict[str, int] | None = N
     holds the table (--sheet), when several do; ``pass_over``: see open_package.
     """
     path = os.fspath(path)
-    grid = read_grid(path, engine, pass_over)
+    grid = read_grid(path, engine, pass_over, only=sheet)
     assessment = parse_workbook(grid, columns=columns, sheet=sheet)
     assessment.source = path
     chosen = next((s for s in grid.sheets if s.name == assessment.sheet), None)
@@ -39,7 +39,9 @@ def read_workbook(path, engine: str = "auto", columns: dict[str, int] | None = N
     return assessment
 
 
-def read_grid(path: str, engine: str = "auto", pass_over=None) -> WorkbookGrid:
+def read_grid(path: str, engine: str = "auto", pass_over=None, only: str | None = None) -> WorkbookGrid:
+    """``only``: the one sheet wanted (--sheet; each unit of a workbook that gathers several, in bulk), the
+    others not read; all of them when the workbook has no sheet of that name (the parser then names them)."""
     if engine == "auto":
         engine = "calamine" if _has_calamine() else "openpyxl"
     # python-calamine refuses XML entities itself: shared strings and styles are vetted here only
@@ -62,8 +64,9 @@ def read_grid(path: str, engine: str = "auto", pass_over=None) -> WorkbookGrid:
         styles = read_sheet_part(archive, "xl/styles.xml") if "xl/styles.xml" in info.members else None
         hint = font_hint(styles)
         parts = {}  # (each sheet's XML, kept for the cell formats asked later: held, never read again)
+        wanted = only if only is not None and any(name == only for name, _ in info.sheets) else None
         for name, part in info.sheets:
-            if name == FINDINGS_SHEET or part not in info.members:
+            if name == FINDINGS_SHEET or part not in info.members or (wanted is not None and name != wanted):
                 continue
             data = parts[name] = read_sheet_part(archive, part)
             formula_maps[name] = (*scan_formulas(data), scan_errors(data), name in info.hidden)
