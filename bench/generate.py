@@ -14,6 +14,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from cchc_xl.read import read_workbook
+from cchc_xl.rules.scores import says_not_done
 from cchc_xl.resources import example_workbook
 from cchc_xl.text import format_decimal
 
@@ -22,10 +23,11 @@ _DOC_NUMBER = re.compile(r"(?<=[ ;>])\d{1,4}(?=/(?:[A-Z]|&#))")  # "52" of "số
 
 
 def _cells(source: Path):
-    """(leaf score cells with their max, parent score cells): parents are left blank, as officers do."""
+    """(leaf score cells with their max and whether their explanation says the task was not done, parent
+    score cells): parents are left blank, as officers do."""
     a = read_workbook(source)
-    leaves = [(c.self.cell.address, c.max.value) for c in a.tree() if not c.children and not c.survey_based
-              and c.self.value is not None and c.max.value]
+    leaves = [(c.self.cell.address, c.max.value, bool(says_not_done(c.explanation))) for c in a.tree()
+              if not c.children and not c.survey_based and c.self.value is not None and c.max.value]
     parents = [c.self.cell.address for c in a.tree() if c.children and c.self.value is not None]
     return leaves, parents
 
@@ -50,10 +52,13 @@ def generate(folder, count: int, seed: int = 2023, source: Path | None = None, u
                       count=1)
         for address in parents:
             text = re.sub(rf'(<c r="{address}"[^>]*?)(?: t="n")?><v>[^<]*</v></c>', r"\g<1>></c>", text, count=1)
-        for address, max_points in leaves:
+        for address, max_points, not_done in leaves:
             steps = int(max_points / Decimal("0.25"))
             value = Decimal("0.25") * rng.randint(max(0, steps - 2), steps) if rng.random() < 0.3 else max_points
             text = re.sub(rf'(<c r="{address}"[^>]*><v>)[^<]*(</v>)', rf"\g<1>{format_decimal(value)}\g<2>", text, count=1)
+            if not_done and value == max_points:  # a task done, explained so (not the example's "Chưa thực hiện")
+                text = re.sub(rf'(<c r="E{address[1:]}"[^>]*><is><t>)[^<]*(</t>)', r"\g<1>Đã thực hiện.\g<2>", text,
+                              count=1)
             if value < max_points:  # officers explain a deduction in column E
                 row = address[1:]
                 text = re.sub(rf'<c r="E{row}"( s="\d+")?[^>]*?(?:/>|></c>)',

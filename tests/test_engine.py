@@ -940,3 +940,42 @@ def test_a_column_headed_don_vi_is_no_unit_label(tmp_path):
     def edit(ws):
         ws["B3"], ws["C3"], ws["D3"] = "Đơn vị", "Phòng Văn hóa - Xã hội", "Chức vụ"
     assert read_workbook(edited_example(tmp_path, "cot.xlsx", edit)).meta["unit"] == "Xã Ngọc Kỳ"
+
+
+@pytest.mark.parametrize("explanation,said", [
+    ("Chưa thực hiện", "Chưa thực hiện"),
+    ("- Chưa tổ chức đối thoại với người dân trong 6 tháng đầu năm.", "Chưa tổ chức đối thoại với người dân…"),
+    ("KHÔNG THỰC HIỆN", "KHÔNG THỰC HIỆN"),
+    ("Chưa đạt", "Chưa đạt"),
+])
+def test_full_points_explained_as_not_done_are_said(tmp_path, explanation, said):
+    """1.6.1 (dialogue with the people) scored its full 0,25 while its explanation still says "Chưa thực hiện"
+    (the scores copied from the template or last period, left as they were): no word was said; a reviewer
+    takes those points off."""
+    def edit(ws):
+        clean(ws)
+        row = find_row(ws, "I", "1.6.1")
+        ws.cell(row, 4).value = 0.25
+        ws.cell(row, 5).value = explanation
+    result = check_file(edited_example(tmp_path, "du_diem.xlsx", edit))
+    found = [f for f in result.findings if f.code == "explanation-says-not-done"]
+    assert [(f.criterion, f.severity, f.cell) for f in found] == [("1.6.1", "warning", "E35")]
+    assert found[0].message == (f"Mục 1.6.1 được tối đa 0,25/0,25 điểm nhưng giải trình ghi “{said}”: điểm và giải "
+                                "trình không khớp; hãy sửa điểm, hoặc ghi rõ việc đã làm (văn bản, số liệu).")
+
+
+@pytest.mark.parametrize("explanation,score", [
+    ("Chưa thực hiện", 0),  # the example: no points, as explained
+    ("Chưa phát sinh việc phải thực hiện", 0.25),  # nothing arose: full points in most sets
+    ("Không có hồ sơ trễ hạn", 0.25),
+    ("Không ban hành văn bản trái pháp luật", 0.25),
+    ("Đã tổ chức 01 cuộc đối thoại; không có đơn vị nào chưa hoàn thành", 0.25),
+])
+def test_an_explanation_that_fits_its_points_is_not_said(tmp_path, explanation, score):
+    def edit(ws):
+        clean(ws)
+        row = find_row(ws, "I", "1.6.1")
+        ws.cell(row, 4).value = score
+        ws.cell(row, 5).value = explanation
+    result = check_file(edited_example(tmp_path, "khop.xlsx", edit))
+    assert not [f for f in result.findings if f.code == "explanation-says-not-done"]

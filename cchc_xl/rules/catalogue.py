@@ -38,6 +38,7 @@ CATALOGUE: dict[str, Rule] = {
         Rule("misplaced-code", ERROR, "STT đặt sai chỗ hoặc sai thứ tự"),
         Rule("missing-code", ERROR, "Hàng có điểm nhưng không có STT"),
         Rule("missing-explanation", WARNING, "Bị trừ điểm nhưng không có nội dung giải trình"),
+        Rule("explanation-says-not-done", WARNING, "Được điểm tối đa nhưng giải trình ghi chưa thực hiện"),
         Rule("unscored", WARNING, "Tiêu chí chưa được chấm điểm"),
         Rule("too-many-decimals", WARNING, "Điểm có quá 2 chữ số thập phân"),
         Rule("ratio-mismatch", WARNING, "Phân số và tỷ lệ phần trăm trong giải trình không khớp"),

@@ -39,6 +39,29 @@ def _formula_kept(cell: ScoreCell) -> str:
             "(chỉ cộng các mục cùng cấp, không cộng cả mục cha lẫn mục con) hoặc xóa nó để recalc ghi số đúng.")
 
 
+# (folded) how an explanation opens when the task was not done: "Chưa thực hiện", "- Chưa tổ chức đối thoại".
+# Not "không có …" ("Không có hồ sơ trễ hạn" is a good thing), nor "không ban hành/tổ chức …" (a criterion
+# may ask that nothing unlawful be issued or held)
+_NOT_DONE = ("chua thuc hien", "khong thuc hien", "chua to chuc", "chua trien khai", "chua ban hanh",
+             "chua hoan thanh", "khong hoan thanh", "chua dat", "khong dat")
+# "Chưa", "Không" after the bullets an explanation may open with (one match decides most explanations)
+_NOT_DONE_OPENING = re.compile(r"[\s\-–—+•*.:;]*(chưa|không|chua|khong)\b", re.IGNORECASE)
+
+
+def says_not_done(explanation: str) -> str:
+    """The explanation's opening words when they say the task was not done ("Chưa thực hiện"), else "".
+    Not when nothing arose to be done ("chưa phát sinh": full points in most sets)."""
+    opening = _NOT_DONE_OPENING.match(explanation)
+    if opening is None:
+        return ""  # (most explanations: decided without folding them)
+    text = explanation[opening.start(1):]
+    folded = fold(text)
+    if not folded.startswith(_NOT_DONE) or "phat sinh" in folded:
+        return ""
+    words = text.split()
+    return " ".join(words[:8]).rstrip(",;:.") + ("…" if len(words) > 8 else "")
+
+
 def _placeholder(explanation: str) -> bool:
     """An explanation that explains nothing: a dash, a dot, "x" (typed to fill the cell, or never filled)."""
     text = explanation.strip()
@@ -188,6 +211,16 @@ def score_rules(assessment: Assessment, which: str = "self") -> list[Finding]:
                     _at(crit, cell, "unscored",
                         f"Mục {crit.code} chưa được chấm {column.lower()} (ô đang để trống).")
                 )
+        elif which == "self" and cap is not None and value >= cap > ZERO and not penalty and crit.explanation and \
+                (said := says_not_done(crit.explanation)):
+            # full points, and the explanation says it was not done: one of the two is wrong (a reviewer's first
+            # look, and the points a province takes off)
+            target = crit.explanation_cell or cell.cell
+            findings.append(
+                make("explanation-says-not-done", target.sheet, target.address, crit.part,
+                     crit.code_written or crit.code,
+                     f"Mục {crit.code} được tối đa {vn(value)}/{vn(cap)} điểm nhưng giải trình ghi “{said}”: điểm "
+                     "và giải trình không khớp; hãy sửa điểm, hoặc ghi rõ việc đã làm (văn bản, số liệu).", target.row))
         elif which == "self" and cap is not None and ZERO <= value < cap and (
                 not crit.explanation or _placeholder(crit.explanation)):
             target = crit.explanation_cell or cell.cell
