@@ -979,3 +979,29 @@ def test_an_explanation_that_fits_its_points_is_not_said(tmp_path, explanation, 
         ws.cell(row, 5).value = explanation
     result = check_file(edited_example(tmp_path, "khop.xlsx", edit))
     assert not [f for f in result.findings if f.code == "explanation-says-not-done"]
+
+
+def test_points_taken_off_by_the_appraisal_ask_for_a_reason(tmp_path):
+    """A province's template has "Ý kiến thẩm định" beside "Điểm thẩm định": a reviewer who takes points off
+    (1.2: 2 → 1) and leaves the reason blank was told nothing, and the commune learns only that it lost
+    points. An equal appraisal, or one with its reason, says nothing; without the column nothing is asked."""
+    from helpers import appraise
+
+    path = tmp_path / "tham_dinh.xlsx"
+    shutil.copy(EXAMPLE, path)
+    appraise(path, {"1.2": 1, "1.3.1": 0.5, "1.3": 1.5, "1": 12.5, "I": 69.7})
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    header = next(r for r in range(1, 40) if ws.cell(r, 5).value == "Điểm thẩm định")
+    ws.insert_cols(6)
+    ws.cell(header, 6).value = "Ý kiến thẩm định"
+    ws.cell(find_row(ws, "I", "1.3.1"), 6).value = "Chưa có biên bản kiểm tra"
+    wb.save(path)
+    found = [(f.criterion, f.cell, f.message) for f in check_file(path).findings if f.code == "appraisal-unexplained"]
+    assert found == [("1.2", f"F{find_row(ws, 'I', '1.2')}",
+                      "Mục 1.2 được thẩm định 1 điểm, thấp hơn điểm tự đánh giá 2, nhưng chưa ghi ý kiến thẩm định: "
+                      "hãy ghi lý do trừ điểm (để xã giải trình hoặc khắc phục).")]
+    without = tmp_path / "khong_cot.xlsx"
+    shutil.copy(EXAMPLE, without)
+    appraise(without, {"1.2": 1, "1": 13, "I": 70.2})
+    assert not [f for f in check_file(without).findings if f.code == "appraisal-unexplained"]

@@ -5,7 +5,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-from ..model import Assessment, Criterion, ScoreCell
+from ..model import Assessment, Cell, Criterion, ScoreCell
 from ..model.assessment import ZERO
 from ..text import clean_text, decimals_of, fold, round_points, vn
 from .catalogue import Finding, make
@@ -153,6 +153,7 @@ def _number_typed_as_text(crit: Criterion, text: str, column: str) -> str | None
 def score_rules(assessment: Assessment, which: str = "self") -> list[Finding]:
     findings: list[Finding] = []
     column = COLUMN_VI[which]
+    comment_col = assessment.columns.get("appraisal_comment") if which == "appraised" else None
     for crit in assessment.criteria:
         if not crit.code_ok:
             continue
@@ -211,6 +212,15 @@ def score_rules(assessment: Assessment, which: str = "self") -> list[Finding]:
                     _at(crit, cell, "unscored",
                         f"Mục {crit.code} chưa được chấm {column.lower()} (ô đang để trống).")
                 )
+        elif which == "appraised" and comment_col is not None and crit.self.value is not None and \
+                value < crit.self.value and (not crit.appraisal_comment or _placeholder(crit.appraisal_comment)):
+            # the province takes points off: the commune is to be told why, in the column left for it
+            target = Cell(crit.columns.sheet, crit.row, comment_col)
+            findings.append(
+                make("appraisal-unexplained", target.sheet, target.address, crit.part, crit.code_written or crit.code,
+                     f"Mục {crit.code} được thẩm định {vn(value)} điểm, thấp hơn điểm tự đánh giá "
+                     f"{vn(crit.self.value)}, nhưng chưa ghi ý kiến thẩm định: hãy ghi lý do trừ điểm (để xã "
+                     "giải trình hoặc khắc phục).", target.row))
         elif which == "self" and cap is not None and value >= cap > ZERO and not penalty and crit.explanation and \
                 (said := says_not_done(crit.explanation)):
             # full points, and the explanation says it was not done: one of the two is wrong (a reviewer's first
