@@ -59,6 +59,10 @@ class WorkbookResult:
             }
             for c in a.criteria
         ]
+        if a.has_appraisal():  # the reviewer's column, criterion by criterion (a table without it: no keys)
+            for entry, c in zip(data["criteria"], a.criteria):
+                entry["appraised"] = json_number(c.appraised.value) if c.appraised is not None else None
+                entry["appraisal_comment"] = c.appraisal_comment
         data["findings"] = [f.to_json() for f in self.findings]
         return data
 

@@ -262,6 +262,12 @@ def test_an_appraised_workbook_says_its_appraised_total_at_every_door(tmp_path):
     assert "thẩm định" not in check(empty).stdout.splitlines()[0]
     data = json.loads(check(done, "--json").stdout)["workbooks"][0]
     assert data["appraisal"]["self"] == 73.0 and data["totals"]["self"] == 73.2
+    # criterion by criterion too: the reviewer's points beside the commune's
+    [item] = [c for c in data["criteria"] if c["code"] == "3.5.3"]
+    assert (item["self"], item["appraised"], item["appraisal_comment"]) == (0.3, 0.1, "")
+    assert "appraised" not in json.loads(subprocess.run(
+        [sys.executable, "-m", "cchc_xl", "check", str(EXAMPLE), "--json"], capture_output=True, text=True,
+        encoding="utf-8").stdout)["workbooks"][0]["criteria"][0]  # a table without the column: no such key
     assert json.loads(check(empty, "--json").stdout)["workbooks"][0]["appraisal"] is None
     outcome = recalc_file(done, tmp_path / "ra.xlsx")
     assert "thẩm định 73/100 điểm" in outcome.lines()[0]
