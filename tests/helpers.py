@@ -81,6 +81,19 @@ def appraise(path, changed=None, blank=False):
     wb.save(path)
 
 
+def gathered_communes():
+    """A workbook gathering three communes, one sheet each ("Ngọc Kỳ", "Hà Kỳ", "Quang Phục", each with its
+    own "Tên đơn vị"): the openpyxl workbook, to edit further and save."""
+    wb = openpyxl.load_workbook(ROOT / "examples" / "cac_xa" / "ngoc_ky.xlsx")
+    first = wb.worksheets[0]
+    first.title = "Ngọc Kỳ"
+    for name in ("Hà Kỳ", "Quang Phục"):
+        sheet = wb.copy_worksheet(first)
+        sheet.title = name
+        set_labels(sheet, {"Tên đơn vị:": f"UBND xã {name}"})
+    return wb
+
+
 def labelled_example(tmp_path, name, source=EXAMPLE, **labels):
     """A copy of ``source`` with values typed beside its labels: labelled_example(…, **{"Kỳ đánh giá:": "2023"})."""
     return edited_example(tmp_path, name, lambda ws: set_labels(ws, labels), source)

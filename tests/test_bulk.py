@@ -1612,15 +1612,11 @@ def test_a_workbook_that_gathers_several_units_gives_each_unit_a_row(tmp_path):
     in a file of its own is one unit, counted once."""
     from docx import Document
 
+    from helpers import gathered_communes
+
     folder = tmp_path / "nhan"
     folder.mkdir()
-    wb = openpyxl.load_workbook(ROOT / "examples" / "cac_xa" / "ngoc_ky.xlsx")
-    first = wb.worksheets[0]
-    first.title = "Ngọc Kỳ"
-    for name in ("Hà Kỳ", "Quang Phục"):
-        sheet = wb.copy_worksheet(first)
-        sheet.title = name
-        set_labels(sheet, {"Tên đơn vị:": f"UBND xã {name}"})
+    wb = gathered_communes()
     ha_ky = wb["Hà Kỳ"]
     ha_ky.cell(find_row(ha_ky, "I", "1.2"), 4).value = 0  # 2 points lost: 71,2
     wb.save(folder / "tong_hop_xa.xlsx")

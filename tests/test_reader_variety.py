@@ -596,15 +596,10 @@ def test_a_workbook_of_several_communes_one_sheet_each_says_the_others_are_not_c
     warning naming each unit and sheet, said on the bulk console too; a copy of the same unit, or a table of
     another period (a merged commune's of last year), is still a note. (That table, on this year's set, was
     the one chosen and checked: the set's "năm 2023" counted as its period, a whole year.)"""
-    from helpers import ROOT, set_labels
+    from helpers import gathered_communes, set_labels
 
-    wb = openpyxl.load_workbook(ROOT / "examples" / "cac_xa" / "ngoc_ky.xlsx")
-    first = wb.worksheets[0]
-    first.title = "Ngọc Kỳ"
-    for name in ("Hà Kỳ", "Quang Phục"):
-        sheet = wb.copy_worksheet(first)
-        sheet.title = name
-        set_labels(sheet, {"Tên đơn vị:": f"UBND xã {name}"})
+    wb = gathered_communes()
+    first = wb["Ngọc Kỳ"]
     wb.copy_worksheet(first).title = "Bản cũ"  # the same commune's copy
     former = wb.copy_worksheet(first)  # a commune merged into this one: its table of last year, kept beside
     former.title = "Xã cũ"
