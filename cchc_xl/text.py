@@ -398,8 +398,8 @@ def unit_key(unit: str) -> str:
 _BODY_KINDS = (
     ("một cơ quan của Đảng", ("đảng ủy ", "đảng bộ ", "huyện ủy ", "quận ủy ", "thị ủy ", "tỉnh ủy ", "thành ủy ",
                               "ban thường vụ ", "ban chấp hành ", "tt đảng ủy ", "thường trực đảng ủy ")),
-    ("một cơ quan dân cử (Hội đồng nhân dân)", ("hội đồng nhân dân ", "hđnd ", "thường trực hđnd ", "thường trực hội đồng nhân dân ",
-                           "tt hđnd ")),
+    ("một cơ quan dân cử (Hội đồng nhân dân)", ("hội đồng nhân dân ", "hđnd ", "thường trực hđnd ",
+                                                "thường trực hội đồng nhân dân ", "tt hđnd ")),
     ("một tổ chức của Mặt trận Tổ quốc", ("ủy ban mặt trận ", "ủy ban mttq ", "ubmttq ", "mặt trận tổ quốc ", "mttq ")),
     ("một cơ quan chuyên môn", ("sở ", "phòng ", "văn phòng ", "ban ", "bộ ", "cục ", "chi cục ", "trung tâm ",
                                 "thanh tra ")),

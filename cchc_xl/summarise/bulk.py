@@ -497,7 +497,7 @@ def _check_one(path: str, against, want_json: bool, reports_dir: str | None, sta
         findings=[f.to_json() for f in result.findings],
         criteria_set=a.criteria_set["id"] if a.criteria_set else UNKNOWN_SET,
         percent=totals.percent_value if totals.percent else None, superior=str(a.meta.get("superior") or ""),
-        sheet=sheet, other_sheets=list(a.other_units) if sheet == a.sheet else [],
+        sheet=sheet, other_sheets=list(a.other_units),  # (none when a sheet was asked for: only it is read)
     )
     if stats is not None:
         add_to_statistics(stats, a)

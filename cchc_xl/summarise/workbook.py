@@ -353,9 +353,12 @@ class SummaryWriter:
 
     def label(self, r) -> str:
         """A record's file as the summary names it: with the unit's sheet when the file gathers several."""
+        name = self.name(r.path)
+        if not r.sheet:
+            return name
         from .bulk import file_label
 
-        return file_label(self.name(r.path), r.sheet) if r.sheet else self.name(r.path)
+        return file_label(name, r.sheet)
 
     def add(self, r) -> None:
         name = self.label(r)
