@@ -989,13 +989,14 @@ def test_points_taken_off_by_the_appraisal_ask_for_a_reason(tmp_path):
 
     path = tmp_path / "tham_dinh.xlsx"
     shutil.copy(EXAMPLE, path)
-    appraise(path, {"1.2": 1, "1.3.1": 0.5, "1.3": 1.5, "1": 12.5, "I": 69.7})
+    appraise(path, {"1.2": 1, "1.3.1": 0.5, "1.3": 1.5, "1.4.1": 0, "1.4.2": 0, "1.4": 0, "1": 10.5, "I": 67.7})
     wb = openpyxl.load_workbook(path)
     ws = wb.worksheets[0]
     header = next(r for r in range(1, 40) if ws.cell(r, 5).value == "Điểm thẩm định")
     ws.insert_cols(6)
     ws.cell(header, 6).value = "Ý kiến thẩm định"
     ws.cell(find_row(ws, "I", "1.3.1"), 6).value = "Chưa có biên bản kiểm tra"
+    ws.cell(find_row(ws, "I", "1.4"), 6).value = "Không có kế hoạch tuyên truyền"  # one reason for 1.4.1 and 1.4.2
     wb.save(path)
     found = [(f.criterion, f.cell, f.message) for f in check_file(path).findings if f.code == "appraisal-unexplained"]
     assert found == [("1.2", f"F{find_row(ws, 'I', '1.2')}",

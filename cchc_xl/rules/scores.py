@@ -68,6 +68,15 @@ def _placeholder(explanation: str) -> bool:
     return len(text) <= 3 and (text.lower() == "x" or not any(ch.isalnum() for ch in text))
 
 
+def _commented(crit: Criterion) -> bool:
+    """The reviewer wrote why, on the criterion or on one above it (one reason for 1.6 and its three items)."""
+    while crit is not None:
+        if crit.appraisal_comment and not _placeholder(crit.appraisal_comment):
+            return True
+        crit = crit.parent
+    return False
+
+
 def _at(crit: Criterion, cell: ScoreCell | None, code: str, message: str) -> Finding:
     target = cell.cell if cell is not None and cell.cell is not None else crit.code_cell
     return make(code, target.sheet, target.address, crit.part, crit.code_written or crit.code, message, target.row)
@@ -213,7 +222,7 @@ def score_rules(assessment: Assessment, which: str = "self") -> list[Finding]:
                         f"Mục {crit.code} chưa được chấm {column.lower()} (ô đang để trống).")
                 )
         elif which == "appraised" and comment_col is not None and crit.self.value is not None and \
-                value < crit.self.value and (not crit.appraisal_comment or _placeholder(crit.appraisal_comment)):
+                value < crit.self.value and not _commented(crit):
             # the province takes points off: the commune is to be told why, in the column left for it
             target = Cell(crit.columns.sheet, crit.row, comment_col)
             findings.append(
