@@ -406,6 +406,7 @@ _BODY_KINDS = (
 )
 
 
+@lru_cache(maxsize=4096)  # (asked of the body above by several rules of every workbook; a province's communes type few)
 def body_kind(body: str) -> str:
     """What a body that is no People's Committee is, as a finding says it ("một cơ quan chuyên môn" for
     "Sở Nội vụ …", "Phòng Nội vụ huyện …", "SỞ NV"; "một cơ quan của Đảng" for "Huyện ủy Tứ Kỳ"); "" for a

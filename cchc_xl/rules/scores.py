@@ -44,17 +44,18 @@ def _formula_kept(cell: ScoreCell) -> str:
 # may ask that nothing unlawful be issued or held)
 _NOT_DONE = ("chua thuc hien", "khong thuc hien", "chua to chuc", "chua trien khai", "chua ban hanh",
              "chua hoan thanh", "khong hoan thanh", "chua dat", "khong dat")
-# "Chưa", "Không" after the bullets an explanation may open with (one match decides most explanations)
-_NOT_DONE_OPENING = re.compile(r"[\s\-–—+•*.:;]*(chưa|không|chua|khong)\b", re.IGNORECASE)
+# the bullets an explanation may open with, then "Chưa", "Không": the first letter decides most explanations
+# before any pattern is asked (score_rules asks for every criterion at full points)
+_OPENING_MARKS = " \t\n-–—+•*.:;"
+_NOT_DONE_WORD = re.compile(r"(?:chưa|không|chua|khong)\b", re.IGNORECASE)
 
 
 def says_not_done(explanation: str) -> str:
     """The explanation's opening words when they say the task was not done ("Chưa thực hiện"), else "".
     Not when nothing arose to be done ("chưa phát sinh": full points in most sets)."""
-    opening = _NOT_DONE_OPENING.match(explanation)
-    if opening is None:
+    text = explanation.lstrip(_OPENING_MARKS)
+    if text[:1] not in "CcKk" or _NOT_DONE_WORD.match(text) is None:
         return ""  # (most explanations: decided without folding them)
-    text = explanation[opening.start(1):]
     folded = fold(text)
     if not folded.startswith(_NOT_DONE) or "phat sinh" in folded:
         return ""
@@ -221,34 +222,34 @@ def score_rules(assessment: Assessment, which: str = "self") -> list[Finding]:
                     _at(crit, cell, "unscored",
                         f"Mục {crit.code} chưa được chấm {column.lower()} (ô đang để trống).")
                 )
-        elif which == "appraised" and comment_col is not None and crit.self.value is not None and \
-                value < crit.self.value and not _commented(crit):
-            # the province takes points off: the commune is to be told why, in the column left for it
-            target = Cell(crit.columns.sheet, crit.row, comment_col)
-            findings.append(
-                make("appraisal-unexplained", target.sheet, target.address, crit.part, crit.code_written or crit.code,
-                     f"Mục {crit.code} được thẩm định {vn(value)} điểm, thấp hơn điểm tự đánh giá "
-                     f"{vn(crit.self.value)}, nhưng chưa ghi ý kiến thẩm định: hãy ghi lý do trừ điểm (để xã "
-                     "giải trình hoặc khắc phục).", target.row))
-        elif which == "self" and cap is not None and value >= cap > ZERO and not penalty and crit.explanation and \
-                (said := says_not_done(crit.explanation)):
-            # full points, and the explanation says it was not done: one of the two is wrong (a reviewer's first
-            # look, and the points a province takes off)
-            target = crit.explanation_cell or cell.cell
-            findings.append(
-                make("explanation-says-not-done", target.sheet, target.address, crit.part,
-                     crit.code_written or crit.code,
-                     f"Mục {crit.code} được tối đa {vn(value)}/{vn(cap)} điểm nhưng giải trình ghi “{said}”: điểm "
-                     "và giải trình không khớp; hãy sửa điểm, hoặc ghi rõ việc đã làm (văn bản, số liệu).", target.row))
-        elif which == "self" and cap is not None and ZERO <= value < cap and (
-                not crit.explanation or _placeholder(crit.explanation)):
-            target = crit.explanation_cell or cell.cell
-            typed = f" (chỉ ghi “{crit.explanation.strip()}”)" if crit.explanation else ""
-            findings.append(
-                make("missing-explanation", target.sheet, target.address, crit.part, crit.code_written or crit.code,
-                     f"Mục {crit.code} được {vn(value)}/{vn(cap)} điểm nhưng chưa có nội dung giải trình "
-                     f"lý do bị trừ điểm{typed}.", target.row)
-            )
+        elif which == "appraised":
+            if comment_col is not None and crit.self.value is not None and value < crit.self.value and \
+                    not _commented(crit):
+                # the province takes points off: the commune is to be told why, in the column left for it
+                target = Cell(crit.columns.sheet, crit.row, comment_col)
+                findings.append(make(
+                    "appraisal-unexplained", target.sheet, target.address, crit.part, crit.code_written or crit.code,
+                    f"Mục {crit.code} được thẩm định {vn(value)} điểm, thấp hơn điểm tự đánh giá "
+                    f"{vn(crit.self.value)}, nhưng chưa ghi ý kiến thẩm định: hãy ghi lý do trừ điểm (để xã "
+                    "giải trình hoặc khắc phục).", target.row))
+        elif cap is not None:  # (one comparison with the maximum for every scored criterion of every workbook)
+            if value < cap:
+                if value >= ZERO and (not crit.explanation or _placeholder(crit.explanation)):
+                    target = crit.explanation_cell or cell.cell
+                    typed = f" (chỉ ghi “{crit.explanation.strip()}”)" if crit.explanation else ""
+                    findings.append(make(
+                        "missing-explanation", target.sheet, target.address, crit.part, crit.code_written or crit.code,
+                        f"Mục {crit.code} được {vn(value)}/{vn(cap)} điểm nhưng chưa có nội dung giải trình "
+                        f"lý do bị trừ điểm{typed}.", target.row))
+            elif crit.explanation and not penalty and (said := says_not_done(crit.explanation)) and cap > ZERO:
+                # full points, and the explanation says it was not done: one of the two is wrong (a reviewer's
+                # first look, and the points a province takes off)
+                target = crit.explanation_cell or cell.cell
+                findings.append(make(
+                    "explanation-says-not-done", target.sheet, target.address, crit.part,
+                    crit.code_written or crit.code,
+                    f"Mục {crit.code} được tối đa {vn(value)}/{vn(cap)} điểm nhưng giải trình ghi “{said}”: điểm "
+                    "và giải trình không khớp; hãy sửa điểm, hoặc ghi rõ việc đã làm (văn bản, số liệu).", target.row))
     findings.extend(_total_rules(assessment, which))
     if which == "self" and assessment.orphans:
         from ..read.codes import split_code_prefix  # what the STT cell would have said
