@@ -1556,6 +1556,10 @@ def test_two_communes_of_one_name_under_two_district_letterheads_are_both_ranked
     _, rows = sheet_rows(out, "Tổng hợp")
     assert sorted((r["Đơn vị"], r["Tệp"]) for r in rows if r["Đơn vị"]) == [
         ("Xã Tân Tiến (huyện Gia Lộc)", "tan_tien_gl.xlsx"), ("Xã Tân Tiến (huyện Văn Giang)", "tan_tien_vg.xlsx")]
+    # and in "Chi tiết lỗi", where a reviewer filters the findings by unit
+    _, details = sheet_rows(out, "Chi tiết lỗi")
+    assert {(r["Đơn vị"], r["Tệp"]) for r in details if r["Tệp"]} == {
+        ("Xã Tân Tiến (huyện Gia Lộc)", "tan_tien_gl.xlsx"), ("Xã Tân Tiến (huyện Văn Giang)", "tan_tien_vg.xlsx")}
     # a third, whose letterhead names no body above it: its file tells it apart
     path = letterhead_example(folder, "tan_tien.xlsx")
     wb = openpyxl.load_workbook(path)

@@ -363,12 +363,16 @@ class SummaryWriter:
     def add(self, r) -> None:
         name = self.label(r)
         self._summary_row(r, name)
+        self._detail_rows(r, name, r.unit)
+
+    def _detail_rows(self, r, name: str, unit: str) -> None:
+        """A record's findings in "Chi tiết lỗi", streamed; ``unit`` as the unit is shown."""
         if not r.readable:
             self.detail_xml.row([name, "", "", "", "", "unreadable", "lỗi", r.error])
             return
         if not r.findings:
             return
-        name, unit = _xml(name), _xml(r.unit or "")  # once for the workbook's every finding
+        name, unit = _xml(name), _xml(unit or "")  # once for the workbook's every finding
         sheets: dict[str, str] = {}  # its findings are on one or two sheets
         # no wrapped cells here: thousands of styled cells cost a reviewer's batch real seconds
         self.detail_xml.text_rows([
@@ -406,6 +410,13 @@ class SummaryWriter:
         from ..write.atomic import write_atomically
 
         self.prepare()
+        if outcome.unit_shown:
+            # two units of one name and period ("Xã Tân Tiến" of two districts): the detail, streamed before
+            # the batch knew it, is written again with each as the summary shows it (its body above)
+            self.detail_xml.file.close()
+            self.detail_xml = self.streamed["Chi tiết lỗi"] = _XmlRows()
+            for r in outcome.records:
+                self._detail_rows(r, self.label(r), outcome.unit_shown.get(r.key, r.unit))
         self.detail_xml.end_note(f"… và {self.detail_xml.dropped:,} phát hiện nữa không vừa trang này (Excel chỉ chứa "
                                  f"{EXCEL_ROWS:,} hàng): toàn bộ có trong đầu ra JSON (`cchc-xl bulk … --json`)."
                                  .replace(",", "."))
