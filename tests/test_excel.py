@@ -782,3 +782,27 @@ def test_the_button_writes_the_appraisal_sums_as_recalc_does(tmp_path):
         assert appraisal[find_row(ws, "I", code)] == appraised and self_scores[find_row(ws, "I", code)] == self_score
     assert appraisal[find_row(ws, "II", "3") + 1] == 72.7
     assert appraisal[find_row(ws, "I", "1.1.1")] == 0  # the reviewer's entry written back as it was
+
+
+def test_the_button_says_how_to_check_another_sheet_in_its_own_words(tmp_path):
+    """A workbook gathering communes, one sheet each, opened on "Hà Kỳ": the button checks that sheet, and the
+    findings told the officer to use "--sheet TÊN", an option of a command they never typed."""
+    from helpers import gathered_communes
+    from cchc_xl.read.files import read_grid
+    from cchc_xl.read.table import parse_workbook
+
+    wb = gathered_communes()
+    wb.active = wb.sheetnames.index("Hà Kỳ")
+    path = tmp_path / "tong_hop_xa.xlsx"
+    wb.save(path)
+    book = remote_book(path)
+    outcome = cchc_xl.main(book)
+    # (the remote engine cannot say whether the other sheets are hidden: they are other tables, not units)
+    [said] = [f.message for f in outcome.plan.findings if f.code == "other-tables"]
+    assert said.endswith("Các trang khác: Ngọc Kỳ, Quang Phục. Muốn dùng trang khác, hãy mở trang đó rồi bấm nút lại.")
+    # desktop Excel says which sheets are hidden: the other units are named, with the button's way to check them
+    grid = read_grid(str(path))
+    grid.active = "Hà Kỳ"  # (as read.live gives the sheet in front)
+    [said] = [m for code, _, m, *_ in parse_workbook(grid).read_problems if code == "several-units"]
+    assert said.startswith("Sổ tính có bảng tiêu chí của 3 đơn vị: chỉ Xã Hà Kỳ (trang “Hà Kỳ”) được kiểm tra;")
+    assert said.endswith("Hãy tách mỗi đơn vị thành một tệp, hoặc mở từng trang rồi bấm nút.") and "--sheet" not in said

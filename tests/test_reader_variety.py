@@ -611,7 +611,7 @@ def test_a_workbook_of_several_communes_one_sheet_each_says_the_others_are_not_c
     assert found["several-units"].severity == "warning" and found["several-units"].message == (
         "Sổ tính có bảng tiêu chí của 3 đơn vị: chỉ Xã Ngọc Kỳ (trang “Ngọc Kỳ”) được kiểm tra; Xã Hà Kỳ (trang “Hà "
         "Kỳ”), Xã Quang Phục (trang “Quang Phục”) chưa được kiểm tra, xếp hạng. Hãy tách mỗi đơn vị thành một tệp, "
-        "hoặc kiểm tra từng trang bằng --sheet TÊN.")
+        "hoặc kiểm tra từng trang bằng --sheet TÊN (lệnh `cchc-xl bulk` kiểm tra, xếp hạng mọi đơn vị của sổ).")
     assert "Các trang khác: Bản cũ, Xã cũ." in found["other-tables"].message
     lines = bulk_check([path], output=None, jobs=1).lines()
     assert [line for line in lines if line.startswith("  ⚠ tong_hop_xa.xlsx: Sổ tính có bảng tiêu chí của 3 đơn vị")]

@@ -326,7 +326,7 @@ def parse_workbook(grid: WorkbookGrid, columns: dict[str, int] | None = None, sh
     units = assessment.other_units = _other_units(shown, split, assessment)
     if units:
         assessment.read_problems.append(
-            ("several-units", None, _several_units_message(chosen.name, assessment, units)))
+            ("several-units", None, _several_units_message(chosen.name, assessment, units, grid.active is not None)))
     others = [s.name + (" (ẩn)" if s.hidden else "") for s, _ in found
               if s is not chosen and s.name not in split and s.name not in units]
     if others:
@@ -334,7 +334,9 @@ def parse_workbook(grid: WorkbookGrid, columns: dict[str, int] | None = None, sh
             "other-tables", None,
             f"Sổ tính có {len(found)} bảng tiêu chí; đã dùng trang “{chosen.name}”"
             f"{' (trang ẩn, theo --sheet)' if chosen.hidden else ''}. Các trang khác: {', '.join(others)}. "
-            "Chọn trang khác bằng --sheet TÊN."))
+            # (the Excel button checks the sheet in front: --sheet means nothing there)
+            + ("Muốn dùng trang khác, hãy mở trang đó rồi bấm nút lại." if grid.active is not None
+               else "Chọn trang khác bằng --sheet TÊN.")))
     return assessment
 
 
@@ -388,12 +390,14 @@ def _other_units(shown: dict[str, Assessment], split: set[str], assessment: Asse
             and period_key(table.period) == period}
 
 
-def _several_units_message(chosen: str, assessment: Assessment, units: dict[str, str]) -> str:
+def _several_units_message(chosen: str, assessment: Assessment, units: dict[str, str], in_excel: bool) -> str:
     named = ", ".join(f"{unit} (trang “{name}”)" for name, unit in list(units.items())[:5])
     more = f" và {len(units) - 5} đơn vị khác" if len(units) > 5 else ""
+    # (the Excel button checks the sheet in front; `bulk` checks every unit of such a workbook)
+    how = "mở từng trang rồi bấm nút" if in_excel else \
+        "kiểm tra từng trang bằng --sheet TÊN (lệnh `cchc-xl bulk` kiểm tra, xếp hạng mọi đơn vị của sổ)"
     return (f"Sổ tính có bảng tiêu chí của {len(units) + 1} đơn vị: chỉ {assessment.unit} (trang “{chosen}”) được kiểm "
-            f"tra; {named}{more} chưa được kiểm tra, xếp hạng. Hãy tách mỗi đơn vị thành một tệp, hoặc kiểm tra từng "
-            "trang bằng --sheet TÊN.")
+            f"tra; {named}{more} chưa được kiểm tra, xếp hạng. Hãy tách mỗi đơn vị thành một tệp, hoặc {how}.")
 
 
 def _explicit_header(sheet: SheetGrid, columns: dict[str, int]) -> Header | None:
