@@ -365,6 +365,20 @@ def test_the_button_writes_this_years_self_column_of_two(tmp_path):
     [note] = [f.message for f in outcome.plan.findings if f.code == "several-score-columns"]
     assert note.startswith("Bảng có 2 cột “Điểm tự đánh giá”: D (“Điểm tự đánh giá năm 2022”), E (“Điểm tự đánh giá "
                            "năm 2023”); đã dùng cột E (khớp kỳ đánh giá của sổ).")
+    # in the button's words: no command option the officer never typed
+    assert note.endswith("hãy xóa hoặc đổi tên cột kia rồi bấm nút lại.") and "--columns" not in note
+
+
+def test_the_button_says_a_missing_column_in_its_own_words(tmp_path):
+    """A header without "Điểm tự đánh giá": the button's message box advised "--columns stt=A,…"."""
+    from test_reader_variety import _styled_table
+
+    path = _styled_table(tmp_path / "thieu.xlsx", [["1", "Một", 2, 2]], ["STT", "Nội dung", "Điểm tối đa", "Điểm"])
+    book = remote_book(path)
+    cchc_xl.main(book)
+    [alert] = [a["args"][0] for a in actions(book) if a["func"] == "alert"]
+    assert "nhưng thiếu cột “Điểm tự đánh giá”; hãy đặt tên cột cho đúng rồi bấm nút lại" in alert
+    assert "--columns" not in alert
 
 
 def test_the_button_keeps_a_parent_scored_on_its_own(tmp_path):

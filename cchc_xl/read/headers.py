@@ -248,12 +248,14 @@ def find_header(sheet: SheetGrid, needed=NEEDED) -> tuple[Header | None, dict]:
 SCORE_ROLES = ("self", "appraised")
 
 
-def choose_score_column(sheet: SheetGrid, header: Header, period: tuple[str, str]) -> list[str]:
+def choose_score_column(sheet: SheetGrid, header: Header, period: tuple[str, str], in_excel: bool = False
+                        ) -> list[str]:
     """A score role named by several columns: the one whose header names the workbook's period
     ("Điểm tự đánh giá năm 2023" in a 2023 workbook), else the first, as before. A column with no
     number below is no score column ("Điểm tự đánh giá" merged over a score and its explanation).
     Returns a message for each choice made among columns that do hold numbers, never silent: the
-    officer's scores may be in the other one."""
+    officer's scores may be in the other one. ``in_excel``: said to the Excel button's user, who types no
+    command option."""
     messages = []
     for role, columns in header.several.items():
         last = min(sheet.height, header.row + 301)
@@ -274,9 +276,10 @@ def choose_score_column(sheet: SheetGrid, header: Header, period: tuple[str, str
         other = next(c for c in scored if c != chosen)
         named = {"stt": "code", "name": "name", "max": "max"}
         example = ",".join(f"{key}={column_letter(header.columns[r])}" for key, r in named.items() if r in header.columns)
+        how = " rồi bấm nút lại" if in_excel else \
+            f", hoặc chỉ rõ bằng --columns (ví dụ --columns {example},{role}={column_letter(other)})"
         messages.append(f"Bảng có {len(scored)} cột “{ROLE_NAMES[role]}”: {listed}; đã dùng cột {column_letter(chosen)}"
-                        f"{why}. Nếu điểm cần kiểm tra ở cột khác, hãy xóa hoặc đổi tên cột kia, hoặc chỉ rõ bằng "
-                        f"--columns (ví dụ --columns {example},{role}={column_letter(other)}).")
+                        f"{why}. Nếu điểm cần kiểm tra ở cột khác, hãy xóa hoặc đổi tên cột kia{how}.")
     return messages
 
 
@@ -289,7 +292,8 @@ def _names_period(text: str, year: str, kind: str) -> bool:
     return not (stated_kind in halves and kind in halves and stated_kind != kind)
 
 
-def missing_message(best: dict, needed=NEEDED) -> str:
+def missing_message(best: dict, needed=NEEDED, in_excel: bool = False) -> str:
+    """Why no criteria table was found; ``in_excel``: said to the Excel button's user (no command options)."""
     wanted = ", ".join(f"“{ROLE_NAMES[r]}”" for r in needed)
     if not best or len(best.get("roles", {})) < 2:
         return f"không tìm thấy bảng tiêu chí (cần hàng tiêu đề có các cột {wanted})"
@@ -302,8 +306,9 @@ def missing_message(best: dict, needed=NEEDED) -> str:
                 "“Điểm tự đánh giá”: đây giống bảng tiêu chí chính thức của tỉnh. Để tự chấm, tạo sổ từ bảng này bằng "
                 "`cchc-xl new -o so_tu_danh_gia.xlsx --template TỆP_NÀY`; để dùng làm bộ tiêu chí, "
                 "`cchc-xl templates import TỆP_NÀY`")
+    how = "rồi bấm nút lại" if in_excel else "hoặc chỉ rõ bằng --columns (ví dụ --columns stt=A,name=B,max=C,self=D)"
     return (f"hàng tiêu đề ở hàng {best['row'] + 1} trang “{best['sheet']}” có {found} nhưng thiếu cột {missing}; "
-            "hãy đặt tên cột cho đúng hoặc chỉ rõ bằng --columns (ví dụ --columns stt=A,name=B,max=C,self=D)")
+            f"hãy đặt tên cột cho đúng {how}")
 
 
 def parse_columns(spec: str) -> dict[str, int]:

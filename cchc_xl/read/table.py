@@ -306,9 +306,10 @@ def parse_workbook(grid: WorkbookGrid, columns: dict[str, int] | None = None, sh
         if header is not None:
             found.append((candidate, header))
     if not found:
-        raise UnreadableWorkbook(missing_message(best))
+        raise UnreadableWorkbook(missing_message(best, in_excel=grid.active is not None))
     chosen, header = _choose_table(found, explicit=sheet is not None, active=grid.active)
-    choices = choose_score_column(chosen, header, _stated_period(chosen, header)) if header.several else []
+    choices = choose_score_column(chosen, header, _stated_period(chosen, header), grid.active is not None) \
+        if header.several else []
     assessment = _parse_table(grid, chosen, header)
     assessment.read_problems.extend(("several-score-columns", None, message) for message in choices)
     if chosen.hidden and sheet is None:
