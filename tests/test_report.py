@@ -524,8 +524,8 @@ def test_a_signature_picture_a_template_has_no_place_for_is_said(tmp_path):
     sig = tmp_path / "chu_ky.png"
     sig.write_bytes(tiny_png())
     outcome = render_report_file(EXAMPLE, tmp_path / "r.docx", template=template, signature_image=sig)
-    assert outcome.lines[-1] == ("Chú ý: mẫu mau_tinh.docx không có chỗ cho ảnh chữ ký/con dấu (thẻ {{ stamp_image }} "
-                                 "trong khối chữ ký): ảnh chưa được đặt vào báo cáo.")
+    assert ("Chú ý: mẫu mau_tinh.docx không có chỗ cho ảnh chữ ký/con dấu (thẻ {{ stamp_image }} "
+            "trong khối chữ ký): ảnh chưa được đặt vào báo cáo.") in outcome.lines
     placed = render_report_file(EXAMPLE, tmp_path / "r2.docx", signature_image=sig)  # the default template has it
     assert not any("ảnh chưa được đặt" in line for line in placed.lines)
 
@@ -1030,3 +1030,27 @@ def test_a_party_committee_typed_as_the_body_above_is_a_recipient_not_a_letterhe
     recipients, _ = report_signature_cells(doc)
     assert "- Đảng ủy xã Ngọc Kỳ;" in [p.text for p in recipients.paragraphs]
     assert [line for line in outcome.lines if line.startswith("Chú ý, ô C5: ") and "một cơ quan của Đảng" in line]
+
+
+def test_the_report_says_what_its_table_prints_before_it_is_signed(tmp_path, monkeypatch):
+    """The report's table prints each criterion's points beside its "Nội dung giải trình": 1.6.1 at its full
+    0,25 beside "Chưa thực hiện", and 3.6.4 (0,25 of 0,5) beside a blank, went to the Chairman without a word."""
+    def edit(ws):
+        ws.cell(find_row(ws, "I", "1.6.1"), 4).value = 0.25
+    path = edited_example(tmp_path, "bc.xlsx", edit)
+    outcome = render_report_file(path, tmp_path / "bc.docx")
+    assert outcome.table_notes == [
+        "Chú ý, ô E35: Mục 1.6.1 được tối đa 0,25/0,25 điểm nhưng giải trình ghi “Chưa thực hiện”: điểm và giải trình "
+        "không khớp; hãy sửa điểm, hoặc ghi rõ việc đã làm (văn bản, số liệu).",
+        "Chú ý: 1 mục bị trừ điểm chưa có nội dung giải trình (ô E76): cột “Nội dung giải trình” của báo cáo để trống "
+        "ở các mục đó; hãy ghi lý do vào sổ tính rồi lập lại."]
+    assert all(note in outcome.lines for note in outcome.table_notes)
+    # the Excel button says them in its message
+    import cchc_xl.excel
+    from helpers import remote_book
+
+    monkeypatch.chdir(tmp_path)  # (the remote engine gives no folder: the report goes where the command runs)
+    book = remote_book(path)
+    cchc_xl.excel.report(book, open_after=False, pdf=False)
+    [said] = [a["args"][0] for a in book.json()["actions"] if a["func"] == "alert"]
+    assert "Chú ý, ô E35: Mục 1.6.1 được tối đa 0,25/0,25 điểm" in said and "(ô E76)" in said

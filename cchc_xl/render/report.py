@@ -43,6 +43,9 @@ class ReportOutcome:
     signed_pdf: str | None = None
     blanks: list[str] = field(default_factory=list)  # facts the workbook does not state, left blank
     left_off: list[str] = field(default_factory=list)  # why a fact typed is left off (no such day, a body gone)
+    # what the report's table prints that is to be looked at before it is signed: full points explained as
+    # not done, deductions with their explanation column blank
+    table_notes: list[str] = field(default_factory=list)
 
 
 # what a report cannot do without, and leaves blank ("Xã ……", "Số:      /BC-UBND") when the
@@ -330,6 +333,18 @@ def default_output(workbook: Path) -> Path:
     return candidate
 
 
+def table_notes(findings) -> list[str]:
+    """The lines of the report's table the Chairman would sign as they are: full points whose explanation
+    says the task was not done (each), and deductions whose "Nội dung giải trình" is blank (counted)."""
+    notes = [f"Chú ý, ô {f.cell}: {f.message}" for f in findings if f.code == "explanation-says-not-done"]
+    blank = [f.cell for f in findings if f.code == "missing-explanation" and f.cell]
+    if blank:
+        cells = ", ".join(blank[:5]) + (f" và {len(blank) - 5} ô khác" if len(blank) > 5 else "")
+        notes.append(f"Chú ý: {len(blank)} mục bị trừ điểm chưa có nội dung giải trình (ô {cells}): cột “Nội dung "
+                     "giải trình” của báo cáo để trống ở các mục đó; hãy ghi lý do vào sổ tính rồi lập lại.")
+    return notes
+
+
 def render_report_file(path, output=None, template=None, pdf=False, signature_image=None, seal_image=None,
                        decimal: str = "comma", force: bool = False, sign: SignRequest | None = None,
                        overwrite: bool = False, columns: dict[str, int] | None = None,
@@ -395,6 +410,8 @@ def render_assessment_report(assessment, output: Path, template=None, pdf=False,
                         or (f.code in ("district-after-reform", "province-merged", "superior-is-agency")
                             and f.cell == superior_cell)]
     lines.extend(outcome.left_off)
+    outcome.table_notes = table_notes(findings)
+    lines.extend(outcome.table_notes)
     if pdf:
         soffice = find_soffice()
         if soffice is None and pdf == "auto":
