@@ -1655,3 +1655,23 @@ def test_a_workbook_that_gathers_several_units_gives_each_unit_a_row(tmp_path):
     assert {(Path(w["path"]).name, w.get("sheet")) for w in outcome.to_json()["workbooks"]} == {
         ("ngoc_ky.xlsx", None), ("tong_hop_xa.xlsx", "Ngọc Kỳ"), ("tong_hop_xa.xlsx", "Hà Kỳ"),
         ("tong_hop_xa.xlsx", "Quang Phục")}
+
+
+def test_the_console_counts_full_points_explained_as_not_done(tmp_path):
+    """Where a reviewer looks first for points to take off: full points beside "Chưa thực hiện" were one warning
+    among many in "Chi tiết lỗi", never on the screen."""
+    folder = tmp_path / "nhan"
+    shutil.copytree(ROOT / "examples" / "cac_xa", folder)
+
+    def full_points(ws):  # 1.6.1 and 1.6.2 at their full 0,25, their explanation still "Chưa thực hiện"
+        for code in ("1.6.1", "1.6.2"):
+            ws.cell(find_row(ws, "I", code), 4).value = 0.25
+    for name in ("ha_ky.xlsx", "tan_ky.xlsx"):
+        wb = openpyxl.load_workbook(folder / name)
+        full_points(wb.worksheets[0])
+        wb.save(folder / name)
+    lines = bulk_check([folder], output=None, jobs=1).lines()
+    assert ("  ⚠ 2 đơn vị có 4 mục được tối đa điểm mà giải trình ghi chưa thực hiện (mã explanation-says-not-done, "
+            "xem trang “Chi tiết lỗi”).") in lines
+    assert not [line for line in bulk_check([ROOT / "examples" / "cac_xa"], output=None, jobs=1).lines()
+                if "chưa thực hiện (mã" in line]

@@ -157,10 +157,22 @@ class BulkOutcome:
                 out.append(f"  (chưa lập báo cáo) {shown(record.path)}: {record.report_error}")
         for path, why in self.skipped:
             out.append(f"  (bỏ qua) {path}: {why}")
+        out.extend(self._inflated())
         out.extend(self._losses())  # (after the files' own lines: not read as one of them)
         if self.output:
             out.append(f"Sổ tổng hợp: {self.output}")
         return out
+
+    def _inflated(self) -> list[str]:
+        """Full points explained as not done, batch-wide: where a reviewer looks first for points to take off
+        (each is in "Chi tiết lỗi" under its code)."""
+        found = [sum(1 for f in r.findings if f["code"] == "explanation-says-not-done") for r in self.records
+                 if r.duplicate_of is None]  # (a unit's older copy is not counted again)
+        units = sum(1 for n in found if n)
+        if not units:
+            return []
+        return [f"  ⚠ {units} đơn vị có {sum(found)} mục được tối đa điểm mà giải trình ghi chưa thực hiện (mã "
+                "explanation-says-not-done, xem trang “Chi tiết lỗi”)."]
 
     def _losses(self, shown_per_group: int = 3) -> list[str]:
         """Where communes lose the most points, criterion by criterion (not whole parts or areas: a
