@@ -284,6 +284,7 @@ def parse_workbook(grid: WorkbookGrid, columns: dict[str, int] | None = None, sh
     from .legacy import ENCODING_NAMES, to_unicode
 
     encoding, converted = to_unicode(grid)
+    in_excel = grid.active is not None  # the Excel button (the sheet in front known): its advice types no option
     sheets = grid.sheets
     if sheet is not None:
         sheets = [s for s in grid.sheets if s.name == sheet]
@@ -306,10 +307,9 @@ def parse_workbook(grid: WorkbookGrid, columns: dict[str, int] | None = None, sh
         if header is not None:
             found.append((candidate, header))
     if not found:
-        raise UnreadableWorkbook(missing_message(best, in_excel=grid.active is not None))
+        raise UnreadableWorkbook(missing_message(best, in_excel=in_excel))
     chosen, header = _choose_table(found, explicit=sheet is not None, active=grid.active)
-    choices = choose_score_column(chosen, header, _stated_period(chosen, header), grid.active is not None) \
-        if header.several else []
+    choices = choose_score_column(chosen, header, _stated_period(chosen, header), in_excel) if header.several else []
     assessment = _parse_table(grid, chosen, header)
     assessment.read_problems.extend(("several-score-columns", None, message) for message in choices)
     if chosen.hidden and sheet is None:
@@ -327,7 +327,7 @@ def parse_workbook(grid: WorkbookGrid, columns: dict[str, int] | None = None, sh
     units = assessment.other_units = _other_units(shown, split, assessment)
     if units:
         assessment.read_problems.append(
-            ("several-units", None, _several_units_message(chosen.name, assessment, units, grid.active is not None)))
+            ("several-units", None, _several_units_message(chosen.name, assessment, units, in_excel)))
     others = [s.name + (" (ẩn)" if s.hidden else "") for s, _ in found
               if s is not chosen and s.name not in split and s.name not in units]
     if others:
@@ -335,8 +335,7 @@ def parse_workbook(grid: WorkbookGrid, columns: dict[str, int] | None = None, sh
             "other-tables", None,
             f"Sổ tính có {len(found)} bảng tiêu chí; đã dùng trang “{chosen.name}”"
             f"{' (trang ẩn, theo --sheet)' if chosen.hidden else ''}. Các trang khác: {', '.join(others)}. "
-            # (the Excel button checks the sheet in front: --sheet means nothing there)
-            + ("Muốn dùng trang khác, hãy mở trang đó rồi bấm nút lại." if grid.active is not None
+            + ("Muốn dùng trang khác, hãy mở trang đó rồi bấm nút lại." if in_excel
                else "Chọn trang khác bằng --sheet TÊN.")))
     return assessment
 
