@@ -270,7 +270,15 @@ def test_legacy_workbooks_read_like_the_unicode_original(tmp_path, encode, font,
     assert [c.name.lower() for c in legacy.criteria] == [c.name.lower() for c in original.criteria]
     assert legacy.meta["unit"] == "Xã Ngọc Kỳ" and legacy.meta["signer"] == "Nguyễn Xuân Thoang"
     info = [f for f in check_file(path).findings if f.code == "legacy-encoding"]
-    assert len(info) == 1 and encoding in info[0].message
+    assert len(info) == 1 and encoding in info[0].message and "Lệnh `cchc-xl convert` tạo bản Unicode." in info[0].message
+    # through the Excel button (the sheet in front known, as read.live gives it): no command to type
+    from cchc_xl.read.files import read_grid
+    from cchc_xl.read.table import parse_workbook
+
+    grid = read_grid(str(path))
+    grid.active = grid.sheets[0].name
+    [said] = [m for code, _, m, *_ in parse_workbook(grid).read_problems if code == "legacy-encoding"]
+    assert said.endswith(f"Để chuyển hẳn sang Unicode, dùng công cụ chuyển mã của Unikey ({encoding} → Unicode).")
     before = path.read_bytes()
     out = tmp_path / f"{encoding}_unicode.xlsx"
     proc = cli("convert", path, "-o", out)

@@ -318,8 +318,11 @@ def parse_workbook(grid: WorkbookGrid, columns: dict[str, int] | None = None, sh
         assessment.read_problems.append((
             "legacy-encoding", None,
             f"Chữ trong sổ tính viết bằng mã cũ {ENCODING_NAMES[encoding]}: đã đọc thành Unicode ở trang "
-            f"{', '.join(converted)}; sổ tính không bị sửa. Lệnh `cchc-xl convert` tạo bản Unicode"
-            f"{' (sau khi sổ được mở bằng Excel và lưu lại dạng .xlsx)' if grid.kind in ('xls', 'ods') else ''}."))
+            f"{', '.join(converted)}; sổ tính không bị sửa. "
+            # (the Excel button's user types no command: the converter every officer's Unikey has)
+            + (f"Để chuyển hẳn sang Unicode, dùng công cụ chuyển mã của Unikey ({encoding.upper()} → Unicode)."
+               if in_excel else "Lệnh `cchc-xl convert` tạo bản Unicode"
+               f"{' (sau khi sổ được mở bằng Excel và lưu lại dạng .xlsx)' if grid.kind in ('xls', 'ods') else ''}.")))
     # the other tables on sheets in view, read (a workbook of several tables is rare: its cost is theirs)
     shown = {sheet.name: _parse_table(grid, sheet, header) for sheet, header in found
              if sheet is not chosen and sheet.hidden is False}
