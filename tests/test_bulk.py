@@ -1675,3 +1675,22 @@ def test_the_console_counts_full_points_explained_as_not_done(tmp_path):
             "xem trang “Chi tiết lỗi”).") in lines
     assert not [line for line in bulk_check([ROOT / "examples" / "cac_xa"], output=None, jobs=1).lines()
                 if "chưa thực hiện (mã" in line]
+
+
+def test_the_console_counts_appraisal_deductions_without_a_reason(tmp_path):
+    """Before the province publishes its appraisal, every point taken off needs its reason in "Ý kiến thẩm định":
+    the deductions left without one were warnings in "Chi tiết lỗi" only."""
+    folder = tmp_path / "nhan"
+    shutil.copytree(ROOT / "examples" / "cac_xa", folder)
+    for name, changed in (("ngoc_ky.xlsx", {"1.2": 1}), ("quang_phuc.xlsx", {"1.2": 0, "1.4.1": 0})):
+        path = folder / name
+        appraise(path, changed)
+        wb = openpyxl.load_workbook(path)
+        ws = wb.worksheets[0]
+        header = next(r for r in range(1, 40) if ws.cell(r, 5).value == "Điểm thẩm định")
+        ws.insert_cols(6)
+        ws.cell(header, 6).value = "Ý kiến thẩm định"
+        wb.save(path)
+    lines = bulk_check([folder], output=None, jobs=1).lines()
+    assert ("  ⚠ 2 đơn vị có 3 mục bị trừ điểm khi thẩm định mà chưa ghi ý kiến thẩm định (mã appraisal-unexplained, "
+            "xem trang “Chi tiết lỗi”).") in lines

@@ -157,22 +157,26 @@ class BulkOutcome:
                 out.append(f"  (chưa lập báo cáo) {shown(record.path)}: {record.report_error}")
         for path, why in self.skipped:
             out.append(f"  (bỏ qua) {path}: {why}")
-        out.extend(self._inflated())
+        out.extend(self._counted())
         out.extend(self._losses())  # (after the files' own lines: not read as one of them)
         if self.output:
             out.append(f"Sổ tổng hợp: {self.output}")
         return out
 
-    def _inflated(self) -> list[str]:
-        """Full points explained as not done, batch-wide: where a reviewer looks first for points to take off
-        (each is in "Chi tiết lỗi" under its code)."""
-        found = [sum(1 for f in r.findings if f["code"] == "explanation-says-not-done") for r in self.records
-                 if r.duplicate_of is None]  # (a unit's older copy is not counted again)
-        units = sum(1 for n in found if n)
-        if not units:
-            return []
-        return [f"  ⚠ {units} đơn vị có {sum(found)} mục được tối đa điểm mà giải trình ghi chưa thực hiện (mã "
-                "explanation-says-not-done, xem trang “Chi tiết lỗi”)."]
+    # batch-wide counts of what a reviewer looks at first (each finding is in "Chi tiết lỗi" under its code):
+    # points to take off, and deductions of the appraisal the communes are not yet told the reason of
+    _COUNTED = (("explanation-says-not-done", "mục được tối đa điểm mà giải trình ghi chưa thực hiện"),
+                ("appraisal-unexplained", "mục bị trừ điểm khi thẩm định mà chưa ghi ý kiến thẩm định"))
+
+    def _counted(self) -> list[str]:
+        out = []
+        for code, what in self._COUNTED:
+            found = [sum(1 for f in r.findings if f["code"] == code) for r in self.records
+                     if r.duplicate_of is None]  # (a unit's older copy is not counted again)
+            units = sum(1 for n in found if n)
+            if units:
+                out.append(f"  ⚠ {units} đơn vị có {sum(found)} {what} (mã {code}, xem trang “Chi tiết lỗi”).")
+        return out
 
     def _losses(self, shown_per_group: int = 3) -> list[str]:
         """Where communes lose the most points, criterion by criterion (not whole parts or areas: a
