@@ -1006,3 +1006,26 @@ def test_points_taken_off_by_the_appraisal_ask_for_a_reason(tmp_path):
     shutil.copy(EXAMPLE, without)
     appraise(without, {"1.2": 1, "1": 13, "I": 70.2})
     assert not [f for f in check_file(without).findings if f.code == "appraisal-unexplained"]
+
+
+def test_a_reason_written_once_for_a_group_whose_items_all_lost_points_explains_them(tmp_path):
+    """"1.6 | Chưa tổ chức đối thoại" written once on the criterion, its three items at 0 with their own cells
+    blank: each item was a missing-explanation. The text above explains them when every item below lost
+    points; when some have their full points it says what was done (a plan's number), and a deducted item
+    still needs its own reason."""
+    def once_for_the_group(ws):
+        clean(ws)
+        for code in ("1.6.1", "1.6.2", "1.6.3"):
+            ws.cell(find_row(ws, "I", code), 5).value = None
+        ws.cell(find_row(ws, "I", "1.6"), 5).value = "Chưa tổ chức đối thoại trong 6 tháng đầu năm"
+    found = check_file(edited_example(tmp_path, "nhom.xlsx", once_for_the_group)).findings
+    assert not [f.criterion for f in found if f.code == "missing-explanation" and f.criterion.startswith("1.6")]
+
+    def document_above(ws):
+        clean(ws)
+        row = find_row(ws, "I", "1.1.3")
+        ws.cell(row, 4).value = 0.5
+        ws.cell(row, 5).value = None
+        ws.cell(find_row(ws, "I", "1.1"), 5).value = "Kế hoạch số 52/KH-UBND ngày 30/12/2022"
+    found = check_file(edited_example(tmp_path, "mot_muc.xlsx", document_above)).findings
+    assert [f.criterion for f in found if f.code == "missing-explanation" and f.criterion.startswith("1.1")] == ["1.1.3"]

@@ -69,6 +69,20 @@ def _placeholder(explanation: str) -> bool:
     return len(text) <= 3 and (text.lower() == "x" or not any(ch.isalnum() for ch in text))
 
 
+def _explained_above(crit: Criterion) -> bool:
+    """A deduction explained once for its group: the nearest criterion above with an explanation ("1.6 |
+    Chưa tổ chức đối thoại") has every scored item below it short of its maximum, so that text is the reason
+    for each. Not when some items below have their full points: the text above then says what was done
+    (the plan's number), not why this one lost points."""
+    above = crit.parent
+    while above is not None and not (above.explanation and not _placeholder(above.explanation)):
+        above = above.parent
+    if above is None:
+        return False
+    scored = [(c.computed_self(), c.effective_max()) for c in above.walk() if not c.children and c.self.value is not None]
+    return all(score is not None and cap is not None and score < cap for score, cap in scored)
+
+
 def _commented(crit: Criterion) -> bool:
     """The reviewer wrote why, on the criterion or on one above it (one reason for 1.6 and its three items)."""
     while crit is not None:
@@ -234,7 +248,8 @@ def score_rules(assessment: Assessment, which: str = "self") -> list[Finding]:
                     "giải trình hoặc khắc phục).", target.row))
         elif cap is not None:  # (one comparison with the maximum for every scored criterion of every workbook)
             if value < cap:
-                if value >= ZERO and (not crit.explanation or _placeholder(crit.explanation)):
+                if value >= ZERO and (not crit.explanation or _placeholder(crit.explanation)) and \
+                        not _explained_above(crit):
                     target = crit.explanation_cell or cell.cell
                     typed = f" (chỉ ghi “{crit.explanation.strip()}”)" if crit.explanation else ""
                     findings.append(make(
