@@ -79,8 +79,13 @@ def _explained_above(crit: Criterion) -> bool:
         above = above.parent
     if above is None:
         return False
-    scored = [(c.computed_self(), c.effective_max()) for c in above.walk() if not c.children and c.self.value is not None]
-    return all(score is not None and cap is not None and score < cap for score, cap in scored)
+    memo = above._memo  # (once per group: a sheet of thousands of unexplained items under one stays linear)
+    if "all_below_deducted" not in memo:
+        memo["all_below_deducted"] = all(
+            score is not None and cap is not None and score < cap
+            for score, cap in ((c.computed_self(), c.effective_max()) for c in above.walk()
+                               if not c.children and c.self.value is not None))
+    return memo["all_below_deducted"]
 
 
 def _commented(crit: Criterion) -> bool:
