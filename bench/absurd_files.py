@@ -86,7 +86,25 @@ def many_note_rows(folder, name="notes.xlsx", count=30_000) -> Path:
     return _rewrite(Path(folder) / name, change)
 
 
+def many_items_explained_once(folder, name="group.xlsx", count=20_000) -> Path:
+    """20,000 items at 0 with their explanation cells blank, under one criterion that gives the reason once
+    ("Chưa thực hiện"): whether every item below lost points was first decided by a walk per item (quadratic)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("Tự đánh giá")
+    ws.append(["STT", "Lĩnh vực, tiêu chí", "Điểm tối đa", "Điểm tự đánh giá", "Nội dung giải trình"])
+    ws.append(["I", "Phần I", count, None, None])
+    ws.append(["1", "Nhóm tiêu chí", count, None, "Chưa thực hiện"])
+    for i in range(1, count + 1):
+        ws.append([f"1.{i}", f"Mục {i}", 1, 0, None])
+    path = Path(folder) / name
+    wb.save(path)
+    return path
+
+
 MAKERS = {"ô lạc ở XFD1048576": stray_far_cell, "ô có chữ ở ZZ99999": far_corner_cell,
           "200.000 hàng trống có viền": empty_bordered_rows,
           "400 vùng gộp lớn": many_merges, "100.000 vùng gộp nhỏ chồng nhau": overlapping_merges,
-          "20.000 thẻ ô không đóng": unclosed_cell_tags, "30.000 hàng ghi chú dưới tiêu chí cuối": many_note_rows}
+          "20.000 thẻ ô không đóng": unclosed_cell_tags, "30.000 hàng ghi chú dưới tiêu chí cuối": many_note_rows,
+          "20.000 mục bị trừ, giải trình một lần ở mục trên": many_items_explained_once}
