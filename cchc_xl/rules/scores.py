@@ -69,32 +69,29 @@ def _placeholder(explanation: str) -> bool:
     return len(text) <= 3 and (text.lower() == "x" or not any(ch.isalnum() for ch in text))
 
 
-def _explained_above(crit: Criterion) -> bool:
+def _nearest_saying(crit: Criterion | None, text_of) -> Criterion | None:
+    """``crit`` or the nearest criterion above it whose ``text_of(criterion)`` says something (not a
+    placeholder): where a reason written once for a group is found."""
+    while crit is not None and not ((text := text_of(crit)) and not _placeholder(text)):
+        crit = crit.parent
+    return crit
+
+
+def _explained_above(crit: Criterion, groups: dict) -> bool:
     """A deduction explained once for its group: the nearest criterion above with an explanation ("1.6 |
     Chưa tổ chức đối thoại") has every scored item below it short of its maximum, so that text is the reason
     for each. Not when some items below have their full points: the text above then says what was done
-    (the plan's number), not why this one lost points."""
-    above = crit.parent
-    while above is not None and not (above.explanation and not _placeholder(above.explanation)):
-        above = above.parent
+    (the plan's number), not why this one lost points. ``groups``: each group's answer, decided once (a
+    sheet of thousands of unexplained items under one stays linear)."""
+    above = _nearest_saying(crit.parent, lambda c: c.explanation)
     if above is None:
         return False
-    memo = above._memo  # (once per group: a sheet of thousands of unexplained items under one stays linear)
-    if "all_below_deducted" not in memo:
-        memo["all_below_deducted"] = all(
+    if above.key not in groups:
+        groups[above.key] = all(
             score is not None and cap is not None and score < cap
             for score, cap in ((c.computed_self(), c.effective_max()) for c in above.walk()
                                if not c.children and c.self.value is not None))
-    return memo["all_below_deducted"]
-
-
-def _commented(crit: Criterion) -> bool:
-    """The reviewer wrote why, on the criterion or on one above it (one reason for 1.6 and its three items)."""
-    while crit is not None:
-        if crit.appraisal_comment and not _placeholder(crit.appraisal_comment):
-            return True
-        crit = crit.parent
-    return False
+    return groups[above.key]
 
 
 def _at(crit: Criterion, cell: ScoreCell | None, code: str, message: str) -> Finding:
@@ -183,6 +180,7 @@ def score_rules(assessment: Assessment, which: str = "self") -> list[Finding]:
     findings: list[Finding] = []
     column = COLUMN_VI[which]
     comment_col = assessment.columns.get("appraisal_comment") if which == "appraised" else None
+    groups: dict[str, bool] = {}  # (see _explained_above)
     for crit in assessment.criteria:
         if not crit.code_ok:
             continue
@@ -243,7 +241,7 @@ def score_rules(assessment: Assessment, which: str = "self") -> list[Finding]:
                 )
         elif which == "appraised":
             if comment_col is not None and crit.self.value is not None and value < crit.self.value and \
-                    not _commented(crit):
+                    _nearest_saying(crit, lambda c: c.appraisal_comment) is None:
                 # the province takes points off: the commune is to be told why, in the column left for it
                 target = Cell(crit.columns.sheet, crit.row, comment_col)
                 findings.append(make(
@@ -254,7 +252,7 @@ def score_rules(assessment: Assessment, which: str = "self") -> list[Finding]:
         elif cap is not None:  # (one comparison with the maximum for every scored criterion of every workbook)
             if value < cap:
                 if value >= ZERO and (not crit.explanation or _placeholder(crit.explanation)) and \
-                        not _explained_above(crit):
+                        not _explained_above(crit, groups):
                     target = crit.explanation_cell or cell.cell
                     typed = f" (chỉ ghi “{crit.explanation.strip()}”)" if crit.explanation else ""
                     findings.append(make(
