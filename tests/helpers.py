@@ -45,6 +45,20 @@ PARENTS = [("I", "I"), ("II", "II")] + [
 ]
 
 
+MERGED_EXPLANATION = "Niêm yết công khai 5/8 = 70% TTHC; Kế hoạch số 12/BC-UBND ngày 10/3/2023"
+
+
+def merged_explanation(ws, part="I", first="3.2.1", last="3.2.3", text=MERGED_EXPLANATION):
+    """One explanation typed for a group's items, its cell merged down over them (their own cells
+    emptied, as Excel leaves them): (first row, last row), 1-based."""
+    top, bottom = find_row(ws, part, first), find_row(ws, part, last)
+    ws.cell(top, 5).value = text
+    for row in range(top + 1, bottom + 1):
+        ws.cell(row, 5).value = None
+    ws.merge_cells(start_row=top, start_column=5, end_row=bottom, end_column=5)
+    return top, bottom
+
+
 def set_labels(ws, labels: dict):
     """The example's label block ("Tên đơn vị:" | value, …): each label's value set (None empties it)."""
     for row in range(1, 20):

@@ -10,7 +10,7 @@ from cchc_xl.api import check_file
 from cchc_xl.read import read_workbook
 from cchc_xl.rules import CATALOGUE
 
-from helpers import EXAMPLE, edited_example, find_row, labelled_example, set_labels
+from helpers import EXAMPLE, MERGED_EXPLANATION, edited_example, find_row, labelled_example, merged_explanation, set_labels
 
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
 
@@ -77,6 +77,32 @@ def test_clean_workbook_has_no_finding(tmp_path):
     path = edited_example(tmp_path, "clean.xlsx", clean)
     result = check_file(path)
     assert result.findings == []
+
+
+def test_an_explanation_merged_over_a_groups_items_is_checked_once_at_its_cell(tmp_path):
+    """One explanation typed for 3.2.1–3.2.3 in a cell merged down over them: each item is explained by
+    it, and what is wrong in it is said once, at the merged cell (E56 and E57 lie under the merge, where
+    no officer can click; the same two findings came three times)."""
+    def edit(ws):
+        clean(ws)
+        merged_explanation(ws)
+    path = edited_example(tmp_path, "merged.xlsx", edit)
+    result = check_file(path)
+    a = result.assessment
+    items = [c for c in a.criteria if c.code in ("3.2.1", "3.2.2", "3.2.3")]
+    assert [c.explanation for c in items] == [MERGED_EXPLANATION] * 3
+    assert [c.explanation_cell.address for c in items] == ["E55", "E55", "E55"]
+    found = sorted((f.code, f.cell, f.criterion, f.message.split(":")[0]) for f in result.findings)
+    assert found == [
+        ("doc-type-mismatch", "E55", "3.2.1", "Các mục 3.2.1–3.2.3 (chung một ô giải trình)"),
+        ("ratio-mismatch", "E55", "3.2.1", "Các mục 3.2.1–3.2.3 (chung một ô giải trình)"),
+    ]
+    # two items: named both; an item of the group with its own text below the merge is its own
+    def two(ws):
+        clean(ws)
+        merged_explanation(ws, first="3.2.1", last="3.2.2")
+    result = check_file(edited_example(tmp_path, "two.xlsx", two))
+    assert {f.message.split(":")[0] for f in result.findings} == {"Các mục 3.2.1 và 3.2.2 (chung một ô giải trình)"}
 
 
 def _set(part, code, col, value):

@@ -1,5 +1,6 @@
 """Write-back: computed totals, marks, findings sheet, nothing of the officer's lost."""
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -16,7 +17,7 @@ from cchc_xl.read import FINDINGS_SHEET, read_workbook
 from cchc_xl.write.plan import MARK_COLOURS
 from cchc_xl.write.recalc import recalc_file
 
-from helpers import EXAMPLE, MACRO, damaged_member, blank_parents, edited_example, find_row, make_rich_xlsm
+from helpers import EXAMPLE, MACRO, merged_explanation, damaged_member, blank_parents, edited_example, find_row, make_rich_xlsm
 
 CHANGEABLE = {"xl/worksheets/sheet1.xml", "xl/styles.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
               "[Content_Types].xml"}
@@ -73,6 +74,22 @@ def marks_of(path):
     values = [[c.value for c in row] for row in ws.iter_rows()]
     findings = [[c.value for c in row] for row in wb[FINDINGS_SHEET].iter_rows()]
     return values, fills, notes, findings
+
+
+def test_a_finding_in_an_explanation_merged_over_items_is_marked_once_at_the_merged_cell(tmp_path):
+    """recalc's note and colour go on the cell an officer sees (E55, merged down over 3.2.1–3.2.3), once;
+    the cells under the merge got a note each, which Excel cannot show (and openpyxl drops on reading)."""
+    path = edited_example(tmp_path, "merged.xlsx", merged_explanation)
+    out = tmp_path / "out.xlsx"
+    recalc_file(path, out)
+    with zipfile.ZipFile(out) as book:
+        comments = next(book.read(n).decode() for n in book.namelist() if n.startswith("xl/comments"))
+    refs = re.findall(r'<comment ref="([A-Z]+\d+)"', comments)
+    assert "E55" in refs and "E56" not in refs and "E57" not in refs
+    _, fills, notes, findings = marks_of(out)
+    assert "5/8 = 70%" in notes["E55"][1] and "ký hiệu BC là của Báo cáo" in notes["E55"][1]
+    assert "E55" in fills
+    assert [row[1] for row in findings if row[1] in ("E55", "E56", "E57")] == ["E55", "E55"]
 
 
 def test_over_max_is_marked_and_mark_goes_when_fixed(tmp_path):

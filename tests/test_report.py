@@ -16,7 +16,7 @@ from cchc_xl.render.report import render_report_file
 from cchc_xl.resources import default_report_template
 from cchc_xl.text import fold
 
-from helpers import EXAMPLE, bomb_member, damaged_member, edited_example, huge_png, labelled_example, with_control_codes, find_row, report_rows, report_signature_cells, tiny_png
+from helpers import EXAMPLE, MERGED_EXPLANATION, merged_explanation, bomb_member, damaged_member, edited_example, huge_png, labelled_example, with_control_codes, find_row, report_rows, report_signature_cells, tiny_png
 
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
 
@@ -96,6 +96,26 @@ def test_a_number_typed_alone_gets_the_reports_symbol(tmp_path, typed):
     render_report_file(labelled_example(tmp_path, "so.xlsx", **{"Số văn bản:": typed}), out)
     left = Document(out).tables[0].rows[0].cells[0]
     assert [p.text for p in left.paragraphs if p.text][-1] == "Số: 86/BC-UBND"
+
+
+def test_an_explanation_merged_over_items_is_one_merged_cell_of_the_report(tmp_path):
+    """The sheet's one explanation for 3.2.1–3.2.3 (merged down over them) is printed once, in the
+    report's cells of those rows merged, not three times in full."""
+    path = edited_example(tmp_path, "merged.xlsx", merged_explanation)
+    out = tmp_path / "bao_cao.docx"
+    render_report_file(path, out, force=True)
+    doc = Document(out)
+    by_code = {_text(r.cells[0]): r for r in report_rows(doc)}
+    cells = [by_code[code]._tr.tc_lst[4] for code in ("3.2", "3.2.1", "3.2.2", "3.2.3", "3.3")]
+    merges = [tc.xpath("./w:tcPr/w:vMerge/@w:val") or tc.xpath("./w:tcPr/w:vMerge") for tc in cells]
+    assert [bool(m) for m in merges] == [False, True, True, True, False]
+    assert cells[1].xpath("./w:tcPr/w:vMerge/@w:val") == ["restart"]
+    assert [tc.xpath("./w:tcPr/w:vMerge/@w:val") for tc in cells[2:4]] == [[], []]  # (continue)
+    texts = ["".join(tc.xpath(".//w:t/text()")) for tc in cells]
+    assert texts[1] == MERGED_EXPLANATION and texts[2:4] == ["", ""]
+    assert doc.element.body.xml.count("5/8 = 70%") == 1
+    # the rest of the table as before: the next rows keep their own explanations
+    assert _text(by_code["3.3.1"].cells[4]).startswith("Từ ngày 01/01/2023")
 
 
 def test_bold_parts_and_areas(report):

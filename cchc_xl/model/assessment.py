@@ -114,6 +114,9 @@ class Criterion:
     kind: str | None = None
     min_score: Decimal | None = None  # penalty: the lowest score allowed (negative)
     key: str = ""  # "II", "I.1.2": part and code, unique in a workbook; set by place()
+    # the row of the cell that holds the explanation when it is another row's: one explanation merged
+    # down over a group's items (their own cells lie under the merge, where no officer can click)
+    explanation_row: int = -1
     # computed values depend only on leaves and max cells, which never change after
     # reading (recalc replaces parent self cells only), so they are computed once
     _memo: dict = field(default_factory=dict, repr=False, compare=False)
@@ -130,7 +133,9 @@ class Criterion:
     @property
     def explanation_cell(self) -> Cell | None:
         col = self.columns.explanation
-        return None if col is None else Cell(self.columns.sheet, self.row, col)
+        if col is None:
+            return None
+        return Cell(self.columns.sheet, self.row if self.explanation_row < 0 else self.explanation_row, col)
 
     @property
     def is_part(self) -> bool:
@@ -396,6 +401,20 @@ class Assessment:
             crit.parent = None
         for part in self.parts:
             part.parent = None
+
+    def shared_explanations(self) -> dict[int, list[Criterion]]:
+        """Criteria that one explanation cell merged down over them explains, by that cell's row, in
+        sheet order (the criterion on that row first, when it is one): groups of two or more, of the
+        same text. Empty for nearly every workbook: said without a walk when no merge does it."""
+        criteria = self.criteria
+        if all(crit.explanation_row < 0 for crit in criteria):
+            return {}
+        groups: dict[int, list[Criterion]] = {}
+        for crit in criteria:
+            groups.setdefault(crit.row if crit.explanation_row < 0 else crit.explanation_row, []).append(crit)
+        return {row: [c for c in group if c.explanation == group[0].explanation]
+                for row, group in groups.items()
+                if len(group) > 1 and sum(c.explanation == group[0].explanation for c in group) > 1}
 
     def has_appraisal(self) -> bool:
         return "appraised" in self.columns

@@ -813,7 +813,20 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
     build_tree(assessment)
     if sheet.merged:
         _scores_merged_over_criteria(assessment, sheet, (col_max, col_self, col_appraised))
+        if col_expl is not None:
+            _explanations_merged_over_criteria(assessment, merged, col_expl)
     return assessment
+
+
+def _explanations_merged_over_criteria(assessment: Assessment, merged, col: int) -> None:
+    """One explanation merged down over several criteria (a group's items, often from their parent's
+    row): each item's explanation is that text (text_at), and its cell is the merged one's first, the
+    one an officer can click. Findings on the text are then said once for the group, at that cell, and
+    the report merges the group's explanation cells as the sheet does."""
+    for crit in assessment.criteria:
+        top = merged.get((crit.row, col))
+        if top is not None and top[1] == col and top[0] != crit.row:
+            crit.explanation_row = top[0]
 
 
 _SCORE_FIELDS = ("max", "self", "appraised")

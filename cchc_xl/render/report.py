@@ -108,6 +108,7 @@ def render_report(assessment: Assessment, output, template=None, signature_image
         doc.render(context, jinja_env=_sandbox(), autoescape=True)
         if open_findings is not None and used is not None and "draft" not in used:
             _mark_draft(doc.docx, context["open_findings"])
+        _merge_shared_explanations(doc.docx, assessment, context["rows"])
         _set_properties(doc.docx, assessment, context)
     except CchcError as exc:
         if isinstance(exc, UnreadableWorkbook):  # from vet_word_file: the template's name, then why
@@ -176,6 +177,53 @@ def _mark_draft(document, open_findings: list[str]) -> None:
     document.add_paragraph().add_run("CÁC LỖI CHƯA SỬA (BẢN DỰ THẢO, KHÔNG TRÌNH KÝ)").bold = True
     for item in open_findings:
         document.add_paragraph(f"- {item}")
+
+
+def _merge_shared_explanations(document, assessment: Assessment, rows: list[dict]) -> None:
+    """One explanation merged down over a group's items in the sheet is one cell of the report too: its
+    text once, in the cells of those rows merged (it was printed in full in each row). The table is
+    found by its rows' STT, the column by the text; a province's own table laid out otherwise keeps
+    the text in each row."""
+    shared = assessment.shared_explanations()
+    if not shared or not rows:
+        return
+    index = {id(c): i for i, c in enumerate(c for c in assessment.criteria if c.code_ok)}
+    spans = []
+    for group in shared.values():
+        places = sorted(index[id(c)] for c in group if id(c) in index)
+        places = [i for i in places if i < len(rows)]  # (not the row kept with the signature block)
+        if len(places) > 1 and places[-1] - places[0] == len(places) - 1:
+            spans.append((places[0], places[-1]))
+    if not spans:
+        return
+    found = _criteria_rows(document, [row["code"] for row in rows])
+    if found is None:
+        return
+    table, first = found
+    for top, bottom in spans:
+        text = " ".join(rows[top]["explanation"].split())
+        cells = table.rows[first + top].cells
+        column = next((c for c, cell in enumerate(cells) if text and " ".join(cell.text.split()) == text), None)
+        if column is None:
+            continue
+        for r in range(first + top + 1, first + bottom + 1):
+            tc = table.rows[r].cells[column]._tc
+            for block in list(tc.iter_block_items()):  # (emptied: the merge would join its copy of the text)
+                tc.remove(block)
+            tc.append(tc._new_p())
+        table.cell(first + top, column).merge(table.cell(first + bottom, column))
+
+
+def _criteria_rows(document, codes: list[str]):
+    """(the table, its row of the first criterion) where the rows go on with the criteria's STT in
+    order, or None."""
+    wanted = [code.strip() for code in codes]
+    for table in document.tables:
+        firsts = [row.cells[0].text.strip() if row.cells else "" for row in table.rows]
+        for start in range(len(firsts) - len(wanted) + 1):
+            if firsts[start:start + len(wanted)] == wanted:
+                return table, start
+    return None
 
 
 def _sandbox():

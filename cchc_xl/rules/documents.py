@@ -100,10 +100,29 @@ BRACKETED_RATIOS = (
 
 
 def _texts(assessment: Assessment):
+    """(criterion, text, who: "Mục 1.1" or the items of an explanation they share) for each
+    explanation and note. An explanation merged down over a group's items is read once, for them all."""
+    shared = assessment.shared_explanations()
+    group_of = {id(c): group for group in shared.values() for c in group} if shared else None
+    said = set()
     for crit in assessment.criteria:
-        for text in [crit.explanation, *crit.notes]:
+        explanation = crit.explanation
+        if explanation:
+            group = group_of.get(id(crit)) if group_of else None
+            if group is None:
+                yield crit, explanation, f"Mục {crit.code}"
+            elif id(group) not in said:
+                said.add(id(group))
+                yield crit, explanation, f"Các mục {_items(group)} (chung một ô giải trình)"
+        for text in crit.notes:
             if text:
-                yield crit, text
+                yield crit, text, f"Mục {crit.code}"
+
+
+def _items(group) -> str:
+    """The items that share one explanation: "3.5.1 và 3.5.2", "3.5.1–3.5.5"."""
+    first, last = group[0].code, group[-1].code
+    return f"{first} và {last}" if len(group) == 2 else f"{first}–{last}"
 
 
 def _loc(crit, code, message) -> Finding:
@@ -210,7 +229,7 @@ def document_rules(assessment: Assessment) -> list[Finding]:
     period_year = period_key(" ".join(str(assessment.meta.get("period") or "").split()))[0]
     period_year = int(period_year) if period_year else None
     seen = set()
-    for crit, text in _texts(assessment):
+    for crit, text, who in _texts(assessment):
         if "/" not in text:  # (no document number, no ratio)
             continue
         documents, ratios = _read_text(text)
@@ -228,28 +247,28 @@ def document_rules(assessment: Assessment) -> list[Finding]:
                 if plan_year and plan_year < period_year:
                     earlier_plans.append((citation, plan_year))
             if mismatch:
-                findings.append(_loc(crit, "doc-type-mismatch", f"Mục {crit.code}: {mismatch}"))
+                findings.append(_loc(crit, "doc-type-mismatch", f"{who}: {mismatch}"))
             if bad_date:
-                findings.append(_loc(crit, "doc-bad-date", f"Mục {crit.code}: {bad_date}"))
+                findings.append(_loc(crit, "doc-bad-date", f"{who}: {bad_date}"))
             elif report_date and date is not None and date > report_date:
-                findings.append(_loc(crit, "doc-after-report", f"Mục {crit.code}: “{_cited(citation)}” ghi ngày "
+                findings.append(_loc(crit, "doc-after-report", f"{who}: “{_cited(citation)}” ghi ngày "
                                      f"{date.day:02d}/{date.month:02d}/{date.year}, sau ngày báo cáo "
                                      f"{report_date:%d/%m/%Y}; văn bản viện dẫn không thể ban hành sau báo cáo."))
         if earlier_plans:
-            findings.append(_earlier_plans(crit, earlier_plans, assessment.meta.get("period")))
+            findings.append(_earlier_plans(crit, who, earlier_plans, assessment.meta.get("period")))
         for message in ratios:
-            findings.append(_loc(crit, "ratio-mismatch", f"Mục {crit.code}: {message}"))
+            findings.append(_loc(crit, "ratio-mismatch", f"{who}: {message}"))
     return findings
 
 
-def _earlier_plans(crit, plans: list[tuple[str, int]], period) -> Finding:
+def _earlier_plans(crit, who: str, plans: list[tuple[str, int]], period) -> Finding:
     """A plan of a year before the period cited as its evidence (one finding for the criterion): last
     period's explanation copied into this one, and the plan of this year not cited."""
     citation, year = plans[0]
     more = f" (và {len(plans) - 1} kế hoạch khác như vậy)" if len(plans) > 1 else ""
     period = " ".join(str(period).split())
     return _loc(crit, "doc-of-earlier-year",
-                f"Mục {crit.code}: “{_cited(citation)}” là kế hoạch năm {year}{more}, mà kỳ đánh giá là “{period[:60]}”: "
+                f"{who}: “{_cited(citation)}” là kế hoạch năm {year}{more}, mà kỳ đánh giá là “{period[:60]}”: "
                 "có lẽ giải trình của kỳ trước được chép lại. Hãy dẫn kế hoạch của năm đánh giá.")
 
 

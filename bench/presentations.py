@@ -1,0 +1,446 @@
+"""The same table typed the ways officers type it: each seed lays the bundled example's criteria out
+anew, in a random mix of the presentations seen in real workbooks (../shared/guide/domain.md):
+column orders and header words, a header on two rows, a row of column numbers, the header repeated at
+page breaks, codes of every style (I / I. / Phần I / A; 1 / 1. / Lĩnh vực 1 / a number; 1.1 typed as a
+number; 1.1.1 / a) / b.) or typed at the start of the names, scores as text with a decimal comma,
+blank rows, explanations wrapped onto the row below, a letterhead or a label block or none, total row
+labels, a signature block, extra sheets, old TCVN3/VNI encodings.
+
+The reading must not depend on the presentation: every criterion's key, max, self-score and
+explanation, and the totals, must be those of the example; the period and the unit too, where the
+layout states them. Then recalc to a new file and check again: the same totals, no wrong sum left.
+
+  python bench/presentations.py FIRST_SEED COUNT [--keep]
+
+Prints one block per seed that fails (with the presentation it drew), the findings the presentations
+added (a reading to review: each is either right for that presentation or a fault), then
+"done N, failed M"; exit 1 when any failed. --keep leaves each failing workbook in bench/_presentations/.
+"""
+from __future__ import annotations
+
+import random
+import re
+import shutil
+import sys
+import tempfile
+import traceback
+from collections import Counter, defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+from _common import ROOT
+
+import openpyxl
+from openpyxl.styles import Font
+
+from cchc_xl.api import check_file
+from cchc_xl.errors import CchcError
+from cchc_xl.write.recalc import recalc_file
+
+EXAMPLE = ROOT / "examples" / "ngoc_ky_6thang_2023.xlsx"
+
+HEADER_WORDS = {
+    "code": ["STT", "TT", "Số TT", "Số thứ tự"],
+    "name": ["Lĩnh vực, tiêu chí", "Nội dung", "Tiêu chí", "Nội dung tiêu chí", "Lĩnh vực/Tiêu chí/Tiêu chí thành phần"],
+    "max": ["Điểm tối đa", "Điểm chuẩn", "Thang điểm", "Điểm quy định", "Điểm tối đa (điểm)"],
+    "self": ["Điểm tự đánh giá", "Điểm tự chấm", "Tự chấm", "Điểm UBND xã tự đánh giá", "Kết quả tự đánh giá"],
+    "explanation": ["Nội dung giải trình", "Giải trình", "Thuyết minh", "Nội dung giải trình, tài liệu kiểm chứng"],
+    "evidence": ["Tài liệu kiểm chứng", "TLKC"],
+    "notes": ["Ghi chú"],
+}
+LAYOUTS = [
+    ("code", "name", "max", "self", "explanation"),
+    ("code", "name", "max", "self", "evidence", "explanation"),
+    ("code", "name", "max", "self", "explanation", "notes"),
+    ("code", "name", "max", "evidence", "self", "explanation"),
+    ("name", "max", "self", "explanation"),  # no STT column: codes typed at the start of the names
+]
+TOTAL_LABELS = ["Tổng", "Tổng cộng", "TỔNG CỘNG", "Tổng điểm", "TỔNG SỐ ĐIỂM"]
+ROMAN = ["I", "II", "III", "IV"]
+
+
+class Presentation:
+    """The choices one seed draws (printed with a failure, so a seed is read without running it)."""
+
+    def __init__(self, rng: random.Random):
+        self.layout = rng.choice(LAYOUTS)
+        self.headers = {role: rng.choice(HEADER_WORDS[role]) for role in self.layout}
+        self.two_row_header = "code" in self.layout and rng.random() < 0.25
+        self.column_numbers = rng.choice([None, None, "(n)", "n", "int"])
+        self.repeat_every = rng.choice([None, None, None, 30, 45])
+        self.part_style = rng.choice(["I", "I.", "Phần I", "PHẦN I", "A"])
+        self.area_style = rng.choice(["1", "1.", "Lĩnh vực 1", "number"])
+        self.criterion_style = rng.choice(["1.1", "1.1.", "number"])
+        self.sub_style = rng.choice(["1.1.1", "1.1.1.", "a)", "a.", "a)"])
+        self.scores_as_text = rng.choice([0, 0, 0.2, 1.0])  # the share of scores typed as text with a comma
+        self.blank_rows = rng.choice([0, 0, 0.05])
+        self.wrap_explanations = rng.choice([0, 0, 0.2])
+        self.head = rng.choice(["labels", "letterhead", "title", "none"])
+        self.total = rng.choice(TOTAL_LABELS + [None])
+        self.total_self = rng.random() < 0.5
+        self.signature = rng.random() < 0.5
+        self.blank_parents = rng.random() < 0.2
+        self.sheets_before = rng.choice([[], [], ["Hướng dẫn"], ["Sheet1", "Hướng dẫn"]])
+        self.encoding = rng.choice(["unicode"] * 6 + ["tcvn3", "vni"])
+        self.margin = rng.choice([0, 0, 1, 2])  # empty columns left of the table
+        if rng.random() < 0.12:  # words at every level: "Lĩnh vực 1", "Tiêu chí 1", "Chỉ tiêu 1"
+            self.area_style, self.criterion_style, self.sub_style = "Lĩnh vực 1", "Tiêu chí 1", "Chỉ tiêu 1"
+        self.subtotals = rng.random() < 0.2  # "Tổng phần I" under each part
+        self.subtotal_self = rng.random() < 0.5
+        self.wrap_names = rng.choice([0, 0, 0.15])  # a long name's end on the row below, in lower case
+        self.merge_group_explanations = rng.choice([0, 0, 0.3])  # one explanation merged down a group's items
+
+    def describe(self) -> str:
+        return ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
+
+
+def code_text(crit, style: Presentation, siblings_index: int):
+    """The STT as this presentation types it."""
+    code, depth = crit.code, crit.depth
+    if depth == 0:
+        if style.part_style == "A":
+            return "AB"[ROMAN.index(code)]
+        return {"I": code, "I.": code + ".", "Phần I": "Phần " + code, "PHẦN I": "PHẦN " + code}[style.part_style]
+    if depth == 1:
+        return {"1": code, "1.": code + ".", "Lĩnh vực 1": "Lĩnh vực " + code, "number": int(code)}[style.area_style]
+    if style.criterion_style == "Tiêu chí 1":  # (words at every level: each numbered inside the one above)
+        return ("Tiêu chí " if depth == 2 else "Chỉ tiêu ") + code.rsplit(".", 1)[1]
+    if depth == 2:
+        if style.criterion_style == "number" and not code.endswith("0"):
+            return float(code)
+        return code + "." if style.criterion_style == "1.1." else code
+    if style.sub_style in ("a)", "a.") and siblings_index < 26:
+        return "abcdefghijklmnopqrstuvwxyz"[siblings_index] + style.sub_style[1]
+    return code + "." if style.sub_style == "1.1.1." else code
+
+
+def score_value(value: Decimal | None, style: Presentation, rng: random.Random):
+    if value is None:
+        return None
+    if rng.random() < style.scores_as_text:
+        return format(value.normalize(), "f").replace(".", ",")
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def encoder(name: str):
+    if name == "tcvn3":
+        from viparse.normalize.tcvn3 import TCVN3
+
+        reverse = {letter: seq for seq, letter in TCVN3.pairs if len(seq) == 1}
+
+        def encode(text: str) -> str:
+            return "".join(reverse.get(ch, reverse.get(ch.lower(), ch) if ch.isupper() else ch) for ch in text)
+        return encode, ".VnTime"
+    if name == "vni":
+        from viparse.normalize.vni import VNI
+
+        reverse = {letter: seq for seq, letter in VNI.pairs}
+        return (lambda text: "".join(reverse.get(ch, ch) for ch in text)), "VNI-Times"
+    return (lambda text: text), None
+
+
+def build(original, style: Presentation, rng: random.Random, path: Path) -> dict[str, str]:
+    """Writes the workbook; returns the explanations this presentation gives items (merged down a group)."""
+    wb = openpyxl.Workbook()
+    first = wb.active
+    for title in style.sheets_before:
+        ws = first if first is not None else wb.create_sheet()
+        first = None
+        ws.title = title
+        if title == "Hướng dẫn":
+            ws["A1"] = "Hướng dẫn: nhập điểm tự đánh giá vào cột điểm, ghi rõ nội dung giải trình."
+    ws = first if first is not None else wb.create_sheet()
+    ws.title = "Tự đánh giá"
+    encode, font = encoder(style.encoding)
+    meta = original.meta
+    rows: list[list] = []
+    layout = style.layout
+    width = len(layout)
+    col = {role: i for i, role in enumerate(layout)}
+
+    def blank():
+        return [None] * width
+
+    if style.head == "labels":
+        rows.append(["PHIẾU TỰ ĐÁNH GIÁ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH CẤP XÃ"] + [None] * (width - 1))
+        for label, key in (("Tên đơn vị:", "unit"), ("Tỉnh:", "province"), ("Kỳ đánh giá:", "period"),
+                           ("Số văn bản:", "doc_number"), ("Người ký:", "signer")):
+            rows.append([None, label, meta[key]] + [None] * (width - 3))
+        rows.append(blank())
+    elif style.head == "letterhead":
+        rows.append(["UBND HUYỆN TỨ KỲ", None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"] + [None] * (width - 3))
+        rows.append(["UBND XÃ NGỌC KỲ", None, "Độc lập - Tự do - Hạnh phúc"] + [None] * (width - 3))
+        rows.append(["Số: 86/BC-UBND", None, "Ngọc Kỳ, ngày 26 tháng 6 năm 2023"] + [None] * (width - 3))
+        rows.append(blank())
+        rows.append(["BÁO CÁO"] + [None] * (width - 1))
+        rows.append(["Kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính 6 tháng đầu năm 2023"] + [None] * (width - 1))
+        rows.append(blank())
+    elif style.head == "title":
+        rows.append(["BẢNG TỰ CHẤM ĐIỂM CHỈ SỐ CCHC 6 THÁNG ĐẦU NĂM 2023 CỦA UBND XÃ NGỌC KỲ"] + [None] * (width - 1))
+        rows.append(blank())
+
+    head_rows = len(rows)  # (the letterhead stays at column A; the table may start further right)
+    merges: list[tuple[int, int, int, int]] = []  # 0-based rows of `rows`, 0-based columns
+
+    def header_rows() -> list[list]:
+        top = len(rows)
+        if style.two_row_header:
+            first_row, second = blank(), blank()
+            for role in layout:
+                if role in ("max", "self"):
+                    continue
+                first_row[col[role]] = style.headers[role]
+                merges.append((top, col[role], top + 1, col[role]))
+            first_row[col["max"]] = "Điểm"
+            second[col["max"]], second[col["self"]] = "Tối đa", "Tự đánh giá"
+            if col["self"] == col["max"] + 1:
+                merges.append((top, col["max"], top, col["self"]))
+            else:  # (evidence between them: no merge over it)
+                first_row[col["self"]] = "Điểm"
+            made = [first_row, second]
+        else:
+            made = [[style.headers[role] for role in layout]]
+        if style.column_numbers:
+            made.append([{"(n)": f"({i + 1})", "n": str(i + 1), "int": i + 1}[style.column_numbers] for i in range(width)])
+        return made
+
+    def add_subtotal(last):
+        part = last
+        while part.parent is not None:
+            part = part.parent
+        line = blank()
+        line[col["name"]] = f"Tổng phần {part.code}"
+        line[col["max"]] = score_value(part.max.value, style, rng)
+        if style.subtotal_self:
+            line[col["self"]] = score_value(part.computed_self(), style, rng)
+        rows.append(line)
+
+    merge_state: dict[str, int] = {}
+    for line in header_rows():
+        rows.append(line)
+    since_header = 0
+    siblings: dict[int, int] = {}
+    merged_from: dict[int, tuple[int, int]] = {}  # a group's first item → (its row in `rows`, items merged)
+    expected_explanations: dict[str, str] = {}  # what a merged explanation makes each item's explanation
+    criteria = original.criteria
+    for number, crit in enumerate(criteria):
+        if crit.depth == 0 and number and style.subtotals:
+            add_subtotal(criteria[number - 1])
+        if style.repeat_every and since_header >= style.repeat_every:
+            for line in header_rows():
+                rows.append(line)
+            since_header = 0
+        if style.blank_rows and rng.random() < style.blank_rows:
+            rows.append(blank())
+        parent = crit.parent
+        index = 0 if parent is None else parent.children.index(crit)
+        siblings[crit.row] = index
+        code = code_text(crit, style, index)
+        line = blank()
+        name = crit.name
+        if "code" in col:
+            line[col["code"]] = code
+        else:
+            typed = code if isinstance(code, str) else format(code, "g")
+            name = f"{typed} {name}" if typed[-1:] in ".)" else f"{typed}. {name}"
+        line[col["name"]] = name
+        line[col["max"]] = score_value(crit.max.value, style, rng)
+        self_value = crit.self.value
+        if style.blank_parents and crit.children:
+            self_value = None
+        line[col["self"]] = score_value(self_value, style, rng)
+        explanation = crit.explanation
+        group = crit.parent.children if crit.parent is not None else []
+        if merge_state.get("left"):  # covered by the explanation merged down from the group's first item
+            merge_state["left"] -= 1
+            explanation = ""
+        elif crit.is_leaf and group and group[0] is crit and len(group) > 1 and all(c.is_leaf for c in group) \
+                and style.merge_group_explanations and rng.random() < style.merge_group_explanations \
+                and not style.repeat_every and not style.blank_rows and not style.wrap_explanations \
+                and not style.wrap_names:
+            explanation = "; ".join(c.explanation for c in group if c.explanation) or "Đã thực hiện."
+            merge_state["left"] = len(group) - 1
+            merged_from[len(rows)] = len(group)
+            for c in group:
+                expected_explanations[c.key] = explanation
+        name_rest = None
+        words = name.split(" ")
+        if style.wrap_names and len(words) >= 8 and rng.random() < style.wrap_names:
+            cut = next((i for i in range(len(words) // 2, len(words)) if words[i][:1].islower()), None)
+            if cut is not None:
+                line[col["name"]], name_rest = " ".join(words[:cut]), " ".join(words[cut:])
+        wrapped = None
+        if explanation and style.wrap_explanations and rng.random() < style.wrap_explanations and ". " in explanation:
+            head, _, rest = explanation.partition(". ")
+            if rest.strip():
+                explanation, wrapped = head + ".", rest
+        if explanation:
+            line[col["explanation"]] = explanation
+        rows.append(line)
+        if name_rest is not None:
+            extra = blank()
+            extra[col["name"]] = name_rest
+            rows.append(extra)
+        if wrapped is not None:
+            extra = blank()
+            extra[col["explanation"]] = wrapped
+            rows.append(extra)
+        since_header += 1
+    if style.subtotals:
+        add_subtotal(criteria[-1])
+    for first_row, count in merged_from.items():
+        merges.append((first_row, col["explanation"], first_row + count - 1, col["explanation"]))
+    if style.total is not None:
+        line = blank()
+        line[col["name"]] = style.total
+        line[col["max"]] = score_value(original.totals().max, style, rng)
+        if style.total_self:
+            line[col["self"]] = score_value(original.totals().self, style, rng)
+        rows.append(line)
+    if style.signature:
+        rows.append(blank())
+        for text in ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", None, "Nguyễn Xuân Thoang"):
+            line = blank()
+            line[col["explanation"]] = text
+            rows.append(line)
+    for r, line in enumerate(rows, 1):
+        for c, value in enumerate(line, 1 + (style.margin if r > head_rows else 0)):
+            if value is None:
+                continue
+            cell = ws.cell(r, c)
+            if isinstance(value, str):
+                cell.value = encode(value)
+                if font:
+                    cell.font = Font(name=font)
+            else:
+                cell.value = value
+                if font:
+                    cell.font = Font(name=font)
+    for r0, c0, r1, c1 in merges:
+        ws.merge_cells(start_row=r0 + 1, start_column=c0 + 1 + style.margin, end_row=r1 + 1,
+                       end_column=c1 + 1 + style.margin)
+    if style.sheets_before and style.sheets_before[0] == "Sheet1":
+        wb.active = len(wb.sheetnames) - 1
+    wb.save(path)
+    return expected_explanations
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text or "").strip()
+
+
+def _numbered(key: str) -> str:
+    """A lettered item's key as its number: "I.2.2.b" → "I.2.2.2", "B.1" → "II.1" (the reader keeps the letters)."""
+    part, dot, rest = key.partition(".")
+    if part in ("A", "B"):  # parts lettered A, B: the reader keys them so
+        key = ROMAN["AB".index(part)] + dot + rest
+    head, _, last = key.rpartition(".")
+    if head and len(last) == 1 and last.isalpha() and last.islower():
+        return f"{head}.{ord(last) - ord('a') + 1}"
+    return key
+
+
+def reading(result) -> tuple[dict, tuple]:
+    a = result.assessment
+    criteria = {_numbered(c.key): (c.max.value, c.self.value if c.is_leaf else None, _flat(c.explanation), _flat(c.name))
+                for c in a.criteria if c.code_ok}
+    t = a.totals()
+    return criteria, (t.max, t.self, t.pending_max)
+
+
+def compare(expected, got, blank_parents: bool) -> list[str]:
+    (want, want_totals), (have, have_totals) = expected, got
+    problems = []
+    for key in want.keys() | have.keys():
+        if key not in have:
+            problems.append(f"{key} not read")
+        elif key not in want:
+            problems.append(f"{key} read, not in the table: {have[key]}")
+        else:
+            for what, a, b in zip(("max", "self", "explanation", "name"), want[key], have[key]):
+                if what == "name":
+                    a, b = a.casefold(), b.casefold()
+                if a != b:
+                    problems.append(f"{key} {what}: {a!r} read as {b!r}")
+    if want_totals != have_totals:
+        problems.append(f"totals {want_totals} read as {have_totals}")
+    return problems[:12]
+
+
+def run(seed: int, folder: Path, expected, original_codes: Counter, added: Counter) -> str | None:
+    rng = random.Random(seed)
+    style = Presentation(rng)
+    original = check_file(EXAMPLE).assessment
+    path = folder / f"p{seed}.xlsx"
+    changed = build(original, style, rng, path)
+    if changed:
+        want, totals = expected
+        want = dict(want)
+        for key, text in changed.items():
+            max_, self_, _, name = want[key]
+            want[key] = (max_, self_, _flat(text), name)
+        expected = (want, totals)
+    try:
+        result = check_file(path)
+        if not result.readable:
+            return f"unreadable: {result.error}\n  {style.describe()}"
+        problems = compare(expected, reading(result), style.blank_parents)
+        meta = result.assessment.meta
+        if style.head in ("labels", "letterhead"):
+            for key in ("unit", "period"):
+                if _flat(str(meta.get(key, ""))).casefold() != _flat(original.meta[key]).casefold():
+                    problems.append(f"meta {key}: {meta.get(key)!r}")
+        codes = Counter(f.code for f in result.findings)
+        for code, n in codes.items():
+            if n > original_codes.get(code, 0):
+                added[code] += 1
+                added_by[code].append(seed)
+        if problems:
+            return "\n  ".join([f"seed {seed}: {style.describe()}", *problems])
+        fixed = folder / f"p{seed}_recalc.xlsx"
+        recalc_file(path, fixed)
+        again = check_file(fixed)
+        problems = compare(expected, reading(again), style.blank_parents)
+        wrong_sums = [f.message for f in again.findings if f.code in ("sum-mismatch", "total-mismatch", "self-sum-mismatch")]
+        if problems or wrong_sums:
+            return "\n  ".join([f"seed {seed} after recalc: {style.describe()}", *problems, *wrong_sums[:5]])
+    except CchcError as exc:
+        return f"seed {seed}: CchcError {exc}\n  {style.describe()}"
+    except Exception:
+        return f"seed {seed}: {traceback.format_exc()}\n  {style.describe()}"
+    return None
+
+
+added_by: dict[str, list[int]] = defaultdict(list)
+
+
+def main(argv: list[str]) -> int:
+    keep = "--keep" in argv
+    args = [a for a in argv if not a.startswith("--")]
+    first, count = int(args[0]), int(args[1])
+    base = check_file(EXAMPLE)
+    expected = reading(base)
+    original_codes = Counter(f.code for f in base.findings)
+    added: Counter = Counter()
+    failed = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for seed in range(first, first + count):
+            problem = run(seed, folder, expected, original_codes, added)
+            if problem:
+                failed += 1
+                print(problem, flush=True)
+                if keep:
+                    target = ROOT / "bench" / "_presentations"
+                    target.mkdir(exist_ok=True)
+                    shutil.copy(folder / f"p{seed}.xlsx", target / f"p{seed}.xlsx")
+    if added:
+        print("findings the presentations added (seeds):")
+        for code, n in added.most_common():
+            print(f"  {code}: {n} ({', '.join(map(str, added_by[code][:8]))})")
+    print(f"done {count}, failed {failed}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
