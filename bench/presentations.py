@@ -65,6 +65,14 @@ class Presentation:
     def __init__(self, rng: random.Random):
         self.layout = rng.choice(LAYOUTS)
         self.headers = {role: rng.choice(HEADER_WORDS[role]) for role in self.layout}
+        shape = rng.choice(["as is", "as is", "upper", "broken"])  # "ĐIỂM TỐI ĐA", "Điểm\ntối đa" (Alt+Enter)
+        for role, text in self.headers.items():
+            if shape == "upper":
+                self.headers[role] = text.upper()
+            elif shape == "broken" and " " in text:
+                self.headers[role] = text.replace(" ", "\n", 1)
+        self.text_decimal = rng.choice([",", ",", "."])  # scores typed as text: "0,5", or "0.5" in a text cell
+        self.code_spaces = rng.random() < 0.15  # " 1.1 ", "1.1\u00a0": spaces typed or pasted around the STT
         self.two_row_header = "code" in self.layout and rng.random() < 0.25
         self.column_numbers = rng.choice([None, None, "(n)", "n", "int"])
         self.repeat_every = rng.choice([None, None, None, 30, 45])
@@ -118,7 +126,7 @@ def score_value(value: Decimal | None, style: Presentation, rng: random.Random):
     if value is None:
         return None
     if rng.random() < style.scores_as_text:
-        return format(value.normalize(), "f").replace(".", ",")
+        return format(value.normalize(), "f").replace(".", style.text_decimal)
     return int(value) if value == value.to_integral_value() else float(value)
 
 
@@ -239,6 +247,8 @@ def build(original, style: Presentation, rng: random.Random, path: Path) -> dict
         line = blank()
         name = crit.name
         if "code" in col:
+            if style.code_spaces and isinstance(code, str):
+                code = rng.choice([f" {code} ", f"{code}\u00a0", f"\u00a0{code}"])
             line[col["code"]] = code
         else:
             typed = code if isinstance(code, str) else format(code, "g")
