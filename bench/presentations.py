@@ -3,12 +3,13 @@ anew, in a random mix of the presentations seen in real workbooks (../shared/gui
 column orders and header words, a header on two rows, a row of column numbers, the header repeated at
 page breaks, codes of every style (I / I. / Phần I / A; 1 / 1. / Lĩnh vực 1 / a number; 1.1 typed as a
 number; 1.1.1 / a) / b.) or typed at the start of the names, scores as text with a decimal comma,
-blank rows, explanations wrapped onto the row below, a letterhead or a label block or none, total row
-labels, a signature block, extra sheets, old TCVN3/VNI encodings.
+blank rows, explanations wrapped onto the row below or merged down over a group's items, names wrapped
+in lower case, "Tổng phần I" rows, a left margin, a letterhead or a label block or none, total row
+labels, a signature block, extra sheets, old TCVN3/VNI encodings, a reviewer's appraisal columns.
 
 The reading must not depend on the presentation: every criterion's key, max, self-score and
-explanation, and the totals, must be those of the example; the period and the unit too, where the
-layout states them. Then recalc to a new file and check again: the same totals, no wrong sum left.
+explanation, and the totals, must be those of the example (the appraised points as written); the
+period and the unit too, where the layout states them. Then recalc to a new file and check again: the same totals, no wrong sum left.
 
   python bench/presentations.py FIRST_SEED COUNT [--keep]
 
@@ -47,6 +48,8 @@ HEADER_WORDS = {
     "explanation": ["Nội dung giải trình", "Giải trình", "Thuyết minh", "Nội dung giải trình, tài liệu kiểm chứng"],
     "evidence": ["Tài liệu kiểm chứng", "TLKC"],
     "notes": ["Ghi chú"],
+    "appraised": ["Điểm thẩm định", "Kết quả thẩm định", "Điểm Sở Nội vụ thẩm định"],
+    "appraisal_comment": ["Ý kiến thẩm định", "Nhận xét thẩm định"],
 }
 LAYOUTS = [
     ("code", "name", "max", "self", "explanation"),
@@ -64,6 +67,9 @@ class Presentation:
 
     def __init__(self, rng: random.Random):
         self.layout = rng.choice(LAYOUTS)
+        if rng.random() < 0.2:  # a reviewer's appraisal beside the self-scores, and their comments last
+            at = self.layout.index("self") + 1
+            self.layout = self.layout[:at] + ("appraised",) + self.layout[at:] + ("appraisal_comment",)
         self.headers = {role: rng.choice(HEADER_WORDS[role]) for role in self.layout}
         shape = rng.choice(["as is", "as is", "upper", "broken"])  # "ĐIỂM TỐI ĐA", "Điểm\ntối đa" (Alt+Enter)
         for role, text in self.headers.items():
@@ -147,8 +153,9 @@ def encoder(name: str):
     return (lambda text: text), None
 
 
-def build(original, style: Presentation, rng: random.Random, path: Path) -> dict[str, str]:
-    """Writes the workbook; returns the explanations this presentation gives items (merged down a group)."""
+def build(original, style: Presentation, rng: random.Random, path: Path) -> tuple[dict[str, str], dict]:
+    """Writes the workbook; returns the explanations this presentation gives items (merged down a group),
+    and the appraised points written for the leaves (none without an appraisal column)."""
     wb = openpyxl.Workbook()
     first = wb.active
     for title in style.sheets_before:
@@ -224,6 +231,7 @@ def build(original, style: Presentation, rng: random.Random, path: Path) -> dict
         rows.append(line)
 
     merge_state: dict[str, int] = {}
+    written_appraisal: dict[str, Decimal] = {}
     for line in header_rows():
         rows.append(line)
     since_header = 0
@@ -259,6 +267,13 @@ def build(original, style: Presentation, rng: random.Random, path: Path) -> dict
         if style.blank_parents and crit.children:
             self_value = None
         line[col["self"]] = score_value(self_value, style, rng)
+        if "appraised" in col and crit.is_leaf and crit.self.value is not None:
+            appraised = crit.self.value
+            if appraised > 0 and rng.random() < 0.15:  # points taken off, and said why
+                appraised = max(Decimal(0), appraised - Decimal("0.25"))
+                line[col["appraisal_comment"]] = "Tài liệu kiểm chứng chưa đầy đủ."
+            written_appraisal[crit.key] = appraised
+            line[col["appraised"]] = score_value(appraised, style, rng)
         explanation = crit.explanation
         group = crit.parent.children if crit.parent is not None else []
         if merge_state.get("left"):  # covered by the explanation merged down from the group's first item
@@ -332,7 +347,7 @@ def build(original, style: Presentation, rng: random.Random, path: Path) -> dict
     if style.sheets_before and style.sheets_before[0] == "Sheet1":
         wb.active = len(wb.sheetnames) - 1
     wb.save(path)
-    return expected_explanations
+    return expected_explanations, written_appraisal
 
 
 def _flat(text: str) -> str:
@@ -356,6 +371,16 @@ def reading(result) -> tuple[dict, tuple]:
                 for c in a.criteria if c.code_ok}
     t = a.totals()
     return criteria, (t.max, t.self, t.pending_max)
+
+
+def compare_appraisal(written: dict, result) -> list[str]:
+    """Each leaf's appraised points as written (none: the table has no appraisal column)."""
+    if not written:
+        return []
+    read = {_numbered(c.key): (c.appraised.value if c.appraised is not None else None)
+            for c in result.assessment.criteria if c.code_ok and c.is_leaf}
+    return [f"{key} appraised {value} read as {read.get(key)!r}" for key, value in written.items()
+            if read.get(key) != value][:6]
 
 
 def compare(expected, got, blank_parents: bool) -> list[str]:
@@ -382,7 +407,7 @@ def run(seed: int, folder: Path, expected, original_codes: Counter, added: Count
     style = Presentation(rng)
     original = check_file(EXAMPLE).assessment
     path = folder / f"p{seed}.xlsx"
-    changed = build(original, style, rng, path)
+    changed, appraised = build(original, style, rng, path)
     if changed:
         want, totals = expected
         want = dict(want)
@@ -395,6 +420,7 @@ def run(seed: int, folder: Path, expected, original_codes: Counter, added: Count
         if not result.readable:
             return f"unreadable: {result.error}\n  {style.describe()}"
         problems = compare(expected, reading(result), style.blank_parents)
+        problems += compare_appraisal(appraised, result)
         meta = result.assessment.meta
         if style.head in ("labels", "letterhead"):
             for key in ("unit", "period"):
@@ -410,7 +436,10 @@ def run(seed: int, folder: Path, expected, original_codes: Counter, added: Count
         fixed = folder / f"p{seed}_recalc.xlsx"
         recalc_file(path, fixed)
         again = check_file(fixed)
-        problems = compare(expected, reading(again), style.blank_parents)
+        problems = compare(expected, reading(again), style.blank_parents) + compare_appraisal(appraised, again)
+        if appraised and again.assessment.appraisal() is not None and result.assessment.appraisal() is not None \
+                and again.assessment.appraisal().self != result.assessment.appraisal().self:
+            problems.append(f"appraised total {result.assessment.appraisal().self} became {again.assessment.appraisal().self}")
         wrong_sums = [f.message for f in again.findings if f.code in ("sum-mismatch", "total-mismatch", "self-sum-mismatch")]
         if problems or wrong_sums:
             return "\n  ".join([f"seed {seed} after recalc: {style.describe()}", *problems, *wrong_sums[:5]])
