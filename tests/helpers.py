@@ -59,6 +59,18 @@ def merged_explanation(ws, part="I", first="3.2.1", last="3.2.3", text=MERGED_EX
     return top, bottom
 
 
+def lettered(ws, parts: bool = False):
+    """The example's sub-criteria lettered as many officers type them (1.1.1, 1.1.2 → a), b)), and its
+    parts A, B with ``parts``."""
+    for row in range(1, ws.max_row + 1):
+        value = ws.cell(row, 1).value
+        text = str(value).strip() if value is not None else ""
+        if text.count(".") == 2 and text.replace(".", "").isdigit():
+            ws.cell(row, 1).value = "abcdefghijklmnopqrstuvwxyz"[int(text.rsplit(".", 1)[1]) - 1] + ")"
+        elif parts and text in ("I", "II"):
+            ws.cell(row, 1).value = {"I": "A", "II": "B"}[text]
+
+
 def set_labels(ws, labels: dict):
     """The example's label block ("Tên đơn vị:" | value, …): each label's value set (None empties it)."""
     for row in range(1, 20):

@@ -15,7 +15,7 @@ import pytest
 from cchc_xl.api import check_file
 from cchc_xl.summarise.bulk import bulk_check
 
-from helpers import (PRINT_OWN_PEAK_MB, EXAMPLE, ROOT, appraise, bomb_member, damaged_member, edited_example,
+from helpers import (PRINT_OWN_PEAK_MB, EXAMPLE, ROOT, appraise, lettered, bomb_member, damaged_member, edited_example,
                      find_row, labelled_example, set_labels, set_labels_in)
 
 sys.path.insert(0, str(ROOT))
@@ -1607,6 +1607,22 @@ def test_a_period_ranked_by_the_appraisal_loses_its_points_by_the_appraisal(tmp_
     assert stat["scored_by"] == "self" and stat["min"] > 0
     assert "Theo điểm" not in sheet_rows(out, "Theo tiêu chí")[0]
     assert chart_of(out) == (False, ["Điểm tự đánh giá"])
+
+
+def test_a_commune_lettering_its_items_loses_points_in_the_same_rows_as_the_others(tmp_path):
+    """Where communes lose points counts a commune that types 1.1.1–1.1.3 as a), b), c) with the others:
+    its items were rows of their own ("1.1.a"), and it followed no set, so it was left out of the rest."""
+    folder = tmp_path / "xa"
+    shutil.copytree(ROOT / "examples" / "cac_xa", folder)
+    wb = openpyxl.load_workbook(folder / "ha_ky.xlsx")
+    lettered(wb.worksheets[0])
+    wb.save(folder / "ha_ky.xlsx")
+    numbered = bulk_check([ROOT / "examples" / "cac_xa"], output=None, jobs=1).criteria_stats
+    outcome = bulk_check([folder], output=None, jobs=1)
+    assert {r.criteria_set for r in outcome.records} == {"cap_xa_2023"}
+    assert not [s for s in outcome.criteria_stats if "." in s["code"] and s["code"][-1:].isalpha()]
+    assert [(s["code"], s["mean"], s["below_max"]) for s in outcome.criteria_stats] == \
+        [(s["code"], s["mean"], s["below_max"]) for s in numbered]
 
 
 def test_a_workbook_that_gathers_several_units_gives_each_unit_a_row(tmp_path):

@@ -14,7 +14,7 @@ import pytest
 from cchc_xl.api import check_file
 from cchc_xl.read import read_workbook
 
-from helpers import PRINT_OWN_PEAK_MB, EXAMPLE, ROOT, bomb_member, damaged_member, with_control_codes
+from helpers import PRINT_OWN_PEAK_MB, EXAMPLE, ROOT, bomb_member, damaged_member, edited_example, find_row, lettered, with_control_codes
 
 HEADERS = ["STT", "Lĩnh vực/Tiêu chí/Tiêu chí thành phần", "Điểm tối đa", "Tài liệu kiểm chứng",
            "Hướng dẫn tự đánh giá/thẩm định"]
@@ -227,6 +227,50 @@ def test_against_an_official_table_without_self_column(tmp_path, home):
     assert cli("new", "-o", tmp_path / "x.xlsx", "--template", annex).returncode == 0
     result = check_file(tmp_path / "x.xlsx", against=annex)
     assert not [f for f in result.findings if f.code in ("max-changed", "criterion-missing", "wrong-criteria-set")]
+
+
+@pytest.mark.parametrize("parts", [False, True])
+def test_a_workbook_lettering_its_items_follows_the_set_that_numbers_them(tmp_path, parts):
+    """Sub-criteria typed a), b), c) (and parts A, B) are the set's 1.1.1, 1.1.2…: the workbook follows
+    cap_xa_2023, and --against it says only what differs (it followed no set, and was 122
+    criterion-extra errors)."""
+    path = edited_example(tmp_path, "lettered.xlsx", lambda ws: lettered(ws, parts))
+    result = check_file(path)
+    assert result.assessment.criteria_set["id"] == "cap_xa_2023"
+    assert result.assessment.criteria_set["agreement"] == 1.0
+    keys = {c.code: c.key for c in result.assessment.criteria}
+    assert keys["1.1.b"] == "I.1.1.2" and keys["3.5.c"] == "I.3.5.3"
+    assert [f.code for f in check_file(path, against="cap_xa_2023").findings if f.severity == "error"] == []
+
+    def edited(ws):
+        ws.cell(find_row(ws, "I", "1.1.2"), 3).value = 2  # b) under 1.1: its max edited
+        lettered(ws, parts)
+    against = check_file(edited_example(tmp_path, "edited.xlsx", edited), against="cap_xa_2023")
+    changed = [(f.code, f.cell, f.criterion) for f in against.findings if f.code in ("max-changed", "criterion-extra",
+                                                                                   "criterion-missing")]
+    assert changed == [("max-changed", "C22", "b)")]
+
+
+def test_an_official_table_lettering_its_items(tmp_path, home):
+    """An annex lettering its sub-criteria a), b), c) imports them as siblings under their criterion (b)
+    was read as a)'s child, and the table refused: "điểm tối đa … khác tổng các mục con"); a workbook
+    numbering them 1.1.1, 1.1.2 follows it, as one lettering them does."""
+    from cchc_xl.criteria_sets.importer import import_table
+
+    official = [(code if code.count(".") < 2 else "abc"[int(code[-1]) - 1] + ")", *rest)
+                for code, *rest in OFFICIAL]
+    annex = official_docx(tmp_path / "phu_luc.docx", official)
+    criteria_set = import_table(annex, set_id="hp_chu")
+    items = [(c.code, c.max) for c in criteria_set.criteria if c.code.startswith("1.1.")]
+    assert items == [("1.1.a", Decimal("0.2")), ("1.1.b", Decimal("0.3")), ("1.1.c", Decimal("7"))]
+    numbered = official_docx(tmp_path / "so.docx")  # the same table numbered
+    assert cli("new", "-o", tmp_path / "so.xlsx", "--template", numbered).returncode == 0
+    result = check_file(tmp_path / "so.xlsx", against=criteria_set)
+    assert not [f for f in result.findings if f.code in ("max-changed", "criterion-missing", "criterion-extra",
+                                                         "wrong-criteria-set")]
+    assert cli("new", "-o", tmp_path / "chu.xlsx", "--template", annex).returncode == 0
+    result = check_file(tmp_path / "chu.xlsx", against=criteria_set)
+    assert not [f for f in result.findings if f.code in ("max-changed", "criterion-missing", "criterion-extra")]
 
 
 def test_percent_set_in_check_json_and_report(tmp_path, home):

@@ -251,6 +251,7 @@ def _rows(sheet: SheetGrid, header, sheet_name: str = "") -> list[SetCriterion]:
     criteria: list[SetCriterion] = []
     part = ""
     last: SetCriterion | None = None
+    last_number: SetCriterion | None = None  # the latest numbered criterion: the parent of lettered items
     criterion_ahead = -1  # the next criterion row below the latest "Tổng" row (sheet.height: none)
     width = max(columns.values()) + 1
     core_columns = list(dict.fromkeys(col for col in (col_code, col_name, col_max) if col is not None))
@@ -318,9 +319,11 @@ def _rows(sheet: SheetGrid, header, sheet_name: str = "") -> list[SetCriterion]:
         if code.kind == "part":
             part = value
         elif code.kind == "letter":
-            if last.is_part:
+            # b) after a) is a sibling under the numbered criterion above, not a) 's child ("1.1.a.b":
+            # a table lettering its items was refused, the parent's max "not the sum of its items")
+            if last.is_part or last_number is None:
                 continue
-            value = f"{last.code}.{value}"
+            value = f"{last_number.code}.{value}"
         if not part:
             part = "I"
         where = f"trang “{sheet_name}”, hàng {r + 1}" if sheet_name else f"hàng {r + 1}"
@@ -331,6 +334,10 @@ def _rows(sheet: SheetGrid, header, sheet_name: str = "") -> list[SetCriterion]:
         criteria.append(crit)
         last = crit
         last_line = r
+        if code.kind == "number" and not crit.code[-1:].isalpha():
+            last_number = crit
+        elif code.kind == "part":
+            last_number = None
     _inherit_kinds(criteria)
     return criteria
 

@@ -40,6 +40,9 @@ class InvalidSet(CchcError):
     """A criteria set that is not sound; the message lists each problem."""
 
 
+_ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+
+
 @dataclass
 class SetCriterion:
     part: str
@@ -88,17 +91,43 @@ class CriteriaSet:
 
     # -- numbers ----------------------------------------------------------
     def by_key(self) -> dict[str, SetCriterion]:
-        """key → criterion; built once (a bulk compares every workbook with the same set)."""
+        """The key a workbook's row of it has → criterion; built once (a bulk compares every workbook
+        with the same set). Keys as a workbook's are (read.table): parts lettered A, B are I, II, and a
+        lettered item is its place among its parent's items ("1.1.b" → I.1.1.2), so a set that letters
+        its items and a workbook that numbers them, or the other way round, are the same criteria."""
         cached = self.__dict__.get("_by_key")
         if cached is None or len(cached) != len(self.criteria):
-            cached = self.__dict__["_by_key"] = {c.key: c for c in self.criteria}
+            cached = self.__dict__["_by_key"] = dict(self._numbered_keys())
         return cached
 
     def sheet_max_by_key(self) -> dict:
         cached = self.__dict__.get("_sheet_max")
         if cached is None or len(cached) != len(self.criteria):
-            cached = self.__dict__["_sheet_max"] = {c.key: c.sheet_max for c in self.criteria}
+            cached = self.__dict__["_sheet_max"] = {key: c.sheet_max for key, c in self.by_key().items()}
         return cached
+
+    def _numbered_keys(self) -> list[tuple[str, SetCriterion]]:
+        criteria = self.criteria
+        parts = [c for c in criteria if c.is_part]
+        lettered_parts = any(p.code == "A" for p in parts)
+        if not lettered_parts and not any(c.code[-1:].isalpha() and "." in c.code for c in criteria):
+            return [(c.key, c) for c in criteria]
+        keyed, renamed, items, taken = [], {}, {}, set()
+        for crit in criteria:
+            if crit.is_part:
+                place = parts.index(crit)
+                key = _ROMAN[place] if lettered_parts and len(crit.code) == 1 and place < len(_ROMAN) else crit.key
+            else:
+                head, _, last = crit.key.rpartition(".")
+                parent = renamed.get(head, head)
+                count = items[parent] = items.get(parent, 0) + 1
+                key = f"{parent}.{count}" if last.isalpha() else f"{parent}.{last}"
+            if key in taken:  # (a row keyed so already: left as it was)
+                key = crit.key
+            taken.add(key)
+            renamed[crit.key] = key
+            keyed.append((key, crit))
+        return keyed
 
     def children(self, crit: SetCriterion) -> list[SetCriterion]:
         items = self.criteria

@@ -1006,5 +1006,31 @@ def build_tree(assessment: Assessment) -> None:
         if len(latest) > depth + 1:  # levels 0..depth are always there: deeper ones are stale
             for deeper in [d for d in latest if d > depth]:
                 del latest[deeper]
+    if lettered or any(crit.code[-1:].isalpha() and "." in crit.code for crit in assessment.criteria):
+        _number_lettered_keys(assessment, lettered)
 
 
+def _number_lettered_keys(assessment: Assessment, lettered_parts: bool) -> None:
+    """Keys as the official sets and most communes number: parts lettered A, B are I, II, and a lettered
+    item is its place among its parent's items ("a)" under 1.4 is I.1.4.1). Codes stay as typed, for
+    messages. A workbook lettering its sub-criteria a), b), c) followed no known set (and was 122
+    criterion-extra errors --against it), and its items were counted apart from every other commune's
+    in bulk's statistics. A key another row of the workbook has already is left as it was."""
+    taken = {crit.key for crit in assessment.criteria}
+    for number, part in enumerate(assessment.parts):
+        if lettered_parts and number < len(_ROMAN_NUMERALS) and part.key == part.code:
+            key = _ROMAN_NUMERALS[number]
+            if key not in taken:
+                part.key = key
+                taken.add(key)
+        for crit in part.walk():  # (parents first: an item below a renamed one follows its new key)
+            parent = crit.parent
+            if parent is None:
+                continue
+            last = crit.code.rsplit(".", 1)[-1]
+            if last.isalpha():
+                last = str(next(i for i, c in enumerate(parent.children, 1) if c is crit))
+            key = f"{parent.key}.{last}"
+            if key != crit.key and key not in taken:
+                crit.key = key
+                taken.add(key)

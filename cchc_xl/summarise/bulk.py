@@ -864,8 +864,10 @@ def add_to_statistics(stats: dict, assessment) -> None:
                 maximum = model.max if model is not None else (Decimal(0) if c.is_penalty else c.effective_max())
                 if below is not None and maximum is not None:
                     maximum -= below[0]
-                entry = stats[key] = {"set": set_id, "period": period, "part": c.part, "code": c.code,
-                                      "name": c.name, "max": maximum, "scores": []}
+                # (the set's own numbering, where the first workbook seen lettered its items: "1.1.1", not "1.1.a")
+                entry = stats[key] = {"set": set_id, "period": period, "part": model.part if model else c.part,
+                                      "code": model.code if model else c.code, "name": c.name, "max": maximum,
+                                      "scores": []}
             score = c.computed_self(which)  # None: not scored
             if below is not None and score is not None:
                 score -= below[1]
