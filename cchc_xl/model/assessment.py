@@ -387,6 +387,8 @@ class Assessment:
     # the other sheets in view whose table is another unit's, for the same period (sheet → unit): a workbook
     # that gathers several communes, one sheet each (said by several-units; bulk checks each of them)
     other_units: dict[str, str] = field(default_factory=dict)
+    # some criterion's explanation is a cell merged down from another row (Criterion.explanation_row)
+    explanations_merged: bool = False
 
     def tree(self):
         for part in self.parts:
@@ -405,10 +407,10 @@ class Assessment:
     def shared_explanations(self) -> dict[int, list[Criterion]]:
         """Criteria that one explanation cell merged down over them explains, by that cell's row, in
         sheet order (the criterion on that row first, when it is one): groups of two or more, of the
-        same text. Empty for nearly every workbook: said without a walk when no merge does it."""
-        criteria = self.criteria
-        if all(crit.explanation_row < 0 for crit in criteria):
+        same text. Empty for nearly every workbook: said without a walk when the reader found no such merge."""
+        if not self.explanations_merged:
             return {}
+        criteria = self.criteria
         groups: dict[int, list[Criterion]] = {}
         for crit in criteria:
             groups.setdefault(crit.row if crit.explanation_row < 0 else crit.explanation_row, []).append(crit)

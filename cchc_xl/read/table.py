@@ -814,19 +814,34 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
     if sheet.merged:
         _scores_merged_over_criteria(assessment, sheet, (col_max, col_self, col_appraised))
         if col_expl is not None:
-            _explanations_merged_over_criteria(assessment, merged, col_expl)
+            _explanations_merged_over_criteria(assessment, sheet.merged, merged, col_expl, end)
     return assessment
 
 
-def _explanations_merged_over_criteria(assessment: Assessment, merged, col: int) -> None:
+def _explanations_merged_over_criteria(assessment: Assessment, merges, index, col: int, end: int) -> None:
     """One explanation merged down over several criteria (a group's items, often from their parent's
     row): each item's explanation is that text (text_at), and its cell is the merged one's first, the
     one an officer can click. Findings on the text are then said once for the group, at that cell, and
-    the report merges the group's explanation cells as the sheet does."""
-    for crit in assessment.criteria:
-        top = merged.get((crit.row, col))
-        if top is not None and top[1] == col and top[0] != crit.row:
-            crit.explanation_row = top[0]
+    the report merges the group's explanation cells as the sheet does. (Found from the sheet's few
+    merges, not by asking for each criterion: most workbooks have merges, in their letterhead.)"""
+    spans = [(r0, min(r1, end)) for r0, c0, r1, c1 in merges if c0 == col and r1 > r0 and r0 < end]
+    if not spans:
+        return
+    if len(spans) > 256 or sum(bottom - top for top, bottom in spans) > 4 * (end + 1):
+        # (overlapping merges by the thousand, a hostile file: asked per criterion, as text_at asks)
+        for crit in assessment.criteria:
+            top = index.get((crit.row, col))
+            if top is not None and top[1] == col and top[0] != crit.row:
+                crit.explanation_row = top[0]
+                assessment.explanations_merged = True
+        return
+    by_row = {crit.row: crit for crit in assessment.criteria}
+    for top, bottom in spans:
+        for row in range(top + 1, bottom + 1):
+            crit = by_row.get(row)
+            if crit is not None:
+                crit.explanation_row = top
+                assessment.explanations_merged = True
 
 
 _SCORE_FIELDS = ("max", "self", "appraised")
@@ -928,6 +943,7 @@ def build_tree(assessment: Assessment) -> None:
     latest: dict[int, Criterion] = {}
     problems = assessment.read_problems
     lettered = next((c.code == "A" for c in assessment.criteria if c.code[:1].isalpha()), False)
+    lettered_items = False
     for crit in assessment.criteria:
         if crit.code[:1].isalpha():  # normalise_code leaves only Roman parts or Arabic codes
             crit.place(crit.code)
@@ -977,6 +993,8 @@ def build_tree(assessment: Assessment) -> None:
             )
             continue
         code = crit.code
+        if code[-1] >= "a":  # "1.4.a": a lettered item (see _number_lettered_keys)
+            lettered_items = True
         depth = code.count(".") + 1  # crit.depth, known not to be a part here
         parent_code = code.rsplit(".", 1)[0] if depth > 1 else None
         parent = latest.get(depth - 1)
@@ -1006,7 +1024,7 @@ def build_tree(assessment: Assessment) -> None:
         if len(latest) > depth + 1:  # levels 0..depth are always there: deeper ones are stale
             for deeper in [d for d in latest if d > depth]:
                 del latest[deeper]
-    if lettered or any(crit.code[-1:].isalpha() and "." in crit.code for crit in assessment.criteria):
+    if lettered or lettered_items:
         _number_lettered_keys(assessment, lettered)
 
 
