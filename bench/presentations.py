@@ -7,7 +7,8 @@ blank rows, explanations wrapped onto the row below or merged down over a group'
 in lower case, "Tổng phần I" rows, a left margin, a letterhead or a label block or none, total row
 labels, a signature block, extra sheets, old TCVN3/VNI encodings, a reviewer's appraisal columns.
 
-The reading must not depend on the presentation: every criterion's key, max, self-score and
+The reading must not depend on the presentation: the workbook follows the example's criteria set
+(and --against it, nothing is missing, extra or changed); every criterion's key, max, self-score and
 explanation, and the totals, must be those of the example (the appraised points as written); the
 period and the unit too, where the layout states them. Then recalc to a new file and check again: the same totals, no wrong sum left.
 
@@ -373,6 +374,26 @@ def reading(result) -> tuple[dict, tuple]:
     return criteria, (t.max, t.self, t.pending_max)
 
 
+def report_problems(path: Path, out: Path, assessment) -> list[str]:
+    """The report's table lists every criterion with its STT as typed (letters too), in order."""
+    from docx import Document
+
+    from cchc_xl.render.report import render_report_file
+
+    render_report_file(path, out, force=True)
+    doc = Document(out)
+    main = doc.tables[1]
+    nested = main.rows[-1].cells[0].tables
+    rows = list(main.rows[1:-1]) + (list(nested[0].rows[:-1]) if nested else [])
+    printed = [row.cells[0].text.strip() for row in rows]
+    typed = [(c.code_written or c.code).strip() for c in assessment.criteria if c.code_ok]
+    if printed != typed:
+        wrong = next(i for i, (a, b) in enumerate(zip(printed + [""] * len(typed), typed + [""] * len(printed)))
+                     if a != b)
+        return [f"report row {wrong}: {printed[wrong:wrong + 3]} where the table has {typed[wrong:wrong + 3]}"]
+    return []
+
+
 def compare_appraisal(written: dict, result) -> list[str]:
     """Each leaf's appraised points as written (none: the table has no appraisal column)."""
     if not written:
@@ -421,6 +442,12 @@ def run(seed: int, folder: Path, expected, original_codes: Counter, added: Count
             return f"unreadable: {result.error}\n  {style.describe()}"
         problems = compare(expected, reading(result), style.blank_parents)
         problems += compare_appraisal(appraised, result)
+        followed = result.assessment.criteria_set
+        if not followed or followed["id"] != "cap_xa_2023":  # (the example's set, however it is typed)
+            problems.append(f"follows {followed and followed['id']}, not cap_xa_2023")
+        against = [f"{f.code} {f.cell}: {f.message[:120]}" for f in check_file(path, against="cap_xa_2023").findings
+                   if f.code in ("criterion-extra", "criterion-missing", "max-changed", "name-changed")]
+        problems += against[:5]
         meta = result.assessment.meta
         if style.head in ("labels", "letterhead"):
             for key in ("unit", "period"):
@@ -433,6 +460,10 @@ def run(seed: int, folder: Path, expected, original_codes: Counter, added: Count
                 added_by[code].append(seed)
         if problems:
             return "\n  ".join([f"seed {seed}: {style.describe()}", *problems])
+        if seed % 5 == 0:  # (one in five: a report takes a while) its table: every criterion, as typed
+            problems += report_problems(path, folder / f"p{seed}.docx", result.assessment)
+            if problems:
+                return "\n  ".join([f"seed {seed} report: {style.describe()}", *problems])
         fixed = folder / f"p{seed}_recalc.xlsx"
         recalc_file(path, fixed)
         again = check_file(fixed)
