@@ -5,7 +5,8 @@ page breaks, codes of every style (I / I. / Phần I / A; 1 / 1. / Lĩnh vực 1
 number; 1.1.1 / a) / b.) or typed at the start of the names, scores as text with a decimal comma,
 blank rows, explanations wrapped onto the row below or merged down over a group's items, names wrapped
 in lower case, "Tổng phần I" rows, a left margin, a letterhead or a label block or none, total row
-labels, a signature block, extra sheets, old TCVN3/VNI encodings, a reviewer's appraisal columns.
+labels, a signature block, extra sheets, old TCVN3/VNI encodings, a reviewer's appraisal columns, the
+official annex's guidance column with scoring options on rows of their own under a criterion.
 
 The reading must not depend on the presentation: the workbook follows the example's criteria set
 (and --against it, nothing is missing, extra or changed); every criterion's key, max, self-score and
@@ -49,6 +50,7 @@ HEADER_WORDS = {
     "explanation": ["Nội dung giải trình", "Giải trình", "Thuyết minh", "Nội dung giải trình, tài liệu kiểm chứng"],
     "evidence": ["Tài liệu kiểm chứng", "TLKC"],
     "notes": ["Ghi chú"],
+    "guidance": ["Hướng dẫn chấm điểm", "Cách chấm", "Phương pháp chấm"],
     "appraised": ["Điểm thẩm định", "Kết quả thẩm định", "Điểm Sở Nội vụ thẩm định"],
     "appraisal_comment": ["Ý kiến thẩm định", "Nhận xét thẩm định"],
 }
@@ -58,6 +60,7 @@ LAYOUTS = [
     ("code", "name", "max", "self", "explanation", "notes"),
     ("code", "name", "max", "evidence", "self", "explanation"),
     ("name", "max", "self", "explanation"),  # no STT column: codes typed at the start of the names
+    ("code", "name", "max", "guidance", "self", "explanation"),  # the official annex's guidance kept
 ]
 TOTAL_LABELS = ["Tổng", "Tổng cộng", "TỔNG CỘNG", "Tổng điểm", "TỔNG SỐ ĐIỂM"]
 ROMAN = ["I", "II", "III", "IV"]
@@ -135,6 +138,10 @@ def score_value(value: Decimal | None, style: Presentation, rng: random.Random):
     if rng.random() < style.scores_as_text:
         return format(value.normalize(), "f").replace(".", style.text_decimal)
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+def score_text(value) -> str:
+    return format(value.normalize(), "f").replace(".", ",") if value is not None else "0"
 
 
 def encoder(name: str):
@@ -311,6 +318,19 @@ def build(original, style: Presentation, rng: random.Random, path: Path) -> tupl
             extra = blank()
             extra[col["explanation"]] = wrapped
             rows.append(extra)
+        elif "guidance" in col and crit.is_leaf and not merged_from.get(len(rows) - 1) and \
+                not merge_state.get("left") and rng.random() < 0.3:
+            # the annex's scoring options, a row each in the guidance column, the criterion's other cells
+            # merged down over them (as the official table has it)
+            first = len(rows) - 1
+            line[col["guidance"]] = "Căn cứ tài liệu kiểm chứng."
+            for option in (f"Thực hiện đầy đủ: {score_text(crit.max.value)}", "Không thực hiện: 0"):
+                extra = blank()
+                extra[col["guidance"]] = option
+                rows.append(extra)
+            for role in layout:
+                if role != "guidance":
+                    merges.append((first, col[role], len(rows) - 1, col[role]))
         since_header += 1
     if style.subtotals:
         add_subtotal(criteria[-1])
@@ -442,6 +462,8 @@ def run(seed: int, folder: Path, expected, original_codes: Counter, added: Count
             return f"unreadable: {result.error}\n  {style.describe()}"
         problems = compare(expected, reading(result), style.blank_parents)
         problems += compare_appraisal(appraised, result)
+        # (a note is printed in the report's explanation column: nothing of this table is one)
+        problems += [f"{c.code} has notes {c.notes}" for c in result.assessment.criteria if c.notes][:3]
         followed = result.assessment.criteria_set
         if not followed or followed["id"] != "cap_xa_2023":  # (the example's set, however it is typed)
             problems.append(f"follows {followed and followed['id']}, not cap_xa_2023")
