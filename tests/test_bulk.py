@@ -1693,6 +1693,22 @@ def test_the_console_counts_full_points_explained_as_not_done(tmp_path):
                 if "chưa thực hiện (mã" in line]
 
 
+def test_the_console_counts_units_that_scored_the_surveys_themselves(tmp_path):
+    """A commune that typed SIPAS's 10 points into its self-assessment is ranked with them: the reviewer is told
+    on the screen, before the ranking is published."""
+    folder = tmp_path / "nhan"
+    shutil.copytree(ROOT / "examples" / "cac_xa", folder)
+    wb = openpyxl.load_workbook(folder / "ha_ky.xlsx")
+    ws = wb.worksheets[0]
+    ws.cell(find_row(ws, "II", "2"), 4).value, ws.cell(find_row(ws, "II", "3"), 4).value = 14, 10
+    wb.save(folder / "ha_ky.xlsx")
+    outcome = bulk_check([folder], output=None, jobs=1)
+    assert ("  ⚠ 1 đơn vị có 2 mục điều tra xã hội học/SIPAS mà xã tự ghi điểm (tính vào tổng và xếp hạng) "
+            "(mã survey-self-scored, xem trang “Chi tiết lỗi”).") in outcome.lines()
+    assert not [line for line in bulk_check([ROOT / "examples" / "cac_xa"], output=None, jobs=1).lines()
+                if "survey-self-scored" in line]
+
+
 def test_the_console_counts_appraisal_deductions_without_a_reason(tmp_path):
     """Before the province publishes its appraisal, every point taken off needs its reason in "Ý kiến thẩm định":
     the deductions left without one were warnings in "Chi tiết lỗi" only."""

@@ -105,6 +105,25 @@ def test_an_explanation_merged_over_a_groups_items_is_checked_once_at_its_cell(t
     assert {f.message.split(":")[0] for f in result.findings} == {"Các mục 3.2.1 và 3.2.2 (chung một ô giải trình)"}
 
 
+def test_a_survey_scored_by_the_commune_itself_is_said(tmp_path):
+    """II.2 (XHH survey) and II.3 (SIPAS) are scored by the province: a 0 typed for "not yet" took 14 points
+    off the total with a missing-explanation asking why, and 10 typed for SIPAS counted in the total (and in
+    bulk's ranking) as if it were the result; both said nothing of the survey."""
+    def edit(ws):
+        clean(ws)
+        ws.cell(find_row(ws, "II", "2"), 4).value = 0
+        ws.cell(find_row(ws, "II", "3"), 4).value = 10
+    result = check_file(edited_example(tmp_path, "survey.xlsx", edit))
+    found = [(f.code, f.cell, f.severity) for f in result.findings]
+    assert found == [("survey-self-scored", "D121", "warning"), ("survey-self-scored", "D122", "warning")]
+    xhh, sipas = [f.message for f in result.findings]
+    assert "điều tra xã hội học" in xhh and "đang tính 0/14 điểm" in xhh and "hãy xóa số ở ô này" in xhh
+    assert "chỉ số hài lòng (SIPAS)" in sipas and "đang tính 10/10 điểm" in sipas
+    assert result.assessment.totals().self == Decimal("83.2")  # (the officer's figures, not changed: said)
+    # blank, as they should be: nothing said
+    assert check_file(edited_example(tmp_path, "clean.xlsx", clean)).findings == []
+
+
 def _set(part, code, col, value):
     def edit(ws):
         clean(ws)

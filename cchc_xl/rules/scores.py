@@ -239,6 +239,18 @@ def score_rules(assessment: Assessment, which: str = "self") -> list[Finding]:
                     _at(crit, cell, "unscored",
                         f"Mục {crit.code} chưa được chấm {column.lower()} (ô đang để trống).")
                 )
+        elif which == "self" and crit.in_survey():
+            # scored by the province from its surveys (XHH, SIPAS), not by the commune: a figure typed here
+            # (0 for "not yet", last year's published result, full points) is counted in the self-assessment's
+            # total and bulk's ranking as if it were the result
+            survey = "chỉ số hài lòng (SIPAS)" if any(w in fold(crit.name) for w in ("sipas", "hai long")) else \
+                "điều tra xã hội học"
+            findings.append(_at(crit, cell, "survey-self-scored",
+                                f"Mục {crit.code} chấm theo kết quả {survey} do tỉnh thực hiện, xã không tự chấm, "
+                                f"nhưng ô đang ghi {vn(value)}: tổng tự đánh giá "
+                                f"đang tính {vn(value)}/{vn(cap) if cap is not None else '?'} điểm cho mục này như đã "
+                                "có kết quả. Nếu đó không phải kết quả tỉnh đã công bố, hãy xóa số ở ô này (để trống "
+                                "là chờ kết quả điều tra)."))
         elif which == "appraised":
             if comment_col is not None and crit.self.value is not None and value < crit.self.value and \
                     _nearest_saying(crit, lambda c: c.appraisal_comment) is None:

@@ -166,7 +166,9 @@ class BulkOutcome:
     # batch-wide counts of what a reviewer looks at first (each finding is in "Chi tiết lỗi" under its code):
     # points to take off, and deductions of the appraisal the communes are not yet told the reason of
     _COUNTED = (("explanation-says-not-done", "mục được tối đa điểm mà giải trình ghi chưa thực hiện"),
-                ("appraisal-unexplained", "mục bị trừ điểm khi thẩm định mà chưa ghi ý kiến thẩm định"))
+                ("appraisal-unexplained", "mục bị trừ điểm khi thẩm định mà chưa ghi ý kiến thẩm định"),
+                # a survey's points typed by the commune itself: its total, and its rank, counts them
+                ("survey-self-scored", "mục điều tra xã hội học/SIPAS mà xã tự ghi điểm (tính vào tổng và xếp hạng)"))
 
     def _counted(self) -> list[str]:
         out = []
