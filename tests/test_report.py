@@ -1057,8 +1057,11 @@ def test_the_report_says_what_its_table_prints_before_it_is_signed(tmp_path, mon
     0,25 beside "Chưa thực hiện", and 3.6.4 (0,25 of 0,5) beside a blank, went to the Chairman without a word."""
     def edit(ws):
         ws.cell(find_row(ws, "I", "1.6.1"), 4).value = 0.25
+        ws.cell(find_row(ws, "II", "3"), 4).value = 10  # SIPAS, the province's to score: printed as 10
     path = edited_example(tmp_path, "bc.xlsx", edit)
     outcome = render_report_file(path, tmp_path / "bc.docx")
+    assert outcome.table_notes[1].startswith("Chú ý, ô D122: Mục 3 chấm theo kết quả chỉ số hài lòng (SIPAS)")
+    del outcome.table_notes[1]
     assert outcome.table_notes == [
         "Chú ý, ô E35: Mục 1.6.1 được tối đa 0,25/0,25 điểm nhưng giải trình ghi “Chưa thực hiện”: điểm và giải trình "
         "không khớp; hãy sửa điểm, hoặc ghi rõ việc đã làm (văn bản, số liệu).",

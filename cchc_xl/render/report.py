@@ -383,8 +383,10 @@ def default_output(workbook: Path) -> Path:
 
 def table_notes(findings) -> list[str]:
     """The lines of the report's table the Chairman would sign as they are: full points whose explanation
-    says the task was not done (each), and deductions whose "Nội dung giải trình" is blank (counted)."""
-    notes = [f"Chú ý, ô {f.cell}: {f.message}" for f in findings if f.code == "explanation-says-not-done"]
+    says the task was not done, survey points the commune typed itself (each), and deductions whose "Nội dung
+    giải trình" is blank (counted)."""
+    notes = [f"Chú ý, ô {f.cell}: {f.message}" for f in findings
+             if f.code in ("explanation-says-not-done", "survey-self-scored")]
     blank = [f.cell for f in findings if f.code == "missing-explanation" and f.cell]
     if blank:
         cells = ", ".join(blank[:5]) + (f" và {len(blank) - 5} ô khác" if len(blank) > 5 else "")
