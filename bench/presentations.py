@@ -11,7 +11,10 @@ official annex's guidance column with scoring options on rows of their own under
 The reading must not depend on the presentation: the workbook follows the example's criteria set
 (and --against it, nothing is missing, extra or changed); every criterion's key, max, self-score and
 explanation, and the totals, must be those of the example (the appraised points as written); the
-period and the unit too, where the layout states them. Then recalc to a new file and check again: the same totals, no wrong sum left.
+period and the unit too, where the layout states them; no text of the table becomes a note. Then
+recalc to a new file and check again: the same totals, no wrong sum left. One seed in five is also read
+as the Excel button reads it (xlwings' own engine: the same reading and findings), and one in five is
+reported (the report's table lists every criterion with its STT as typed).
 
   python bench/presentations.py FIRST_SEED COUNT [--keep]
 
@@ -394,6 +397,30 @@ def reading(result) -> tuple[dict, tuple]:
     return criteria, (t.max, t.self, t.pending_max)
 
 
+def live_problems(path: Path, result) -> list[str]:
+    """The book as the Excel button reads it (xlwings opens it with its own engine, values only, as Excel
+    gives them; merges and hidden sheets from the saved file): what the file read gives."""
+    import os
+
+    os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # (xlwings' own key for its file engine)
+    import xlwings as xw
+
+    from cchc_xl.criteria_sets.recognise import annotate
+    from cchc_xl.read.live import read_book
+    from cchc_xl.read.table import parse_workbook
+    from cchc_xl.rules import check_assessment
+
+    with xw.Book(path, mode="r") as book:
+        live = parse_workbook(read_book(book))
+    annotate(live)
+    found = sorted((f.code, f.cell) for f in check_assessment(live))
+    problems = compare(reading(result), reading(type("Live", (), {"assessment": live})()), False)
+    if found != sorted((f.code, f.cell) for f in result.findings):
+        problems.append(f"live findings {found} where the file gives "
+                        f"{sorted((f.code, f.cell) for f in result.findings)}")
+    return problems
+
+
 def report_problems(path: Path, out: Path, assessment) -> list[str]:
     """The report's table lists every criterion with its STT as typed (letters too), in order."""
     from docx import Document
@@ -482,6 +509,10 @@ def run(seed: int, folder: Path, expected, original_codes: Counter, added: Count
                 added_by[code].append(seed)
         if problems:
             return "\n  ".join([f"seed {seed}: {style.describe()}", *problems])
+        if seed % 5 == 1:  # the Excel button's reader (xlwings' own engine): the same reading and findings
+            problems += live_problems(path, result)
+            if problems:
+                return "\n  ".join([f"seed {seed} live: {style.describe()}", *problems])
         if seed % 5 == 0:  # (one in five: a report takes a while) its table: every criterion, as typed
             problems += report_problems(path, folder / f"p{seed}.docx", result.assessment)
             if problems:
