@@ -34,7 +34,10 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 from pathlib import Path
 
-from _common import ROOT
+try:
+    from _common import ROOT
+except ImportError:  # (imported as bench.presentations, by the tests)
+    from bench._common import ROOT
 
 import openpyxl
 from openpyxl.styles import Font

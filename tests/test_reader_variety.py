@@ -39,6 +39,23 @@ def totals(path, **kwargs):
 BASE_FINDINGS = {(f.code, f.cell) for f in check_file(EXAMPLE).findings}
 
 
+@pytest.mark.parametrize("seed", [2601, 1961, 1390, 130])
+def test_the_example_typed_the_ways_officers_type_it_reads_as_the_example(tmp_path, seed):
+    """bench/presentations.py's seeds that between them lay the example out in every way it knows (lettered
+    items and parts, codes in the names, a two-row header, TCVN3 and VNI, explanations merged over a group,
+    the annex's scoring options, an appraisal, words at every level, repeated headers, wrapped names, part
+    subtotals, a letterhead, a left margin): each reads to the example's criteria, scores, explanations and
+    set, recalculates to the same totals, and reads alike at the Excel button (2601, 1961) and in its
+    report (1390, 130)."""
+    from collections import Counter
+
+    from bench import presentations
+
+    base = check_file(EXAMPLE)
+    expected = presentations.reading(base)
+    assert presentations.run(seed, tmp_path, expected, Counter(f.code for f in base.findings), Counter()) is None
+
+
 def test_repeated_page_headers_and_column_numbers_are_not_criteria(tmp_path):
     def edit(ws):
         rows = [30, 45, 60, 75, 90, 100, 110]  # seven page breaks
