@@ -768,6 +768,62 @@ def test_a_short_real_explanation_is_one(tmp_path):
     assert not [f for f in result.findings if f.code == "missing-explanation" and f.criterion == "3.6.4"]
 
 
+def _hidden_old_row(ws):
+    """Last year's 1.1.4 kept below 1.1.3 and hidden, not deleted (its points still in the sheet)."""
+    row = find_row(ws, "I", "1.1.3") + 1
+    ws.insert_rows(row)
+    for col, value in enumerate(("1.1.4", "Tiêu chí của bộ năm trước", 1, 1), start=1):
+        ws.cell(row, col).value = value
+    ws.row_dimensions[row].hidden = True
+
+
+@pytest.mark.parametrize("saved_by", ["openpyxl", "LibreOffice"])
+def test_a_criterion_on_a_hidden_row_is_said(tmp_path, saved_by):
+    """A row the officer hid is read as any other: 1.1's sum came out 3,5 with 1.1.4 among its items, a row
+    the sheet does not show. The officer is told which rows, as Excel (hidden="1") and LibreOffice
+    (hidden="true") save them; the Excel button says it as the file read does."""
+    path = edited_example(tmp_path, "an_hang.xlsx", _hidden_old_row)
+    if saved_by == "LibreOffice":
+        if shutil.which("soffice") is None:
+            pytest.skip("needs LibreOffice")
+        import subprocess
+
+        subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"), str(path)],
+                       capture_output=True, timeout=180, check=True)
+        path = tmp_path / "lo" / "an_hang.xlsx"
+    result = check_file(path)
+    [hidden] = [f for f in result.findings if f.code == "hidden-row"]
+    assert (hidden.cell, hidden.criterion, hidden.severity) == ("A24", "1.1.4", "warning")
+    assert hidden.message.startswith("Mục 1.1.4 (hàng 24) đang bị ẩn trong Excel nhưng vẫn được đọc")
+    assert any(f.code == "max-sum-mismatch" and "1.1.4" in f.message for f in result.findings)
+    # the Excel button (xlwings' own engine: values only; the hidden rows from the saved file)
+    import os
+
+    os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+    import xlwings as xw
+
+    from cchc_xl.criteria_sets.recognise import annotate
+    from cchc_xl.read.live import read_book
+    from cchc_xl.read.table import parse_workbook
+    from cchc_xl.rules import check_assessment
+
+    with xw.Book(path, mode="r") as book:
+        live = parse_workbook(read_book(book))
+    annotate(live)
+    assert [(f.cell, f.message) for f in check_assessment(live) if f.code == "hidden-row"] == \
+        [(hidden.cell, hidden.message)]
+
+
+def test_several_hidden_criteria_are_said_once_and_a_shown_table_says_nothing(tmp_path):
+    def hide(ws):
+        for code in ("3.2.1", "3.2.2", "3.2.3"):
+            ws.row_dimensions[find_row(ws, "I", code)].hidden = True
+    result = check_file(edited_example(tmp_path, "an.xlsx", hide))
+    [hidden] = [f.message for f in result.findings if f.code == "hidden-row"]
+    assert hidden.startswith("3 mục 3.2.1 (hàng 55), 3.2.2 (hàng 56), 3.2.3 (hàng 57) đang bị ẩn")
+    assert not [f for f in check_file(EXAMPLE).findings if f.code == "hidden-row"]
+
+
 @needs_soffice
 def test_a_wrong_formula_in_a_sum_says_recalc_keeps_it(tmp_path):
     """"=SUM(D18:D122)" in the total adds the parts, areas and criteria together (268,8), and "=D21+D22"

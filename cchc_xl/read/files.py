@@ -11,7 +11,8 @@ import os
 from ..errors import UnreadableWorkbook
 from ..model import Assessment
 from .grid import SheetGrid, WorkbookGrid
-from .package import OldExcelFile, OpenDocumentFile, open_package, read_sheet_part, refuse_xml_parts, scan_errors, scan_formulas
+from .package import (OldExcelFile, OpenDocumentFile, open_package, read_sheet_part, refuse_xml_parts, scan_errors,
+                      scan_formulas, scan_hidden_rows)
 from .legacy import font_hint, legacy_font_cells, style_fonts
 from .sparse import needs_sparse, read_sparse, shared_strings
 from .table import parse_workbook
@@ -58,6 +59,7 @@ def read_grid(path: str, engine: str = "auto", pass_over=None, only: str | None 
         return read_ods_grid(path)
     try:
         formula_maps = {}
+        hidden_rows = {}
         sparse = {}
         # the fonts: .VnTime… or VNI-… name an old 8-bit encoding (read in the zip already open, 17 µs;
         # a workbook that mixes such text with Unicode is told by them, cell by cell)
@@ -70,6 +72,7 @@ def read_grid(path: str, engine: str = "auto", pass_over=None, only: str | None 
                 continue
             data = parts[name] = read_sheet_part(archive, part)
             formula_maps[name] = (*scan_formulas(data), scan_errors(data), name in info.hidden)
+            hidden_rows[name] = scan_hidden_rows(data)
             if needs_sparse(data):
                 if "strings" not in sparse:
                     strings_part = "xl/sharedStrings.xml"
@@ -101,6 +104,8 @@ def read_grid(path: str, engine: str = "auto", pass_over=None, only: str | None 
         sheets.append(SheetGrid(name, rows, merged, no_value, formulas, errors, hidden, stray))
     order = [name for name, _ in info.sheets]
     sheets.sort(key=lambda s: order.index(s.name))
+    for sheet in sheets:
+        sheet.hidden_rows = hidden_rows.get(sheet.name, frozenset())
     legacy_cells = None
     if hint:
         def legacy_cells(wanted=None):  # asked only when the texts alone do not say the workbook is old

@@ -19,6 +19,7 @@ class SheetGrid:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # cached error values: "#REF!"
     hidden: bool | None = False  # a hidden (or very hidden) sheet; None: not known (see read.live._hidden)
     stray: list[str] = field(default_factory=list)  # far cells left unread (sparse reader)
+    hidden_rows: frozenset = frozenset()  # rows Excel does not show (0-based), as the file says
 
     def value(self, row: int, col: int):
         if 0 <= row < len(self.rows):

@@ -104,6 +104,8 @@ def read_book(book) -> WorkbookGrid:
             # an explanation merged over several criteria belongs to each of them, as in the file
             # read (without the merges the button warned "chưa giải trình" for all but the first)
             grid.merged = still_merged(on_disk[grid.name].merged, grid.rows)
+            # (rows hidden as the saved file has them: asking Excel row by row would be a call a row)
+            grid.hidden_rows = on_disk[grid.name].hidden_rows
         grid.hidden = _hidden(sheet, on_disk.get(grid.name), grid.name == active)
         sheets.append(grid)
     # (the fonts, .VnTime for TCVN3, as the saved file has them, cell by cell when asked)

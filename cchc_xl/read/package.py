@@ -470,6 +470,25 @@ def scan_errors(data: bytes) -> dict[tuple[int, int], str]:
     return errors
 
 
+# a row's start tag marked hidden (Excel writes hidden="1", some writers "true"); a prefixed one too
+_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\s[^<>]*?\bhidden="(?:1|true)"[^<>]*>')
+_ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
+
+
+def scan_hidden_rows(data: bytes) -> frozenset[int]:
+    """The rows Excel does not show (0-based): the table's rows are read whether shown or not, so a
+    criterion the officer hid is one they cannot see being counted. (A literal look first: most sheets
+    hide no row.)"""
+    if b'hidden="' not in data:
+        return frozenset()
+    rows = set()
+    for tag in _HIDDEN_ROW.finditer(data):
+        number = _ROW_NUMBER.search(tag.group(0))
+        if number and len(number.group(1)) <= 7:
+            rows.add(int(number.group(1)) - 1)
+    return frozenset(rows)
+
+
 def scan_formulas(data: bytes) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
     """All formula cells, and those without a cached value, as 0-based (row, col)."""
     formulas: set[tuple[int, int]] = set()

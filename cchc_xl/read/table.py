@@ -811,11 +811,29 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
     assessment.title_periods = [found for found in title_periods(grid, (name, header_row + 1, end))
                                 if found[1][1] < header_row - 1 or role_of(found[2]) is None]
     build_tree(assessment)
+    if sheet.hidden_rows:
+        _hidden_criteria(assessment, sheet.hidden_rows)
     if sheet.merged:
         _scores_merged_over_criteria(assessment, sheet, (col_max, col_self, col_appraised))
         if col_expl is not None:
             _explanations_merged_over_criteria(assessment, sheet.merged, merged, col_expl, end)
     return assessment
+
+
+def _hidden_criteria(assessment: Assessment, hidden_rows) -> None:
+    """Criteria on rows the officer hid in Excel are read as any other: counted in their parent's sum and the
+    total, and printed in the report, while the sheet does not show them (a row of last year's set hidden
+    rather than deleted made a sum the officer could not see the reason of). Said once, naming them."""
+    hidden = [crit for crit in assessment.criteria if crit.row in hidden_rows]
+    if not hidden:
+        return
+    named = ", ".join(f"{crit.code} (hàng {crit.row + 1})" for crit in hidden[:6]) + \
+        (f" và {len(hidden) - 6} mục khác" if len(hidden) > 6 else "")
+    which = "Mục" if len(hidden) == 1 else f"{len(hidden)} mục"
+    assessment.read_problems.append(("hidden-row", hidden[0], (
+        f"{which} {named} đang bị ẩn trong Excel nhưng vẫn được đọc: điểm được cộng vào mục trên và tổng, và in "
+        "trong báo cáo. Nếu mục không còn dùng, hãy xóa hàng; nếu còn, hãy bỏ ẩn (chọn các hàng quanh đó, chuột "
+        "phải, Unhide) để thấy và kiểm tra.")))
 
 
 def _explanations_merged_over_criteria(assessment: Assessment, merges, index, col: int, end: int) -> None:

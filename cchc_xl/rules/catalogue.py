@@ -39,6 +39,7 @@ CATALOGUE: dict[str, Rule] = {
         Rule("missing-code", ERROR, "Hàng có điểm nhưng không có STT"),
         Rule("missing-explanation", WARNING, "Bị trừ điểm nhưng không có nội dung giải trình"),
         Rule("explanation-says-not-done", WARNING, "Được điểm tối đa nhưng giải trình ghi chưa thực hiện"),
+        Rule("hidden-row", WARNING, "Tiêu chí ở hàng bị ẩn trong Excel vẫn được tính và in trong báo cáo"),
         Rule("survey-self-scored", WARNING, "Mục chấm theo điều tra xã hội học/SIPAS của tỉnh mà xã tự ghi điểm"),
         Rule("appraisal-unexplained", WARNING, "Điểm thẩm định thấp hơn điểm tự đánh giá nhưng chưa ghi ý kiến thẩm định"),
         Rule("unscored", WARNING, "Tiêu chí chưa được chấm điểm"),
