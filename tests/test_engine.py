@@ -814,6 +814,19 @@ def test_a_criterion_on_a_hidden_row_is_said(tmp_path, saved_by):
         [(hidden.cell, hidden.message)]
 
 
+@needs_soffice
+@pytest.mark.parametrize("kind", ["xls", "ods"])
+def test_a_criterion_on_a_hidden_row_is_said_in_old_excel_and_libreoffice_files(tmp_path, kind):
+    """The same hidden 1.1.4 in an Excel 97–2003 file and an OpenDocument one (LibreOffice's own save)."""
+    import subprocess
+
+    path = edited_example(tmp_path, "an_hang.xlsx", _hidden_old_row)
+    subprocess.run(["soffice", "--headless", "--convert-to", kind, "--outdir", str(tmp_path / kind), str(path)],
+                   capture_output=True, timeout=180, check=True)
+    result = check_file(tmp_path / kind / f"an_hang.{kind}")
+    assert [(f.cell, f.criterion) for f in result.findings if f.code == "hidden-row"] == [("A24", "1.1.4")]
+
+
 def test_several_hidden_criteria_are_said_once_and_a_shown_table_says_nothing(tmp_path):
     def hide(ws):
         for code in ("3.2.1", "3.2.2", "3.2.3"):

@@ -27,6 +27,7 @@ ROWS_REPEATED, COLUMNS_REPEATED = f"{_T}number-rows-repeated", f"{_T}number-colu
 ROWS_SPANNED, COLUMNS_SPANNED = f"{_T}number-rows-spanned", f"{_T}number-columns-spanned"
 VALUE_TYPE, ERROR_TYPE, FORMULA = f"{{{_OFFICE}}}value-type", f"{{{_CALCEXT}}}value-type", f"{_T}formula"
 BOOLEAN_VALUE = f"{{{_OFFICE}}}boolean-value"
+VISIBILITY = f"{_T}visibility"  # a row hidden in the sheet: "collapse" (or "filter", by a filter)
 
 
 @dataclass
@@ -36,6 +37,7 @@ class _Table:
     formulas: set[tuple[int, int]] = field(default_factory=set)
     booleans: dict[tuple[int, int], bool] = field(default_factory=dict)  # python-calamine gives 1.0 / 0.0
     percents: dict[tuple[int, int], str] = field(default_factory=dict)  # "100%" typed is kept as 1: read.formats
+    hidden_rows: set[int] = field(default_factory=set)  # rows shown collapsed (hidden), up to MAX_ROWS
     height: int = 0  # rows and columns up to the farthest cell that holds something
     width: int = 0
 
@@ -65,6 +67,8 @@ def _scan(content: bytes) -> dict[str, _Table]:
                 row = 0
             elif tag == f"{_T}table-row":
                 col, row_repeat = 0, _count(element, ROWS_REPEATED)
+                if table is not None and element.get(VISIBILITY) in ("collapse", "filter") and row < MAX_ROWS:
+                    table.hidden_rows.update(range(row, min(row + row_repeat, MAX_ROWS, row + 10_000)))
             continue
         if table is None:
             continue
@@ -138,7 +142,8 @@ def read_ods_grid(path: str) -> WorkbookGrid:
                 for (r, c), value in [*((cell, None) for cell in table.errors), *table.booleans.items()]:
                     if r < len(rows) and c < len(rows[r]):  # as an .xlsx reads: errors said apart, TRUE a boolean
                         rows[r][c] = value
-                sheets.append(SheetGrid(name, rows, table.merged, set(), table.formulas, table.errors, name in hidden))
+                sheets.append(SheetGrid(name, rows, table.merged, set(), table.formulas, table.errors, name in hidden,
+                                        hidden_rows=frozenset(table.hidden_rows)))
         finally:
             book.close()
     except MemoryError:

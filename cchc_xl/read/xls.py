@@ -94,7 +94,9 @@ def read_xls_grid(path: str) -> WorkbookGrid:
             # xlrd's merges are half-open (rlo, rhi, clo, chi); the grids' are inclusive (r0, c0, r1, c1)
             merged = [(rlo, clo, rhi - 1, chi - 1) for rlo, rhi, clo, chi in sheet.merged_cells
                       if rhi > rlo and chi > clo]
-            sheets.append(SheetGrid(sheet.name, rows, merged, errors=errors, hidden=sheet.visibility != 0))
+            hidden_rows = frozenset(r for r, info in sheet.rowinfo_map.items() if info.hidden)  # (formatting_info)
+            sheets.append(SheetGrid(sheet.name, rows, merged, errors=errors, hidden=sheet.visibility != 0,
+                                    hidden_rows=hidden_rows))
             book.unload_sheet(index)
     except MemoryError:
         raise UnreadableWorkbook("tệp quá lớn để đọc") from None
