@@ -273,6 +273,34 @@ def test_an_official_table_lettering_its_items(tmp_path, home):
     assert not [f for f in result.findings if f.code in ("max-changed", "criterion-missing", "criterion-extra")]
 
 
+def test_an_official_table_numbered_by_words_imports_as_the_reader_reads_it(tmp_path, home):
+    """"Tiêu chí 1" then "Chỉ tiêu 1", "Chỉ tiêu 2": the importer read every word-numbered row as a criterion
+    of its own ("mục I.1 xuất hiện hai lần"), where a workbook's reader numbers the second word inside the
+    first (1.1, 1.2). Both read them alike now, so such a set is imported and a workbook checked against it."""
+    from cchc_xl.criteria_sets.importer import import_table
+
+    rows = [("STT", "Tiêu chí, chỉ tiêu", "Điểm tối đa"), ("Tiêu chí 1", "Công khai", 5), ("Chỉ tiêu 1", "Niêm yết", 2),
+            ("Chỉ tiêu 2", "Đăng tải", 3), ("Tiêu chí 2", "Hòa giải", 5), ("Chỉ tiêu 1", "Kiện toàn tổ hòa giải", 5),
+            (None, "Tổng", 10)]
+    wb = openpyxl.Workbook()
+    for row in rows:
+        wb.active.append(row)
+    wb.save(tmp_path / "bo.xlsx")
+    criteria_set = import_table(tmp_path / "bo.xlsx", set_id="tu_ngu")
+    assert [(c.key, c.max) for c in criteria_set.criteria] == [
+        ("I.1", 5), ("I.1.1", 2), ("I.1.2", 3), ("I.2", 5), ("I.2.1", 5)]
+    wb = openpyxl.Workbook()
+    for row, self_score in zip(rows, ("Điểm tự đánh giá", 5, 2, 3, 5, 5, 10)):
+        wb.active.append((*row, self_score))
+    wb.save(tmp_path / "so.xlsx")
+    result = check_file(tmp_path / "so.xlsx", against=criteria_set)
+    assert result.assessment.criteria_set["agreement"] == 1.0 and result.findings == []
+    sample = ROOT.parent / "shared" / "samples" / "dongquang_tcpl_2022_asis.xlsx"
+    if sample.exists():  # the commune's own table of that style (first rows only: the sums do not hold)
+        proc = cli("templates", "import", sample, "--id", "dq", env={"CCHC_XL_HOME": str(home)})
+        assert "xuất hiện hai lần" not in proc.stderr and "mục I.1: điểm tối đa 10 khác tổng các mục con 3" in proc.stderr
+
+
 def test_percent_set_in_check_json_and_report(tmp_path, home):
     from docx import Document
 

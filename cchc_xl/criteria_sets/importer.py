@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..errors import CchcError, UnreadableWorkbook
-from ..read.codes import Code, read_code, split_code_prefix
+from ..read.codes import Code, WordNumbering, read_code, split_code_prefix
 from ..read.grid import SheetGrid
 from ..read.headers import MergeIndex, find_header, missing_message
 from ..read.table import (header_lines, is_column_numbers, is_repeated_header,
@@ -252,6 +252,7 @@ def _rows(sheet: SheetGrid, header, sheet_name: str = "") -> list[SetCriterion]:
     part = ""
     last: SetCriterion | None = None
     last_number: SetCriterion | None = None  # the latest numbered criterion: the parent of lettered items
+    words = WordNumbering()  # "Tiêu chí 1" then "Chỉ tiêu 1": 1.1, as the reader numbers them
     criterion_ahead = -1  # the next criterion row below the latest "Tổng" row (sheet.height: none)
     width = max(columns.values()) + 1
     core_columns = list(dict.fromkeys(col for col in (col_code, col_name, col_max) if col is not None))
@@ -285,6 +286,8 @@ def _rows(sheet: SheetGrid, header, sheet_name: str = "") -> list[SetCriterion]:
                 tenth = tenth_sibling(code.value, last.code)  # "1.10" that Excel stored as 1.1
                 if tenth is not None:
                     code = Code("number", tenth)
+        if code is not None and code.word:
+            code = words.place(code)
         guidance = clean_text(cell(col_guidance)) if col_guidance is not None else ""
         evidence = clean_text(cell(col_evidence)) if col_evidence is not None else ""
         if code is None or code.kind == "bullet":
@@ -338,6 +341,7 @@ def _rows(sheet: SheetGrid, header, sheet_name: str = "") -> list[SetCriterion]:
             last_number = crit
         elif code.kind == "part":
             last_number = None
+            words.new_part()
     _inherit_kinds(criteria)
     return criteria
 

@@ -191,3 +191,27 @@ def is_list_marker(text: str) -> bool:
     if stripped[:1] in _BULLETS and stripped[1:2] in (" ", ""):
         return True
     return bool(re.match(r"^([a-zđ]|\d{1,2})[)./]\s", stripped))
+
+
+class WordNumbering:
+    """Codes numbered by words, each numbering inside the one before it: "Tiêu chí 1" then "Chỉ tiêu 1"
+    is 1.1 (the words' order is the table's own, as it first uses them); a part starts them again. One
+    rule for the workbook reader and the official table importer."""
+
+    def __init__(self):
+        self.levels: dict[str, int] = {}  # "tieu chi" → 1, "chi tieu" → 2
+        self.codes: dict[int, str] = {}  # level → the latest code of that level
+
+    def place(self, code: Code) -> Code:
+        if code.kind != "number" or not code.word or "." in code.value:
+            return code
+        level = self.levels.setdefault(code.word, len(self.levels) + 1)
+        if level > 1 and level - 1 in self.codes:
+            code = Code("number", f"{self.codes[level - 1]}.{code.value}", code.word)
+        self.codes[level] = code.value
+        for deeper in [lv for lv in self.codes if lv > level]:
+            del self.codes[deeper]
+        return code
+
+    def new_part(self) -> None:
+        self.codes = {}

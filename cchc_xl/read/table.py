@@ -17,7 +17,8 @@ from ..errors import UnreadableWorkbook
 from ..model import Assessment, Criterion, ScoreCell, Subtotal, TableColumns
 from ..model.assessment import MAX_MAGNITUDE, Cell
 from ..text import cell_address, clean_str, clean_text, fold, period_key, to_decimal_from_float, unit_key, vn
-from .codes import Code, is_list_marker, normalise_code, part_rank, read_code, sibling_key, split_code_prefix
+from .codes import (Code, WordNumbering, is_list_marker, normalise_code, part_rank, read_code, sibling_key,
+                    split_code_prefix)
 from .grid import SheetGrid, WorkbookGrid
 from .headers import Header, choose_score_column, find_header, merge_index, missing_message, role_of
 from .meta import SET_WORDS, read_meta, title_periods
@@ -552,8 +553,7 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
     last: Criterion | None = None
     last_line = -1
     last_number: Criterion | None = None  # the latest numbered criterion: parent of letter items
-    word_levels: dict[str, int] = {}  # "tieu chi" → 1, "chi tieu" → 2, in the order the table uses them
-    level_codes: dict[int, str] = {}
+    words = WordNumbering()  # "Tiêu chí 1" then "Chỉ tiêu 1": 1.1
     title_notes: list[tuple[Criterion, str]] = []
     ended = None  # the total row that ends the table
     current_part = "I"  # a table without parts is one implicit part I
@@ -664,14 +664,8 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
                 code = opening_part(code) if last is None else None
             else:
                 code = Code("number", f"{last_number.code}.{code.value}", code.word)
-        if code is not None and code.kind == "number" and code.word and "." not in code.value:
-            # "Tiêu chí 1" then "Chỉ tiêu 1": a second word numbers inside the first
-            level = word_levels.setdefault(code.word, len(word_levels) + 1)
-            if level > 1 and level - 1 in level_codes:
-                code = Code("number", f"{level_codes[level - 1]}.{code.value}", code.word)
-            level_codes[level] = code.value
-            for deeper in [lv for lv in level_codes if lv > level]:
-                del level_codes[deeper]
+        if code is not None and code.word:  # "Tiêu chí 1" then "Chỉ tiêu 1": a second word numbers inside the first
+            code = words.place(code)
         if code is None or code.kind == "bullet":
             kind = total_kind(written if code_raw.__class__ is str else "", text) if code is None else None
             if kind == "subtotal":  # "Tổng phần I": checked against the part, written by recalc
@@ -797,7 +791,8 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
         if code.kind == "number" and not code.value[-1:].isalpha():
             last_number = criterion
         elif code.kind == "part":
-            last_number, level_codes = None, {}
+            last_number = None
+            words.new_part()
             current_part = code.value
     for crit in assessment.criteria:  # the lines gathered below each criterion, joined once
         more = lines_below.get(crit.row)
