@@ -16,7 +16,10 @@ recalc to a new file and check again: the same totals, no wrong sum left. One se
 as the Excel button reads it (xlwings' own engine: the same reading and findings), and one in five is
 reported (the report's table lists every criterion with its STT as typed).
 
-  python bench/presentations.py FIRST_SEED COUNT [--keep]
+  python bench/presentations.py FIRST_SEED COUNT [--keep] [--annex]
+
+--annex: the example's criteria set typed as the province's official annex (no score columns) in the
+same ways, and `templates import` must read it as the bundled set (keys, max points, names, kinds).
 
 Prints one block per seed that fails (with the presentation it drew), the findings the presentations
 added (a reading to review: each is either right for that presentation or a fault), then
@@ -167,9 +170,11 @@ def encoder(name: str):
     return (lambda text: text), None
 
 
-def build(original, style: Presentation, rng: random.Random, path: Path) -> tuple[dict[str, str], dict]:
+def build(original, style: Presentation, rng: random.Random, path: Path, annex: bool = False
+          ) -> tuple[dict[str, str], dict]:
     """Writes the workbook; returns the explanations this presentation gives items (merged down a group),
-    and the appraised points written for the leaves (none without an appraisal column)."""
+    and the appraised points written for the leaves (none without an appraisal column). ``annex``: the
+    province's official table instead, laid out alike, with no column for the commune's scores."""
     wb = openpyxl.Workbook()
     first = wb.active
     for title in style.sheets_before:
@@ -355,6 +360,15 @@ def build(original, style: Presentation, rng: random.Random, path: Path) -> tupl
             line = blank()
             line[col["explanation"]] = text
             rows.append(line)
+    # an annex (the province's official table) has no column for the commune's scores or explanations
+    dropped = {i for i, role in enumerate(layout)
+               if annex and role in ("self", "explanation", "appraised", "appraisal_comment", "notes")}
+    kept = [i for i in range(width) if i not in dropped]
+    if dropped:
+        rows = [line if r < head_rows else [line[i] for i in kept] for r, line in enumerate(rows)]
+        merges = [(r0, kept.index(c0), r1, kept.index(max(c for c in kept if c <= c1)))
+                  for r0, c0, r1, c1 in merges if c0 in kept]
+        merges = [m for m in merges if m[0] != m[2] or m[1] != m[3]]
     for r, line in enumerate(rows, 1):
         for c, value in enumerate(line, 1 + (style.margin if r > head_rows else 0)):
             if value is None:
@@ -537,6 +551,36 @@ def run(seed: int, folder: Path, expected, original_codes: Counter, added: Count
     return None
 
 
+def run_annex(seed: int, folder: Path) -> str | None:
+    """The example's criteria set typed as an official annex, this seed's way: `templates import` must read
+    the same criteria (keys, max points, names) as the bundled set."""
+    from cchc_xl.criteria_sets.importer import import_table
+    from cchc_xl.criteria_sets.store import load_set
+
+    rng = random.Random(seed)
+    style = Presentation(rng)
+    original = check_file(EXAMPLE).assessment
+    path = folder / f"annex{seed}.xlsx"
+    build(original, style, rng, path, annex=True)
+    official = load_set("cap_xa_2023")
+    try:
+        imported = import_table(path, set_id=f"annex{seed}", force=True)
+    except CchcError as exc:
+        return f"annex seed {seed}: {exc}\n  {style.describe()}"
+    except Exception:
+        return f"annex seed {seed}: {traceback.format_exc()}\n  {style.describe()}"
+    want = {key: (c.sheet_max, _flat(c.name).casefold()) for key, c in official.by_key().items()}
+    have = {key: (c.sheet_max, _flat(c.name).casefold()) for key, c in imported.by_key().items()}
+    problems = [f"{key}: {want.get(key)} imported as {have.get(key)}" for key in sorted(want.keys() | have.keys())
+                if want.get(key) != have.get(key)]
+    kinds = {key: c.kind for key, c in imported.by_key().items()}
+    problems += [f"{key} imported as {kinds.get(key)}, the set says {c.kind}" for key, c in official.by_key().items()
+                 if kinds.get(key) != c.kind]
+    if problems:
+        return "\n  ".join([f"annex seed {seed}: {style.describe()}", *problems[:10]])
+    return None
+
+
 added_by: dict[str, list[int]] = defaultdict(list)
 
 
@@ -544,6 +588,16 @@ def main(argv: list[str]) -> int:
     keep = "--keep" in argv
     args = [a for a in argv if not a.startswith("--")]
     first, count = int(args[0]), int(args[1])
+    if "--annex" in argv:  # the official table typed these ways, imported
+        failed = 0
+        with tempfile.TemporaryDirectory() as tmp:
+            for seed in range(first, first + count):
+                problem = run_annex(seed, Path(tmp))
+                if problem:
+                    failed += 1
+                    print(problem, flush=True)
+        print(f"done {count}, failed {failed}")
+        return 1 if failed else 0
     base = check_file(EXAMPLE)
     expected = reading(base)
     original_codes = Counter(f.code for f in base.findings)

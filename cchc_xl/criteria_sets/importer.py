@@ -333,7 +333,6 @@ def _rows(sheet: SheetGrid, header, sheet_name: str = "") -> list[SetCriterion]:
         maximum = _number(cell(col_max), where)
         crit = SetCriterion(part=part, code=value if code.kind != "part" else part, name=name, max=maximum,
                             guidance=guidance, evidence=evidence, row=r + 1, sheet_name=sheet_name)
-        crit.kind = guess_kind(name, crit.is_part)
         criteria.append(crit)
         last = crit
         last_line = r
@@ -342,6 +341,8 @@ def _rows(sheet: SheetGrid, header, sheet_name: str = "") -> list[SetCriterion]:
         elif code.kind == "part":
             last_number = None
             words.new_part()
+    for crit in criteria:  # (by the whole name: one wrapped onto the next row, "(qua điều tra XHH)" below, was scored)
+        crit.kind = guess_kind(crit.name, crit.is_part)
     _inherit_kinds(criteria)
     return criteria
 
