@@ -19,7 +19,8 @@ reported (the report's table lists every criterion with its STT as typed).
   python bench/presentations.py FIRST_SEED COUNT [--keep] [--annex]
 
 --annex: the example's criteria set typed as the province's official annex (no score columns) in the
-same ways, and `templates import` must read it as the bundled set (keys, max points, names, kinds).
+same ways, as a workbook (even seeds) or a Word table (odd seeds), and `templates import` must read it as
+the bundled set (keys, max points, names, kinds).
 
 Prints one block per seed that fails (with the presentation it drew), the findings the presentations
 added (a reading to review: each is either right for that presentation or a fault), then
@@ -213,7 +214,7 @@ def build(original, style: Presentation, rng: random.Random, path: Path, annex: 
         rows.append(["BẢNG TỰ CHẤM ĐIỂM CHỈ SỐ CCHC 6 THÁNG ĐẦU NĂM 2023 CỦA UBND XÃ NGỌC KỲ"] + [None] * (width - 1))
         rows.append(blank())
 
-    head_rows = len(rows)  # (the letterhead stays at column A; the table may start further right)
+    head_rows = style.head_rows = len(rows)  # (the letterhead stays at column A; the table may start further right)
     merges: list[tuple[int, int, int, int]] = []  # 0-based rows of `rows`, 0-based columns
 
     def header_rows() -> list[list]:
@@ -551,6 +552,39 @@ def run(seed: int, folder: Path, expected, original_codes: Counter, added: Count
     return None
 
 
+def word_annex(xlsx: Path, out: Path, style: Presentation) -> Path:
+    """The built annex as a Word document: the lines above the table as paragraphs, the table as a Word
+    table with the sheet's merges (numbers as the decision prints them, "0,5"), in the sheet's font."""
+    from docx import Document
+
+    ws = openpyxl.load_workbook(xlsx)["Tự đánh giá"]
+    values = [[cell.value for cell in row] for row in ws.iter_rows()]
+    doc = Document()
+    for line in values[:style.head_rows]:
+        text = " ".join(str(v) for v in line if v is not None)
+        if text:
+            doc.add_paragraph(text)
+    body = [line[style.margin:] for line in values[style.head_rows:]]
+    width = max((len(line) for line in body), default=1)
+    table = doc.add_table(rows=len(body), cols=width)
+    _, font = encoder(style.encoding)
+    for r, line in enumerate(body):
+        for c, value in enumerate(line):
+            if value is None:
+                continue
+            text = value if isinstance(value, str) else format(Decimal(str(value)).normalize(), "f").replace(".", ",")
+            run = table.cell(r, c).paragraphs[0].add_run(text)
+            if font:
+                run.font.name = font
+    for merged in ws.merged_cells.ranges:
+        r0, r1 = merged.min_row - 1 - style.head_rows, merged.max_row - 1 - style.head_rows
+        c0, c1 = merged.min_col - 1 - style.margin, merged.max_col - 1 - style.margin
+        if r0 >= 0 and c0 >= 0 and c1 < width:
+            table.cell(r0, c0).merge(table.cell(r1, c1))
+    doc.save(out)
+    return out
+
+
 def run_annex(seed: int, folder: Path) -> str | None:
     """The example's criteria set typed as an official annex, this seed's way: `templates import` must read
     the same criteria (keys, max points, names) as the bundled set."""
@@ -562,6 +596,8 @@ def run_annex(seed: int, folder: Path) -> str | None:
     original = check_file(EXAMPLE).assessment
     path = folder / f"annex{seed}.xlsx"
     build(original, style, rng, path, annex=True)
+    if seed % 2:  # odd seeds: the annex as a Word table, as decisions publish it
+        path = word_annex(path, folder / f"annex{seed}.docx", style)
     official = load_set("cap_xa_2023")
     try:
         imported = import_table(path, set_id=f"annex{seed}", force=True)
