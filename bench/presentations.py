@@ -567,20 +567,21 @@ def word_annex(xlsx: Path, out: Path, style: Presentation) -> Path:
     body = [line[style.margin:] for line in values[style.head_rows:]]
     width = max((len(line) for line in body), default=1)
     table = doc.add_table(rows=len(body), cols=width)
+    grid = [row.cells for row in table.rows]  # (table.cell() walks the whole table at each call)
     _, font = encoder(style.encoding)
     for r, line in enumerate(body):
         for c, value in enumerate(line):
             if value is None:
                 continue
             text = value if isinstance(value, str) else format(Decimal(str(value)).normalize(), "f").replace(".", ",")
-            run = table.cell(r, c).paragraphs[0].add_run(text)
+            run = grid[r][c].paragraphs[0].add_run(text)
             if font:
                 run.font.name = font
     for merged in ws.merged_cells.ranges:
         r0, r1 = merged.min_row - 1 - style.head_rows, merged.max_row - 1 - style.head_rows
         c0, c1 = merged.min_col - 1 - style.margin, merged.max_col - 1 - style.margin
         if r0 >= 0 and c0 >= 0 and c1 < width:
-            table.cell(r0, c0).merge(table.cell(r1, c1))
+            grid[r0][c0].merge(grid[r1][c1])
     doc.save(out)
     return out
 

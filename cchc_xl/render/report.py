@@ -183,7 +183,8 @@ def _merge_shared_explanations(document, assessment: Assessment, rows: list[dict
     """One explanation merged down over a group's items in the sheet is one cell of the report too: its
     text once, in the cells of those rows merged (it was printed in full in each row). The table is
     found by its rows' STT, the column by the text; a province's own table laid out otherwise keeps
-    the text in each row."""
+    the text in each row. (Worked on the table's XML: python-docx's cell lookups walk the whole table
+    at each call.)"""
     shared = assessment.shared_explanations()
     if not shared or not rows:
         return
@@ -199,30 +200,43 @@ def _merge_shared_explanations(document, assessment: Assessment, rows: list[dict
     found = _criteria_rows(document, [row["code"] for row in rows])
     if found is None:
         return
-    table, first = found
+    trs, first = found
     for top, bottom in spans:
         text = " ".join(rows[top]["explanation"].split())
-        cells = table.rows[first + top].cells
-        column = next((c for c, cell in enumerate(cells) if text and " ".join(cell.text.split()) == text), None)
-        if column is None:
+        cells = trs[first + top].tc_lst
+        column = next((c for c, tc in enumerate(cells) if text and " ".join(_cell_text(tc).split()) == text), None)
+        if column is None or any(len(trs[r].tc_lst) != len(cells) for r in range(first + top, first + bottom + 1)):
             continue
         for r in range(first + top + 1, first + bottom + 1):
-            tc = table.rows[r].cells[column]._tc
+            tc = trs[r].tc_lst[column]
             for block in list(tc.iter_block_items()):  # (emptied: the merge would join its copy of the text)
                 tc.remove(block)
             tc.append(tc._new_p())
-        table.cell(first + top, column).merge(table.cell(first + bottom, column))
+        cells[column].merge(trs[first + bottom].tc_lst[column])
+
+
+def _cell_text(tc) -> str:
+    """A table cell's text as Word shows it: its paragraphs on lines of their own, with their breaks."""
+    from docx.oxml.ns import qn
+
+    t, br, cr, tab = qn("w:t"), qn("w:br"), qn("w:cr"), qn("w:tab")
+    lines = []
+    for p in tc.iter(qn("w:p")):
+        lines.append("".join(node.text or "" if node.tag == t else "\t" if node.tag == tab else "\n"
+                             for node in p.iter(t, br, cr, tab)))
+    return "\n".join(lines)
 
 
 def _criteria_rows(document, codes: list[str]):
-    """(the table, its row of the first criterion) where the rows go on with the criteria's STT in
+    """(the table's rows, the row of the first criterion) where the rows go on with the criteria's STT in
     order, or None."""
     wanted = [code.strip() for code in codes]
     for table in document.tables:
-        firsts = [row.cells[0].text.strip() if row.cells else "" for row in table.rows]
+        trs = table._tbl.tr_lst
+        firsts = [_cell_text(tr.tc_lst[0]).strip() if tr.tc_lst else "" for tr in trs]
         for start in range(len(firsts) - len(wanted) + 1):
             if firsts[start:start + len(wanted)] == wanted:
-                return table, start
+                return trs, start
     return None
 
 
