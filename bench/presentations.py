@@ -16,11 +16,13 @@ recalc to a new file and check again: the same totals, no wrong sum left. One se
 as the Excel button reads it (xlwings' own engine: the same reading and findings), and one in five is
 reported (the report's table lists every criterion with its STT as typed).
 
-  python bench/presentations.py FIRST_SEED COUNT [--keep] [--annex]
+  python bench/presentations.py FIRST_SEED COUNT [--keep] [--annex | --bulk]
 
 --annex: the example's criteria set typed as the province's official annex (no score columns) in the
 same ways, as a workbook (even seeds) or a Word table (odd seeds), and `templates import` must read it as
-the bundled set (keys, max points, names, kinds).
+the bundled set (keys, max points, names, kinds). --bulk: the six communes of examples/cac_xa, each typed
+its own way, checked in bulk: the same units, totals, ranks, errors and losses by criterion as the
+workbooks as they are.
 
 Prints one block per seed that fails (with the presentation it drew), the findings the presentations
 added (a reading to review: each is either right for that presentation or a fault), then
@@ -200,18 +202,22 @@ def build(original, style: Presentation, rng: random.Random, path: Path, annex: 
         rows.append(["PHIẾU TỰ ĐÁNH GIÁ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH CẤP XÃ"] + [None] * (width - 1))
         for label, key in (("Tên đơn vị:", "unit"), ("Tỉnh:", "province"), ("Kỳ đánh giá:", "period"),
                            ("Số văn bản:", "doc_number"), ("Người ký:", "signer")):
-            rows.append([None, label, meta[key]] + [None] * (width - 3))
+            rows.append([None, label, meta.get(key)] + [None] * (width - 3))
         rows.append(blank())
     elif style.head == "letterhead":
+        unit, period = str(meta["unit"]), str(meta["period"])
+        place = unit.split(" ", 1)[1] if " " in unit else unit
         rows.append(["UBND HUYỆN TỨ KỲ", None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"] + [None] * (width - 3))
-        rows.append(["UBND XÃ NGỌC KỲ", None, "Độc lập - Tự do - Hạnh phúc"] + [None] * (width - 3))
-        rows.append(["Số: 86/BC-UBND", None, "Ngọc Kỳ, ngày 26 tháng 6 năm 2023"] + [None] * (width - 3))
+        rows.append([f"UBND {unit.upper()}", None, "Độc lập - Tự do - Hạnh phúc"] + [None] * (width - 3))
+        rows.append([f"Số: {meta.get('doc_number', '86/BC-UBND')}", None, f"{place}, ngày 26 tháng 6 năm 2023"]
+                    + [None] * (width - 3))
         rows.append(blank())
         rows.append(["BÁO CÁO"] + [None] * (width - 1))
-        rows.append(["Kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính 6 tháng đầu năm 2023"] + [None] * (width - 1))
+        rows.append([f"Kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính {period}"] + [None] * (width - 1))
         rows.append(blank())
     elif style.head == "title":
-        rows.append(["BẢNG TỰ CHẤM ĐIỂM CHỈ SỐ CCHC 6 THÁNG ĐẦU NĂM 2023 CỦA UBND XÃ NGỌC KỲ"] + [None] * (width - 1))
+        unit, period = str(meta["unit"]), str(meta["period"])
+        rows.append([f"BẢNG TỰ CHẤM ĐIỂM CHỈ SỐ CCHC {period.upper()} CỦA UBND {unit.upper()}"] + [None] * (width - 1))
         rows.append(blank())
 
     head_rows = style.head_rows = len(rows)  # (the letterhead stays at column A; the table may start further right)
@@ -289,6 +295,8 @@ def build(original, style: Presentation, rng: random.Random, path: Path, annex: 
         line[col["self"]] = score_value(self_value, style, rng)
         if "appraised" in col and crit.is_leaf and crit.self.value is not None:
             appraised = crit.self.value
+            if crit.max.value is not None and appraised > crit.max.value:  # (a reviewer gives the max at most)
+                appraised = crit.max.value
             if appraised > 0 and rng.random() < 0.15:  # points taken off, and said why
                 appraised = max(Decimal(0), appraised - Decimal("0.25"))
                 line[col["appraisal_comment"]] = "Tài liệu kiểm chứng chưa đầy đủ."
@@ -552,6 +560,43 @@ def run(seed: int, folder: Path, expected, original_codes: Counter, added: Count
     return None
 
 
+def bulk_summary(outcome) -> tuple:
+    """What a reviewer takes from a batch: each unit's totals, rank and errors, and where units lose points."""
+    units = sorted((r.unit, r.self, r.max, r.pending, r.rank, r.errors, r.criteria_set, r.duplicate_of is None)
+                   for r in outcome.records)
+    losses = [(s["part"], s["code"], s["max"], s["mean"], s["below_max"], s["unscored"]) for s in outcome.criteria_stats]
+    return units, losses
+
+
+def run_bulk(seed: int, folder: Path, expected: tuple) -> str | None:
+    """The communes of examples/cac_xa, each typed its own way (seed), checked in bulk: the same units,
+    totals, ranks, errors and losses by criterion as those workbooks as they are (``expected``)."""
+    from cchc_xl.summarise.bulk import bulk_check
+
+    rng = random.Random(seed)
+    target = folder / f"bulk{seed}"
+    target.mkdir()
+    styles = []
+    for source in sorted((ROOT / "examples" / "cac_xa").glob("*.xlsx")):
+        style = Presentation(rng)
+        if style.head == "none":  # (a unit must name itself for a batch to tell it from the others)
+            style.head = "labels"
+        styles.append(f"{source.name}: {style.describe()}")
+        build(check_file(source).assessment, style, rng, target / source.name)
+    try:
+        got = bulk_summary(bulk_check([target], output=None, jobs=1))
+    except Exception:
+        return f"bulk seed {seed}: {traceback.format_exc()}"
+    problems = []
+    for name, want, have in (("units", expected[0], got[0]), ("losses", expected[1], got[1])):
+        if want != have:
+            diff = [f"  {w} → {h}" for w, h in zip(want + [None] * len(have), have + [None] * len(want)) if w != h]
+            problems.append(f"{name} differ:\n" + "\n".join(diff[:6]))
+    if problems:
+        return "\n  ".join([f"bulk seed {seed}:", *problems, *styles])
+    return None
+
+
 def word_annex(xlsx: Path, out: Path, style: Presentation) -> Path:
     """The built annex as a Word document: the lines above the table as paragraphs, the table as a Word
     table with the sheet's merges (numbers as the decision prints them, "0,5"), in the sheet's font."""
@@ -625,6 +670,19 @@ def main(argv: list[str]) -> int:
     keep = "--keep" in argv
     args = [a for a in argv if not a.startswith("--")]
     first, count = int(args[0]), int(args[1])
+    if "--bulk" in argv:  # the six communes, each typed its own way, checked in bulk
+        from cchc_xl.summarise.bulk import bulk_check
+
+        expected = bulk_summary(bulk_check([ROOT / "examples" / "cac_xa"], output=None, jobs=1))
+        failed = 0
+        with tempfile.TemporaryDirectory() as tmp:
+            for seed in range(first, first + count):
+                problem = run_bulk(seed, Path(tmp), expected)
+                if problem:
+                    failed += 1
+                    print(problem, flush=True)
+        print(f"done {count}, failed {failed}")
+        return 1 if failed else 0
     if "--annex" in argv:  # the official table typed these ways, imported
         failed = 0
         with tempfile.TemporaryDirectory() as tmp:

@@ -1609,6 +1609,17 @@ def test_a_period_ranked_by_the_appraisal_loses_its_points_by_the_appraisal(tmp_
     assert chart_of(out) == (False, ["Điểm tự đánh giá"])
 
 
+@pytest.mark.parametrize("seed", [3, 7])
+def test_communes_typing_their_tables_each_their_own_way_are_checked_as_the_same_tables(tmp_path, seed):
+    """bench/presentations.py --bulk: the six communes of examples/cac_xa, each typed its own way (lettered
+    items or parts, codes in names, two-row headers, TCVN3…), give the same units, totals, ranks, errors and
+    losses by criterion as the workbooks as they are."""
+    from bench import presentations
+
+    expected = presentations.bulk_summary(bulk_check([ROOT / "examples" / "cac_xa"], output=None, jobs=1))
+    assert presentations.run_bulk(seed, tmp_path, expected) is None
+
+
 def test_a_commune_lettering_its_items_loses_points_in_the_same_rows_as_the_others(tmp_path):
     """Where communes lose points counts a commune that types 1.1.1–1.1.3 as a), b), c) with the others:
     its items were rows of their own ("1.1.a"), and it followed no set, so it was left out of the rest."""
