@@ -100,8 +100,9 @@ BRACKETED_RATIOS = (
 
 
 def _texts(assessment: Assessment):
-    """(criterion, text, who: "Mục 1.1" or the items of an explanation they share) for each
-    explanation and note. An explanation merged down over a group's items is read once, for them all."""
+    """(criterion, text, who) for each explanation and note: who is how a message names the items an
+    explanation merged down over a group's items explains (read once, for them all), else None ("Mục
+    1.1", written only for a finding: most texts have none)."""
     shared = assessment.shared_explanations()
     group_of = {id(c): group for group in shared.values() for c in group} if shared else None
     said = set()
@@ -110,13 +111,13 @@ def _texts(assessment: Assessment):
         if explanation:
             group = group_of.get(id(crit)) if group_of else None
             if group is None:
-                yield crit, explanation, f"Mục {crit.code}"
+                yield crit, explanation, None
             elif id(group) not in said:
                 said.add(id(group))
                 yield crit, explanation, f"Các mục {_items(group)} (chung một ô giải trình)"
         for text in crit.notes:
             if text:
-                yield crit, text, f"Mục {crit.code}"
+                yield crit, text, None
 
 
 def _items(group) -> str:
@@ -233,6 +234,8 @@ def document_rules(assessment: Assessment) -> list[Finding]:
         if "/" not in text:  # (no document number, no ratio)
             continue
         documents, ratios = _read_text(text)
+        if who is None and (documents or ratios):
+            who = f"Mục {crit.code}"
         earlier_plans = []
         for citation, mismatch, bad_date, date, plan_at in documents:
             key = (crit.row, citation)
