@@ -1230,6 +1230,46 @@ def test_two_self_columns_without_a_period_keep_the_first_and_say_so(tmp_path):
     assert "đã dùng cột D. Nếu điểm cần kiểm tra ở cột khác" in note
 
 
+@pytest.mark.parametrize("saved_by", ["openpyxl", "LibreOffice", "LibreOffice .xls"])
+def test_of_two_self_columns_alike_the_one_shown_is_used_not_last_periods_hidden_one(tmp_path, saved_by):
+    """Last period's scores kept in a column hidden beside this period's, both headed "Điểm tự đánh giá":
+    the hidden one (the first) was read, 1 point short, and recalc wrote its sums into it. The one shown
+    is used and the message says why; the Excel button (xlwings' own engine, the saved file's layout)
+    chooses alike."""
+    import os
+
+    path = _two_self_columns(tmp_path, "an_cot.xlsx", "Điểm tự đánh giá", "Điểm tự đánh giá")
+    wb = openpyxl.load_workbook(path)
+    wb.worksheets[0].column_dimensions["D"].hidden = True
+    wb.save(path)
+    if saved_by != "openpyxl":
+        if shutil.which("soffice") is None:
+            pytest.skip("needs LibreOffice")
+        kind = "xls" if saved_by.endswith(".xls") else "xlsx"
+        subprocess.run(["soffice", "--headless", "--convert-to", kind, "--outdir", str(tmp_path / "lo"), str(path)],
+                       capture_output=True, timeout=180, check=True)
+        path = tmp_path / "lo" / f"an_cot.{kind}"
+    result = check_file(path)
+    assert result.assessment.columns["self"] == 4 and result.assessment.totals().self == Decimal("73.2")
+    [note] = [f.message for f in result.findings if f.code == "several-score-columns"]
+    assert "đã dùng cột E (cột kia đang bị ẩn)" in note
+    if saved_by == "openpyxl":
+        out = tmp_path / "out.xlsx"
+        recalc_file(path, out)
+        ws = openpyxl.load_workbook(out).worksheets[0]
+        row = find_row(ws, "I", "1.1")
+        assert (ws.cell(row, 4).value, ws.cell(row, 5).value) == (1.5, 2.5)  # last period's left as it was
+        os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+        import xlwings as xw
+
+        from cchc_xl.read.live import read_book
+        from cchc_xl.read.table import parse_workbook
+
+        with xw.Book(path, mode="r") as book:
+            live = parse_workbook(read_book(book))
+        assert live.columns["self"] == 4 and live.totals().self == Decimal("73.2")
+
+
 def test_a_self_header_over_a_score_and_its_explanation_is_one_score_column(tmp_path):
     """"Điểm tự đánh giá" merged over two columns, "Điểm" | "Giải trình" below: both read as self
     by their words, only the first holds numbers: no choice to report."""

@@ -12,7 +12,7 @@ from ..errors import UnreadableWorkbook
 from ..model import Assessment
 from .grid import SheetGrid, WorkbookGrid
 from .package import (OldExcelFile, OpenDocumentFile, open_package, read_sheet_part, refuse_xml_parts, scan_errors,
-                      scan_formulas, scan_hidden_rows)
+                      scan_formulas, scan_hidden_columns, scan_hidden_rows)
 from .legacy import font_hint, legacy_font_cells, style_fonts
 from .sparse import needs_sparse, read_sparse, shared_strings
 from .table import parse_workbook
@@ -72,7 +72,7 @@ def read_grid(path: str, engine: str = "auto", pass_over=None, only: str | None 
                 continue
             data = parts[name] = read_sheet_part(archive, part)
             formula_maps[name] = (*scan_formulas(data), scan_errors(data), name in info.hidden)
-            hidden_rows[name] = scan_hidden_rows(data)
+            hidden_rows[name] = (scan_hidden_rows(data), scan_hidden_columns(data))
             if needs_sparse(data):
                 if "strings" not in sparse:
                     strings_part = "xl/sharedStrings.xml"
@@ -105,7 +105,7 @@ def read_grid(path: str, engine: str = "auto", pass_over=None, only: str | None 
     order = [name for name, _ in info.sheets]
     sheets.sort(key=lambda s: order.index(s.name))
     for sheet in sheets:
-        sheet.hidden_rows = hidden_rows.get(sheet.name, frozenset())
+        sheet.hidden_rows, sheet.hidden_columns = hidden_rows.get(sheet.name, (frozenset(), frozenset()))
     legacy_cells = None
     if hint:
         def legacy_cells(wanted=None):  # asked only when the texts alone do not say the workbook is old

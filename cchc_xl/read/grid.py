@@ -20,6 +20,7 @@ class SheetGrid:
     hidden: bool | None = False  # a hidden (or very hidden) sheet; None: not known (see read.live._hidden)
     stray: list[str] = field(default_factory=list)  # far cells left unread (sparse reader)
     hidden_rows: frozenset = frozenset()  # rows Excel does not show (0-based), as the file says
+    hidden_columns: frozenset = frozenset()  # columns Excel does not show (0-based), as the file says
 
     def value(self, row: int, col: int):
         if 0 <= row < len(self.rows):

@@ -265,14 +265,19 @@ def choose_score_column(sheet: SheetGrid, header: Header, period: tuple[str, str
             continue
         exact = [c for c in scored if period_key(header.texts[c]) == period] if period[0] else []
         matching = exact if len(exact) == 1 else [c for c in scored if _names_period(header.texts[c], *period)]
-        chosen = matching[0] if len(matching) == 1 else scored[0]
+        # of columns alike, the one shown (last period's scores kept in a column hidden beside this one's were
+        # read, and recalc wrote into them)
+        shown = [c for c in scored if c not in sheet.hidden_columns]
+        chosen = matching[0] if len(matching) == 1 else shown[0] if len(shown) == 1 else scored[0]
         if header.columns[role] != chosen:
             before = header.columns[role]
             header.extras.pop(header.texts[chosen], None)
             header.extras[header.texts[before]] = before
             header.columns[role] = chosen
         listed = ", ".join(f"{column_letter(c)} (“{header.texts[c]}”)" for c in scored)
-        why = " (khớp kỳ đánh giá của sổ)" if len(matching) == 1 else ""
+        why = " (khớp kỳ đánh giá của sổ)" if len(matching) == 1 else \
+            " (cột kia đang bị ẩn)" if len(shown) == 1 and len(scored) == 2 else \
+            " (các cột kia đang bị ẩn)" if len(shown) == 1 else ""
         other = next(c for c in scored if c != chosen)
         named = {"stt": "code", "name": "name", "max": "max"}
         example = ",".join(f"{key}={column_letter(header.columns[r])}" for key, r in named.items() if r in header.columns)

@@ -106,6 +106,7 @@ def read_book(book) -> WorkbookGrid:
             grid.merged = still_merged(on_disk[grid.name].merged, grid.rows)
             # (rows hidden as the saved file has them: asking Excel row by row would be a call a row)
             grid.hidden_rows = on_disk[grid.name].hidden_rows
+            grid.hidden_columns = on_disk[grid.name].hidden_columns
         grid.hidden = _hidden(sheet, on_disk.get(grid.name), grid.name == active)
         sheets.append(grid)
     # (the fonts, .VnTime for TCVN3, as the saved file has them, cell by cell when asked)

@@ -489,6 +489,32 @@ def scan_hidden_rows(data: bytes) -> frozenset[int]:
     return frozenset(rows)
 
 
+_COL_TAG = re.compile(rb'<(?:\w+:)?col\s[^<>]*>')
+_COL_SPAN = re.compile(rb'\smin="(\d{1,5})"[^<>]*?\smax="(\d{1,5})"|\smax="(\d{1,5})"[^<>]*?\smin="(\d{1,5})"')
+_COL_HIDDEN = re.compile(rb'\shidden="(?:1|true)"')
+
+
+def scan_hidden_columns(data: bytes) -> frozenset[int]:
+    """The columns Excel does not show (0-based), from the sheet's <cols> (before its cells: a short look)."""
+    start = data.find(b"<cols", 0, 65536)
+    if start < 0:
+        start = data.find(b":cols", 0, 65536)
+    if start < 0:
+        return frozenset()
+    end = data.find(b"cols>", start + 5)
+    section = data[start:end if end > 0 else start + 65536]
+    if b'hidden="' not in section:
+        return frozenset()
+    hidden = set()
+    for tag in _COL_TAG.finditer(section):
+        text = tag.group(0)
+        span = _COL_SPAN.search(text)
+        if span and _COL_HIDDEN.search(text):
+            low, high = (span.group(1), span.group(2)) if span.group(1) else (span.group(4), span.group(3))
+            hidden.update(range(int(low) - 1, min(int(high), int(low) + 256)))
+    return frozenset(hidden)
+
+
 def scan_formulas(data: bytes) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
     """All formula cells, and those without a cached value, as 0-based (row, col)."""
     formulas: set[tuple[int, int]] = set()

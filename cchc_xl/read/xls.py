@@ -95,8 +95,9 @@ def read_xls_grid(path: str) -> WorkbookGrid:
             merged = [(rlo, clo, rhi - 1, chi - 1) for rlo, rhi, clo, chi in sheet.merged_cells
                       if rhi > rlo and chi > clo]
             hidden_rows = frozenset(r for r, info in sheet.rowinfo_map.items() if info.hidden)  # (formatting_info)
+            hidden_columns = frozenset(c for c, info in sheet.colinfo_map.items() if info.hidden)
             sheets.append(SheetGrid(sheet.name, rows, merged, errors=errors, hidden=sheet.visibility != 0,
-                                    hidden_rows=hidden_rows))
+                                    hidden_rows=hidden_rows, hidden_columns=hidden_columns))
             book.unload_sheet(index)
     except MemoryError:
         raise UnreadableWorkbook("tệp quá lớn để đọc") from None
