@@ -38,6 +38,8 @@ class _Table:
     booleans: dict[tuple[int, int], bool] = field(default_factory=dict)  # python-calamine gives 1.0 / 0.0
     percents: dict[tuple[int, int], str] = field(default_factory=dict)  # "100%" typed is kept as 1: read.formats
     hidden_rows: set[int] = field(default_factory=set)  # rows shown collapsed (hidden), up to MAX_ROWS
+    hidden_columns: set[int] = field(default_factory=set)
+    columns: int = 0  # the table-column elements counted so far
     height: int = 0  # rows and columns up to the farthest cell that holds something
     width: int = 0
 
@@ -65,6 +67,11 @@ def _scan(content: bytes) -> dict[str, _Table]:
             if tag == f"{_T}table":
                 table = tables.setdefault(element.get(f"{_T}name", ""), _Table())
                 row = 0
+            elif tag == f"{_T}table-column" and table is not None:
+                repeat = _count(element, COLUMNS_REPEATED)
+                if element.get(VISIBILITY) == "collapse" and table.columns < MAX_COLS:
+                    table.hidden_columns.update(range(table.columns, min(table.columns + repeat, MAX_COLS)))
+                table.columns += repeat
             elif tag == f"{_T}table-row":
                 col, row_repeat = 0, _count(element, ROWS_REPEATED)
                 if table is not None and element.get(VISIBILITY) in ("collapse", "filter") and row < MAX_ROWS:
@@ -143,7 +150,8 @@ def read_ods_grid(path: str) -> WorkbookGrid:
                     if r < len(rows) and c < len(rows[r]):  # as an .xlsx reads: errors said apart, TRUE a boolean
                         rows[r][c] = value
                 sheets.append(SheetGrid(name, rows, table.merged, set(), table.formulas, table.errors, name in hidden,
-                                        hidden_rows=frozenset(table.hidden_rows)))
+                                        hidden_rows=frozenset(table.hidden_rows),
+                                        hidden_columns=frozenset(table.hidden_columns)))
         finally:
             book.close()
     except MemoryError:
