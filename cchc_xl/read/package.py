@@ -496,9 +496,11 @@ _COL_HIDDEN = re.compile(rb'\shidden="(?:1|true)"')
 
 def scan_hidden_columns(data: bytes) -> frozenset[int]:
     """The columns Excel does not show (0-based), from the sheet's <cols> (before its cells: a short look)."""
-    start = data.find(b"<cols", 0, 65536)
+    cells = data.find(b"sheetData", 0, 65536)  # (<cols> comes before the cells, as the schema orders them)
+    before = cells if cells > 0 else 65536
+    start = data.find(b"<cols", 0, before)
     if start < 0:
-        start = data.find(b":cols", 0, 65536)
+        start = data.find(b":cols", 0, before)
     if start < 0:
         return frozenset()
     end = data.find(b"cols>", start + 5)
