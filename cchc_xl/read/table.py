@@ -828,7 +828,7 @@ def _hidden_criteria(assessment: Assessment, hidden_rows) -> None:
     assessment.read_problems.append(("hidden-row", hidden[0], (
         f"{which} {named} đang bị ẩn trong Excel nhưng vẫn được đọc: điểm được cộng vào mục trên và tổng, và in "
         "trong báo cáo. Nếu mục không còn dùng, hãy xóa hàng; nếu còn, hãy bỏ ẩn (chọn các hàng quanh đó, chuột "
-        "phải, Unhide) để thấy và kiểm tra.")))
+        "phải, Unhide; hàng bị ẩn do bộ lọc thì Data → Clear) để thấy và kiểm tra.")))
 
 
 def _explanations_merged_over_criteria(assessment: Assessment, merges, index, col: int, end: int) -> None:
