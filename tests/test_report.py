@@ -1052,6 +1052,19 @@ def test_a_party_committee_typed_as_the_body_above_is_a_recipient_not_a_letterhe
     assert [line for line in outcome.lines if line.startswith("Chú ý, ô C5: ") and "một cơ quan của Đảng" in line]
 
 
+def test_deductions_under_one_blank_merged_explanation_name_its_cell_once():
+    """Three deducted items under one blank explanation merged down over them: their findings are at that
+    cell (E55), so the note named "E55, E55, E55"."""
+    from cchc_xl.render.report import table_notes
+    from cchc_xl.rules.catalogue import make
+
+    findings = [make("missing-explanation", "Tự đánh giá", cell, "I", code, "…")
+                for cell, code in (("E55", "3.2.1"), ("E55", "3.2.2"), ("E55", "3.2.3"), ("E76", "3.6.4"))]
+    assert table_notes(findings) == [
+        "Chú ý: 4 mục bị trừ điểm chưa có nội dung giải trình (ô E55, E76): cột “Nội dung giải trình” của báo cáo "
+        "để trống ở các mục đó; hãy ghi lý do vào sổ tính rồi lập lại."]
+
+
 def test_the_report_says_what_its_table_prints_before_it_is_signed(tmp_path, monkeypatch):
     """The report's table prints each criterion's points beside its "Nội dung giải trình": 1.6.1 at its full
     0,25 beside "Chưa thực hiện", and 3.6.4 (0,25 of 0,5) beside a blank, went to the Chairman without a word."""

@@ -403,7 +403,8 @@ def table_notes(findings) -> list[str]:
              if f.code in ("explanation-says-not-done", "survey-self-scored")]
     blank = [f.cell for f in findings if f.code == "missing-explanation" and f.cell]
     if blank:
-        cells = ", ".join(blank[:5]) + (f" và {len(blank) - 5} ô khác" if len(blank) > 5 else "")
+        shown = list(dict.fromkeys(blank))  # (a blank explanation merged over several items: its cell once)
+        cells = ", ".join(shown[:5]) + (f" và {len(shown) - 5} ô khác" if len(shown) > 5 else "")
         notes.append(f"Chú ý: {len(blank)} mục bị trừ điểm chưa có nội dung giải trình (ô {cells}): cột “Nội dung "
                      "giải trình” của báo cáo để trống ở các mục đó; hãy ghi lý do vào sổ tính rồi lập lại.")
     return notes
