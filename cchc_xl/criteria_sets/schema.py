@@ -40,9 +40,6 @@ class InvalidSet(CchcError):
     """A criteria set that is not sound; the message lists each problem."""
 
 
-_ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
-
-
 @dataclass
 class SetCriterion:
     part: str
@@ -107,27 +104,12 @@ class CriteriaSet:
         return cached
 
     def _numbered_keys(self) -> list[tuple[str, SetCriterion]]:
+        from ..read.codes import numbered_keys
+
         criteria = self.criteria
-        parts = [c for c in criteria if c.is_part]
-        lettered_parts = any(p.code == "A" for p in parts)
-        if not lettered_parts and not any(c.code[-1:].isalpha() and "." in c.code for c in criteria):
+        if not any(c.code[-1:].isalpha() and (c.is_part and c.code == "A" or "." in c.code) for c in criteria):
             return [(c.key, c) for c in criteria]
-        keyed, renamed, items, taken = [], {}, {}, set()
-        for crit in criteria:
-            if crit.is_part:
-                place = parts.index(crit)
-                key = _ROMAN[place] if lettered_parts and len(crit.code) == 1 and place < len(_ROMAN) else crit.key
-            else:
-                head, _, last = crit.key.rpartition(".")
-                parent = renamed.get(head, head)
-                count = items[parent] = items.get(parent, 0) + 1
-                key = f"{parent}.{count}" if last.isalpha() else f"{parent}.{last}"
-            if key in taken:  # (a row keyed so already: left as it was)
-                key = crit.key
-            taken.add(key)
-            renamed[crit.key] = key
-            keyed.append((key, crit))
-        return keyed
+        return list(zip(numbered_keys([(c.key, c.is_part) for c in criteria]), criteria))
 
     def children(self, crit: SetCriterion) -> list[SetCriterion]:
         items = self.criteria

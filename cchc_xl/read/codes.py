@@ -215,3 +215,38 @@ class WordNumbering:
 
     def new_part(self) -> None:
         self.codes = {}
+
+
+ROMAN_NUMERALS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+
+
+def numbered_keys(items: list[tuple[str, bool]]) -> list[str]:
+    """The keys criteria sets and most communes number by, for (key, is a part) in sheet order, parents
+    before their items: parts lettered A, B are I, II, and a lettered item is its place among its
+    parent's items ("I.1.4.b" → "I.1.4.2"); an item below a renamed one follows it. A key another row
+    already has is left as it was (a table mixing "1.4.1" and "a)" under one criterion). One rule for a
+    workbook's criteria (read.table) and a set's (criteria_sets.schema), so a set that letters its items
+    and a workbook that numbers them, or the other way round, are the same criteria."""
+    lettered_parts = any(is_part and key == "A" for key, is_part in items)
+    taken = {key for key, _ in items}
+    renamed: dict[str, str] = {}
+    counts: dict[str, int] = {}
+    parts = 0
+    out = []
+    for key, is_part in items:
+        if is_part:
+            new = ROMAN_NUMERALS[parts] if lettered_parts and len(key) == 1 and parts < len(ROMAN_NUMERALS) else key
+            parts += 1
+        else:
+            head, _, last = key.rpartition(".")
+            parent = renamed.get(head, head)
+            count = counts[parent] = counts.get(parent, 0) + 1
+            new = f"{parent}.{count}" if last.isalpha() else f"{parent}.{last}"
+        if new != key:
+            if new in taken:
+                new = key
+            else:
+                taken.add(new)
+        renamed[key] = new
+        out.append(new)
+    return out

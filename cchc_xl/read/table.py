@@ -17,8 +17,8 @@ from ..errors import UnreadableWorkbook
 from ..model import Assessment, Criterion, ScoreCell, Subtotal, TableColumns
 from ..model.assessment import MAX_MAGNITUDE, Cell
 from ..text import cell_address, clean_str, clean_text, fold, period_key, to_decimal_from_float, unit_key, vn
-from .codes import (Code, WordNumbering, is_list_marker, normalise_code, part_rank, read_code, sibling_key,
-                    split_code_prefix)
+from .codes import (ROMAN_NUMERALS, Code, WordNumbering, is_list_marker, normalise_code, numbered_keys, part_rank,
+                    read_code, sibling_key, split_code_prefix)
 from .grid import SheetGrid, WorkbookGrid
 from .headers import Header, choose_score_column, find_header, merge_index, missing_message, role_of
 from .meta import SET_WORDS, read_meta, title_periods
@@ -931,15 +931,14 @@ def _implicit_part(code: str, first: Criterion) -> Criterion:
     return part
 
 
-_ROMAN_NUMERALS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 
 
 def _next_part(code: str, lettered: bool) -> str | None:
     """The part after ``code``: II after I, C after B (lettered parts); None past X or Z."""
     if lettered and len(code) == 1:
         return chr(ord(code) + 1) if code < "Z" else None
-    if code in _ROMAN_NUMERALS[:-1]:
-        return _ROMAN_NUMERALS[_ROMAN_NUMERALS.index(code) + 1]
+    if code in ROMAN_NUMERALS[:-1]:
+        return ROMAN_NUMERALS[ROMAN_NUMERALS.index(code) + 1]
     return None
 
 
@@ -1038,30 +1037,9 @@ def build_tree(assessment: Assessment) -> None:
             for deeper in [d for d in latest if d > depth]:
                 del latest[deeper]
     if lettered or lettered_items:
-        _number_lettered_keys(assessment, lettered)
-
-
-def _number_lettered_keys(assessment: Assessment, lettered_parts: bool) -> None:
-    """Keys as the official sets and most communes number: parts lettered A, B are I, II, and a lettered
-    item is its place among its parent's items ("a)" under 1.4 is I.1.4.1). Codes stay as typed, for
-    messages. A workbook lettering its sub-criteria a), b), c) followed no known set (and was 122
-    criterion-extra errors --against it), and its items were counted apart from every other commune's
-    in bulk's statistics. A key another row of the workbook has already is left as it was."""
-    taken = {crit.key for crit in assessment.criteria}
-    for number, part in enumerate(assessment.parts):
-        if lettered_parts and number < len(_ROMAN_NUMERALS) and part.key == part.code:
-            key = _ROMAN_NUMERALS[number]
-            if key not in taken:
-                part.key = key
-                taken.add(key)
-        for crit in part.walk():  # (parents first: an item below a renamed one follows its new key)
-            parent = crit.parent
-            if parent is None:
-                continue
-            last = crit.code.rsplit(".", 1)[-1]
-            if last.isalpha():
-                last = str(next(i for i, c in enumerate(parent.children, 1) if c is crit))
-            key = f"{parent.key}.{last}"
-            if key != crit.key and key not in taken:
-                crit.key = key
-                taken.add(key)
+        # keys as the sets number: "a)" under 1.4 is I.1.4.1, part B is II (codes stay as typed, for messages).
+        # A workbook lettering its sub-criteria followed no known set (122 criterion-extra errors --against
+        # it), and its items were counted apart from every other commune's in bulk's statistics.
+        tree = [crit for part in assessment.parts for crit in part.walk()]
+        for crit, key in zip(tree, numbered_keys([(crit.key, crit.is_part) for crit in tree])):
+            crit.key = key
