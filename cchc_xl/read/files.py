@@ -59,7 +59,7 @@ def read_grid(path: str, engine: str = "auto", pass_over=None, only: str | None 
         return read_ods_grid(path)
     try:
         formula_maps = {}
-        hidden_rows = {}
+        hidden_lines = {}  # sheet → (its hidden rows, its hidden columns)
         sparse = {}
         # the fonts: .VnTime… or VNI-… name an old 8-bit encoding (read in the zip already open, 17 µs;
         # a workbook that mixes such text with Unicode is told by them, cell by cell)
@@ -72,7 +72,7 @@ def read_grid(path: str, engine: str = "auto", pass_over=None, only: str | None 
                 continue
             data = parts[name] = read_sheet_part(archive, part)
             formula_maps[name] = (*scan_formulas(data), scan_errors(data), name in info.hidden)
-            hidden_rows[name] = (scan_hidden_rows(data), scan_hidden_columns(data))
+            hidden_lines[name] = (scan_hidden_rows(data), scan_hidden_columns(data))
             if needs_sparse(data):
                 if "strings" not in sparse:
                     strings_part = "xl/sharedStrings.xml"
@@ -105,7 +105,7 @@ def read_grid(path: str, engine: str = "auto", pass_over=None, only: str | None 
     order = [name for name, _ in info.sheets]
     sheets.sort(key=lambda s: order.index(s.name))
     for sheet in sheets:
-        sheet.hidden_rows, sheet.hidden_columns = hidden_rows.get(sheet.name, (frozenset(), frozenset()))
+        sheet.hidden_rows, sheet.hidden_columns = hidden_lines.get(sheet.name, (frozenset(), frozenset()))
     legacy_cells = None
     if hint:
         def legacy_cells(wanted=None):  # asked only when the texts alone do not say the workbook is old
