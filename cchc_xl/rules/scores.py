@@ -239,7 +239,7 @@ def score_rules(assessment: Assessment, which: str = "self") -> list[Finding]:
                     _at(crit, cell, "unscored",
                         f"Mục {crit.code} chưa được chấm {column.lower()} (ô đang để trống).")
                 )
-        elif which == "self" and crit._memo.get("in_survey"):  # (crit.in_survey(), known since effective_max() above)
+        elif which == "self" and crit.in_survey():  # (memoised: known since effective_max() above)
             # scored by the province from its surveys (XHH, SIPAS), not by the commune: a figure typed here
             # (0 for "not yet", last year's published result, full points) is counted in the self-assessment's
             # total and bulk's ranking as if it were the result
