@@ -380,7 +380,7 @@ def cmd_templates(args) -> int:
         say(f"Đã nhập bộ “{s.id}”: {len([c for c in s.criteria if not c.is_part])} tiêu chí, tổng "
             f"{vn(s.base_max())} điểm" + (f"; phần chấm qua điều tra: {', '.join(survey[:5])}" if survey else "")
             + f" → {path}")
-        for problem in s.problems():
+        for problem in s.notes + s.problems():
             say(f"  (chú ý, lưu theo --force) {problem}")
         return EXIT_OK
     if action == "export":

@@ -825,6 +825,39 @@ def test_an_annex_whose_part_rows_are_headings_without_points_imports(tmp_path):
         import_table(path, "pl")
 
 
+def test_an_annex_whose_numbering_starts_again_without_its_part_row_names_the_part_to_add(tmp_path, home):
+    """An annex typed without its "II" row: the numbering starts again at 1 under part I. It was refused
+    as "mục I.1 xuất hiện hai lần" (three times) and "mục I: điểm tối đa 74 khác tổng các mục con 100",
+    where the reader reads such a workbook as part II. Now the importer reads it so too, and says the
+    one thing to fix: the row where part II starts, and the row to add. With --force the set is saved
+    with part II named for what it is, its max the sum of its items', and its criteria those of the
+    bundled set."""
+    from cchc_xl.criteria_sets import load_set
+    from cchc_xl.criteria_sets.importer import import_table
+    from cchc_xl.criteria_sets.schema import InvalidSet
+
+    wb = openpyxl.load_workbook(EXAMPLE)
+    ws = wb.worksheets[0]
+    ws.delete_cols(4, 2)  # an official table: STT, name, max
+    part_row = find_row(ws, "II", "II")
+    ws.delete_rows(part_row)
+    path = tmp_path / "phu_luc.xlsx"
+    wb.save(path)
+    with pytest.raises(InvalidSet) as refused:
+        import_table(path, "pl")
+    message = str(refused.value)
+    assert "(1 vấn đề)" in message and "xuất hiện hai lần" not in message
+    assert f"hàng {part_row}: STT bắt đầu lại từ 1" in message and "thêm dòng “II”" in message
+    done = cli("templates", "import", path, "--id", "pl", "--force", env={"CCHC_XL_HOME": str(home)})
+    assert done.returncode == 0, done.stderr
+    assert f"(chú ý, lưu theo --force) hàng {part_row}: STT bắt đầu lại từ 1" in done.stdout
+    saved, bundled = load_set("pl"), load_set("cap_xa_2023")
+    assert [(c.key, c.max) for c in saved.criteria] == [(c.key, c.max) for c in bundled.criteria]
+    assert [c.kind for c in saved.criteria if c.part == "II"] == [c.kind for c in bundled.criteria if c.part == "II"]
+    part = saved.by_key()["II"]
+    assert part.name == "Phần II" and part.max == Decimal(26) and saved.problems() == []
+
+
 def test_a_word_annex_with_line_breaks_in_its_cells_imports_alike(tmp_path):
     """Line breaks typed in a Word cell (Shift+Enter: "Điểm" / "tối đa" in the header, a long name on
     two lines) were dropped: "Điểmtối đa" named no column ("thiếu cột Điểm tối đa"), and names were

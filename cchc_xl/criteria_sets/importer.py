@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..errors import CchcError, UnreadableWorkbook
-from ..read.codes import Code, WordNumbering, read_code, split_code_prefix
+from ..read.codes import Code, WordNumbering, next_part, read_code, split_code_prefix
 from ..read.grid import SheetGrid
 from ..read.headers import MergeIndex, find_header, missing_message
 from ..read.table import (header_lines, is_column_numbers, is_repeated_header,
@@ -145,7 +145,8 @@ def _with_continuations(grids, index: int, header) -> SheetGrid:
     return SheetGrid(first.name, rows, list(first.merged))
 
 
-def _parts_on_later_sheets(later, first_name: str, criteria: list[SetCriterion]) -> list[SetCriterion]:
+def _parts_on_later_sheets(later, first_name: str, criteria: list[SetCriterion], notes: list[str]
+                           ) -> list[SetCriterion]:
     """The parts of an .xlsx annex typed on sheets of their own ("Phần I", "Phần II"): each later
     visible sheet whose table starts with a part the set does not have yet goes on after it, in
     sheet order. (Only the first sheet was read: the set lost the other parts without a word.) A
@@ -159,7 +160,7 @@ def _parts_on_later_sheets(later, first_name: str, criteria: list[SetCriterion])
         header, _ = find_header(grid, NEEDED)
         if header is None or _first_part(grid, header) in (None, *parts):
             continue
-        more = _rows(grid, header, grid.name)
+        more = _rows(grid, header, notes, grid.name)
         theirs = {c.part for c in more}
         if theirs & parts:  # its parts go on to one already read: not a part of its own
             continue
@@ -214,16 +215,17 @@ def import_table(path, set_id: str | None = None, title: str | None = None, leve
         raise CchcError(missing_message(best, NEEDED))
     if lead is not None:  # a Word table continued in the tables after it
         sheet = _with_continuations(grids, index, header)
-    criteria = _rows(sheet, header)
+    notes: list[str] = []  # what the table left to be inferred: said, and not saved without --force
+    criteria = _rows(sheet, header, notes)
     if lead is None:  # a workbook annex with its parts on sheets of their own
-        criteria.extend(_parts_on_later_sheets(grids[index + 1:], sheet.name, criteria))
+        criteria.extend(_parts_on_later_sheets(grids[index + 1:], sheet.name, criteria, notes))
     heading = [clean_text(v) for line in sheet.rows[: header.row] for v in line if isinstance(v, str)]
     criteria_set = CriteriaSet(
         id=set_id or set_id_from(path.stem), title=title or (heading[0] if heading else path.stem), criteria=criteria,
         province=province, level=level or _level(" ".join(heading)), year=year or _year(" ".join(heading)),
-        source=path.name, origin=str(path), decision=_decision(" ".join(heading)))
+        source=path.name, origin=str(path), decision=_decision(" ".join(heading)), notes=notes)
     _parent_maxes(criteria_set)
-    problems = criteria_set.problems()
+    problems = notes + criteria_set.problems()
     if problems and not force:
         raise InvalidSet(f"bảng {path.name} chưa hợp lệ nên chưa lưu ({len(problems)} vấn đề): " + "; ".join(problems)
                          + ". Sửa bảng rồi nhập lại, hoặc dùng --force để vẫn lưu.")
@@ -242,8 +244,9 @@ def _parent_maxes(criteria_set: CriteriaSet) -> None:
                 crit.max = total.quantize(Decimal(1)) if total == total.to_integral_value() else total.normalize()
 
 
-def _rows(sheet: SheetGrid, header, sheet_name: str = "") -> list[SetCriterion]:
-    """``sheet_name``: said in messages, for a set read from several sheets."""
+def _rows(sheet: SheetGrid, header, notes: list[str], sheet_name: str = "") -> list[SetCriterion]:
+    """``notes``: gets what had to be inferred; ``sheet_name``: said in messages, for a set read from
+    several sheets."""
     columns = header.columns
     merged = MergeIndex(sheet.merged, sheet.height, max(columns.values()) + 1)
     col_code, col_name, col_max = columns["code"], columns.get("name"), columns["max"]
@@ -341,10 +344,44 @@ def _rows(sheet: SheetGrid, header, sheet_name: str = "") -> list[SetCriterion]:
         elif code.kind == "part":
             last_number = None
             words.new_part()
+    criteria = _inferred_parts(criteria, notes)
     for crit in criteria:  # (by the whole name: one wrapped onto the next row, "(qua điều tra XHH)" below, was scored)
         crit.kind = guess_kind(crit.name, crit.is_part)
     _inherit_kinds(criteria)
     return criteria
+
+
+def _inferred_parts(criteria: list[SetCriterion], notes: list[str]) -> list[SetCriterion]:
+    """The numbering starting again at 1 with no part row above it is the next part, as the reader reads
+    a workbook (read.table.build_tree): II.1, II.2, where the annex said "mục I.1 xuất hiện hai lần" and
+    "mục I: điểm tối đa 74 khác tổng các mục con 100". The part gets the sum of its items' points and a
+    name for what it is; the note asks for its row (the name a report prints), so it is saved only with
+    --force."""
+    typed = {c.part for c in criteria if c.is_part}
+    lettered = next((c.code == "A" for c in criteria if c.is_part and c.code.isalpha()), False)
+    out: list[SetCriterion] = []
+    now: str | None = None  # the part inferred, while no part row follows
+    areas: set[str] = set()  # the part's items at its first level
+    for crit in criteria:
+        if crit.is_part:
+            now, areas = None, set()
+        else:
+            if now is not None:
+                crit.part = now
+            if crit.depth == 1:
+                following = next_part(crit.part, lettered) if crit.code == "1" and "1" in areas and len(areas) > 1 else None
+                if following is not None and following not in typed:
+                    now, areas = following, set()
+                    typed.add(following)
+                    crit.part = following
+                    out.append(SetCriterion(part=following, code=following, name=f"Phần {following}", max=None,
+                                            row=crit.row, sheet_name=crit.sheet_name))
+                    where = (f"trang “{crit.sheet_name}”, " if crit.sheet_name else "") + f"hàng {crit.row}"
+                    notes.append(f"{where}: STT bắt đầu lại từ 1 mà phía trên không có dòng phần, nên đã đọc từ hàng "
+                                 f"này là phần {following}; hãy thêm dòng “{following}” (tên phần, điểm tối đa) phía trên")
+                areas.add(crit.code)
+        out.append(crit)
+    return out
 
 
 def _inherit_kinds(criteria: list[SetCriterion]) -> None:

@@ -85,6 +85,7 @@ class CriteriaSet:
     result: str = "points"  # or "percent"
     sheet: str = "Tự đánh giá"
     origin: str = ""  # "bundled" / "imported" / a file path (not saved)
+    notes: list[str] = field(default_factory=list)  # what the importer had to infer (said, not saved)
 
     # -- numbers ----------------------------------------------------------
     def by_key(self) -> dict[str, SetCriterion]:

@@ -220,6 +220,17 @@ class WordNumbering:
 ROMAN_NUMERALS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 
 
+def next_part(code: str, lettered: bool) -> str | None:
+    """The part after ``code``: II after I, C after B (lettered parts); None past X or Z. The part a
+    table whose numbering starts again at 1 with no part row above goes on in (the reader's and the
+    importer's)."""
+    if lettered and len(code) == 1:
+        return chr(ord(code) + 1) if code < "Z" else None
+    if code in ROMAN_NUMERALS[:-1]:
+        return ROMAN_NUMERALS[ROMAN_NUMERALS.index(code) + 1]
+    return None
+
+
 def numbered_keys(items: list[tuple[str, bool]]) -> list[str]:
     """The keys criteria sets and most communes number by, for (key, is a part) in sheet order, parents
     before their items: parts lettered A, B are I, II, and a lettered item is its place among its

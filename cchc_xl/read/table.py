@@ -17,7 +17,7 @@ from ..errors import UnreadableWorkbook
 from ..model import Assessment, Criterion, ScoreCell, Subtotal, TableColumns
 from ..model.assessment import MAX_MAGNITUDE, Cell
 from ..text import cell_address, clean_str, clean_text, fold, period_key, to_decimal_from_float, unit_key, vn
-from .codes import (ROMAN_NUMERALS, Code, WordNumbering, is_list_marker, normalise_code, numbered_keys, part_rank,
+from .codes import (Code, WordNumbering, is_list_marker, next_part, normalise_code, numbered_keys, part_rank,
                     read_code, sibling_key, split_code_prefix)
 from .grid import SheetGrid, WorkbookGrid
 from .headers import Header, choose_score_column, find_header, merge_index, missing_message, role_of
@@ -931,17 +931,6 @@ def _implicit_part(code: str, first: Criterion) -> Criterion:
     return part
 
 
-
-
-def _next_part(code: str, lettered: bool) -> str | None:
-    """The part after ``code``: II after I, C after B (lettered parts); None past X or Z."""
-    if lettered and len(code) == 1:
-        return chr(ord(code) + 1) if code < "Z" else None
-    if code in ROMAN_NUMERALS[:-1]:
-        return ROMAN_NUMERALS[ROMAN_NUMERALS.index(code) + 1]
-    return None
-
-
 def build_tree(assessment: Assessment) -> None:
     """Attach criteria to parents by STT; flag duplicates and misplaced codes.
 
@@ -980,7 +969,7 @@ def build_tree(assessment: Assessment) -> None:
         elif crit.code == "1" and "1" in by_code and len(part.children) > 1:
             # the numbering starts again at 1 with no part row above it: the next part (an officer who
             # left out the "II" row); its criteria were duplicates of part I's, their points left out
-            following = _next_part(part.code, lettered)
+            following = next_part(part.code, lettered)
             if following and not any(c.code == following for c in assessment.criteria):  # (no such row below)
                 part = _implicit_part(following, crit)
                 assessment.parts.append(part)
