@@ -105,6 +105,35 @@ def test_an_explanation_merged_over_a_groups_items_is_checked_once_at_its_cell(t
     assert {f.message.split(":")[0] for f in result.findings} == {"Các mục 3.2.1 và 3.2.2 (chung một ô giải trình)"}
 
 
+def test_full_points_under_one_merged_explanation_saying_not_done_is_said_once(tmp_path):
+    """"Chưa thực hiện" typed once for 3.2.1–3.2.3, merged down over them, each item at full points: the
+    same explanation-says-not-done came three times, at the one cell. Now once there, naming the items at
+    full points (one of them marked down is not named; alone, an item is told as before)."""
+    def edit(ws, marked_down=()):
+        clean(ws)
+        merged_explanation(ws, text="Chưa thực hiện niêm yết công khai.")
+        for code in ("3.2.1", "3.2.2", "3.2.3"):
+            row = find_row(ws, "I", code)
+            ws.cell(row, 4).value = 0 if code in marked_down else ws.cell(row, 3).value
+        ws.cell(find_row(ws, "I", "3.2"), 4).value = None  # (its sum, as recalc writes it)
+
+    def told(result):
+        return sorted((f.code, f.cell, f.criterion, f.message) for f in result.findings
+                      if f.code == "explanation-says-not-done")
+
+    all_three = told(check_file(edited_example(tmp_path, "all.xlsx", edit)))
+    assert all_three == [("explanation-says-not-done", "E55", "3.2.1",
+                          "Các mục 3.2.1, 3.2.2 và 3.2.3 (chung một ô giải trình) đều được điểm tối đa nhưng giải "
+                          "trình ghi “Chưa thực hiện niêm yết công khai”: điểm và giải trình không khớp; hãy sửa "
+                          "điểm, hoặc ghi rõ việc đã làm (văn bản, số liệu).")]
+    two = told(check_file(edited_example(tmp_path, "two.xlsx", lambda ws: edit(ws, ("3.2.2",)))))
+    assert [(code, cell, message.split(" (")[0]) for code, cell, _, message in two] == [
+        ("explanation-says-not-done", "E55", "Các mục 3.2.1 và 3.2.3")]
+    one = told(check_file(edited_example(tmp_path, "one.xlsx", lambda ws: edit(ws, ("3.2.1", "3.2.2")))))
+    assert [(cell, criterion, message.split(" nhưng")[0]) for _, cell, criterion, message in one] == [
+        ("E55", "3.2.3", "Mục 3.2.3 được tối đa 1/1 điểm")]
+
+
 def test_a_survey_scored_by_the_commune_itself_is_said(tmp_path):
     """II.2 (XHH survey) and II.3 (SIPAS) are scored by the province: a 0 typed for "not yet" took 14 points
     off the total with a missing-explanation asking why, and 10 typed for SIPAS counted in the total (and in

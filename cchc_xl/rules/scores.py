@@ -176,11 +176,27 @@ def _number_typed_as_text(crit: Criterion, text: str, column: str) -> str | None
     return None
 
 
+def _not_done(items) -> Finding:
+    """explanation-says-not-done for the items at full points one explanation cell explains: (criterion,
+    score, max, the words that say not done, the cell) each. Several under one merged explanation are
+    named once there (the same finding came for each, at the one cell)."""
+    crit, value, cap, said, target = items[0]
+    if len(items) == 1:
+        who = f"Mục {crit.code} được tối đa {vn(value)}/{vn(cap)} điểm"
+    else:
+        codes = [c.code for c, *_ in items]
+        who = f"Các mục {', '.join(codes[:-1])} và {codes[-1]} (chung một ô giải trình) đều được điểm tối đa"
+    return make("explanation-says-not-done", target.sheet, target.address, crit.part, crit.code_written or crit.code,
+                f"{who} nhưng giải trình ghi “{said}”: điểm và giải trình không khớp; hãy sửa điểm, hoặc ghi rõ "
+                "việc đã làm (văn bản, số liệu).", target.row)
+
+
 def score_rules(assessment: Assessment, which: str = "self") -> list[Finding]:
     findings: list[Finding] = []
     column = COLUMN_VI[which]
     comment_col = assessment.columns.get("appraisal_comment") if which == "appraised" else None
     groups: dict[str, bool] = {}  # (see _explained_above)
+    not_done: dict[tuple, list] = {}  # explanation-says-not-done by the explanation's cell
     for crit in assessment.criteria:
         if not crit.code_ok:
             continue
@@ -275,11 +291,12 @@ def score_rules(assessment: Assessment, which: str = "self") -> list[Finding]:
                 # full points, and the explanation says it was not done: one of the two is wrong (a reviewer's
                 # first look, and the points a province takes off)
                 target = crit.explanation_cell or cell.cell
-                findings.append(make(
-                    "explanation-says-not-done", target.sheet, target.address, crit.part,
-                    crit.code_written or crit.code,
-                    f"Mục {crit.code} được tối đa {vn(value)}/{vn(cap)} điểm nhưng giải trình ghi “{said}”: điểm "
-                    "và giải trình không khớp; hãy sửa điểm, hoặc ghi rõ việc đã làm (văn bản, số liệu).", target.row))
+                if assessment.explanations_merged:  # maybe one cell for several items
+                    not_done.setdefault((target.sheet, target.row, target.col), []).append((crit, value, cap, said, target))
+                else:
+                    findings.append(_not_done([(crit, value, cap, said, target)]))
+    for items in not_done.values():  # one explanation merged down over a group's items: said once, at its cell
+        findings.append(_not_done(items))
     findings.extend(_total_rules(assessment, which))
     if which == "self" and assessment.orphans:
         from ..read.codes import split_code_prefix  # what the STT cell would have said
