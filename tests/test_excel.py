@@ -11,7 +11,8 @@ from lxml import etree
 
 import cchc_xl
 import cchc_xl.excel
-from cchc_xl.write.plan import MARK_COLOURS
+from cchc_xl.read import read_workbook
+from cchc_xl.write.plan import FINDINGS_HEADERS, MARK_COLOURS
 from cchc_xl.write.workbook_builder import build_workbook
 
 from helpers import blank_parents, edited_example, find_row, remote_book, report_rows
@@ -623,6 +624,101 @@ def test_the_button_writes_a_last_part_subtotal_below_the_last_criterion(tmp_pat
     written = score_writes(book)
     assert written[find_row(ws, "II", "II") - 1] == 71.2
     assert written[ws.max_row] == 2  # part II: 2 points scored, 24 await the surveys
+
+
+def _protected_example(tmp_path, name="khoa.xlsx"):
+    """The province's template as many send it: the sheet protected (Review → Protect Sheet), a parent's
+    sum typed wrong (1 is 13, its items' sum 14)."""
+    import openpyxl
+
+    from helpers import EXAMPLE
+
+    wb = openpyxl.load_workbook(EXAMPLE)
+    ws = wb.worksheets[0]
+    ws.cell(find_row(ws, "I", "1"), 4).value = 13
+    ws.protection.sheet = True
+    ws.protection.password = "tinh"
+    path = tmp_path / name
+    wb.save(path)
+    return path, find_row(ws, "I", "1")
+
+
+def test_a_protected_sheet_is_known_from_the_file_and_at_the_button(tmp_path):
+    """Read from <sheetProtection sheet="1"> (Excel, openpyxl) or "true" (LibreOffice), by the file
+    readers and, through the saved file, by the button's reader on xlwings' own file engine."""
+    import xlwings as xw
+
+    from cchc_xl.read.live import read_book
+    from cchc_xl.read.table import parse_workbook
+
+    path, _ = _protected_example(tmp_path)
+    assert read_workbook(path).sheet_protected and read_workbook(path, engine="openpyxl").sheet_protected
+    with xw.Book(path, mode="r") as book:
+        assert parse_workbook(read_book(book)).sheet_protected
+    assert not read_workbook(edited_example(tmp_path, "mo.xlsx", lambda ws: None)).sheet_protected
+    if shutil.which("soffice"):  # LibreOffice's own way of writing it
+        out = tmp_path / "lo"
+        subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(out), str(path)],
+                       check=True, capture_output=True, timeout=180)
+        saved = (out / path.name)
+        assert b'sheet="true"' in zipfile.ZipFile(saved).read("xl/worksheets/sheet1.xml")
+        assert read_workbook(saved).sheet_protected
+
+
+def test_the_button_on_a_protected_sheet_writes_the_findings_sheet_only_and_says_why(tmp_path):
+    """Excel refuses to change a protected sheet's locked cells: the button stopped at the first write
+    with "trang tính đang được bảo vệ", and the officer, who has no password for the province's
+    template, got no finding at all. Now both buttons write only the findings sheet, saying first why
+    nothing went into the table, with the table's findings as it stands (the wrong sum told as a sum
+    to correct, not as written), and tell it in a message box. (A remote-engine book named by its
+    path, as desktop Excel names a saved book, so its saved file says the sheet is protected.)"""
+    import xlwings as xw
+
+    from helpers import xlwings_payload
+
+    path, row = _protected_example(tmp_path)
+    for action in (cchc_xl.main, cchc_xl.excel.check):
+        payload = xlwings_payload(path)
+        payload["book"]["name"] = str(path)
+        book = xw.Book(json=payload)
+        outcome = action(book)
+        done = actions(book)
+        assert not [a for a in done if a["sheet_position"] == 0 and a["func"] in ("setValues", "setRangeColors", "addNote")]
+        findings = [a for a in done if a["func"] == "setValues" and a["sheet_position"] == 1]
+        assert len(findings) == 1
+        table = findings[0]["values"]
+        assert table[1][0] == "Chưa ghi vào bảng" and "đang được bảo vệ" in table[1][1] and "Bỏ bảo vệ" in table[1][1]
+        wrong_sum = [line for line in table if line[3] == "self-sum-mismatch"]
+        assert len(wrong_sum) == 1 and wrong_sum[0][1] == f'=HYPERLINK("#\'Tự đánh giá\'!D{row}","D{row}")'
+        assert "ghi 13" in wrong_sum[0][5] and "Đã ghi" not in wrong_sum[0][5] and wrong_sum[0][6] == ""
+        alerts = [a["args"][0] for a in done if a["func"] == "alert"]
+        counted = f"{outcome.plan.errors} lỗi, {outcome.plan.warnings} cảnh báo"
+        assert len(alerts) == 1 and "đang được bảo vệ" in alerts[0] and counted in alerts[0]
+        assert outcome.plan.errors + outcome.plan.warnings == len(table) - table.index(FINDINGS_HEADERS) - 1
+        assert outcome.plan.values == {} and outcome.filled == set() and outcome.noted == set()
+
+
+def test_the_check_button_tells_a_wrong_sum_it_leaves_as_the_file_check_does(tmp_path):
+    """The "Kiểm tra" button took recalc's plan and dropped its values: a parent's sum typed wrong, left
+    as it was, was told "Trước khi tính lại: … Đã ghi giá trị đúng; giá trị cũ có trong bản sao lưu"
+    (nothing written, no backup). Now its findings are `cchc-xl check`'s. Recalc, which does write it,
+    says where the old value stays: the findings sheet (a backup exists only for a file recalculated in
+    place)."""
+    from cchc_xl.api import check_file
+
+    def wrong(ws):
+        ws.cell(find_row(ws, "I", "1"), 4).value = 13
+
+    path = edited_example(tmp_path, "sai_tong.xlsx", wrong)
+    outcome = cchc_xl.excel.check(remote_book(path))
+    told = sorted((f.code, f.cell, f.message) for f in outcome.plan.findings)
+    assert told == sorted((f.code, f.cell, f.message) for f in check_file(path).findings)
+    assert any(code == "self-sum-mismatch" and "Đã ghi" not in message for code, _, message in told)
+    outcome = cchc_xl.main(remote_book(path))
+    said = next(f.message for f in outcome.plan.findings if f.code == "self-sum-mismatch")
+    assert said.startswith("Trước khi tính lại: ") and "bản sao lưu" not in said
+    assert said.endswith("Đã ghi giá trị đúng; giá trị cũ còn ghi ở dòng “Ô đã thay (cũ → mới)” của trang "
+                         "“Kết quả kiểm tra”.")
 
 
 def test_the_button_writes_nothing_into_a_table_on_a_hidden_sheet(tmp_path, monkeypatch):

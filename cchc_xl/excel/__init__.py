@@ -99,6 +99,8 @@ def recalc(book=None):
     from ..write.plan import plan_recalc
 
     assessment = _seen(_assessment(book))
+    if assessment.sheet_protected:  # nothing can be written into the table: what check does, said
+        return _check(book, assessment)
     plan = plan_recalc(assessment)
     outcome = apply_live(book, assessment.sheet, plan, assessment)
     if plan.errors == 0:
@@ -127,14 +129,19 @@ def _offer_report(book) -> None:
 
 @_guarded
 def check(book=None):
-    """Mark findings and write the findings sheet without changing any score."""
-    from ..write.live import apply_live
-    from ..write.plan import plan_recalc
+    """Mark findings and write the findings sheet without changing any score (on a protected sheet, the
+    findings sheet only, and a message box says why)."""
+    return _check(book, _seen(_assessment(book)))
 
-    assessment = _seen(_assessment(book))
-    plan = plan_recalc(assessment)
-    plan.values.clear()
-    return apply_live(book, assessment.sheet, plan, assessment, write_values=False)
+
+def _check(book, assessment):
+    from ..write.live import apply_live
+    from ..write.plan import plan_check
+
+    outcome = apply_live(book, assessment.sheet, plan_check(assessment), assessment, write_values=False)
+    if assessment.sheet_protected:
+        _tell(book, outcome.summary)
+    return outcome
 
 
 @_guarded

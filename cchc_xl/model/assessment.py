@@ -375,6 +375,7 @@ class Assessment:
     total_appraised: ScoreCell | None = None  # the total row's appraisal cell, when the table has that column
     orphans: list[Criterion] = field(default_factory=list)  # rows with points but no STT
     sheet_hidden: bool | None = False  # None: the live engine cannot say (see read.live._hidden)
+    sheet_protected: bool = False  # its sheet is protected: Excel refuses to change its locked cells
     criteria_set: dict | None = None  # {"id", "title", "agreement"} of the set it follows, when known
     result_in_percent: bool = False
     # (code, the criterion or None for the whole workbook, message[, the cell, when not its STT's])

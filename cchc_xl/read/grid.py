@@ -21,6 +21,7 @@ class SheetGrid:
     stray: list[str] = field(default_factory=list)  # far cells left unread (sparse reader)
     hidden_rows: frozenset = frozenset()  # rows Excel does not show (0-based), as the file says
     hidden_columns: frozenset = frozenset()  # columns Excel does not show (0-based), as the file says
+    protected: bool = False  # Review → Protect Sheet: its locked cells cannot be changed in Excel
 
     def value(self, row: int, col: int):
         if 0 <= row < len(self.rows):

@@ -108,6 +108,7 @@ def read_book(book) -> WorkbookGrid:
             grid.hidden_rows = on_disk[grid.name].hidden_rows
             grid.hidden_columns = on_disk[grid.name].hidden_columns
         grid.hidden = _hidden(sheet, on_disk.get(grid.name), grid.name == active)
+        grid.protected = _protected(sheet, on_disk.get(grid.name))
         sheets.append(grid)
     # (the fonts, .VnTime for TCVN3, as the saved file has them, cell by cell when asked)
     return WorkbookGrid(book.name, sheets, saved.encoding_hint if saved else None, active=active,
@@ -184,6 +185,19 @@ def _hidden(sheet, on_disk: SheetGrid | None, in_front: bool) -> bool | None:
             return on_disk.hidden
         return False if in_front else None
     return visible is not True and visible != -1
+
+
+def _protected(sheet, on_disk: SheetGrid | None) -> bool:
+    """The sheet is protected: desktop Excel says it now (COM's ProtectContents); another engine, the
+    saved file; without one, not known (taken as not: Excel then refuses the first write, and the button
+    says so before anything is changed)."""
+    try:
+        now = sheet.api.ProtectContents
+    except Exception:  # (the remote engine's api is its JSON; the file engine has none)
+        now = None
+    if isinstance(now, bool):
+        return now
+    return bool(on_disk is not None and on_disk.protected)
 
 
 def values_of(sheet, first_row: int, last_row: int, col: int) -> list:

@@ -489,6 +489,20 @@ def scan_hidden_rows(data: bytes) -> frozenset[int]:
     return frozenset(rows)
 
 
+_SHEET_PROTECTED = re.compile(rb'<(?:\w+:)?sheetProtection\s[^<>]*?\bsheet="(?:1|true)"')
+
+
+def scan_sheet_protection(data: bytes) -> bool:
+    """The sheet is protected (Review → Protect Sheet): Excel refuses to change its locked cells, their
+    values, fills and notes. <sheetProtection> comes right after the cells (the schema's order): a
+    short look there, not a search of the sheet."""
+    end = data.rfind(b"sheetData")
+    if end < 0:
+        return False
+    tail = data[end:end + 2048]
+    return b"sheetProtection" in tail and _SHEET_PROTECTED.search(tail) is not None
+
+
 _COL_TAG = re.compile(rb'<(?:\w+:)?col\s[^<>]*>')
 _COL_SPAN = re.compile(rb'\smin="(\d{1,5})"[^<>]*?\smax="(\d{1,5})"|\smax="(\d{1,5})"[^<>]*?\smin="(\d{1,5})"')
 _COL_HIDDEN = re.compile(rb'\shidden="(?:1|true)"')

@@ -26,8 +26,8 @@ class LiveOutcome:
 
     @property
     def summary(self) -> str:
-        return (f"CCHC: {self.plan.describe()}; "
-                f"{self.plan.errors} lỗi, {self.plan.warnings} cảnh báo — xem trang “{FINDINGS_SHEET}”.")
+        said = f"CCHC: {self.plan.describe()}; {self.plan.errors} lỗi, {self.plan.warnings} cảnh báo — xem trang “{FINDINGS_SHEET}”."
+        return f"{said} {self.plan.not_written}" if self.plan.not_written else said
 
 
 def _hex(argb: str) -> str:
@@ -72,6 +72,17 @@ def apply_live(book, sheet_name: str, plan: RecalcPlan, assessment, write_values
     last = max([assessment.total_row if assessment.total_row is not None else -1,
                 *(c.row for c in assessment.criteria), *(s.row for s in assessment.subtotals),
                 *(row for row, _ in plan.values), *(row for row, _ in plan.marks)])
+    if assessment.sheet_protected:
+        # Excel refuses every change to a protected sheet's locked cells (values, fills, notes; the
+        # province's template often is one): the findings sheet only, and why, with the findings of the
+        # table as it stands (see plan_check). The button stopped at Excel's refusal, telling nothing.
+        plan.not_written = (f"Trang “{sheet_name}” đang được bảo vệ (khóa) nên chưa ghi điểm, tô màu hay ghi chú "
+                            "vào bảng; các lỗi ở trên là của bảng như đang có. Muốn ghi vào bảng: Xem lại → Bỏ bảo vệ "
+                            "trang tính (Review → Unprotect Sheet), rồi bấm lại.")
+        plan.values.clear()
+        plan.marks.clear()
+        _write_findings_sheet(book, sheet_name, plan, assessment.unit, outcome)
+        return outcome  # (the door tells it in a message box)
     if write_values and plan.values:
         written = {col for _, col in plan.values}
         for role in ("self", "appraised"):  # (the appraisal column's sums once the reviewer has begun)

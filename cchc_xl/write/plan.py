@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..model import Assessment, ScoreCell, Totals
+from ..read.files import FINDINGS_SHEET
 from ..model.assessment import appraisal_unfinished, totals_line
 from ..rules import ERROR, WARNING, Finding, check_assessment, count, finding_order
 from ..rules.scores import scored_on_its_own, scored_only_above, unreadable_below
@@ -48,6 +49,8 @@ class RecalcPlan:
     # parent cells left as typed: a cell below them holds no readable score, so their sum is unknown
     held: list[str] = field(default_factory=list)
     appraisal: Totals | None = None  # the reviewer's appraised totals, once begun
+    # why nothing was written into the table (its sheet protected): said first on the findings sheet
+    not_written: str = ""
 
     def describe(self) -> str:
         return totals_line(self.totals, self.appraisal)
@@ -119,8 +122,25 @@ def plan_recalc(assessment: Assessment, against=None, known_sets=()) -> RecalcPl
     written = {cell_address(*key) for key in values}
     before = [f for f in before if f.cell in written and f.sheet == assessment.sheet]
     for finding in before:
-        finding.message = f"Trước khi tính lại: {finding.message} Đã ghi giá trị đúng; giá trị cũ có trong bản sao lưu."
+        # (the old value is on the findings sheet every door writes; a backup exists only for a file
+        # recalculated in place, not for -o, --no-backup or the Excel button)
+        finding.message = (f"Trước khi tính lại: {finding.message} Đã ghi giá trị đúng; giá trị cũ còn ghi ở dòng "
+                           f"“{REPLACED_LABEL}” của trang “{FINDINGS_SHEET}”.")
     findings = sorted(findings + before, key=finding_order)
+    return RecalcPlan(assessment.sheet, values, _marks(assessment, findings), findings, totals,
+                      dt.datetime.now().replace(microsecond=0), skipped, replaced, held, assessment.appraisal())
+
+
+def plan_check(assessment: Assessment, against=None, known_sets=()) -> RecalcPlan:
+    """Marks and findings with no score written (the button's "Kiểm tra", or a table on a protected sheet):
+    the findings are the table's as it stands, as `cchc-xl check` says them. (The button's check took
+    recalc's plan and dropped its values: a wrong sum it did not write was told "Đã ghi giá trị đúng".)"""
+    findings = sorted(check_assessment(assessment, against, known_sets), key=finding_order)
+    return RecalcPlan(assessment.sheet, {}, _marks(assessment, findings), findings, assessment.totals(),
+                      dt.datetime.now().replace(microsecond=0), appraisal=assessment.appraisal())
+
+
+def _marks(assessment: Assessment, findings: list[Finding]) -> dict[tuple[int, int], Mark]:
     marks: dict[tuple[int, int], Mark] = {}
     for finding in findings:
         if finding.sheet != assessment.sheet or not finding.cell or finding.severity not in MARK_COLOURS:
@@ -130,8 +150,7 @@ def plan_recalc(assessment: Assessment, against=None, known_sets=()) -> RecalcPl
         if finding.severity == ERROR:
             mark.severity = ERROR
         mark.messages.append(finding.message)
-    return RecalcPlan(assessment.sheet, values, marks, findings, totals, dt.datetime.now().replace(microsecond=0),
-                      skipped, replaced, held, assessment.appraisal())
+    return marks
 
 
 def _sum_unknown(crit, which: str = "self") -> bool:
@@ -163,6 +182,7 @@ def _round(value: Decimal | None) -> Decimal | None:
 
 
 FINDINGS_HEADERS = ["STT", "Ô", "Mức độ", "Mã", "Tiêu chí", "Nội dung", "Đánh dấu"]
+REPLACED_LABEL = "Ô đã thay (cũ → mới)"
 FINDINGS_TITLE = "KẾT QUẢ KIỂM TRA CHỈ SỐ CCHC"  # A1 of our findings sheet: how a rerun knows it is ours
 
 
@@ -170,7 +190,6 @@ def refuse_foreign_findings_sheet(first_cell) -> None:
     """A sheet named like our findings sheet whose A1 is not our title is the officer's own
     ("Kết quả kiểm tra" is a common name): it is never cleared or written over."""
     from ..errors import RefusedWrite
-    from ..read.files import FINDINGS_SHEET
 
     if not (isinstance(first_cell, str) and first_cell.startswith(FINDINGS_TITLE)):
         raise RefusedWrite(f"sổ tính đã có trang “{FINDINGS_SHEET}” của riêng bạn (ô A1 không phải “{FINDINGS_TITLE}…”), "
@@ -191,6 +210,7 @@ def findings_rows(plan: RecalcPlan, unit: str = "", filled: set[str] = frozenset
     t = plan.totals
     summary = [
         [FINDINGS_TITLE + (f" — {unit}" if unit else "")],
+        *([["Chưa ghi vào bảng", plan.not_written]] if plan.not_written else []),
         ["Thời điểm kiểm tra", plan.checked_at.strftime("%d/%m/%Y %H:%M")],
         ["Điểm tối đa", t.max],
         ["Điểm tự đánh giá (đã chấm)", t.self],
@@ -202,7 +222,7 @@ def findings_rows(plan: RecalcPlan, unit: str = "", filled: set[str] = frozenset
         *([["Tỷ lệ (%)", t.percent_value]] if t.percent else []),
         *[[f"Phần {part}", v["self"] if v["self"] is not None else "", f"/ {v['max']}"] for part, v in t.by_part.items()],
         ["Số lỗi / cảnh báo", f"{plan.errors} lỗi, {plan.warnings} cảnh báo"],
-        *[["Ô đã thay (cũ → mới)", line] for line in plan.replaced_text()],
+        *[[REPLACED_LABEL, line] for line in plan.replaced_text()],
         *([["Chưa tính lại (mục con chưa đọc được điểm, hoặc chỉ mục cha có điểm)", ", ".join(plan.held)]]
           if plan.held else []),
     ]
