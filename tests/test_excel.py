@@ -277,6 +277,8 @@ def test_report_as_pdf_from_the_live_book(tmp_path, monkeypatch):
 @pytest.mark.parametrize("raised,said", [
     (Exception("(-2146827284, 'OLE error', (0, 'Microsoft Excel', \"The cell or chart you're trying to change is "
                "on a protected sheet.\", None, 0, -2146827284), None)"), "trang tính đang được bảo vệ"),
+    (Exception("(-2147352567, 'Exception occurred.', (0, 'Microsoft Excel', 'Workbook is protected and cannot be "
+               "changed.', 'xlmain11.chm', 0, -2146827284), None)"), "khóa cấu trúc"),
     (Exception("(-2147418111, 'Call was rejected by callee.', None, None)"), "Excel đang bận"),
     (RuntimeError("hỏng"), "Lỗi không mong đợi (RuntimeError): hỏng"),
 ])
@@ -696,6 +698,44 @@ def test_the_button_on_a_protected_sheet_writes_the_findings_sheet_only_and_says
         assert len(alerts) == 1 and "đang được bảo vệ" in alerts[0] and counted in alerts[0]
         assert outcome.plan.errors + outcome.plan.warnings == len(table) - table.index(FINDINGS_HEADERS) - 1
         assert outcome.plan.values == {} and outcome.filled == set() and outcome.noted == set()
+
+
+def test_the_button_on_a_workbook_whose_structure_is_locked_writes_nothing_and_tells_the_findings(tmp_path):
+    """Review → Protect Workbook: Excel refuses to add a sheet. The button wrote the sums, fills and notes,
+    then failed at adding "Kết quả kiểm tra", advising to unprotect the *sheet*; marks without that sheet
+    are never taken off by the next run. Now nothing is written, and the message box says why and gives
+    the first findings. Once the findings sheet is there (the structure locked since), the button works
+    as always."""
+    import openpyxl
+    import xlwings as xw
+    from openpyxl.workbook.protection import WorkbookProtection
+
+    from helpers import xlwings_payload
+
+    def locked(ws):
+        ws.cell(find_row(ws, "I", "1"), 4).value = 13
+        ws.parent.security = WorkbookProtection(lockStructure=True)
+
+    path = edited_example(tmp_path, "khoa_so.xlsx", locked)
+    assert read_workbook(path).structure_locked and not read_workbook(path).sheet_protected
+    payload = xlwings_payload(path)
+    payload["book"]["name"] = str(path)
+    book = xw.Book(json=payload)
+    outcome = cchc_xl.main(book)
+    done = actions(book)
+    assert [a["func"] for a in done] == ["alert"]
+    said = done[0]["args"][0]
+    assert "khóa cấu trúc" in said and "Protect Workbook" in said and "xem trang" not in said
+    assert "D19: Điểm tự đánh giá của mục 1 ghi 13" in said  # (the table's findings as it stands)
+    assert outcome.plan.values == {} and not outcome.findings_written
+    wb = openpyxl.load_workbook(path)
+    wb.create_sheet("Kết quả kiểm tra")["A1"] = "KẾT QUẢ KIỂM TRA CHỈ SỐ CCHC — Xã Ngọc Kỳ"
+    wb.save(path)
+    payload = xlwings_payload(path)
+    payload["book"]["name"] = str(path)
+    book = xw.Book(json=payload)
+    cchc_xl.main(book)
+    assert score_writes(book)[find_row(wb.worksheets[0], "I", "1")] == 14
 
 
 def test_the_check_button_tells_a_wrong_sum_it_leaves_as_the_file_check_does(tmp_path):

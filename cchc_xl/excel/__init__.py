@@ -57,6 +57,9 @@ def _excel_refusal(exc: Exception) -> str:
     from ..errors import unexpected_message
 
     text = str(exc).lower()
+    if "workbook is protected" in text or "sổ làm việc được bảo vệ" in text:  # its structure: no sheet added
+        return ("sổ tính đang bị khóa cấu trúc nên không thêm được trang kết quả: hãy bỏ khóa (Review → Protect "
+                "Workbook / Xem lại → Bảo vệ sổ làm việc) rồi bấm lại")
     if "protected" in text or "bảo vệ" in text:
         return ("trang tính đang được bảo vệ nên không ghi được: hãy bỏ bảo vệ (Review → Unprotect Sheet / "
                 "Xem lại → Bỏ bảo vệ trang tính) rồi bấm lại")
@@ -99,7 +102,9 @@ def recalc(book=None):
     from ..write.plan import plan_recalc
 
     assessment = _seen(_assessment(book))
-    if assessment.sheet_protected:  # nothing can be written into the table: what check does, said
+    from ..write.live import cannot_write
+
+    if cannot_write(book, assessment):  # Excel would refuse: what check does, said in a message box
         return _check(book, assessment)
     plan = plan_recalc(assessment)
     outcome = apply_live(book, assessment.sheet, plan, assessment)
@@ -139,9 +144,20 @@ def _check(book, assessment):
     from ..write.plan import plan_check
 
     outcome = apply_live(book, assessment.sheet, plan_check(assessment), assessment, write_values=False)
-    if assessment.sheet_protected:
-        _tell(book, outcome.summary)
+    if outcome.plan.not_written:
+        _tell(book, _told(outcome))
     return outcome
+
+
+def _told(outcome, shown: int = 5) -> str:
+    """The message box when nothing went into the table: the summary, and the first findings when no
+    findings sheet could be written either."""
+    plan = outcome.plan
+    if outcome.findings_written or not plan.findings:
+        return outcome.summary
+    lines = [f"{f.cell or f.sheet}: {f.message}" for f in plan.findings[:shown]]
+    more = f"\n… và {len(plan.findings) - shown} mục khác." if len(plan.findings) > shown else ""
+    return outcome.summary + "\n\n" + "\n".join(lines) + more
 
 
 @_guarded

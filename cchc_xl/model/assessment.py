@@ -376,6 +376,7 @@ class Assessment:
     orphans: list[Criterion] = field(default_factory=list)  # rows with points but no STT
     sheet_hidden: bool | None = False  # None: the live engine cannot say (see read.live._hidden)
     sheet_protected: bool = False  # its sheet is protected: Excel refuses to change its locked cells
+    structure_locked: bool = False  # the workbook's structure is protected: Excel refuses to add a sheet
     criteria_set: dict | None = None  # {"id", "title", "agreement"} of the set it follows, when known
     result_in_percent: bool = False
     # (code, the criterion or None for the whole workbook, message[, the cell, when not its STT's])

@@ -121,7 +121,8 @@ def read_grid(path: str, engine: str = "auto", pass_over=None, only: str | None 
         codes = style_formats(styles)
         return {name: {cell: codes[index] for cell, index in cell_styles(parts[name], cells).items() if index < len(codes)}
                 for name, cells in wanted.items() if name in parts}
-    return WorkbookGrid(path, sheets, hint, legacy_cells=legacy_cells, number_formats=number_formats)
+    return WorkbookGrid(path, sheets, hint, legacy_cells=legacy_cells, number_formats=number_formats,
+                        structure_locked=info.structure_locked)
 
 
 def _explain_xml_parts(path: str) -> None:

@@ -113,7 +113,7 @@ def read_book(book) -> WorkbookGrid:
     # (the fonts, .VnTime for TCVN3, as the saved file has them, cell by cell when asked)
     return WorkbookGrid(book.name, sheets, saved.encoding_hint if saved else None, active=active,
                         legacy_cells=saved.legacy_cells if saved else None,
-                        number_formats=_number_formats(book, saved))
+                        number_formats=_number_formats(book, saved), structure_locked=_structure_locked(book, saved))
 
 
 def _number_formats(book, saved):
@@ -198,6 +198,18 @@ def _protected(sheet, on_disk: SheetGrid | None) -> bool:
     if isinstance(now, bool):
         return now
     return bool(on_disk is not None and on_disk.protected)
+
+
+def _structure_locked(book, saved: WorkbookGrid | None) -> bool:
+    """No sheet can be added (Review → Protect Workbook): desktop Excel says it now (COM's
+    ProtectStructure); another engine, the saved file; without one, taken as not."""
+    try:
+        now = book.api.ProtectStructure
+    except Exception:
+        now = None
+    if isinstance(now, bool):
+        return now
+    return bool(saved is not None and saved.structure_locked)
 
 
 def values_of(sheet, first_row: int, last_row: int, col: int) -> list:

@@ -40,6 +40,8 @@ class PackageInfo:
     sheets: list[tuple[str, str]] = field(default_factory=list)  # (name, part path)
     hidden: set[str] = field(default_factory=set)  # names of hidden sheets
     strict: bool = False  # ISO 29500 Strict namespaces
+    # Review → Protect Workbook (its structure): Excel refuses to add a sheet, such as our findings sheet
+    structure_locked: bool = False
     members: dict[str, zipfile.ZipInfo] = field(default_factory=dict)
 
 
@@ -265,7 +267,7 @@ def open_package(path: str, vet_xml_parts: bool = True, pass_over=None) -> tuple
             reason = _not_a_workbook(archive, info.members)
             # an .ods is read by read.ods; what writes into a package says the reason
             raise (OpenDocumentFile if _is_ods(archive, info.members) else UnreadableWorkbook)(reason)
-        info.sheets, info.hidden, info.strict = sheet_parts(archive, heads.get("xl/workbook.xml"))
+        info.sheets, info.hidden, info.strict, info.structure_locked = sheet_parts(archive, heads.get("xl/workbook.xml"))
         # sheet parts are checked where they are read in full (read_sheet_part)
         if vet_xml_parts:
             refuse_xml_parts(archive, info)
@@ -369,8 +371,10 @@ def read_sheet_part(archive: zipfile.ZipFile, name: str) -> bytes:
     return data
 
 
-def sheet_parts(archive: zipfile.ZipFile, head: bytes | None = None) -> tuple[list[tuple[str, str]], set[str], bool]:
-    """``head``: the workbook part's first HEAD bytes, already read (the whole part when shorter)."""
+def sheet_parts(archive: zipfile.ZipFile, head: bytes | None = None
+                ) -> tuple[list[tuple[str, str]], set[str], bool, bool]:
+    """(sheets as (name, part), hidden sheets, strict namespaces, structure locked). ``head``: the
+    workbook part's first HEAD bytes, already read (the whole part when shorter)."""
     data = head if head is not None and len(head) < HEAD else read_member(archive, "xl/workbook.xml")
     refuse_doctype(archive, "xl/workbook.xml", data)
     book = ET.fromstring(data)
@@ -392,7 +396,9 @@ def sheet_parts(archive: zipfile.ZipFile, head: bytes | None = None) -> tuple[li
             sheets.append((sheet.get("name"), targets[rid]))
             if sheet.get("state") in ("hidden", "veryHidden"):
                 hidden.add(sheet.get("name"))
-    return sheets, hidden, strict
+    protection = book.find(f"{{{main}}}workbookProtection")
+    locked = protection is not None and protection.get("lockStructure") in ("1", "true")
+    return sheets, hidden, strict, locked
 
 
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")

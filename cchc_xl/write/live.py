@@ -23,10 +23,12 @@ class LiveOutcome:
     filled: set[str] = field(default_factory=set)
     noted: set[str] = field(default_factory=set)
     notes_supported: bool = True
+    findings_written: bool = False
 
     @property
     def summary(self) -> str:
-        said = f"CCHC: {self.plan.describe()}; {self.plan.errors} lỗi, {self.plan.warnings} cảnh báo — xem trang “{FINDINGS_SHEET}”."
+        where = f" — xem trang “{FINDINGS_SHEET}”" if self.findings_written else ""
+        said = f"CCHC: {self.plan.describe()}; {self.plan.errors} lỗi, {self.plan.warnings} cảnh báo{where}."
         return f"{said} {self.plan.not_written}" if self.plan.not_written else said
 
 
@@ -56,6 +58,28 @@ def _previous_marks(book) -> dict[str, str]:
     return marks
 
 
+def cannot_write(book, assessment) -> str:
+    """Why the button can write nothing into the table, or "": Excel refuses to change a protected sheet's
+    locked cells (values, fills, notes: a province's template often is one), and to add our findings
+    sheet to a workbook whose structure is protected (marks without it would never be taken off)."""
+    if assessment.sheet_protected:
+        return (f"Trang “{assessment.sheet}” đang được bảo vệ (khóa) nên chưa ghi điểm, tô màu hay ghi chú vào bảng; "
+                "các lỗi nêu ra là của bảng như đang có. Muốn ghi vào bảng: Xem lại → Bỏ bảo vệ trang tính (Review "
+                "→ Unprotect Sheet), rồi bấm lại.")
+    if assessment.structure_locked and not _has_sheet(book, FINDINGS_SHEET):
+        return (f"Sổ tính đang bị khóa cấu trúc nên không thêm được trang “{FINDINGS_SHEET}”; chưa ghi gì vào sổ. "
+                "Muốn ghi: Xem lại → Bảo vệ sổ làm việc (Review → Protect Workbook) để bỏ khóa, rồi bấm lại.")
+    return ""
+
+
+def _has_sheet(book, name: str) -> bool:
+    try:
+        book.sheets[name]
+    except Exception:
+        return False
+    return True
+
+
 def apply_live(book, sheet_name: str, plan: RecalcPlan, assessment, write_values: bool = True) -> LiveOutcome:
     try:
         findings = book.sheets[FINDINGS_SHEET]
@@ -72,17 +96,16 @@ def apply_live(book, sheet_name: str, plan: RecalcPlan, assessment, write_values
     last = max([assessment.total_row if assessment.total_row is not None else -1,
                 *(c.row for c in assessment.criteria), *(s.row for s in assessment.subtotals),
                 *(row for row, _ in plan.values), *(row for row, _ in plan.marks)])
-    if assessment.sheet_protected:
-        # Excel refuses every change to a protected sheet's locked cells (values, fills, notes; the
-        # province's template often is one): the findings sheet only, and why, with the findings of the
-        # table as it stands (see plan_check). The button stopped at Excel's refusal, telling nothing.
-        plan.not_written = (f"Trang “{sheet_name}” đang được bảo vệ (khóa) nên chưa ghi điểm, tô màu hay ghi chú "
-                            "vào bảng; các lỗi ở trên là của bảng như đang có. Muốn ghi vào bảng: Xem lại → Bỏ bảo vệ "
-                            "trang tính (Review → Unprotect Sheet), rồi bấm lại.")
+    plan.not_written = cannot_write(book, assessment)
+    if plan.not_written:
+        # nothing into the table (the findings of the table as it stands: see plan_check); the findings
+        # sheet where Excel lets one be written. The button stopped at Excel's first refusal, after
+        # some writes or none, telling no finding; the door now tells them in a message box.
         plan.values.clear()
         plan.marks.clear()
-        _write_findings_sheet(book, sheet_name, plan, assessment.unit, outcome)
-        return outcome  # (the door tells it in a message box)
+        if findings is not None or not assessment.structure_locked:
+            _write_findings_sheet(book, sheet_name, plan, assessment.unit, outcome)
+        return outcome
     if write_values and plan.values:
         written = {col for _, col in plan.values}
         for role in ("self", "appraised"):  # (the appraisal column's sums once the reviewer has begun)
@@ -226,6 +249,7 @@ def _write_findings_sheet(book, sheet_name, plan, unit, outcome) -> None:
     if not table:
         rows.append(_pad(["Không có lỗi hay cảnh báo nào."], width))
     target.range("A1").value = rows  # one call for the whole sheet
+    outcome.findings_written = True
 
 
 def _cell(value):
@@ -252,4 +276,4 @@ def _say(book, text: str) -> None:
             pass
 
 
-__all__ = ["apply_live", "LiveOutcome"]
+__all__ = ["apply_live", "cannot_write", "LiveOutcome"]
