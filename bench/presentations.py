@@ -119,6 +119,9 @@ class Presentation:
         self.subtotal_self = rng.random() < 0.5
         self.wrap_names = rng.choice([0, 0, 0.15])  # a long name's end on the row below, in lower case
         self.merge_group_explanations = rng.choice([0, 0, 0.3])  # one explanation merged down a group's items
+        # (--annex) the rows of the parts after the first left out: the numbering starts again at 1 below.
+        # Drawn without advancing rng, so that every seed still lays out the table it did before this choice
+        self.later_part_rows_left_out = random.Random(str(rng.getstate()[1][:8])).random() < 0.12
 
     def describe(self) -> str:
         return ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
@@ -268,6 +271,8 @@ def build(original, style: Presentation, rng: random.Random, path: Path, annex: 
     for number, crit in enumerate(criteria):
         if crit.depth == 0 and number and style.subtotals:
             add_subtotal(criteria[number - 1])
+        if annex and crit.depth == 0 and number and style.later_part_rows_left_out:
+            continue
         if style.repeat_every and since_header >= style.repeat_every:
             for line in header_rows():
                 rows.append(line)
@@ -645,13 +650,25 @@ def run_annex(seed: int, folder: Path) -> str | None:
     if seed % 2:  # odd seeds: the annex as a Word table, as decisions publish it
         path = word_annex(path, folder / f"annex{seed}.docx", style)
     official = load_set("cap_xa_2023")
+    left_out = {key for key, c in official.by_key().items() if c.is_part and key != "I"} \
+        if style.later_part_rows_left_out else set()
     try:
+        if left_out:  # refused, naming the row where each part left out starts, and nothing else
+            try:
+                import_table(path, set_id=f"annex{seed}")
+                return f"annex seed {seed}: parts left out, yet imported without --force\n  {style.describe()}"
+            except CchcError as exc:
+                said = str(exc)
+                if f"({len(left_out)} vấn đề)" not in said or said.count("STT bắt đầu lại từ 1") != len(left_out):
+                    return f"annex seed {seed}: parts left out said as: {said}\n  {style.describe()}"
         imported = import_table(path, set_id=f"annex{seed}", force=True)
     except CchcError as exc:
         return f"annex seed {seed}: {exc}\n  {style.describe()}"
     except Exception:
         return f"annex seed {seed}: {traceback.format_exc()}\n  {style.describe()}"
-    want = {key: (c.sheet_max, _flat(c.name).casefold()) for key, c in official.by_key().items()}
+    # (a part inferred is named for what it is, as the table numbers its parts: "Phần II", "Phần B")
+    inferred = {key: f"Phần {'AB'[ROMAN.index(key)] if style.part_style == 'A' else key}" for key in left_out}
+    want = {key: (c.sheet_max, _flat(inferred.get(key, c.name)).casefold()) for key, c in official.by_key().items()}
     have = {key: (c.sheet_max, _flat(c.name).casefold()) for key, c in imported.by_key().items()}
     problems = [f"{key}: {want.get(key)} imported as {have.get(key)}" for key in sorted(want.keys() | have.keys())
                 if want.get(key) != have.get(key)]
