@@ -39,14 +39,15 @@ def totals(path, **kwargs):
 BASE_FINDINGS = {(f.code, f.cell) for f in check_file(EXAMPLE).findings}
 
 
-@pytest.mark.parametrize("seed", [2601, 1961, 1390, 130])
+@pytest.mark.parametrize("seed", [2601, 1961, 1390, 130, 21, 25])
 def test_the_example_typed_the_ways_officers_type_it_reads_as_the_example(tmp_path, seed):
     """bench/presentations.py's seeds that between them lay the example out in every way it knows (lettered
     items and parts, codes in the names, a two-row header, TCVN3 and VNI, explanations merged over a group,
     the annex's scoring options, an appraisal, words at every level, repeated headers, wrapped names, part
     subtotals, a letterhead, a left margin): each reads to the example's criteria, scores, explanations and
-    set, recalculates to the same totals, and reads alike at the Excel button (2601, 1961) and in its
-    report (1390, 130)."""
+    set, recalculates to the same totals, and reads alike at the Excel button (2601, 1961, 21) and in its
+    report (1390, 130, 25). 21 and 25 leave out the row of part II: read as part II, --against the set
+    nothing missing."""
     from collections import Counter
 
     from bench import presentations
@@ -1369,7 +1370,9 @@ def test_text_pasted_with_zero_width_spaces_reads_as_typed(tmp_path):
 @pytest.mark.parametrize("left_out", [("II",), ("I", "II")])
 def test_numbering_that_starts_again_at_1_without_a_part_row_is_the_next_part(tmp_path, left_out):
     """The "II" row left out (or both part rows): part II's 1, 2, 3 were duplicates of part I's,
-    their 26 points left out of a 74-point table. They now read as part II, and an info says so."""
+    their 26 points left out of a 74-point table. They now read as part II, and an info says so. --against
+    the set it follows, the heading rows the reader placed are not "Thiếu mục phần II" errors (the info
+    again, at error level: every criterion is there, read and counted)."""
     def edit(ws):
         for code in left_out:
             ws.delete_rows(find_row(ws, code, code))
@@ -1385,6 +1388,9 @@ def test_numbering_that_starts_again_at_1_without_a_part_row_is_the_next_part(tm
     assert note.message == (f"STT bắt đầu lại từ 1 ở hàng {row} mà phía trên không có dòng phần: đã đọc từ hàng này "
                             "là phần II. Hãy thêm dòng “II” (tên phần, điểm tối đa) phía trên cho rõ.")
     assert {f.code for f in result.findings} - {"part-inferred"} == {code for code, _ in BASE_FINDINGS}
+    against = check_file(path, against="cap_xa_2023")
+    assert sorted((f.code, f.cell, f.message) for f in against.findings) == \
+        sorted((f.code, f.cell, f.message) for f in result.findings)
 
 
 def test_a_restart_at_1_is_no_new_part_when_that_part_has_its_row_below(tmp_path):

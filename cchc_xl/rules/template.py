@@ -46,9 +46,15 @@ def compare_with_template(assessment: Assessment, official, known_sets=()) -> li
     theirs = official.by_key()
     official_maxes = official.sheet_max_by_key()  # built once per set, not a property per criterion
     sheet = assessment.sheet
+    # parts the reader placed with no row of their own (numbering starting again at 1: part-inferred says
+    # to add the row; a table with no part rows at all): there, their criteria read and counted; an error
+    # "Thiếu mục phần II" for a heading row was the part-inferred note again, at error level
+    placed = {part.key for part in assessment.parts if part.key not in ours}
     for key, model in theirs.items():
         crit = ours.get(key)
         if crit is None:
+            if key in placed:
+                continue
             findings.append(make(
                 "criterion-missing", sheet, "", model.part, model.code,
                 f"Thiếu mục {_label(model)} “{model.name[:80]}” (điểm tối đa {vn(model.sheet_max)}) "
