@@ -98,12 +98,10 @@ def _seen(assessment, not_done: str = "chưa ghi gì"):
 @_guarded
 def recalc(book=None):
     """Recalculate parents and total, mark findings, write the findings sheet."""
-    from ..write.live import apply_live
+    from ..write.live import apply_live, cannot_write
     from ..write.plan import plan_recalc
 
     assessment = _seen(_assessment(book))
-    from ..write.live import cannot_write
-
     if cannot_write(book, assessment):  # Excel would refuse: what check does, said in a message box
         return _check(book, assessment)
     plan = plan_recalc(assessment)

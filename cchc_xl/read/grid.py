@@ -54,5 +54,5 @@ class WorkbookGrid:
     # → {sheet: {(row, col): "0%"}}): how Excel shows the numbers typed in a text column (read.formats);
     # an .ods says its percents only, the remote engine nothing (an empty answer); None: not known
     number_formats: object = None
-    # Review → Protect Workbook: no sheet can be added (our findings sheet); None: not known
-    structure_locked: bool | None = False
+    # Review → Protect Workbook: no sheet can be added (our findings sheet)
+    structure_locked: bool = False

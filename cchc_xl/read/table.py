@@ -549,7 +549,7 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
     assessment = Assessment(
         source=grid.source, sheet=name, header_row=header_row, columns=columns, extra_columns=header.extras,
         criteria=[], parts=[], meta={}, sheet_hidden=sheet.hidden, sheet_protected=sheet.protected,
-        structure_locked=bool(grid.structure_locked),
+        structure_locked=grid.structure_locked,
     )
     last: Criterion | None = None
     last_line = -1

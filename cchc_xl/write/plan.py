@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..model import Assessment, ScoreCell, Totals
-from ..read.files import FINDINGS_SHEET
 from ..model.assessment import appraisal_unfinished, totals_line
+from ..read.files import FINDINGS_SHEET
 from ..rules import ERROR, WARNING, Finding, check_assessment, count, finding_order
 from ..rules.scores import scored_on_its_own, scored_only_above, unreadable_below
 from ..text import cell_address, round_points, split_address
@@ -49,7 +49,7 @@ class RecalcPlan:
     # parent cells left as typed: a cell below them holds no readable score, so their sum is unknown
     held: list[str] = field(default_factory=list)
     appraisal: Totals | None = None  # the reviewer's appraised totals, once begun
-    # why nothing was written into the table (its sheet protected): said first on the findings sheet
+    # why nothing was written into the table (see write.live.cannot_write): said first on the findings sheet
     not_written: str = ""
 
     def describe(self) -> str:
