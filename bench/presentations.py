@@ -2,7 +2,8 @@
 anew, in a random mix of the presentations seen in real workbooks (../shared/guide/domain.md):
 column orders and header words, a header on two rows, a row of column numbers, the header repeated at
 page breaks, codes of every style (I / I. / Phần I / A; 1 / 1. / Lĩnh vực 1 / a number; 1.1 typed as a
-number; 1.1.1 / a) / b.) or typed at the start of the names, scores as text with a decimal comma,
+number; 1.1.1 / a) / b.) or typed at the start of the names, scores as text with a decimal comma and
+their unit ("0,5 điểm", "2đ"), the rows of the later parts left out (the numbering starting again at 1),
 blank rows, explanations wrapped onto the row below or merged down over a group's items, names wrapped
 in lower case, "Tổng phần I" rows, a left margin, a letterhead or a label block or none, total row
 labels, a signature block, extra sheets, old TCVN3/VNI encodings, a reviewer's appraisal columns, the
@@ -122,6 +123,8 @@ class Presentation:
         # the rows of the parts after the first left out: the numbering starts again at 1 below.
         # Drawn without advancing rng, so that every seed still lays out the table it did before this choice
         self.later_part_rows_left_out = random.Random(str(rng.getstate()[1][:8])).random() < 0.12
+        # scores typed as text with their unit: "0,5 điểm", "2đ" (drawn so too)
+        self.score_suffix = random.Random(str(rng.getstate()[1][8:16])).choice(["", "", "", " điểm", "đ", " đ"])
 
     def describe(self) -> str:
         return ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
@@ -151,7 +154,7 @@ def score_value(value: Decimal | None, style: Presentation, rng: random.Random):
     if value is None:
         return None
     if rng.random() < style.scores_as_text:
-        return format(value.normalize(), "f").replace(".", style.text_decimal)
+        return format(value.normalize(), "f").replace(".", style.text_decimal) + style.score_suffix
     return int(value) if value == value.to_integral_value() else float(value)
 
 
