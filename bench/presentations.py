@@ -4,6 +4,7 @@ column orders and header words, a header on two rows, a row of column numbers, t
 page breaks, codes of every style (I / I. / Phần I / A; 1 / 1. / Lĩnh vực 1 / a number; 1.1 typed as a
 number; 1.1.1 / a) / b.) or typed at the start of the names, scores as text with a decimal comma and
 their unit ("0,5 điểm", "2đ"), the rows of the later parts left out (the numbering starting again at 1),
+explanations going on below their row after a bullet ("- …", "+ …"),
 blank rows, explanations wrapped onto the row below or merged down over a group's items, names wrapped
 in lower case, "Tổng phần I" rows, a left margin, a letterhead or a label block or none, total row
 labels, a signature block, extra sheets, old TCVN3/VNI encodings, a reviewer's appraisal columns, the
@@ -125,6 +126,8 @@ class Presentation:
         self.later_part_rows_left_out = random.Random(str(rng.getstate()[1][:8])).random() < 0.12
         # scores typed as text with their unit: "0,5 điểm", "2đ" (drawn so too)
         self.score_suffix = random.Random(str(rng.getstate()[1][8:16])).choice(["", "", "", " điểm", "đ", " đ"])
+        # an explanation's lines below its row opened by a bullet: "- Kế hoạch số …", "+ …" (drawn so too)
+        self.bullet = random.Random(str(rng.getstate()[1][16:24])).choice(["", "", "-", "+", "•"])
 
     def describe(self) -> str:
         return ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
@@ -335,6 +338,9 @@ def build(original, style: Presentation, rng: random.Random, path: Path, annex: 
             head, _, rest = explanation.partition(". ")
             if rest.strip():
                 explanation, wrapped = head + ".", rest
+                if style.bullet:  # the line below read as part of the explanation, its bullet kept
+                    wrapped = f"{style.bullet} {rest}"
+                    expected_explanations[crit.key] = f"{explanation} {wrapped}"
         if explanation:
             line[col["explanation"]] = explanation
         rows.append(line)
