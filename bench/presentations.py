@@ -128,6 +128,15 @@ class Presentation:
         self.score_suffix = random.Random(str(rng.getstate()[1][8:16])).choice(["", "", "", " điểm", "đ", " đ"])
         # an explanation's lines below its row opened by a bullet: "- Kế hoạch số …", "+ …" (drawn so too)
         self.bullet = random.Random(str(rng.getstate()[1][16:24])).choice(["", "", "-", "+", "•"])
+        # the evidence column (TLKC) after the explanation, or the explanation before the scores (drawn so too)
+        order = random.Random(str(rng.getstate()[1][24:32])).choice(["as drawn", "as drawn", "evidence last",
+                                                                     "explanation first"])
+        if order == "evidence last" and "evidence" in self.layout:
+            self.layout = tuple(r for r in self.layout if r != "evidence") + ("evidence",)
+        elif order == "explanation first" and "appraised" not in self.layout:
+            rest = tuple(r for r in self.layout if r != "explanation")
+            at = rest.index("max")
+            self.layout = rest[:at] + ("explanation",) + rest[at:]
 
     def describe(self) -> str:
         return ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
