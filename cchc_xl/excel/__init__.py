@@ -153,7 +153,8 @@ def _told(outcome, shown: int = 5) -> str:
     plan = outcome.plan
     if outcome.findings_written or not plan.findings:
         return outcome.summary
-    lines = [f"{f.cell or f.sheet}: {f.message}" for f in plan.findings[:shown]]
+    lines = [f"{f.cell or f.sheet}: {f.message if len(f.message) <= 240 else f.message[:239] + '…'}"
+             for f in plan.findings[:shown]]
     more = f"\n… và {len(plan.findings) - shown} mục khác." if len(plan.findings) > shown else ""
     return outcome.summary + "\n\n" + "\n".join(lines) + more
 
