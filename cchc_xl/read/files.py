@@ -59,7 +59,7 @@ def read_grid(path: str, engine: str = "auto", pass_over=None, only: str | None 
         return read_ods_grid(path)
     try:
         formula_maps = {}
-        hidden_lines = {}  # sheet → (its hidden rows, its hidden columns, whether it is protected)
+        layout = {}  # sheet → (its hidden rows, its hidden columns, whether it is protected)
         sparse = {}
         # the fonts: .VnTime… or VNI-… name an old 8-bit encoding (read in the zip already open, 17 µs;
         # a workbook that mixes such text with Unicode is told by them, cell by cell)
@@ -72,7 +72,7 @@ def read_grid(path: str, engine: str = "auto", pass_over=None, only: str | None 
                 continue
             data = parts[name] = read_sheet_part(archive, part)
             formula_maps[name] = (*scan_formulas(data), scan_errors(data), name in info.hidden)
-            hidden_lines[name] = (scan_hidden_rows(data), scan_hidden_columns(data), scan_sheet_protection(data))
+            layout[name] = (scan_hidden_rows(data), scan_hidden_columns(data), scan_sheet_protection(data))
             if needs_sparse(data):
                 if "strings" not in sparse:
                     strings_part = "xl/sharedStrings.xml"
@@ -105,7 +105,7 @@ def read_grid(path: str, engine: str = "auto", pass_over=None, only: str | None 
     order = [name for name, _ in info.sheets]
     sheets.sort(key=lambda s: order.index(s.name))
     for sheet in sheets:
-        sheet.hidden_rows, sheet.hidden_columns, sheet.protected = hidden_lines.get(
+        sheet.hidden_rows, sheet.hidden_columns, sheet.protected = layout.get(
             sheet.name, (frozenset(), frozenset(), False))
     legacy_cells = None
     if hint:

@@ -191,25 +191,25 @@ def _protected(sheet, on_disk: SheetGrid | None) -> bool:
     """The sheet is protected: desktop Excel says it now (COM's ProtectContents); another engine, the
     saved file; without one, not known (taken as not: Excel then refuses the first write, and the button
     says so before anything is changed)."""
-    try:
-        now = sheet.api.ProtectContents
-    except Exception:  # (the remote engine's api is its JSON; the file engine has none)
-        now = None
-    if isinstance(now, bool):
-        return now
-    return bool(on_disk is not None and on_disk.protected)
+    now = _excel_says(lambda: sheet.api.ProtectContents)
+    return now if now is not None else bool(on_disk is not None and on_disk.protected)
 
 
 def _structure_locked(book, saved: WorkbookGrid | None) -> bool:
     """No sheet can be added (Review → Protect Workbook): desktop Excel says it now (COM's
     ProtectStructure); another engine, the saved file; without one, taken as not."""
+    now = _excel_says(lambda: book.api.ProtectStructure)
+    return now if now is not None else bool(saved is not None and saved.structure_locked)
+
+
+def _excel_says(ask) -> bool | None:
+    """Desktop Excel's answer (a COM property), or None from an engine that has no such answer (the
+    remote engine's api is its JSON; the file engine has none)."""
     try:
-        now = book.api.ProtectStructure
+        answer = ask()
     except Exception:
-        now = None
-    if isinstance(now, bool):
-        return now
-    return bool(saved is not None and saved.structure_locked)
+        return None
+    return answer if isinstance(answer, bool) else None
 
 
 def values_of(sheet, first_row: int, last_row: int, col: int) -> list:

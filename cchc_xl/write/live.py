@@ -38,9 +38,8 @@ def _hex(argb: str) -> str:
 
 def _previous_marks(book) -> dict[str, str]:
     """Cells our last run marked, read back from its findings sheet (one range read)."""
-    try:
-        sheet = book.sheets[FINDINGS_SHEET]
-    except Exception:
+    sheet = _sheet(book, FINDINGS_SHEET)
+    if sheet is None:
         return {}
     rows = sheet.used_range.options(ndim=2).value or []
     marks: dict[str, str] = {}
@@ -66,25 +65,22 @@ def cannot_write(book, assessment) -> str:
         return (f"Trang “{assessment.sheet}” đang được bảo vệ (khóa) nên chưa ghi điểm, tô màu hay ghi chú vào bảng; "
                 "các lỗi nêu ra là của bảng như đang có. Muốn ghi vào bảng: Xem lại → Bỏ bảo vệ trang tính (Review "
                 "→ Unprotect Sheet), rồi bấm lại.")
-    if assessment.structure_locked and not _has_sheet(book, FINDINGS_SHEET):
+    if assessment.structure_locked and _sheet(book, FINDINGS_SHEET) is None:
         return (f"Sổ tính đang bị khóa cấu trúc nên không thêm được trang “{FINDINGS_SHEET}”; chưa ghi gì vào sổ. "
                 "Muốn ghi: Xem lại → Bảo vệ sổ làm việc (Review → Protect Workbook) để bỏ khóa, rồi bấm lại.")
     return ""
 
 
-def _has_sheet(book, name: str) -> bool:
+def _sheet(book, name: str):
+    """The book's sheet of that name, or None."""
     try:
-        book.sheets[name]
+        return book.sheets[name]
     except Exception:
-        return False
-    return True
+        return None
 
 
 def apply_live(book, sheet_name: str, plan: RecalcPlan, assessment, write_values: bool = True) -> LiveOutcome:
-    try:
-        findings = book.sheets[FINDINGS_SHEET]
-    except Exception:  # none yet: it is added at the end
-        findings = None
+    findings = _sheet(book, FINDINGS_SHEET)  # (none yet: it is added at the end)
     if findings is not None:  # before any write: the officer's own sheet of that name is left alone
         refuse_foreign_findings_sheet(findings.range("A1").value)
     sheet = book.sheets[sheet_name]
@@ -230,11 +226,11 @@ def _write_notes(sheet, plan, previous, outcome) -> None:
 
 
 def _write_findings_sheet(book, sheet_name, plan, unit, outcome) -> None:
-    try:
-        target = book.sheets[FINDINGS_SHEET]
-        target.clear_contents()
-    except Exception:
+    target = _sheet(book, FINDINGS_SHEET)
+    if target is None:
         target = book.sheets.add(FINDINGS_SHEET, after=book.sheets[len(book.sheets) - 1])
+    else:
+        target.clear_contents()
     summary, table = findings_rows(plan, unit, outcome.filled, outcome.noted)
     width = len(FINDINGS_HEADERS)
     rows = [_pad([_cell(v) for v in line], width) for line in summary]
