@@ -274,12 +274,16 @@ def xlwings_payload(path, client="Microsoft Office Scripts"):
     }
 
 
-def remote_book(path, client="Microsoft Office Scripts"):
-    """A real xlwings Book on xlwings' remote engine (no Excel needed)."""
+def remote_book(path, client="Microsoft Office Scripts", by_path=False):
+    """A real xlwings Book on xlwings' remote engine (no Excel needed). ``by_path``: named by its full
+    path, as desktop Excel names a saved book, so the live reader finds its saved file."""
     import os
 
     os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # xlwings' own noncommercial key, for tests
-    return xlwings.Book(json=xlwings_payload(path, client))
+    payload = xlwings_payload(path, client)
+    if by_path:
+        payload["book"]["name"] = str(path)
+    return xlwings.Book(json=payload)
 
 
 def report_rows(doc):

@@ -673,16 +673,10 @@ def test_the_button_on_a_protected_sheet_writes_the_findings_sheet_only_and_says
     template, got no finding at all. Now both buttons write only the findings sheet, saying first why
     nothing went into the table, with the table's findings as it stands (the wrong sum told as a sum
     to correct, not as written), and tell it in a message box. (A remote-engine book named by its
-    path, as desktop Excel names a saved book, so its saved file says the sheet is protected.)"""
-    import xlwings as xw
-
-    from helpers import xlwings_payload
-
+    path, as desktop Excel names a saved book: its saved file says the sheet is protected.)"""
     path, row = _protected_example(tmp_path)
     for action in (cchc_xl.main, cchc_xl.excel.check):
-        payload = xlwings_payload(path)
-        payload["book"]["name"] = str(path)
-        book = xw.Book(json=payload)
+        book = remote_book(path, by_path=True)
         outcome = action(book)
         done = actions(book)
         assert not [a for a in done if a["sheet_position"] == 0 and a["func"] in ("setValues", "setRangeColors", "addNote")]
@@ -707,10 +701,7 @@ def test_the_button_on_a_workbook_whose_structure_is_locked_writes_nothing_and_t
     the first findings. Once the findings sheet is there (the structure locked since), the button works
     as always."""
     import openpyxl
-    import xlwings as xw
     from openpyxl.workbook.protection import WorkbookProtection
-
-    from helpers import xlwings_payload
 
     def locked(ws):
         ws.cell(find_row(ws, "I", "1"), 4).value = 13
@@ -718,9 +709,7 @@ def test_the_button_on_a_workbook_whose_structure_is_locked_writes_nothing_and_t
 
     path = edited_example(tmp_path, "khoa_so.xlsx", locked)
     assert read_workbook(path).structure_locked and not read_workbook(path).sheet_protected
-    payload = xlwings_payload(path)
-    payload["book"]["name"] = str(path)
-    book = xw.Book(json=payload)
+    book = remote_book(path, by_path=True)
     outcome = cchc_xl.main(book)
     done = actions(book)
     assert [a["func"] for a in done] == ["alert"]
@@ -731,9 +720,7 @@ def test_the_button_on_a_workbook_whose_structure_is_locked_writes_nothing_and_t
     wb = openpyxl.load_workbook(path)
     wb.create_sheet("Kết quả kiểm tra")["A1"] = "KẾT QUẢ KIỂM TRA CHỈ SỐ CCHC — Xã Ngọc Kỳ"
     wb.save(path)
-    payload = xlwings_payload(path)
-    payload["book"]["name"] = str(path)
-    book = xw.Book(json=payload)
+    book = remote_book(path, by_path=True)
     cchc_xl.main(book)
     assert score_writes(book)[find_row(wb.worksheets[0], "I", "1")] == 14
 
