@@ -15,8 +15,9 @@ The reading must not depend on the presentation: the workbook follows the exampl
 explanation, and the totals, must be those of the example (the appraised points as written); the
 period and the unit too, where the layout states them; no text of the table becomes a note. Then
 recalc to a new file and check again: the same totals, no wrong sum left. One seed in five is also read
-as the Excel button reads it (xlwings' own engine: the same reading and findings), and one in five is
-reported (the report's table lists every criterion with its STT as typed).
+as the Excel button reads it (xlwings' own engine: the same reading and findings) and recalculated by the
+button (xlwings' remote engine: the same sums at the same cells, the same cells marked), and one in five
+is reported (the report's table lists every criterion with its STT as typed).
 
   python bench/presentations.py FIRST_SEED COUNT [--keep] [--annex | --bulk]
 
@@ -470,6 +471,42 @@ def live_problems(path: Path, result) -> list[str]:
     return problems
 
 
+def button_problems(path: Path, recalculated) -> list[str]:
+    """The Excel button's recalc (xlwings' remote engine records its calls; the book named by its path, as
+    desktop Excel names a saved one) writes into the table the sums the file recalc writes, at the same
+    cells, and marks the cells the file recalc marks. ``recalculated``: the file recalc's outcome."""
+    import cchc_xl
+    try:
+        from excel_client import remote_book
+    except ImportError:  # (imported as bench.presentations, by the tests)
+        from bench.excel_client import remote_book
+
+    book = remote_book(path, by_path=True)
+    at = next(i for i, sheet in enumerate(book.sheets) if sheet.name == "Tự đánh giá")
+    outcome = cchc_xl.main(book)
+    if outcome is None:
+        return ["the button did nothing (a message box)"]
+    done = book.json()["actions"]
+    written = {}
+    for action in done:
+        if action["func"] == "setValues" and action["sheet_position"] == at:
+            for i, line in enumerate(action["values"]):
+                for j, value in enumerate(line):
+                    written[(action["start_row"] + i, action["start_column"] + j)] = value
+    painted = set()
+    for action in done:
+        if action["func"] == "setRangeColors" and action["sheet_position"] == at:
+            for i, line in enumerate(action["args"][0]):
+                painted |= {(action["start_row"] + i, action["start_column"] + j) for j, v in enumerate(line)
+                            if v not in ("keep", None)}
+    problems = [f"button wrote {written.get(cell)!r} at {cell}, the file recalc {value}"
+                for cell, value in recalculated.plan.values.items()
+                if written.get(cell) != (float(value) if value is not None else None)]
+    if painted != set(recalculated.plan.marks):
+        problems.append(f"button marked {sorted(painted ^ set(recalculated.plan.marks))[:6]} unlike the file recalc")
+    return problems[:6]
+
+
 def report_problems(path: Path, out: Path, assessment) -> list[str]:
     """The report's table lists every criterion with its STT as typed (letters too), in order."""
     from docx import Document
@@ -570,7 +607,11 @@ def run(seed: int, folder: Path, expected, original_codes: Counter, added: Count
             if problems:
                 return "\n  ".join([f"seed {seed} report: {style.describe()}", *problems])
         fixed = folder / f"p{seed}_recalc.xlsx"
-        recalc_file(path, fixed)
+        recalculated = recalc_file(path, fixed)
+        if seed % 5 == 1:  # the Excel button's recalc writes and marks what the file recalc does
+            problems += button_problems(path, recalculated)
+            if problems:
+                return "\n  ".join([f"seed {seed} button: {style.describe()}", *problems])
         again = check_file(fixed)
         problems = compare(expected, reading(again), style.blank_parents) + compare_appraisal(appraised, again)
         if appraised and again.assessment.appraisal() is not None and result.assessment.appraisal() is not None \

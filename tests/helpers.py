@@ -5,6 +5,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from bench.excel_client import remote_book, xlwings_payload  # noqa: F401 (the tests' own names for them)
 from cchc_xl.resources import example_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -239,51 +240,6 @@ def make_rich_xlsm(path, edit=None):
                       '<formControlPr xmlns="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main" objectType="Button" lockText="1"/>')
     tmp.unlink()
     return Path(path)
-
-
-def xlwings_payload(path, client="Microsoft Office Scripts"):
-    """What xlwings' JavaScript client sends for a workbook (see xlwings/js/xlwings.ts):
-    the values of every sheet from A1, dates as ISO strings, empty cells as ""."""
-    import datetime as dt
-
-    wb = openpyxl.load_workbook(path, data_only=True)
-    sheets = []
-    for ws in wb.worksheets:
-        values = []
-        for row in ws.iter_rows(min_row=1, min_col=1, max_row=max(ws.max_row, 1), max_col=max(ws.max_column, 1)):
-            line = []
-            for cell in row:
-                value = cell.value
-                if isinstance(value, dt.datetime):
-                    value = value.strftime("%Y-%m-%dT%H:%M:%S.000Z")
-                line.append("" if value is None else value)
-            values.append(line)
-        sheet = {"name": ws.title, "values": values, "pictures": [], "tables": []}
-        if client == "Office.js":
-            sheet["notes"] = []
-        sheets.append(sheet)
-    # the sheet in front of the officer: the saved active tab (never a hidden one, as in Excel)
-    shown = [i for i, ws in enumerate(wb.worksheets) if ws.sheet_state == "visible"] or [0]
-    active = wb.index(wb.active) if wb.active is not None and wb.active.sheet_state == "visible" else shown[0]
-    return {
-        "client": client,
-        "version": xlwings.__version__,
-        "book": {"name": Path(path).name, "active_sheet_index": active, "selection": "A1"},
-        "names": [],
-        "sheets": sheets,
-    }
-
-
-def remote_book(path, client="Microsoft Office Scripts", by_path=False):
-    """A real xlwings Book on xlwings' remote engine (no Excel needed). ``by_path``: named by its full
-    path, as desktop Excel names a saved book, so the live reader finds its saved file."""
-    import os
-
-    os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # xlwings' own noncommercial key, for tests
-    payload = xlwings_payload(path, client)
-    if by_path:
-        payload["book"]["name"] = str(path)
-    return xlwings.Book(json=payload)
 
 
 def report_rows(doc):
