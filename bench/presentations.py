@@ -482,17 +482,18 @@ def button_problems(path: Path, recalculated) -> list[str]:
         from bench.excel_client import remote_book
 
     book = remote_book(path, by_path=True)
-    at = next(i for i, sheet in enumerate(book.sheets) if sheet.name == "Tự đánh giá")
+    at = next(i for i, sheet in enumerate(book.sheets) if sheet.name == recalculated.plan.sheet)
     outcome = cchc_xl.main(book)
-    if outcome is None:
-        return ["the button did nothing (a message box)"]
     done = book.json()["actions"]
+    if outcome is None:
+        said = [a["args"][0] for a in done if a["func"] == "alert"]
+        return [f"the button did nothing: {said[:1]}"]
     written = {}
     for action in done:
         if action["func"] == "setValues" and action["sheet_position"] == at:
             for i, line in enumerate(action["values"]):
-                for j, value in enumerate(line):
-                    written[(action["start_row"] + i, action["start_column"] + j)] = value
+                for j, value in enumerate(line):  # (the remote engine sends a blank as "")
+                    written[(action["start_row"] + i, action["start_column"] + j)] = None if value == "" else value
     painted = set()
     for action in done:
         if action["func"] == "setRangeColors" and action["sheet_position"] == at:
