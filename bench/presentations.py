@@ -471,17 +471,18 @@ def live_problems(path: Path, result) -> list[str]:
     return problems
 
 
-def button_problems(path: Path, recalculated) -> list[str]:
+def button_problems(path: Path, recalculated, client: str = "Microsoft Office Scripts") -> list[str]:
     """The Excel button's recalc (xlwings' remote engine records its calls; the book named by its path, as
     desktop Excel names a saved one) writes into the table the sums the file recalc writes, at the same
-    cells, and marks the cells the file recalc marks. ``recalculated``: the file recalc's outcome."""
+    cells, and marks the cells the file recalc marks (with a note each, on a client that takes notes:
+    Office.js). ``recalculated``: the file recalc's outcome."""
     import cchc_xl
     try:
         from excel_client import remote_book
     except ImportError:  # (imported as bench.presentations, by the tests)
         from bench.excel_client import remote_book
 
-    book = remote_book(path, by_path=True)
+    book = remote_book(path, client, by_path=True)
     at = next(i for i, sheet in enumerate(book.sheets) if sheet.name == recalculated.plan.sheet)
     outcome = cchc_xl.main(book)
     done = book.json()["actions"]
@@ -505,6 +506,13 @@ def button_problems(path: Path, recalculated) -> list[str]:
                 if written.get(cell) != (float(value) if value is not None else None)]
     if painted != set(recalculated.plan.marks):
         problems.append(f"button marked {sorted(painted ^ set(recalculated.plan.marks))[:6]} unlike the file recalc")
+    if client == "Office.js":
+        from cchc_xl.text import cell_address
+
+        noted = {a["args"][0].replace("$", "") for a in done if a["func"] == "addNote"}
+        marked = {cell_address(*cell) for cell in recalculated.plan.marks}
+        if noted != marked:
+            problems.append(f"button noted {sorted(noted ^ marked)[:6]} unlike the cells the file recalc marks")
     return problems[:6]
 
 
@@ -610,7 +618,7 @@ def run(seed: int, folder: Path, expected, original_codes: Counter, added: Count
         fixed = folder / f"p{seed}_recalc.xlsx"
         recalculated = recalc_file(path, fixed)
         if seed % 5 == 1:  # the Excel button's recalc writes and marks what the file recalc does
-            problems += button_problems(path, recalculated)
+            problems += button_problems(path, recalculated, "Office.js" if seed % 10 == 1 else "Microsoft Office Scripts")
             if problems:
                 return "\n  ".join([f"seed {seed} button: {style.describe()}", *problems])
         again = check_file(fixed)
