@@ -1,10 +1,10 @@
 """Random edits of real workbooks (the bundled examples, ../shared/samples, the blank template): each
 edited workbook (three in ten with a reviewer's appraisal column) is checked, recalculated to a new
-file, checked again and reported; one in three is also recalculated by the Excel button (xlwings' remote
-engine), which must write and mark what the file recalc does. Nothing may raise but a one-line CchcError, and the recalculated
-workbook must give the same totals (self and appraised) as the one it came from, with no sum left
-wrong (but those recalc keeps on purpose: a parent over cells it cannot read, or scored while its
-children are not).
+file, checked again and reported; one in three is also recalculated by the Excel button (xlwings'
+remote engine), which must write and mark what the file recalc does. Nothing may raise but a one-line
+CchcError, and the recalculated workbook must give the same totals (self and appraised) as the one it
+came from, with no sum left wrong (but those recalc keeps on purpose: a parent over cells it cannot
+read, or scored while its children are not).
 
   python bench/mutations.py FIRST_SEED COUNT [--keep]
 
