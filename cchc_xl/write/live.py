@@ -83,15 +83,7 @@ def apply_live(book, sheet_name: str, plan: RecalcPlan, assessment, write_values
     findings = _sheet(book, FINDINGS_SHEET)  # (none yet: it is added at the end)
     if findings is not None:  # before any write: the officer's own sheet of that name is left alone
         refuse_foreign_findings_sheet(findings.range("A1").value)
-    sheet = book.sheets[sheet_name]
     outcome = LiveOutcome(plan)
-    previous = _previous_marks(book)
-    first = assessment.header_row + 1
-    # down to the last row recalc writes or marks: a "Tổng phần II" below the last criterion, with no
-    # grand total, was left out of the range (its sum computed, never written)
-    last = max([assessment.total_row if assessment.total_row is not None else -1,
-                *(c.row for c in assessment.criteria), *(s.row for s in assessment.subtotals),
-                *(row for row, _ in plan.values), *(row for row, _ in plan.marks)])
     plan.not_written = cannot_write(book, assessment)
     if plan.not_written:
         # nothing into the table (the findings of the table as it stands: see plan_check); the findings
@@ -101,7 +93,15 @@ def apply_live(book, sheet_name: str, plan: RecalcPlan, assessment, write_values
         plan.marks.clear()
         if findings is not None or not assessment.structure_locked:
             _write_findings_sheet(book, sheet_name, plan, assessment.unit, outcome)
-        return outcome
+        return outcome  # (before any read of the table or of our last marks: none is needed)
+    sheet = book.sheets[sheet_name]
+    previous = _previous_marks(book)
+    first = assessment.header_row + 1
+    # down to the last row recalc writes or marks: a "Tổng phần II" below the last criterion, with no
+    # grand total, was left out of the range (its sum computed, never written)
+    last = max([assessment.total_row if assessment.total_row is not None else -1,
+                *(c.row for c in assessment.criteria), *(s.row for s in assessment.subtotals),
+                *(row for row, _ in plan.values), *(row for row, _ in plan.marks)])
     if write_values and plan.values:
         written = {col for _, col in plan.values}
         for role in ("self", "appraised"):  # (the appraisal column's sums once the reviewer has begun)
