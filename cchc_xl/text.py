@@ -489,3 +489,18 @@ def unit_place(unit: str) -> str:
         return without_council(unit)
     kind, name = found
     return f"{kind} {name}" if name.isdigit() else name
+
+
+_WEB_ADDRESS = re.compile(r"(?:https?://|mailto:)[^\s<>\"]+$", re.IGNORECASE)
+
+
+def web_address(address: str) -> bool:
+    """An address anyone given it can open (a document online, an e-mail), not a file on one computer."""
+    return _WEB_ADDRESS.match(address) is not None
+
+
+def file_address_shown(address: str, limit: int = 60) -> str:
+    """A file's address as the officer knows it: "file:///D:/TLKC/a.pdf" and LibreOffice's
+    "../../../D:/TLKC/a.pdf" are "D:/TLKC/a.pdf"."""
+    address = re.sub(r"^(?:file:/*|(?:\.\./)+(?=[A-Za-z]:))", "", address, flags=re.IGNORECASE)
+    return address if len(address) <= limit else address[:limit - 1] + "…"

@@ -328,6 +328,26 @@ def test_the_button_names_what_the_report_left_blank(tmp_path, monkeypatch):
     assert any("còn để trống: Tên đơn vị, Kỳ đánh giá" in text for text in said), actions(book)
 
 
+def test_the_buttons_report_keeps_the_links_and_names_one_to_a_file_on_this_computer(tmp_path, monkeypatch):
+    """The button's report links the explanations as the saved file has them, and its message names the
+    link to a file on the officer's computer that the report cannot carry (it said nothing)."""
+    from docx import Document
+
+    from test_report import PLAN_LINK, _hyperlinks, _linked
+
+    monkeypatch.chdir(tmp_path)
+    path = edited_example(tmp_path, "lien_ket.xlsx", _linked)
+    book = remote_book(path, by_path=True)
+    outcome = cchc_xl.excel.report(book, open_after=False)
+    [note] = outcome.render_notes
+    assert "(ô E27 → “D:/TLKC/kiem_tra.pdf”)" in note
+    said = [str(a["args"]) for a in actions(book) if a["func"] in ("alert", "setStatusBar", "set_status_bar")]
+    assert any("D:/TLKC/kiem_tra.pdf" in text for text in said), actions(book)
+    doc = Document(outcome.docx)
+    rows = {"".join(r.cells[0].text.split()): r for r in report_rows(doc)}
+    assert [address for address, _ in _hyperlinks(rows["1.1.1"]._tr.tc_lst[4], doc)] == [PLAN_LINK]
+
+
 def test_the_button_writes_subtotals_and_keeps_a_held_total(tmp_path):
     """Part subtotals ("Tổng phần II") are written like the total; a total held back (a cell
     below it unreadable) keeps the officer's value on an engine that gives no formulas back

@@ -1090,3 +1090,135 @@ def test_the_report_says_what_its_table_prints_before_it_is_signed(tmp_path, mon
     cchc_xl.excel.report(book, open_after=False, pdf=False)
     [said] = [a["args"][0] for a in book.json()["actions"] if a["func"] == "alert"]
     assert "Chú ý, ô E35: Mục 1.6.1 được tối đa 0,25/0,25 điểm" in said and "(ô E76)" in said
+
+
+DRIVE_LINK = "https://drive.google.com/file/d/1AbC/view?usp=sharing&x=1"
+PLAN_LINK = "https://vanban.haiduong.gov.vn/kh52.pdf"
+
+
+def _linked(ws):
+    """Explanations linked to their documents (Insert → Link), as officers cite evidence: 1.1.1 online,
+    1.1.3 online with its explanation going on in the row below, 1.3.1 to a file on the officer's
+    computer, 1.3.2 to a place in the workbook itself."""
+    ws.cell(find_row(ws, "I", "1.1.1"), 5).hyperlink = PLAN_LINK
+    row = find_row(ws, "I", "1.1.3")
+    ws.cell(row, 5).hyperlink = DRIVE_LINK
+    ws.insert_rows(row + 1)
+    ws.cell(row + 1, 5).value = "Đã gửi đủ báo cáo quý."
+    ws.cell(find_row(ws, "I", "1.3.1"), 5).hyperlink = "file:///D:/TLKC/kiem_tra.pdf"
+    ws.cell(find_row(ws, "I", "1.3.2"), 5).hyperlink = "#'Trang tính1'!A1"
+
+
+def _hyperlinks(tc, document):
+    """(address, text) of each hyperlink in a report cell; its lines joined by line breaks."""
+    from docx.oxml.ns import qn
+
+    found = []
+    for link in tc.iter(qn("w:hyperlink")):
+        text = "".join(node.text if node.tag == qn("w:t") else "\n" for node in link.iter(qn("w:t"), qn("w:br")))
+        found.append((document.part.rels[link.get(qn("r:id"))].target_ref, text))
+    return found
+
+
+@pytest.mark.parametrize("saved_by", ["openpyxl", "LibreOffice"])
+def test_an_explanation_linked_to_its_document_stays_a_link_in_the_report(tmp_path, saved_by):
+    """The report printed a linked explanation's text and dropped the link: the evidence it cites
+    could no longer be opened from the report. Its text is now linked the same, and only its own
+    text (the line gathered from the row below is not). A link to a file on the officer's computer
+    opens nothing for the reviewer: the text is printed alone, and the officer is told."""
+    path = edited_example(tmp_path, "lien_ket.xlsx", _linked)
+    if saved_by == "LibreOffice":
+        if shutil.which("soffice") is None:
+            pytest.skip("needs LibreOffice")
+        subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"), str(path)],
+                       capture_output=True, timeout=180, check=True)
+        path = tmp_path / "lo" / "lien_ket.xlsx"
+    assessment = read_workbook(path)
+    by_code = {c.code: c for c in assessment.criteria}
+    links = assessment.explanation_links
+    assert links[by_code["1.1.1"].row] == (PLAN_LINK, by_code["1.1.1"].explanation)
+    assert links[by_code["1.1.3"].row] == (DRIVE_LINK, "- Xây dựng các kế hoạch theo đúng thời gian quy định.\n"
+                                                       "- Thực hiện báo cáo đúng thời gian quy định.")
+    assert by_code["1.1.3"].explanation.endswith("\nĐã gửi đủ báo cáo quý.")
+    assert by_code["1.3.2"].row not in links  # (a place in the workbook: no address to give)
+    out = tmp_path / "bao_cao.docx"
+    outcome = render_report_file(path, out, force=True)
+    doc = Document(out)
+    rows = {_text(r.cells[0]): r for r in report_rows(doc)}
+    assert _hyperlinks(rows["1.1.1"]._tr.tc_lst[4], doc) == [(PLAN_LINK, by_code["1.1.1"].explanation)]
+    cell = rows["1.1.3"]._tr.tc_lst[4]
+    assert _hyperlinks(cell, doc) == [(DRIVE_LINK, links[by_code["1.1.3"].row][1])]
+    assert _text(rows["1.1.3"].cells[4]) == by_code["1.1.3"].explanation  # the text whole, in order
+    from docx.oxml.ns import qn
+
+    runs = cell.findall(f".//{qn('w:hyperlink')}/{qn('w:r')}")
+    assert runs and all(r.find(f"{qn('w:rPr')}/{qn('w:u')}").get(qn("w:val")) == "single" for r in runs)
+    after = [r for r in cell.iter(qn("w:r")) if r.getparent().tag != qn("w:hyperlink")]
+    assert "".join(t.text for r in after for t in r.iter(qn("w:t"))) == "Đã gửi đủ báo cáo quý."
+    for code in ("1.3.1", "1.3.2", "1.2"):
+        assert _hyperlinks(rows[code]._tr.tc_lst[4], doc) == []
+    [note] = [line for line in outcome.lines if "liên kết" in line]
+    assert f"(ô E{by_code['1.3.1'].row + 1} → “D:/TLKC/kiem_tra.pdf”)" in note
+    assert note.startswith("Chú ý: nội dung giải trình có liên kết tới tệp trên máy này")
+
+
+def test_the_excel_button_keeps_the_links_of_the_saved_file(tmp_path):
+    """The Excel button reads values from Excel and the links from the saved file, as the file read does
+    (through xlwings' own engine)."""
+    import os
+
+    os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+    import xlwings as xw
+
+    from cchc_xl.read.live import read_book
+    from cchc_xl.read.table import parse_workbook
+
+    path = edited_example(tmp_path, "lien_ket.xlsx", _linked)
+    with xw.Book(path, mode="r") as book:
+        live = parse_workbook(read_book(book))
+    assert live.explanation_links == read_workbook(path).explanation_links
+    assert len(live.explanation_links) == 3
+
+
+def test_a_sheet_of_absurd_links_is_read_bounded():
+    """A link over a whole sheet, and 100,000 links: a few cells each, a few thousand in all."""
+    from cchc_xl.read.package import LINKS_KEPT, scan_hyperlinks
+
+    rels = (b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            b'<Relationship Id="rId1" Type="x" Target="https://a.vn/" TargetMode="External"/></Relationships>')
+    whole = b'<worksheet><sheetData/><hyperlinks><hyperlink ref="A1:XFD1048576" r:id="rId1"/></hyperlinks></worksheet>'
+    assert len(scan_hyperlinks(whole, rels)) == 51 * 11
+    many = b"<worksheet><sheetData/><hyperlinks>" + b"".join(
+        b'<hyperlink ref="A%d" r:id="rId1"/>' % i for i in range(1, 100_001)) + b"</hyperlinks></worksheet>"
+    found = scan_hyperlinks(many, rels)
+    assert len(found) == LINKS_KEPT and found[(0, 0)] == "https://a.vn/"
+
+
+@needs_soffice
+@pytest.mark.parametrize("kind", ["xls", "ods"])
+def test_links_in_old_excel_and_libreoffice_files_reach_the_report(tmp_path, kind):
+    """The same links, saved by LibreOffice as an Excel 97–2003 file and as its own .ods."""
+    path = edited_example(tmp_path, "lien_ket.xlsx", _linked)
+    subprocess.run(["soffice", "--headless", "--convert-to", kind, "--outdir", str(tmp_path / kind), str(path)],
+                   capture_output=True, timeout=180, check=True)
+    out = tmp_path / "bao_cao.docx"
+    outcome = render_report_file(tmp_path / kind / f"lien_ket.{kind}", out, force=True)
+    doc = Document(out)
+    rows = {_text(r.cells[0]): r for r in report_rows(doc)}
+    assert [a for a, _ in _hyperlinks(rows["1.1.1"]._tr.tc_lst[4], doc)] == [PLAN_LINK]
+    assert [a for a, _ in _hyperlinks(rows["1.1.3"]._tr.tc_lst[4], doc)] == [DRIVE_LINK]
+    assert _hyperlinks(rows["1.3.1"]._tr.tc_lst[4], doc) == []
+    [note] = [line for line in outcome.lines if "liên kết" in line]
+    assert "ô E27 → “D:/TLKC/kiem_tra.pdf”" in note
+
+
+def test_a_link_to_a_file_on_this_computer_is_said_when_checking(tmp_path):
+    """`check` and the buttons say it before any report: the reviewer who receives the workbook cannot open
+    D:\\TLKC\\… either. Links online, and a place in the workbook, say nothing."""
+    from cchc_xl.api import check_file
+
+    result = check_file(edited_example(tmp_path, "lien_ket.xlsx", _linked))
+    found = [(f.cell, f.criterion, f.severity, f.message) for f in result.findings if f.code == "evidence-link-local"]
+    assert found == [("E27", "1.3.1", "warning", "Giải trình của mục 1.3.1 liên kết tới “D:/TLKC/kiem_tra.pdf”, một "
+                      "tệp trên máy này: người thẩm định nhận sổ tính hay báo cáo không mở được, và báo cáo chỉ in chữ. "
+                      "Hãy đưa tài liệu lên mạng (trang văn bản, thư mục dùng chung…) và đặt liên kết tới địa chỉ đó.")]

@@ -391,6 +391,9 @@ class Assessment:
     other_units: dict[str, str] = field(default_factory=dict)
     # some criterion's explanation is a cell merged down from another row (Criterion.explanation_row)
     explanations_merged: bool = False
+    # the criteria's explanation cells linked to a document (Insert → Link on "Kế hoạch số 17/KH-UBND"):
+    # the cell's row → (the address, the cell's own text), for the report to keep the link
+    explanation_links: dict[int, tuple[str, str]] = field(default_factory=dict)
 
     def tree(self):
         for part in self.parts:

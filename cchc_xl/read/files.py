@@ -11,8 +11,9 @@ import os
 from ..errors import UnreadableWorkbook
 from ..model import Assessment
 from .grid import SheetGrid, WorkbookGrid
-from .package import (OldExcelFile, OpenDocumentFile, open_package, read_sheet_part, refuse_xml_parts, scan_errors,
-                      scan_formulas, scan_hidden_columns, scan_hidden_rows, scan_sheet_protection)
+from .package import (OldExcelFile, OpenDocumentFile, has_hyperlinks, open_package, read_sheet_part, refuse_xml_parts,
+                      relationships_of, scan_errors, scan_formulas, scan_hidden_columns, scan_hidden_rows,
+                      scan_hyperlinks, scan_sheet_protection)
 from .legacy import font_hint, legacy_font_cells, style_fonts
 from .sparse import needs_sparse, read_sparse, shared_strings
 from .table import parse_workbook
@@ -60,6 +61,7 @@ def read_grid(path: str, engine: str = "auto", pass_over=None, only: str | None 
     try:
         formula_maps = {}
         layout = {}  # sheet → (its hidden rows, its hidden columns, whether it is protected)
+        links = {}  # sheet → {cell: the address it links to}, for the sheets that have links
         sparse = {}
         # the fonts: .VnTime… or VNI-… name an old 8-bit encoding (read in the zip already open, 17 µs;
         # a workbook that mixes such text with Unicode is told by them, cell by cell)
@@ -73,6 +75,8 @@ def read_grid(path: str, engine: str = "auto", pass_over=None, only: str | None 
             data = parts[name] = read_sheet_part(archive, part)
             formula_maps[name] = (*scan_formulas(data), scan_errors(data), name in info.hidden)
             layout[name] = (scan_hidden_rows(data), scan_hidden_columns(data), scan_sheet_protection(data))
+            if has_hyperlinks(data):
+                links[name] = _links(archive, info, part, data)
             if needs_sparse(data):
                 if "strings" not in sparse:
                     strings_part = "xl/sharedStrings.xml"
@@ -107,6 +111,7 @@ def read_grid(path: str, engine: str = "auto", pass_over=None, only: str | None 
     for sheet in sheets:
         sheet.hidden_rows, sheet.hidden_columns, sheet.protected = layout.get(
             sheet.name, (frozenset(), frozenset(), False))
+        sheet.links = links.get(sheet.name, {})
     legacy_cells = None
     if hint:
         def legacy_cells(wanted=None):  # asked only when the texts alone do not say the workbook is old
@@ -123,6 +128,18 @@ def read_grid(path: str, engine: str = "auto", pass_over=None, only: str | None 
                 for name, cells in wanted.items() if name in parts}
     return WorkbookGrid(path, sheets, hint, legacy_cells=legacy_cells, number_formats=number_formats,
                         structure_locked=info.structure_locked)
+
+
+def _links(archive, info, part: str, data: bytes) -> dict:
+    """The sheet's hyperlinks to outside addresses; none when their relationships cannot be read (a link
+    is never a reason to refuse a workbook)."""
+    rels = relationships_of(part)
+    try:
+        return scan_hyperlinks(data, read_sheet_part(archive, rels) if rels in info.members else None)
+    except UnreadableWorkbook:
+        raise  # (a DOCTYPE: the workbook is refused, as for any of its parts)
+    except Exception:
+        return {}
 
 
 def _explain_xml_parts(path: str) -> None:

@@ -22,6 +22,8 @@ class SheetGrid:
     hidden_rows: frozenset = frozenset()  # rows Excel does not show (0-based), as the file says
     hidden_columns: frozenset = frozenset()  # columns Excel does not show (0-based), as the file says
     protected: bool = False  # Review → Protect Sheet: its locked cells cannot be changed in Excel
+    # cells linked to an address outside the workbook (Insert → Link: a cited document online) → it
+    links: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def value(self, row: int, col: int):
         if 0 <= row < len(self.rows):

@@ -107,6 +107,10 @@ def read_book(book) -> WorkbookGrid:
             # (rows hidden as the saved file has them: asking Excel row by row would be a call a row)
             grid.hidden_rows = on_disk[grid.name].hidden_rows
             grid.hidden_columns = on_disk[grid.name].hidden_columns
+            # (the links, Excel's one call a cell spared: those whose cell still holds what was saved)
+            saved_sheet = on_disk[grid.name]
+            grid.links = {cell: address for cell, address in saved_sheet.links.items()
+                          if grid.value(*cell) is not None and grid.value(*cell) == saved_sheet.value(*cell)}
         grid.hidden = _hidden(sheet, on_disk.get(grid.name), grid.name == active)
         grid.protected = _protected(sheet, on_disk.get(grid.name))
         sheets.append(grid)

@@ -16,7 +16,7 @@ from ..errors import UnreadableWorkbook
 from .files import FINDINGS_SHEET
 from .formats import noted, percent_format
 from .grid import SheetGrid, WorkbookGrid
-from .package import MEMBER_DAMAGE, open_zip, read_member, refuse_doctype, vet_members
+from .package import LINKS_KEPT, MEMBER_DAMAGE, open_zip, read_member, refuse_doctype, vet_members
 from .sparse import MAX_COLS, MAX_DENSE_CELLS, MAX_ROWS
 
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -27,6 +27,7 @@ ROWS_REPEATED, COLUMNS_REPEATED = f"{_T}number-rows-repeated", f"{_T}number-colu
 ROWS_SPANNED, COLUMNS_SPANNED = f"{_T}number-rows-spanned", f"{_T}number-columns-spanned"
 VALUE_TYPE, ERROR_TYPE, FORMULA = f"{{{_OFFICE}}}value-type", f"{{{_CALCEXT}}}value-type", f"{_T}formula"
 BOOLEAN_VALUE = f"{{{_OFFICE}}}boolean-value"
+LINK, LINK_TARGET = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}a", "{http://www.w3.org/1999/xlink}href"
 VISIBILITY = f"{_T}visibility"  # a row hidden in the sheet: "collapse" (or "filter", by a filter)
 
 
@@ -39,6 +40,7 @@ class _Table:
     percents: dict[tuple[int, int], str] = field(default_factory=dict)  # "100%" typed is kept as 1: read.formats
     hidden_rows: set[int] = field(default_factory=set)  # rows shown collapsed (hidden), up to MAX_ROWS
     hidden_columns: set[int] = field(default_factory=set)
+    links: dict[tuple[int, int], str] = field(default_factory=dict)  # a cell's link outside the workbook
     columns: int = 0  # the table-column elements counted so far
     height: int = 0  # rows and columns up to the farthest cell that holds something
     width: int = 0
@@ -99,6 +101,11 @@ def _scan(content: bytes) -> dict[str, _Table]:
                             table.booleans[(row, col)] = element.get(BOOLEAN_VALUE, "").lower() == "true"
                         elif kind == "percentage":
                             table.percents[(row, col)] = percent_format("".join(element.itertext()))
+                        if len(element) and len(table.links) < LINKS_KEPT:
+                            link = next(element.iter(LINK), None)  # (Insert → Hyperlink: a text:a in the cell)
+                            target = link.get(LINK_TARGET, "") if link is not None else ""
+                            if target and not target.startswith("#"):  # (#Sheet1.A1: a place in the workbook)
+                                table.links[(row, col)] = target
             col += repeat
             element.clear()
         elif tag == f"{_T}table-row":
@@ -151,7 +158,7 @@ def read_ods_grid(path: str) -> WorkbookGrid:
                         rows[r][c] = value
                 sheets.append(SheetGrid(name, rows, table.merged, set(), table.formulas, table.errors, name in hidden,
                                         hidden_rows=frozenset(table.hidden_rows),
-                                        hidden_columns=frozenset(table.hidden_columns)))
+                                        hidden_columns=frozenset(table.hidden_columns), links=table.links))
         finally:
             book.close()
     except MemoryError:

@@ -813,7 +813,20 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
         _scores_merged_over_criteria(assessment, sheet, (col_max, col_self, col_appraised))
         if col_expl is not None:
             _explanations_merged_over_criteria(assessment, sheet.merged, merged, col_expl, end)
+    if sheet.links and col_expl is not None:
+        _explanation_links(assessment, sheet, col_expl)
     return assessment
+
+
+def _explanation_links(assessment: Assessment, sheet: SheetGrid, col: int) -> None:
+    """The explanation cells linked to a document: the report links their text as the sheet does (the
+    link was lost, and with it the way to the evidence the text cites)."""
+    for crit in assessment.criteria:
+        row = crit.row if crit.explanation_row < 0 else crit.explanation_row
+        target = sheet.links.get((row, col))
+        text = clean_text(sheet.value(row, col)) if target is not None else ""
+        if text:
+            assessment.explanation_links[row] = (target, text)
 
 
 def _hidden_criteria(assessment: Assessment, hidden_rows) -> None:

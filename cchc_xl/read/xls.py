@@ -12,11 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+from itertools import islice
 
 from ..errors import UnreadableWorkbook
 from .files import FINDINGS_SHEET
 from .formats import noted, shown_as
 from .grid import SheetGrid, WorkbookGrid
+from .package import LINKS_KEPT
 from .legacy import font_name_hint
 
 DAMAGED = "tệp Excel cũ (.xls) bị hỏng, không đọc được; hãy mở bằng Excel và lưu lại dạng .xlsx"
@@ -96,8 +98,12 @@ def read_xls_grid(path: str) -> WorkbookGrid:
                       if rhi > rlo and chi > clo]
             hidden_rows = frozenset(r for r, info in sheet.rowinfo_map.items() if info.hidden)  # (formatting_info)
             hidden_columns = frozenset(c for c, info in sheet.colinfo_map.items() if info.hidden)
+            # (a link to a place in the workbook has no address to give)
+            links = {cell: link.url_or_path.rstrip("\x00") for cell, link in
+                     islice(sheet.hyperlink_map.items(), LINKS_KEPT)
+                     if link.type in ("url", "unc", "local file") and link.url_or_path}
             sheets.append(SheetGrid(sheet.name, rows, merged, errors=errors, hidden=sheet.visibility != 0,
-                                    hidden_rows=hidden_rows, hidden_columns=hidden_columns))
+                                    hidden_rows=hidden_rows, hidden_columns=hidden_columns, links=links))
             book.unload_sheet(index)
     except MemoryError:
         raise UnreadableWorkbook("tệp quá lớn để đọc") from None

@@ -22,7 +22,7 @@ from ..rules import ERROR, check_assessment
 from ..rules.catalogue import fact_address
 from ..rules.documents import report_date_outside_period
 from ..console import printable
-from ..text import xml_text
+from ..text import cell_address, file_address_shown, web_address, xml_text
 from .context import NO_BREAK_SPACE, printed_signer_title, report_context
 
 
@@ -46,6 +46,9 @@ class ReportOutcome:
     # what the report's table prints that is to be looked at before it is signed: full points explained as
     # not done, deductions with their explanation column blank
     table_notes: list[str] = field(default_factory=list)
+    # what the rendering itself says: a picture the template has no place for, a link that opens nothing for
+    # whoever receives the report
+    render_notes: list[str] = field(default_factory=list)
 
 
 # what a report cannot do without, and leaves blank ("Xã ……", "Số:      /BC-UBND") when the
@@ -62,8 +65,8 @@ def render_report(assessment: Assessment, output, template=None, signature_image
     """Fill the template for one assessment and write the .docx (atomically).
 
     ``open_findings``: a draft (--force): "DỰ THẢO" on every page and this list at the end.
-    ``said``: what the officer should know about the template is appended to it (a picture it has no
-    place for).
+    ``said``: what the officer should know about the report is appended to it (a picture the template has no
+    place for, a link to a file on this computer).
     """
     import io
 
@@ -109,6 +112,7 @@ def render_report(assessment: Assessment, output, template=None, signature_image
         if open_findings is not None and used is not None and "draft" not in used:
             _mark_draft(doc.docx, context["open_findings"])
         _merge_shared_explanations(doc.docx, assessment, context["rows"])
+        _link_explanations(doc.docx, assessment, said)
         _set_properties(doc.docx, assessment, context)
     except CchcError as exc:
         if isinstance(exc, UnreadableWorkbook):  # from vet_word_file: the template's name, then why
@@ -213,6 +217,111 @@ def _merge_shared_explanations(document, assessment: Assessment, rows: list[dict
                 tc.remove(block)
             tc.append(tc._new_p())
         cells[column].merge(trs[first + bottom].tc_lst[column])
+
+
+LINK_LIMIT = 2000  # Word opens no longer address
+
+
+def _link_explanations(document, assessment: Assessment, said: list[str] | None) -> None:
+    """An explanation cell linked to a document online (Insert → Link on "Kế hoạch số 17/KH-UBND") is
+    linked in the report too, its text underlined: the signed PDF opens the evidence the text cites (the
+    link was dropped without a word). A link to a file on the officer's computer (D:\\TLKC\\…) opens
+    nothing for whoever receives the report: the text is printed alone, and the officer is told. The row
+    is found by its STT, the cell by the text that starts it, in any table of the document."""
+    links = assessment.explanation_links
+    if not links:
+        return
+    from docx.oxml.ns import qn
+
+    col = assessment.columns.get("explanation", 0)
+    wanted: dict[str, list[tuple[str, list[str]]]] = {}
+    elsewhere = []
+    for crit in assessment.criteria:
+        row = crit.row if crit.explanation_row < 0 else crit.explanation_row
+        if not crit.code_ok or row not in links:
+            continue
+        address, text = links[row]
+        if web_address(address) and len(address) <= LINK_LIMIT:
+            wanted.setdefault(" ".join(str(_xml_safe(crit.code_written or crit.code)).split()), []).append(
+                (address, _lines(str(_xml_safe(text)))))
+        elif (cell := cell_address(row, col)) not in (c for c, _ in elsewhere):
+            elsewhere.append((cell, address))
+    if elsewhere and said is not None:
+        shown = "; ".join(f"ô {cell} → “{file_address_shown(address)}”" for cell, address in elsewhere[:3])
+        more = f" và {len(elsewhere) - 3} ô khác" if len(elsewhere) > 3 else ""
+        said.append(f"Chú ý: nội dung giải trình có liên kết tới tệp trên máy này, người nhận báo cáo không mở "
+                    f"được ({shown}{more}): báo cáo chỉ in chữ. Hãy đưa tài liệu lên mạng (trang văn bản, thư "
+                    "mục dùng chung…) và đặt liên kết tới địa chỉ đó.")
+    if not wanted:
+        return
+    relate = {}
+
+    def relationship(address: str) -> str:
+        if address not in relate:
+            from docx.opc.constants import RELATIONSHIP_TYPE
+
+            relate[address] = document.part.relate_to(address, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+        return relate[address]
+
+    for tr in document.element.body.iter(qn("w:tr")):
+        cells = tr.findall(qn("w:tc"))
+        if len(cells) < 2:
+            continue
+        found = wanted.get(" ".join(_cell_text(cells[0]).split()))
+        if not found:
+            continue
+        for tc in cells[1:]:
+            if any(_link_cell(tc, lines, lambda a=address: relationship(a)) for address, lines in found):
+                break
+
+
+def _lines(text: str) -> list[str]:
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+def _link_cell(tc, lines: list[str], relationship) -> bool:
+    """Make the cell's first lines, when they are ``lines``, a hyperlink (w:hyperlink around the runs
+    that hold them, a run split at the line break where the explanation goes on with notes)."""
+    import copy
+
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.text.run import Run
+
+    t, br, cr, tab, r_tag = qn("w:t"), qn("w:br"), qn("w:cr"), qn("w:tab"), qn("w:r")
+    for p in tc.iter(qn("w:p")):
+        nodes = [(run, node) for run in p if run.tag == r_tag for node in run if node.tag in (t, br, cr, tab)]
+        if not "".join(node.text or "" for _, node in nodes if node.tag == t).strip():
+            continue  # an empty paragraph above the text
+        text, end = "", None
+        for i, (_, node) in enumerate(nodes):
+            text += (node.text or "") if node.tag == t else "\t" if node.tag == tab else "\n"
+            at_break = i + 1 == len(nodes) or nodes[i + 1][1].tag in (br, cr)
+            if node.tag == t and at_break and _lines(text) == lines:
+                end = i + 1
+                break
+            if len(_lines(text)) > len(lines):
+                break
+        if end is None:
+            return False
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("r:id"), relationship())
+        first = nodes[0][0]
+        p.insert(p.index(first), link)
+        taken = nodes[:end]
+        for run in dict.fromkeys(run for run, _ in taken):
+            mine = [node for r, node in taken if r is run]
+            if len(mine) < sum(1 for node in run if node.tag in (t, br, cr, tab)):
+                part = OxmlElement("w:r")  # the run goes on past the link: its first nodes, copied out
+                if run.rPr is not None:
+                    part.append(copy.deepcopy(run.rPr))
+                for node in mine:
+                    part.append(node)
+                run = part
+            link.append(run)
+            Run(run, None).font.underline = True  # (the text stays black, as ND 30 writes it)
+        return True
+    return False
 
 
 def _cell_text(tc) -> str:
@@ -462,9 +571,11 @@ def render_assessment_report(assessment, output: Path, template=None, pdf=False,
     if output.exists() and not overwrite and not is_our_report(output):
         raise CchcError(f"tệp {output} đã có và không phải báo cáo do cchc-xl lập; {not_ours_hint} — chưa ghi gì.")
     template = template or _template_in_settings()
-    docx = render_report(assessment, output, template, signature_image, seal_image, decimal, open_findings, lines)
+    said = []
+    docx = render_report(assessment, output, template, signature_image, seal_image, decimal, open_findings, said)
     lines.insert(0, f"Đã lập báo cáo {docx}")
-    outcome = ReportOutcome(str(docx), lines=lines, blanks=blank_facts(assessment))
+    lines.extend(said)
+    outcome = ReportOutcome(str(docx), lines=lines, blanks=blank_facts(assessment), render_notes=said)
     if outcome.blanks:
         lines.insert(1, f"Còn để trống: {', '.join(outcome.blanks)} (sổ tính chưa ghi). Ghi vào sổ tính, "
                         f"cạnh nhãn “{outcome.blanks[0]}:” phía trên bảng, rồi lập lại; hoặc điền trong Word.")

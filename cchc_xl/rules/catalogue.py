@@ -50,6 +50,8 @@ CATALOGUE: dict[str, Rule] = {
         Rule("doc-of-earlier-year", WARNING, "Văn bản viện dẫn là kế hoạch của một năm trước kỳ đánh giá (giải trình "
              "của kỳ trước chép lại)"),
         Rule("doc-type-mismatch", WARNING, "Loại văn bản không khớp với ký hiệu"),
+        Rule("evidence-link-local", WARNING, "Giải trình liên kết tới một tệp trên máy của công chức: người nhận không "
+             "mở được"),
         Rule("bad-report-date", WARNING, "Ngày báo cáo ghi trong sổ không phải một ngày có thật"),
         Rule("period-conflict", WARNING, "Kỳ đánh giá và tiêu đề phía trên bảng ghi hai kỳ khác nhau"),
         Rule("report-date-outside-period", WARNING, "Ngày báo cáo có trước kỳ đánh giá, hoặc muộn hơn kỳ đó quá một năm"),

@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from ..model import Assessment
-from ..text import cell_address, fold, period_key, period_start, vn
+from ..text import cell_address, file_address_shown, fold, period_key, period_start, vn, web_address
 from .catalogue import Finding, at_fact, make
 
 DOC_TYPES = {
@@ -261,6 +261,25 @@ def document_rules(assessment: Assessment) -> list[Finding]:
             findings.append(_earlier_plans(crit, who, earlier_plans, assessment.meta.get("period")))
         for message in ratios:
             findings.append(_loc(crit, "ratio-mismatch", f"{who}: {message}"))
+    if assessment.explanation_links:
+        findings.extend(_links_to_this_computer(assessment))
+    return findings
+
+
+def _links_to_this_computer(assessment: Assessment) -> list[Finding]:
+    """An explanation linked to a file on the officer's computer (D:\\TLKC\\…): whoever receives the workbook
+    or its report cannot open it. Once for each cell."""
+    findings, said = [], set()
+    for crit in assessment.criteria:
+        row = crit.row if crit.explanation_row < 0 else crit.explanation_row
+        link = assessment.explanation_links.get(row)
+        if link is None or web_address(link[0]) or row in said:
+            continue
+        said.add(row)
+        findings.append(_loc(crit, "evidence-link-local", (
+            f"Giải trình của mục {crit.code} liên kết tới “{file_address_shown(link[0])}”, một tệp trên máy này: người "
+            "thẩm định nhận sổ tính hay báo cáo không mở được, và báo cáo chỉ in chữ. Hãy đưa tài liệu lên mạng (trang "
+            "văn bản, thư mục dùng chung…) và đặt liên kết tới địa chỉ đó.")))
     return findings
 
 
