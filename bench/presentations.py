@@ -8,7 +8,8 @@ explanations going on below their row after a bullet ("- …", "+ …"),
 blank rows, explanations wrapped onto the row below or merged down over a group's items, names wrapped
 in lower case, "Tổng phần I" rows, a left margin, a letterhead or a label block or none, total row
 labels, a signature block, extra sheets, old TCVN3/VNI encodings, a reviewer's appraisal columns, the
-official annex's guidance column with scoring options on rows of their own under a criterion.
+official annex's guidance column with scoring options on rows of their own under a criterion,
+explanation cells linked to their document online (Insert → Link).
 
 The reading must not depend on the presentation: the workbook follows the example's criteria set
 (and --against it, nothing is missing, extra or changed); every criterion's key, max, self-score and
@@ -17,7 +18,8 @@ period and the unit too, where the layout states them; no text of the table beco
 recalc to a new file and check again: the same totals, no wrong sum left. One seed in five is also read
 as the Excel button reads it (xlwings' own engine: the same reading and findings) and recalculated by the
 button (xlwings' remote engine: the same sums at the same cells, the same cells marked), and one in five
-is reported (the report's table lists every criterion with its STT as typed).
+is reported (the report's table lists every criterion with its STT as typed, and links each linked
+explanation once, to its address, on the cell's own text).
 
   python bench/presentations.py FIRST_SEED COUNT [--keep] [--annex | --bulk]
 
@@ -138,6 +140,8 @@ class Presentation:
             rest = tuple(r for r in self.layout if r != "explanation")
             at = rest.index("max")
             self.layout = rest[:at] + ("explanation",) + rest[at:]
+        # the share of explanation cells linked to their document online (Insert → Link; drawn so too)
+        self.links = random.Random(str(rng.getstate()[1][32:40])).choice([0, 0, 0, 0.3, 1.0])
 
     def describe(self) -> str:
         return ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
@@ -415,6 +419,13 @@ def build(original, style: Presentation, rng: random.Random, path: Path, annex: 
                 cell.value = value
                 if font:
                     cell.font = Font(name=font)
+    if style.links and "explanation" in col and col["explanation"] in kept:
+        linking = random.Random(f"links {style.describe()}")  # (the seed's generator is not advanced)
+        at = 1 + style.margin + kept.index(col["explanation"])
+        for r in range(head_rows + 1, len(rows) + 1):
+            cell = ws.cell(r, at)
+            if isinstance(cell.value, str) and linking.random() < style.links:
+                cell.hyperlink = f"https://vanban.example.vn/tlkc/{r}.pdf"
     for r0, c0, r1, c1 in merges:
         ws.merge_cells(start_row=r0 + 1, start_column=c0 + 1 + style.margin, end_row=r1 + 1,
                        end_column=c1 + 1 + style.margin)
@@ -533,7 +544,43 @@ def report_problems(path: Path, out: Path, assessment) -> list[str]:
         wrong = next(i for i, (a, b) in enumerate(zip(printed + [""] * len(typed), typed + [""] * len(printed)))
                      if a != b)
         return [f"report row {wrong}: {printed[wrong:wrong + 3]} where the table has {typed[wrong:wrong + 3]}"]
-    return []
+    return link_problems(path, doc, rows, assessment)
+
+
+def link_problems(path: Path, doc, rows, assessment) -> list[str]:
+    """Each explanation cell linked in the sheet is linked once in the report, to the same address, on the
+    cell's own text, which starts the row's explanation (a merged one: in one of its group's rows)."""
+    from docx.oxml.ns import qn
+
+    ws = openpyxl.load_workbook(path)[assessment.sheet]
+    criteria = [c for c in assessment.criteria if c.code_ok]
+    groups: dict[tuple[int, int], list[int]] = {}
+    for i, crit in enumerate(criteria):
+        cell = crit.explanation_cell
+        if cell is not None:
+            groups.setdefault((cell.row, cell.col), []).append(i)
+    problems = []
+    for (r, c), members in groups.items():
+        link = ws.cell(r + 1, c + 1).hyperlink
+        found = []
+        for i in members:
+            for tag in rows[i]._tr.iter(qn("w:hyperlink")):
+                text = "".join(n.text if n.tag == qn("w:t") else "\n" for n in tag.iter(qn("w:t"), qn("w:br")))
+                found.append((doc.part.rels[tag.get(qn("r:id"))].target_ref, _lines(text), i))
+        if link is None or not criteria[members[0]].explanation:
+            if found:
+                problems.append(f"{criteria[members[0]].code}: linked in the report, not in the sheet: {found}")
+            continue
+        own = assessment.explanation_links.get(r, ("", ""))[1]
+        printed = _lines(rows[found[0][2]].cells[-1].text) if found else []
+        if [(a, t) for a, t, _ in found] != [(link.target, _lines(own))] or not own or \
+                printed[:len(_lines(own))] != _lines(own):
+            problems.append(f"{criteria[members[0]].code} (row {r + 1}): linked {found} for {link.target} on {own!r}")
+    return problems[:3]
+
+
+def _lines(text: str) -> list[str]:
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
 
 
 def compare_appraisal(written: dict, result) -> list[str]:
