@@ -1182,7 +1182,7 @@ def test_the_excel_button_keeps_the_links_of_the_saved_file(tmp_path):
 
 def test_a_sheet_of_absurd_links_is_read_bounded():
     """A link over a whole sheet, and 100,000 links: a few cells each, a few thousand in all."""
-    from cchc_xl.read.package import LINKS_KEPT, scan_hyperlinks
+    from cchc_xl.read.links import LINKS_KEPT, scan_hyperlinks
 
     rels = (b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             b'<Relationship Id="rId1" Type="x" Target="https://a.vn/" TargetMode="External"/></Relationships>')
@@ -1222,3 +1222,46 @@ def test_a_link_to_a_file_on_this_computer_is_said_when_checking(tmp_path):
     assert found == [("E27", "1.3.1", "warning", "Giải trình của mục 1.3.1 liên kết tới “D:/TLKC/kiem_tra.pdf”, một "
                       "tệp trên máy này: người thẩm định nhận sổ tính hay báo cáo không mở được, và báo cáo chỉ in chữ. "
                       "Hãy đưa tài liệu lên mạng (trang văn bản, thư mục dùng chung…) và đặt liên kết tới địa chỉ đó.")]
+
+
+def _hyperlink_formulas(ws):
+    ws.cell(find_row(ws, "I", "1.4.1"), 5).value = \
+        '=HYPERLINK("https://vanban.haiduong.gov.vn/bc79.pdf","Báo cáo số 79/KH-UBND ngày 22/6/2023")'
+    ws.cell(find_row(ws, "I", "1.3.1"), 5).value = '=HYPERLINK("D:\\TLKC\\kiem_tra.pdf","Biên bản tự kiểm tra")'
+    ws.cell(find_row(ws, "I", "1.3.2"), 5).value = '=HYPERLINK("#A1","Xem bảng trên")'
+
+
+@needs_soffice
+@pytest.mark.parametrize("kind", ["xlsx", "ods"])
+def test_an_explanation_that_is_a_hyperlink_formula_is_linked_too(tmp_path, kind):
+    """=HYPERLINK("https://…"; "Báo cáo số 79…") in the explanation column: the report links its text as it
+    does an Insert → Link; one to D:\\… is said; one to a place in the workbook is neither. Saved by
+    LibreOffice (which gives the formulas their values), as .xlsx and .ods; the Excel button (xlwings'
+    remote engine, which sends no formulas) takes them from the saved file."""
+    from cchc_xl.api import check_file
+
+    made = edited_example(tmp_path, "cong_thuc.xlsx", _hyperlink_formulas)
+    subprocess.run(["soffice", "--headless", "--convert-to", kind, "--outdir", str(tmp_path / "lo"), str(made)],
+                   capture_output=True, timeout=180, check=True)
+    path = tmp_path / "lo" / f"cong_thuc.{kind}"
+    assessment = read_workbook(path)
+    by_code = {c.code: c for c in assessment.criteria}
+    assert assessment.explanation_links == {
+        by_code["1.4.1"].row: ("https://vanban.haiduong.gov.vn/bc79.pdf", "Báo cáo số 79/KH-UBND ngày 22/6/2023"),
+        by_code["1.3.1"].row: ("D:\\TLKC\\kiem_tra.pdf", "Biên bản tự kiểm tra")}
+    [local] = [f for f in check_file(path).findings if f.code == "evidence-link-local"]
+    assert (local.cell, local.criterion) == ("E26", "1.3.1") and "“D:\\TLKC\\kiem_tra.pdf”" in local.message
+    out = tmp_path / "bao_cao.docx"
+    render_report_file(path, out, force=True)
+    doc = Document(out)
+    rows = {_text(r.cells[0]): r for r in report_rows(doc)}
+    assert _hyperlinks(rows["1.4.1"]._tr.tc_lst[4], doc) == [
+        ("https://vanban.haiduong.gov.vn/bc79.pdf", "Báo cáo số 79/KH-UBND ngày 22/6/2023")]
+    assert _hyperlinks(rows["1.3.2"]._tr.tc_lst[4], doc) == []
+    if kind == "xlsx":
+        from helpers import remote_book
+        from cchc_xl.read.live import read_book
+        from cchc_xl.read.table import parse_workbook
+
+        live = parse_workbook(read_book(remote_book(path, by_path=True)))
+        assert live.explanation_links == assessment.explanation_links

@@ -58,3 +58,6 @@ class WorkbookGrid:
     number_formats: object = None
     # Review → Protect Workbook: no sheet can be added (our findings sheet)
     structure_locked: bool = False
+    # a function giving, sheet by sheet, the formula text of the cells asked ({sheet: [(row, col)]} →
+    # {sheet: {(row, col): "=HYPERLINK(…)"}}), for an explanation that is a formula; None: not known
+    formula_texts: object = None

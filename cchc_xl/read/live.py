@@ -13,6 +13,7 @@ import os
 from ..errors import UnreadableWorkbook
 from .files import FINDINGS_SHEET
 from .grid import SheetGrid, WorkbookGrid
+from .links import formula_target
 
 SKIP_SHEETS = {FINDINGS_SHEET, "xlwings.conf"}
 
@@ -63,7 +64,8 @@ def file_like_date(moment: dt.datetime):
     return moment
 
 
-def read_sheet(sheet) -> SheetGrid:
+def read_sheet(sheet) -> tuple[SheetGrid, bool]:
+    """The sheet's grid, and whether Excel gave its formulas (the remote engine sends none)."""
     used = sheet.used_range
     values = _matrix(used.options(ndim=2, err_to_str=True).value)
     top, left = used.row - 1, used.column - 1
@@ -82,13 +84,17 @@ def read_sheet(sheet) -> SheetGrid:
     try:
         raw = _matrix(used.formula)  # Windows/Mac Excel: one call
     except (NotImplementedError, AttributeError):
-        raw = []  # the remote engine does not send formulas
-    for r, line in enumerate(raw):
+        raw = None  # the remote engine does not send formulas
+    links = {}
+    for r, line in enumerate(raw or ()):
         for c, text in enumerate(line):
             if isinstance(text, str) and text.startswith("="):
                 formulas.add((top + r, left + c))
+                if "HYPERLINK(" in text.upper() and (target := formula_target(text)):  # =HYPERLINK("https://…")
+                    links[(top + r, left + c)] = target
     # Live Excel has already calculated every formula, so none lacks a value.
-    return SheetGrid(sheet.name, rows, merged=[], formula_no_value=set(), formulas=formulas, errors=errors)
+    return SheetGrid(sheet.name, rows, merged=[], formula_no_value=set(), formulas=formulas, errors=errors,
+                     links=links), raw is not None
 
 
 def read_book(book) -> WorkbookGrid:
@@ -99,7 +105,7 @@ def read_book(book) -> WorkbookGrid:
     for sheet in book.sheets:
         if sheet.name in SKIP_SHEETS:
             continue
-        grid = read_sheet(sheet)
+        grid, formulas_known = read_sheet(sheet)
         if grid.name in on_disk:
             # an explanation merged over several criteria belongs to each of them, as in the file
             # read (without the merges the button warned "chưa giải trình" for all but the first)
@@ -108,9 +114,9 @@ def read_book(book) -> WorkbookGrid:
             grid.hidden_rows = on_disk[grid.name].hidden_rows
             grid.hidden_columns = on_disk[grid.name].hidden_columns
             # (the links, Excel's one call a cell spared: those whose cell still holds what was saved)
-            saved_sheet = on_disk[grid.name]
-            grid.links = {cell: address for cell, address in saved_sheet.links.items()
-                          if grid.value(*cell) is not None and grid.value(*cell) == saved_sheet.value(*cell)}
+            grid.links = {**unchanged(on_disk[grid.name].links, grid, on_disk[grid.name]), **grid.links}
+            if not formulas_known:  # (=HYPERLINK(…) in the saved file, in cells that still hold what was saved)
+                grid.links = {**_saved_formula_links(saved, on_disk[grid.name], grid), **grid.links}
         grid.hidden = _hidden(sheet, on_disk.get(grid.name), grid.name == active)
         grid.protected = _protected(sheet, on_disk.get(grid.name))
         sheets.append(grid)
@@ -118,6 +124,26 @@ def read_book(book) -> WorkbookGrid:
     return WorkbookGrid(book.name, sheets, saved.encoding_hint if saved else None, active=active,
                         legacy_cells=saved.legacy_cells if saved else None,
                         number_formats=_number_formats(book, saved), structure_locked=_structure_locked(book, saved))
+
+
+def unchanged(cells: dict, live: SheetGrid, saved: SheetGrid) -> dict:
+    """Of a saved file's facts about cells, those whose cell still holds what was saved."""
+    return {cell: fact for cell, fact in cells.items()
+            if live.value(*cell) is not None and live.value(*cell) == saved.value(*cell)}
+
+
+def _saved_formula_links(saved: WorkbookGrid, on_disk: SheetGrid, live: SheetGrid) -> dict:
+    """The saved file's HYPERLINK formulas' addresses, for an engine that sends no formulas: the cells
+    whose value is as saved (a few hundred formulas at most are looked up, each where it stands)."""
+    cells = list(unchanged(dict.fromkeys(on_disk.formulas), live, on_disk))
+    if saved.formula_texts is None or not cells or len(cells) > 500:
+        return {}
+    try:
+        texts = saved.formula_texts({on_disk.name: cells}).get(on_disk.name, {})
+    except Exception:  # (a link is never a reason to stop the button)
+        return {}
+    return {cell: target for cell, text in texts.items()
+            if "HYPERLINK(" in text.upper() and (target := formula_target(text))}
 
 
 def _number_formats(book, saved):

@@ -16,7 +16,8 @@ from ..errors import UnreadableWorkbook
 from .files import FINDINGS_SHEET
 from .formats import noted, percent_format
 from .grid import SheetGrid, WorkbookGrid
-from .package import LINKS_KEPT, MEMBER_DAMAGE, open_zip, read_member, refuse_doctype, vet_members
+from .links import LINKS_KEPT, formula_target
+from .package import MEMBER_DAMAGE, open_zip, read_member, refuse_doctype, vet_members
 from .sparse import MAX_COLS, MAX_DENSE_CELLS, MAX_ROWS
 
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -96,6 +97,9 @@ def _scan(content: bytes) -> dict[str, _Table]:
                             table.errors[(row, col)] = ("".join(element.itertext()).strip() or "#ERROR")[:20]
                         if element.get(FORMULA) is not None:
                             table.formulas.add((row, col))
+                            target = formula_target(element.get(FORMULA)) if "HYPERLINK" in element.get(FORMULA) else None
+                            if target and len(table.links) < LINKS_KEPT:  # (of:=HYPERLINK("https://…"; "Xem"))
+                                table.links[(row, col)] = target
                         kind = element.get(VALUE_TYPE)
                         if kind == "boolean":  # TRUE typed in a score cell is no 1 point
                             table.booleans[(row, col)] = element.get(BOOLEAN_VALUE, "").lower() == "true"

@@ -509,54 +509,6 @@ def scan_sheet_protection(data: bytes) -> bool:
     return b"sheetProtection" in tail and _SHEET_PROTECTED.search(tail) is not None
 
 
-# <hyperlinks> comes after the cells (the schema's order: after the merges, formats and validations)
-_HYPERLINK_TAG = re.compile(rb'<(?:\w+:)?hyperlink\s[^<>]*>')
-_LINK_REF = re.compile(rb'\sref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?"')
-_LINK_PLACE = re.compile(rb'\slocation="')
-_LINK_ID = re.compile(rb'\s(?:\w+:)?id="([^"<>]{1,64})"')
-LINKS_KEPT = 2000  # a table has a link a criterion at most; a hostile sheet's 100,000 are not read
-
-
-def has_hyperlinks(data: bytes) -> bool:
-    """The sheet holds hyperlinks (Insert → Link): a look at what follows the cells only."""
-    end = data.rfind(b"sheetData")
-    return end >= 0 and data.find(b"hyperlink", end) >= 0
-
-
-def scan_hyperlinks(data: bytes, relationships: bytes | None) -> dict[tuple[int, int], str]:
-    """The cells linked to an address outside the workbook (a document online, a file on the officer's
-    computer) → that address, as the sheet's relationships give it; a link over a range gives each of
-    its cells (up to a few). Links to a place inside the workbook (location="…") have no address."""
-    end = data.rfind(b"sheetData")
-    if end < 0 or relationships is None:
-        return {}
-    targets = {}
-    for rel in ET.fromstring(relationships):
-        # ("#Sheet2!A1": a place in the workbook, as some writers give it)
-        if rel.get("TargetMode") == "External" and rel.get("Target") and not rel.get("Target").startswith("#"):
-            targets[rel.get("Id")] = rel.get("Target")
-    links: dict[tuple[int, int], str] = {}
-    for tag in _HYPERLINK_TAG.finditer(data, end):
-        ref, rid = _LINK_REF.search(tag.group(0)), _LINK_ID.search(tag.group(0))
-        target = targets.get(rid.group(1).decode("utf-8", "replace")) if rid else None
-        if ref is None or target is None or (_LINK_PLACE.search(tag.group(0)) and ":/" not in target):
-            continue  # (LibreOffice gives a place in the workbook the workbook's own file name too)
-        top, left = cell_of(ref.group(1), ref.group(2))
-        bottom, right = cell_of(ref.group(3), ref.group(4)) if ref.group(3) else (top, left)
-        for row in range(top, min(bottom, top + 50) + 1):
-            for col in range(left, min(right, left + 10) + 1):
-                links.setdefault((row, col), target)
-        if len(links) >= LINKS_KEPT:
-            break
-    return links
-
-
-def relationships_of(part: str) -> str:
-    """"xl/worksheets/sheet1.xml" → "xl/worksheets/_rels/sheet1.xml.rels"."""
-    folder, _, name = part.rpartition("/")
-    return f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
-
-
 _COL_TAG = re.compile(rb'<(?:\w+:)?col\s[^<>]*>')
 _COL_SPAN = re.compile(rb'\smin="(\d{1,5})"[^<>]*?\smax="(\d{1,5})"|\smax="(\d{1,5})"[^<>]*?\smin="(\d{1,5})"')
 _COL_HIDDEN = re.compile(rb'\shidden="(?:1|true)"')

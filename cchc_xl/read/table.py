@@ -813,17 +813,29 @@ def _parse_table(grid, sheet: SheetGrid, header: Header) -> Assessment:
         _scores_merged_over_criteria(assessment, sheet, (col_max, col_self, col_appraised))
         if col_expl is not None:
             _explanations_merged_over_criteria(assessment, sheet.merged, merged, col_expl, end)
-    if sheet.links and col_expl is not None:
-        _explanation_links(assessment, sheet, col_expl)
+    if col_expl is not None and (sheet.links or any(c == col_expl for _, c in formulas)):
+        _explanation_links(assessment, grid, sheet, col_expl)
     return assessment
 
 
-def _explanation_links(assessment: Assessment, sheet: SheetGrid, col: int) -> None:
-    """The explanation cells linked to a document: the report links their text as the sheet does (the
-    link was lost, and with it the way to the evidence the text cites)."""
-    for crit in assessment.criteria:
-        row = crit.row if crit.explanation_row < 0 else crit.explanation_row
-        target = sheet.links.get((row, col))
+def _explanation_links(assessment: Assessment, grid, sheet: SheetGrid, col: int) -> None:
+    """The explanation cells linked to a document (Insert → Link, or =HYPERLINK("https://…"; "Xem")): the
+    report links their text as the sheet does (the link was lost, and with it the way to the evidence the
+    text cites)."""
+    rows = [crit.row if crit.explanation_row < 0 else crit.explanation_row for crit in assessment.criteria]
+    links = sheet.links
+    formulas = [(row, col) for row in rows if (row, col) in sheet.formulas and (row, col) not in links]
+    if formulas and grid.formula_texts is not None:
+        from .links import formula_target
+
+        try:
+            texts = grid.formula_texts({sheet.name: formulas}).get(sheet.name, {})
+        except Exception:  # (a link is never a reason to refuse a workbook)
+            texts = {}
+        found = {cell: formula_target(text) for cell, text in texts.items()}
+        links = {**links, **{cell: target for cell, target in found.items() if target}}
+    for row in rows:
+        target = links.get((row, col))
         text = clean_text(sheet.value(row, col)) if target is not None else ""
         if text:
             assessment.explanation_links[row] = (target, text)

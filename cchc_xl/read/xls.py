@@ -18,7 +18,7 @@ from ..errors import UnreadableWorkbook
 from .files import FINDINGS_SHEET
 from .formats import noted, shown_as
 from .grid import SheetGrid, WorkbookGrid
-from .package import LINKS_KEPT
+from .links import LINKS_KEPT
 from .legacy import font_name_hint
 
 DAMAGED = "tệp Excel cũ (.xls) bị hỏng, không đọc được; hãy mở bằng Excel và lưu lại dạng .xlsx"
