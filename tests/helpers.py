@@ -30,6 +30,20 @@ def find_row(ws, part, code):
     raise KeyError((part, code))
 
 
+def saved_by_libreoffice(path, kind="xlsx") -> Path:
+    """``path`` opened and saved by LibreOffice as ``kind`` (xlsx, xls, ods), in a folder beside it: its own way
+    of writing a workbook, and the values it computes for formulas that have none. Skips without it."""
+    import subprocess
+
+    if shutil.which("soffice") is None:
+        pytest.skip("needs LibreOffice")
+    path = Path(path)
+    folder = path.parent / f"lo_{kind}"
+    subprocess.run(["soffice", "--headless", "--convert-to", kind, "--outdir", str(folder), str(path)],
+                   capture_output=True, timeout=180, check=True)
+    return folder / f"{path.stem}.{kind}"
+
+
 def edited_example(tmp_path, name, edit, source=EXAMPLE):
     """A copy of the example workbook changed by edit(ws), saved as a real .xlsx."""
     wb = openpyxl.load_workbook(source)

@@ -15,7 +15,7 @@ from cchc_xl.read import read_workbook
 from cchc_xl.write.plan import FINDINGS_HEADERS, MARK_COLOURS
 from cchc_xl.write.workbook_builder import build_workbook
 
-from helpers import blank_parents, edited_example, find_row, remote_book, report_rows
+from helpers import blank_parents, edited_example, find_row, remote_book, report_rows, saved_by_libreoffice
 from test_engine import clean
 
 ERROR_HEX = "#" + MARK_COLOURS["error"][-6:].lower()
@@ -679,10 +679,7 @@ def test_a_protected_sheet_is_known_from_the_file_and_at_the_button(tmp_path):
         assert parse_workbook(read_book(book)).sheet_protected
     assert not read_workbook(edited_example(tmp_path, "mo.xlsx", lambda ws: None)).sheet_protected
     if shutil.which("soffice"):  # LibreOffice's own way of writing it
-        out = tmp_path / "lo"
-        subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(out), str(path)],
-                       check=True, capture_output=True, timeout=180)
-        saved = (out / path.name)
+        saved = saved_by_libreoffice(path)
         assert b'sheet="true"' in zipfile.ZipFile(saved).read("xl/worksheets/sheet1.xml")
         assert read_workbook(saved).sheet_protected
 

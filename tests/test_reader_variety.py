@@ -21,7 +21,7 @@ from cchc_xl.write.recalc import recalc_file
 
 from bench.absurd_files import (empty_bordered_rows, far_corner_cell, many_merges, many_note_rows, overlapping_merges,
                                 stray_far_cell, unclosed_cell_tags)
-from helpers import EXAMPLE, clear_label_block, edited_example, find_row, letterhead_example
+from helpers import EXAMPLE, clear_label_block, saved_by_libreoffice, edited_example, find_row, letterhead_example
 
 HEADER = ["STT", "Lĩnh vực, tiêu chí", "Điểm tối đa", "Điểm tự đánh giá", "Nội dung giải trình"]
 
@@ -1245,12 +1245,7 @@ def test_of_two_self_columns_alike_the_one_shown_is_used_not_last_periods_hidden
     wb.worksheets[0].column_dimensions["D"].hidden = True
     wb.save(path)
     if saved_by != "openpyxl":
-        if shutil.which("soffice") is None:
-            pytest.skip("needs LibreOffice")
-        kind = saved_by.rsplit(".", 1)[1] if "." in saved_by else "xlsx"
-        subprocess.run(["soffice", "--headless", "--convert-to", kind, "--outdir", str(tmp_path / "lo"), str(path)],
-                       capture_output=True, timeout=180, check=True)
-        path = tmp_path / "lo" / f"an_cot.{kind}"
+        path = saved_by_libreoffice(path, saved_by.rsplit(".", 1)[1] if "." in saved_by else "xlsx")
     result = check_file(path)
     assert result.assessment.columns["self"] == 4 and result.assessment.totals().self == Decimal("73.2")
     [note] = [f.message for f in result.findings if f.code == "several-score-columns"]

@@ -17,7 +17,7 @@ from cchc_xl.read import FINDINGS_SHEET, read_workbook
 from cchc_xl.write.plan import MARK_COLOURS
 from cchc_xl.write.recalc import recalc_file
 
-from helpers import EXAMPLE, MACRO, merged_explanation, damaged_member, blank_parents, edited_example, find_row, make_rich_xlsm
+from helpers import EXAMPLE, MACRO, merged_explanation, saved_by_libreoffice, damaged_member, blank_parents, edited_example, find_row, make_rich_xlsm
 
 CHANGEABLE = {"xl/worksheets/sheet1.xml", "xl/styles.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
               "[Content_Types].xml"}
@@ -294,10 +294,7 @@ def test_the_officers_own_sheet_named_like_ours_is_never_written_over(tmp_path):
 def test_our_findings_sheet_is_known_after_libreoffice_saved_it(tmp_path, example_copy):
     """Excel and LibreOffice keep A1 as a shared string when they save: still ours on the next run."""
     recalc_file(example_copy, backup=False)
-    out = tmp_path / "lo"
-    subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(out), str(example_copy)],
-                   check=True, capture_output=True, timeout=180)
-    saved = out / example_copy.name
+    saved = saved_by_libreoffice(example_copy)
     with zipfile.ZipFile(saved) as archive:
         assert "KẾT QUẢ KIỂM TRA CHỈ SỐ CCHC".encode() in archive.read("xl/sharedStrings.xml")
     outcome = recalc_file(saved, backup=False)
@@ -320,9 +317,7 @@ def test_a_note_saved_by_libreoffice_is_still_ours_on_the_next_run(tmp_path):
     row = find_row(wb.worksheets[0], "I", "1.2")
     wb.worksheets[0].cell(row, 4).value = 2  # fixed, then saved by LibreOffice
     wb.save(path)
-    subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"), str(path)],
-                   check=True, capture_output=True, timeout=180)
-    saved = tmp_path / "lo" / path.name
+    saved = saved_by_libreoffice(path)
     assert {author for _, (author, _) in marks_of(saved)[2].items()} == {" "}  # as LibreOffice saves them
     recalc_file(saved, backup=False)
     _, fills, notes, findings = marks_of(saved)
@@ -543,10 +538,8 @@ def test_a_kept_formula_is_not_said_written(tmp_path):
     def edit(ws):
         ws.cell(find_row(ws, "I", "1.1"), 4).value = f"=D{find_row(ws, 'I', '1.1.1')}"
     typed = edited_example(tmp_path, "cong_thuc.xlsx", edit)
-    subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"), str(typed)],
-                   capture_output=True, timeout=180, check=True)  # LibreOffice computes the formula's value
     out = tmp_path / "ra.xlsx"
-    recalc_file(tmp_path / "lo" / "cong_thuc.xlsx", out, backup=False)
+    recalc_file(saved_by_libreoffice(typed), out, backup=False)  # (LibreOffice computes the formula's value)
     rows = _sum_rows(out)
     assert len(rows) == 1 and rows[0][0] == "D20"
     assert "recalc giữ nguyên công thức của bạn" in rows[0][1] and "Đã ghi giá trị đúng" not in rows[0][1]

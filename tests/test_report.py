@@ -16,7 +16,7 @@ from cchc_xl.render.report import render_report_file
 from cchc_xl.resources import default_report_template
 from cchc_xl.text import fold
 
-from helpers import EXAMPLE, MERGED_EXPLANATION, merged_explanation, bomb_member, damaged_member, edited_example, huge_png, labelled_example, with_control_codes, find_row, report_rows, report_signature_cells, tiny_png
+from helpers import EXAMPLE, MERGED_EXPLANATION, saved_by_libreoffice, merged_explanation, bomb_member, damaged_member, edited_example, huge_png, labelled_example, with_control_codes, find_row, report_rows, report_signature_cells, tiny_png
 
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
 
@@ -1128,11 +1128,7 @@ def test_an_explanation_linked_to_its_document_stays_a_link_in_the_report(tmp_pa
     opens nothing for the reviewer: the text is printed alone, and the officer is told."""
     path = edited_example(tmp_path, "lien_ket.xlsx", _linked)
     if saved_by == "LibreOffice":
-        if shutil.which("soffice") is None:
-            pytest.skip("needs LibreOffice")
-        subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"), str(path)],
-                       capture_output=True, timeout=180, check=True)
-        path = tmp_path / "lo" / "lien_ket.xlsx"
+        path = saved_by_libreoffice(path)
     assessment = read_workbook(path)
     by_code = {c.code: c for c in assessment.criteria}
     links = assessment.explanation_links
@@ -1198,11 +1194,9 @@ def test_a_sheet_of_absurd_links_is_read_bounded():
 @pytest.mark.parametrize("kind", ["xls", "ods"])
 def test_links_in_old_excel_and_libreoffice_files_reach_the_report(tmp_path, kind):
     """The same links, saved by LibreOffice as an Excel 97–2003 file and as its own .ods."""
-    path = edited_example(tmp_path, "lien_ket.xlsx", _linked)
-    subprocess.run(["soffice", "--headless", "--convert-to", kind, "--outdir", str(tmp_path / kind), str(path)],
-                   capture_output=True, timeout=180, check=True)
+    path = saved_by_libreoffice(edited_example(tmp_path, "lien_ket.xlsx", _linked), kind)
     out = tmp_path / "bao_cao.docx"
-    outcome = render_report_file(tmp_path / kind / f"lien_ket.{kind}", out, force=True)
+    outcome = render_report_file(path, out, force=True)
     doc = Document(out)
     rows = {_text(r.cells[0]): r for r in report_rows(doc)}
     assert [a for a, _ in _hyperlinks(rows["1.1.1"]._tr.tc_lst[4], doc)] == [PLAN_LINK]
@@ -1240,10 +1234,7 @@ def test_an_explanation_that_is_a_hyperlink_formula_is_linked_too(tmp_path, kind
     remote engine, which sends no formulas) takes them from the saved file."""
     from cchc_xl.api import check_file
 
-    made = edited_example(tmp_path, "cong_thuc.xlsx", _hyperlink_formulas)
-    subprocess.run(["soffice", "--headless", "--convert-to", kind, "--outdir", str(tmp_path / "lo"), str(made)],
-                   capture_output=True, timeout=180, check=True)
-    path = tmp_path / "lo" / f"cong_thuc.{kind}"
+    path = saved_by_libreoffice(edited_example(tmp_path, "cong_thuc.xlsx", _hyperlink_formulas), kind)
     assessment = read_workbook(path)
     by_code = {c.code: c for c in assessment.criteria}
     assert assessment.explanation_links == {
