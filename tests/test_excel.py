@@ -339,8 +339,8 @@ def test_the_buttons_report_keeps_the_links_and_names_one_to_a_file_on_this_comp
     path = edited_example(tmp_path, "lien_ket.xlsx", _linked)
     book = remote_book(path, by_path=True)
     outcome = cchc_xl.excel.report(book, open_after=False)
-    [note] = outcome.render_notes
-    assert "(ô E27 → “D:/TLKC/kiem_tra.pdf”)" in note
+    [note] = [line for line in outcome.table_notes if "liên kết" in line]
+    assert note.startswith("Chú ý, ô E27: Giải trình của mục 1.3.1 liên kết tới “D:/TLKC/kiem_tra.pdf”")
     said = [str(a["args"]) for a in actions(book) if a["func"] in ("alert", "setStatusBar", "set_status_bar")]
     assert any("D:/TLKC/kiem_tra.pdf" in text for text in said), actions(book)
     doc = Document(outcome.docx)

@@ -185,9 +185,8 @@ def report(book=None, open_after: bool = True, pdf: bool | None = None):
         if sign:
             opened = sign_with_token(assessment, opened, settings)
     blanks = f" (còn để trống: {', '.join(outcome.blanks)})" if outcome.blanks else ""
-    # why a date or a body is left off, if one is; what the table prints that is to be looked at before signing;
-    # what the report could not carry (a picture, a link to a file on this computer)
-    left_off = "".join(f" {line}" for line in (*outcome.left_off, *outcome.table_notes, *outcome.render_notes))
+    # why a date or a body is left off, if one is; what the table prints that is to be looked at before signing
+    left_off = "".join(f" {line}" for line in (*outcome.left_off, *outcome.table_notes))
     _say(book, f"CCHC: đã lập báo cáo {opened}{blanks}.{left_off}" if left_off else
          f"CCHC: đã lập báo cáo {opened}{blanks}")
     if open_after and hasattr(os, "startfile"):

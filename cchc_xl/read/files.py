@@ -11,7 +11,7 @@ import os
 from ..errors import UnreadableWorkbook
 from ..model import Assessment
 from .grid import SheetGrid, WorkbookGrid
-from .links import has_hyperlinks, relationships_of, scan_hyperlinks
+from .links import formula_texts as formula_texts_in, has_hyperlinks, relationships_of, scan_hyperlinks
 from .package import (OldExcelFile, OpenDocumentFile, open_package, read_sheet_part, refuse_xml_parts, scan_errors,
                       scan_formulas, scan_hidden_columns, scan_hidden_rows, scan_sheet_protection)
 from .legacy import font_hint, legacy_font_cells, style_fonts
@@ -126,10 +126,9 @@ def read_grid(path: str, engine: str = "auto", pass_over=None, only: str | None 
         codes = style_formats(styles)
         return {name: {cell: codes[index] for cell, index in cell_styles(parts[name], cells).items() if index < len(codes)}
                 for name, cells in wanted.items() if name in parts}
-    def formula_texts(wanted):  # asked only for the explanations that are formulas (=HYPERLINK(…))
-        from .links import formula_texts as texts_in
 
-        return {name: texts_in(parts[name], cells) for name, cells in wanted.items() if name in parts}
+    def formula_texts(wanted):  # asked only for the explanations that are formulas (=HYPERLINK(…))
+        return {name: formula_texts_in(parts[name], cells) for name, cells in wanted.items() if name in parts}
     return WorkbookGrid(path, sheets, hint, legacy_cells=legacy_cells, number_formats=number_formats,
                         structure_locked=info.structure_locked, formula_texts=formula_texts)
 

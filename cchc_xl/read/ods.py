@@ -95,9 +95,10 @@ def _scan(content: bytes) -> dict[str, _Table]:
                     if inside:
                         if element.get(ERROR_TYPE) == "error":
                             table.errors[(row, col)] = ("".join(element.itertext()).strip() or "#ERROR")[:20]
-                        if element.get(FORMULA) is not None:
+                        formula = element.get(FORMULA)
+                        if formula is not None:
                             table.formulas.add((row, col))
-                            target = formula_target(element.get(FORMULA)) if "HYPERLINK" in element.get(FORMULA) else None
+                            target = formula_target(formula) if "HYPERLINK" in formula else None
                             if target and len(table.links) < LINKS_KEPT:  # (of:=HYPERLINK("https://…"; "Xem"))
                                 table.links[(row, col)] = target
                         kind = element.get(VALUE_TYPE)

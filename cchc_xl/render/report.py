@@ -22,7 +22,7 @@ from ..rules import ERROR, check_assessment
 from ..rules.catalogue import fact_address
 from ..rules.documents import report_date_outside_period
 from ..console import printable
-from ..text import cell_address, file_address_shown, web_address, xml_text
+from ..text import web_address, xml_text
 from .context import NO_BREAK_SPACE, printed_signer_title, report_context
 
 
@@ -44,11 +44,8 @@ class ReportOutcome:
     blanks: list[str] = field(default_factory=list)  # facts the workbook does not state, left blank
     left_off: list[str] = field(default_factory=list)  # why a fact typed is left off (no such day, a body gone)
     # what the report's table prints that is to be looked at before it is signed: full points explained as
-    # not done, deductions with their explanation column blank
+    # not done, deductions with their explanation column blank, links to a file on the officer's computer
     table_notes: list[str] = field(default_factory=list)
-    # what the rendering itself says: a picture the template has no place for, a link that opens nothing for
-    # whoever receives the report
-    render_notes: list[str] = field(default_factory=list)
 
 
 # what a report cannot do without, and leaves blank ("Xã ……", "Số:      /BC-UBND") when the
@@ -65,8 +62,8 @@ def render_report(assessment: Assessment, output, template=None, signature_image
     """Fill the template for one assessment and write the .docx (atomically).
 
     ``open_findings``: a draft (--force): "DỰ THẢO" on every page and this list at the end.
-    ``said``: what the officer should know about the report is appended to it (a picture the template has no
-    place for, a link to a file on this computer).
+    ``said``: what the officer should know about the template is appended to it (a picture it has no
+    place for).
     """
     import io
 
@@ -112,7 +109,7 @@ def render_report(assessment: Assessment, output, template=None, signature_image
         if open_findings is not None and used is not None and "draft" not in used:
             _mark_draft(doc.docx, context["open_findings"])
         _merge_shared_explanations(doc.docx, assessment, context["rows"])
-        _link_explanations(doc.docx, assessment, said)
+        _link_explanations(doc.docx, assessment)
         _set_properties(doc.docx, assessment, context)
     except CchcError as exc:
         if isinstance(exc, UnreadableWorkbook):  # from vet_word_file: the template's name, then why
@@ -222,36 +219,24 @@ def _merge_shared_explanations(document, assessment: Assessment, rows: list[dict
 LINK_LIMIT = 2000  # Word opens no longer address
 
 
-def _link_explanations(document, assessment: Assessment, said: list[str] | None) -> None:
+def _link_explanations(document, assessment: Assessment) -> None:
     """An explanation cell linked to a document online (Insert → Link on "Kế hoạch số 17/KH-UBND") is
     linked in the report too, its text underlined: the signed PDF opens the evidence the text cites (the
     link was dropped without a word). A link to a file on the officer's computer (D:\\TLKC\\…) opens
-    nothing for whoever receives the report: the text is printed alone, and the officer is told. The row
-    is found by its STT, the cell by the text that starts it, in any table of the document."""
+    nothing for whoever receives the report: its text is printed alone (evidence-link-local says it, see
+    table_notes). The row is found by its STT, the cell by the text that starts it, in any table of the
+    document."""
     links = assessment.explanation_links
     if not links:
         return
     from docx.oxml.ns import qn
 
-    col = assessment.columns.get("explanation", 0)
     wanted: dict[str, list[tuple[str, list[str]]]] = {}
-    elsewhere = []
     for crit in assessment.criteria:
         row = crit.row if crit.explanation_row < 0 else crit.explanation_row
-        if not crit.code_ok or row not in links:
-            continue
-        address, text = links[row]
-        if web_address(address) and len(address) <= LINK_LIMIT:
+        if crit.code_ok and row in links and web_address(links[row][0]) and len(links[row][0]) <= LINK_LIMIT:
             wanted.setdefault(" ".join(str(_xml_safe(crit.code_written or crit.code)).split()), []).append(
-                (address, _lines(str(_xml_safe(text)))))
-        elif (cell := cell_address(row, col)) not in (c for c, _ in elsewhere):
-            elsewhere.append((cell, address))
-    if elsewhere and said is not None:
-        shown = "; ".join(f"ô {cell} → “{file_address_shown(address)}”" for cell, address in elsewhere[:3])
-        more = f" và {len(elsewhere) - 3} ô khác" if len(elsewhere) > 3 else ""
-        said.append(f"Chú ý: nội dung giải trình có liên kết tới tệp trên máy này, người nhận báo cáo không mở "
-                    f"được ({shown}{more}): báo cáo chỉ in chữ. Hãy đưa tài liệu lên mạng (trang văn bản, thư "
-                    "mục dùng chung…) và đặt liên kết tới địa chỉ đó.")
+                (links[row][0], _lines(str(_xml_safe(links[row][1])))))
     if not wanted:
         return
     relate = {}
@@ -506,10 +491,10 @@ def default_output(workbook: Path) -> Path:
 
 def table_notes(findings) -> list[str]:
     """The lines of the report's table the Chairman would sign as they are: full points whose explanation
-    says the task was not done, survey points the commune typed itself (each), and deductions whose "Nội dung
-    giải trình" is blank (counted)."""
+    says the task was not done, survey points the commune typed itself, explanations linked to a file only
+    the officer's computer opens (each), and deductions whose "Nội dung giải trình" is blank (counted)."""
     notes = [f"Chú ý, ô {f.cell}: {f.message}" for f in findings
-             if f.code in ("explanation-says-not-done", "survey-self-scored")]
+             if f.code in ("explanation-says-not-done", "survey-self-scored", "evidence-link-local")]
     blank = [f.cell for f in findings if f.code == "missing-explanation" and f.cell]
     if blank:
         shown = list(dict.fromkeys(blank))  # (a blank explanation merged over several items: its cell once)
@@ -571,11 +556,9 @@ def render_assessment_report(assessment, output: Path, template=None, pdf=False,
     if output.exists() and not overwrite and not is_our_report(output):
         raise CchcError(f"tệp {output} đã có và không phải báo cáo do cchc-xl lập; {not_ours_hint} — chưa ghi gì.")
     template = template or _template_in_settings()
-    said = []
-    docx = render_report(assessment, output, template, signature_image, seal_image, decimal, open_findings, said)
+    docx = render_report(assessment, output, template, signature_image, seal_image, decimal, open_findings, lines)
     lines.insert(0, f"Đã lập báo cáo {docx}")
-    lines.extend(said)
-    outcome = ReportOutcome(str(docx), lines=lines, blanks=blank_facts(assessment), render_notes=said)
+    outcome = ReportOutcome(str(docx), lines=lines, blanks=blank_facts(assessment))
     if outcome.blanks:
         lines.insert(1, f"Còn để trống: {', '.join(outcome.blanks)} (sổ tính chưa ghi). Ghi vào sổ tính, "
                         f"cạnh nhãn “{outcome.blanks[0]}:” phía trên bảng, rồi lập lại; hoặc điền trong Word.")
