@@ -131,11 +131,16 @@ class Criterion:
         return None if col is None else Cell(self.columns.sheet, self.row, col)
 
     @property
+    def explanation_at(self) -> int:
+        """The row of the cell that holds its explanation: its own, or the merged one's above it."""
+        return self.row if self.explanation_row < 0 else self.explanation_row
+
+    @property
     def explanation_cell(self) -> Cell | None:
         col = self.columns.explanation
         if col is None:
             return None
-        return Cell(self.columns.sheet, self.row if self.explanation_row < 0 else self.explanation_row, col)
+        return Cell(self.columns.sheet, self.explanation_at, col)
 
     @property
     def is_part(self) -> bool:
@@ -409,6 +414,10 @@ class Assessment:
         for part in self.parts:
             part.parent = None
 
+    def explanation_link(self, crit: Criterion) -> tuple[str, str] | None:
+        """(the address, the cell's own text) its explanation cell links to, or None."""
+        return self.explanation_links.get(crit.explanation_at) if self.explanation_links else None
+
     def shared_explanations(self) -> dict[int, list[Criterion]]:
         """Criteria that one explanation cell merged down over them explains, by that cell's row, in
         sheet order (the criterion on that row first, when it is one): groups of two or more, of the
@@ -418,7 +427,7 @@ class Assessment:
         criteria = self.criteria
         groups: dict[int, list[Criterion]] = {}
         for crit in criteria:
-            groups.setdefault(crit.row if crit.explanation_row < 0 else crit.explanation_row, []).append(crit)
+            groups.setdefault(crit.explanation_at, []).append(crit)
         return {row: [c for c in group if c.explanation == group[0].explanation]
                 for row, group in groups.items()
                 if len(group) > 1 and sum(c.explanation == group[0].explanation for c in group) > 1}

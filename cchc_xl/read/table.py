@@ -823,7 +823,7 @@ def _explanation_links(assessment: Assessment, grid, sheet: SheetGrid, col: int)
     report links their text as the sheet does (the link was lost, and with it the way to the evidence the
     text cites)."""
     # (each cell once: an explanation merged over a group's items is theirs all)
-    rows = list(dict.fromkeys(crit.row if crit.explanation_row < 0 else crit.explanation_row for crit in assessment.criteria))
+    rows = list(dict.fromkeys(crit.explanation_at for crit in assessment.criteria))
     links = sheet.links
     formulas = [(row, col) for row in rows if (row, col) in sheet.formulas and (row, col) not in links]
     if formulas and grid.formula_texts is not None:

@@ -226,17 +226,16 @@ def _link_explanations(document, assessment: Assessment) -> None:
     nothing for whoever receives the report: its text is printed alone (evidence-link-local says it, see
     table_notes). The row is found by its STT, the cell by the text that starts it, in any table of the
     document."""
-    links = assessment.explanation_links
-    if not links:
+    if not assessment.explanation_links:
         return
     from docx.oxml.ns import qn
 
     wanted: dict[str, list[tuple[str, list[str]]]] = {}
     for crit in assessment.criteria:
-        row = crit.row if crit.explanation_row < 0 else crit.explanation_row
-        if crit.code_ok and row in links and web_address(links[row][0]) and len(links[row][0]) <= LINK_LIMIT:
+        link = assessment.explanation_link(crit)
+        if crit.code_ok and link is not None and web_address(link[0]) and len(link[0]) <= LINK_LIMIT:
             wanted.setdefault(" ".join(str(_xml_safe(crit.code_written or crit.code)).split()), []).append(
-                (links[row][0], _lines(str(_xml_safe(links[row][1])))))
+                (link[0], _lines(str(_xml_safe(link[1])))))
     if not wanted:
         return
     relate = {}

@@ -271,11 +271,10 @@ def _links_to_this_computer(assessment: Assessment) -> list[Finding]:
     or its report cannot open it. Once for each cell."""
     findings, said = [], set()
     for crit in assessment.criteria:
-        row = crit.row if crit.explanation_row < 0 else crit.explanation_row
-        link = assessment.explanation_links.get(row)
-        if link is None or web_address(link[0]) or row in said:
+        link = assessment.explanation_link(crit)
+        if link is None or web_address(link[0]) or crit.explanation_at in said:
             continue
-        said.add(row)
+        said.add(crit.explanation_at)
         findings.append(_loc(crit, "evidence-link-local", (
             f"Giải trình của mục {crit.code} liên kết tới “{file_address_shown(link[0])}”, một tệp trên máy này: người "
             "thẩm định nhận sổ tính hay báo cáo không mở được, và báo cáo chỉ in chữ. Hãy đưa tài liệu lên mạng (trang "
