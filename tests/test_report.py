@@ -1149,6 +1149,9 @@ def test_an_explanation_linked_to_its_document_stays_a_link_in_the_report(tmp_pa
 
     runs = cell.findall(f".//{qn('w:hyperlink')}/{qn('w:r')}")
     assert runs and all(r.find(f"{qn('w:rPr')}/{qn('w:u')}").get(qn("w:val")) == "single" for r in runs)
+    assert {r.find(f"{qn('w:rPr')}/{qn('w:color')}").get(qn("w:val")) for r in runs} == {"000000"}
+    [style] = {r.find(f"{qn('w:rPr')}/{qn('w:rStyle')}").get(qn("w:val")) for r in runs}
+    assert [s.name for s in doc.styles if s.style_id == style] == ["Hyperlink"]  # (LibreOffice's PDF needs one)
     after = [r for r in cell.iter(qn("w:r")) if r.getparent().tag != qn("w:hyperlink")]
     assert "".join(t.text for r in after for t in r.iter(qn("w:t"))) == "Đã gửi đủ báo cáo quý."
     for code in ("1.3.1", "1.3.2", "1.2"):
@@ -1258,3 +1261,27 @@ def test_an_explanation_that_is_a_hyperlink_formula_is_linked_too(tmp_path, kind
 
         live = parse_workbook(read_book(remote_book(path, by_path=True)))
         assert live.explanation_links == assessment.explanation_links
+
+
+def test_a_template_with_words_own_hyperlink_style_keeps_it_and_the_links_stay_black(tmp_path):
+    """A template designed in Word has Word's blue "Hyperlink" style: the linked runs take it (no second
+    one is added), and are black all the same, as ND 30 writes the text."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml.ns import qn
+    from docx.shared import RGBColor
+
+
+    template = Document(default_report_template())
+    words = template.styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
+    words.font.color.rgb = RGBColor(0x05, 0x63, 0xC1)
+    template.save(tmp_path / "mau_word.docx")
+    path = edited_example(tmp_path, "lien_ket.xlsx", _linked)
+    render_report_file(path, tmp_path / "bc.docx", template=tmp_path / "mau_word.docx", force=True)
+    doc = Document(tmp_path / "bc.docx")
+    [style] = [s for s in doc.styles if s.name == "Hyperlink"]
+    assert style.font.color.rgb == RGBColor(0x05, 0x63, 0xC1)
+    runs = [r for link in doc.element.body.iter(qn("w:hyperlink")) for r in link.iter(qn("w:r"))]
+    assert len(runs) >= 2
+    for run in runs:
+        assert run.find(f"{qn('w:rPr')}/{qn('w:rStyle')}").get(qn("w:val")) == style.style_id
+        assert run.find(f"{qn('w:rPr')}/{qn('w:color')}").get(qn("w:val")) == "000000"

@@ -605,3 +605,55 @@ def test_a_report_with_no_date_it_can_print_is_not_signed(pki, tmp_path, typed):
     assert "không ký số báo cáo để trống dòng ngày tháng" in proc.stderr
     assert ("ô C10: 26/06/2022 có trước kỳ đánh giá" if typed else "cạnh nhãn “Ngày báo cáo:”") in proc.stderr
     assert not list(tmp_path.glob("xa_bao_cao*"))
+
+
+def _links(pdf):
+    """[(page, rect, address)] of the link annotations in a PDF, and the text each one covers."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTTextLine
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import resolve1
+
+    found = []
+    with open(pdf, "rb") as handle:
+        for page_no, page in enumerate(PDFPage.create_pages(PDFDocument(PDFParser(handle)))):
+            for annot in map(resolve1, resolve1(page.annots) or []):
+                action = resolve1(annot.get("A")) or {}
+                if resolve1(annot.get("Subtype")).name == "Link" and "URI" in action:
+                    found.append((page_no, [float(v) for v in resolve1(annot["Rect"])],
+                                  resolve1(action["URI"]).decode()))
+    pages = list(extract_pages(pdf))
+
+    def covered(page_no, rect):
+        lines = [line for box in pages[page_no] if hasattr(box, "__iter__") for line in box
+                 if isinstance(line, LTTextLine)]
+        x0, y0, x1, y1 = rect
+        return " ".join(line.get_text().strip() for line in lines
+                        if x0 - 1 <= line.x0 and line.x1 <= x1 + 1 and y0 - 1 <= (line.y0 + line.y1) / 2 <= y1 + 1)
+    found.sort(key=lambda link: (link[0], -link[1][3]))  # (in reading order: LibreOffice writes the last line first)
+    return [(address, covered(page_no, rect)) for page_no, rect, address in found]
+
+
+def test_a_linked_explanation_opens_its_document_from_the_signed_pdf(pki, tmp_path):
+    """The report linked the explanation in Word, but LibreOffice exports a link to PDF only when its
+    runs carry a character style (tdf#146575): the signed PDF showed the underlined text and opened
+    nothing. The link now reaches the PDF, over the explanation's own text, and signing keeps it."""
+    plan = "https://vanban.haiduong.gov.vn/kh52.pdf"
+
+    def linked(ws):
+        ws.cell(find_row(ws, "I", "1.1.1"), 5).hyperlink = plan
+        ws.cell(find_row(ws, "I", "1.3.1"), 5).hyperlink = "file:///D:/TLKC/kiem_tra.pdf"
+
+    source = edited_example(tmp_path, "lien_ket.xlsx", linked)
+    pdf = Path(render_report_file(source, tmp_path / "bc.docx", pdf=True).pdf)
+    signed = tmp_path / "bc_ky.pdf"
+    proc = cli("sign", pdf, "-o", signed, "--as", "nguoi-ky", "--p12", pki["nguoi-ky"].p12, "--password-env",
+               "MAT_KHAU", "--signature-image", pki["signature"], "--signer", SIGNER, env={"MAT_KHAU": pki["password"]})
+    assert proc.returncode == 0, proc.stderr
+    for document in (pdf, signed):
+        links = _links(document)
+        assert {address for address, _ in links} == {plan}  # (the file on the officer's computer: no link)
+        text = " ".join(covered for _, covered in links)
+        assert text.startswith("- Kế hoạch số 52/KH-UBND ngày 30/12/2022") and "giai đoạn 2021-2025." in text

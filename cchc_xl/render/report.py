@@ -239,6 +239,7 @@ def _link_explanations(document, assessment: Assessment) -> None:
     if not wanted:
         return
     relate = {}
+    style = _link_style(document)
 
     def relationship(address: str) -> str:
         if address not in relate:
@@ -255,21 +256,36 @@ def _link_explanations(document, assessment: Assessment) -> None:
         if not found:
             continue
         for tc in cells[1:]:
-            if any(_link_cell(tc, lines, lambda a=address: relationship(a)) for address, lines in found):
+            if any(_link_cell(tc, lines, lambda a=address: relationship(a), style) for address, lines in found):
                 break
+
+
+def _link_style(document) -> str:
+    """The id of the character style the linked runs take: the template's "Hyperlink", or one added.
+    LibreOffice (7.4) puts a link into the PDF only when its runs carry a character style
+    (tdf#146575): without one the signed PDF showed the underline and opened nothing."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    for style in document.styles:
+        if style.type == WD_STYLE_TYPE.CHARACTER and style.name == "Hyperlink":
+            return style.style_id
+    style = document.styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
+    style.font.underline = True
+    return style.style_id
 
 
 def _lines(text: str) -> list[str]:
     return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
 
 
-def _link_cell(tc, lines: list[str], relationship) -> bool:
+def _link_cell(tc, lines: list[str], relationship, style: str) -> bool:
     """Make the cell's first lines, when they are ``lines``, a hyperlink (w:hyperlink around the runs
     that hold them, a run split at the line break where the explanation goes on with notes)."""
     import copy
 
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
+    from docx.shared import RGBColor
     from docx.text.run import Run
 
     t, br, cr, tab, r_tag = qn("w:t"), qn("w:br"), qn("w:cr"), qn("w:tab"), qn("w:r")
@@ -303,7 +319,10 @@ def _link_cell(tc, lines: list[str], relationship) -> bool:
                     part.append(node)
                 run = part
             link.append(run)
-            Run(run, None).font.underline = True  # (the text stays black, as ND 30 writes it)
+            run.get_or_add_rPr().style = style
+            font = Run(run, None).font
+            font.underline = True
+            font.color.rgb = RGBColor(0, 0, 0)  # black, as ND 30 writes it (Word's Hyperlink style is blue)
         return True
     return False
 
