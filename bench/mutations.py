@@ -151,7 +151,10 @@ def run(seed: int, folder: Path) -> str | None:
                     and f.cell not in out.plan.skipped_formulas and "đều chưa được chấm" not in f.message]
             if kept:
                 return f"{source.name}: a sum still wrong after recalc: {kept[0].cell} {kept[0].message[:160]}"
-            if seed % 3 == 0 and not _values_under_merges(path):
+            # (a formula the edits typed has no value saved: the remote payload, built from the file, sends a
+            # blank where Excel would show its value, so the button cannot be compared; the file says it)
+            uncalculated = any(f.code == "formula-no-value" for f in first.findings)
+            if seed % 3 == 0 and not uncalculated and not _values_under_merges(path):
                 # the Excel button (xlwings' remote engine) writes and marks what the file recalc does
                 stage = "button"
                 problems = button_problems(path, out)

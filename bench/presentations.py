@@ -549,7 +549,8 @@ def report_problems(path: Path, out: Path, assessment) -> list[str]:
 
 def link_problems(path: Path, doc, rows, assessment) -> list[str]:
     """Each explanation cell linked in the sheet is linked once in the report, to the same address, on the
-    cell's own text, which starts the row's explanation (a merged one: in one of its group's rows)."""
+    cell's own text, which starts the row's explanation (a merged one: in one of its group's rows; once
+    more in the row kept with the signature block, when the group reaches it: that row prints its own copy)."""
     from docx.oxml.ns import qn
 
     ws = openpyxl.load_workbook(path)[assessment.sheet]
@@ -572,9 +573,10 @@ def link_problems(path: Path, doc, rows, assessment) -> list[str]:
                 problems.append(f"{criteria[members[0]].code}: linked in the report, not in the sheet: {found}")
             continue
         own = assessment.explanation_links.get(r, ("", ""))[1]
-        printed = _lines(rows[found[0][2]].cells[-1].text) if found else []
-        if [(a, t) for a, t, _ in found] != [(link.target, _lines(own))] or not own or \
-                printed[:len(_lines(own))] != _lines(own):
+        copies = {id(rows[i]._tr.getparent()) for i in members}  # (the table, or the part kept with the signature)
+        printed = [_lines(rows[i].cells[-1].text) for _, _, i in found]
+        if [(a, t) for a, t, _ in found] != [(link.target, _lines(own))] * len(copies) or not own or \
+                any(lines[:len(_lines(own))] != _lines(own) for lines in printed):
             problems.append(f"{criteria[members[0]].code} (row {r + 1}): linked {found} for {link.target} on {own!r}")
     return problems[:3]
 
