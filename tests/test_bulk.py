@@ -1737,3 +1737,43 @@ def test_the_console_counts_appraisal_deductions_without_a_reason(tmp_path):
     lines = bulk_check([folder], output=None, jobs=1).lines()
     assert ("  ⚠ 2 đơn vị có 3 mục bị trừ điểm khi thẩm định mà chưa ghi ý kiến thẩm định (mã appraisal-unexplained, "
             "xem trang “Chi tiết lỗi”).") in lines
+
+
+@pytest.mark.parametrize("marked", [True, False])
+def test_the_summary_is_no_communes_workbook_for_check_recalc_report_or_the_button(tmp_path, marked):
+    """A reviewer running check on bulk's summary (or clicking the button in it) got a commune of 4
+    criteria (one per commune, "Mục 1 được 73,2/100 điểm nhưng chưa có nội dung giải trình"); recalc
+    wrote its marks and a findings sheet into the summary, report made a report of it. Each now says
+    what the file is, exit 2, and writes nothing; a summary without the mark (an older version's) is
+    told by its sheets."""
+    from helpers import remote_book
+
+    import cchc_xl
+
+    folder = tmp_path / "xa"
+    generate(folder, 4, seed=3)
+    summary = tmp_path / "tong_hop.xlsx"
+    bulk_check([folder], output=summary, jobs=1)
+    if not marked:
+        with zipfile.ZipFile(summary) as source:
+            parts = {info: source.read(info) for info in source.infolist()}
+        with zipfile.ZipFile(summary, "w", zipfile.ZIP_DEFLATED) as target:
+            for info, data in parts.items():
+                target.writestr(info, data.replace(b"cchc-xl:tong-hop", b"") if info.filename.startswith("docProps/")
+                                else data)
+    before = summary.read_bytes()
+    said = "đây là sổ tổng hợp do cchc-xl bulk lập"
+    for command in (["check", summary], ["recalc", summary], ["recalc", summary, "-o", tmp_path / "ra.xlsx"],
+                    ["report", summary, "-o", tmp_path / "bc.docx"]):
+        proc = subprocess.run([sys.executable, "-m", "cchc_xl", *map(str, command)], capture_output=True, text=True,
+                              encoding="utf-8")
+        assert proc.returncode == 2, (command, proc.stdout, proc.stderr)
+        assert said in proc.stdout + proc.stderr and "Traceback" not in proc.stderr
+    assert summary.read_bytes() == before
+    assert not (tmp_path / "ra.xlsx").exists() and not (tmp_path / "bc.docx").exists()
+    assert sorted(p.name for p in summary.parent.iterdir() if "sao-luu" in p.name) == []  # (no backup made either)
+    book = remote_book(summary, by_path=True)
+    assert cchc_xl.main(book) is None
+    done = book.json()["actions"]
+    [alert] = [a["args"][0] for a in done if a["func"] == "alert"]
+    assert said in alert and not [a for a in done if a["func"] in ("setValues", "setRangeColors", "addSheet")]

@@ -59,7 +59,8 @@ def _source_addin() -> Path:
 def build_addin(output=ADDIN_NAME, overwrite: bool = False) -> Path:
     """Write the add-in; an existing file is replaced only when it is an add-in built here (a rebuild,
     an upgrade) or with ``overwrite``."""
-    from ..write.atomic import carries_mark, write_atomically
+    from ..read.package import carries_mark
+    from ..write.atomic import write_atomically
 
     output = Path(output)
     if output.is_dir():

@@ -98,6 +98,11 @@ def read_sheet(sheet) -> tuple[SheetGrid, bool]:
 
 
 def read_book(book) -> WorkbookGrid:
+    from .package import NOT_A_COMMUNE, SUMMARY_SHEETS
+
+    names = [sheet.name for sheet in book.sheets]
+    if all(name in names for name in SUMMARY_SHEETS):  # bulk's summary, open in Excel: no commune's table
+        raise UnreadableWorkbook(NOT_A_COMMUNE)
     saved = saved_layout(book)
     on_disk = {s.name: s for s in saved.sheets} if saved else {}
     active = _active_sheet(book)

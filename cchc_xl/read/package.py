@@ -234,6 +234,43 @@ def read_head(archive: zipfile.ZipFile, name: str, heads: dict | None = None) ->
     return data
 
 
+def carries_mark(source, mark: bytes, heads: dict | None = None, part: str = "docProps/core.xml") -> bool:
+    """An Office file that cchc-xl wrote earlier: ``mark`` in its core properties (or in ``part``: the
+    add-in's ribbon). ``source``: a path, or a zipfile.ZipFile already open (``heads``: see read_head)."""
+    try:
+        if isinstance(source, zipfile.ZipFile):
+            return mark in (read_head(source, part, heads) or b"")
+        with zipfile.ZipFile(source) as archive:
+            return mark in (read_head(archive, part) or b"")
+    except (OSError, *BAD_ZIP):
+        return False
+
+
+SUMMARY_MARK = b"cchc-xl:tong-hop"  # core property "identifier" of the summary workbooks `bulk` writes
+SUMMARY_SHEETS = ("Tổng hợp", "Theo tiêu chí")  # (an older summary, or one Excel saved again, by its sheets)
+NOT_A_COMMUNE = ("đây là sổ tổng hợp do cchc-xl bulk lập (trang “Tổng hợp”, “Theo tiêu chí”), không phải sổ tự đánh "
+                 "giá của một đơn vị: hãy mở sổ của từng xã, hoặc chạy lại cchc-xl bulk trên thư mục các sổ")
+
+
+def summary_inside(archive: zipfile.ZipFile, heads: dict | None = None) -> bool:
+    """A summary workbook of ``bulk`` (marked, or older ones by their sheets): never a commune's. Asked
+    on a zip already open (bulk's workers pass it as ``pass_over``: the heads read here are not read
+    again). Only the first 64 KB of a part is inflated, since this comes before the zip-bomb checks; a
+    damaged part is not a summary (the reader then says what is wrong)."""
+    if carries_mark(archive, SUMMARY_MARK, heads):
+        return True
+    book = read_head(archive, "xl/workbook.xml", heads)
+    return book is not None and all(sheet.encode() in book for sheet in SUMMARY_SHEETS)
+
+
+def is_our_summary(path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return summary_inside(archive)
+    except (OSError, *BAD_ZIP):
+        return False
+
+
 XML_PARTS = ("xl/sharedStrings.xml", "xl/styles.xml")  # parsed whole by Python readers (openpyxl, recalc)
 
 
@@ -254,12 +291,18 @@ def open_package(path: str, vet_xml_parts: bool = True, pass_over=None) -> tuple
     ``vet_xml_parts=False``: the caller reads shared strings and styles with python-calamine, whose
     XML reader refuses entities itself; refuse_xml_parts() then explains a failure.
     ``pass_over(archive, heads)``: asked first, on the open zip; True raises PassedOver. What it
-    reads through read_head(archive, name, heads) is not read again here."""
+    reads through read_head(archive, name, heads) is not read again here. Without it, a summary of
+    ``bulk`` is refused (summary_inside): it is no commune's workbook."""
     archive = open_zip(path)
     heads: dict[str, bytes | None] = {}
     if pass_over is not None and pass_over(archive, heads):
         archive.close()
         raise PassedOver(path)
+    if pass_over is None and summary_inside(archive, heads):
+        # check, recalc, report on bulk's summary: it read as a table of 4 "criteria" (one per commune),
+        # and recalc wrote its marks into the summary
+        archive.close()
+        raise UnreadableWorkbook(NOT_A_COMMUNE)
     try:
         info = PackageInfo(path)
         info.members = vet_members(archive)

@@ -375,7 +375,7 @@ def _names_of(context: dict) -> str:
 
 def is_our_report(path: Path) -> bool:
     """A .docx that cchc-xl rendered earlier (its core property identifier says so)."""
-    from ..write.atomic import carries_mark
+    from ..read.package import carries_mark
 
     return carries_mark(path, REPORT_MARK.encode())
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ..api import batch_gc, check_file, load_template, tune_gc_for_batch
 from ..errors import PassedOver
+from ..read.package import is_our_summary, summary_inside
 from ..text import agency, level_in_full, party_place, period_key, unit_key, vn, without_council
 from .archives import ARCHIVE_SUFFIXES, OTHER_ARCHIVES, Unpacker, unpack
 
@@ -245,37 +246,6 @@ def shown(path) -> str:
     from ..console import printable
 
     return printable(os.fspath(path))
-
-
-SUMMARY_MARK = b"cchc-xl:tong-hop"  # core property "identifier" of our summary workbooks
-SUMMARY_SHEETS = ("Tổng hợp".encode(), "Theo tiêu chí".encode())
-
-
-def is_our_summary(path) -> bool:
-    """A summary workbook of an earlier run (marked, or older ones by their sheets): never a commune."""
-    import zipfile
-
-    from ..read.package import BAD_ZIP
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return summary_inside(archive)
-    except (OSError, *BAD_ZIP):
-        return False
-
-
-def summary_inside(archive, heads: dict | None = None) -> bool:
-    """is_our_summary() on a zip already open: the workers ask it of the zip their reader opens (as
-    its ``pass_over``: the heads read here are not read again). Only the first 64 KB of a part is
-    inflated, since this comes before the zip-bomb checks; a damaged part is not a summary (the
-    reader then says what is wrong)."""
-    from ..read.package import read_head
-    from ..write.atomic import carries_mark
-
-    if carries_mark(archive, SUMMARY_MARK, heads):
-        return True
-    book = read_head(archive, "xl/workbook.xml", heads)
-    return book is not None and all(sheet in book for sheet in SUMMARY_SHEETS)
 
 
 # a folder of communes' workbooks holds hundreds of files; a whole drive (`bulk C:\`, `bulk /`) millions,

@@ -59,23 +59,6 @@ def refuse_if_open(path: Path) -> None:
                        f"lại — chưa ghi gì. ({app} đã đóng mà vẫn báo vậy: hãy xóa tệp khóa đó.)")
 
 
-def carries_mark(source, mark: bytes, heads: dict | None = None, part: str = "docProps/core.xml") -> bool:
-    """An Office file that cchc-xl wrote earlier: ``mark`` in its core properties (or in ``part``: the
-    add-in's ribbon). ``source``: a path, or a zipfile.ZipFile already open (``heads``: see
-    read.package.read_head)."""
-    import zipfile
-
-    from ..read.package import BAD_ZIP, read_head  # its head only: a part inflating to 1 GB is not read
-
-    try:
-        if isinstance(source, zipfile.ZipFile):
-            return mark in (read_head(source, part, heads) or b"")
-        with zipfile.ZipFile(source) as archive:
-            return mark in (read_head(archive, part) or b"")
-    except (OSError, *BAD_ZIP):
-        return False
-
-
 def nearest_existing(path: Path) -> Path:
     """``path`` or its nearest ancestor that exists: where a missing output folder would be made, or
     the file that stands in its way."""
