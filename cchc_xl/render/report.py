@@ -22,7 +22,7 @@ from ..rules import ERROR, check_assessment
 from ..rules.catalogue import fact_address
 from ..rules.documents import report_date_outside_period
 from ..console import printable
-from ..text import web_address, xml_text
+from ..text import column_letter, web_address, xml_text
 from .context import NO_BREAK_SPACE, printed_signer_title, report_context
 
 
@@ -507,18 +507,34 @@ def default_output(workbook: Path) -> Path:
     return candidate
 
 
-def table_notes(findings) -> list[str]:
+def table_notes(findings, self_column: str | None = None) -> list[str]:
     """The lines of the report's table the Chairman would sign as they are: full points whose explanation
     says the task was not done, survey points the commune typed itself, explanations linked to a file only
-    the officer's computer opens (each), and deductions whose "Nội dung giải trình" is blank (counted)."""
+    the officer's computer opens, explanations that are Excel errors (printed blank), rows hidden in Excel
+    (printed all the same) (each); deductions whose "Nội dung giải trình" is blank, items not scored
+    (printed blank, left out of the total) and parents whose typed score the report does not print (it
+    prints their children's sum: the workbook sent with it says otherwise) (counted). ``self_column``: the
+    letter of the self-score column, whose sums the report prints (not the appraisal's)."""
     notes = [f"Chú ý, ô {f.cell}: {f.message}" for f in findings
-             if f.code in ("explanation-says-not-done", "survey-self-scored", "evidence-link-local")]
-    blank = [f.cell for f in findings if f.code == "missing-explanation" and f.cell]
-    if blank:
-        shown = list(dict.fromkeys(blank))  # (a blank explanation merged over several items: its cell once)
-        cells = ", ".join(shown[:5]) + (f" và {len(shown) - 5} ô khác" if len(shown) > 5 else "")
-        notes.append(f"Chú ý: {len(blank)} mục bị trừ điểm chưa có nội dung giải trình (ô {cells}): cột “Nội dung "
-                     "giải trình” của báo cáo để trống ở các mục đó; hãy ghi lý do vào sổ tính rồi lập lại.")
+             if f.code in ("explanation-says-not-done", "survey-self-scored", "evidence-link-local", "explanation-error",
+                           "hidden-row")]
+
+    def counted(code: str, text: str, advice: str, only=lambda f: True) -> None:
+        cells = [f.cell for f in findings if f.code == code and f.cell and only(f)]
+        if cells:
+            shown = list(dict.fromkeys(cells))  # (a blank explanation merged over several items: its cell once)
+            listed = ", ".join(shown[:5]) + (f" và {len(shown) - 5} ô khác" if len(shown) > 5 else "")
+            notes.append(f"Chú ý: {len(cells)} {text} (ô {listed}): {advice}")
+
+    counted("missing-explanation", "mục bị trừ điểm chưa có nội dung giải trình", "cột “Nội dung giải trình” của "
+            "báo cáo để trống ở các mục đó; hãy ghi lý do vào sổ tính rồi lập lại.")
+    counted("unscored", "mục chưa chấm điểm tự đánh giá", "báo cáo để trống điểm các mục đó và không tính chúng vào "
+            "tổng; hãy chấm điểm trong sổ tính rồi lập lại.")
+    if self_column:
+        counted("self-sum-mismatch", "ô điểm mục cha hay dòng Tổng ghi khác tổng các mục con",
+                "báo cáo in tổng các mục con, khác số ghi trong sổ tính; hãy chấm các mục con còn trống (nếu có) "
+                "rồi bấm “Tính lại” (hay chạy cchc-xl recalc) để sổ tính khớp với báo cáo, rồi lập lại.",
+                lambda f: f.cell.rstrip("0123456789") == self_column)
     return notes
 
 
@@ -587,7 +603,8 @@ def render_assessment_report(assessment, output: Path, template=None, pdf=False,
                         or (f.code in ("district-after-reform", "province-merged", "superior-is-agency")
                             and f.cell == superior_cell)]
     lines.extend(outcome.left_off)
-    outcome.table_notes = table_notes(findings)
+    self_column = assessment.columns.get("self")
+    outcome.table_notes = table_notes(findings, column_letter(self_column) if self_column is not None else None)
     lines.extend(outcome.table_notes)
     if pdf:
         soffice = find_soffice()
