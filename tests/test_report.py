@@ -1322,3 +1322,60 @@ def test_the_report_says_the_items_it_prints_unscored_and_the_sums_it_prints_unl
     assert [n for n in notes if n.startswith("Chú ý, ô E96: Nội dung giải trình của mục 5.4.1 (ô E96) là giá trị lỗi")]
     assert [n for n in notes if n.startswith("Chú ý, ô ") and "đang bị ẩn trong Excel" in n]
     assert all(note in outcome.lines for note in notes)
+
+
+def test_a_lettered_items_link_goes_to_its_own_row_not_to_another_a_with_the_same_text(tmp_path):
+    """Officers letter the sub-criteria a), b)… in every area, and write "Đã thực hiện." in many of them.
+    The report found a linked explanation's row by its STT and its text alone: 1.3.a's link went to every
+    row "a)" reading "Đã thực hiện.", 5.3.a's too. Each link now goes to its own criterion's row only."""
+    from helpers import lettered
+
+    def edit(ws):
+        rows = {code: find_row(ws, "I", code) for code in ("1.3.1", "5.3.1", "7.2.1")}  # (each an "a)" once lettered)
+        lettered(ws)
+        for row in rows.values():
+            ws.cell(row, 5).value = "Đã thực hiện."
+        ws.cell(rows["5.3.1"], 5).hyperlink = PLAN_LINK
+
+    path = edited_example(tmp_path, "chu_cai.xlsx", edit)
+    assessment = read_workbook(path)
+    assert [c.code for c in assessment.criteria if c.explanation == "Đã thực hiện."] == ["1.3.a", "5.3.a", "7.2.a"]
+    out = tmp_path / "bc.docx"
+    render_report_file(path, out, force=True)
+    doc = Document(out)
+    rows = report_rows(doc)
+    codes = [c.code for c in assessment.criteria if c.code_ok]
+    linked = [codes[i] for i, row in enumerate(rows) if _hyperlinks(row._tr, doc)]
+    assert linked == ["5.3.a"]
+    [(address, text)] = _hyperlinks(rows[codes.index("5.3.a")]._tr, doc)
+    assert (address, text) == (PLAN_LINK, "Đã thực hiện.") and _text(rows[codes.index("5.3.a")].cells[0]) == "a)"
+
+
+def test_a_provinces_template_printing_some_rows_links_an_stt_of_one_item_only(tmp_path):
+    """A province's own template that prints only the criteria (no parts, no areas) breaks the STT
+    sequence: there a link goes by the STT where one item alone has it (1.1.3), and not where several
+    items share it (the lettered "a)": which row is whose cannot be told)."""
+    from helpers import lettered
+
+    template = Document()
+    table = template.add_table(rows=3, cols=2)
+    table.cell(0, 0).text = "{%tr for r in rows if r.level >= 2 %}"
+    table.cell(1, 0).text, table.cell(1, 1).text = "{{ r.code }}", "{{ r.explanation }}"
+    table.cell(2, 0).text = "{%tr endfor %}"
+    template.save(tmp_path / "mau_tinh.docx")
+
+    def edit(ws):
+        rows = {code: find_row(ws, "I", code) for code in ("1.1.3", "1.3.1", "5.3.1")}
+        lettered(ws)
+        ws.cell(rows["1.1.3"], 1).value = "1.1.3"  # (one STT kept as the province numbers it)
+        for code, row in rows.items():
+            ws.cell(row, 5).value = "Đã thực hiện."
+            ws.cell(row, 5).hyperlink = f"https://vanban.haiduong.gov.vn/{code}.pdf"
+
+    path = edited_example(tmp_path, "chu_cai.xlsx", edit)
+    out = tmp_path / "bc.docx"
+    render_report_file(path, out, template=tmp_path / "mau_tinh.docx", force=True)
+    doc = Document(out)
+    printed = {_text(row.cells[0]) for row in doc.tables[0].rows}
+    assert {"1.1.3", "a)", "1.1", "1.3"} <= printed and "I" not in printed  # (the sequence is broken)
+    assert _hyperlinks(doc.tables[0]._tbl, doc) == [("https://vanban.haiduong.gov.vn/1.1.3.pdf", "Đã thực hiện.")]

@@ -224,20 +224,36 @@ def _link_explanations(document, assessment: Assessment) -> None:
     linked in the report too, its text underlined: the signed PDF opens the evidence the text cites (the
     link was dropped without a word). A link to a file on the officer's computer (D:\\TLKC\\…) opens
     nothing for whoever receives the report: its text is printed alone (evidence-link-local says it, see
-    table_notes). The row is found by its STT, the cell by the text that starts it, in any table of the
-    document."""
+    table_notes). Each criterion's row is the one its place in the STT sequence gives, in the document's
+    tables in order; the cell, the one its text starts."""
     if not assessment.explanation_links:
         return
+    from collections import Counter
+
     from docx.oxml.ns import qn
 
-    wanted: dict[str, list[tuple[str, list[str]]]] = {}
-    for crit in assessment.criteria:
+    printed = [(" ".join(str(_xml_safe(c.code_written or c.code)).split()), c) for c in assessment.criteria if c.code_ok]
+    links = {}
+    for i, (_, crit) in enumerate(printed):
         link = assessment.explanation_link(crit)
-        if crit.code_ok and link is not None and web_address(link[0]) and len(link[0]) <= LINK_LIMIT:
-            wanted.setdefault(" ".join(str(_xml_safe(crit.code_written or crit.code)).split()), []).append(
-                (link[0], _lines(str(_xml_safe(link[1])))))
-    if not wanted:
+        if link is not None and web_address(link[0]) and len(link[0]) <= LINK_LIMIT:
+            links[i] = (link[0], _lines(str(_xml_safe(link[1]))))
+    if not links:
         return
+    rows = [(" ".join(_cell_text(cells[0]).split()), cells) for tr in document.element.body.iter(qn("w:tr"))
+            if len(cells := tr.findall(qn("w:tc"))) >= 2]
+    # (by its STT alone, a lettered item's row was any "a)": 5.3.a took 3.4.a's link when their texts were alike)
+    placed: dict[int, list] = {}
+    for first, cells in rows:
+        if len(placed) < len(printed) and first == printed[len(placed)][0]:
+            placed[len(placed)] = [cells]
+    if len(placed) < len(printed):  # a province's own template prints the rows otherwise: by an STT that is one item's
+        counts = Counter(code for code, _ in printed)
+        alone = {code: i for i, (code, _) in enumerate(printed) if counts[code] == 1}
+        placed = {}
+        for first, cells in rows:
+            if first in alone:
+                placed.setdefault(alone[first], []).append(cells)
     relate = {}
     style = _link_style(document)
 
@@ -248,16 +264,11 @@ def _link_explanations(document, assessment: Assessment) -> None:
             relate[address] = document.part.relate_to(address, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
         return relate[address]
 
-    for tr in document.element.body.iter(qn("w:tr")):
-        cells = tr.findall(qn("w:tc"))
-        if len(cells) < 2:
-            continue
-        found = wanted.get(" ".join(_cell_text(cells[0]).split()))
-        if not found:
-            continue
-        for tc in cells[1:]:
-            if any(_link_cell(tc, lines, lambda a=address: relationship(a), style) for address, lines in found):
-                break
+    for i, (address, lines) in links.items():
+        for cells in placed.get(i, []):
+            for tc in cells[1:]:
+                if _link_cell(tc, lines, lambda a=address: relationship(a), style):
+                    break
 
 
 def _link_style(document) -> str:
