@@ -1156,3 +1156,24 @@ def test_a_reason_written_once_for_a_group_whose_items_all_lost_points_explains_
         ws.cell(find_row(ws, "I", "1.1"), 5).value = "Kế hoạch số 52/KH-UBND ngày 30/12/2022"
     found = check_file(edited_example(tmp_path, "mot_muc.xlsx", document_above)).findings
     assert [f.criterion for f in found if f.code == "missing-explanation" and f.criterion.startswith("1.1")] == ["1.1.3"]
+
+
+def test_a_huge_number_in_the_stt_column_is_no_stt_whichever_reader_reads_it(tmp_path):
+    """1000000000 typed over area 7's STT: python-calamine gives it as a float and the reader said
+    "không đọc được là số thứ tự"; openpyxl (and xlwings' remote engine, whose payload is built with it)
+    gives an int, read as area "1000000000", with other findings. Both readers now say the same."""
+    from helpers import remote_book
+
+    import cchc_xl.excel  # noqa: F401 (the button's reader)
+    from cchc_xl.api import check_assessment
+    from cchc_xl.read.live import read_book
+    from cchc_xl.read.table import parse_workbook
+
+    path = edited_example(tmp_path, "so_lon.xlsx", lambda ws: setattr(ws.cell(find_row(ws, "I", "7"), 1), "value",
+                                                                         1000000000))
+    said = []
+    for findings in (check_file(path).findings, check_file(path, engine="openpyxl").findings,
+                     check_assessment(parse_workbook(read_book(remote_book(path))))):
+        said.append(sorted((f.cell, f.code) for f in findings))
+    assert said[0] == said[1] == said[2]
+    assert ("C107", "missing-code") in said[0] and ("C18", "max-sum-mismatch") in said[0]

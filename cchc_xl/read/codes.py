@@ -36,8 +36,8 @@ def read_code(value: Any) -> Code | None:
         return _read_code_text(value) if value else None
     if value is None or isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return Code("number", str(value)) if value >= 0 else None
+    if isinstance(value, int):  # (bounded as a float is: 1000000000 typed was an STT from openpyxl, none from Excel)
+        return Code("number", str(value)) if 0 <= value <= 1_000_000 else None
     if isinstance(value, float):
         if value != value or value < 0 or value > 1e6:
             return None
