@@ -66,6 +66,8 @@ def main(argv: list[str]) -> int:
         for field in sorted(old.keys() | new.keys()):
             if old.get(field) != new.get(field):
                 print(f"  {name} · {field}: {str(old.get(field))[:200]}\n    → {str(new.get(field))[:200]}")
+    if len(differ) > 3:
+        print("  all that differ: " + ", ".join(sorted(differ)[:200]) + (" …" if len(differ) > 200 else ""))
     return 1 if differ else 0
 
 
