@@ -243,6 +243,8 @@ def test_reports_for_valid_workbooks(tmp_path):
     outcome = bulk_check([folder], output=tmp_path / "th.xlsx", reports_dir=reports, jobs=1)
     assert sorted(p.name for p in reports.iterdir()) == ["ngoc_ky_bao_cao.docx"]
     assert {Path(r.path).name: bool(r.report) for r in outcome.records} == {"ngoc_ky.xlsx": True, "sai.xlsx": False}
+    # the command says how many reports it wrote, and where (it said nothing of them)
+    assert f"Báo cáo Word: 1 báo cáo, trong thư mục {reports}" in outcome.lines()
 
 
 def test_a_report_not_written_is_said_and_the_file_there_kept(tmp_path):

@@ -160,6 +160,9 @@ class BulkOutcome:
             out.append(f"  (bỏ qua) {path}: {why}")
         out.extend(self._counted())
         out.extend(self._losses())  # (after the files' own lines: not read as one of them)
+        written = [r.report for r in self.records if r.report]
+        if written:  # (--reports: where they went; the command said nothing of them)
+            out.append(f"Báo cáo Word: {len(written)} báo cáo, trong thư mục {shown(Path(written[0]).parent)}")
         if self.output:
             out.append(f"Sổ tổng hợp: {self.output}")
         return out
