@@ -314,6 +314,19 @@ def test_legacy_workbooks_read_like_the_unicode_original(tmp_path, encode, font,
     assert cli("convert", EXAMPLE, "-o", tmp_path / "u.xlsx").returncode == 2  # already Unicode: says so
 
 
+def test_convert_given_a_word_file_says_what_it_is(tmp_path):
+    """`convert bao_cao.docx -o bao_cao.xlsx` answered "tệp ra phải có cùng đuôi .docx với tệp gốc", as if a
+    Word file could be converted to another .docx; what the file is comes first."""
+    from cchc_xl.render.report import render_report_file
+
+    docx = render_report_file(EXAMPLE, tmp_path / "bc.docx").docx
+    proc = cli("convert", docx, "-o", tmp_path / "bc.xlsx")
+    assert proc.returncode == 2 and "đây là tệp Word (.docx), không phải sổ tính Excel" in proc.stderr
+    assert not (tmp_path / "bc.xlsx").exists()
+    proc = cli("convert", EXAMPLE, "-o", tmp_path / "u.xlsm")  # a workbook: the suffix is what is wrong
+    assert proc.returncode == 2 and "tệp ra phải có cùng đuôi .xlsx với tệp gốc" in proc.stderr
+
+
 @pytest.mark.parametrize("engine", ["calamine", "openpyxl"])
 def test_a_date_typed_as_an_explanation_reads_as_documents_write_it(tmp_path, engine):
     """An explanation typed "22/6/2023", which Excel keeps as a date: the report printed "2023-06-22"

@@ -47,6 +47,8 @@ def convert_file(path, output, encoding: str | None = None, overwrite: bool = Fa
         raise RefusedWrite(f"{source.name} là {what}: convert viết lại các phần chữ của sổ .xlsx — {how}. "
                            "(`check`, `report` đọc được chữ TCVN3/VNI trong tệp như nó là.)")
     if target.suffix.lower() != source.suffix.lower():
+        if source.suffix.lower() not in (".xlsx", ".xlsm"):
+            read_grid(str(source))  # (a Word file, a PDF: what it is, first; it said "same suffix as .docx")
         raise RefusedWrite(f"tệp ra phải có cùng đuôi {source.suffix} với tệp gốc")
     if target.exists() and (os.path.realpath(target) == os.path.realpath(source) or not overwrite):
         raise RefusedWrite(f"tệp {target} đã có; convert không bao giờ ghi đè tệp gốc — hãy chọn tên khác"
