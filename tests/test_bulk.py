@@ -1779,3 +1779,19 @@ def test_the_summary_is_no_communes_workbook_for_check_recalc_report_or_the_butt
     done = book.json()["actions"]
     [alert] = [a["args"][0] for a in done if a["func"] == "alert"]
     assert said in alert and not [a for a in done if a["func"] in ("setValues", "setRangeColors", "addSheet")]
+
+
+def test_an_officers_sheets_named_like_the_summarys_are_still_checked(tmp_path):
+    """The summary is told by its sheets' whole names: an officer's "Tổng hợp điểm" beside "Theo tiêu chí
+    năm trước" is checked like any workbook (a test on parts of the names took it for a summary)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(EXAMPLE)
+    wb.worksheets[0].title = "Tổng hợp điểm"
+    wb.create_sheet("Theo tiêu chí năm trước")
+    path = tmp_path / "xa.xlsx"
+    wb.save(path)
+    result = check_file(path)
+    assert result.readable and result.assessment.sheet == "Tổng hợp điểm"
+    outcome = bulk_check([path], output=tmp_path / "th.xlsx", jobs=1)
+    assert [r.ok for r in outcome.records] == [True] and not outcome.skipped

@@ -260,7 +260,8 @@ def summary_inside(archive: zipfile.ZipFile, heads: dict | None = None) -> bool:
     if carries_mark(archive, SUMMARY_MARK, heads):
         return True
     book = read_head(archive, "xl/workbook.xml", heads)
-    return book is not None and all(sheet.encode() in book for sheet in SUMMARY_SHEETS)
+    return book is not None and all(re.search(rb"""\bname=["']%s["']""" % re.escape(sheet.encode()), book)
+                                    for sheet in SUMMARY_SHEETS)  # (whole names: "Tổng hợp điểm" is an officer's)
 
 
 def is_our_summary(path) -> bool:
