@@ -69,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     _table_options(c)
 
     n = sub.add_parser("new", help="tạo sổ tính tự đánh giá trống từ bộ tiêu chí")
-    n.add_argument("-o", "--output", required=True, metavar="TỆP", help="tên sổ tính mới (.xlsx)")
+    n.add_argument("-o", "--output", type=_named, required=True, metavar="TỆP", help="tên sổ tính mới (.xlsx)")
     n.add_argument("--template", default="cap_xa_2023", metavar="MÃ|TỆP",
                    help="mã bộ tiêu chí (xem lệnh templates), tệp .json của bộ, hoặc bảng chính thức")
     n.add_argument("--guidance", action="store_true", help="thêm cột hướng dẫn chấm điểm của bộ tiêu chí")
@@ -93,24 +93,24 @@ def _parser() -> argparse.ArgumentParser:
     ti.add_argument("--overwrite", action="store_true", help="thay bộ đã nhập cùng mã")
     te = tsub.add_parser("export", help="xuất một bộ ra tệp JSON")
     te.add_argument("set_id", metavar="MÃ", help="mã bộ tiêu chí")
-    te.add_argument("-o", "--output", required=True, metavar="TỆP.json", help="tệp JSON ra")
+    te.add_argument("-o", "--output", type=_named, required=True, metavar="TỆP.json", help="tệp JSON ra")
     te.add_argument("--overwrite", action="store_true", help="cho phép ghi đè tệp ra đã có")
     tr = tsub.add_parser("remove", help="xóa một bộ đã nhập")
     tr.add_argument("set_id", metavar="MÃ", help="mã bộ tiêu chí đã nhập")
 
     d = sub.add_parser("demo", help="chạy toàn bộ quy trình trên ví dụ xã Ngọc Kỳ")
-    d.add_argument("-o", "--output", default="cchc_demo", metavar="THƯ_MỤC", help="thư mục kết quả (mặc định cchc_demo)")
+    d.add_argument("-o", "--output", type=_named, default="cchc_demo", metavar="THƯ_MỤC", help="thư mục kết quả (mặc định cchc_demo)")
 
     r = sub.add_parser("recalc", help="tính lại điểm mục cha, đánh dấu lỗi, ghi vào sổ tính")
     r.add_argument("file", metavar="TỆP", help="sổ tính cần tính lại")
-    r.add_argument("-o", "--output", metavar="TỆP_RA", help="ghi ra tệp khác thay vì ghi đè (có sao lưu)")
+    r.add_argument("-o", "--output", type=_named, metavar="TỆP_RA", help="ghi ra tệp khác thay vì ghi đè (có sao lưu)")
     r.add_argument("--no-backup", action="store_true", help="không tạo bản sao lưu khi ghi đè")
     r.add_argument("--overwrite", action="store_true", help="cho phép ghi đè tệp ra (-o) đã có")
     _table_options(r, against=True)
 
     rep = sub.add_parser("report", help="lập báo cáo Word theo Nghị định 30/2020/NĐ-CP")
     rep.add_argument("file", metavar="TỆP", help="sổ tính tự đánh giá")
-    rep.add_argument("-o", "--output", metavar="TỆP_RA", help="tệp báo cáo .docx (mặc định: cạnh sổ tính)")
+    rep.add_argument("-o", "--output", type=_named, metavar="TỆP_RA", help="tệp báo cáo .docx (mặc định: cạnh sổ tính)")
     rep.add_argument("--template", metavar="DOCX", help="mẫu báo cáo Word của tỉnh (thẻ docxtpl)")
     rep.add_argument("--pdf", action="store_true", help="chuyển thêm sang PDF (LibreOffice)")
     rep.add_argument("--signature-image", metavar="PNG", help="ảnh chữ ký tay (PNG nền trong suốt)")
@@ -125,7 +125,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sg = sub.add_parser("sign", help="ký số báo cáo PDF (PAdES) theo Nghị định 30/2020/NĐ-CP")
     sg.add_argument("pdf", metavar="PDF", help="tệp PDF cần ký")
-    sg.add_argument("-o", "--output", metavar="TỆP_RA", help="tệp PDF đã ký (mặc định: TÊN_da_ky.pdf, hoặc TÊN_da_ky (2).pdf… nếu đã có)")
+    sg.add_argument("-o", "--output", type=_named, metavar="TỆP_RA", help="tệp PDF đã ký (mặc định: TÊN_da_ky.pdf, hoặc TÊN_da_ky (2).pdf… nếu đã có)")
     sg.add_argument("--as", dest="role", required=True, choices=["nguoi-ky", "co-quan"],
                     help="ký với tư cách người có thẩm quyền (nguoi-ky) hay cơ quan (co-quan)")
     sg.add_argument("--signature-image", metavar="PNG", help="ảnh chữ ký tay (PNG nền trong suốt, màu xanh)")
@@ -143,7 +143,7 @@ def _parser() -> argparse.ArgumentParser:
 
     cv = sub.add_parser("convert", help="tạo bản Unicode của sổ tính gõ bằng mã TCVN3/VNI")
     cv.add_argument("file", metavar="TỆP", help="sổ tính gõ bằng TCVN3/VNI")
-    cv.add_argument("-o", "--output", required=True, metavar="TỆP_RA", help="tệp Unicode mới (không ghi đè tệp gốc)")
+    cv.add_argument("-o", "--output", type=_named, required=True, metavar="TỆP_RA", help="tệp Unicode mới (không ghi đè tệp gốc)")
     cv.add_argument("--encoding", choices=["tcvn3", "vni"], help="bỏ qua tự nhận, chỉ rõ mã")
     cv.add_argument("--overwrite", action="store_true", help="cho phép ghi đè tệp ra đã có")
 
@@ -154,12 +154,12 @@ def _parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("bulk", help="kiểm tra hàng loạt, lập sổ tổng hợp")
     b.add_argument("paths", nargs="+", metavar="ĐƯỜNG_DẪN", help="tệp, thư mục (đệ quy) hoặc mẫu glob")
-    b.add_argument("-o", "--output", default="tong_hop.xlsx", metavar="TỆP", help="sổ tổng hợp (mặc định tong_hop.xlsx)")
+    b.add_argument("-o", "--output", type=_named, default="tong_hop.xlsx", metavar="TỆP", help="sổ tổng hợp (mặc định tong_hop.xlsx)")
     b.add_argument("--against", metavar="MẪU", help="bộ tiêu chí chính thức để so sánh")
     b.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     b.add_argument("--jobs", type=_positive, metavar="N",
                    help="số tiến trình (mặc định: số nhân được phép dùng; nhiều nhất 4 tiến trình mỗi nhân và 61)")
-    b.add_argument("--reports", metavar="THƯ_MỤC", help="lập báo cáo Word cho từng sổ hợp lệ vào thư mục này")
+    b.add_argument("--reports", type=_named, metavar="THƯ_MỤC", help="lập báo cáo Word cho từng sổ hợp lệ vào thư mục này")
     b.add_argument("--overwrite", action="store_true", help="cho phép ghi đè tệp -o đã có không phải sổ tổng hợp")
     b.add_argument("--timeout", type=_seconds, default=None, metavar="GIÂY",
                    help="quá chừng này giây mà không sổ nào đọc xong thì sổ đang kẹt được ghi “đọc quá … giây” và "
@@ -168,11 +168,19 @@ def _parser() -> argparse.ArgumentParser:
     a = sub.add_parser("addin", help="add-in Excel (xlwings)")
     asub = a.add_subparsers(dest="addin_command", required=True, metavar="VIỆC", title="các việc")
     ab = asub.add_parser("build", help="tạo tệp add-in cchc_xl.xlam")
-    ab.add_argument("-o", "--output", default="cchc_xl.xlam", metavar="TỆP", help="tên tệp add-in")
+    ab.add_argument("-o", "--output", type=_named, default="cchc_xl.xlam", metavar="TỆP", help="tên tệp add-in")
     ab.add_argument("--overwrite", action="store_true", help="ghi đè tệp cùng tên không phải add-in do cchc-xl tạo")
     asub.add_parser("install", help="cài add-in vào Excel (Windows)")
     asub.add_parser("uninstall", help="gỡ add-in khỏi Excel")
     return p
+
+
+def _named(text: str) -> str:
+    """An output's name as given: an empty one (a script's variable left unset, `-o "$RA"`) was taken as no
+    -o at all, and recalc wrote over the workbook itself, bulk --reports into the current folder."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("tên tệp/thư mục ra để trống (biến trong lệnh chưa có giá trị?)")
+    return text
 
 
 def _positive(text: str) -> int:

@@ -11,7 +11,7 @@ import pytest
 from cchc_xl.errors import RefusedWrite
 from cchc_xl.write.recalc import recalc_file
 
-from helpers import EXAMPLE, blank_parents, edited_example
+from helpers import EXAMPLE, ROOT, blank_parents, edited_example
 
 
 def cli(*args, cwd=None):
@@ -157,3 +157,26 @@ def test_a_file_where_the_output_folder_should_be_is_one_vietnamese_line(tmp_pat
     assert "\n" not in line and "Traceback" not in line and "File exists" not in line and "Not a directory" not in line
     assert f"{workbook} là một tệp" in line or f"nằm trong {workbook}, mà đó là một tệp" in line, line
     assert workbook.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == [workbook.name]
+
+
+@pytest.mark.parametrize("command", [["recalc", "SO"], ["report", "SO"], ["bulk", "THU_MUC"], ["new"], ["demo"],
+                                     ["convert", "SO"], ["bulk", "THU_MUC", "--reports"]])
+def test_an_output_named_by_an_empty_variable_is_refused_and_nothing_is_written(tmp_path, command):
+    """`cchc-xl recalc so.xlsx -o "$RA"` with $RA unset: the empty name was taken as no -o, and recalc wrote
+    over the workbook itself (after a backup); bulk --reports "" wrote the reports into the current folder.
+    An empty output name is now refused, exit 2, and nothing is written anywhere."""
+    folder = tmp_path / "xa"
+    folder.mkdir()
+    workbook = folder / "so.xlsx"
+    shutil.copyfile(EXAMPLE, workbook)
+    before = workbook.read_bytes()
+    args = [str(workbook) if a == "SO" else str(folder) if a == "THU_MUC" else a for a in command]
+    option = [] if args[-1] == "--reports" else ["-o"]
+    cwd = tmp_path / "noi_chay"
+    cwd.mkdir()
+    proc = subprocess.run([sys.executable, "-m", "cchc_xl", *args, *option, ""], capture_output=True, text=True,
+                          encoding="utf-8", cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "để trống" in proc.stderr and "Traceback" not in proc.stderr
+    assert workbook.read_bytes() == before and sorted(p.name for p in folder.iterdir()) == ["so.xlsx"]
+    assert list(cwd.iterdir()) == []
