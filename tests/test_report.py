@@ -1379,3 +1379,42 @@ def test_a_provinces_template_printing_some_rows_links_an_stt_of_one_item_only(t
     printed = {_text(row.cells[0]) for row in doc.tables[0].rows}
     assert {"1.1.3", "a)", "1.1", "1.3"} <= printed and "I" not in printed  # (the sequence is broken)
     assert _hyperlinks(doc.tables[0]._tbl, doc) == [("https://vanban.haiduong.gov.vn/1.1.3.pdf", "Đã thực hiện.")]
+
+
+def test_web_addresses_typed_in_an_explanation_are_links_in_the_report_and_its_pdf(tmp_path):
+    """Officers paste the evidence's address into the explanation's text ("… (xem https://drive…/view).").
+    The report printed it as plain text: the reviewer reading the signed PDF could not open it. Each
+    address is now a link to itself where it stands, the sentence's punctuation left out of it, the text
+    unchanged; a cell linked whole (Insert → Link) is not linked twice; a cell of very many is bounded."""
+    from docx.oxml.ns import qn
+
+    drive, listing, odd = ("https://drive.google.com/file/d/1AbC/view", "https://vanban.example.vn/ds.pdf",
+                           "https://x.vn/a_(b)")
+    typed = f"Báo cáo số 10/BC-UBND (xem {drive}).\nDanh sách tại {listing}, và {odd}."
+    many = " ".join(f"https://x.vn/{n}" for n in range(60))
+
+    def edit(ws):
+        ws.cell(find_row(ws, "I", "1.2"), 5).value = typed
+        ws.cell(find_row(ws, "I", "1.4.2"), 5).value = many
+        linked = ws.cell(find_row(ws, "I", "1.1.1"), 5)
+        linked.value = f"Kế hoạch số 52/KH-UBND tại {listing}"
+        linked.hyperlink = PLAN_LINK
+    path = edited_example(tmp_path, "dia_chi.xlsx", edit)
+    out = tmp_path / "bc.docx"
+    outcome = render_report_file(path, out, pdf=shutil.which("soffice") is not None)
+    doc = Document(out)
+    rows = {_text(r.cells[0]): r for r in report_rows(doc)}
+    cell = rows["1.2"]._tr.tc_lst[4]
+    assert _hyperlinks(cell, doc) == [(drive, drive), (listing, listing), (odd, odd)]
+    assert _text(rows["1.2"].cells[4]) == typed  # (the text whole, in order)
+    assert _hyperlinks(rows["1.1.1"]._tr.tc_lst[4], doc) == [(PLAN_LINK, f"Kế hoạch số 52/KH-UBND tại {listing}")]
+    assert not list(rows["1.1.1"]._tr.iter(qn("w:hyperlink")))[0].findall(f".//{qn('w:hyperlink')}")  # (none nested)
+    assert len(_hyperlinks(rows["1.4.2"]._tr.tc_lst[4], doc)) == 50 and _text(rows["1.4.2"].cells[4]) == many
+    if outcome.pdf:
+        from test_sign import _links
+
+        opened = _links(outcome.pdf)  # (LibreOffice's PDF: an annotation for each line a link covers)
+        expected = {drive, listing, odd, PLAN_LINK} | {f"https://x.vn/{n}" for n in range(50)}
+        assert {address for address, _ in opened} == expected
+        for address in (drive, listing, odd):  # over the address's own letters, on each line it takes
+            assert "".join(text for a, text in opened if a == address) == address

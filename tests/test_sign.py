@@ -610,7 +610,7 @@ def test_a_report_with_no_date_it_can_print_is_not_signed(pki, tmp_path, typed):
 def _links(pdf):
     """[(page, rect, address)] of the link annotations in a PDF, and the text each one covers."""
     from pdfminer.high_level import extract_pages
-    from pdfminer.layout import LTTextLine
+    from pdfminer.layout import LTChar, LTTextLine
     from pdfminer.pdfdocument import PDFDocument
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser
@@ -626,12 +626,13 @@ def _links(pdf):
                                   resolve1(action["URI"]).decode()))
     pages = list(extract_pages(pdf))
 
-    def covered(page_no, rect):
+    def covered(page_no, rect):  # the letters whose middle lies in the link's box, line by line
+        x0, y0, x1, y1 = rect
         lines = [line for box in pages[page_no] if hasattr(box, "__iter__") for line in box
                  if isinstance(line, LTTextLine)]
-        x0, y0, x1, y1 = rect
-        return " ".join(line.get_text().strip() for line in lines
-                        if x0 - 1 <= line.x0 and line.x1 <= x1 + 1 and y0 - 1 <= (line.y0 + line.y1) / 2 <= y1 + 1)
+        return " ".join("".join(c.get_text() for c in line if isinstance(c, LTChar)
+                                and x0 <= (c.x0 + c.x1) / 2 <= x1 and y0 <= (c.y0 + c.y1) / 2 <= y1).strip()
+                        for line in lines if y0 - 1 <= (line.y0 + line.y1) / 2 <= y1 + 1).strip()
     found.sort(key=lambda link: (link[0], -link[1][3]))  # (in reading order: LibreOffice writes the last line first)
     return [(address, covered(page_no, rect)) for page_no, rect, address in found]
 

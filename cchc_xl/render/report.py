@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -226,7 +227,8 @@ def _link_explanations(document, assessment: Assessment) -> None:
     nothing for whoever receives the report: its text is printed alone (evidence-link-local says it, see
     table_notes). Each criterion's row is the one its place in the STT sequence gives, in the document's
     tables in order; the cell, the one its text starts."""
-    if not assessment.explanation_links:
+    typed = [i for i, crit in enumerate(c for c in assessment.criteria if c.code_ok) if "://" in (crit.explanation or "")]
+    if not assessment.explanation_links and not typed:
         return
     from collections import Counter
 
@@ -238,7 +240,7 @@ def _link_explanations(document, assessment: Assessment) -> None:
         link = assessment.explanation_link(crit)
         if link is not None and web_address(link[0]) and len(link[0]) <= LINK_LIMIT:
             links[i] = (link[0], _lines(str(_xml_safe(link[1]))))
-    if not links:
+    if not links and not typed:
         return
     rows = [(" ".join(_cell_text(cells[0]).split()), cells) for tr in document.element.body.iter(qn("w:tr"))
             if len(cells := tr.findall(qn("w:tc"))) >= 2]
@@ -269,6 +271,89 @@ def _link_explanations(document, assessment: Assessment) -> None:
             for tc in cells[1:]:
                 if _link_cell(tc, lines, lambda a=address: relationship(a), style):
                     break
+    for i in typed:  # "… tại https://drive.google.com/…" typed in the text: the address is linked where it stands
+        for cells in placed.get(i, []):
+            for tc in cells[1:]:
+                _link_typed_addresses(tc, relationship, style)
+
+
+# a web address typed in an explanation's text; the punctuation that ends a sentence after it is not its own
+_TYPED_ADDRESS = re.compile(r"https?://[^\s<>\"“”]+", re.IGNORECASE)
+
+
+def _typed_address(found: str) -> str:
+    address = found.rstrip(".,;:!?'’")
+    while address.endswith(")") and address.count(")") > address.count("("):  # "(xem https://…/view)."
+        address = address[:-1].rstrip(".,;:!?'’")
+    return address
+
+
+def _link_typed_addresses(tc, relationship, style: str, most: int = 50) -> None:
+    """Each web address typed in the cell's text (at most ``most``), not in a link already, made a link to
+    itself: its run split around it, the text, its order and its look otherwise unchanged."""
+    for _ in range(most):
+        if not _link_first_typed_address(tc, relationship, style):
+            return
+
+
+def _link_first_typed_address(tc, relationship, style: str) -> bool:
+    import copy
+
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    t_tag, link_tag, rpr_tag = qn("w:t"), qn("w:hyperlink"), qn("w:rPr")
+    for run in tc.iter(qn("w:r")):
+        if run.getparent().tag == link_tag:
+            continue
+        nodes = [node for node in run if node.tag != rpr_tag]
+        for at, node in enumerate(nodes):
+            found = _TYPED_ADDRESS.search(node.text or "") if node.tag == t_tag else None
+            address = _typed_address(found.group()) if found else ""
+            if not address or not web_address(address) or len(address) > LINK_LIMIT:
+                continue
+            text, start = node.text, found.start()
+            end = start + len(address)
+            parent, where = run.getparent(), run.getparent().index(run)
+            parent.remove(run)
+            # the run's nodes and text before the address | the address | the text and nodes after it
+            for part, linked in ((nodes[:at] + [text[:start]], False), ([address], True),
+                                 ([text[end:]] + nodes[at + 1:], False)):
+                piece = OxmlElement("w:r")
+                if run.rPr is not None:
+                    piece.append(copy.deepcopy(run.rPr))
+                for item in part:
+                    if isinstance(item, str):
+                        if item:
+                            t = OxmlElement("w:t")
+                            t.text = item
+                            t.set(qn("xml:space"), "preserve")
+                            piece.append(t)
+                    else:
+                        piece.append(item)
+                if not any(child.tag != rpr_tag for child in piece):
+                    continue
+                if linked:
+                    _linked_look(piece, style)
+                    link = OxmlElement("w:hyperlink")
+                    link.set(qn("r:id"), relationship(address))
+                    link.append(piece)
+                    piece = link
+                parent.insert(where, piece)
+                where += 1
+            return True
+    return False
+
+
+def _linked_look(run, style: str) -> None:
+    """A linked run's look: the link's character style (LibreOffice's PDF needs one), underlined, black."""
+    from docx.shared import RGBColor
+    from docx.text.run import Run
+
+    run.get_or_add_rPr().style = style
+    font = Run(run, None).font
+    font.underline = True
+    font.color.rgb = RGBColor(0, 0, 0)  # black, as ND 30 writes it (Word's Hyperlink style is blue)
 
 
 def _link_style(document) -> str:
@@ -296,8 +381,6 @@ def _link_cell(tc, lines: list[str], relationship, style: str) -> bool:
 
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docx.shared import RGBColor
-    from docx.text.run import Run
 
     t, br, cr, tab, r_tag = qn("w:t"), qn("w:br"), qn("w:cr"), qn("w:tab"), qn("w:r")
     for p in tc.iter(qn("w:p")):
@@ -330,10 +413,7 @@ def _link_cell(tc, lines: list[str], relationship, style: str) -> bool:
                     part.append(node)
                 run = part
             link.append(run)
-            run.get_or_add_rPr().style = style
-            font = Run(run, None).font
-            font.underline = True
-            font.color.rgb = RGBColor(0, 0, 0)  # black, as ND 30 writes it (Word's Hyperlink style is blue)
+            _linked_look(run, style)
         return True
     return False
 
