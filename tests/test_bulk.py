@@ -16,7 +16,7 @@ from cchc_xl.api import check_file
 from cchc_xl.summarise.bulk import bulk_check
 
 from helpers import (PRINT_OWN_PEAK_MB, EXAMPLE, ROOT, appraise, lettered, bomb_member, damaged_member, edited_example,
-                     find_row, labelled_example, set_labels, set_labels_in)
+                     find_row, labelled_example, saved_by_libreoffice, set_labels, set_labels_in)
 
 sys.path.insert(0, str(ROOT))
 from bench.generate import generate  # noqa: E402
@@ -989,6 +989,12 @@ def test_a_unit_sent_twice_is_ranked_once_and_named(tmp_path):
     listed = list(book["Đơn vị nhiều sổ"].iter_rows(values_only=True))
     assert [(r[2], r[6]) for r in listed[1:]] == [("ngoc_ky (1).xlsx", 2), ("ngoc_ky.xlsx", "không")]
     assert listed[2][3].startswith("13/09/2020")  # when the older one was last saved, as the reviewer's clock says
+    # each copy opens from its row, to compare them (a sheet with no chart: its relationships made for the links)
+    twice = book["Đơn vị nhiều sổ"]
+    assert [twice.cell(row, 3).hyperlink.target for row in (2, 3)] == ["nhan/ngoc_ky%20(1).xlsx", "nhan/ngoc_ky.xlsx"]
+    with zipfile.ZipFile(out) as package:
+        rels = [name for name in package.namelist() if name.startswith("xl/worksheets/_rels/")]
+        assert len(rels) == 2 and b'TargetMode="External"' in package.read(rels[-1])
     summary = bulk_check([folder], output=None, jobs=1).summary_json()
     assert summary["duplicates"] == [{"unit": "Xã Ngọc Kỳ", "period": "6 tháng đầu năm 2023",
                                       "ranked": str(again), "not_ranked": [str(folder / "ngoc_ky.xlsx")]}]
@@ -1795,3 +1801,43 @@ def test_an_officers_sheets_named_like_the_summarys_are_still_checked(tmp_path):
     assert result.readable and result.assessment.sheet == "Tổng hợp điểm"
     outcome = bulk_check([path], output=tmp_path / "th.xlsx", jobs=1)
     assert [r.ok for r in outcome.records] == [True] and not outcome.skipped
+
+
+def test_each_units_row_opens_its_workbook(tmp_path):
+    """A reviewer reads the ranking and wants the commune's workbook: the "Tệp" cell showed its name only.
+    It is now a link to the file (relative: the summary and the folder can be moved or sent together),
+    as Excel escapes a file's address (space %20, # %23), blue and underlined; a workbook unpacked from
+    a .zip has none (its copy is gone when the batch ends). LibreOffice follows each link to the file."""
+    import urllib.parse
+
+    folder = tmp_path / "so_noi_vu" / "huyện A"
+    folder.mkdir(parents=True)
+    shutil.copyfile(EXAMPLE, folder / "Xã An #1.xlsx")
+    generate(folder / "xa", 2, seed=5)
+    with zipfile.ZipFile(tmp_path / "so_noi_vu" / "thu.zip", "w") as archive:
+        archive.write(EXAMPLE, "xa_trong_thu.xlsx")
+    out = tmp_path / "bao_cao" / "tong_hop.xlsx"
+    outcome = bulk_check([tmp_path / "so_noi_vu"], output=out, jobs=1)
+    ws = openpyxl.load_workbook(out)["Tổng hợp"]
+    column = [c.value for c in ws[1]].index("Tệp") + 1
+    links = {}
+    for row in range(2, len(outcome.records) + 2):
+        cell = ws.cell(row, column)
+        links[cell.value] = cell.hyperlink.target if cell.hyperlink else None
+        if cell.hyperlink:
+            assert cell.font.u == "single" and cell.font.color.rgb == "FF0563C1"
+    assert links["huyện A/Xã An #1.xlsx"] == "../so_noi_vu/huyện%20A/Xã%20An%20%231.xlsx"
+    assert [name for name, target in links.items() if target is None] == ["thu.zip/xa_trong_thu.xlsx"]
+    for name, target in links.items():
+        if target is not None:
+            assert (out.parent / urllib.parse.unquote(target)).resolve() == (tmp_path / "so_noi_vu" / name).resolve()
+    # the real office suite: LibreOffice reads the links and resolves them to the files
+    ods = saved_by_libreoffice(out, "ods")
+    with zipfile.ZipFile(ods) as package:
+        content = package.read("content.xml").decode()
+    import re
+
+    found = {urllib.parse.unquote(h) for h in re.findall(r'xlink:href="(\.\./[^"]+\.xlsx)"', content)}
+    # (an .ods's relative address starts from inside its package: one "../" more)
+    resolved = {(ods.parent / h[3:]).resolve() for h in found}
+    assert resolved == {(tmp_path / "so_noi_vu" / name).resolve() for name, t in links.items() if t}

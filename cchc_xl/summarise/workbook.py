@@ -78,6 +78,7 @@ class _XmlRows:
         self.file = tempfile.TemporaryFile()  # constant memory, however large the batch
         self.first_row = self.next_row = first_row
         self.dropped = 0  # rows past Excel's last one, said in the sheet's last row (see end_note)
+        self.links: list[tuple[str, str]] = []  # (cell, the file it opens), written after the rows (_splice_rows)
 
     def _room(self) -> int:
         """Rows still to write before the last one, which end_note keeps for saying what was left out."""
@@ -211,15 +212,23 @@ def _splice_rows(source: str, target: str, rows: dict[str, _XmlRows]) -> None:
 
     from ..read.package import sheet_parts
 
+    from ..read.links import relationships_of
+
     with zipfile.ZipFile(source) as archive, \
             zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
         parts = {part: rows[name] for name, part in sheet_parts(archive)[0] if name in rows}
+        linked = {relationships_of(part): streamed.links for part, streamed in parts.items() if streamed.links}
+        members = set(archive.namelist())
         for info in archive.infolist():
             data = archive.read(info.filename)
+            if info.filename in linked:  # the sheet's relationships (its chart's): the links' added
+                data = data.replace(b"</Relationships>", _link_relationships(linked[info.filename]) + b"</Relationships>")
             streamed = parts.get(info.filename)
             if streamed is None or not streamed.count:
                 out.writestr(info, data)
                 continue
+            if streamed.links:
+                data = _with_hyperlinks(data, streamed.links)
             if b"</sheetData>" in data:  # write-only sheets carry no <dimension> to correct
                 head, tail = data.split(b"</sheetData>", 1)
             else:  # no header row written: an empty <sheetData/>
@@ -233,6 +242,54 @@ def _splice_rows(source: str, target: str, rows: dict[str, _XmlRows]) -> None:
                 streamed.file.seek(0)
                 shutil.copyfileobj(streamed.file, member, 1 << 20)
                 member.write(b"</sheetData>" + tail)
+        for rels, links in linked.items():
+            if rels not in members:  # a sheet with no relationships yet
+                out.writestr(rels, b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="'
+                             b'http://schemas.openxmlformats.org/package/2006/relationships">'
+                             + _link_relationships(links) + b"</Relationships>")
+
+
+LINKS_A_SHEET = 65_530  # Excel's most hyperlinks on a worksheet
+
+
+def _link_font():
+    from openpyxl.styles import Font
+
+    return Font(name="Times New Roman", color="FF0563C1", underline="single")  # (a link as Excel shows one)
+_AFTER_HYPERLINKS = re.compile(rb"<(?:printOptions|pageMargins|pageSetup|headerFooter|rowBreaks|colBreaks|customProperties"
+                               rb"|cellWatches|ignoredErrors|smartTags|drawing|legacyDrawing|legacyDrawingHF|picture"
+                               rb"|oleObjects|controls|webPublishItems|tableParts|extLst)\b|</worksheet>")
+
+
+def _with_hyperlinks(sheet: bytes, links: list[tuple[str, str]]) -> bytes:
+    """The sheet's <hyperlinks>, where the schema puts them: after the conditional formats, before
+    the print setup and the chart."""
+    at = _AFTER_HYPERLINKS.search(sheet, sheet.rfind(b"</sheetData>"))
+    items = "".join(f'<hyperlink ref="{cell}" r:id="rIdLink{n}"/>' for n, (cell, _) in enumerate(links, 1))
+    element = ('<hyperlinks xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+               f"{items}</hyperlinks>").encode()
+    return sheet[:at.start()] + element + sheet[at.start():]
+
+
+def _link_relationships(links: list[tuple[str, str]]) -> bytes:
+    return "".join(f'<Relationship Id="rIdLink{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                   f'relationships/hyperlink" Target="{escape(target, quote=True)}" TargetMode="External"/>'
+                   for n, (_, target) in enumerate(links, 1)).encode("utf-8", "replace")
+
+
+def link_to_file(path: str, folder: Path) -> str:
+    """The address a hyperlink in a workbook in ``folder`` opens ``path`` by: relative, so the summary
+    and the communes' folder can be moved or sent together; whole (file:///D:/…) on another drive.
+    Escaped as Excel escapes a file's address (a space is %20, a # %23); other letters as they are."""
+    absolute = os.path.abspath(path)
+    try:
+        address = os.path.relpath(absolute, os.path.abspath(folder)).replace(os.sep, "/")
+    except ValueError:  # Windows: another drive
+        address = "file:///" + absolute.replace(os.sep, "/").lstrip("/")
+    for char, code in (("%", "%25"), ('"', "%22"), (" ", "%20"), ("<", "%3c"), (">", "%3e"), ("[", "%5b"),
+                       ("]", "%5d"), ("^", "%5e"), ("`", "%60"), ("{", "%7b"), ("}", "%7d"), ("#", "%23")):
+        address = address.replace(char, code)
+    return address
 
 
 def _widths(ws, widths):
@@ -426,12 +483,18 @@ class SummaryWriter:
         if outcome.duplicates:  # a unit that sent several workbooks: which one was ranked
             twice_ws = self.wb.create_sheet("Đơn vị nhiều sổ")
             _widths(twice_ws, [28, 24, 40, 18, 14, 14, 18])
-            rows = self.streamed["Đơn vị nhiều sổ"] = _Writer(twice_ws).header_xml(
+            writer = _Writer(twice_ws)
+            linked = {2: writer.style_id(font=_link_font())}
+            rows = self.streamed["Đơn vị nhiều sổ"] = writer.header_xml(
                 ["Đơn vị", "Kỳ đánh giá", "Tệp", "Sửa lúc", "Điểm tự đánh giá", "Trạng thái", "Xếp hạng"])
             for group in outcome.duplicates:
-                for r in group:
+                for r in group:  # (each copy opened from its row, to compare them)
+                    target = self._opened_by_link(r) if len(rows.links) < LINKS_A_SHEET else None
+                    at = rows.next_row
                     rows.row([r.unit, r.period, self.label(r), _modified(self.file_of(r.path)), r.self, r.status,
-                              r.rank if r.duplicate_of is None else "không"])
+                              r.rank if r.duplicate_of is None else "không"], styles=linked if target else None)
+                    if target and rows.next_row > at:
+                        rows.links.append((f"C{at}", target))
         if outcome.skipped:
             skipped_ws = self.wb.create_sheet("Tệp bỏ qua")
             _widths(skipped_ws, [60, 50])
@@ -514,15 +577,29 @@ class SummaryWriter:
             chart.x_axis.delete = False
             # below the table, not beside it: beside 21 columns the printed page shrank to a strip
             ws.add_chart(chart, f"B{last + 3}")
+        link_style = out.style_id(font=_link_font())
         out = self.streamed["Tổng hợp"] = out.header_xml(headers)
         rank_column = len(headers) - 1
+        file_column = column["Tệp"]
         for index, (r, version, made) in enumerate(self.summary_rows, start=1):
             if version != layout.version or r.key in unit_shown:
                 # made before a later workbook added a column, or a unit whose name another shares
                 made = self._summary_row_xml(r, index, self.label(r), layout, unit_shown.get(r.key))
+            target = self._opened_by_link(r) if len(out.links) < LINKS_A_SHEET else None
+            if target:  # the reviewer opens the commune's workbook from its row
+                cell = f"{file_column}{index + 1}"
+                made = made.replace(f'<c r="{cell}"', f'<c r="{cell}" s="{link_style}"', 1)
+                out.links.append((cell, target))
             # short, so the printed page keeps its size; which file stands for the unit: "Đơn vị nhiều sổ"
             ranked = r.rank if r.duplicate_of is None else "trùng"
             out.written(made + "".join(cells_xml([ranked], index + 1, first=rank_column)) + "</row>")
+
+    def _opened_by_link(self, r) -> str | None:
+        """The link from a record's row to its workbook: none for a copy unpacked from a .zip (gone once
+        the batch ends)."""
+        if self.file_of(r.path) != r.path:
+            return None
+        return link_to_file(r.path, self.output.parent)
 
     def _write_criteria_sheet(self, criteria_stats) -> None:
         stats_ws = self.wb.create_sheet("Theo tiêu chí")
