@@ -994,7 +994,8 @@ def test_a_unit_sent_twice_is_ranked_once_and_named(tmp_path):
     assert [twice.cell(row, 3).hyperlink.target for row in (2, 3)] == ["nhan/ngoc_ky%20(1).xlsx", "nhan/ngoc_ky.xlsx"]
     with zipfile.ZipFile(out) as package:
         rels = [name for name in package.namelist() if name.startswith("xl/worksheets/_rels/")]
-        assert len(rels) == 2 and b'TargetMode="External"' in package.read(rels[-1])
+        made = [name for name in rels if b"drawing" not in package.read(name)]  # (no chart on these sheets)
+        assert any(b'Target="nhan/ngoc_ky%20(1).xlsx" TargetMode="External"' in package.read(name) for name in made)
     summary = bulk_check([folder], output=None, jobs=1).summary_json()
     assert summary["duplicates"] == [{"unit": "Xã Ngọc Kỳ", "period": "6 tháng đầu năm 2023",
                                       "ranked": str(again), "not_ranked": [str(folder / "ngoc_ky.xlsx")]}]
@@ -1837,7 +1838,30 @@ def test_each_units_row_opens_its_workbook(tmp_path):
         content = package.read("content.xml").decode()
     import re
 
-    found = {urllib.parse.unquote(h) for h in re.findall(r'xlink:href="(\.\./[^"]+\.xlsx)"', content)}
+    found = {urllib.parse.unquote(h) for h in re.findall(r'xlink:href="(\.\./[^"#]+\.xlsx)"', content)}
     # (an .ods's relative address starts from inside its package: one "../" more)
     resolved = {(ods.parent / h[3:]).resolve() for h in found}
     assert resolved == {(tmp_path / "so_noi_vu" / name).resolve() for name, t in links.items() if t}
+    # each finding's cell opens the commune's workbook at that cell
+    detail = openpyxl.load_workbook(out)["Chi tiết lỗi"]
+    at = {(row[0].value, row[3].value): row[3] for row in detail.iter_rows(min_row=2)}
+    cell = at[("huyện A/Xã An #1.xlsx", "E76")]  # the example's one deduction left unexplained
+    assert (cell.hyperlink.target, cell.hyperlink.location) == (links["huyện A/Xã An #1.xlsx"], "'Tự đánh giá'!E76")
+    assert cell.font.u == "single"
+    assert all(c.hyperlink is None for (name, _), c in at.items() if name == "thu.zip/xa_trong_thu.xlsx")
+    assert "Xã%20An%20%231.xlsx#&apos;Tự%20đánh%20giá&apos;!E76" in content  # (LibreOffice reads the place too)
+
+
+def test_a_link_to_a_workbook_on_another_drive_or_a_shared_folder_is_whole(monkeypatch):
+    """On Windows a file on another drive (or on a shared folder) has no address relative to the summary's:
+    the link gives it whole, as a file:// address (Windows' own path rules, ntpath, stand in here)."""
+    import ntpath
+    import types
+
+    from cchc_xl.summarise import workbook
+
+    monkeypatch.setattr(workbook, "os", types.SimpleNamespace(path=ntpath, sep="\\"))
+    assert workbook.link_to_file(r"D:\Nội vụ\huyện A\Xã An #1.xlsx", r"C:\tong hop") == \
+        "file:///D:/Nội%20vụ/huyện%20A/Xã%20An%20%231.xlsx"
+    assert workbook.link_to_file(r"\\may-chu\tlkc\xa.xlsx", r"C:\tong hop") == "file://may-chu/tlkc/xa.xlsx"
+    assert workbook.link_to_file(r"C:\tong hop\xa\b.xlsx", r"C:\tong hop") == "xa/b.xlsx"

@@ -112,28 +112,32 @@ class _XmlRows:
         self.next_row += 1
         self.file.write(row_xml.encode("utf-8", "replace"))
 
-    def text_rows(self, rows) -> None:
+    def text_rows(self, rows, linked_style: int | None = None) -> int:
         """Rows of texts (each: the texts of columns A, B, … already made fit by _xml; an empty one
         is left out), as row() writes them: the findings detail's thousands of rows, in the main
-        process, without row()'s test of every value's type, one write for them all."""
+        process, without row()'s test of every value's type, one write for them all. ``linked_style``:
+        column D's style (a link's look). The rows written (those past Excel's last row are not)."""
         room = self._room()
         if len(rows) > room:
             self.dropped += len(rows) - room
             rows = rows[:room]
         r = self.next_row
         parts = []
+        eight = _EIGHT_TEXTS if linked_style is None else _EIGHT_TEXTS.replace('<c r="D{0}"', f'<c r="D{{0}}" s="{linked_style}"')
         for cells in rows:
             if len(cells) == 8 and all(cells):  # most findings: all eight columns, one format in C
-                parts.append(_EIGHT_TEXTS.format(r, *cells))
+                parts.append(eight.format(r, *cells))
             else:
                 parts.append(f'<row r="{r}">')
                 for letter, text in zip(_LETTERS, cells):
                     if text:
-                        parts.append(f'<c r="{letter}{r}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
+                        style = f' s="{linked_style}"' if letter == "D" and linked_style is not None else ""
+                        parts.append(f'<c r="{letter}{r}"{style} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
                 parts.append("</row>")
             r += 1
         self.next_row = r
         self.file.write("".join(parts).encode("utf-8", "replace"))
+        return len(rows)
 
     @property
     def last_row(self) -> int:
@@ -261,31 +265,54 @@ _AFTER_HYPERLINKS = re.compile(rb"<(?:printOptions|pageMargins|pageSetup|headerF
                                rb"|oleObjects|controls|webPublishItems|tableParts|extLst)\b|</worksheet>")
 
 
-def _with_hyperlinks(sheet: bytes, links: list[tuple[str, str]]) -> bytes:
+def _with_hyperlinks(sheet: bytes, links: list[tuple]) -> bytes:
     """The sheet's <hyperlinks>, where the schema puts them: after the conditional formats, before
-    the print setup and the chart."""
+    the print setup and the chart. A link (cell, file[, place in it])."""
     at = _AFTER_HYPERLINKS.search(sheet, sheet.rfind(b"</sheetData>"))
-    items = "".join(f'<hyperlink ref="{cell}" r:id="rIdLink{n}"/>' for n, (cell, _) in enumerate(links, 1))
+    items = "".join(f'<hyperlink ref="{link[0]}" r:id="rIdLink{n}"'
+                    + (f' location="{escape(link[2], quote=True)}"/>' if len(link) > 2 and link[2] else "/>")
+                    for n, link in enumerate(links, 1))
     element = ('<hyperlinks xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
                f"{items}</hyperlinks>").encode()
     return sheet[:at.start()] + element + sheet[at.start():]
 
 
-def _link_relationships(links: list[tuple[str, str]]) -> bytes:
+def _link_relationships(links: list[tuple]) -> bytes:
     return "".join(f'<Relationship Id="rIdLink{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                   f'relationships/hyperlink" Target="{escape(target, quote=True)}" TargetMode="External"/>'
-                   for n, (_, target) in enumerate(links, 1)).encode("utf-8", "replace")
+                   f'relationships/hyperlink" Target="{escape(link[1], quote=True)}" TargetMode="External"/>'
+                   for n, link in enumerate(links, 1)).encode("utf-8", "replace")
 
 
-def link_to_file(path: str, folder: Path) -> str:
+def _place(sheet: str, cell: str) -> str:
+    """A cell of another workbook as a link's location: 'Tự đánh giá'!D57."""
+    return "'" + xml_text(sheet).replace("'", "''") + "'!" + cell
+
+
+def link_to_file(path: str, folder: Path, folders: dict | None = None) -> str:
     """The address a hyperlink in a workbook in ``folder`` opens ``path`` by: relative, so the summary
     and the communes' folder can be moved or sent together; whole (file:///D:/…) on another drive.
-    Escaped as Excel escapes a file's address (a space is %20, a # %23); other letters as they are."""
-    absolute = os.path.abspath(path)
-    try:
-        address = os.path.relpath(absolute, os.path.abspath(folder)).replace(os.sep, "/")
-    except ValueError:  # Windows: another drive
-        address = "file:///" + absolute.replace(os.sep, "/").lstrip("/")
+    Escaped as Excel escapes a file's address (a space is %20, a # %23); other letters as they are.
+    ``folders``: each folder's address, worked out once for the batch's files in it."""
+    where, name = os.path.split(path)
+    folders = {} if folders is None else folders
+    if where not in folders:
+        absolute = os.path.abspath(where)
+        try:
+            address = os.path.relpath(absolute, os.path.abspath(folder)).replace(os.sep, "/")
+            address = "" if address == "." else address + "/"
+        except ValueError:  # Windows: another drive, or a shared folder (\\may-chu\tlkc)
+            url = absolute.replace(os.sep, "/").rstrip("/")
+            address = ("file:" + url if url.startswith("//") else "file:///" + url.lstrip("/")) + "/"
+        folders[where] = _escaped_address(address)
+    return folders[where] + _escaped_address(name)
+
+
+_ESCAPED_IN_ADDRESSES = re.compile(r'[%" <>\[\]^`{}#]')
+
+
+def _escaped_address(address: str) -> str:
+    if _ESCAPED_IN_ADDRESSES.search(address) is None:
+        return address
     for char, code in (("%", "%25"), ('"', "%22"), (" ", "%20"), ("<", "%3c"), (">", "%3e"), ("[", "%5b"),
                        ("]", "%5d"), ("^", "%5e"), ("`", "%60"), ("{", "%7b"), ("}", "%7d"), ("#", "%23")):
         address = address.replace(char, code)
@@ -346,6 +373,8 @@ class SummaryWriter:
         self.layout = _Layout()
         self.streamed = {"Chi tiết lỗi": self.detail_xml}
         self.wb = None  # laid out by prepare(): openpyxl is not needed to stream rows
+        self._link_targets: dict[str, str] = {}  # each file's link (see _opened_by_link)
+        self._link_folders: dict[str, str] = {}
 
     @property
     def shown(self) -> dict[str, str]:
@@ -377,6 +406,7 @@ class SummaryWriter:
         _widths(self.detail, [28, 24, 14, 7, 10, 20, 10, 100])
         self.detail.freeze_panes = "A2"
         detail_out.header(["Tệp", "Đơn vị", "Trang", "Ô", "STT", "Mã", "Mức độ", "Nội dung"])
+        self.link_style = detail_out.style_id(font=_link_font())  # (the stylesheet is the workbook's: one id)
 
     def keep_only(self, paths, records) -> None:
         """The batch's files once earlier summaries among them are known (the workers find them):
@@ -431,12 +461,20 @@ class SummaryWriter:
             return
         name, unit = _xml(name), _xml(unit or "")  # once for the workbook's every finding
         sheets: dict[str, str] = {}  # its findings are on one or two sheets
+        out = self.detail_xml
+        target = self._opened_by_link(r) if len(out.links) + len(r.findings) <= LINKS_A_SHEET else None
+        if target:
+            self.prepare()  # (the link's look is a style of the workbook's stylesheet)
+        first = out.next_row
         # no wrapped cells here: thousands of styled cells cost a reviewer's batch real seconds
-        self.detail_xml.text_rows([
+        written = out.text_rows([
             (name, unit, sheets.get(f["sheet"]) or sheets.setdefault(f["sheet"], _xml(f["sheet"])), f["cell"],
              _xml(f"{f['part']} / {f['criterion']}".strip(" /")), f["code"], _SEVERITY_XML[f["severity"]],
              _xml(f["message"]))
-            for f in r.findings])
+            for f in r.findings], self.link_style if target else None)
+        if target:  # the reviewer clicks the cell's address: the commune's workbook opens at that cell
+            out.links.extend((f"D{row}", target, _place(f["sheet"], f["cell"]))
+                             for row, f in zip(range(first, first + written), r.findings) if f["cell"])
 
     def _summary_row(self, r, name: str | None = None) -> None:
         """The summary sheet's row of a record as it arrives: made now, while the workers check, so
@@ -484,7 +522,7 @@ class SummaryWriter:
             twice_ws = self.wb.create_sheet("Đơn vị nhiều sổ")
             _widths(twice_ws, [28, 24, 40, 18, 14, 14, 18])
             writer = _Writer(twice_ws)
-            linked = {2: writer.style_id(font=_link_font())}
+            linked = {2: self.link_style}
             rows = self.streamed["Đơn vị nhiều sổ"] = writer.header_xml(
                 ["Đơn vị", "Kỳ đánh giá", "Tệp", "Sửa lúc", "Điểm tự đánh giá", "Trạng thái", "Xếp hạng"])
             for group in outcome.duplicates:
@@ -577,7 +615,7 @@ class SummaryWriter:
             chart.x_axis.delete = False
             # below the table, not beside it: beside 21 columns the printed page shrank to a strip
             ws.add_chart(chart, f"B{last + 3}")
-        link_style = out.style_id(font=_link_font())
+        link_style = self.link_style
         out = self.streamed["Tổng hợp"] = out.header_xml(headers)
         rank_column = len(headers) - 1
         file_column = column["Tệp"]
@@ -599,7 +637,10 @@ class SummaryWriter:
         the batch ends)."""
         if self.file_of(r.path) != r.path:
             return None
-        return link_to_file(r.path, self.output.parent)
+        known = self._link_targets
+        if r.path not in known:  # (asked by the summary's row and by the findings' rows)
+            known[r.path] = link_to_file(r.path, self.output.parent, self._link_folders)
+        return known[r.path]
 
     def _write_criteria_sheet(self, criteria_stats) -> None:
         stats_ws = self.wb.create_sheet("Theo tiêu chí")
