@@ -1865,3 +1865,24 @@ def test_a_link_to_a_workbook_on_another_drive_or_a_shared_folder_is_whole(monke
         "file:///D:/Nội%20vụ/huyện%20A/Xã%20An%20%231.xlsx"
     assert workbook.link_to_file(r"\\may-chu\tlkc\xa.xlsx", r"C:\tong hop") == "file://may-chu/tlkc/xa.xlsx"
     assert workbook.link_to_file(r"C:\tong hop\xa\b.xlsx", r"C:\tong hop") == "xa/b.xlsx"
+
+
+def test_a_file_name_no_link_can_hold_leaves_the_summary_whole(tmp_path):
+    """A file name with a control character, or with bytes that are not UTF-8 (an old zip's, a Linux
+    share's): no link can hold it (XML refuses the one; the other's letters are replaced), so its row has
+    none, and the summary stays a workbook Excel and LibreOffice open."""
+    folder = tmp_path / "xa"
+    folder.mkdir()
+    shutil.copyfile(EXAMPLE, folder / "binh thuong.xlsx")
+    shutil.copyfile(EXAMPLE, folder / "dieu\x01khien.xlsx")
+    odd = os.fsdecode(os.fsencode(str(folder)) + b"/x\xe3_c.xlsx")
+    shutil.copyfile(EXAMPLE, odd)
+    out = tmp_path / "th.xlsx"
+    outcome = bulk_check([folder], output=out, jobs=1)
+    assert len(outcome.records) == 3
+    ws = openpyxl.load_workbook(out)["Tổng hợp"]
+    column = [c.value for c in ws[1]].index("Tệp") + 1
+    linked = {ws.cell(row, column).value: ws.cell(row, column).hyperlink for row in range(2, 5)}
+    assert [name for name, link in linked.items() if link is not None] == ["binh thuong.xlsx"]
+    assert linked["binh thuong.xlsx"].target == "xa/binh%20thuong.xlsx"
+    assert saved_by_libreoffice(out, "ods").exists()  # (LibreOffice opens it: its XML is whole)

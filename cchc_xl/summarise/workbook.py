@@ -307,6 +307,7 @@ def link_to_file(path: str, folder: Path, folders: dict | None = None) -> str:
     return folders[where] + _escaped_address(name)
 
 
+_UNLINKABLE = re.compile(f"[{ILLEGAL_XML_CHARS}\ud800-\udfff]")  # (\udc80…: a name's bytes that are not UTF-8)
 _ESCAPED_IN_ADDRESSES = re.compile(r'[%" <>\[\]^`{}#]')
 
 
@@ -635,8 +636,8 @@ class SummaryWriter:
     def _opened_by_link(self, r) -> str | None:
         """The link from a record's row to its workbook: none for a copy unpacked from a .zip (gone once
         the batch ends)."""
-        if self.file_of(r.path) != r.path:
-            return None
+        if self.file_of(r.path) != r.path or _UNLINKABLE.search(r.path):
+            return None  # (a name XML cannot hold, or not UTF-8: its link would break the summary, or miss)
         known = self._link_targets
         if r.path not in known:  # (asked by the summary's row and by the findings' rows)
             known[r.path] = link_to_file(r.path, self.output.parent, self._link_folders)
