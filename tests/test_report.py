@@ -1391,7 +1391,7 @@ def test_web_addresses_typed_in_an_explanation_are_links_in_the_report_and_its_p
     drive, listing, odd = ("https://drive.google.com/file/d/1AbC/view", "https://vanban.example.vn/ds.pdf",
                            "https://x.vn/a_(b)")
     typed = f"Báo cáo số 10/BC-UBND (xem {drive}).\nDanh sách tại {listing}, và {odd}."
-    many = " ".join(f"https://x.vn/{n}" for n in range(60))
+    many = "https://x.vn/" + "d" * 2100 + " " + " ".join(f"https://x.vn/{n}" for n in range(60))  # (too long: text)
 
     def edit(ws):
         ws.cell(find_row(ws, "I", "1.2"), 5).value = typed

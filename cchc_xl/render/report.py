@@ -308,11 +308,13 @@ def _link_first_typed_address(tc, relationship, style: str) -> bool:
             continue
         nodes = [node for node in run if node.tag != rpr_tag]
         for at, node in enumerate(nodes):
-            found = _TYPED_ADDRESS.search(node.text or "") if node.tag == t_tag else None
-            address = _typed_address(found.group()) if found else ""
-            if not address or not web_address(address) or len(address) > LINK_LIMIT:
+            # (the first address a link can hold: one longer than Word opens is left as text)
+            found = next((m for m in _TYPED_ADDRESS.finditer(node.text or "") if node.tag == t_tag
+                          and web_address(_typed_address(m.group())) and len(_typed_address(m.group())) <= LINK_LIMIT),
+                         None)
+            if found is None:
                 continue
-            text, start = node.text, found.start()
+            address, text, start = _typed_address(found.group()), node.text, found.start()
             end = start + len(address)
             parent, where = run.getparent(), run.getparent().index(run)
             parent.remove(run)
