@@ -308,13 +308,13 @@ def _link_first_typed_address(tc, relationship, style: str) -> bool:
             continue
         nodes = [node for node in run if node.tag != rpr_tag]
         for at, node in enumerate(nodes):
+            typed = ((m.start(), _typed_address(m.group())) for m in _TYPED_ADDRESS.finditer(node.text or "")) \
+                if node.tag == t_tag else ()
             # (the first address a link can hold: one longer than Word opens is left as text)
-            found = next((m for m in _TYPED_ADDRESS.finditer(node.text or "") if node.tag == t_tag
-                          and web_address(_typed_address(m.group())) and len(_typed_address(m.group())) <= LINK_LIMIT),
-                         None)
-            if found is None:
+            start, address = next(((at_, a) for at_, a in typed if web_address(a) and len(a) <= LINK_LIMIT), (0, ""))
+            if not address:
                 continue
-            address, text, start = _typed_address(found.group()), node.text, found.start()
+            text = node.text
             end = start + len(address)
             parent, where = run.getparent(), run.getparent().index(run)
             parent.remove(run)

@@ -78,7 +78,7 @@ class _XmlRows:
         self.file = tempfile.TemporaryFile()  # constant memory, however large the batch
         self.first_row = self.next_row = first_row
         self.dropped = 0  # rows past Excel's last one, said in the sheet's last row (see end_note)
-        self.links: list[tuple[str, str]] = []  # (cell, the file it opens), written after the rows (_splice_rows)
+        self.links: list[tuple] = []  # (cell, the file it opens[, the place in it]), after the rows (_splice_rows)
 
     def _room(self) -> int:
         """Rows still to write before the last one, which end_note keeps for saying what was left out."""
@@ -214,9 +214,8 @@ def _splice_rows(source: str, target: str, rows: dict[str, _XmlRows]) -> None:
     import shutil
     import zipfile
 
-    from ..read.package import sheet_parts
-
     from ..read.links import relationships_of
+    from ..read.package import sheet_parts
 
     with zipfile.ZipFile(source) as archive, \
             zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
@@ -254,15 +253,15 @@ def _splice_rows(source: str, target: str, rows: dict[str, _XmlRows]) -> None:
 
 
 LINKS_A_SHEET = 65_530  # Excel's most hyperlinks on a worksheet
+_AFTER_HYPERLINKS = re.compile(rb"<(?:printOptions|pageMargins|pageSetup|headerFooter|rowBreaks|colBreaks|customProperties"
+                               rb"|cellWatches|ignoredErrors|smartTags|drawing|legacyDrawing|legacyDrawingHF|picture"
+                               rb"|oleObjects|controls|webPublishItems|tableParts|extLst)\b|</worksheet>")
 
 
 def _link_font():
     from openpyxl.styles import Font
 
     return Font(name="Times New Roman", color="FF0563C1", underline="single")  # (a link as Excel shows one)
-_AFTER_HYPERLINKS = re.compile(rb"<(?:printOptions|pageMargins|pageSetup|headerFooter|rowBreaks|colBreaks|customProperties"
-                               rb"|cellWatches|ignoredErrors|smartTags|drawing|legacyDrawing|legacyDrawingHF|picture"
-                               rb"|oleObjects|controls|webPublishItems|tableParts|extLst)\b|</worksheet>")
 
 
 def _with_hyperlinks(sheet: bytes, links: list[tuple]) -> bytes:
