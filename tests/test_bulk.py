@@ -1886,3 +1886,24 @@ def test_a_file_name_no_link_can_hold_leaves_the_summary_whole(tmp_path):
     assert [name for name, link in linked.items() if link is not None] == ["binh thuong.xlsx"]
     assert linked["binh thuong.xlsx"].target == "xa/binh%20thuong.xlsx"
     assert saved_by_libreoffice(out, "ods").exists()  # (LibreOffice opens it: its XML is whole)
+
+
+def test_links_stop_at_excels_most_a_sheet_a_workbooks_findings_all_or_none(tmp_path, monkeypatch):
+    """Excel holds at most 65,530 hyperlinks on a worksheet (a national roll-up's findings pass it): the
+    links stop there, a workbook's findings linked all or none, and the rows go on without links."""
+    from cchc_xl.summarise import workbook
+
+    monkeypatch.setattr(workbook, "LINKS_A_SHEET", 12)
+    folder = tmp_path / "xa"
+    folder.mkdir()
+    for n in range(4):
+        shutil.copyfile(EXAMPLE, folder / f"xa_{n}.xlsx")  # (5 findings each)
+    out = tmp_path / "th.xlsx"
+    bulk_check([folder], output=out, jobs=1)
+    detail = openpyxl.load_workbook(out)["Chi tiết lỗi"]
+    linked = {}
+    for row in detail.iter_rows(min_row=2):
+        linked.setdefault(row[0].value, []).append(row[3].hyperlink is not None)
+    assert [all(flags) for flags in linked.values()] == [True, True, False, False]
+    assert [any(flags) for flags in linked.values()] == [True, True, False, False]
+    assert sum(map(sum, linked.values())) == 10 and sum(map(len, linked.values())) == 20
