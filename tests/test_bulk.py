@@ -1907,3 +1907,7 @@ def test_links_stop_at_excels_most_a_sheet_a_workbooks_findings_all_or_none(tmp_
     assert [all(flags) for flags in linked.values()] == [True, True, False, False]
     assert [any(flags) for flags in linked.values()] == [True, True, False, False]
     assert sum(map(sum, linked.values())) == 10 and sum(map(len, linked.values())) == 20
+    monkeypatch.setattr(workbook, "LINKS_A_SHEET", 2)  # the units' rows: the first two linked
+    bulk_check([folder], output=out, jobs=1, overwrite=True)
+    summary = openpyxl.load_workbook(out)["Tổng hợp"]
+    assert [summary.cell(row, 5).hyperlink is not None for row in range(2, 6)] == [True, True, False, False]
