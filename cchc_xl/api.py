@@ -117,10 +117,7 @@ def load_template(ref):
     table as published (.xlsx/.docx, no self-score column needed)."""
     from .criteria_sets import load_set
 
-    try:
-        return load_set(ref)
-    except UnreadableWorkbook as exc:
-        raise UnreadableWorkbook(f"bộ tiêu chí {os.fspath(ref)}: {exc}") from None
+    return load_set(ref)  # (an unreadable table is named there, as a criteria set)
 
 
 def check(paths, against=None, engine: str = "auto", columns: dict[str, int] | None = None,

@@ -49,6 +49,13 @@ def os_reason(exc: OSError) -> str:
     return f"lỗi hệ thống {errno.errorcode.get(code, code)}" if code else type(exc).__name__
 
 
+def missing_file(path, what: str) -> str:
+    """Why ``path``, asked for as a file of ``what`` kind, is not one: a folder is not "not found"."""
+    import os
+
+    return f"{path}: đây là thư mục, không phải tệp {what}" if os.path.isdir(path) else f"không tìm thấy tệp {path}"
+
+
 def unexpected_message(exc: BaseException) -> str:
     """The last resort's one line, for a fault no check foresaw (the command line's and Excel's)."""
     return f"Lỗi không mong đợi ({type(exc).__name__}): {exc}. Hãy gửi tệp và thông báo này cho bộ phận hỗ trợ."

@@ -276,3 +276,29 @@ def test_output_sent_to_a_full_disk_is_one_line(tmp_path, command):
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr
     assert lines == ["Lỗi: không ghi được kết quả ra đầu ra (stdout): đĩa đã đầy."]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unreadable_workbook_or_set_is_named_and_a_folder_is_called_one(tmp_path):
+    """report, recalc and convert said "Lỗi: tệp bị hỏng hoặc chưa tải về hết" without a name: beside a
+    criteria set (--against) nobody could tell which file was damaged; sign and templates import called a
+    folder "không tìm thấy tệp", recalc "chỉ làm việc với sổ tính .xlsx". Each now names what it means."""
+    data = EXAMPLE.read_bytes()
+    (tmp_path / "hong.xlsx").write_bytes(data[: len(data) // 3])
+    shutil.copyfile(EXAMPLE, tmp_path / "so.xlsx")
+    (tmp_path / "thu_muc").mkdir()
+    expected = [
+        (("report", "hong.xlsx"), "Lỗi: hong.xlsx: tệp bị hỏng hoặc chưa tải về hết"),
+        (("recalc", "hong.xlsx", "-o", "ra.xlsx"), "Lỗi: hong.xlsx: tệp bị hỏng hoặc chưa tải về hết"),
+        (("convert", "hong.xlsx", "-o", "ra.xlsx"), "Lỗi: hong.xlsx: tệp bị hỏng hoặc chưa tải về hết"),
+        (("report", "so.xlsx", "--against", "hong.xlsx"), "Lỗi: bộ tiêu chí hong.xlsx: tệp bị hỏng"),
+        (("recalc", "so.xlsx", "--against", "hong.xlsx", "-o", "ra.xlsx"), "Lỗi: bộ tiêu chí hong.xlsx: tệp bị hỏng"),
+        (("new", "-o", "moi.xlsx", "--template", "hong.xlsx"), "Lỗi: bộ tiêu chí hong.xlsx: tệp bị hỏng"),
+        (("recalc", "thu_muc"), 'Lỗi: đây là thư mục, không phải tệp Excel; để kiểm tra cả thư mục, dùng `cchc-xl bulk "thu_muc"`'),
+        (("sign", "thu_muc", "--as", "nguoi-ky", "--p12", "khoa.p12"), "Lỗi: thu_muc: đây là thư mục, không phải tệp PDF"),
+        (("templates", "import", "thu_muc"), "Lỗi: thu_muc: đây là thư mục, không phải tệp bảng chính thức"),
+    ]
+    for args, said in expected:
+        proc = cli(*args, cwd=tmp_path)
+        assert proc.returncode == 2 and proc.stderr.startswith(said), (args, proc.stderr)
+        assert one_line(proc)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hong.xlsx", "so.xlsx", "thu_muc"]  # (nothing written)

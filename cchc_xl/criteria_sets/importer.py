@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from ..errors import CchcError, UnreadableWorkbook
+from ..errors import CchcError, UnreadableWorkbook, missing_file
 from ..read.codes import Code, WordNumbering, next_part, read_code, split_code_prefix
 from ..read.grid import SheetGrid
 from ..read.headers import MergeIndex, find_header, missing_message
@@ -200,7 +200,7 @@ def import_table(path, set_id: str | None = None, title: str | None = None, leve
     """The official table → a CriteriaSet (validated; InvalidSet lists every problem unless force)."""
     path = Path(path)
     if not path.is_file():
-        raise CchcError(f"không tìm thấy tệp {path}")
+        raise CchcError(missing_file(path, "bảng chính thức (.xlsx, .xls, .ods, .docx)"))
     if path.suffix.lower() not in OFFICIAL_TABLE_SUFFIXES:
         raise CchcError(f"{path.name}: bảng chính thức phải là tệp .xlsx, .xls, .ods hoặc .docx")
     grids = _grids(path)

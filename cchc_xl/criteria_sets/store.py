@@ -8,7 +8,7 @@ import os
 import re
 from pathlib import Path
 
-from ..errors import CchcError
+from ..errors import CchcError, UnreadableWorkbook
 from .schema import CriteriaSet, InvalidSet
 
 OFFICIAL_TABLE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".docx")
@@ -92,7 +92,10 @@ def load_set(ref) -> CriteriaSet:
         if path.suffix.lower() in OFFICIAL_TABLE_SUFFIXES:
             from .importer import import_table
 
-            return import_table(path, set_id=path.stem, force=True)
+            try:
+                return import_table(path, set_id=path.stem, force=True)
+            except UnreadableWorkbook as exc:  # (beside the workbook's own: which file is which)
+                raise UnreadableWorkbook(f"bộ tiêu chí {ref}: {exc}") from None
         raise CchcError(f"{path.name}: cần mã bộ tiêu chí, tệp .json của bộ, hoặc bảng chính thức .xlsx/.xls/.ods/.docx")
     found = find_set(ref)
     if found is None:

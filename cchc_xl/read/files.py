@@ -7,6 +7,7 @@ openpyxl is the fallback and the reference (tests check both agree).
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
 from ..errors import UnreadableWorkbook
 from ..model import Assessment
@@ -19,6 +20,16 @@ from .sparse import needs_sparse, read_sparse, shared_strings
 from .table import parse_workbook
 
 FINDINGS_SHEET = "Kết quả kiểm tra"
+
+
+@contextmanager
+def named(path):
+    """Reading the workbook a command was given: its name leads the reason it cannot be read ("Lỗi: tệp
+    bị hỏng" said nothing of which file, beside a criteria set's, or in a script's log)."""
+    try:
+        yield
+    except UnreadableWorkbook as exc:
+        raise UnreadableWorkbook(f"{os.fspath(path)}: {exc}") from None
 
 
 def read_workbook(path, engine: str = "auto", columns: dict[str, int] | None = None,

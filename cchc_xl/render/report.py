@@ -18,6 +18,7 @@ from pathlib import Path
 from ..errors import CchcError, ReportRefused, UnreadableWorkbook, os_reason
 from ..model import Assessment
 from ..read import read_workbook
+from ..read.files import named
 from ..read.package import INFLATE_DAMAGE, vet_word_file
 from ..rules import ERROR, check_assessment
 from ..rules.catalogue import fact_address
@@ -637,7 +638,8 @@ def render_report_file(path, output=None, template=None, pdf=False, signature_im
                        sheet: str | None = None, against=None) -> ReportOutcome:
     """Read, check, and render one workbook. ``pdf``: True, False or "auto" (when LibreOffice is there)."""
     path = Path(path)
-    assessment = read_workbook(path, columns=columns, sheet=sheet)
+    with named(path):
+        assessment = read_workbook(path, columns=columns, sheet=sheet)
     from ..criteria_sets.recognise import annotate
 
     annotate(assessment, against)

@@ -8,7 +8,6 @@ office suite anchors differently.
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 from ..pictures import load_picture
 

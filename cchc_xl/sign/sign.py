@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import CchcError
+from ..errors import CchcError, missing_file
 from .keys import KeySource, SigningRefused, TokenSession, p12_signer
 
 ROLES = {"nguoi-ky": "Người ký", "co-quan": "Cơ quan"}
@@ -101,7 +101,7 @@ def sign_pdf(pdf, output=None, role: str = "nguoi-ky", keys: KeySource | None = 
         raise CchcError(f"--as phải là một trong: {', '.join(ROLES)}")
     pdf = Path(pdf)
     if not pdf.is_file():
-        raise CchcError(f"không tìm thấy tệp {pdf}")
+        raise CchcError(missing_file(pdf, "PDF"))
     output = Path(output) if output else signed_name(pdf)
     if output.exists() and not overwrite and not _same_file(output, pdf):
         raise CchcError(f"tệp {output} đã có; hãy chọn tên khác hoặc thêm --overwrite")

@@ -16,6 +16,7 @@ from lxml import etree
 
 from ..errors import CchcError, RefusedWrite
 from ..read import read_grid
+from ..read.files import named
 from ..read.legacy import ENCODING_NAMES, convert, detect, font_encoding, texts_of
 from ..read.package import READ_ONLY_FORMATS, misnamed_advice, misnamed_xlsx, open_package
 from ..text import cell_address
@@ -48,12 +49,14 @@ def convert_file(path, output, encoding: str | None = None, overwrite: bool = Fa
                            "(`check`, `report` đọc được chữ TCVN3/VNI trong tệp như nó là.)")
     if target.suffix.lower() != source.suffix.lower():
         if source.suffix.lower() not in (".xlsx", ".xlsm"):
-            read_grid(str(source))  # (a Word file, a PDF: what it is, first; it said "same suffix as .docx")
+            with named(source):
+                read_grid(str(source))  # (a Word file, a PDF: what it is, first; it said "same suffix as .docx")
         raise RefusedWrite(f"tệp ra phải có cùng đuôi {source.suffix} với tệp gốc")
     if target.exists() and (os.path.realpath(target) == os.path.realpath(source) or not overwrite):
         raise RefusedWrite(f"tệp {target} đã có; convert không bao giờ ghi đè tệp gốc — hãy chọn tên khác"
                            + ("" if os.path.realpath(target) == os.path.realpath(source) else " hoặc thêm --overwrite"))
-    grid = read_grid(str(source))  # vets the package (bombs, entities, damage) like every reader
+    with named(source):
+        grid = read_grid(str(source))  # vets the package (bombs, entities, damage) like every reader
     archive, info = open_package(str(source))
     archive.close()
     encoding = encoding or detect(texts_of(grid), grid.encoding_hint)

@@ -18,6 +18,7 @@ from lxml import etree
 
 from ..errors import RefusedWrite
 from ..read import FINDINGS_SHEET, read_workbook
+from ..read.files import named
 from ..read.package import NS_MAIN, NS_REL, READ_ONLY_FORMATS, misnamed_advice, misnamed_xlsx, open_package
 from ..text import cell_address, sheet_ref
 from .atomic import exclusive_copy, lock_file_for, nearest_existing, refuse_if_open, write_atomically
@@ -90,6 +91,10 @@ def recalc_file(path, output=None, backup: bool = True, against=None, overwrite:
         raise RefusedWrite(f"{Path(path).name} là {what}: `check` và `report` đọc được, nhưng recalc ghi vào tệp nên "
                            f"cần dạng .xlsx — {how}. Chưa ghi gì.")
     elif suffix not in (".xlsx", ".xlsm"):
+        if os.path.isdir(path):  # (a folder is said as the readers say it: bulk checks a folder)
+            from ..read.package import check_file
+
+            check_file(str(path))
         raise RefusedWrite(f"{Path(path).name}: recalc chỉ làm việc với sổ tính .xlsx/.xlsm")
     if target.suffix.lower() not in (".xlsx", ".xlsm"):
         raise RefusedWrite("tệp ra phải có đuôi .xlsx hoặc .xlsm")
@@ -98,7 +103,8 @@ def recalc_file(path, output=None, backup: bool = True, against=None, overwrite:
                            "hoặc thêm --overwrite — chưa ghi gì.")
     if source.suffix.lower() == ".xlsm" and target.suffix.lower() != ".xlsm":
         raise RefusedWrite("tệp gốc có macro (.xlsm): tệp ra cũng phải là .xlsm để giữ macro")
-    assessment = read_workbook(source, columns=columns, sheet=sheet)  # vets the package too (bombs, entities…)
+    with named(path):  # (as the user named it; the file read is the one a link points to)
+        assessment = read_workbook(source, columns=columns, sheet=sheet)  # vets the package too (bombs, entities…)
     if assessment.sheet_hidden and sheet is None:
         raise RefusedWrite(f"bảng tiêu chí chỉ có trên trang ẩn “{assessment.sheet}”; không ghi vào trang ẩn khi "
                            f"chưa được chỉ rõ — dùng --sheet \"{assessment.sheet}\" nếu đúng là trang này. Chưa ghi gì.")
