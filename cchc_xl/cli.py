@@ -378,9 +378,11 @@ def cmd_templates(args) -> int:
         return EXIT_OK
     if action == "import":
         from .criteria_sets.importer import import_table
+        from .read.files import named
 
-        s = import_table(args.official, set_id=args.set_id, title=args.title, level=args.level, year=args.year,
-                         province=args.province, force=args.force)
+        with named(args.official):
+            s = import_table(args.official, set_id=args.set_id, title=args.title, level=args.level, year=args.year,
+                             province=args.province, force=args.force)
         if args.percent:
             s.result = "percent"
         path = save_set(s, overwrite=args.overwrite)

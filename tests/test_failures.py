@@ -296,6 +296,7 @@ def test_an_unreadable_workbook_or_set_is_named_and_a_folder_is_called_one(tmp_p
         (("recalc", "thu_muc"), 'Lỗi: đây là thư mục, không phải tệp Excel; để kiểm tra cả thư mục, dùng `cchc-xl bulk "thu_muc"`'),
         (("sign", "thu_muc", "--as", "nguoi-ky", "--p12", "khoa.p12"), "Lỗi: thu_muc: đây là thư mục, không phải tệp PDF"),
         (("templates", "import", "thu_muc"), "Lỗi: thu_muc: đây là thư mục, không phải tệp bảng chính thức"),
+        (("templates", "import", "hong.xlsx"), "Lỗi: hong.xlsx: tệp bị hỏng hoặc chưa tải về hết"),
     ]
     for args, said in expected:
         proc = cli(*args, cwd=tmp_path)
