@@ -1418,3 +1418,39 @@ def test_web_addresses_typed_in_an_explanation_are_links_in_the_report_and_its_p
         assert {address for address, _ in opened} == expected
         for address in (drive, listing, odd):  # over the address's own letters, on each line it takes
             assert "".join(text for a, text in opened if a == address) == address
+
+
+def test_the_report_buttons_notes_are_a_message_box_excel_shows_whole(tmp_path, monkeypatch):
+    """The report button put what to look at before signing in the status bar: in desktop Excel one line,
+    cut at the window's edge, with Word opening over it. They are now a message box, within the 1,024
+    characters Excel's shows: each note cut short, the rest counted and sent to the "Kiểm tra" button."""
+    import cchc_xl.excel
+    from helpers import remote_book
+
+    done = ["1.3.1", "1.3.2", "1.4.1", "1.4.2", "1.5.1", "1.5.2", "2.1", "2.3.1", "3.1.1", "3.1.2", "3.2.1", "3.2.2"]
+
+    def edit(ws):  # full points and "Chưa thực hiện" beside them: a note each
+        for code in done:
+            ws.cell(find_row(ws, "I", code), 5).value = "Chưa thực hiện"
+    path = edited_example(tmp_path, "nhieu_luu_y.xlsx", edit)
+    monkeypatch.chdir(tmp_path)
+    book = remote_book(path)
+    outcome = cchc_xl.excel.report(book, open_after=False, pdf=False)
+    notes = [*outcome.left_off, *outcome.table_notes]
+    assert len(notes) >= len(done) + 1
+    [said] = [a["args"][0] for a in book.json()["actions"] if a["func"] == "alert"]
+    assert said.startswith("CCHC: đã lập báo cáo ") and "\n\nTrước khi trình ký, hãy xem:\n- Chú ý, ô " in said
+    assert len(said) <= 1000
+    shown = said.count("\n- ")
+    assert 2 <= shown < len(notes)
+    assert said.endswith(f"\n… và {len(notes) - shown} điều khác: bấm “Kiểm tra” để xem đủ ở trang “Kết quả kiểm tra”.")
+    # each shown note is the start of its note, in order
+    for line, note in zip(said.split("\n- ")[1:], notes):
+        line = line.split("\n… và ")[0]
+        assert note.startswith(line.rstrip("…")), (line, note)
+    # a report with nothing to look at says so in one line, as before
+    clean = remote_book(edited_example(tmp_path, "sach.xlsx", lambda ws: ws.cell(find_row(ws, "I", "3.6.4"), 5)
+                                       .__setattr__("value", "Còn 1 hồ sơ trễ hẹn.")))
+    cchc_xl.excel.report(clean, open_after=False, pdf=False)
+    [one] = [a["args"][0] for a in clean.json()["actions"] if a["func"] == "alert"]
+    assert one.startswith("CCHC: đã lập báo cáo ") and "\n" not in one

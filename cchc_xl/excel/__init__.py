@@ -185,13 +185,32 @@ def report(book=None, open_after: bool = True, pdf: bool | None = None):
         if sign:
             opened = sign_with_token(assessment, opened, settings)
     blanks = f" (còn để trống: {', '.join(outcome.blanks)})" if outcome.blanks else ""
-    # why a date or a body is left off, if one is; what the table prints that is to be looked at before signing
-    left_off = "".join(f" {line}" for line in (*outcome.left_off, *outcome.table_notes))
-    _say(book, f"CCHC: đã lập báo cáo {opened}{blanks}.{left_off}" if left_off else
-         f"CCHC: đã lập báo cáo {opened}{blanks}")
+    # why a date or a body is left off, if one is; what the table prints that is to be looked at before signing:
+    # a message box (in desktop Excel the status bar showed them, one line cut at the window's edge, and Word
+    # then opened over it)
+    notes = [*outcome.left_off, *outcome.table_notes]
+    if notes:
+        _tell(book, before_signing(f"CCHC: đã lập báo cáo {opened}{blanks}.", notes))
+    else:
+        _say(book, f"CCHC: đã lập báo cáo {opened}{blanks}")
     if open_after and hasattr(os, "startfile"):
         os.startfile(opened)  # Windows: opens in Word / the PDF reader
     return outcome
+
+
+def before_signing(head: str, notes: list[str], most: int = 1000, each: int = 220) -> str:
+    """The report's message box: what to look at before the report is signed, within what Excel's
+    message box shows (its text stops at 1,024 characters): each note cut at ``each``, the rest counted
+    and sent to the "Kiểm tra" button, whose findings sheet has them all."""
+    text = f"{head}\n\nTrước khi trình ký, hãy xem:"
+    for at, note in enumerate(notes):
+        line = "\n- " + (note if len(note) <= each else note[:each - 1] + "…")
+        left = len(notes) - at
+        more = f"\n… và {left} điều khác: bấm “Kiểm tra” để xem đủ ở trang “Kết quả kiểm tra”."
+        if len(text) + len(line) + (len(more) if left > 1 else 0) > most:
+            return text + more
+        text += line
+    return text
 
 
 def sign_with_token(assessment, pdf: str, settings: dict) -> str:
