@@ -653,6 +653,8 @@ def test_a_linked_explanation_opens_its_document_from_the_signed_pdf(pki, tmp_pa
     proc = cli("sign", pdf, "-o", signed, "--as", "nguoi-ky", "--p12", pki["nguoi-ky"].p12, "--password-env",
                "MAT_KHAU", "--signature-image", pki["signature"], "--signer", SIGNER, env={"MAT_KHAU": pki["password"]})
     assert proc.returncode == 0, proc.stderr
+    proc = cli("verify", signed, "--trust", pki["ca"], "--json")  # (the links are in what is signed)
+    assert proc.returncode == 0 and json.loads(proc.stdout)["ok"] is True, proc.stdout
     for document in (pdf, signed):
         links = _links(document)
         assert {address for address, _ in links} == {plan}  # (the file on the officer's computer: no link)
